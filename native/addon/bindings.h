@@ -1,0 +1,26 @@
+// Every function the addon exports, grouped by the binding file that defines it.
+// module.cc puts them on the exports object; nothing else includes this header.
+#pragma once
+
+#include <napi.h>
+
+namespace dn::addon {
+
+// runtime_binding.cc
+Napi::Value Isa(const Napi::CallbackInfo& info);
+Napi::Value AvailableIsas(const Napi::CallbackInfo& info);
+Napi::Value SelectIsa(const Napi::CallbackInfo& info);
+Napi::Value NumThreads(const Napi::CallbackInfo& info);
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
+Napi::Value HardwareThreads(const Napi::CallbackInfo& info);
+Napi::Value FmaPeak(const Napi::CallbackInfo& info);
+
+// eltwise_binding.cc
+Napi::Value Add(const Napi::CallbackInfo& info);
+Napi::Value Mul(const Napi::CallbackInfo& info);
+Napi::Value Scale(const Napi::CallbackInfo& info);
+Napi::Value Relu(const Napi::CallbackInfo& info);
+Napi::Value ReluBackward(const Napi::CallbackInfo& info);
+Napi::Value Fill(const Napi::CallbackInfo& info);
+
+}  // namespace dn::addon

@@ -1,0 +1,34 @@
+// The addon's exports table, and nothing else. Context-aware (NODE_API_MODULE): it loads in
+// worker_threads too; all state it keeps is process-wide and thread-safe (runtime/).
+#include <napi.h>
+
+#include "bindings.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace dn::addon;
+  const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> table[] = {
+      // runtime
+      {"isa", Isa},
+      {"availableIsas", AvailableIsas},
+      {"selectIsa", SelectIsa},
+      {"numThreads", NumThreads},
+      {"setNumThreads", SetNumThreads},
+      {"hardwareThreads", HardwareThreads},
+      {"fmaPeak", FmaPeak},
+      // element-wise
+      {"add", Add},
+      {"mul", Mul},
+      {"scale", Scale},
+      {"relu", Relu},
+      {"reluBackward", ReluBackward},
+      {"fill", Fill},
+  };
+  for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(dropnet, Init)

@@ -1,0 +1,167 @@
+#include "dispatch.h"
+
+#include <atomic>
+#include <cstring>
+
+#include "../kernels/eltwise/eltwise.h"
+#include "../kernels/peak/peak.h"
+#include "cpu_features.h"
+
+namespace dn {
+namespace {
+
+// The order in which ISAs supersede each other on this architecture.
+#if defined(__aarch64__)
+constexpr Isa kOrder[] = {Isa::scalar, Isa::neon};
+#else
+constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
+#endif
+
+#define DN_SET_ELTWISE(t, isa)                   \
+  (t).vadd = dn_f32_vadd__##isa;                 \
+  (t).vmul = dn_f32_vmul__##isa;                 \
+  (t).vscale = dn_f32_vscale__##isa;             \
+  (t).relu_forward = dn_f32_relu_forward__##isa; \
+  (t).relu_backward = dn_f32_relu_backward__##isa; \
+  (t).fill = dn_f32_fill__##isa;                 \
+  (t).fma_peak = dn_fma_peak__##isa;             \
+  (t).fma_peak_flops = dn_fma_peak_flops__##isa;
+
+KernelTable scalar_table() {
+  KernelTable t{};
+  t.isa = Isa::scalar;
+  t.name = "scalar";
+  DN_SET_ELTWISE(t, scalar)
+  return t;
+}
+
+KernelTable build_table(Isa isa) {
+  KernelTable t = scalar_table();
+  switch (isa) {
+#if defined(DN_HAVE_AVX2)
+    case Isa::avx2:
+      t.isa = isa;
+      t.name = "avx2";
+      DN_SET_ELTWISE(t, avx2)
+      break;
+#endif
+#if defined(DN_HAVE_AVX512)
+    case Isa::avx512:
+      t.isa = isa;
+      t.name = "avx512";
+      DN_SET_ELTWISE(t, avx512)
+      break;
+#endif
+#if defined(DN_HAVE_NEON)
+    case Isa::neon:
+      t.isa = isa;
+      t.name = "neon";
+      DN_SET_ELTWISE(t, neon)
+      break;
+#endif
+    default:
+      break;
+  }
+  return t;
+}
+
+struct Tables {
+  KernelTable by_isa[kIsaCount];
+  Tables() {
+    for (int i = 0; i < kIsaCount; ++i) by_isa[i] = build_table(static_cast<Isa>(i));
+  }
+};
+
+const Tables& tables() {
+  static const Tables t;  // thread-safe one-time initialisation
+  return t;
+}
+
+bool compiled(Isa isa) {
+  switch (isa) {
+    case Isa::scalar: return true;
+#if defined(DN_HAVE_AVX2)
+    case Isa::avx2: return true;
+#endif
+#if defined(DN_HAVE_AVX512)
+    case Isa::avx512: return true;
+#endif
+#if defined(DN_HAVE_NEON)
+    case Isa::neon: return true;
+#endif
+    default: return false;
+  }
+}
+
+Isa best_up_to(Isa cap) {
+  Isa best = Isa::scalar;
+  for (Isa isa : kOrder) {
+    if (isa_available(isa)) best = isa;
+    if (isa == cap) break;
+  }
+  return best;
+}
+
+bool in_order(Isa isa) {
+  for (Isa o : kOrder)
+    if (o == isa) return true;
+  return false;
+}
+
+std::atomic<const KernelTable*>& current() {
+  static std::atomic<const KernelTable*> table{nullptr};
+  return table;
+}
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::scalar: return "scalar";
+    case Isa::avx2: return "avx2";
+    case Isa::avx512: return "avx512";
+    case Isa::neon: return "neon";
+  }
+  return "unknown";
+}
+
+bool parse_isa(const char* name, Isa* out) {
+  for (int i = 0; i < kIsaCount; ++i) {
+    if (std::strcmp(name, isa_name(static_cast<Isa>(i))) == 0) {
+      *out = static_cast<Isa>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool isa_available(Isa isa) {
+  if (!compiled(isa)) return false;
+  const CpuFeatures& f = cpu_features();
+  switch (isa) {
+    case Isa::scalar: return true;
+    case Isa::avx2: return f.avx2 && f.fma;
+    case Isa::avx512: return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl && f.fma;
+    case Isa::neon: return f.neon;
+  }
+  return false;
+}
+
+Isa select_isa(Isa cap) {
+  const Isa isa = in_order(cap) ? best_up_to(cap) : Isa::scalar;
+  current().store(&tables().by_isa[static_cast<int>(isa)], std::memory_order_release);
+  return isa;
+}
+
+const KernelTable& active() {
+  const KernelTable* t = current().load(std::memory_order_acquire);
+  if (t == nullptr) {
+    const Isa top = kOrder[sizeof(kOrder) / sizeof(kOrder[0]) - 1];
+    const KernelTable* best = &tables().by_isa[static_cast<int>(best_up_to(top))];
+    // Only the first caller installs the default; a concurrent select_isa wins.
+    if (current().compare_exchange_strong(t, best, std::memory_order_acq_rel)) t = best;
+  }
+  return *t;
+}
+
+}  // namespace dn

@@ -1,0 +1,49 @@
+// The kernel dispatch table.
+//
+// One table per ISA, each complete: the scalar table fills every slot, and an ISA's table starts
+// as a copy of the scalar one and overrides what that ISA implements (BLIS/XNNPACK style), so a
+// slot is never empty. Tables are built once; `active()` returns the selected one.
+//
+// Selection: the best ISA the CPU supports, capped by select_isa(cap). DROPNET_ISA is read by
+// the JavaScript loader, which calls select_isa; kernels never test CPU flags themselves.
+// Switching is an atomic pointer swap, safe between kernel calls from any thread.
+#pragma once
+
+#include <cstddef>
+
+namespace dn {
+
+enum class Isa : int { scalar = 0, avx2 = 1, avx512 = 2, neon = 3 };
+constexpr int kIsaCount = 4;
+
+struct KernelTable {
+  Isa isa;
+  const char* name;
+  // eltwise (native/kernels/eltwise/eltwise.h)
+  void (*vadd)(float* out, const float* a, const float* b, std::size_t n);
+  void (*vmul)(float* out, const float* a, const float* b, std::size_t n);
+  void (*vscale)(float* out, const float* x, float s, std::size_t n);
+  void (*relu_forward)(float* out, const float* x, std::size_t n);
+  void (*relu_backward)(float* dx, const float* dy, const float* x, std::size_t n);
+  void (*fill)(float* out, float v, std::size_t n);
+  // machine peak (native/kernels/peak/peak.h)
+  float (*fma_peak)(std::size_t iters, float seed);
+  double (*fma_peak_flops)(std::size_t iters);
+};
+
+const char* isa_name(Isa isa);
+// Parses "scalar" | "avx2" | "avx512" | "neon"; returns false for anything else.
+bool parse_isa(const char* name, Isa* out);
+
+// Whether this build contains the ISA's kernels and this CPU can run them.
+bool isa_available(Isa isa);
+
+// Selects the best available ISA that is not above `cap` in this architecture's order
+// (x64: scalar < avx2 < avx512; arm64: scalar < neon). Returns the selected ISA.
+// A cap from another architecture selects scalar.
+Isa select_isa(Isa cap);
+
+// The selected table (the best available ISA until select_isa is called).
+const KernelTable& active();
+
+}  // namespace dn
