@@ -35,6 +35,20 @@ export interface Backend {
   reluBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, n: number): void;
   /** out[i] = value (rounded to float32) */
   fill(out: Float32Array, value: number, n: number): void;
+
+  // -- GEMM ------------------------------------------------------------------------------------
+  /**
+   * Row-major SGEMM, BLAS argument order: C = alpha * op(A) * op(B) + beta * C, where op(A) is
+   * m x k and op(B) is k x n. A is stored m x k (lda >= k), or k x m when transA (lda >= m);
+   * B is stored k x n (ldb >= n), or n x k when transB (ldb >= k); C is m x n (ldc >= n).
+   * Leading dimensions are in elements and at least 1. beta = 0 ignores what C held (NaN
+   * included). C must not overlap A or B. Sizes are integers in [0, 2^31 - 1].
+   */
+  sgemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
+    beta: number, c: Float32Array, ldc: number,
+  ): void;
 }
 
 /** The ISAs of this CPU architecture, lowest first (the order in which they supersede each other). */

@@ -87,7 +87,66 @@ export const reference: Backend = {
     check.expectLength(out, n, 'out');
     out.fill(v, 0, n);
   },
+
+  sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+    sgemmChecks(arguments);
+    // Triple loop with a float64 accumulator: slow and obviously right.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) {
+          const av = transA ? a[p * lda + i]! : a[i * lda + p]!;
+          const bv = transB ? b[j * ldb + p]! : b[p * ldb + j]!;
+          acc += av * bv;
+        }
+        const at = i * ldc + j;
+        // As BLAS: alpha = 0 does not use the product, beta = 0 does not use C (NaN * 0 is NaN).
+        const prod = alpha === 0 ? 0 : alpha * acc;
+        c[at] = beta === 0 ? prod : prod + beta * c[at]!;
+      }
+    }
+  },
 };
+
+/** Elements a row-major matrix of `rows` x `cols` with leading dimension `ld` spans. */
+export function matrixSpan(rows: number, cols: number, ld: number, what: string): number {
+  if (rows === 0 || cols === 0) return 0;
+  return check.checkedMul(rows - 1, ld, what) + cols;
+}
+
+const INT_MAX = 2147483647;
+
+/** Validates sgemm's arguments exactly as the native binding does. */
+export function sgemmChecks(args: IArguments | unknown[]): void {
+  check.expectArgs(args, 13, 'sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)');
+  const [transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = Array.from(args);
+  check.bool(transA, 'transA');
+  check.bool(transB, 'transB');
+  const M = check.size(m, 'm', INT_MAX);
+  const N = check.size(n, 'n', INT_MAX);
+  const K = check.size(k, 'k', INT_MAX);
+  check.num(alpha, 'alpha');
+  const A = check.f32(a, 'a');
+  const [aRows, aCols] = transA ? [K, M] : [M, K];
+  const LDA = check.int(lda, 'lda', Math.max(1, aCols), INT_MAX);
+  const B = check.f32(b, 'b');
+  const [bRows, bCols] = transB ? [N, K] : [K, N];
+  const LDB = check.int(ldb, 'ldb', Math.max(1, bCols), INT_MAX);
+  check.num(beta, 'beta');
+  const C = check.f32(c, 'c');
+  const LDC = check.int(ldc, 'ldc', Math.max(1, N), INT_MAX);
+  // A and B are only read when the product contributes.
+  const used = M > 0 && N > 0 && K > 0;
+  if (used) {
+    check.expectLength(A, matrixSpan(aRows, aCols, LDA, 'a'), 'a');
+    check.expectLength(B, matrixSpan(bRows, bCols, LDB, 'b'), 'b');
+  }
+  check.expectLength(C, matrixSpan(M, N, LDC, 'c'), 'c');
+  if (used) {
+    check.expectDisjoint(C, 'c', A, 'a');
+    check.expectDisjoint(C, 'c', B, 'b');
+  }
+}
 
 function binaryChecks(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
   check.f32(out, 'out');
