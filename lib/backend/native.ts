@@ -22,12 +22,13 @@ export type LoadResult = { ok: true; backend: NativeBackend } | { ok: false; err
 // lib/backend/native.ts and dist/backend/native.js both sit two levels below the package root.
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The places a build puts the addon, in the order they are tried. */
+/**
+ * The places a build puts the addon, in the order they are tried; DROPNET_ADDON_PATH, when set,
+ * is the only one (to test a particular build, e.g. a sanitizer build in another directory).
+ */
 export function candidatePaths(root: string = packageRoot): string[] {
-  const paths: string[] = [];
-  if (process.env.DROPNET_ADDON_PATH) paths.push(process.env.DROPNET_ADDON_PATH);
-  paths.push(join(root, 'build', 'Release', 'dropnet.node'), join(root, 'build', 'Debug', 'dropnet.node'));
-  return paths;
+  if (process.env.DROPNET_ADDON_PATH) return [process.env.DROPNET_ADDON_PATH];
+  return [join(root, 'build', 'Release', 'dropnet.node'), join(root, 'build', 'Debug', 'dropnet.node')];
 }
 
 function errorText(e: unknown): string {
