@@ -89,6 +89,21 @@ export function isaName(value: unknown, name: string): string {
   return value;
 }
 
+/** A finite number >= 0. */
+export function nonneg(value: unknown, name: string): number {
+  const expected = 'finite non-negative number';
+  if (typeof value !== 'number') throw argTypeError(name, expected, value);
+  if (!(value >= 0) || !Number.isFinite(value)) throw argRangeError(name, expected, value);
+  return value;
+}
+
+/** A Float32Array or null. */
+export function f32OrNull(value: unknown, name: string): Float32Array | null {
+  if (value === null) return null;
+  if (!(value instanceof Float32Array)) throw argTypeError(name, 'Float32Array or null', value);
+  return f32(value, name);
+}
+
 export function bool(value: unknown, name: string): boolean {
   if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
   return value;

@@ -9,11 +9,13 @@
  */
 import type { Backend } from './backend.js';
 import * as check from './check.js';
+import { referenceOptim } from './reference-optim.js';
 
 let threads = 1;
 
 export const reference: Backend = {
   name: 'js',
+  ...referenceOptim,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

@@ -147,6 +147,27 @@ double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   return d;
 }
 
+double nonneg_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const Napi::Value v = arg(info, index);
+  if (!v.IsNumber()) throw_number(info, index, name, "finite non-negative number", true);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || !std::isfinite(d)) throw_number(info, index, name, "finite non-negative number", false);
+  return d;
+}
+
+OptF32View f32_or_null_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  OptF32View view;
+  view.name = name;
+  view.kind = "Float32Array";
+  const Napi::Value v = arg(info, index);
+  if (v.IsNull()) return view;
+  DN_THROW_TYPE_IF(!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array, info.Env(),
+                   "Expected Float32Array or null for ", name, " but received ", describe(v));
+  static_cast<F32View&>(view) = f32_arg(info, index, name);
+  view.present = true;
+  return view;
+}
+
 bool bool_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   const Napi::Value v = arg(info, index);
   if (!v.IsBoolean()) throw_number(info, index, name, "boolean", true);

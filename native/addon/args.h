@@ -71,7 +71,14 @@ std::int64_t int_arg(const Napi::CallbackInfo& info, std::size_t index, const ch
 double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // A finite number in [lo, hi] (a probability, say).
 double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi);
+// A finite number >= 0 (a learning rate, say).
+double nonneg_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 bool bool_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
+// A Float32Array, or null (the view then has data == nullptr and `present` false).
+struct OptF32View : F32View {
+  bool present = false;
+};
+OptF32View f32_or_null_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 std::string string_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 
 // RangeError unless the view has at least `needed` elements.

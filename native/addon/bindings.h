@@ -23,4 +23,11 @@ Napi::Value Relu(const Napi::CallbackInfo& info);
 Napi::Value ReluBackward(const Napi::CallbackInfo& info);
 Napi::Value Fill(const Napi::CallbackInfo& info);
 
+// optim_binding.cc
+Napi::Value SgdStep(const Napi::CallbackInfo& info);
+Napi::Value AdamStep(const Napi::CallbackInfo& info);
+Napi::Value RmspropStep(const Napi::CallbackInfo& info);
+Napi::Value AdagradStep(const Napi::CallbackInfo& info);
+Napi::Value SumSquares(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

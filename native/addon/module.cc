@@ -24,6 +24,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"relu", Relu},
       {"reluBackward", ReluBackward},
       {"fill", Fill},
+      // optimizers
+      {"sgdStep", SgdStep},
+      {"adamStep", AdamStep},
+      {"rmspropStep", RmspropStep},
+      {"adagradStep", AdagradStep},
+      {"sumSquares", SumSquares},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

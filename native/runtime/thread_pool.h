@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace dn {
@@ -31,8 +32,9 @@ void parallel_for(std::size_t ntasks, TaskFn fn, void* ctx);
 // Convenience: f(task) for each task.
 template <class F>
 void parallel_for(std::size_t ntasks, F&& f) {
-  auto thunk = [](void* ctx, std::size_t t) { (*static_cast<F*>(ctx))(t); };
-  parallel_for(ntasks, static_cast<TaskFn>(thunk), static_cast<void*>(&f));
+  using Fn = std::remove_reference_t<F>;
+  auto thunk = [](void* ctx, std::size_t t) { (*static_cast<Fn*>(ctx))(t); };
+  parallel_for(ntasks, static_cast<TaskFn>(thunk), const_cast<void*>(static_cast<const void*>(&f)));
 }
 
 // Splits [0, n) into at most num_threads() contiguous ranges of at least `grain` elements
