@@ -1,0 +1,39 @@
+/** Adagrad (PyTorch semantics and defaults). */
+import type { Backend } from '../../backend/index.js';
+import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+
+export interface AdagradOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Learning-rate decay per step (default 0). */
+  lrDecay: number;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** Starting value of the squared-gradient sums (default 0). */
+  initialAccumulatorValue: number;
+  /** Added to the denominator (default 1e-10). */
+  eps: number;
+  maximize: boolean;
+}
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+  }
+
+  protected validate(o: AdagradOptions): void {
+    nonNegative('lr', o.lr);
+    nonNegative('lrDecay', o.lrDecay);
+    nonNegative('weightDecay', o.weightDecay);
+    nonNegative('initialAccumulatorValue', o.initialAccumulatorValue);
+    nonNegative('eps', o.eps);
+    boolean('maximize', o.maximize);
+  }
+
+  protected update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, g: ParamGroup<AdagradOptions>): void {
+    if (!(state.sum instanceof Float32Array)) state.sum = new Float32Array(p.data.length).fill(g.initialAccumulatorValue);
+    const step = (typeof state.step === 'number' ? state.step : 0) + 1;
+    state.step = step;
+    k.adagradStep(p.data, state.sum, grad, g.lr, g.lrDecay, g.weightDecay, g.eps, step, g.maximize, p.data.length);
+  }
+}

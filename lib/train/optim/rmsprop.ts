@@ -1,0 +1,44 @@
+/** RMSprop, optionally centered and with momentum (PyTorch semantics and defaults). */
+import type { Backend } from '../../backend/index.js';
+import { argRangeError } from '../../errors.js';
+import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+
+export interface RMSpropOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Smoothing constant (default 0.99). */
+  alpha: number;
+  /** Added to the denominator (default 1e-8). */
+  eps: number;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Normalize by an estimate of the gradient's variance (default false). */
+  centered: boolean;
+  maximize: boolean;
+}
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+  }
+
+  protected validate(o: RMSpropOptions): void {
+    nonNegative('lr', o.lr);
+    nonNegative('eps', o.eps);
+    nonNegative('weightDecay', o.weightDecay);
+    nonNegative('momentum', o.momentum);
+    if (typeof o.alpha !== 'number' || !(o.alpha >= 0 && o.alpha <= 1)) throw argRangeError('alpha', 'number in [0, 1]', o.alpha);
+    boolean('centered', o.centered);
+    boolean('maximize', o.maximize);
+  }
+
+  protected update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, g: ParamGroup<RMSpropOptions>): void {
+    state.step = (typeof state.step === 'number' ? state.step : 0) + 1;
+    const sq = this.buffer(state, 'squareAvg', p);
+    const ga = g.centered ? this.buffer(state, 'gradAvg', p) : null;
+    const buf = g.momentum > 0 ? this.buffer(state, 'momentumBuffer', p) : null;
+    k.rmspropStep(p.data, sq, ga, buf, grad, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, g.maximize, p.data.length);
+  }
+}

@@ -1,0 +1,43 @@
+/** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch semantics). */
+import type { Backend } from '../../backend/index.js';
+import { argRangeError } from '../../errors.js';
+import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+
+export interface SGDOptions {
+  /** Learning rate (required by PyTorch; default here 1e-3). */
+  lr: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Dampening for momentum (default 0). */
+  dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
+  nesterov: boolean;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+  }
+
+  protected validate(o: SGDOptions): void {
+    nonNegative('lr', o.lr);
+    nonNegative('momentum', o.momentum);
+    nonNegative('weightDecay', o.weightDecay);
+    if (typeof o.dampening !== 'number' || !(o.dampening >= 0 && o.dampening <= 1)) throw argRangeError('dampening', 'number in [0, 1]', o.dampening);
+    boolean('nesterov', o.nesterov);
+    boolean('maximize', o.maximize);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new RangeError('Nesterov momentum requires a momentum above 0 and zero dampening');
+    }
+  }
+
+  protected update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, g: ParamGroup<SGDOptions>): void {
+    const init = state.momentumBuffer === undefined;
+    const buf = g.momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null;
+    k.sgdStep(p.data, buf, grad, g.lr, g.weightDecay, g.momentum, g.dampening, g.nesterov, g.maximize, init, p.data.length);
+  }
+}
