@@ -10,12 +10,14 @@
 import type { Backend } from './backend.js';
 import * as check from './check.js';
 import { referenceOptim } from './reference-optim.js';
+import { referencePool } from './reference-pool.js';
 
 let threads = 1;
 
 export const reference: Backend = {
   name: 'js',
   ...referenceOptim,
+  ...referencePool,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

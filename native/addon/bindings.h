@@ -30,4 +30,12 @@ Napi::Value RmspropStep(const Napi::CallbackInfo& info);
 Napi::Value AdagradStep(const Napi::CallbackInfo& info);
 Napi::Value SumSquares(const Napi::CallbackInfo& info);
 
+// pool_binding.cc
+Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info);
+Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info);
+Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info);
+Napi::Value AdaptiveAvgPool2dForward(const Napi::CallbackInfo& info);
+Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

@@ -30,6 +30,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"rmspropStep", RmspropStep},
       {"adagradStep", AdagradStep},
       {"sumSquares", SumSquares},
+      // pooling
+      {"maxPool2dForward", MaxPool2dForward},
+      {"maxPool2dBackward", MaxPool2dBackward},
+      {"avgPool2dForward", AvgPool2dForward},
+      {"avgPool2dBackward", AvgPool2dBackward},
+      {"adaptiveAvgPool2dForward", AdaptiveAvgPool2dForward},
+      {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -1,0 +1,198 @@
+// Pooling: maxPool2d (with argmax indices for backward), avgPool2d and adaptiveAvgPool2d over
+// NCHW tensors. The geometry travels as one object, checked key by key:
+//   { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ceilMode }      (max; avg adds countIncludePad,
+//   divisorOverride (0 = none) and ignores dh/dw)                  (adaptive: { n, c, h, w, oh, ow })
+// Entries (outputs first):
+//   maxPool2dForward(out, indices, x, geometry)   maxPool2dBackward(dx, dy, indices, geometry)
+//   avgPool2dForward(out, x, geometry)            avgPool2dBackward(dx, dy, geometry)
+//   adaptiveAvgPool2dForward(out, x, geometry)    adaptiveAvgPool2dBackward(dx, dy, geometry)
+// Output sizes follow PyTorch; an empty output, a padding above half the kernel, or sizes whose
+// product overflows is a RangeError before any memory is touched. Threads take whole planes.
+#include <string>
+
+#include "../kernels/conv/pool2d.h"
+#include "../runtime/thread_pool.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace dn::addon {
+namespace {
+
+constexpr double kMaxDim = 2147483647.0;
+
+std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo, double hi) {
+  const std::string name = concat("geometry.", key);
+  const Napi::Value v = o.Get(key);
+  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", ", static_cast<long long>(hi), "]");
+  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
+                    expected, " for ", name, " but received ", describe(v));
+  return static_cast<std::size_t>(d);
+}
+
+bool bool_prop(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
+  const Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return fallback;
+  DN_THROW_TYPE_IF(!v.IsBoolean(), env, "Expected boolean for geometry.", key, " but received ", describe(v));
+  return v.As<Napi::Boolean>().Value();
+}
+
+Napi::Object geometry_arg(const Napi::CallbackInfo& info, std::size_t index) {
+  const Napi::Value v = index < info.Length() ? info[index] : info.Env().Undefined();
+  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), info.Env(),
+                   "Expected geometry object for geometry but received ", describe(v));
+  return v.As<Napi::Object>();
+}
+
+// Reads and checks the windowed geometry; computes the output size.
+dn_pool2d_geometry windowed(Napi::Env env, const Napi::Object& o, bool dilated) {
+  dn_pool2d_geometry g{};
+  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
+  g.h = prop(env, o, "h", 1, kMaxDim);
+  g.w = prop(env, o, "w", 1, kMaxDim);
+  g.kh = prop(env, o, "kh", 1, kMaxDim);
+  g.kw = prop(env, o, "kw", 1, kMaxDim);
+  g.sh = prop(env, o, "sh", 1, kMaxDim);
+  g.sw = prop(env, o, "sw", 1, kMaxDim);
+  g.ph = prop(env, o, "ph", 0, static_cast<double>(g.kh / 2));
+  g.pw = prop(env, o, "pw", 0, static_cast<double>(g.kw / 2));
+  g.dh = dilated ? prop(env, o, "dh", 1, kMaxDim) : 1;
+  g.dw = dilated ? prop(env, o, "dw", 1, kMaxDim) : 1;
+  const bool ceil = bool_prop(env, o, "ceilMode", false);
+  const auto H = static_cast<long long>(g.h), W = static_cast<long long>(g.w);
+  const long long oh = dn_pool2d_out_size(H, static_cast<long long>(g.kh), static_cast<long long>(g.sh),
+                                          static_cast<long long>(g.ph), static_cast<long long>(g.dh), ceil);
+  const long long ow = dn_pool2d_out_size(W, static_cast<long long>(g.kw), static_cast<long long>(g.sw),
+                                          static_cast<long long>(g.pw), static_cast<long long>(g.dw), ceil);
+  DN_THROW_RANGE_IF(oh < 1 || ow < 1, env, "Expected a non-empty output but an input of ", g.h, "x", g.w,
+                    " pooled with kernel ", g.kh, "x", g.kw, ", stride ", g.sh, "x", g.sw, ", padding ", g.ph, "x",
+                    g.pw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow);
+  g.oh = static_cast<std::size_t>(oh);
+  g.ow = static_cast<std::size_t>(ow);
+  g.planes = checked_mul(env, n, c, "n * c");
+  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
+  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
+  return g;
+}
+
+dn_pool2d_geometry adaptive(Napi::Env env, const Napi::Object& o) {
+  dn_pool2d_geometry g{};
+  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
+  g.h = prop(env, o, "h", 1, kMaxDim);
+  g.w = prop(env, o, "w", 1, kMaxDim);
+  g.oh = prop(env, o, "oh", 1, kMaxDim);
+  g.ow = prop(env, o, "ow", 1, kMaxDim);
+  g.planes = checked_mul(env, n, c, "n * c");
+  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
+  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
+  return g;
+}
+
+template <class F>
+void by_plane(const dn_pool2d_geometry& g, F&& f) {
+  // A plane is the unit of work; small tensors stay on the calling thread.
+  const std::size_t per_plane = g.h * g.w + g.oh * g.ow;
+  const std::size_t grain = per_plane >= (1 << 14) ? 1 : ((1 << 14) + per_plane - 1) / per_plane;
+  parallel_range(g.planes, grain, 1, f);
+}
+
+}  // namespace
+
+Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
+  expect_args(info, 4, "maxPool2dForward(out, indices, x, geometry)");
+  auto env = info.Env();
+  auto out = f32_arg(info, 0, "out");
+  auto idx = i32_arg(info, 1, "indices");
+  auto x = f32_arg(info, 2, "x");
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
+  expect_length(env, x, g.planes * g.h * g.w);
+  expect_length(env, out, g.planes * g.oh * g.ow);
+  expect_length(env, idx, g.planes * g.oh * g.ow);
+  DN_THROW_RANGE_IF(g.h * g.w > 2147483647u, env, "Expected h * w to fit int32 indices but it is ", g.h * g.w);
+  expect_disjoint(env, out, x), expect_disjoint(env, idx, x), expect_disjoint(env, out, idx);
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_maxpool2d_forward(out.data, idx.data, x.data, &g, b, e); });
+  return env.Undefined();
+}
+
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
+  expect_args(info, 4, "maxPool2dBackward(dx, dy, indices, geometry)");
+  auto env = info.Env();
+  auto dx = f32_arg(info, 0, "dx");
+  auto dy = f32_arg(info, 1, "dy");
+  auto idx = i32_arg(info, 2, "indices");
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
+  expect_length(env, dx, g.planes * g.h * g.w);
+  expect_length(env, dy, g.planes * g.oh * g.ow);
+  expect_length(env, idx, g.planes * g.oh * g.ow);
+  expect_disjoint(env, dx, dy), expect_disjoint(env, dx, idx);
+  // The kernel skips indices outside the plane, so hostile indices cannot write out of bounds.
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_maxpool2d_backward(dx.data, dy.data, idx.data, &g, b, e); });
+  return env.Undefined();
+}
+
+namespace {
+
+dn_pool2d_geometry avg_geometry(Napi::Env env, const Napi::Object& o) {
+  dn_pool2d_geometry g = windowed(env, o, false);
+  g.count_include_pad = bool_prop(env, o, "countIncludePad", true);
+  const Napi::Value d = o.Get("divisorOverride");
+  g.divisor = d.IsUndefined() ? 0 : prop(env, o, "divisorOverride", 0, kMaxDim);
+  return g;
+}
+
+}  // namespace
+
+Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info) {
+  expect_args(info, 3, "avgPool2dForward(out, x, geometry)");
+  auto env = info.Env();
+  auto out = f32_arg(info, 0, "out");
+  auto x = f32_arg(info, 1, "x");
+  const dn_pool2d_geometry g = avg_geometry(env, geometry_arg(info, 2));
+  expect_length(env, x, g.planes * g.h * g.w);
+  expect_length(env, out, g.planes * g.oh * g.ow);
+  expect_disjoint(env, out, x);
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_avgpool2d_forward(out.data, x.data, &g, b, e); });
+  return env.Undefined();
+}
+
+Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
+  expect_args(info, 3, "avgPool2dBackward(dx, dy, geometry)");
+  auto env = info.Env();
+  auto dx = f32_arg(info, 0, "dx");
+  auto dy = f32_arg(info, 1, "dy");
+  const dn_pool2d_geometry g = avg_geometry(env, geometry_arg(info, 2));
+  expect_length(env, dx, g.planes * g.h * g.w);
+  expect_length(env, dy, g.planes * g.oh * g.ow);
+  expect_disjoint(env, dx, dy);
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_avgpool2d_backward(dx.data, dy.data, &g, b, e); });
+  return env.Undefined();
+}
+
+Napi::Value AdaptiveAvgPool2dForward(const Napi::CallbackInfo& info) {
+  expect_args(info, 3, "adaptiveAvgPool2dForward(out, x, geometry)");
+  auto env = info.Env();
+  auto out = f32_arg(info, 0, "out");
+  auto x = f32_arg(info, 1, "x");
+  const dn_pool2d_geometry g = adaptive(env, geometry_arg(info, 2));
+  expect_length(env, x, g.planes * g.h * g.w);
+  expect_length(env, out, g.planes * g.oh * g.ow);
+  expect_disjoint(env, out, x);
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_adaptive_avgpool2d_forward(out.data, x.data, &g, b, e); });
+  return env.Undefined();
+}
+
+Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info) {
+  expect_args(info, 3, "adaptiveAvgPool2dBackward(dx, dy, geometry)");
+  auto env = info.Env();
+  auto dx = f32_arg(info, 0, "dx");
+  auto dy = f32_arg(info, 1, "dy");
+  const dn_pool2d_geometry g = adaptive(env, geometry_arg(info, 2));
+  expect_length(env, dx, g.planes * g.h * g.w);
+  expect_length(env, dy, g.planes * g.oh * g.ow);
+  expect_disjoint(env, dx, dy);
+  by_plane(g, [&](std::size_t b, std::size_t e) { dn_adaptive_avgpool2d_backward(dx.data, dy.data, &g, b, e); });
+  return env.Undefined();
+}
+
+}  // namespace dn::addon
