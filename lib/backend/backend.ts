@@ -1,3 +1,5 @@
+import type { Conv2dGeometry } from './conv-geometry.js';
+
 /**
  * The kernel contract both backends implement: `native` (the C++ addon) and `js` (reference.ts,
  * plain TypeScript, the test oracle and the fallback). Same names, same argument order (outputs
@@ -6,7 +8,7 @@
  * Kernels write into caller-allocated typed arrays; they never allocate their outputs. An output
  * may be the very same array as an input (in place), but must not partially overlap one.
  */
-export interface Backend extends OptimKernels, PoolKernels {
+export interface Backend extends OptimKernels, PoolKernels, ConvKernels {
   /** Which implementation this is. */
   readonly name: 'native' | 'js';
 
@@ -130,6 +132,19 @@ export interface PoolKernels {
   avgPool2dBackward(dx: Float32Array, dy: Float32Array, geometry: Pool2dGeometry): void;
   adaptiveAvgPool2dForward(out: Float32Array, x: Float32Array, geometry: AdaptivePool2dGeometry): void;
   adaptiveAvgPool2dBackward(dx: Float32Array, dy: Float32Array, geometry: AdaptivePool2dGeometry): void;
+}
+
+/**
+ * 2-D convolution over NCHW tensors with OIHW weights: stride, per-side padding, dilation and
+ * groups (see conv-geometry.ts). Outputs are overwritten, never accumulated into.
+ */
+export interface ConvKernels {
+  /** out = conv(x, weight) + bias (bias may be null). */
+  conv2dForward(out: Float32Array, x: Float32Array, weight: Float32Array, bias: Float32Array | null, geometry: Conv2dGeometry): void;
+  /** dx = the gradient of the convolution with respect to its input. */
+  conv2dBackwardData(dx: Float32Array, dy: Float32Array, weight: Float32Array, geometry: Conv2dGeometry): void;
+  /** dweight (and dbias, if not null) = the gradients with respect to the weight and bias. */
+  conv2dBackwardWeight(dweight: Float32Array, dbias: Float32Array | null, dy: Float32Array, x: Float32Array, geometry: Conv2dGeometry): void;
 }
 
 /** The ISAs of this CPU architecture, lowest first (the order in which they supersede each other). */

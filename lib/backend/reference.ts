@@ -11,6 +11,7 @@ import type { Backend } from './backend.js';
 import * as check from './check.js';
 import { referenceOptim } from './reference-optim.js';
 import { referencePool } from './reference-pool.js';
+import { referenceConv } from './reference-conv.js';
 
 let threads = 1;
 
@@ -18,6 +19,7 @@ export const reference: Backend = {
   name: 'js',
   ...referenceOptim,
   ...referencePool,
+  ...referenceConv,
 
   isa: () => 'js',
   availableIsas: () => ['js'],
