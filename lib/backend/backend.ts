@@ -8,7 +8,7 @@ import type { Conv2dGeometry } from './conv-geometry.js';
  * Kernels write into caller-allocated typed arrays; they never allocate their outputs. An output
  * may be the very same array as an input (in place), but must not partially overlap one.
  */
-export interface Backend extends OptimKernels, PoolKernels, ConvKernels {
+export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels {
   /** Which implementation this is. */
   readonly name: 'native' | 'js';
 
@@ -145,6 +145,18 @@ export interface ConvKernels {
   conv2dBackwardData(dx: Float32Array, dy: Float32Array, weight: Float32Array, geometry: Conv2dGeometry): void;
   /** dweight (and dbias, if not null) = the gradients with respect to the weight and bias. */
   conv2dBackwardWeight(dweight: Float32Array, dbias: Float32Array | null, dy: Float32Array, x: Float32Array, geometry: Conv2dGeometry): void;
+}
+
+/** Fused loss kernels (see native/kernels/loss/softmax_xent.h for the formulas). */
+export interface LossKernels {
+  /**
+   * Softmax cross-entropy with class-index targets, per row: loss[r], its gradient with respect
+   * to the logits dlogits[r, :], and wsum[r] (the target's class weight, 0 for ignored rows).
+   */
+  softmaxCrossEntropy(
+    loss: Float32Array, dlogits: Float32Array, wsum: Float32Array, logits: Float32Array, targets: Int32Array,
+    weight: Float32Array | null, rows: number, classes: number, labelSmoothing: number, ignoreIndex: number,
+  ): void;
 }
 
 /** The ISAs of this CPU architecture, lowest first (the order in which they supersede each other). */

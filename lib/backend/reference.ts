@@ -12,6 +12,7 @@ import * as check from './check.js';
 import { referenceOptim } from './reference-optim.js';
 import { referencePool } from './reference-pool.js';
 import { referenceConv } from './reference-conv.js';
+import { referenceLoss } from './reference-loss.js';
 
 let threads = 1;
 
@@ -20,6 +21,7 @@ export const reference: Backend = {
   ...referenceOptim,
   ...referencePool,
   ...referenceConv,
+  ...referenceLoss,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

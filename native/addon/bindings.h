@@ -38,4 +38,7 @@ Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info);
 Napi::Value AdaptiveAvgPool2dForward(const Napi::CallbackInfo& info);
 Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info);
 
+// loss_binding.cc
+Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

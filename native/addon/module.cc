@@ -37,6 +37,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"avgPool2dBackward", AvgPool2dBackward},
       {"adaptiveAvgPool2dForward", AdaptiveAvgPool2dForward},
       {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
+      // losses
+      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;
