@@ -15,3 +15,4 @@ export { describe, invalidArg, ShapeError } from './errors.js';
 export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.js';
 export { shapeSize, type Shape } from './shape.js';
 export { full, ones, rand, randn, Tensor, tensor, zeros, type NestedArray, type RandomOptions } from './tensor.js';
+export * as io from './io/index.js';
