@@ -54,7 +54,7 @@ describe('encodeSafetensors layout', () => {
 
   it('gives identical bytes for equal inputs whatever their order', () => {
     const a = encodeSafetensors({ x: tensor([1, 2], [2]), y: tensor([3], [1]) }, { p: '1', q: '2' });
-    const b = encodeSafetensors(new Map([['y', tensor([3], [1])], ['x', tensor([1, 2], [2])]]), { q: '2', p: '1' });
+    const b = encodeSafetensors(new Map<string, io.TensorData>([['y', tensor([3], [1])], ['x', tensor([1, 2], [2])]]), { q: '2', p: '1' });
     expect(a).toEqual(b);
   });
 
