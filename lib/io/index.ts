@@ -8,3 +8,6 @@ export { type SafetensorsDtype } from './safetensors/dtypes.js';
 export { encodeSafetensors, type NamedTensors, type TensorData } from './safetensors/encode.js';
 export { SafetensorsError, type SafetensorsErrorCode } from './safetensors/error.js';
 export { loadSafetensors, loadSafetensorsSync, saveSafetensors, saveSafetensorsSync } from './safetensors/file.js';
+export { DIGITS_PATH, loadDigits, loadDigitsSync, parseDigitsCsv, type Digits } from './digits.js';
+export { decodeIdx, IdxError, readIdx, readIdxSync, type IdxArray, type IdxData, type IdxDtype, type IdxErrorCode, type IdxOptions } from './idx.js';
+export { loadMnist, mnistFromIdx, type ImageDataset, type MnistOptions } from './mnist.js';
