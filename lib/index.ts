@@ -17,3 +17,4 @@ export { shapeSize, type Shape } from './shape.js';
 export { full, ones, rand, randn, Tensor, tensor, zeros, type NestedArray, type RandomOptions } from './tensor.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
+export * as report from './report/index.js';
