@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { Tensor } from '../tensor.js';
 import type { ImageDataset } from './mnist.js';
 
@@ -50,5 +51,6 @@ export function loadDigitsSync(): Digits {
 
 /** The bundled digits: images [1797, 64] in [0, 1], labels 0..9. */
 export async function loadDigits(): Promise<Digits> {
-  return parseDigitsCsv(gunzipSync(await fsp.readFile(DIGITS_PATH)).toString('latin1'));
+  const bytes = await promisify(gunzip)(await fsp.readFile(DIGITS_PATH));
+  return parseDigitsCsv(bytes.toString('latin1'));
 }
