@@ -1,7 +1,8 @@
 /**
  * The safetensors dtypes this library reads and how each becomes float32. All storage is
  * little-endian. Floats convert with round-to-nearest-even (F16 and BF16 exactly; F64 may round
- * or overflow to ±Infinity, as a cast in PyTorch does); integers and BOOL convert only when float32
+ * or overflow to ±Infinity, as a cast in PyTorch does); F32 and BF16 keep NaN payloads bit for
+ * bit, F16 and F64 NaNs become the canonical NaN. Integers and BOOL convert only when float32
  * holds the value exactly, otherwise the load fails (BAD_VALUE) instead of silently changing it.
  */
 import { preview, SafetensorsError } from './error.js';
