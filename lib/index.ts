@@ -16,3 +16,6 @@ export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.
 export { shapeSize, type Shape } from './shape.js';
 export { full, ones, rand, randn, Tensor, tensor, zeros, type NestedArray, type RandomOptions } from './tensor.js';
 export * as optim from './train/optim/index.js';
+export * as io from './io/index.js';
+export * as data from './data/index.js';
+export * as report from './report/index.js';
