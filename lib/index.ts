@@ -11,7 +11,7 @@ export {
   type BackendInfo,
   type NativeBackend,
 } from './backend/index.js';
-export { describe, invalidArg, ShapeError } from './errors.js';
+export { describe, invalidArg, ShapeError, StateDictError } from './errors.js';
 export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.js';
 export { shapeSize, type Shape } from './shape.js';
 export {
@@ -20,3 +20,5 @@ export {
 } from './tensor.js';
 export { enableGrad, isGradEnabled, noGrad, type Node } from './autograd/index.js';
 export * as ops from './ops/index.js';
+export * as nn from './nn/index.js';
+export { Parameter } from './nn/parameter.js';
