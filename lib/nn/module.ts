@@ -148,14 +148,12 @@ export abstract class Module {
     return asRoot(this, () => {
       const input = args[0];
       if (!this.#built && input instanceof Tensor) {
-        // The batch size is not a property of the model: build for any.
-        const shape = input.rank >= 2 ? [-1, ...input.shape.slice(1)] : input.shape;
         // Modules with their own shape logic check it now; the rest are checked by forward.
         if (this.build !== Module.prototype.build || this.computeOutputShape !== Module.prototype.computeOutputShape) {
-          this.build(shape);
-        } else {
-          this.markBuilt(shape);
+          this.build(input.shape);
         }
+        // The batch size is not a property of the model: record it as any.
+        this.markBuilt(input.rank >= 2 ? [-1, ...input.shape.slice(1)] : input.shape);
       }
       const output = (this.forward as (...a: unknown[]) => unknown)(...args);
       recordOutput(this, output);
