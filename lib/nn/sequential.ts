@@ -12,6 +12,8 @@ import { Module, type ModuleCategory } from './module.js';
 import { checkBuildShape, locate } from './shape-check.js';
 import type { ChainInputCheck, CheckChain, Fold } from './shape-types.js';
 
+type ElementAt<Ms extends readonly Module[], I extends number> = number extends I ? Module : `${I}` extends `-${string}` ? Module : I extends keyof Ms ? Ms[I] : Module;
+
 export class Sequential<const Ms extends readonly Module[] = readonly Module[]> extends Module {
   declare readonly '~shapes': { readonly kind: 'chain'; readonly layers: Ms };
   /** The layers by index, as properties "0", "1", ... (PyTorch's `seq[0]`). */
@@ -31,7 +33,7 @@ export class Sequential<const Ms extends readonly Module[] = readonly Module[]> 
   }
 
   /** The layer at `index` (negative counts from the end); a RangeError outside. */
-  at<I extends number>(index: I): `${I}` extends `-${string}` ? Module : I extends keyof Ms ? Ms[I] : Module {
+  at<I extends number>(index: I): ElementAt<Ms, I> {
     const layers = this.children();
     const n = layers.length;
     if (typeof index !== 'number' || !Number.isInteger(index)) throw argTypeError('index', 'integer', index);

@@ -76,7 +76,7 @@ describe('training mode inside noGrad', () => {
 describe('shape errors', () => {
   it('name the layer and its index in a Sequential, for call, forward and build', () => {
     const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 784), new nn.Linear(784, 256));
-    const x = zeros([64, 785]);
+    const x: Tensor = zeros([64, 785]);
     const first = 'Linear(784→512) at layer 0 expected input [*, 784] but received [64, 785]';
     expect(() => model.call(x)).toThrow(first);
     expect(() => model.forward(x)).toThrow(first);
@@ -107,7 +107,8 @@ describe('shape errors', () => {
       encoder = new nn.Sequential(new nn.Linear(8, 4), new nn.ReLU());
       head = new nn.Linear(3, 1);
       forward(x: Tensor): Tensor {
-        return ops.sigmoid(this.head.call(this.encoder.call(x)));
+        // The mismatch is deliberate: at compile time it is already an error.
+        return ops.sigmoid(this.head.call(this.encoder.call(x) as Tensor));
       }
     }
     expect(() => new Net().call(zeros([5, 8]))).toThrow('Linear(3→1) at layer head expected input [*, 3] but received [5, 4]');
