@@ -54,7 +54,9 @@ type Step<M, Cur extends Shape> =
   : Shape;
 
 /** The shape after a chain of modules. */
-export type Fold<Ms extends readonly unknown[], Cur extends Shape> = Ms extends readonly [infer H, ...infer R] ? Fold<R, Step<H, Cur>> : Cur;
+export type Fold<Ms extends readonly unknown[], Cur extends Shape> = Ms extends readonly [infer H, ...infer R]
+  ? Step<H, Cur> extends infer Next extends Shape ? Fold<R, Next> : never
+  : Cur;
 
 /** never when M accepts Cur; otherwise the message of the first mismatch. */
 type Problem<M, Cur extends Shape> =
@@ -65,7 +67,7 @@ type Problem<M, Cur extends Shape> =
 
 /** never when the chain Ms accepts Cur; otherwise the message of its first mismatch. */
 export type ChainProblem<Ms extends readonly unknown[], Cur extends Shape> = Ms extends readonly [infer H, ...infer R]
-  ? [Problem<H, Cur>] extends [never] ? ChainProblem<R, Step<H, Cur>> : Problem<H, Cur>
+  ? [Problem<H, Cur>] extends [never] ? (Step<H, Cur> extends infer Next extends Shape ? ChainProblem<R, Next> : never) : Problem<H, Cur>
   : never;
 
 /**
@@ -73,11 +75,13 @@ export type ChainProblem<Ms extends readonly unknown[], Cur extends Shape> = Ms 
  * layer's type is intersected with `{ '~error': message }`, so the argument fails to type-check
  * with the message in the error. Arrays of unknown length are not checked.
  */
-export type CheckChain<Ms extends readonly unknown[], Cur extends Shape = Shape> = number extends Ms['length']
+export type CheckChain<Ms extends readonly unknown[], Cur extends Shape = Shape, Checked extends unknown[] = []> = number extends Ms['length']
   ? Ms
   : Ms extends readonly [infer H, ...infer R]
-    ? [[Problem<H, Cur>] extends [never] ? H : H & { readonly '~error': Problem<H, Cur> }, ...CheckChain<R, Step<H, Cur>>]
-    : [];
+    ? Step<H, Cur> extends infer Next extends Shape
+      ? CheckChain<R, Next, [...Checked, [Problem<H, Cur>] extends [never] ? H : H & { readonly '~error': Problem<H, Cur> }]>
+      : never
+    : Checked;
 
 /** unknown when the chain accepts input shape S; an object naming the mismatch otherwise. */
 export type ChainInputCheck<Ms extends readonly unknown[], S extends Shape> = [ChainProblem<Ms, S>] extends [never]
