@@ -15,6 +15,7 @@
  * without recording gradients, restoring every module's previous mode afterwards.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { activeBackend } from '../backend/index.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor, zeros } from '../tensor.js';
@@ -327,7 +328,7 @@ export abstract class Module {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
-      else p.grad?.data.fill(0);
+      else if (p.grad !== null) activeBackend().fill(p.grad.data, 0, p.grad.size);
     }
   }
 

@@ -41,6 +41,15 @@ function align(x: Operand, y: Operand, op: string): Binary {
   return { shape, a, b, ia: broadcastIndex(sa, shape), ib: broadcastIndex(sb, shape) };
 }
 
+/** data + s (s rounded to float32) on the backend's fill and add kernels. */
+function plusScalar(data: Float32Array, s: number, shape: Shape): Tensor {
+  const backend = activeBackend();
+  const out = new Float32Array(data.length);
+  backend.fill(out, s, out.length);
+  backend.add(out, data, out, out.length);
+  return new Tensor(out, shape);
+}
+
 function sizeOf(t: Operand): number {
   return typeof t === 'number' ? 1 : t.size;
 }
@@ -50,6 +59,10 @@ export function add<S extends Shape>(a: Tensor<S>, b: Tensor<S> | number): Tenso
 export function add(a: Operand, b: Operand): Tensor;
 export function add(a: Operand, b: Operand): Tensor {
   const [x, y] = operands(a, b, 'add');
+  if (typeof x === 'number' || typeof y === 'number') {
+    const [t, s] = typeof y === 'number' ? [x as Tensor, y] : [y, x as number];
+    return record(plusScalar(t.data, s, t.shape), 'add', [x, y], (g) => [g, g]);
+  }
   const k = align(x, y, 'add');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);
@@ -66,6 +79,9 @@ export function sub<S extends Shape>(a: Tensor<S>, b: Tensor<S> | number): Tenso
 export function sub(a: Operand, b: Operand): Tensor;
 export function sub(a: Operand, b: Operand): Tensor {
   const [x, y] = operands(a, b, 'sub');
+  // x - s is x + (-s) and s - x is (-x) + s, exactly, in IEEE arithmetic.
+  if (typeof y === 'number') return record(plusScalar((x as Tensor).data, -y, (x as Tensor).shape), 'sub', [x, y], (g) => [g, null]);
+  if (typeof x === 'number') return record(plusScalar(negate(y.data), x, y.shape), 'sub', [x, y], (g) => [null, negate(g)]);
   const k = align(x, y, 'sub');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);

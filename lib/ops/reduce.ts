@@ -4,6 +4,7 @@
  * input element that was folded into it (divided by the count for mean).
  */
 import { record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
 import { argRangeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -31,6 +32,12 @@ function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: b
   for (let i = 0; i < size; i++) out[i] = average ? sums[i]! / count : sums[i]!;
   const shape = keep ? kept : x.shape.filter((_, i) => !dims.includes(i));
   return record(new Tensor(out, shape), name, [x], (g) => {
+    if (size === 1) {
+      // Reduced to one element: its gradient is the same everywhere.
+      const gx = new Float32Array(x.size);
+      activeBackend().fill(gx, average ? g[0]! / count : g[0]!, gx.length);
+      return [gx];
+    }
     let spread = g;
     if (average) {
       spread = new Float32Array(g.length);
