@@ -133,7 +133,7 @@ export class Tensor<S extends Shape = Shape> {
    */
   backward(gradient?: Tensor, options: BackwardOptions = {}): void {
     if (!this.#requiresGrad) {
-      throw new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true)');
+      throw new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)');
     }
     let seed: Float32Array;
     if (gradient === undefined || gradient === null) {

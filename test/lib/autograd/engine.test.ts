@@ -92,7 +92,7 @@ describe('backward', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = ops.mul(x, 2);
     expect(() => tensor([1]).backward()).toThrow(
-      new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true)'),
+      new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)'),
     );
     expect(() => y.backward()).toThrow('backward: a gradient argument is needed for a tensor of shape [2]; it can only be implied (as 1) for a tensor of one element');
     expect(() => y.backward(tensor([1, 2, 3]))).toThrow('backward: expected gradient of shape [2] but received [3]');
