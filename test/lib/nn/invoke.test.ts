@@ -94,6 +94,12 @@ describe('shape errors', () => {
     }
   });
 
+  it('name a layer deep in the chain by its index', () => {
+    // `as nn.Module` hides the first layer's width from the compile-time check, which would reject this chain.
+    const model = new nn.Sequential(new nn.Linear(4, 785) as nn.Module, new nn.ReLU(), new nn.Identity(), new nn.Linear(784, 256));
+    expect(() => model.call(zeros([64, 4]))).toThrow(/^Linear\(784→256\) at layer 3 expected input \[\*, 784\] but received \[64, 785\]$/);
+  });
+
   it('give the full path in nested containers, and name the layer alone when called directly', () => {
     const inner = new nn.Sequential(new nn.Linear(3, 4), new nn.Linear(5, 2) as nn.Module);
     const model = new nn.Sequential(new nn.Tanh(), inner);

@@ -3,7 +3,7 @@
 // layers in the constructor, write forward by hand.
 import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
-import { isGradEnabled, manualSeed, nn, ops, Parameter, type Tensor, tensor, zeros } from '../../../lib/index.js';
+import { defaultGenerator, isGradEnabled, manualSeed, nn, ops, Parameter, type Tensor, tensor, zeros } from '../../../lib/index.js';
 import { FakeBatchNorm, FakeDropout } from '../../helpers/layers.js';
 
 class Net extends nn.Module {
@@ -108,7 +108,10 @@ describe('call, build and predict', () => {
     manualSeed(3);
     const net = new Net();
     (net as unknown as { drop: nn.Module }).drop = new FakeDropout(0.5);
+    const offset = defaultGenerator.offset;
     expect(net.build([-1, 4])).toEqual([-1, 3]);
+    expect(net.summary()).toMatch(/\nfc2 {2}Linear\(8→3\) +\[\*, 3\] /);
+    expect(defaultGenerator.offset).toBe(offset); // the trial runs draw no random numbers
     expect(net.training).toBe(true);
     expect(isGradEnabled()).toBe(true);
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
