@@ -96,3 +96,19 @@ export class ShapeError extends Error {
     });
   }
 }
+
+/** A state dict does not fit a model: every missing, unexpected, wrongly shaped or non-tensor entry at once. */
+export class StateDictError extends Error {
+  override name = 'StateDictError';
+  readonly missingKeys: readonly string[];
+  readonly unexpectedKeys: readonly string[];
+  /** Keys whose tensor has another shape than the model's (or is not a tensor). */
+  readonly mismatchedKeys: readonly string[];
+
+  constructor(message: string, details: { missingKeys: string[]; unexpectedKeys: string[]; mismatchedKeys: string[] }) {
+    super(message);
+    this.missingKeys = details.missingKeys;
+    this.unexpectedKeys = details.unexpectedKeys;
+    this.mismatchedKeys = details.mismatchedKeys;
+  }
+}

@@ -11,10 +11,17 @@ export {
   type BackendInfo,
   type NativeBackend,
 } from './backend/index.js';
-export { describe, invalidArg, ShapeError } from './errors.js';
+export { describe, invalidArg, ShapeError, StateDictError } from './errors.js';
 export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.js';
 export { shapeSize, type Shape } from './shape.js';
-export { full, ones, rand, randn, Tensor, tensor, zeros, type NestedArray, type RandomOptions } from './tensor.js';
+export {
+  full, ones, rand, randn, Tensor, tensor, zeros,
+  type BackwardOptions, type NestedArray, type RandomOptions, type TensorOptions,
+} from './tensor.js';
+export { enableGrad, isGradEnabled, noGrad, type Node } from './autograd/index.js';
+export * as ops from './ops/index.js';
+export * as nn from './nn/index.js';
+export { Parameter } from './nn/parameter.js';
 export * as optim from './train/optim/index.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';

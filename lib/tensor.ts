@@ -4,23 +4,55 @@
  *
  * The shape parameter S is a readonly tuple type: `Tensor<readonly [number, 784]>` is a batch of
  * 784-feature rows. Factories infer literal shapes: `zeros([2, 3])` is a `Tensor<readonly [2, 3]>`.
+ *
+ * Autograd follows PyTorch: a tensor created with `requiresGrad: true` is a leaf; an operation
+ * on tensors that require grad records a node on the tape (`gradFn`) and its result requires
+ * grad too; `loss.backward()` adds d(loss)/d(leaf) into every such leaf's `grad`.
  */
+import { runBackward } from './autograd/engine.js';
+import { isGradEnabled } from './autograd/grad-mode.js';
+import { Node } from './autograd/node.js';
 import { activeBackend } from './backend/index.js';
 import { argTypeError, formatShape, ShapeError } from './errors.js';
 import { defaultGenerator, Generator } from './random.js';
-import { checkShape, inferShape, type Shape, shapeSize } from './shape.js';
+import { checkShape, inferShape, type Shape, shapesEqual, shapeSize } from './shape.js';
+
+export interface TensorOptions {
+  /** Record operations on this tensor so `backward()` computes its gradient (default false). */
+  requiresGrad?: boolean;
+}
+
+export interface BackwardOptions {
+  /**
+   * Keep the graph after this backward pass so another backward can run through it (default
+   * false: the nodes free what they saved, and a second pass through them is an error).
+   */
+  retainGraph?: boolean;
+}
+
+let attach: (t: Tensor, node: Node) => void;
 
 export class Tensor<S extends Shape = Shape> {
   /** The elements, row-major (the last dimension varies fastest). */
   readonly data: Float32Array;
   /** The dimension sizes. */
   readonly shape: S;
+  #requiresGrad = false;
+  #gradFn: Node | null = null;
+  #grad: Tensor<S> | null = null;
+
+  static {
+    attach = (t, node) => {
+      t.#gradFn = node;
+      t.#requiresGrad = true;
+    };
+  }
 
   /**
    * Wraps `data` (not copied) with `shape`; the element count must match.
    * Prefer the factories (`tensor`, `zeros`, ...), which also accept plain arrays.
    */
-  constructor(data: Float32Array, shape: S) {
+  constructor(data: Float32Array, shape: S, options: TensorOptions = {}) {
     if (!(data instanceof Float32Array)) throw argTypeError('data', 'Float32Array', data);
     checkShape(shape);
     const n = shapeSize(shape);
@@ -29,6 +61,9 @@ export class Tensor<S extends Shape = Shape> {
     }
     this.data = data;
     this.shape = Object.freeze([...shape]) as unknown as S;
+    const requiresGrad = options.requiresGrad ?? false;
+    if (typeof requiresGrad !== 'boolean') throw argTypeError('requiresGrad', 'boolean', requiresGrad);
+    this.#requiresGrad = requiresGrad;
   }
 
   /** The number of elements. */
@@ -41,17 +76,110 @@ export class Tensor<S extends Shape = Shape> {
     return this.shape.length;
   }
 
+  // -- autograd -------------------------------------------------------------------------------
+
+  /** Whether gradients flow to this tensor. Settable on leaves only. */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (typeof value !== 'boolean') throw argTypeError('requiresGrad', 'boolean', value);
+    if (this.#gradFn !== null) {
+      throw new Error(`requiresGrad can only be changed on leaf tensors; this one was computed by ${this.#gradFn.name} (use detach() for a leaf copy)`);
+    }
+    this.#requiresGrad = value;
+  }
+
+  /** The node that computed this tensor, or null for a leaf. */
+  get gradFn(): Node | null {
+    return this.#gradFn;
+  }
+
+  /** True for tensors created by the user (or under noGrad), false for results of recorded ops. */
+  get isLeaf(): boolean {
+    return this.#gradFn === null;
+  }
+
+  /**
+   * The gradient accumulated by `backward()` (null until then). Only leaves that require grad
+   * (and tensors that called `retainGrad()`) receive one. Assign null to reset it.
+   */
+  get grad(): Tensor<S> | null {
+    return this.#grad;
+  }
+
+  set grad(value: Tensor<S> | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) throw argTypeError('grad', 'Tensor or null', value);
+      if (!shapesEqual(value.shape, this.shape)) {
+        throw new ShapeError(`Expected grad of shape ${formatShape(this.shape)} but received ${formatShape(value.shape)}`);
+      }
+    }
+    this.#grad = value;
+  }
+
+  /** Keeps the gradient of this non-leaf tensor in `grad` during backward (leaves always do). */
+  retainGrad(): this {
+    if (!this.#requiresGrad) throw new Error('retainGrad: this tensor does not require grad');
+    if (this.#gradFn !== null) this.#gradFn.retained = this;
+    return this;
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires grad, adding
+   * it into the leaves' `grad`. A tensor of one element needs no `gradient` (it is 1); any
+   * other takes the gradient of some scalar with respect to it, of the same shape.
+   */
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    if (!this.#requiresGrad) {
+      throw new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)');
+    }
+    let seed: Float32Array;
+    if (gradient === undefined || gradient === null) {
+      if (this.size !== 1) {
+        throw new ShapeError(`backward: a gradient argument is needed for a tensor of shape ${formatShape(this.shape)}; it can only be implied (as 1) for a tensor of one element`);
+      }
+      seed = Float32Array.of(1);
+    } else {
+      if (!(gradient instanceof Tensor)) throw argTypeError('gradient', 'Tensor', gradient);
+      if (!shapesEqual(gradient.shape, this.shape)) {
+        throw new ShapeError(`backward: expected gradient of shape ${formatShape(this.shape)} but received ${formatShape(gradient.shape)}`);
+      }
+      seed = gradient.data;
+    }
+    const retainGraph = options.retainGraph ?? false;
+    if (typeof retainGraph !== 'boolean') throw argTypeError('retainGraph', 'boolean', retainGraph);
+    runBackward(this, seed, retainGraph, accumulateGrad);
+  }
+
+  /** A tensor on the same data that is cut from the graph: a leaf that does not require grad. */
+  detach(): Tensor<S> {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError(`item: expected a tensor of one element but received shape ${formatShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  // -- views and copies -------------------------------------------------------------------------
+
   /**
    * The same data under another shape (no copy). One dimension may be -1 and is inferred.
    */
   reshape<const T extends Shape>(shape: T): Tensor<T> {
     checkArrayShape(shape);
-    return new Tensor(this.data, inferShape(shape, this.size, this.shape) as unknown as T);
+    const out = new Tensor(this.data, inferShape(shape, this.size, this.shape) as unknown as T);
+    return recordOn(out, 'reshape', this, identityBackward);
   }
 
-  /** A copy with its own storage. */
+  /** A copy with its own storage (differentiable: the gradient passes through). */
   clone(): Tensor<S> {
-    return new Tensor(this.data.slice(), this.shape);
+    return recordOn(new Tensor(this.data.slice(), this.shape), 'clone', this, identityBackward);
   }
 
   /** The elements as nested arrays (a number for a scalar tensor). */
@@ -66,7 +194,36 @@ export class Tensor<S extends Shape = Shape> {
   }
 
   toString(): string {
-    return `Tensor(${formatShape(this.shape)})`;
+    const grad = this.#gradFn !== null ? `, gradFn=${this.#gradFn.name}` : this.#requiresGrad ? ', requiresGrad=true' : '';
+    return `Tensor(${formatShape(this.shape)}${grad})`;
+  }
+}
+
+function identityBackward(g: Float32Array): readonly Float32Array[] {
+  return [g];
+}
+
+function recordOn<T extends Tensor>(out: T, name: string, input: Tensor, backward: typeof identityBackward): T {
+  if (input.requiresGrad && isGradEnabled()) attach(out, new Node(name, [input], backward));
+  return out;
+}
+
+/**
+ * Makes `node` the gradFn of `out` (which then requires grad); returns `out`. Internal: ops go
+ * through `record` in lib/autograd/record.ts, which decides whether to record at all.
+ */
+export function setGradFn<T extends Tensor>(out: T, node: Node): T {
+  attach(out, node);
+  return out;
+}
+
+function accumulateGrad(t: Tensor, g: Float32Array): void {
+  const current = t.grad;
+  if (current === null) {
+    // A copy: g may be shared with other gradients or with the caller's gradient argument.
+    t.grad = new Tensor(g.slice(), t.shape);
+  } else {
+    activeBackend().add(current.data, current.data, g, g.length);
   }
 }
 
@@ -94,12 +251,20 @@ function flatten(value: NestedArray, shape: number[], out: number[], depth: numb
  * - `data` a Float32Array: used as the storage (not copied); shape defaults to [data.length].
  * - `data` any other array-like of numbers: copied; shape defaults to [data.length].
  * - `data` nested arrays: copied; the shape is inferred (or checked against `shape` if given).
+ * `options.requiresGrad` makes it a leaf that receives gradients.
  */
-export function tensor<const S extends Shape>(data: Float32Array | ArrayLike<number> | NestedArray, shape: S): Tensor<S>;
-export function tensor(data: Float32Array | ArrayLike<number> | NestedArray): Tensor;
-export function tensor(data: Float32Array | ArrayLike<number> | NestedArray, shape?: Shape): Tensor {
-  if (data instanceof Float32Array) return new Tensor(data, shape ?? [data.length]);
-  if (typeof data === 'number') return new Tensor(Float32Array.of(data), shape ?? []);
+export function tensor<const S extends Shape>(data: Float32Array | ArrayLike<number> | NestedArray, shape: S, options?: TensorOptions): Tensor<S>;
+export function tensor(data: Float32Array | ArrayLike<number> | NestedArray, options?: TensorOptions): Tensor;
+export function tensor(
+  data: Float32Array | ArrayLike<number> | NestedArray,
+  shapeOrOptions?: Shape | TensorOptions,
+  maybeOptions?: TensorOptions,
+): Tensor {
+  const isOptions = shapeOrOptions !== undefined && shapeOrOptions !== null && !Array.isArray(shapeOrOptions);
+  const shape = isOptions ? undefined : (shapeOrOptions as Shape | undefined);
+  const options = (isOptions ? shapeOrOptions : maybeOptions) as TensorOptions | undefined;
+  if (data instanceof Float32Array) return new Tensor(data, shape ?? [data.length], options);
+  if (typeof data === 'number') return new Tensor(Float32Array.of(data), shape ?? [], options);
   if (Array.isArray(data) && data.some((v) => Array.isArray(v))) {
     const inferred: number[] = [];
     const flat: number[] = [];
@@ -107,13 +272,13 @@ export function tensor(data: Float32Array | ArrayLike<number> | NestedArray, sha
     if (shape !== undefined && shapeSize(checkShape(shape)) !== flat.length) {
       throw new ShapeError(`Expected ${shapeSize(shape)} elements for shape ${formatShape(shape)} but data has ${flat.length}`);
     }
-    return new Tensor(Float32Array.from(flat), shape ?? inferred);
+    return new Tensor(Float32Array.from(flat), shape ?? inferred, options);
   }
   if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
     throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
   }
   const arr = Float32Array.from(data as ArrayLike<number>);
-  return new Tensor(arr, shape ?? [arr.length]);
+  return new Tensor(arr, shape ?? [arr.length], options);
 }
 
 function alloc<const S extends Shape>(shape: S): Float32Array {
@@ -122,24 +287,24 @@ function alloc<const S extends Shape>(shape: S): Float32Array {
 }
 
 /** A tensor of zeros. */
-export function zeros<const S extends Shape>(shape: S): Tensor<S> {
-  return new Tensor(alloc(shape), shape);
+export function zeros<const S extends Shape>(shape: S, options: TensorOptions = {}): Tensor<S> {
+  return new Tensor(alloc(shape), shape, options);
 }
 
 /** A tensor of `value` (rounded to float32). */
-export function full<const S extends Shape>(shape: S, value: number): Tensor<S> {
+export function full<const S extends Shape>(shape: S, value: number, options: TensorOptions = {}): Tensor<S> {
   if (typeof value !== 'number') throw argTypeError('value', 'number', value);
   const data = alloc(shape);
   activeBackend().fill(data, value, data.length);
-  return new Tensor(data, shape);
+  return new Tensor(data, shape, options);
 }
 
 /** A tensor of ones. */
-export function ones<const S extends Shape>(shape: S): Tensor<S> {
-  return full(shape, 1);
+export function ones<const S extends Shape>(shape: S, options: TensorOptions = {}): Tensor<S> {
+  return full(shape, 1, options);
 }
 
-export interface RandomOptions {
+export interface RandomOptions extends TensorOptions {
   /** The stream to draw from; the default generator (seeded by `manualSeed`) if omitted. */
   generator?: Generator;
 }
@@ -148,12 +313,16 @@ export interface RandomOptions {
 export function rand<const S extends Shape>(shape: S, options: RandomOptions = {}): Tensor<S> {
   const data = alloc(shape);
   (options.generator ?? defaultGenerator).uniform(data);
-  return new Tensor(data, shape);
+  return new Tensor(data, shape, gradOption(options));
 }
 
 /** Standard normal samples N(0, 1), reproducible under `manualSeed` or a given generator. */
 export function randn<const S extends Shape>(shape: S, options: RandomOptions = {}): Tensor<S> {
   const data = alloc(shape);
   (options.generator ?? defaultGenerator).normal(data);
-  return new Tensor(data, shape);
+  return new Tensor(data, shape, gradOption(options));
+}
+
+function gradOption(options: RandomOptions): TensorOptions {
+  return options.requiresGrad === undefined ? {} : { requiresGrad: options.requiresGrad };
 }

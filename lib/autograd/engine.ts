@@ -1,0 +1,93 @@
+/**
+ * The backward pass: orders the nodes reachable from the root so that every node runs after all
+ * the nodes that consume its output (a reverse topological order), then pushes gradients
+ * through them, summing where a tensor fed several operations, and hands each leaf's total to
+ * `accumulate` (which adds it into `leaf.grad`).
+ */
+import { activeBackend } from '../backend/index.js';
+import type { Tensor } from '../tensor.js';
+import { type Node, releasedError } from './node.js';
+
+export type Accumulate = (leaf: Tensor, grad: Float32Array) => void;
+
+/** The nodes reachable from `root`, each after every node that uses its output. */
+function topologicalOrder(root: Node): Node[] {
+  // Iterative depth-first search: deep graphs (long chains of ops) must not overflow the stack.
+  const order: Node[] = [];
+  const seen = new Set<Node>([root]);
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (node.released) throw releasedError(node);
+    const inputs = node.inputs;
+    let i = next;
+    while (i < inputs.length) {
+      const input = inputs[i];
+      const child = input ? input.gradFn : null;
+      i++;
+      if (child !== null && !seen.has(child)) {
+        top[1] = i;
+        seen.add(child);
+        stack.push([child, 0]);
+        break;
+      }
+    }
+    if (i >= inputs.length && stack[stack.length - 1] === top) {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Backpropagates `seed` (the gradient of the root, laid out like it) to every leaf that
+ * requires grad. Unless `retainGraph`, each node is freed once it has run.
+ */
+export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boolean, accumulate: Accumulate): void {
+  const rootNode = root.gradFn;
+  if (rootNode === null) {
+    accumulate(root, seed);
+    return;
+  }
+  const order = topologicalOrder(rootNode);
+  const pending = new Map<Node, Float32Array>([[rootNode, seed]]);
+  // Sums allocated here may be added into in place; gradients returned by closures may be
+  // shared (an identity backward passes its input through) and are never written.
+  const owned = new Set<Float32Array>();
+  const backend = activeBackend();
+  for (const node of order) {
+    const grad = pending.get(node);
+    if (grad === undefined) continue;
+    pending.delete(node);
+    if (node.retained !== null) accumulate(node.retained, grad);
+    const inputs = node.inputs;
+    const grads = node.apply(grad);
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i];
+      const g = grads[i];
+      if (input === null || input === undefined || g === null || g === undefined) continue;
+      if (g.length !== input.size) {
+        throw new Error(`backward of ${node.name} returned ${g.length} gradient elements for an input of ${input.size}`);
+      }
+      const producer = input.gradFn;
+      if (producer === null) {
+        accumulate(input, g);
+        continue;
+      }
+      const before = pending.get(producer);
+      if (before === undefined) {
+        pending.set(producer, g);
+      } else if (owned.has(before)) {
+        backend.add(before, before, g, g.length);
+      } else {
+        const sum = new Float32Array(g.length);
+        backend.add(sum, before, g, g.length);
+        owned.add(sum);
+        pending.set(producer, sum);
+      }
+    }
+    if (!retainGraph) node.release();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Dropout placement guidance for summary(): warnings, never errors, each with the reason in
+ * one line. Layers are read in execution order; activations, identities and reshapes are
+ * looked through (dropout commutes with them), other layers are "significant".
+ */
+import type { Module } from './module.js';
+
+export type DropoutAdviceCode = 'after-output' | 'before-output' | 'input-rate' | 'hidden-rate' | 'before-batchnorm' | 'after-embedding';
+
+export interface DropoutAdvice {
+  /** The dropout layer's path in the model ("2", "fc.dropout"). */
+  layer: string;
+  code: DropoutAdviceCode;
+  message: string;
+}
+
+export interface LayerAt {
+  name: string;
+  module: Module;
+}
+
+/** Above these rates dropout is unusually strong (Srivastava et al. 2014 used 0.2 on inputs, 0.5 on hidden units). */
+export const INPUT_RATE_LIMIT = 0.2;
+export const HIDDEN_RATE_LIMIT = 0.5;
+
+const TRANSPARENT = new Set(['activation', 'identity', 'reshape']);
+
+export function isDropout(m: Module): boolean {
+  return m.category === 'dropout' || m.dropoutRate !== undefined;
+}
+
+function significant(m: Module): boolean {
+  return !TRANSPARENT.has(m.category) && !isDropout(m);
+}
+
+function hasParameters(m: Module): boolean {
+  return m.parameters().length > 0;
+}
+
+const label = (l: LayerAt): string => `${l.name} ${l.module.layerName}`;
+
+/** Guidance for every dropout layer of `layers` (the model's leaf layers in execution order). */
+export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
+  const advice: DropoutAdvice[] = [];
+  let outputIndex = -1;
+  layers.forEach((l, i) => {
+    if (significant(l.module) && hasParameters(l.module)) outputIndex = i;
+  });
+  layers.forEach((l, i) => {
+    if (!isDropout(l.module)) return;
+    const add = (code: DropoutAdviceCode, why: string): void => {
+      advice.push({ layer: l.name, code, message: `${label(l)} ${why}` });
+    };
+    const next = layers.slice(i + 1).find((n) => significant(n.module));
+    const prev = layers.slice(0, i).reverse().find((n) => significant(n.module));
+    const p = l.module.dropoutRate ?? 0;
+    if (outputIndex >= 0 && i > outputIndex) {
+      add('after-output', 'comes after the output layer: it zeroes predictions at random in training, which no layer can learn to undo; move it before the output layer or remove it.');
+    } else if (next !== undefined && layers.indexOf(next) === outputIndex) {
+      add('before-output', `feeds the output layer (${label(next)}) directly: the output sees a different random subset of its inputs at every step, which makes the training loss noisy; keep the rate low here, or remove it, unless validation improves with it.`);
+    }
+    if (next !== undefined && next.module.category === 'batchnorm') {
+      add('before-batchnorm', `comes right before batch norm (${label(next)}): batch norm learns its statistics on dropout-scaled activations and sees unscaled ones in eval (the "variance shift", Li et al. 2019); put dropout after the last batch norm.`);
+    }
+    if (prev !== undefined && prev.module.category === 'embedding') {
+      add('after-embedding', `drops single elements of embedding vectors (${label(prev)}): that blurs every token a little instead of hiding whole tokens; drop whole embedding vectors instead (embedding dropout, Gal & Ghahramani 2016, or channel-wise Dropout1d).`);
+    }
+    if (prev === undefined && p > INPUT_RATE_LIMIT) {
+      add('input-rate', `drops ${p} of the inputs: above ${INPUT_RATE_LIMIT}, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).`);
+    } else if (prev !== undefined && p > HIDDEN_RATE_LIMIT) {
+      add('hidden-rate', `drops ${p} of a hidden layer's units: above ${HIDDEN_RATE_LIMIT} more units are dropped than kept, which slows training and tends to underfit (0.5 is the usual maximum).`);
+    }
+  });
+  return advice;
+}

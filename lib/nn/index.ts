@@ -1,0 +1,14 @@
+/** Modules and layers (`nn.*`). */
+export { Activation, ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Tanh } from './activation.js';
+export { type DropoutAdvice, type DropoutAdviceCode, HIDDEN_RATE_LIMIT, INPUT_RATE_LIMIT } from './dropout-advice.js';
+export { Flatten } from './flatten.js';
+export { Identity } from './identity.js';
+export { TRAIN_MODE_INFERENCE } from './invoke.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Module, type ModuleCategory, type RegisterBufferOptions, type ZeroGradOptions } from './module.js';
+export { Parameter, type ParameterOptions } from './parameter.js';
+export { Sequential } from './sequential.js';
+export type { ChainInputCheck, CheckChain, Fold, LastDimCheck, LastDimMap, ReplaceLast, ShapeMap } from './shape-types.js';
+export { LogSoftmax, Softmax } from './softmax.js';
+export type { LoadStateDictOptions, LoadStateDictResult } from './state-dict.js';
+export { summarize, type Summary, type SummaryOptions, type SummaryRow } from './summary.js';

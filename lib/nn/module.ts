@@ -1,0 +1,374 @@
+/**
+ * Module: the base of every layer and model, after PyTorch's nn.Module.
+ *
+ * Submodules and parameters are found, not registered: every own enumerable property holding a
+ * Module (or a Parameter) is a child (or a parameter), named after the property, in property
+ * order, which for fields assigned in a constructor is the order of assignment (as PyTorch's
+ * __setattr__ order). An array of modules or parameters counts too, its items named
+ * "<property>.<index>" (PyTorch's ModuleList/ParameterList keys), so they are never silently
+ * left out of parameters(). Buffers (non-trained state such as running statistics) are
+ * declared with registerBuffer().
+ *
+ * `training` belongs to each module and only train()/eval() change it (recursively).
+ * `call(x)` is PyTorch's `module(x)`: it builds the module on first use and runs `forward`
+ * with the checks of a root call (see invoke.ts); `predict(x)` does the same in eval mode
+ * without recording gradients, restoring every module's previous mode afterwards.
+ */
+import { noGrad } from '../autograd/grad-mode.js';
+import { activeBackend } from '../backend/index.js';
+import { argTypeError } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { Tensor, zeros } from '../tensor.js';
+import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
+import { Parameter } from './parameter.js';
+import { checkBuildShape, locate } from './shape-check.js';
+import type { ShapeMap } from './shape-types.js';
+import { loadState, type LoadStateDictOptions, type LoadStateDictResult } from './state-dict.js';
+import { formatSummary, summarize, type SummaryOptions } from './summary.js';
+
+/** What kind of layer a module is; summary() and the mode checks read it. */
+export type ModuleCategory =
+  | 'linear' | 'conv' | 'pool' | 'activation' | 'dropout' | 'batchnorm' | 'normalization'
+  | 'embedding' | 'recurrent' | 'reshape' | 'identity' | 'container' | 'other';
+
+export interface RegisterBufferOptions {
+  /** Whether stateDict() includes it (default true). */
+  persistent?: boolean;
+}
+
+export interface ZeroGradOptions {
+  /** Set grads to null (the default, as PyTorch 2) rather than filling them with zeros. */
+  setToNone?: boolean;
+}
+
+function childrenOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+export abstract class Module {
+  /** Type-level description of how this module maps shapes (see shape-types.ts); no run-time value. */
+  declare readonly '~shapes': ShapeMap;
+
+  #training = true;
+  #built = false;
+  #inputShape: Shape | null = null;
+  #buffers = new Map<string, boolean>();
+
+  /** The computation. Call it through `call(x)` to get building and the checks of a root call. */
+  abstract forward(input: Tensor): Tensor;
+
+  // -- identity ---------------------------------------------------------------------------------
+
+  /** True in training mode (the default), false in eval mode. Changed by train() and eval(). */
+  get training(): boolean {
+    return this.#training;
+  }
+
+  /** What kind of layer this is; layers override it. */
+  get category(): ModuleCategory {
+    return 'other';
+  }
+
+  /** For dropout layers: the probability that an element is dropped. undefined for other modules. */
+  get dropoutRate(): number | undefined {
+    return undefined;
+  }
+
+  /** The short name used in errors and summary(), e.g. "Linear(784→256)". */
+  get layerName(): string {
+    return this.constructor.name;
+  }
+
+  /** PyTorch's extra_repr: the arguments shown between the parentheses of toString(). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The constructor arguments, for serialization (tfjs's getConfig). */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /** A PyTorch-style multi-line description of the module tree. */
+  toString(): string {
+    const children = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (children.length === 0) return `${head})`;
+    const lines = children.map(([name, m]) => `  (${name}): ${m.toString().split('\n').join('\n  ')}`);
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+
+  // -- mode -------------------------------------------------------------------------------------
+
+  /** Sets training mode (default true) on this module and every submodule; returns this. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw argTypeError('mode', 'boolean', mode);
+    for (const m of this.modules()) m.#training = mode;
+    return this;
+  }
+
+  /** Sets eval mode on this module and every submodule (train(false)); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * Silences (or, with false, restores) the warning for calling this model in training mode
+   * inside noGrad(), for when that is intended (Monte Carlo dropout). Returns this.
+   */
+  allowTrainModeInference(allow = true): this {
+    if (typeof allow !== 'boolean') throw argTypeError('allow', 'boolean', allow);
+    setTrainModeInferenceAllowed(this, allow);
+    return this;
+  }
+
+  // -- calling ----------------------------------------------------------------------------------
+
+  /** Runs forward as PyTorch's `module(x)`: builds on first use, with root-call checks. */
+  get call(): this['forward'] {
+    return ((...args: unknown[]) => this.#invoke(args)) as this['forward'];
+  }
+
+  /**
+   * Inference: runs `call` in eval mode inside noGrad, then restores every module's previous
+   * mode, even when forward throws.
+   */
+  get predict(): this['forward'] {
+    return ((...args: unknown[]) => {
+      const restore = this.#saveModes();
+      this.eval();
+      try {
+        return noGrad(() => this.#invoke(args));
+      } finally {
+        restore();
+      }
+    }) as this['forward'];
+  }
+
+  #invoke(args: unknown[]): unknown {
+    return asRoot(this, () => {
+      const input = args[0];
+      if (!this.#built && input instanceof Tensor) {
+        // Modules with their own shape logic check it now; the rest are checked by forward.
+        if (this.build !== Module.prototype.build || this.computeOutputShape !== Module.prototype.computeOutputShape) {
+          this.build(input.shape);
+        }
+        // The batch size is not a property of the model: record it as any.
+        this.markBuilt(input.rank >= 2 ? [-1, ...input.shape.slice(1)] : input.shape);
+      }
+      const output = (this.forward as (...a: unknown[]) => unknown)(...args);
+      recordOutput(this, output);
+      return output;
+    });
+  }
+
+  #saveModes(): () => void {
+    const modes = this.modules().map((m) => [m, m.#training] as const);
+    return () => {
+      for (const [m, mode] of modes) m.#training = mode;
+    };
+  }
+
+  // -- building ---------------------------------------------------------------------------------
+
+  /** Whether build() has run (it does on the first call). */
+  get built(): boolean {
+    return this.#built;
+  }
+
+  /** The input shape the module was built for (-1 for sizes left open), or null. */
+  get inputShape(): Shape | null {
+    return this.#inputShape;
+  }
+
+  /**
+   * Prepares the module for inputs of `inputShape` (-1 for a size not known yet, such as the
+   * batch) and checks that every layer accepts what it will receive: a ShapeError names the
+   * first layer that does not. Returns the output shape. Layers that create parameters lazily
+   * override it; call() runs it on first use.
+   */
+  build(inputShape: Shape): Shape {
+    const output = this.computeOutputShape(checkBuildShape(inputShape));
+    this.markBuilt(inputShape);
+    return output;
+  }
+
+  protected markBuilt(inputShape: Shape): void {
+    this.#built = true;
+    this.#inputShape = Object.freeze([...inputShape]);
+  }
+
+  /**
+   * The output shape for an input shape, or a ShapeError naming the layer that rejects it.
+   * Layers compute it; for a module with a hand-written forward it is found by running forward
+   * once on zeros (sizes of -1 taken as 1) in eval mode without gradients, modes restored.
+   */
+  computeOutputShape(inputShape: Shape): Shape {
+    const shape = checkBuildShape(inputShape);
+    const restore = this.#saveModes();
+    this.eval();
+    try {
+      const out = noGrad(() => this.forward(zeros(shape.map((d) => (d < 0 ? 1 : d))))).shape;
+      return shape[0] === -1 && out[0] === 1 ? [-1, ...out.slice(1)] : out;
+    } catch (error) {
+      throw locate(error, this, shape[0] === -1);
+    } finally {
+      restore();
+    }
+  }
+
+  // -- the module tree --------------------------------------------------------------------------
+
+  /** Direct submodules with their names, in property order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const key of Object.keys(this)) {
+      const value: unknown = (this as Record<string, unknown>)[key];
+      const list = childrenOf(value);
+      list.forEach((v, i) => {
+        if (v instanceof Module) out.push([Array.isArray(value) ? `${key}.${i}` : key, v]);
+      });
+    }
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module (named '') and every submodule, depth first, named by path ("0", "fc1", "1.0"). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (m: Module, path: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([path, m]);
+      for (const [name, c] of m.namedChildren()) visit(c, path === '' ? name : `${path}.${name}`);
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with their state-dict names ("0.weight"); each shared parameter once. */
+  namedParameters(options: { recurse?: boolean } = {}): [string, Parameter][] {
+    const recurse = options.recurse ?? true;
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [path, m] of recurse ? this.namedModules() : [['', this] as [string, Module]]) {
+      for (const [name, p] of m.#ownParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([path === '' ? name : `${path}.${name}`, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(options).map(([, p]) => p);
+  }
+
+  #ownParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const key of Object.keys(this)) {
+      const value: unknown = (this as Record<string, unknown>)[key];
+      childrenOf(value).forEach((v, i) => {
+        if (v instanceof Parameter) out.push([Array.isArray(value) ? `${key}.${i}` : key, v]);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Declares `name` a buffer: state that is not trained but belongs to the model (running
+   * statistics). It is set as a property (reassign it freely) and listed by buffers() and,
+   * unless `persistent: false`, by stateDict().
+   */
+  registerBuffer(name: string, value: Tensor | null, options: RegisterBufferOptions = {}): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) throw argTypeError('name', 'non-empty string without "."', name);
+    if (value !== null && !(value instanceof Tensor)) throw argTypeError('value', 'Tensor or null', value);
+    const persistent = options.persistent ?? true;
+    if (typeof persistent !== 'boolean') throw argTypeError('persistent', 'boolean', persistent);
+    this.#buffers.set(name, persistent);
+    (this as Record<string, unknown>)[name] = value;
+  }
+
+  /** Buffers with their state-dict names. */
+  namedBuffers(options: { recurse?: boolean; persistentOnly?: boolean } = {}): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [path, m] of (options.recurse ?? true) ? this.namedModules() : [['', this] as [string, Module]]) {
+      for (const [name, persistent] of m.#buffers) {
+        const value: unknown = (m as unknown as Record<string, unknown>)[name];
+        if (!(value instanceof Tensor) || (options.persistentOnly === true && !persistent)) continue;
+        out.push([path === '' ? name : `${path}.${name}`, value]);
+      }
+    }
+    return out;
+  }
+
+  buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(options).map(([, b]) => b);
+  }
+
+  /** Calls fn on every submodule, children before parents, then on this module; returns this. */
+  apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw argTypeError('fn', 'function', fn);
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Resets the gradients of every parameter. */
+  zeroGrad(options: ZeroGradOptions = {}): void {
+    const setToNone = options.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (setToNone) p.grad = null;
+      else if (p.grad !== null) activeBackend().fill(p.grad.data, 0, p.grad.size);
+    }
+  }
+
+  // -- state ------------------------------------------------------------------------------------
+
+  /**
+   * Parameters and persistent buffers by PyTorch's names ("0.weight", "fc1.bias"): each
+   * module's own parameters, then its buffers, then its children's. The tensors share storage
+   * with the model and are detached from any graph.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    const visit = (m: Module, prefix: string): void => {
+      for (const [name, p] of m.#ownParameters()) out[prefix + name] = p.detach();
+      for (const [name, b] of m.namedBuffers({ recurse: false, persistentOnly: true })) out[prefix + name] = b.detach();
+      for (const [name, c] of m.namedChildren()) visit(c, `${prefix}${name}.`);
+    };
+    visit(this, '');
+    return out;
+  }
+
+  /**
+   * Copies a state dict into the model's parameters and buffers (in place: optimizers keep
+   * their references). Every problem (missing, unexpected, wrongly shaped keys, non-tensors) is
+   * reported at once in one StateDictError and nothing is changed. With `strict: false`,
+   * missing and unexpected keys are allowed and returned.
+   */
+  loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return loadState(this.layerName, this.stateDict(), state, options);
+  }
+
+  // -- summary ----------------------------------------------------------------------------------
+
+  /** A table of layers, output shapes, parameter counts and modes, with dropout guidance. */
+  summary(options: SummaryOptions = {}): string {
+    return formatSummary(summarize(this, options));
+  }
+
+  /** Prints summary() to the console. */
+  printSummary(options: SummaryOptions = {}): void {
+    console.log(this.summary(options));
+  }
+}

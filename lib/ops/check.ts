@@ -1,0 +1,55 @@
+/** Argument checks shared by the ops, in the library's one message format. */
+import { argRangeError, argTypeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+
+export function expectTensor(value: unknown, name: string): Tensor {
+  if (!(value instanceof Tensor)) throw argTypeError(name, 'Tensor', value);
+  return value;
+}
+
+export function expectTensorOrNumber(value: unknown, name: string): Tensor | number {
+  if (typeof value === 'number' || value instanceof Tensor) return value;
+  throw argTypeError(name, 'Tensor or number', value);
+}
+
+/** A dimension index in [-rank, rank), returned as a non-negative one. */
+export function normDim(dim: unknown, rank: number, name = 'dim'): number {
+  const lo = -Math.max(rank, 1);
+  const hi = Math.max(rank, 1) - 1;
+  const expected = `integer in [${lo}, ${hi}]`;
+  if (typeof dim !== 'number') throw argTypeError(name, expected, dim);
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) throw argRangeError(name, expected, dim);
+  return dim < 0 ? dim + Math.max(rank, 1) : dim;
+}
+
+/** Distinct dimension indices (a number or an array of them), sorted and non-negative. */
+export function normDims(dims: unknown, rank: number, name = 'dim'): number[] {
+  const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list)) throw argTypeError(name, 'integer or array of integers', dims);
+  const out = list.map((d, i) => normDim(d, rank, Array.isArray(dims) ? `${name}[${i}]` : name));
+  const unique = [...new Set(out)].sort((a, b) => a - b);
+  if (unique.length !== out.length) throw argRangeError(name, 'distinct dimensions', dims);
+  return unique;
+}
+
+/** A finite number. */
+export function finiteNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
+  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
+  return value;
+}
+
+export function boolOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
+  return value;
+}
+
+/** Sizes of the dimensions before, at and after `dim`: the (outer, n, inner) view of a tensor. */
+export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i]!;
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[dim] ?? 1, inner];
+}

@@ -1,0 +1,15 @@
+/**
+ * Functional ops on Tensors (`ops.*`), each differentiable: it records its backward on the tape
+ * when an input requires grad.
+ */
+export { add, div, mul, neg, pow, sub } from './arithmetic.js';
+export { broadcastShapes } from './broadcast.js';
+export { gather } from './indexing.js';
+export { concat, flatten, reshape, transpose, view } from './layout.js';
+export { linear, matmul, type LinearActivation, type LinearOptions } from './matmul.js';
+export { mean, sum, type Dims } from './reduce.js';
+export { logSoftmax, softmax } from './softmax.js';
+export {
+  clamp, elu, exp, gelu, leakyRelu, log, relu, selu, sigmoid, softplus, tanh,
+  type SoftplusOptions,
+} from './unary.js';

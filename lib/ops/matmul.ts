@@ -1,0 +1,143 @@
+/**
+ * matmul and linear, on the backend's row-major sgemm for the forward and both backward
+ * products. With x as rows (M, K), w as (N, K) (PyTorch's Linear layout [out, in]) and the
+ * output gradient g as (M, N):
+ *   linear:  y = x w^T + b     dx = g w     dw = g^T x     db = column sums of g
+ *   matmul:  y = a b           da = g b^T   db = a^T g
+ * Leading dimensions of x (or a) are flattened into M: every tensor is contiguous, so that is
+ * free. Bias and activation are applied after the product.
+ */
+import { record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expectTensor } from './check.js';
+import { eluFn, geluFn, leakyReluFn, type Pointwise, seluFn, sigmoidFn, softplusFn, tanhFn } from './pointwise.js';
+
+/** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
+function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+  const c = new Float32Array(m * n);
+  const lda = Math.max(1, transA ? m : k);
+  const ldb = Math.max(1, transB ? k : n);
+  activeBackend().sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, Math.max(1, n));
+  return c;
+}
+
+type MatmulShape<A extends Shape, B extends Shape> = A extends readonly [infer M extends number, number]
+  ? B extends readonly [number, infer N extends number]
+    ? readonly [M, N]
+    : Shape
+  : Shape;
+
+/**
+ * Matrix product. a is (M, K) or a batch (..., M, K), or a vector (K); b is (K, N) or a vector
+ * (K). A vector operand's dimension is dropped from the result, as in PyTorch.
+ */
+export function matmul<A extends Shape, B extends Shape>(a: Tensor<A>, b: Tensor<B>): Tensor<MatmulShape<A, B>>;
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectTensor(a, 'a');
+  expectTensor(b, 'b');
+  if (a.rank === 0 || b.rank === 0 || b.rank > 2) {
+    throw new ShapeError(`matmul: expected a of rank >= 1 and b of rank 1 or 2 but received shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  const k = a.shape[a.rank - 1]!;
+  const kb = b.shape[0]!;
+  if (k !== kb) {
+    throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${kb})`);
+  }
+  const n = b.rank === 2 ? b.shape[1]! : 1;
+  const m = a.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  const shape = [...a.shape.slice(0, -1), ...(b.rank === 2 ? [n] : [])];
+  const out = gemm(false, false, m, n, k, a.data, b.data);
+  return record(new Tensor(out, shape), 'matmul', [a, b], (g, needs) => [
+    needs[0] ? gemm(false, true, m, k, n, g, b.data) : null,
+    needs[1] ? gemm(true, false, k, n, m, a.data, g) : null,
+  ]);
+}
+
+/** Activations linear can apply to its output in the same op. */
+export type LinearActivation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'elu' | 'selu' | 'softplus';
+
+const ACTIVATIONS: Record<Exclude<LinearActivation, 'relu'>, Pointwise> = {
+  leakyRelu: leakyReluFn(0.01),
+  sigmoid: sigmoidFn,
+  tanh: tanhFn,
+  gelu: geluFn,
+  elu: eluFn(1),
+  selu: seluFn,
+  softplus: softplusFn(1, 20),
+};
+
+export interface LinearOptions {
+  /** Applied to x w^T + b in the same op (default none); parameters are PyTorch's defaults. */
+  activation?: LinearActivation | null;
+}
+
+function checkActivation(value: unknown): LinearActivation | null {
+  if (value === undefined || value === null) return null;
+  const names = ['relu', ...Object.keys(ACTIVATIONS)];
+  if (typeof value !== 'string') throw argTypeError('activation', `one of ${names.join(', ')}`, value);
+  if (!names.includes(value)) throw argRangeError('activation', `one of ${names.join(', ')}`, value);
+  return value as LinearActivation;
+}
+
+/**
+ * x w^T + b, optionally followed by an activation. x is (..., in), weight (out, in), bias
+ * (out) or omitted; the result is (..., out).
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options: LinearOptions = {}): Tensor {
+  expectTensor(x, 'x');
+  expectTensor(weight, 'weight');
+  if (bias !== undefined && bias !== null) expectTensor(bias, 'bias');
+  const activation = checkActivation(options.activation);
+  if (weight.rank !== 2) throw new ShapeError(`linear: expected weight of shape [out, in] but received ${formatShape(weight.shape)}`);
+  const [outF, inF] = weight.shape as readonly [number, number];
+  if (x.rank === 0 || x.shape[x.rank - 1] !== inF) {
+    throw new ShapeError(`linear: expected input [*, ${inF}] but received ${formatShape(x.shape)}`, {
+      expected: [-1, inF],
+      received: x.shape,
+    });
+  }
+  const b = bias ?? null;
+  if (b !== null && (b.rank !== 1 || b.shape[0] !== outF)) {
+    throw new ShapeError(`linear: expected bias of shape [${outF}] but received ${formatShape(b.shape)}`);
+  }
+  const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  const y = gemm(false, true, m, outF, inF, x.data, weight.data);
+  if (b !== null) {
+    const bd = b.data;
+    for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) y[at] = y[at]! + bd[j]!;
+  }
+  const pre = activation === null || activation === 'relu' ? null : y.slice();
+  const backend = activeBackend();
+  if (activation === 'relu') backend.relu(y, y, y.length);
+  else if (pre !== null) {
+    const { f } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
+    for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
+  }
+  const shape = [...x.shape.slice(0, -1), outF];
+  return record(new Tensor(y, shape), activation === null ? 'linear' : `linear+${activation}`, [x, weight, b], (g, needs) => {
+    let gz = g;
+    if (activation === 'relu') {
+      // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
+      gz = new Float32Array(g.length);
+      backend.reluBackward(gz, g, y, g.length);
+    } else if (pre !== null) {
+      const { df } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
+      gz = new Float32Array(g.length);
+      for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
+    }
+    let gb: Float32Array | null = null;
+    if (needs[2]) {
+      const acc = new Float64Array(outF);
+      for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) acc[j]! += gz[at]!;
+      gb = Float32Array.from(acc);
+    }
+    return [
+      needs[0] ? gemm(false, false, m, inF, outF, gz, weight.data) : null,
+      needs[1] ? gemm(true, false, outF, inF, m, gz, x.data) : null,
+      gb,
+    ];
+  });
+}
