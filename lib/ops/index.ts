@@ -13,3 +13,8 @@ export {
   clamp, elu, exp, gelu, leakyRelu, log, relu, selu, sigmoid, softplus, tanh,
   type SoftplusOptions,
 } from './unary.js';
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Pair } from './conv.js';
+export {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
+  type AvgPool2dOptions, type MaxPool2dOptions, type Pool1dOptions,
+} from './pool.js';

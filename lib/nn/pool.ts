@@ -1,0 +1,281 @@
+/**
+ * Pooling layers with PyTorch's names, defaults (stride = kernelSize) and output sizes:
+ * MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, and the 1-D forms. No parameters.
+ */
+import { poolOutSize } from '../backend/pool-geometry.js';
+import { pair, type Pair } from '../ops/conv.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
+  type AvgPool2dOptions, type MaxPool2dOptions,
+} from '../ops/pool.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { Module, type ModuleCategory } from './module.js';
+import { expectLayerInput, layerShapeError } from './shape-check.js';
+
+type Fixed = { readonly kind: 'fixed'; readonly in: Shape; readonly out: Shape };
+
+abstract class Pool extends Module {
+  declare readonly '~shapes': Fixed;
+  /** Spatial dimensions this layer pools (2 or 1). */
+  protected abstract readonly spatial: number;
+
+  override get category(): ModuleCategory {
+    return 'pool';
+  }
+
+  /** The pooled sizes of the trailing spatial dimensions (-1 stays -1; 0 means empty). */
+  protected abstract pooled(sizes: number[]): number[];
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const rank = inputShape.length;
+    const expected = new Array<number>(this.spatial + 2).fill(-1);
+    if (rank !== this.spatial + 1 && rank !== this.spatial + 2) throw layerShapeError(this, expected, inputShape);
+    const sizes = this.pooled(inputShape.slice(-this.spatial) as number[]);
+    if (sizes.some((s) => s === 0)) throw layerShapeError(this, expected, inputShape);
+    return [...inputShape.slice(0, -this.spatial), ...sizes];
+  }
+}
+
+function windowed(sizes: number[], k: readonly number[], s: readonly number[], p: readonly number[], d: readonly number[], ceil: boolean): number[] {
+  return sizes.map((n, i) => (n < 0 ? -1 : poolOutSize(n, k[i]!, s[i]!, p[i]!, d[i]!, ceil)));
+}
+
+export interface MaxPool2dLayerOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+}
+
+export class MaxPool2d extends Pool {
+  protected readonly spatial = 2;
+  readonly options: Required<Omit<MaxPool2dOptions, 'stride'>> & { stride: [number, number] } & {
+    kernelSize: [number, number]; padding: [number, number]; dilation: [number, number];
+  };
+
+  constructor(kernelSize: Pair, options: MaxPool2dLayerOptions = {}) {
+    super();
+    const k = pair(kernelSize, 'kernelSize');
+    this.options = {
+      kernelSize: k,
+      stride: options.stride === undefined || options.stride === null ? k : pair(options.stride, 'stride'),
+      padding: pair(options.padding ?? 0, 'padding', 0),
+      dilation: pair(options.dilation ?? 1, 'dilation'),
+      ceilMode: options.ceilMode ?? false,
+    };
+  }
+
+  override get layerName(): string {
+    const [kh, kw] = this.options.kernelSize;
+    return `MaxPool2d(${kh}x${kw})`;
+  }
+
+  protected pooled(sizes: number[]): number[] {
+    const o = this.options;
+    return windowed(sizes, o.kernelSize, o.stride, o.padding, o.dilation, o.ceilMode);
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return maxPool2d(x, this.options);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...this.options };
+  }
+
+  override extraRepr(): string {
+    return `kernelSize=${JSON.stringify(this.options.kernelSize)}, stride=${JSON.stringify(this.options.stride)}`;
+  }
+}
+
+export interface AvgPool2dLayerOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+export class AvgPool2d extends Pool {
+  protected readonly spatial = 2;
+  readonly options: AvgPool2dOptions & { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean };
+
+  constructor(kernelSize: Pair, options: AvgPool2dLayerOptions = {}) {
+    super();
+    const k = pair(kernelSize, 'kernelSize');
+    this.options = {
+      kernelSize: k,
+      stride: options.stride === undefined || options.stride === null ? k : pair(options.stride, 'stride'),
+      padding: pair(options.padding ?? 0, 'padding', 0),
+      ceilMode: options.ceilMode ?? false,
+      countIncludePad: options.countIncludePad ?? true,
+      divisorOverride: options.divisorOverride ?? null,
+    };
+  }
+
+  override get layerName(): string {
+    const [kh, kw] = this.options.kernelSize;
+    return `AvgPool2d(${kh}x${kw})`;
+  }
+
+  protected pooled(sizes: number[]): number[] {
+    const o = this.options;
+    return windowed(sizes, o.kernelSize, o.stride, o.padding, [1, 1], o.ceilMode);
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return avgPool2d(x, this.options);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...this.options };
+  }
+
+  override extraRepr(): string {
+    return `kernelSize=${JSON.stringify(this.options.kernelSize)}, stride=${JSON.stringify(this.options.stride)}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends Pool {
+  protected readonly spatial = 2;
+  readonly outputSize: readonly [number | null, number | null];
+
+  /** outputSize: one size for both dimensions, or [h, w] where null keeps the input's size. */
+  constructor(outputSize: number | readonly [number | null, number | null]) {
+    super();
+    this.outputSize = typeof outputSize === 'number' ? [outputSize, outputSize] : [outputSize[0], outputSize[1]];
+    for (const v of this.outputSize) {
+      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+        throw new RangeError(`Expected positive integer or null for outputSize but received ${String(v)}`);
+      }
+    }
+  }
+
+  override get layerName(): string {
+    return `AdaptiveAvgPool2d(${this.outputSize.map((v) => v ?? '*').join('x')})`;
+  }
+
+  protected pooled(sizes: number[]): number[] {
+    return sizes.map((n, i) => this.outputSize[i] ?? n);
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { outputSize: this.outputSize };
+  }
+
+  override extraRepr(): string {
+    return `outputSize=${JSON.stringify(this.outputSize)}`;
+  }
+}
+
+export interface Pool1dLayerOptions {
+  stride?: number | null;
+  padding?: number;
+  dilation?: number;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+}
+
+abstract class Pool1d extends Pool {
+  protected readonly spatial = 1;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: number, options: Pool1dLayerOptions, dilated: boolean) {
+    super();
+    this.kernelSize = pair(kernelSize, 'kernelSize')[0];
+    this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : pair(options.stride, 'stride')[0];
+    this.padding = pair(options.padding ?? 0, 'padding', 0)[0];
+    this.dilation = dilated ? pair(options.dilation ?? 1, 'dilation')[0] : 1;
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  protected pooled(sizes: number[]): number[] {
+    return windowed(sizes, [this.kernelSize], [this.stride], [this.padding], [this.dilation], this.ceilMode);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+
+  override extraRepr(): string {
+    return `kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
+  }
+}
+
+export class MaxPool1d extends Pool1d {
+  constructor(kernelSize: number, options: Pool1dLayerOptions = {}) {
+    super(kernelSize, options, true);
+  }
+
+  override get layerName(): string {
+    return `MaxPool1d(${this.kernelSize})`;
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return maxPool1d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+  }
+}
+
+export class AvgPool1d extends Pool1d {
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: number, options: Pool1dLayerOptions = {}) {
+    super(kernelSize, options, false);
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  override get layerName(): string {
+    return `AvgPool1d(${this.kernelSize})`;
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return avgPool1d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+}
+
+export class AdaptiveAvgPool1d extends Pool {
+  protected readonly spatial = 1;
+  readonly outputSize: number;
+
+  constructor(outputSize: number) {
+    super();
+    this.outputSize = pair(outputSize, 'outputSize')[0];
+  }
+
+  override get layerName(): string {
+    return `AdaptiveAvgPool1d(${this.outputSize})`;
+  }
+
+  protected pooled(sizes: number[]): number[] {
+    return sizes.map(() => this.outputSize);
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    return adaptiveAvgPool1d(x, this.outputSize);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { outputSize: this.outputSize };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * conv2d and conv1d on Tensors (PyTorch's F.conv2d / F.conv1d), differentiable in input, weight
+ * and bias through the backend's convolution kernels.
+ *   x (N, C, H, W) or unbatched (C, H, W); weight (K, C / groups, kh, kw); bias (K) or null
+ *   out (N, K, OH, OW), OH = floor((H + pad_top + pad_bottom - dilation*(kh-1) - 1) / stride) + 1
+ * conv1d views (N, C, L) as (N, C, 1, L) with a (K, C / groups, 1, k) kernel.
+ */
+import { record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
+import { resolveConv2d, resolvePadding, type Conv2dGeometry, type PaddingSpec } from '../backend/conv-geometry.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { expectTensor } from './check.js';
+
+export type Pair = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  /** Stride (default 1). */
+  stride?: Pair;
+  /** Zero padding: a size, a [h, w] pair, 'valid' (none) or 'same' (output size = input size; stride 1 only). Default 0. */
+  padding?: PaddingSpec;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Pair;
+  /** Split channels into this many independent groups (default 1; groups = C is depthwise). */
+  groups?: number;
+}
+
+/** A positive integer or a pair of them, as [h, w]. */
+export function pair(value: unknown, name: string, min = 1): [number, number] {
+  const expected = `integer >= ${min} or a pair of them`;
+  const [a, b] = typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 2 ? value : [undefined, undefined];
+  for (const v of [a, b]) {
+    if (typeof v !== 'number') throw argTypeError(name, expected, value);
+    if (!Number.isInteger(v) || v < min) throw argRangeError(name, expected, value);
+  }
+  return [a as number, b as number];
+}
+
+function positiveInt(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
+  if (!Number.isInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
+  return value;
+}
+
+/** The checked geometry of conv2d(x, weight) with these options (x is 4-D). */
+export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions): Conv2dGeometry {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  if (wShape.length !== 4) throw new ShapeError(`conv2d: expected weight of shape [out, in / groups, kh, kw] but received ${formatShape(wShape)}`);
+  const [k, cg, kh, kw] = wShape as [number, number, number, number];
+  const [sh, sw] = pair(options.stride ?? 1, 'stride');
+  const [dh, dw] = pair(options.dilation ?? 1, 'dilation');
+  const groups = positiveInt(options.groups ?? 1, 'groups');
+  const [pt, pb, pl, pr] = resolvePadding(options.padding ?? 0, [kh, kw], [dh, dw], [sh, sw]);
+  if (c !== cg * groups) {
+    throw new ShapeError(`conv2d: expected input with ${cg * groups} channels (weight ${formatShape(wShape)}, groups ${groups}) but received ${formatShape(xShape)}`, {
+      expected: [-1, cg * groups, -1, -1],
+      received: xShape,
+    });
+  }
+  const g = { n, c, h, w, k, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups };
+  resolveConv2d(g); // RangeError for an empty output, channels not divisible by groups, overflow
+  return g;
+}
+
+/** 2-D convolution (PyTorch's F.conv2d). */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  expectTensor(x, 'x');
+  expectTensor(weight, 'weight');
+  if (bias !== null) expectTensor(bias, 'bias');
+  if (x.rank !== 3 && x.rank !== 4) {
+    throw new ShapeError(`conv2d: expected input of shape [N, C, H, W] or [C, H, W] but received ${formatShape(x.shape)}`);
+  }
+  const batched = x.rank === 4;
+  const xShape = batched ? x.shape : [1, ...x.shape];
+  const g = conv2dGeometry(xShape, weight.shape, options);
+  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== g.k)) {
+    throw new ShapeError(`conv2d: expected bias of shape [${g.k}] but received ${formatShape(bias.shape)}`);
+  }
+  const r = resolveConv2d(g);
+  const k = activeBackend();
+  const out = new Float32Array(r.outSize);
+  k.conv2dForward(out, x.data, weight.data, bias === null ? null : bias.data, g);
+  const shape = batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow];
+  return record(new Tensor(out, shape), 'conv2d', [x, weight, bias], (dy, needs) => {
+    let dx: Float32Array | null = null;
+    if (needs[0]) {
+      dx = new Float32Array(r.xSize);
+      k.conv2dBackwardData(dx, dy, weight.data, g);
+    }
+    let dw: Float32Array | null = null;
+    let db: Float32Array | null = null;
+    if (needs[1] || needs[2]) {
+      dw = new Float32Array(r.wSize);
+      db = needs[2] ? new Float32Array(g.k) : null;
+      k.conv2dBackwardWeight(dw, db, dy, x.data, g);
+    }
+    return [dx, needs[1] ? dw : null, db];
+  });
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: number | 'valid' | 'same';
+  dilation?: number;
+  groups?: number;
+}
+
+/** 1-D convolution (PyTorch's F.conv1d): x (N, C, L) or (C, L), weight (K, C / groups, k). */
+export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+  expectTensor(x, 'x');
+  expectTensor(weight, 'weight');
+  if (x.rank !== 2 && x.rank !== 3) throw new ShapeError(`conv1d: expected input of shape [N, C, L] or [C, L] but received ${formatShape(x.shape)}`);
+  if (weight.rank !== 3) throw new ShapeError(`conv1d: expected weight of shape [out, in / groups, k] but received ${formatShape(weight.shape)}`);
+  const p = options.padding ?? 0;
+  const padding: PaddingSpec = typeof p === 'number' ? [0, p] : p;
+  const x4 = x.reshape(x.rank === 3 ? [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!] : [x.shape[0]!, 1, x.shape[1]!]);
+  const w4 = weight.reshape([weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]);
+  const y = conv2d(x4, w4, bias, {
+    stride: [1, options.stride ?? 1],
+    padding,
+    dilation: [1, options.dilation ?? 1],
+    groups: options.groups ?? 1,
+  });
+  return y.reshape(x.rank === 3 ? [y.shape[0]!, y.shape[1]!, y.shape[3]!] : [y.shape[0]!, y.shape[2]!]);
+}

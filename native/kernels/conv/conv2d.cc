@@ -1,0 +1,154 @@
+#include "conv2d.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "../../runtime/thread_pool.h"
+#include "../gemm/gemm_driver.h"
+#include "im2col.h"
+
+namespace dn {
+namespace {
+
+struct Dims {
+  std::size_t cg, kg, ckk, p;  // channels per group, outputs per group, GEMM depth, output positions
+};
+
+Dims dims(const ConvGeometry& g) {
+  const std::size_t cg = g.c / g.groups, kg = g.k / g.groups;
+  return {cg, kg, cg * g.kh * g.kw, g.oh * g.ow};
+}
+
+// A 1x1 convolution with unit stride and no padding reads the input plane as the GEMM's B.
+bool pointwise(const ConvGeometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0;
+}
+
+// Output columns per im2col block: the block (ckk x cols floats) is kept near 256 KiB so it
+// stays in L2 while the GEMM streams it; at least 16 columns, whole multiples of 16.
+std::size_t block_cols(std::size_t ckk, std::size_t p) {
+  std::size_t cols = (64 * 1024) / std::max<std::size_t>(ckk, 1);
+  cols = std::max<std::size_t>(16, cols / 16 * 16);
+  return std::min(cols, p);
+}
+
+// Per-thread im2col workspace, grown as needed and kept for the next call.
+float* workspace(std::size_t floats) {
+  thread_local std::vector<float> buf;
+  if (buf.size() < floats) buf.resize(floats);
+  return buf.data();
+}
+
+}  // namespace
+
+void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+  const Dims d = dims(g);
+  const bool direct = pointwise(g);
+  // Column blocks also give batch-1 convolutions work to split over threads.
+  const std::size_t bc = block_cols(d.ckk, d.p);
+  const std::size_t blocks = (d.p + bc - 1) / bc;
+  const std::size_t tasks = g.n * g.groups * blocks;
+  // Each task owns a disjoint slab of out: image n, group gi, columns [p0, p0 + np).
+  parallel_for(tasks, [&](std::size_t t) {
+    const std::size_t blk = t % blocks, gi = (t / blocks) % g.groups, n = t / (blocks * g.groups);
+    const std::size_t p0 = blk * bc, np = std::min(bc, d.p - p0);
+    const float* xg = x + (n * g.c + gi * d.cg) * g.h * g.w;
+    const float* wg = weight + gi * d.kg * d.ckk;
+    float* og = out + (n * g.k + gi * d.kg) * d.p + p0;
+    GemmEpilogue none;
+    if (direct) {
+      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, xg + p0, d.p, 0.0f, og, d.p, none);
+    } else {
+      float* cols = workspace(d.ckk * np);
+      conv::im2col(cols, xg, g, d.cg, p0, np);
+      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, cols, np, 0.0f, og, d.p, none);
+    }
+    if (bias != nullptr) {
+      for (std::size_t r = 0; r < d.kg; ++r) {
+        const float b = bias[gi * d.kg + r];
+        float* row = og + r * d.p;
+        for (std::size_t j = 0; j < np; ++j) row[j] += b;
+      }
+    }
+  });
+}
+
+void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
+  const Dims d = dims(g);
+  const bool direct = pointwise(g);
+  const std::size_t bc = direct ? d.p : block_cols(d.ckk, d.p);
+  // One task per (image, group): its column blocks scatter into overlapping parts of the same
+  // input plane, so they run in order inside the task.
+  parallel_for(g.n * g.groups, [&](std::size_t t) {
+    const std::size_t gi = t % g.groups, n = t / g.groups;
+    float* dxg = dx + (n * g.c + gi * d.cg) * g.h * g.w;
+    const float* dyg = dy + (n * g.k + gi * d.kg) * d.p;
+    const float* wg = weight + gi * d.kg * d.ckk;
+    GemmEpilogue none;
+    if (direct) {
+      sgemm(true, false, d.ckk, d.p, d.kg, 1.0f, wg, d.ckk, dyg, d.p, 0.0f, dxg, d.p, none);
+      return;
+    }
+    std::memset(dxg, 0, d.cg * g.h * g.w * sizeof(float));
+    for (std::size_t p0 = 0; p0 < d.p; p0 += bc) {
+      const std::size_t np = std::min(bc, d.p - p0);
+      float* cols = workspace(d.ckk * np);
+      sgemm(true, false, d.ckk, np, d.kg, 1.0f, wg, d.ckk, dyg + p0, d.p, 0.0f, cols, np, none);
+      conv::col2im_add(dxg, cols, g, d.cg, p0, np);
+    }
+  });
+}
+
+void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const float* x, const ConvGeometry& g) {
+  const Dims d = dims(g);
+  const bool direct = pointwise(g);
+  const std::size_t bc = direct ? d.p : block_cols(d.ckk, d.p);
+  // dW_g = sum over images and column blocks, in that fixed order, of dY_block . cols_block^T.
+  // Groups are independent; inside one, the sgemm splits dW's rows and columns over threads.
+  auto group = [&](std::size_t gi) {
+    float* dwg = dweight + gi * d.kg * d.ckk;
+    GemmEpilogue none;
+    bool first = true;
+    for (std::size_t n = 0; n < g.n; ++n) {
+      const float* xg = x + (n * g.c + gi * d.cg) * g.h * g.w;
+      const float* dyg = dy + (n * g.k + gi * d.kg) * d.p;
+      for (std::size_t p0 = 0; p0 < d.p; p0 += bc) {
+        const std::size_t np = std::min(bc, d.p - p0);
+        const float* b;
+        std::size_t ldb;
+        if (direct) {
+          b = xg + p0;
+          ldb = d.p;
+        } else {
+          float* cols = workspace(d.ckk * np);
+          conv::im2col(cols, xg, g, d.cg, p0, np);
+          b = cols;
+          ldb = np;
+        }
+        sgemm(false, true, d.kg, d.ckk, np, 1.0f, dyg + p0, d.p, b, ldb, first ? 0.0f : 1.0f, dwg, d.ckk, none);
+        first = false;
+      }
+    }
+    if (first) std::memset(dwg, 0, d.kg * d.ckk * sizeof(float));  // no images: the gradient is 0
+  };
+  if (g.groups >= static_cast<std::size_t>(num_threads())) {
+    parallel_for(g.groups, group);
+  } else {
+    for (std::size_t gi = 0; gi < g.groups; ++gi) group(gi);
+  }
+  if (dbias != nullptr) {
+    parallel_range(g.k, 1, 1, [&](std::size_t k0, std::size_t k1) {
+      for (std::size_t k = k0; k < k1; ++k) {
+        double s = 0.0;
+        for (std::size_t n = 0; n < g.n; ++n) {
+          const float* row = dy + (n * g.k + k) * d.p;
+          for (std::size_t p = 0; p < d.p; ++p) s += row[p];
+        }
+        dbias[k] = static_cast<float>(s);
+      }
+    });
+  }
+}
+
+}  // namespace dn

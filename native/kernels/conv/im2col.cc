@@ -1,0 +1,81 @@
+#include "im2col.h"
+
+#include <cstring>
+
+namespace dn::conv {
+namespace {
+
+// The range of ox in [ox0, ox1) whose input column x = ox*sw - pl + kx*dw lies in [0, w).
+inline void valid_ox(const ConvGeometry& g, std::size_t kx, std::size_t ox0, std::size_t ox1, std::size_t* lo,
+                     std::size_t* hi) {
+  const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
+  const long long sw = static_cast<long long>(g.sw), w = static_cast<long long>(g.w);
+  // x >= 0  <=>  ox >= ceil(-off / sw);  x < w  <=>  ox <= floor((w - 1 - off) / sw)
+  long long first = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  long long last = (w - 1 - off) < 0 ? -1 : (w - 1 - off) / sw;
+  if (first < static_cast<long long>(ox0)) first = static_cast<long long>(ox0);
+  if (last >= static_cast<long long>(ox1)) last = static_cast<long long>(ox1) - 1;
+  *lo = static_cast<std::size_t>(first);
+  *hi = last < first ? static_cast<std::size_t>(first) : static_cast<std::size_t>(last + 1);
+}
+
+// Visits each (row r, in-image input row y, ox range) of the block: fn(r, c, y, kx, oy, ox_lo, ox_hi, col_of_ox0).
+template <class F>
+void for_each_segment(const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np, F&& fn) {
+  const std::size_t p1 = p0 + np;
+  for (std::size_t c = 0; c < cg; ++c) {
+    for (std::size_t ky = 0; ky < g.kh; ++ky) {
+      for (std::size_t kx = 0; kx < g.kw; ++kx) {
+        const std::size_t r = (c * g.kh + ky) * g.kw + kx;
+        for (std::size_t p = p0; p < p1;) {
+          const std::size_t oy = p / g.ow, ox0 = p % g.ow;
+          const std::size_t ox1 = (p1 - (p - ox0)) < g.ow ? p1 - (p - ox0) : g.ow;  // end of this row in the block
+          const long long y = static_cast<long long>(oy * g.sh + ky * g.dh) - static_cast<long long>(g.pt);
+          fn(r, c, y, kx, ox0, ox1, p - p0);
+          p += ox1 - ox0;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np) {
+  for_each_segment(g, cg, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
+                                      std::size_t ox1, std::size_t j0) {
+    float* dst = cols + r * np + j0;
+    const std::size_t len = ox1 - ox0;
+    if (y < 0 || y >= static_cast<long long>(g.h)) {
+      std::memset(dst, 0, len * sizeof(float));
+      return;
+    }
+    std::size_t lo, hi;
+    valid_ox(g, kx, ox0, ox1, &lo, &hi);
+    const float* src = x_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
+    const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
+    for (std::size_t ox = ox0; ox < lo; ++ox) dst[ox - ox0] = 0.0f;
+    if (g.sw == 1) {
+      if (hi > lo) std::memcpy(dst + (lo - ox0), src + (static_cast<long long>(lo) + off), (hi - lo) * sizeof(float));
+    } else {
+      for (std::size_t ox = lo; ox < hi; ++ox)
+        dst[ox - ox0] = src[static_cast<long long>(ox * g.sw) + off];
+    }
+    for (std::size_t ox = hi; ox < ox1; ++ox) dst[ox - ox0] = 0.0f;
+  });
+}
+
+void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np) {
+  for_each_segment(g, cg, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
+                                      std::size_t ox1, std::size_t j0) {
+    if (y < 0 || y >= static_cast<long long>(g.h)) return;
+    std::size_t lo, hi;
+    valid_ox(g, kx, ox0, ox1, &lo, &hi);
+    const float* src = cols + r * np + j0;
+    float* dst = dx_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
+    const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
+    for (std::size_t ox = lo; ox < hi; ++ox) dst[static_cast<long long>(ox * g.sw) + off] += src[ox - ox0];
+  });
+}
+
+}  // namespace dn::conv

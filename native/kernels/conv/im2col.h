@@ -1,0 +1,16 @@
+// im2col / col2im for one image and one channel group, over a block of output positions.
+// cols has (cg*kh*kw) rows of `cols` floats each: row r = (c, ky, kx), column j = output
+// position p0 + j (p = oy*ow + ox). Out-of-image taps are 0 in im2col and skipped in col2im.
+#pragma once
+
+#include <cstddef>
+
+#include "conv2d.h"
+
+namespace dn::conv {
+
+void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np);
+// dx_group[c, y, x] += cols[r, j] for every in-image tap.
+void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np);
+
+}  // namespace dn::conv
