@@ -105,6 +105,19 @@ F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* n
   return typed_arg<float>(info, index, name, napi_float32_array);
 }
 
+F32View f32_or_null_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const Napi::Value v = arg(info, index);
+  if (v.IsNull()) {
+    F32View none;
+    none.name = name;
+    none.kind = "Float32Array";
+    return none;
+  }
+  DN_THROW_TYPE_IF(!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array, info.Env(),
+                   "Expected Float32Array or null for ", name, " but received ", describe(v));
+  return typed_arg<float>(info, index, name, napi_float32_array);
+}
+
 U32View u32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   return typed_arg<std::uint32_t>(info, index, name, napi_uint32_array);
 }
@@ -115,20 +128,23 @@ I32View i32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* n
 
 std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double max) {
   const Napi::Value v = arg(info, index);
-  const std::string expected =
-      max >= kMaxSafeInteger ? std::string("non-negative safe integer") : concat("integer in [0, ", fmt_bound(max), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  // The message is built only on failure: these checks sit on every kernel call's path.
+  const auto expected = [max] {
+    return max >= kMaxSafeInteger ? std::string("non-negative safe integer")
+                                  : concat("integer in [0, ", fmt_bound(max), "]");
+  };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > max || std::floor(d) != d) throw_number(info, index, name, expected, false);
+  if (!(d >= 0) || d > max || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::size_t>(d);
 }
 
 std::int64_t int_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
-  const std::string expected = concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  const auto expected = [lo, hi] { return concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi) || std::floor(d) != d) throw_number(info, index, name, expected, false);
+  if (!(d >= lo && d <= hi) || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::int64_t>(d);
 }
 
@@ -140,10 +156,10 @@ double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
 
 double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
-  const std::string expected = concat("number in [", fmt_bound(lo), ", ", fmt_bound(hi), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  const auto expected = [lo, hi] { return concat("number in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi)) throw_number(info, index, name, expected, false);
+  if (!(d >= lo && d <= hi)) throw_number(info, index, name, expected(), false);
   return d;
 }
 

@@ -23,4 +23,8 @@ Napi::Value Relu(const Napi::CallbackInfo& info);
 Napi::Value ReluBackward(const Napi::CallbackInfo& info);
 Napi::Value Fill(const Napi::CallbackInfo& info);
 
+// gemm_binding.cc
+Napi::Value Sgemm(const Napi::CallbackInfo& info);
+Napi::Value LinearForward(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

@@ -24,6 +24,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"relu", Relu},
       {"reluBackward", ReluBackward},
       {"fill", Fill},
+      // GEMM
+      {"sgemm", Sgemm},
+      {"linearForward", LinearForward},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;
