@@ -27,6 +27,11 @@ export interface GemmCase {
   /** Extra elements per row beyond the minimum leading dimension of A, B and C. */
   pad?: [number, number, number];
   seed?: number;
+  /**
+   * C's array ends exactly at its last element (no guard zone). Without ASan only the guard
+   * zone shows a write past the end; under ASan (npm run test:asan) an exact end shows reads too.
+   */
+  exact?: boolean;
 }
 
 export interface GemmOperands {
@@ -37,7 +42,7 @@ export interface GemmOperands {
   /** C's initial content: the m x n window finite (or NaN when beta = 0), NaN elsewhere. */
   c0: Float32Array;
   ldc: number;
-  /** Elements of C's array: the span (m - 1) * ldc + n, then GUARD NaNs that must stay NaN. */
+  /** Elements C spans, (m - 1) * ldc + n; its array has GUARD more NaNs that must stay NaN (unless exact). */
   span: number;
 }
 
@@ -46,7 +51,7 @@ const U = 2 ** -24;
 
 export function describeCase(c: GemmCase): string {
   const pad = c.pad ?? [0, 0, 0];
-  return `${c.ta ? 'T' : 'N'}${c.tb ? 'T' : 'N'} m=${c.m} n=${c.n} k=${c.k} alpha=${c.alpha} beta=${c.beta} pad=${pad.join('/')}`;
+  return `${c.ta ? 'T' : 'N'}${c.tb ? 'T' : 'N'} m=${c.m} n=${c.n} k=${c.k} alpha=${c.alpha} beta=${c.beta} pad=${pad.join('/')}${c.exact ? ' exact' : ''}`;
 }
 
 export function operands(c: GemmCase): GemmOperands {
@@ -61,7 +66,7 @@ export function operands(c: GemmCase): GemmOperands {
   const a = randomFloats(aRows === 0 || aCols === 0 ? 0 : (aRows - 1) * lda + aCols, seed);
   const b = randomFloats(bRows === 0 || bCols === 0 ? 0 : (bRows - 1) * ldb + bCols, seed + 1, -2, 2);
   const span = c.m === 0 || c.n === 0 ? 0 : (c.m - 1) * ldc + c.n;
-  const c0 = new Float32Array(span + GUARD).fill(Number.NaN);
+  const c0 = new Float32Array(span + (c.exact ? 0 : GUARD)).fill(Number.NaN);
   if (c.beta !== 0) {
     const fill = randomFloats(c.m * c.n, seed + 2);
     for (let i = 0; i < c.m; i++) for (let j = 0; j < c.n; j++) c0[i * ldc + j] = fill[i * c.n + j]!;

@@ -19,7 +19,10 @@ const PADS: [number, number, number][] = [[0, 0, 0], [3, 1, 2], [1, 5, 0], [0, 0
 
 function rotate(i: number, m: number, n: number, k: number): GemmCase {
   const [ta, tb] = TRANS[i % 4]!;
-  return { ta, tb, m, n, k, alpha: ALPHAS[(i >> 2) % ALPHAS.length]!, beta: BETAS[i % BETAS.length]!, pad: PADS[(i >> 1) % PADS.length]! };
+  return {
+    ta, tb, m, n, k, alpha: ALPHAS[(i >> 2) % ALPHAS.length]!, beta: BETAS[i % BETAS.length]!,
+    pad: PADS[(i >> 1) % PADS.length]!, exact: i % 3 === 2,
+  };
 }
 
 /** Around the tile: every m in 1..2MR+1 against every n in 1..2NR+1, small k. */
@@ -47,7 +50,9 @@ function scalingSweep(mr: number, nr: number, kc: number): GemmCase[] {
   const cases: GemmCase[] = [];
   for (const [m, n, k] of [[2 * mr + 1, 2 * nr - 1, 37], [mr - 1 || 1, nr + 3, kc + 5]] as const) {
     for (const [ta, tb] of TRANS) {
-      for (const alpha of [1, 0, -0.5]) for (const beta of [0, 1, 0.75]) cases.push({ ta, tb, m, n, k, alpha, beta, pad: [2, 3, 4] });
+      for (const alpha of [1, 0, -0.5]) {
+        for (const beta of [0, 1, 0.75]) cases.push({ ta, tb, m, n, k, alpha, beta, pad: [2, 3, 4], exact: beta === 1 });
+      }
     }
   }
   return cases;
@@ -58,7 +63,8 @@ function randomShapes(count: number, seed: number): GemmCase[] {
   const pick = (n: number): number => Math.floor(r() * n);
   return Array.from({ length: count }, (_, i) => ({
     ta: r() < 0.5, tb: r() < 0.5, m: 1 + pick(300), n: 1 + pick(300), k: 1 + pick(300),
-    alpha: [1, -1.5, 0.5][pick(3)]!, beta: [0, 1, 0.3][pick(3)]!, pad: [pick(4), pick(4), pick(4)] as [number, number, number], seed: 1000 + i,
+    alpha: [1, -1.5, 0.5][pick(3)]!, beta: [0, 1, 0.3][pick(3)]!, pad: [pick(4), pick(4), pick(4)] as [number, number, number],
+    seed: 1000 + i, exact: i % 2 === 1,
   }));
 }
 

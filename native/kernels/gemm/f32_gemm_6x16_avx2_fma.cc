@@ -30,19 +30,20 @@ struct Epilogue {
 template <int NV, bool kPacked>
 inline void accumulate(__m256 (&acc)[kMR][2], size_t kc, const float* a, size_t a_stride, size_t mr,
                        const float* b) {
+  // In place, rows past mr read row 0 (always there); the packed panel has zeros for them.
   const float* row[kMR];
-  for (size_t i = 0; i < kMR; ++i) row[i] = kPacked ? a + i : a + (i < mr ? i : 0) * a_stride;
-  const size_t step = kPacked ? kMR : 1;
+  for (size_t i = 0; i < kMR; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
 #pragma GCC unroll 4
   for (size_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = NV == 2 ? _mm256_loadu_ps(b + 8) : b0;
 #pragma GCC unroll 6
     for (size_t i = 0; i < kMR; ++i) {
-      const __m256 ai = _mm256_broadcast_ss(row[i] + p * step);
+      const __m256 ai = _mm256_broadcast_ss(kPacked ? a + i : row[i] + p);
       acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
       if (NV == 2) acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
+    if (kPacked) a += kMR;
     b += kNR;
   }
 }
