@@ -32,14 +32,17 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   Napi::Env env = info.Env();
   const Napi::Value v = arg(info, index);
   const char* kind = typed_array_kind(want);
-  DN_THROW_TYPE_IF(!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want, env, "Expected ", kind,
-                   " for ", name, " but received ", describe(v));
-  napi_typedarray_type type;
+  // One napi_get_typedarray_info for type, length and data: it is the costly part of a check.
+  napi_typedarray_type type = napi_int8_array;
   std::size_t length = 0;
   void* data = nullptr;
   napi_value buffer = nullptr;
   std::size_t byte_offset = 0;
-  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset), View<T>());
+  const bool typed = v.IsTypedArray();
+  if (typed) {
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset), View<T>());
+  }
+  DN_THROW_TYPE_IF(!typed || type != want, env, "Expected ", kind, " for ", name, " but received ", describe(v));
   bool detached = false;
   NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
   DN_THROW_TYPE_IF(detached, env, "Expected ", kind, " for ", name, " but received ", kind,

@@ -56,7 +56,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_14x32__avx512f, 14, 32, 256, 140, 4096)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 144, 4096)
       break;
 #endif
 #if defined(DN_HAVE_NEON)

@@ -32,6 +32,6 @@ export function eltwiseSizes(): number[] {
 export const GEMM_TILES: Record<string, { mr: number; nr: number; kc: number }> = {
   scalar: { mr: 4, nr: 8, kc: 256 },
   avx2: { mr: 6, nr: 16, kc: 256 },
-  avx512: { mr: 14, nr: 32, kc: 256 },
+  avx512: { mr: 12, nr: 32, kc: 256 },
   neon: { mr: 8, nr: 12, kc: 256 },
 };

@@ -15,21 +15,32 @@
 namespace dn::gemm {
 namespace {
 
-// Rows contiguous: dst[p*R + r] = src[r + p*cs] for r < rows (<= R), zeros after. With R a
-// compile-time constant the copies are a few vector moves per depth (no memcpy calls).
+// Rows contiguous: panel q, depth p gets src[q*R + r + p*cs] for r < R (zeros past `rows`).
+// A few depths at a time across all panels: the source is then read as kDepths sequential row
+// streams (panel by panel along each row), which the hardware prefetchers follow even when the
+// rows are far apart, and each panel is written kDepths * R floats at a stretch.
 template <std::size_t R>
 void pack_copy_fixed(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t cs) {
-  if (rows == R) {
-    for (std::size_t p = 0; p < kc; ++p, dst += R, src += cs) {
+  constexpr std::size_t kDepths = 8;
+  const std::size_t full = rows / R, rest = rows % R;
+  const std::size_t panel = R * kc;
+  for (std::size_t p0 = 0; p0 < kc; p0 += kDepths) {
+    const std::size_t np = kc - p0 < kDepths ? kc - p0 : kDepths;
+    float* d = dst + p0 * R;
+    const float* s = src + p0 * cs;
+    for (std::size_t q = 0; q < full; ++q, d += panel, s += R) {
+      for (std::size_t p = 0; p < np; ++p) {
 #pragma GCC unroll 32
-      for (std::size_t r = 0; r < R; ++r) dst[r] = src[r];
+        for (std::size_t r = 0; r < R; ++r) d[p * R + r] = s[p * cs + r];
+      }
     }
-    return;
-  }
-  for (std::size_t p = 0; p < kc; ++p, dst += R, src += cs) {
+    if (rest != 0) {
+      for (std::size_t p = 0; p < np; ++p) {
 #pragma GCC unroll 32
-    for (std::size_t r = 0; r < R; ++r) dst[r] = 0.0f;
-    for (std::size_t r = 0; r < rows; ++r) dst[r] = src[r];
+        for (std::size_t r = 0; r < R; ++r) d[p * R + r] = 0.0f;
+        for (std::size_t r = 0; r < rest; ++r) d[p * R + r] = s[p * cs + r];
+      }
+    }
   }
 }
 
@@ -44,9 +55,13 @@ void pack_copy(float* dst, const float* src, std::size_t rows, std::size_t kc, s
     case 32: return pack_copy_fixed<32>(dst, src, rows, kc, cs);
     default: break;
   }
-  for (std::size_t p = 0; p < kc; ++p, dst += R) {
-    std::memcpy(dst, src + p * cs, rows * sizeof(float));
-    std::memset(dst + rows, 0, (R - rows) * sizeof(float));
+  for (std::size_t r0 = 0; r0 < rows; r0 += R, dst += R * kc) {
+    const std::size_t n = rows - r0 < R ? rows - r0 : R;
+    for (std::size_t p = 0; p < kc; ++p) {
+      float* d = dst + p * R;
+      for (std::size_t r = 0; r < n; ++r) d[r] = src[r0 + r + p * cs];
+      for (std::size_t r = n; r < R; ++r) d[r] = 0.0f;
+    }
   }
 }
 
@@ -129,12 +144,11 @@ void pack_strided(float* dst, const float* src, std::size_t rows, std::size_t kc
 
 void pack_panels(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs, std::size_t cs,
                  std::size_t R) {
+  if (rs == 1) return pack_copy(dst, src, rows, kc, cs, R);  // all panels at once, depth-outer
   for (std::size_t r0 = 0; r0 < rows; r0 += R, dst += R * kc) {
     const std::size_t n = rows - r0 < R ? rows - r0 : R;
     const float* s = src + r0 * rs;
-    if (rs == 1) {
-      pack_copy(dst, s, n, kc, cs, R);
-    } else if (cs == 1) {
+    if (cs == 1) {
       pack_transpose(dst, s, n, kc, rs, R);
     } else {
       pack_strided(dst, s, n, kc, rs, cs, R);
