@@ -1,7 +1,9 @@
 // The SGEMM driver, BLIS-style: for each nc-wide block of C's columns and each kc-deep slice of
 // K, pack B's kc x nc block (it then streams from L2/L3 with unit stride), and for each mc-tall
 // block of rows pack A's mc x kc block (it stays in L2); then sweep the micro-kernel over the
-// tiles, each B micro-panel reused from L1 across every A micro-panel of the block.
+// tiles, each B micro-panel reused from L1 across every A micro-panel of the block. When C is
+// only a few panels wide, a row-major A is not packed at all: micro-kernels read its rows in
+// place, since each packed element would be used just once or twice.
 //
 // K is cut into equal slices that depend only on K and the ISA's kc, never on threads: every
 // element of C therefore sees the same sums in the same order however M and N are split.
@@ -24,9 +26,10 @@ using std::size_t;
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
 
-// Below this many multiply-adds (m*n*k) one thread finishes before a second one would have
-// started: waking the pool costs a few microseconds. Measured with bench/gemm.bench.ts.
-constexpr double kParallelMinFmas = 1 << 18;
+// Below this many multiply-adds (m*n*k) one thread finishes before a second one would help:
+// handing work to the pool costs a few microseconds. On Zen 4, 2 threads start to win between
+// 32^3 and 40^3 (back-to-back calls, workers still spinning); 48^3 already runs 25% faster.
+constexpr double kParallelMinFmas = 1 << 16;
 
 // Packing buffers of the calling thread, kept between calls (they only grow), so that repeated
 // calls of the same size do not allocate. Pool threads work in slices of the caller's buffer.
@@ -144,11 +147,9 @@ void choose_grid(size_t mt, size_t nt, size_t mr, size_t nr, size_t threads, siz
 // Whether reading a row-major A in place beats packing it, for a task spanning `panels` NR-wide
 // column panels: packing costs about one pass over the block, and pays off only when every
 // packed micro-panel is then reused across enough column panels.
-bool a_in_place_pays(size_t panels) {
-  static const char* env = std::getenv("DN_GEMM_DIRECT");
-  if (env != nullptr) return env[0] == '1' ? true : env[0] == '0' ? false : panels <= std::atoi(env + 1);
-  return panels <= 4;
-}
+// Measured (AVX2, Zen 4): in place wins by up to 15% at 2..8 panels (n = 32..128) and loses
+// 2-3% on large squares.
+bool a_in_place_pays(size_t panels) { return panels <= 8; }
 
 // C = beta * C (+ bias, activation) when the product contributes nothing (alpha == 0 or k == 0),
 // written exactly as the reference does it.
@@ -184,9 +185,6 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
   P.post_act = gemm::fused_in_kernel(epilogue.act, &P.kernel_act) ? Activation::none : epilogue.act;
   if (alpha == 0.0f || k == 0) return scale_only(P);
 
-  if (const char* e = std::getenv("DN_KC")) P.g.kc = std::atoi(e);  // TUNING ONLY
-  if (const char* e = std::getenv("DN_MC")) P.g.mc = std::atoi(e);
-  if (const char* e = std::getenv("DN_NC")) P.g.nc = std::atoi(e);
   const dn_f32_gemm_config& g = P.g;
   P.kc = ceil_div(k, ceil_div(k, g.kc));
 
@@ -202,7 +200,7 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
   const size_t mc = balanced_block(std::min(rows_per, m), g.mc, g.mr);
   const size_t nc = balanced_block(std::min(cols_per, n), g.nc, g.nr);
   P.a_in_place = !trans_a && a_in_place_pays(ceil_div(std::min(cols_per, n), g.nr));
-  const size_t a_floats = round_up(round_up(mc, g.mr) * P.kc, 16);
+  const size_t a_floats = P.a_in_place ? 0 : round_up(round_up(mc, g.mr) * P.kc, 16);
   const size_t b_floats = round_up(round_up(nc, g.nr) * P.kc, 16);
   const size_t per_task = a_floats + b_floats;
   float* ws = t_workspace.get(per_task * tm * tn);
