@@ -144,7 +144,7 @@ void pack_strided(float* dst, const float* src, std::size_t rows, std::size_t kc
 
 void pack_panels(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs, std::size_t cs,
                  std::size_t R) {
-  if (rs == 1) return pack_copy(dst, src, rows, kc, cs, R);  // all panels at once, depth-outer
+  if (rs == 1) return pack_copy(dst, src, rows, kc, cs, R);  // all panels together, by depth groups
   for (std::size_t r0 = 0; r0 < rows; r0 += R, dst += R * kc) {
     const std::size_t n = rows - r0 < R ? rows - r0 : R;
     const float* s = src + r0 * rs;
