@@ -7,6 +7,8 @@ export {
   kernels,
   nativeAvailable,
   setNumThreads,
+  ACTIVATIONS,
+  type Activation,
   type Backend,
   type BackendInfo,
   type NativeBackend,

@@ -51,6 +51,19 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
     alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
     beta: number, c: Float32Array, ldc: number,
   ): void;
+
+  /**
+   * A Linear layer's forward pass, fused: out[b, o] = act(sum_i x[b, i] * w[o, i] + bias[o]) for
+   * b < batch, o < outFeatures. x is (batch, inFeatures), w is in PyTorch's layout
+   * (outFeatures, inFeatures), so this is x · wᵀ; bias is (outFeatures) or null; out is
+   * (batch, outFeatures) and must not overlap x, w or bias. Sizes are integers in [0, 2^31 - 1].
+   * activation is one of ACTIVATIONS: leaky_relu has PyTorch's default slope 0.01; gelu is the
+   * exact (erf) form, PyTorch's nn.GELU() default; gelu_tanh is GELU(approximate='tanh').
+   */
+  linearForward(
+    out: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null,
+    batch: number, inFeatures: number, outFeatures: number, activation: Activation,
+  ): void;
 }
 
 /**
@@ -158,6 +171,13 @@ export interface LossKernels {
     weight: Float32Array | null, rows: number, classes: number, labelSmoothing: number, ignoreIndex: number,
   ): void;
 }
+
+/** The activations linearForward fuses into its output pass. */
+export const ACTIVATIONS = ['none', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** leaky_relu's negative slope (PyTorch's default), as the float32 the kernels use. */
+export const LEAKY_RELU_SLOPE = Math.fround(0.01);
 
 /** The ISAs of this CPU architecture, lowest first (the order in which they supersede each other). */
 export function isaOrder(arch: string = process.arch): string[] {

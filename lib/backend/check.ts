@@ -4,7 +4,7 @@
  * same way and tests can hold them to one contract.
  */
 import { argRangeError, argTypeError, describe } from '../errors.js';
-import { ISA_NAMES } from './backend.js';
+import { ACTIVATIONS, ISA_NAMES, type Activation } from './backend.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -41,6 +41,13 @@ function typed<T extends Float32Array | Uint32Array | Int32Array>(
 
 export function f32(value: unknown, name: string): Float32Array {
   return typed(Float32Array, value, name) as Float32Array;
+}
+
+/** A Float32Array or null (an optional array such as a bias). */
+export function f32OrNull(value: unknown, name: string): Float32Array | null {
+  if (value === null) return null;
+  if (!(value instanceof Float32Array)) throw argTypeError(name, 'Float32Array or null', value);
+  return f32(value, name);
 }
 
 export function u32(value: unknown, name: string): Uint32Array {
@@ -97,11 +104,14 @@ export function nonneg(value: unknown, name: string): number {
   return value;
 }
 
-/** A Float32Array or null. */
-export function f32OrNull(value: unknown, name: string): Float32Array | null {
-  if (value === null) return null;
-  if (!(value instanceof Float32Array)) throw argTypeError(name, 'Float32Array or null', value);
-  return f32(value, name);
+
+/** One of the activation names (as the native linearForward checks it). */
+export function activation(value: unknown, name: string): Activation {
+  if (typeof value !== 'string') throw argTypeError(name, 'string', value);
+  if (!(ACTIVATIONS as readonly string[]).includes(value)) {
+    throw argRangeError(name, `one of ${ACTIVATIONS.join(', ')}`, value);
+  }
+  return value as Activation;
 }
 
 export function bool(value: unknown, name: string): boolean {

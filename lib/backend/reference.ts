@@ -7,6 +7,7 @@
  * float32 result, so these loops match the native kernels bit for bit. Scalars that the native
  * side takes as float (scale's s, fill's value) are rounded with Math.fround first.
  */
+import { activationFn } from './activation.js';
 import type { Backend } from './backend.js';
 import * as check from './check.js';
 import { referenceOptim } from './reference-optim.js';
@@ -114,6 +115,20 @@ export const reference: Backend = {
       }
     }
   },
+
+  linearForward(out, x, w, bias, batch, inFeatures, outFeatures, activation) {
+    linearForwardChecks(arguments);
+    // Double accumulation, bias and activation, one rounding on the store.
+    const act = activationFn(activation);
+    for (let b = 0; b < batch; b++) {
+      for (let o = 0; o < outFeatures; o++) {
+        let acc = 0;
+        for (let i = 0; i < inFeatures; i++) acc += x[b * inFeatures + i]! * w[o * inFeatures + i]!;
+        if (bias !== null) acc += bias[o]!;
+        out[b * outFeatures + o] = act(acc);
+      }
+    }
+  },
 };
 
 /** Elements a row-major matrix of `rows` x `cols` with leading dimension `ld` spans. */
@@ -154,6 +169,27 @@ export function sgemmChecks(args: IArguments | unknown[]): void {
     check.expectDisjoint(C, 'c', A, 'a');
     check.expectDisjoint(C, 'c', B, 'b');
   }
+}
+
+/** Validates linearForward's arguments exactly as the native binding does. */
+export function linearForwardChecks(args: IArguments | unknown[]): void {
+  check.expectArgs(args, 8, 'linearForward(out, x, w, bias, batch, inFeatures, outFeatures, activation)');
+  const [out, x, w, bias, batch, inFeatures, outFeatures, activation] = Array.from(args);
+  const OUT = check.f32(out, 'out');
+  const X = check.f32(x, 'x');
+  const W = check.f32(w, 'w');
+  const BIAS = check.f32OrNull(bias, 'bias');
+  const B = check.size(batch, 'batch', INT_MAX);
+  const I = check.size(inFeatures, 'inFeatures', INT_MAX);
+  const O = check.size(outFeatures, 'outFeatures', INT_MAX);
+  check.activation(activation, 'activation');
+  check.expectLength(OUT, check.checkedMul(B, O, 'out'), 'out');
+  check.expectLength(X, check.checkedMul(B, I, 'x'), 'x');
+  check.expectLength(W, check.checkedMul(O, I, 'w'), 'w');
+  if (BIAS !== null) check.expectLength(BIAS, O, 'bias');
+  check.expectDisjoint(OUT, 'out', X, 'x');
+  check.expectDisjoint(OUT, 'out', W, 'w');
+  if (BIAS !== null) check.expectDisjoint(OUT, 'out', BIAS, 'bias');
 }
 
 function binaryChecks(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {

@@ -32,14 +32,17 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   Napi::Env env = info.Env();
   const Napi::Value v = arg(info, index);
   const char* kind = typed_array_kind(want);
-  DN_THROW_TYPE_IF(!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want, env, "Expected ", kind,
-                   " for ", name, " but received ", describe(v));
-  napi_typedarray_type type;
+  // One napi_get_typedarray_info for type, length and data: it is the costly part of a check.
+  napi_typedarray_type type = napi_int8_array;
   std::size_t length = 0;
   void* data = nullptr;
   napi_value buffer = nullptr;
   std::size_t byte_offset = 0;
-  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset), View<T>());
+  const bool typed = v.IsTypedArray();
+  if (typed) {
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset), View<T>());
+  }
+  DN_THROW_TYPE_IF(!typed || type != want, env, "Expected ", kind, " for ", name, " but received ", describe(v));
   bool detached = false;
   NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
   DN_THROW_TYPE_IF(detached, env, "Expected ", kind, " for ", name, " but received ", kind,
@@ -115,20 +118,23 @@ I32View i32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* n
 
 std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double max) {
   const Napi::Value v = arg(info, index);
-  const std::string expected =
-      max >= kMaxSafeInteger ? std::string("non-negative safe integer") : concat("integer in [0, ", fmt_bound(max), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  // The message is built only on failure: these checks sit on every kernel call's path.
+  const auto expected = [max] {
+    return max >= kMaxSafeInteger ? std::string("non-negative safe integer")
+                                  : concat("integer in [0, ", fmt_bound(max), "]");
+  };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > max || std::floor(d) != d) throw_number(info, index, name, expected, false);
+  if (!(d >= 0) || d > max || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::size_t>(d);
 }
 
 std::int64_t int_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
-  const std::string expected = concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  const auto expected = [lo, hi] { return concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi) || std::floor(d) != d) throw_number(info, index, name, expected, false);
+  if (!(d >= lo && d <= hi) || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::int64_t>(d);
 }
 
@@ -140,10 +146,10 @@ double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
 
 double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
-  const std::string expected = concat("number in [", fmt_bound(lo), ", ", fmt_bound(hi), "]");
-  if (!v.IsNumber()) throw_number(info, index, name, expected, true);
+  const auto expected = [lo, hi] { return concat("number in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
+  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi)) throw_number(info, index, name, expected, false);
+  if (!(d >= lo && d <= hi)) throw_number(info, index, name, expected(), false);
   return d;
 }
 

@@ -59,6 +59,7 @@ using I32View = View<std::int32_t>;
 void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* signature);
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
+// A Float32Array, or null (an empty view with data == nullptr).
 U32View u32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 I32View i32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 

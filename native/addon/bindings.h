@@ -41,4 +41,13 @@ Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info);
 // loss_binding.cc
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info);
 
+// gemm_binding.cc
+Napi::Value Sgemm(const Napi::CallbackInfo& info);
+Napi::Value LinearForward(const Napi::CallbackInfo& info);
+
+// conv_binding.cc
+Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

@@ -39,6 +39,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
       // losses
       {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      // GEMM
+      {"sgemm", Sgemm},
+      {"linearForward", LinearForward},
+      // convolution
+      {"conv2dForward", Conv2dForward},
+      {"conv2dBackwardData", Conv2dBackwardData},
+      {"conv2dBackwardWeight", Conv2dBackwardWeight},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

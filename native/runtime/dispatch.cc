@@ -27,11 +27,16 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).fma_peak = dn_fma_peak__##isa;             \
   (t).fma_peak_flops = dn_fma_peak_flops__##isa;
 
+// Micro-kernel, MR, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
+// bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
+#define DN_SET_GEMM(t, ukernel, mr, nr, kc, mc, nc) (t).gemm = dn_f32_gemm_config{ukernel, mr, nr, kc, mc, nc};
+
 KernelTable scalar_table() {
   KernelTable t{};
   t.isa = Isa::scalar;
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
+  DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 128, 2048)
   return t;
 }
 
@@ -43,6 +48,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 144, 4096)
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -50,6 +56,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 144, 4096)
       break;
 #endif
 #if defined(DN_HAVE_NEON)
@@ -57,6 +64,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "neon";
       DN_SET_ELTWISE(t, neon)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_8x12__neon, 8, 12, 256, 128, 4092)
       break;
 #endif
     default:

@@ -11,6 +11,8 @@
 
 #include <cstddef>
 
+#include "../kernels/gemm/gemm.h"
+
 namespace dn {
 
 enum class Isa : int { scalar = 0, avx2 = 1, avx512 = 2, neon = 3 };
@@ -29,6 +31,8 @@ struct KernelTable {
   // machine peak (native/kernels/peak/peak.h)
   float (*fma_peak)(std::size_t iters, float seed);
   double (*fma_peak_flops)(std::size_t iters);
+  // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
+  dn_f32_gemm_config gemm;
 };
 
 const char* isa_name(Isa isa);

@@ -24,3 +24,14 @@ export function eltwiseSizes(): number[] {
   sizes.add(nextPrime(300_000));
   return [...sizes].filter((n) => n >= 0).sort((a, b) => a - b);
 }
+
+/**
+ * The GEMM register tile (MR x NR) of each ISA's micro-kernel and the depth kc of a packed
+ * panel, as set in native/runtime/dispatch.cc: GEMM sweeps go around them.
+ */
+export const GEMM_TILES: Record<string, { mr: number; nr: number; kc: number }> = {
+  scalar: { mr: 4, nr: 8, kc: 256 },
+  avx2: { mr: 6, nr: 16, kc: 256 },
+  avx512: { mr: 12, nr: 32, kc: 256 },
+  neon: { mr: 8, nr: 12, kc: 256 },
+};

@@ -1,0 +1,93 @@
+// Native convolution against the reference over a geometry sweep on every ISA: batch 1 and odd,
+// channels 1/3/odd, kernels 1-7, strides 1-3, paddings up to beyond half the kernel, dilation
+// 1-3, groups 1/2/C, images smaller than the kernel, non-square everything; forward and both
+// backward passes; outputs pre-filled with NaN; and the same bits on 1 and 2 threads.
+import { describe, expect, it } from 'vitest';
+import { kernels } from '../../lib/index.js';
+import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
+import type { Backend } from '../../lib/backend/backend.js';
+import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
+import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { nans, randomFloats, seededRandom } from '../helpers/rng.js';
+
+function sweep(count: number, seed: number): Conv2dGeometry[] {
+  const r = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: Conv2dGeometry[] = [];
+  while (out.length < count) {
+    const groups = pick([1, 1, 2, 3]);
+    const cg = pick([1, 2, 3, 5]);
+    const kg = pick([1, 2, 4, 7]);
+    const kh = pick([1, 2, 3, 5, 7]);
+    const kw = pick([1, 3, 4, 6]);
+    const g: Conv2dGeometry = {
+      n: pick([1, 2, 3]), c: cg * groups, h: pick([1, 3, 5, 8, 13]), w: pick([2, 4, 7, 11]), k: kg * groups,
+      kh, kw, sh: pick([1, 2, 3]), sw: pick([1, 2, 3]),
+      pt: pick([0, 1, 2, 4]), pb: pick([0, 1, 3]), pl: pick([0, 2, 5]), pr: pick([0, 1]),
+      dh: pick([1, 2, 3]), dw: pick([1, 2]), groups,
+    };
+    if (convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh) >= 1 && convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw) >= 1) out.push(g);
+  }
+  // Depthwise and pointwise cases, and a 1x1 with unit stride (the no-copy path).
+  out.push({ n: 2, c: 6, h: 9, w: 7, k: 6, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 6 });
+  out.push({ n: 3, c: 5, h: 6, w: 10, k: 7, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 });
+  out.push({ n: 1, c: 4, h: 17, w: 19, k: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 });
+  return out;
+}
+
+function run(k: Backend, g: Conv2dGeometry) {
+  const oh = convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh);
+  const ow = convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw);
+  const xs = g.n * g.c * g.h * g.w;
+  const ws = g.k * (g.c / g.groups) * g.kh * g.kw;
+  const os = g.n * g.k * oh * ow;
+  const x = randomFloats(xs, xs + 1);
+  const w = randomFloats(ws, ws + 2);
+  const b = randomFloats(g.k, 3);
+  const dy = randomFloats(os, os + 4);
+  const out = nans(os);
+  k.conv2dForward(out, x, w, b, g);
+  const dx = nans(xs);
+  k.conv2dBackwardData(dx, dy, w, g);
+  const dw = nans(ws);
+  const db = nans(g.k);
+  k.conv2dBackwardWeight(dw, db, dy, x, g);
+  return { out, dx, dw, db, depth: (g.c / g.groups) * g.kh * g.kw, terms: g.n * oh * ow };
+}
+
+// float32 sums of `depth` products (forward, backward-data) or `terms` products (weight) in
+// another order than the float64 reference: error grows like sqrt(depth) ulps of the terms.
+const tol = (n: number) => ({ atol: 2e-6 * Math.sqrt(n) * 4, rtol: 1e-5 });
+
+const geometries = sweep(60, 11);
+
+for (const { isa, skip } of testedIsas()) {
+  describe.skipIf(skip !== '')(`conv2d on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
+      for (const g of geometries) {
+        const want = run(kernels('js'), g);
+        const got = withIsa(isa, (native) => run(native, g));
+        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
+        expectClose(got.dx, want.dx, { ...tol(g.k), context: { isa, what: 'dx', ...g } });
+        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
+        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+      }
+    });
+  });
+}
+
+describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d across thread counts', () => {
+  it('gives the same bits on 1 and 2 threads', () => {
+    const cases: Conv2dGeometry[] = [
+      { n: 4, c: 8, h: 20, w: 20, k: 16, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+      { n: 1, c: 16, h: 40, w: 40, k: 16, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
+      { n: 3, c: 32, h: 14, w: 14, k: 64, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 },
+    ];
+    for (const g of cases) {
+      const one = withThreads(1, () => run(kernels('native'), g));
+      const two = withThreads(2, () => run(kernels('native'), g));
+      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
+    }
+    expect(cases.length).toBe(3);
+  });
+});
