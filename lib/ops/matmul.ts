@@ -104,15 +104,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new ShapeError(`linear: expected bias of shape [${outF}] but received ${formatShape(b.shape)}`);
   }
   const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-  const y = gemm(false, true, m, outF, inF, x.data, weight.data);
-  if (b !== null) {
-    const bd = b.data;
-    for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) y[at] = y[at]! + bd[j]!;
-  }
-  const pre = activation === null || activation === 'relu' ? null : y.slice();
   const backend = activeBackend();
-  if (activation === 'relu') backend.relu(y, y, y.length);
-  else if (pre !== null) {
+  // One pass over the output: the kernel adds the bias (and applies relu) as it writes each tile.
+  const y = new Float32Array(m * outF);
+  backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, activation === 'relu' ? 'relu' : 'none');
+  const pre = activation === null || activation === 'relu' ? null : y.slice();
+  if (pre !== null) {
     const { f } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
   }
