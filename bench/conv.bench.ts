@@ -1,0 +1,83 @@
+/**
+ * `npm run bench -- conv`: conv2d forward and backward (data + weight + bias) GFLOP/s, 1 and 2
+ * threads, for the shapes (N, C, H, W, K, k, s, p) the issue lists; against the reference backend
+ * (first shape only: it takes seconds per call) and against PyTorch measured in the same run when
+ * torch imports. FLOPs: forward 2*N*K*OH*OW*C*k*k; backward twice that.
+ */
+import { kernels, nativeAvailable } from '../lib/index.js';
+import type { Conv2dGeometry } from '../lib/backend/conv-geometry.js';
+import { convOutSize } from '../lib/backend/conv-geometry.js';
+import { type BenchArgs, compare, type Row, table, timeOptions, timeIt, writeResults } from './harness.js';
+import { runTorch, torchStatus } from './torch.js';
+
+const SHAPES: [number, number, number, number, number, number, number, number][] = [
+  [32, 3, 32, 32, 16, 3, 1, 1],
+  [32, 16, 32, 32, 32, 3, 1, 1],
+  [32, 64, 56, 56, 64, 3, 1, 1],
+  [32, 64, 56, 56, 128, 1, 1, 0],
+  [32, 64, 56, 56, 128, 3, 2, 1],
+  [1, 64, 56, 56, 64, 3, 1, 1],
+];
+
+function geometry([n, c, h, w, k, ks, s, p]: (typeof SHAPES)[number]): Conv2dGeometry {
+  return { n, c, h, w, k, kh: ks, kw: ks, sh: s, sw: s, pt: p, pb: p, pl: p, pr: p, dh: 1, dw: 1, groups: 1 };
+}
+
+export function run(args: BenchArgs): void {
+  if (!nativeAvailable()) {
+    console.log('conv: native backend not loaded; nothing to measure');
+    return;
+  }
+  const native = kernels('native');
+  const opts = args.quick ? { samples: 3, minSampleMs: 5, warmupMs: 5 } : { samples: 5, minSampleMs: 50, warmupMs: 100 };
+  const shapes = args.quick ? SHAPES.slice(0, 2) : SHAPES;
+  const torch = torchStatus();
+  let peer: { rows: { threads: number; shape: number[]; forward_s: number; backward_s: number }[]; mkldnn: boolean } | null = null;
+  if (torch.ok) peer = runTorch('conv.py', { shapes, threads: args.threads, quick: args.quick });
+  else console.log(`conv: PyTorch comparison skipped (${torch.reason})`);
+  const rows: Row[] = [];
+  for (const threads of args.threads) {
+    const before = native.numThreads();
+    native.setNumThreads(threads);
+    for (const shape of shapes) {
+      const g = geometry(shape);
+      const oh = convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh);
+      const ow = convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw);
+      const x = new Float32Array(g.n * g.c * g.h * g.w).map((_, i) => Math.sin(i));
+      const w = new Float32Array(g.k * g.c * g.kh * g.kw).map((_, i) => Math.cos(i));
+      const b = new Float32Array(g.k);
+      const out = new Float32Array(g.n * g.k * oh * ow);
+      const dy = out.map((_, i) => Math.sin(i * 0.7));
+      const dx = new Float32Array(x.length);
+      const dw = new Float32Array(w.length);
+      const db = new Float32Array(g.k);
+      const flops = 2 * g.n * g.k * oh * ow * g.c * g.kh * g.kw;
+      const [fwd, bwd] = compare([
+        { name: 'forward', fn: () => native.conv2dForward(out, x, w, b, g) },
+        { name: 'backward', fn: () => { native.conv2dBackwardData(dx, dy, w, g); native.conv2dBackwardWeight(dw, db, dy, x, g); } },
+      ], opts);
+      const row: Row = {
+        shape: `${shape.join(',')}`,
+        threads,
+        'fwd GFLOP/s': flops / fwd!.median / 1e9,
+        'bwd GFLOP/s': (2 * flops) / bwd!.median / 1e9,
+      };
+      const t = peer?.rows.find((r) => r.threads === threads && r.shape.join(',') === shape.join(','));
+      if (t) {
+        row['torch fwd'] = flops / t.forward_s / 1e9;
+        row['torch bwd'] = (2 * flops) / t.backward_s / 1e9;
+        row['fwd vs torch'] = t.forward_s / fwd!.median;
+        row['bwd vs torch'] = t.backward_s / bwd!.median;
+      }
+      if (threads === 1 && shape === SHAPES[0] && !args.quick) {
+        const ref = timeIt(() => kernels('js').conv2dForward(out, x, w, b, g), { samples: 1, minSampleMs: 1, warmupMs: 0 });
+        row['js fwd GFLOP/s'] = flops / ref.median / 1e9;
+      }
+      rows.push(row);
+    }
+    native.setNumThreads(before);
+  }
+  console.log(`\nconv2d (N,C,H,W,K,k,s,p), medians; PyTorch ${torch.ok ? `${torch.version}${peer?.mkldnn ? ' with oneDNN' : ''}` : 'absent'}\n`);
+  console.log(table(rows, [...new Set(rows.flatMap((r) => Object.keys(r)))]));
+  console.log(`\nwrote ${writeResults('conv', rows)}`);
+}
