@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
 #include "../kernels/peak/peak.h"
 #include "cpu_features.h"
@@ -27,11 +28,18 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).fma_peak = dn_fma_peak__##isa;             \
   (t).fma_peak_flops = dn_fma_peak_flops__##isa;
 
+#define DN_SET_DROPOUT(t, isa)                         \
+  (t).dropout_forward = dn_f32_dropout_forward__##isa; \
+  (t).dropout_mask = dn_dropout_mask__##isa;           \
+  (t).dropout_apply = dn_f32_dropout_apply__##isa;     \
+  (t).philox_draws = dn_philox_draws__##isa;
+
 KernelTable scalar_table() {
   KernelTable t{};
   t.isa = Isa::scalar;
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
+  DN_SET_DROPOUT(t, scalar)
   return t;
 }
 
@@ -43,6 +51,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
+      DN_SET_DROPOUT(t, avx2)
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -50,6 +59,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
+      DN_SET_DROPOUT(t, avx512)
       break;
 #endif
 #if defined(DN_HAVE_NEON)
@@ -57,6 +67,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "neon";
       DN_SET_ELTWISE(t, neon)
+      DN_SET_DROPOUT(t, neon)
       break;
 #endif
     default:
