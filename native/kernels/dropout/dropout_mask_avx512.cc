@@ -26,6 +26,9 @@
 namespace {
 
 constexpr int kRounds = DN_PHILOX_ROUNDS;
+// Words (sets of 8 blocks) per step: four sets keep enough independent multiplies in flight to
+// cover the latency of a round's multiply -> shift -> xor chain; more would spill.
+constexpr int kSets = 4;
 
 struct Stream {
   uint32_t k0[kRounds], k1[kRounds];  // the key of each round
@@ -41,10 +44,10 @@ struct Stream {
   }
 };
 
-// Draws 32k .. 32k + 31 (counted from block0's first draw) for NS consecutive k = first ..,
-// in stream order: d[s][0] holds draws 0..15 of set s, d[s][1] draws 16..31.
+// Philox on NS sets of 8 blocks: set s holds blocks block0 + 8 * (first + s) + 0..7. On return
+// t[s][0] qword j = (word 0, word 1) of block j and t[s][1] qword j = (word 2, word 3).
 template <int NS>
-inline void draws32(const Stream& st, uint64_t first, __m512i d[NS][2]) {
+inline void philox8(const Stream& st, uint64_t first, __m512i t[NS][2]) {
   const __m512i m0 = _mm512_set1_epi64(DN_PHILOX_M0);
   const __m512i m1 = _mm512_set1_epi64(DN_PHILOX_M1);
   const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
@@ -74,15 +77,26 @@ inline void draws32(const Stream& st, uint64_t first, __m512i d[NS][2]) {
       c3[s] = p0;
     }
   }
+#pragma GCC unroll 4
+  for (int s = 0; s < NS; ++s) {
+    // Odd 32-bit lanes take the pair-swapped neighbour: qword j becomes (word0, word1) of block j.
+    t[s][0] = _mm512_mask_shuffle_epi32(c0[s], 0xAAAA, c1[s], _MM_PERM_CDAB);
+    t[s][1] = _mm512_mask_shuffle_epi32(c2[s], 0xAAAA, c3[s], _MM_PERM_CDAB);
+  }
+}
+
+// Draws 32k .. 32k + 31 (counted from block0's first draw) for NS consecutive k = first ..,
+// in stream order: d[s][0] holds draws 0..15 of set s, d[s][1] draws 16..31.
+template <int NS>
+inline void draws32(const Stream& st, uint64_t first, __m512i d[NS][2]) {
+  __m512i t[NS][2];
+  philox8<NS>(st, first, t);
   const __m512i lo_idx = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
   const __m512i hi_idx = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
 #pragma GCC unroll 4
   for (int s = 0; s < NS; ++s) {
-    // Odd 32-bit lanes take the pair-swapped neighbour: qword j becomes (word0, word1) of block j.
-    const __m512i t01 = _mm512_mask_shuffle_epi32(c0[s], 0xAAAA, c1[s], _MM_PERM_CDAB);
-    const __m512i t23 = _mm512_mask_shuffle_epi32(c2[s], 0xAAAA, c3[s], _MM_PERM_CDAB);
-    d[s][0] = _mm512_permutex2var_epi64(t01, lo_idx, t23);  // blocks 0..3, words in order
-    d[s][1] = _mm512_permutex2var_epi64(t01, hi_idx, t23);  // blocks 4..7
+    d[s][0] = _mm512_permutex2var_epi64(t[s][0], lo_idx, t[s][1]);  // blocks 0..3, words in order
+    d[s][1] = _mm512_permutex2var_epi64(t[s][0], hi_idx, t[s][1]);  // blocks 4..7
   }
 }
 
@@ -133,17 +147,14 @@ inline void for_each_word(const dn_dropout_params* p, size_t n, F&& f) {
   uint32_t carry = 0;
   if (s != 0) keep_words<1>(st, next++, thr, &carry);
   size_t g = 0;
-  for (; g + 2 <= full; g += 2) {
-    uint32_t sw[2];
-    keep_words<2>(st, next, thr, sw);
-    next += 2;
-    if (s != 0) {
-      f(g, funnel(carry, sw[0], s), size_t{32});
-      f(g + 1, funnel(sw[0], sw[1], s), size_t{32});
-      carry = sw[1];
-    } else {
-      f(g, sw[0], size_t{32});
-      f(g + 1, sw[1], size_t{32});
+  for (; g + kSets <= full; g += kSets) {
+    uint32_t sw[kSets];
+    keep_words<kSets>(st, next, thr, sw);
+    next += kSets;
+#pragma GCC unroll 4
+    for (int j = 0; j < kSets; ++j) {
+      f(g + j, s != 0 ? funnel(carry, sw[j], s) : sw[j], size_t{32});
+      carry = sw[j];
     }
   }
   for (; g < words; ++g) {
@@ -203,13 +214,14 @@ void dn_philox_draws__avx512(uint32_t* out, size_t n, uint32_t k0, uint32_t k1, 
   offset += h;
   const Stream st(k0, k1, offset);
   size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    __m512i d[2][2];
-    draws32<2>(st, i / 32, d);
-    _mm512_storeu_si512(out + i, d[0][0]);
-    _mm512_storeu_si512(out + i + 16, d[0][1]);
-    _mm512_storeu_si512(out + i + 32, d[1][0]);
-    _mm512_storeu_si512(out + i + 48, d[1][1]);
+  for (; i + 32 * kSets <= n; i += 32 * kSets) {
+    __m512i d[kSets][2];
+    draws32<kSets>(st, i / 32, d);
+#pragma GCC unroll 4
+    for (int s = 0; s < kSets; ++s) {
+      _mm512_storeu_si512(out + i + 32 * s, d[s][0]);
+      _mm512_storeu_si512(out + i + 32 * s + 16, d[s][1]);
+    }
   }
   dn_philox_draws_scalar(out + i, n - i, k0, k1, offset + i);
 }
