@@ -9,6 +9,7 @@
  */
 import type { Backend } from './backend.js';
 import * as check from './check.js';
+import { referenceDropout } from './reference-dropout.js';
 
 let threads = 1;
 
@@ -106,6 +107,8 @@ export const reference: Backend = {
       }
     }
   },
+
+  ...referenceDropout,
 };
 
 /** Elements a row-major matrix of `rows` x `cols` with leading dimension `ld` spans. */
