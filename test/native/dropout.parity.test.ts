@@ -127,6 +127,36 @@ for (const { isa, skip } of testedIsas()) {
       }
     });
 
+    // No guard words here: under AddressSanitizer (typed arrays above 64 bytes live in malloc'd
+    // memory) any read or write past an array's end is reported.
+    it('exact-size arrays: forward, backward and broadcast touch nothing past the ends', () => {
+      for (const n of [97, 128, 129, 255, 1000, 1023, 4097]) {
+        for (const offset of [0, 1, 3]) {
+          const x = dropoutInput(n, n).slice(0, n);
+          const want = new Float32Array(n), wantMask = new Uint32Array(maskWords(n));
+          js.dropoutForward(want, wantMask, x, 0.5, SEED, offset, n);
+          const out = new Float32Array(n), mask = new Uint32Array(maskWords(n));
+          withIsa(isa, (native) => native.dropoutForward(out, mask, x, 0.5, SEED, offset, n));
+          expectBitEqual(out, want, { isa, n, offset });
+          expect(Array.from(mask)).toEqual(Array.from(wantMask));
+          const dx = new Float32Array(n), wantDx = new Float32Array(n);
+          js.dropoutBackward(wantDx, x, mask, 0.5, n);
+          withIsa(isa, (native) => native.dropoutBackward(dx, x, mask, 0.5, n));
+          expectBitEqual(dx, wantDx, { isa, n, offset });
+        }
+        for (const [outer, mid, inner] of [[1, 3, n], [n, 2, 1], [3, 1, n]] as const) {
+          const total = outer * mid * inner, bits = outer * inner;
+          const x = randomFloats(total, 3);
+          const want = new Float32Array(total), wantMask = new Uint32Array(maskWords(bits));
+          js.dropoutBroadcastForward(want, wantMask, x, 0.5, SEED, 1, outer, mid, inner);
+          const out = new Float32Array(total), mask = new Uint32Array(maskWords(bits));
+          withIsa(isa, (native) => native.dropoutBroadcastForward(out, mask, x, 0.5, SEED, 1, outer, mid, inner));
+          expectBitEqual(out, want, { isa, outer, mid, inner });
+          expect(Array.from(mask)).toEqual(Array.from(wantMask));
+        }
+      }
+    });
+
     it('works in place (out is x, dx is dy)', () => {
       const n = 1031;
       const x = dropoutInput(n, 5);
