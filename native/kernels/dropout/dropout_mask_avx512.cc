@@ -1,4 +1,4 @@
-// AVX-512 dropout kernels: Philox4x32-10 on 8 blocks per zmm set, two sets in flight.
+// AVX-512 dropout kernels: Philox4x32-10 on 8 blocks per zmm set, four sets in flight.
 //
 // Layout: each 64-bit lane carries one block; a Philox word lives in the low 32 bits of its lane
 // and the high half holds garbage that no step reads. That suits _mm512_mul_epu32, which
@@ -135,8 +135,8 @@ inline void apply_part(float* out, const float* x, uint32_t word, size_t m, __m5
   _mm512_mask_storeu_ps(out + 16, l1, b);
 }
 
-// Walks the element words of a call: for each word g (all but possibly the last full), calls
-// f(g, word, m) with m = elements in that word. Draws start s = offset % 4 into block0.
+// Calls f(g, word, m) for every element word g of a call, m = elements in it (32 but the last).
+// Draws start s = offset % 4 into block0.
 template <class F>
 inline void for_each_word(const dn_dropout_params* p, size_t n, F&& f) {
   const Stream st(p->k0, p->k1, p->offset);
