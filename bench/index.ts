@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   eltwise: () => import('./eltwise.bench.js'),
   conv: () => import('./conv.bench.js'),
   gemm: () => import('./gemm.bench.js'),
+  dropout: () => import('./dropout.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {

@@ -14,6 +14,14 @@ export function expectArgs(args: ArrayLike<unknown>, count: number, signature: s
   }
 }
 
+/** Throws unless `args` has between `min` and `max` arguments (a trailing optional argument). */
+export function expectArgsBetween(args: ArrayLike<unknown>, min: number, max: number, signature: string): void {
+  if (args.length < min || args.length > max) {
+    const range = max === min + 1 ? `${min} or ${max}` : `${min} to ${max}`;
+    throw new TypeError(`${signature}: expected ${range} arguments but received ${args.length}`);
+  }
+}
+
 function isDetached(v: ArrayBufferView): boolean {
   const buf = v.buffer;
   // Only an empty ArrayBuffer can be a detached one (a SharedArrayBuffer never is). Node 20 has
@@ -112,6 +120,23 @@ export function activation(value: unknown, name: string): Activation {
     throw argRangeError(name, `one of ${ACTIVATIONS.join(', ')}`, value);
   }
   return value as Activation;
+}
+
+const U64 = 'integer in [0, 2^53) or bigint in [0, 2^64)';
+const TWO32 = 4294967296;
+const MAX_U64 = 2n ** 64n - 1n;
+
+/** A 64-bit unsigned integer (a seed) as its (low, high) 32-bit words: a safe integer or a bigint. */
+export function u64Words(value: unknown, name: string): [number, number] {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw argRangeError(name, U64, value);
+    return [value % TWO32 >>> 0, Math.floor(value / TWO32) >>> 0];
+  }
+  if (typeof value === 'bigint') {
+    if (value < 0n || value > MAX_U64) throw argRangeError(name, U64, value);
+    return [Number(value & 0xffffffffn), Number(value >> 32n)];
+  }
+  throw argTypeError(name, U64, value);
 }
 
 export function bool(value: unknown, name: string): boolean {

@@ -14,6 +14,7 @@ import { referenceOptim } from './reference-optim.js';
 import { referencePool } from './reference-pool.js';
 import { referenceConv } from './reference-conv.js';
 import { referenceLoss } from './reference-loss.js';
+import { referenceDropout } from './reference-dropout.js';
 
 let threads = 1;
 
@@ -129,6 +130,7 @@ export const reference: Backend = {
       }
     }
   },
+  ...referenceDropout,
 };
 
 /** Elements a row-major matrix of `rows` x `cols` with leading dimension `ld` spans. */

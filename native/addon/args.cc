@@ -104,6 +104,12 @@ void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* 
                    info.Length());
 }
 
+void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature) {
+  const std::size_t n = info.Length();
+  DN_THROW_TYPE_IF(n < min || n > max, info.Env(), signature, ": expected ", min, max == min + 1 ? " or " : " to ",
+                   max, " arguments but received ", n);
+}
+
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   return typed_arg<float>(info, index, name, napi_float32_array);
 }
@@ -172,6 +178,23 @@ OptF32View f32_or_null_arg(const Napi::CallbackInfo& info, std::size_t index, co
   static_cast<F32View&>(view) = f32_arg(info, index, name);
   view.present = true;
   return view;
+}
+
+std::uint64_t u64_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const Napi::Value v = arg(info, index);
+  const char* expected = "integer in [0, 2^53) or bigint in [0, 2^64)";
+  if (v.IsNumber()) {
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0) || d > kMaxSafeInteger || std::floor(d) != d) throw_number(info, index, name, expected, false);
+    return static_cast<std::uint64_t>(d);
+  }
+  if (v.IsBigInt()) {
+    bool lossless = false;  // false for negative values and values of 2^64 or more
+    const std::uint64_t u = v.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) throw_number(info, index, name, expected, false);
+    return u;
+  }
+  throw_number(info, index, name, expected, true);
 }
 
 bool bool_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {

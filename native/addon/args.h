@@ -57,6 +57,8 @@ using I32View = View<std::int32_t>;
 
 // Throws unless info has exactly `count` arguments ("add(out, a, b, n)" is the signature text).
 void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* signature);
+// Throws unless info has between `min` and `max` arguments (a trailing optional argument).
+void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature);
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // A Float32Array, or null (an empty view with data == nullptr).
@@ -74,6 +76,8 @@ double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
 double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi);
 // A finite number >= 0 (a learning rate, say).
 double nonneg_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
+// A 64-bit unsigned integer given as a safe-integer number or as a bigint below 2^64 (a seed).
+std::uint64_t u64_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 bool bool_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // A Float32Array, or null (the view then has data == nullptr and `present` false).
 struct OptF32View : F32View {

@@ -49,5 +49,14 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info);
+// dropout_binding.cc
+Napi::Value DropoutForward(const Napi::CallbackInfo& info);
+Napi::Value DropoutBackward(const Napi::CallbackInfo& info);
+Napi::Value DropoutMask(const Napi::CallbackInfo& info);
+Napi::Value DropoutBroadcastForward(const Napi::CallbackInfo& info);
+Napi::Value DropoutBroadcastBackward(const Napi::CallbackInfo& info);
+Napi::Value RandnFill(const Napi::CallbackInfo& info);
+Napi::Value UniformFill(const Napi::CallbackInfo& info);
+Napi::Value Philox4x32(const Napi::CallbackInfo& info);
 
 }  // namespace dn::addon

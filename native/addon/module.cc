@@ -46,6 +46,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"conv2dForward", Conv2dForward},
       {"conv2dBackwardData", Conv2dBackwardData},
       {"conv2dBackwardWeight", Conv2dBackwardWeight},
+      // dropout and Philox
+      {"dropoutForward", DropoutForward},
+      {"dropoutBackward", DropoutBackward},
+      {"dropoutMask", DropoutMask},
+      {"dropoutBroadcastForward", DropoutBroadcastForward},
+      {"dropoutBroadcastBackward", DropoutBroadcastBackward},
+      {"randnFill", RandnFill},
+      {"uniformFill", UniformFill},
+      {"philox4x32", Philox4x32},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
 #include "../kernels/peak/peak.h"
 #include "cpu_features.h"
@@ -30,6 +31,11 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 // Micro-kernel, MR, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, nr, kc, mc, nc) (t).gemm = dn_f32_gemm_config{ukernel, mr, nr, kc, mc, nc};
+#define DN_SET_DROPOUT(t, isa)                         \
+  (t).dropout_forward = dn_f32_dropout_forward__##isa; \
+  (t).dropout_mask = dn_dropout_mask__##isa;           \
+  (t).dropout_apply = dn_f32_dropout_apply__##isa;     \
+  (t).philox_draws = dn_philox_draws__##isa;
 
 KernelTable scalar_table() {
   KernelTable t{};
@@ -37,6 +43,7 @@ KernelTable scalar_table() {
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
   DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 128, 2048)
+  DN_SET_DROPOUT(t, scalar)
   return t;
 }
 
@@ -49,6 +56,7 @@ KernelTable build_table(Isa isa) {
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 144, 4096)
+      DN_SET_DROPOUT(t, avx2)
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -57,6 +65,7 @@ KernelTable build_table(Isa isa) {
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 144, 4096)
+      DN_SET_DROPOUT(t, avx512)
       break;
 #endif
 #if defined(DN_HAVE_NEON)
@@ -65,6 +74,7 @@ KernelTable build_table(Isa isa) {
       t.name = "neon";
       DN_SET_ELTWISE(t, neon)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_8x12__neon, 8, 12, 256, 128, 4092)
+      DN_SET_DROPOUT(t, neon)
       break;
 #endif
     default:

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+
+struct dn_dropout_params;  // native/kernels/dropout/dropout.h
 
 #include "../kernels/gemm/gemm.h"
 
@@ -33,6 +36,12 @@ struct KernelTable {
   double (*fma_peak_flops)(std::size_t iters);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
+  // dropout masks (native/kernels/dropout/dropout.h)
+  void (*dropout_forward)(float* out, std::uint32_t* mask, const float* x, std::size_t n, const dn_dropout_params* p);
+  void (*dropout_mask)(std::uint32_t* mask, std::size_t n, const dn_dropout_params* p);
+  void (*dropout_apply)(float* out, const float* x, const std::uint32_t* mask, std::size_t bit0, std::size_t n,
+                        float scale);
+  void (*philox_draws)(std::uint32_t* out, std::size_t n, std::uint32_t k0, std::uint32_t k1, std::uint64_t offset);
 };
 
 const char* isa_name(Isa isa);
