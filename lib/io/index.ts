@@ -11,3 +11,5 @@ export { loadSafetensors, loadSafetensorsSync, saveSafetensors, saveSafetensorsS
 export { DIGITS_PATH, loadDigits, loadDigitsSync, parseDigitsCsv, type Digits } from './digits.js';
 export { decodeIdx, IdxError, readIdx, readIdxSync, type IdxArray, type IdxData, type IdxDtype, type IdxErrorCode, type IdxOptions } from './idx.js';
 export { loadMnist, mnistFromIdx, type ImageDataset, type MnistOptions } from './mnist.js';
+export * as checkpoint from './checkpoint.js';
+export { generatorState, restoreGenerator, type CheckpointContents, type GeneratorState, type Restored } from './checkpoint.js';
