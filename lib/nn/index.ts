@@ -17,3 +17,4 @@ export {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
   type AvgPool2dLayerOptions, type MaxPool2dLayerOptions, type Pool1dLayerOptions,
 } from './pool.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './batchnorm.js';

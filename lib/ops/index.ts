@@ -18,3 +18,4 @@ export {
   adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
   type AvgPool2dOptions, type MaxPool2dOptions, type Pool1dOptions,
 } from './pool.js';
+export { batchNorm, type BatchNormOptions } from './batchnorm.js';
