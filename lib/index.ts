@@ -23,6 +23,7 @@ export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
 export { Parameter } from './nn/parameter.js';
 export * as optim from './train/optim/index.js';
+export * as losses from './train/losses/index.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as report from './report/index.js';
