@@ -25,7 +25,7 @@ export type Divisor = number | null;
 export function expandWeight(weight: unknown, shape: readonly number[], op: string, name = 'weight'): Float32Array | null {
   if (weight === undefined || weight === null) return null;
   if (!(weight instanceof Tensor)) throw argTypeError(name, 'Tensor or null', weight);
-  const w = weight.shape;
+  const w: readonly number[] = weight.shape;
   const offset = shape.length - w.length;
   if (offset < 0 || w.some((d, i) => d !== 1 && d !== shape[offset + i])) {
     throw new ShapeError(`${op}: ${name} of shape ${formatShape(weight.shape)} does not broadcast to the input shape ${formatShape(shape)}`);
