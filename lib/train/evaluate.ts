@@ -77,7 +77,7 @@ export async function evaluateModel(model: Module, args: readonly unknown[]): Pr
   if (o.loss === null && o.metrics.length === 0) {
     throw new TypeError("evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }");
   }
-  const { train } = prepareData(model, x, y as FitTargets | undefined, o.loss, 0, undefined);
+  const { train } = prepareData(model, x, y as FitTargets | undefined, o.loss, 0, undefined, 'evaluate');
   throwIfAborted(o.signal);
   const yielder = new EventLoopYielder(o.yieldEveryMs);
   return evaluationLoop(model, train, { loss: o.loss, metrics: o.metrics, batchSize: o.batchSize, signal: o.signal, yielder });

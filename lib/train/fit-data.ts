@@ -52,11 +52,11 @@ function checkIndices(values: ArrayLike<number>, shape: Shape, classes: number, 
  * Targets in batch form for `loss` and a model whose output is `out` ([-1, ...]); `n` samples.
  * A [N] target for a [*, 1] output of an element-wise loss becomes [N, 1], as Keras does.
  */
-export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | null, name: string): Targets {
+export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | null, name: string, fn = 'fit'): Targets {
   if (!(y instanceof Tensor) && !isIndexArray(y)) throw argTypeError(name, 'Tensor, Int32Array or array of numbers', y);
-  if (y instanceof Tensor && y.rank === 0) throw new ShapeError(`fit: ${name} must have a sample dimension but has shape []`);
+  if (y instanceof Tensor && y.rank === 0) throw new ShapeError(`${fn}: ${name} must have a sample dimension but has shape []`);
   const count = y instanceof Tensor ? y.shape[0]! : y.length;
-  if (count !== n) throw new ShapeError(`fit: x has ${n} samples but ${name} has ${count}`);
+  if (count !== n) throw new ShapeError(`${fn}: x has ${n} samples but ${name} has ${count}`);
   const kind = loss?.target ?? 'any';
   if (kind === 'classIndices' || kind === 'classIndicesOrProbabilities') {
     if (kind === 'classIndicesOrProbabilities' && y instanceof Tensor && fits(y.shape, out)) {
@@ -67,14 +67,14 @@ export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | n
     const ignore = loss !== null && (loss.lossName === 'crossEntropy' || loss.lossName === 'nllLoss') ? -100 : null;
     const indexShape = [n, ...out.slice(2)];
     if (!(y instanceof Tensor) || (y.rank === 1 && out.length <= 2)) {
-      if (out.length > 2) throw new ShapeError(`fit: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices) for output ${formatShape(out)}`);
+      if (out.length > 2) throw new ShapeError(`${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices) for output ${formatShape(out)}`);
       const values = y instanceof Tensor ? y.data : y;
       checkIndices(values, [n], classes, ignore, name);
       return Int32Array.from(values);
     }
     if (!fits(y.shape, indexShape)) {
       const probs = kind === 'classIndicesOrProbabilities' ? ` or ${formatShape(out)} (class probabilities)` : '';
-      throw new ShapeError(`fit: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices)${probs} but received ${formatShape(y.shape)}`);
+      throw new ShapeError(`${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices)${probs} but received ${formatShape(y.shape)}`);
     }
     checkIndices(y.data, y.shape, classes, ignore, name);
     return y;
@@ -89,7 +89,7 @@ export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | n
   let t = y instanceof Tensor ? y : new Tensor(Float32Array.from(y), [n]);
   if (t.rank === 1 && out.length === 2 && out[1] === 1) t = t.reshape([n, 1]);
   if (!fits(t.shape, out)) {
-    throw new ShapeError(`fit: ${name} has shape ${formatShape(t.shape)} but the model outputs ${formatShape(out)} (${loss!.lossName} compares them element by element)`);
+    throw new ShapeError(`${fn}: ${name} has shape ${formatShape(t.shape)} but the model outputs ${formatShape(out)} (${loss!.lossName} compares them element by element)`);
   }
   scanFinite(t, name);
   return t;
@@ -103,22 +103,22 @@ export interface PreparedData {
   output: Shape;
 }
 
-function samplesOf(data: Dataset): Tensor {
-  if (data.length === 0) throw new RangeError('fit: the dataset is empty');
+function samplesOf(data: Dataset, fn: string): Tensor {
+  if (data.length === 0) throw new RangeError(`${fn}: the dataset is empty`);
   return data.batch([0]).x;
 }
 
 /** An x / y pair as a checked TensorDataset. */
-function tensorData(model: Module, x: unknown, y: unknown, loss: Loss | null, names: [string, string], out?: Shape): { data: TensorDataset; out: Shape } {
+function tensorData(model: Module, x: unknown, y: unknown, loss: Loss | null, names: [string, string], fn: string, out?: Shape): { data: TensorDataset; out: Shape } {
   if (!(x instanceof Tensor)) throw argTypeError(names[0], 'Tensor', x);
-  if (x.rank === 0) throw new ShapeError(`fit: ${names[0]} must have a sample dimension but has shape []`);
-  if (x.shape[0] === 0) throw new RangeError(`fit: ${names[0]} holds no samples`);
+  if (x.rank === 0) throw new ShapeError(`${fn}: ${names[0]} must have a sample dimension but has shape []`);
+  if (x.shape[0] === 0) throw new RangeError(`${fn}: ${names[0]} holds no samples`);
   const output = outputShapeOf(model, x.shape.slice(1));
   if (out !== undefined && !fits(output, out)) {
-    throw new ShapeError(`fit: ${names[0]} gives outputs ${formatShape(output)} but x gives ${formatShape(out)}`);
+    throw new ShapeError(`${fn}: ${names[0]} gives outputs ${formatShape(output)} but x gives ${formatShape(out)}`);
   }
   scanFinite(x, names[0]);
-  const targets = prepareTargets(y, x.shape[0]!, output, loss, names[1]);
+  const targets = prepareTargets(y, x.shape[0]!, output, loss, names[1], fn);
   return { data: new TensorDataset(x, targets), out: output };
 }
 
@@ -128,15 +128,15 @@ function tensorData(model: Module, x: unknown, y: unknown, loss: Loss | null, na
  */
 export function prepareData(
   model: Module, first: unknown, y: unknown, loss: Loss | null,
-  validationSplit: number, validationData: readonly [Tensor, FitTargets] | Dataset | undefined,
+  validationSplit: number, validationData: readonly [Tensor, FitTargets] | Dataset | undefined, fn: 'fit' | 'evaluate' = 'fit',
 ): PreparedData {
   let train: Dataset;
   let output: Shape;
   if (first instanceof Tensor) {
-    ({ data: train, out: output } = tensorData(model, first, y, loss, ['x', 'y']));
+    ({ data: train, out: output } = tensorData(model, first, y, loss, ['x', 'y'], fn));
   } else if (typeof first === 'object' && first !== null && typeof (first as Dataset).batch === 'function') {
     train = first as Dataset;
-    output = outputShapeOf(model, samplesOf(train).shape.slice(1));
+    output = outputShapeOf(model, samplesOf(train, fn).shape.slice(1));
   } else {
     throw argTypeError('x', 'Tensor (with y) or Dataset', first);
   }
@@ -145,7 +145,7 @@ export function prepareData(
     const n = train.length;
     const split = Math.floor(n * (1 - validationSplit));
     if (split === 0 || split === n) {
-      throw new RangeError(`fit: validationSplit ${validationSplit} of ${n} samples leaves ${split === 0 ? 'no training' : 'no validation'} samples`);
+      throw new RangeError(`${fn}: validationSplit ${validationSplit} of ${n} samples leaves ${split === 0 ? 'no training' : 'no validation'} samples`);
     }
     const all = Int32Array.from({ length: n }, (_, i) => i);
     validation = new Subset(train, all.subarray(split));
@@ -153,7 +153,7 @@ export function prepareData(
   } else if (validationData !== undefined) {
     if (Array.isArray(validationData)) {
       if (validationData.length !== 2) throw argTypeError('validationData', '[x, y] or Dataset', validationData);
-      validation = tensorData(model, validationData[0], validationData[1], loss, ['validationData[0]', 'validationData[1]'], output).data;
+      validation = tensorData(model, validationData[0], validationData[1], loss, ['validationData[0]', 'validationData[1]'], fn, output).data;
     } else if (typeof validationData === 'object' && validationData !== null && typeof (validationData as Dataset).batch === 'function') {
       validation = validationData as Dataset;
     } else {
