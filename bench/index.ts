@@ -12,6 +12,7 @@ type Bench = { run(args: BenchArgs): void | Promise<void> };
 const BENCHES: Record<string, () => Promise<Bench>> = {
   peak: () => import('./peak.bench.js'),
   eltwise: () => import('./eltwise.bench.js'),
+  train: () => import('./train.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {
