@@ -8,6 +8,7 @@
  * A Dataset other than in-memory tensors is not scanned (that would mean reading all of it); its
  * batches meet the same checks inside the loss.
  */
+import { activeBackend } from '../backend/index.js';
 import { Subset, TensorDataset, type Dataset, type Targets } from '../data/dataset.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
@@ -25,6 +26,9 @@ export function outputShapeOf(model: Module, sampleShape: Shape): Shape {
 /** A RangeError naming the first NaN or Infinity in `t`. */
 export function scanFinite(t: Tensor, name: string): void {
   const d = t.data;
+  // The sum of squares (in double, on the kernels' threads) is finite exactly when every element
+  // is: float32 squares cannot overflow a double. Only a failing tensor is searched element-wise.
+  if (Number.isFinite(activeBackend().sumSquares(d, d.length))) return;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) throw argRangeError(`${name}${formatIndex(i, t.shape)}`, 'finite number', d[i]);
   }

@@ -48,7 +48,20 @@ function splitArgs(args: readonly unknown[]): [unknown, unknown, unknown] {
   return args[0] instanceof Tensor ? [args[0], args[1], args[2]] : [args[0], undefined, args[1]];
 }
 
+// Models inside a fit() call: a second concurrent call would interleave steps and modes.
+const training = new WeakSet<Module>();
+
 export async function fitModel(model: Module, args: readonly unknown[], host: FitHost): Promise<History> {
+  if (training.has(model)) throw new Error(`fit: ${model.layerName} is already training (an earlier fit() call has not finished)`);
+  training.add(model);
+  try {
+    return await fitChecked(model, args, host);
+  } finally {
+    training.delete(model);
+  }
+}
+
+async function fitChecked(model: Module, args: readonly unknown[], host: FitHost): Promise<History> {
   const [x, y, rawOptions] = splitArgs(args);
   const o = checkOptions(rawOptions as FitOptions, 'fit');
   const loss = o.loss!;
@@ -76,8 +89,11 @@ export async function fitModel(model: Module, args: readonly unknown[], host: Fi
   host.setHistory(history);
   model.stopTraining = false;
   model.train();
+  const yielder = new EventLoopYielder(o.yieldEveryMs);
   try {
-    await train(model, optimizer, loader, data.validation, o, callbacks, progress, history);
+    // The checks above ran synchronously (a scan of the data included): a turn before training.
+    if (o.yieldEveryMs !== Infinity) await yielder.turn();
+    await train(model, optimizer, loader, data.validation, o, callbacks, progress, history, yielder);
   } catch (error) {
     progress.close();
     if (o.signal !== null && o.signal.aborted && error === o.signal.reason) history.aborted = true;
@@ -88,11 +104,10 @@ export async function fitModel(model: Module, args: readonly unknown[], host: Fi
 
 async function train(
   model: Module, optimizer: Optimizer<object>, loader: DataLoader, validation: Dataset | null, o: CheckedOptions,
-  callbacks: CallbackList, progress: Progress, history: History,
+  callbacks: CallbackList, progress: Progress, history: History, yielder: EventLoopYielder,
 ): Promise<void> {
   const loss = o.loss!;
   const { metrics, signal } = o;
-  const yielder = new EventLoopYielder(o.yieldEveryMs);
   const parameters = optimizer.paramGroups.flatMap((g) => g.params);
   const batchHooks = callbacks.has('onBatchBegin') || callbacks.has('onBatchEnd');
   let last: Logs = {};

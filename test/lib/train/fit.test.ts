@@ -3,6 +3,7 @@
 import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { type Logs, nn, optim, ops, tensor, type Tensor } from '../../../lib/index.js';
+import { expectRejects } from '../../helpers/errors.js';
 import { blobs, capturePrinter, mlp, weightsOf } from '../../helpers/train.js';
 
 describe('fit', () => {
@@ -169,5 +170,14 @@ describe('fit', () => {
     const h = await model.fit(x, y, { loss: 'crossEntropy', epochs: 3, initialEpoch: 3, verbose: 0 });
     expect(h.epoch).toEqual([]);
     expect(weightsOf(model)).toEqual(before);
+  });
+
+  it('refuses a second fit() on a model that is still training', async () => {
+    const { x, y } = blobs(40, 2, 2, 13);
+    const model = mlp(2, 4, 2);
+    const first = model.fit(x, y, { loss: 'crossEntropy', epochs: 2, batchSize: 4, verbose: 0, yieldEveryMs: 0 });
+    await expectRejects(model.fit(x, y, { loss: 'crossEntropy', verbose: 0 }), Error, 'fit: Sequential is already training (an earlier fit() call has not finished)');
+    expect((await first).epoch).toEqual([0, 1]);
+    expect((await model.fit(x, y, { loss: 'crossEntropy', verbose: 0 })).epoch).toEqual([0]);
   });
 });
