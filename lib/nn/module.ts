@@ -13,6 +13,7 @@
  * `call(x)` is PyTorch's `module(x)`: it builds the module on first use and runs `forward`
  * with the checks of a root call (see invoke.ts); `predict(x)` does the same in eval mode
  * without recording gradients, restoring every module's previous mode afterwards.
+ * `fit`, `evaluate`, `stopTraining` and `history` are the training loop's (lib/train/fit.ts).
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { activeBackend } from '../backend/index.js';

@@ -91,20 +91,17 @@ export function toClassIndices(target: unknown, expectedShape: Shape, classes: n
       received: shape,
     });
   }
-  const out = target instanceof Int32Array ? target : new Int32Array(n);
+  // An Int32Array is used as it is (checked, never written); anything else is copied into one.
+  const out = target instanceof Int32Array ? null : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v === ignoreIndex) {
-      out[i] = v;
-      continue;
-    }
-    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+    if (v !== ignoreIndex && (!Number.isInteger(v) || v < 0 || v >= classes)) {
       const what = ignoreIndex === null || ignoreIndex === -100 ? `class index in [0, ${classes - 1}]` : `class index in [0, ${classes - 1}] or ${ignoreIndex} (ignoreIndex)`;
       throw argRangeError(`target${formatIndex(i, shape)}`, what, v);
     }
-    out[i] = v;
+    if (out !== null) out[i] = v;
   }
-  return out;
+  return out ?? (target as Int32Array);
 }
 
 /** Class weights as a Float32Array of `classes` elements, or null. */
