@@ -1,0 +1,212 @@
+/**
+ * `npm run bench -- train [--threads 1,2] [--quick]`: training throughput against PyTorch in the
+ * same run, and the event-loop delay while fit() trains.
+ *
+ * - step: one PyTorch-style step on a fixed batch (forward, crossEntropy, zeroGrad, backward,
+ *   Adam step), timed with the harness; bench/torch/train.py times the same step in PyTorch.
+ * - fit: model.fit() over random data for whole epochs: the step plus the DataLoader's shuffled
+ *   gathers, the running loss and the event-loop turns.
+ * - event loop: perf_hooks.monitorEventLoopDelay (1 ms resolution) during fit, per yieldEveryMs.
+ *
+ * Models (bench/torch/train.py has the same): MLP 784-256-ReLU-Dropout(0.5)-128-ReLU-Dropout(0.3)-10
+ * at batch 64 and 256; CNN Conv2d(3,16,3,p1)-ReLU-MaxPool2d(2)-Flatten-Linear(4096,128)-ReLU-
+ * Dropout(0.5)-Linear(128,10) at batch 32, run once nn.Conv2d exists. Until nn.Dropout exists the
+ * dropout layers are nn.Identity (PyTorch's side drops for real), and the output says so.
+ *
+ * When the active backend has no sgemm (the native GEMM is built on another branch), the
+ * benchmark re-runs itself on the reference backend (DROPNET_BACKEND=js) and labels the numbers.
+ */
+import { spawnSync } from 'node:child_process';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { backendInfo, kernels, losses, manualSeed, nn, optim, randn, setNumThreads, type Tensor } from '../lib/index.js';
+import { type BenchArgs, compare, type Row, table, timeOptions, writeResults } from './harness.js';
+import { runTorch, torchStatus } from './torch.js';
+
+type Layers = Record<string, unknown>;
+const layers = nn as unknown as Layers;
+
+/** nn.Dropout(p) once it exists; nn.Identity until then. */
+function dropout(p: number): nn.Module {
+  const Dropout = layers.Dropout as (new (p: number) => nn.Module) | undefined;
+  return Dropout === undefined ? new nn.Identity() : new Dropout(p);
+}
+
+const DROPOUT_NOTE = layers.Dropout === undefined ? 'dropout: identity until nn.Dropout lands (PyTorch drops for real)' : 'dropout: nn.Dropout';
+
+function mlp(): nn.Module {
+  return new nn.Sequential(
+    new nn.Linear(784, 256), new nn.ReLU(), dropout(0.5),
+    new nn.Linear(256, 128), new nn.ReLU(), dropout(0.3),
+    new nn.Linear(128, 10),
+  );
+}
+
+/** The CNN, or the reason it cannot be built yet. */
+function cnn(): nn.Module | string {
+  const { Conv2d, MaxPool2d } = layers as { Conv2d?: new (...a: unknown[]) => nn.Module; MaxPool2d?: new (...a: unknown[]) => nn.Module };
+  if (Conv2d === undefined || MaxPool2d === undefined) return 'nn.Conv2d / nn.MaxPool2d do not exist yet';
+  try {
+    return new nn.Sequential(
+      new Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new MaxPool2d(2), new nn.Flatten(),
+      new nn.Linear(4096, 128), new nn.ReLU(), dropout(0.5), new nn.Linear(128, 10),
+    );
+  } catch (error) {
+    return `could not build it: ${(error as Error).message}`;
+  }
+}
+
+interface Case {
+  model: 'mlp' | 'cnn';
+  batch: number;
+  build: () => nn.Module | string;
+  sample: number[];
+}
+
+function data(n: number, sample: number[]): { x: Tensor; y: Int32Array } {
+  const x = randn([n, ...sample]);
+  const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % 10);
+  return { x, y };
+}
+
+/** Seconds per fit() epoch over `steps` batches, median of `reps`. */
+async function timeFit(model: nn.Module, opt: optim.Adam, x: Tensor, y: Int32Array, batch: number, reps: number, yieldEveryMs = 5): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < reps + 1; r++) {
+    const t0 = performance.now();
+    await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs: 1, batchSize: batch, verbose: 0, yieldEveryMs, seed: r });
+    if (r > 0) times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, number>): Promise<Row[]> {
+  const rows: Row[] = [];
+  // Samples of 150 ms (tens of steps): a shared machine's hiccups average out within a sample.
+  const opts = args.quick ? timeOptions(args) : { samples: 9, minSampleMs: 150, warmupMs: 300 };
+  for (const threads of args.threads) {
+    setNumThreads(threads);
+    for (const c of cases) {
+      manualSeed(0);
+      const model = c.build();
+      const key = `${threads}/${c.model}/${c.batch}`;
+      if (typeof model === 'string') {
+        rows.push({ model: c.model, batch: c.batch, threads, 'step samples/s': `skipped: ${model}`, 'fit samples/s': '', 'torch samples/s': torch.get(key) ?? '', 'step/torch': '', 'fit/torch': '' });
+        continue;
+      }
+      model.train();
+      const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+      const { x, y } = data(c.batch, c.sample);
+      const step = (): void => {
+        const loss = losses.crossEntropy(model.call(x), y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+      };
+      const [stats] = compare([{ name: 'step', fn: step }], opts);
+      const stepRate = c.batch / stats!.median;
+      const steps = Math.max(4, Math.min(64, Math.ceil(0.3 / stats!.median)));
+      const epoch = data(c.batch * (args.quick ? 2 : steps), c.sample);
+      const fitRate = epoch.x.shape[0]! / (await timeFit(model, opt, epoch.x, epoch.y, c.batch, args.quick ? 1 : 3));
+      const t = torch.get(key);
+      rows.push({
+        model: c.model, batch: c.batch, threads,
+        'step samples/s': Math.round(stepRate),
+        'fit samples/s': Math.round(fitRate),
+        'torch samples/s': t === undefined ? 'n/a' : Math.round(t),
+        'step/torch': t === undefined ? '' : stepRate / t,
+        'fit/torch': t === undefined ? '' : fitRate / t,
+        'spread %': Math.round(stats!.spreadPct),
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The event loop while fit() trains the MLP at batch 64 for about 2 s (one call, several epochs,
+ * after a warm-up call): monitorEventLoopDelay's percentiles, and the longest gap between the
+ * ticks of a 1 ms interval (what a request arriving at the worst moment waits for, which
+ * the histogram cannot see when the loop never turns at all).
+ */
+async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const budgets = args.quick ? [5] : [0, 5, 8, Infinity];
+  const { x, y } = data(args.quick ? 256 : 2048, [784]);
+  const epochs = Math.max(1, Math.round((args.quick ? 0.2 : 2) / ((x.shape[0]! / 64) * stepSeconds)));
+  for (const yieldEveryMs of budgets) {
+    manualSeed(0);
+    const model = mlp();
+    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+    await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs: 1, batchSize: 64, verbose: 0, yieldEveryMs });
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    let last = performance.now();
+    let maxGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 1);
+    h.enable();
+    const t0 = performance.now();
+    await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs, batchSize: 64, verbose: 0, yieldEveryMs });
+    const seconds = (performance.now() - t0) / 1000;
+    h.disable();
+    clearInterval(ticker);
+    maxGap = Math.max(maxGap, performance.now() - last);
+    const ms = (v: number): number | string => (h.count === 0 ? 'no turns' : v / 1e6);
+    rows.push({
+      yieldEveryMs: String(yieldEveryMs),
+      'p50 ms': ms(h.percentile(50)),
+      'p99 ms': ms(h.percentile(99)),
+      'max ms': ms(h.max),
+      'longest stall ms': maxGap,
+      'fit samples/s': Math.round((epochs * x.shape[0]!) / seconds),
+    });
+  }
+  return rows;
+}
+
+function reRunOnReference(args: BenchArgs): boolean {
+  if (typeof (kernels() as { sgemm?: unknown }).sgemm === 'function') return false;
+  console.log('\ntrain: the native addon has no sgemm yet (the GEMM lands from another branch): re-running on the reference backend (DROPNET_BACKEND=js)');
+  const argv = ['train', '--threads', args.threads.join(','), ...(args.quick ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], { stdio: 'inherit', env: { ...process.env, DROPNET_BACKEND: 'js' } });
+  if (r.status !== 0) throw new Error(`train benchmark on the reference backend failed (exit ${r.status})`);
+  return true;
+}
+
+export async function run(args: BenchArgs): Promise<void> {
+  if (reRunOnReference(args)) return;
+  const info = backendInfo();
+  const batches = { mlp: args.quick ? [64] : [64, 256], cnn: [32] };
+  const cases: Case[] = [
+    ...batches.mlp.map((batch) => ({ model: 'mlp' as const, batch, build: mlp, sample: [784] })),
+    ...batches.cnn.map((batch) => ({ model: 'cnn' as const, batch, build: cnn, sample: [3, 32, 32] })),
+  ];
+  const torch = new Map<string, number>();
+  const status = torchStatus();
+  if (!status.ok) console.log(`\ntrain: PyTorch not available (${status.reason}); dropnet numbers only`);
+  else {
+    const out = runTorch<{ torch: string; rows: { threads: number; model: string; batch: number; samples_per_s: number }[] }>('train.py', {
+      models: ['mlp', 'cnn'], batches, threads: args.threads, steps: args.quick ? 5 : 30,
+    });
+    for (const r of out.rows) torch.set(`${r.threads}/${r.model}/${r.batch}`, r.samples_per_s);
+    console.log(`\nPyTorch ${out.torch} measured alongside`);
+  }
+  const rows = await throughput(cases, args, torch);
+  const mlp64 = rows.find((r) => r.model === 'mlp' && r.batch === 64 && r.threads === args.threads[0]);
+  const stepSeconds = typeof mlp64?.['step samples/s'] === 'number' ? 64 / mlp64['step samples/s'] : 0.005;
+  console.log(`\nTraining throughput, Adam 1e-3, cross-entropy, random data (backend ${info.backend}, isa ${info.isa}; ${backendNote()})\n`);
+  console.log(table(rows));
+  setNumThreads(args.threads[0]!);
+  const delay = await loopDelay(args, stepSeconds);
+  console.log(`\nEvent-loop delay during fit (MLP, batch 64, ${args.threads[0]} thread(s); monitorEventLoopDelay, 1 ms resolution)\n`);
+  console.log(table(delay));
+  console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay, dropout: DROPOUT_NOTE })}`);
+}
+
+function backendNote(): string {
+  const backend = backendInfo().backend === 'js' ? 'every kernel on the reference backend, not comparable to PyTorch' : 'native kernels';
+  return `${backend}; ${DROPOUT_NOTE}`;
+}
