@@ -19,7 +19,7 @@ import { accuracy, batches, crossEntropy, sgdStep, syntheticClasses } from './co
 
 export class SimpleModelWithDropout extends nn.Module {
   fc1 = new nn.Linear(16, 32);
-  dropout = new nn.Identity(); // PLACEHOLDER for new nn.Dropout(0.5): same name, so the same state-dict keys
+  dropout = new nn.Dropout(0.5);
   fc2 = new nn.Linear(32, 3);
 
   forward(x: Tensor<readonly [number, 16]>): Tensor<readonly [number, 3]> {

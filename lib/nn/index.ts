@@ -18,3 +18,11 @@ export {
   type AvgPool2dLayerOptions, type MaxPool2dLayerOptions, type Pool1dLayerOptions,
 } from './pool.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './batchnorm.js';
+export {
+  BernoulliDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d,
+  type DropoutLayerOptions, type NoiseLayerOptions, type SpatialDropoutLayerOptions,
+} from './dropout.js';
+export { NoiseLayer } from './noise-layer.js';
+export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
+export { DropConnect, type DropConnectOptions } from './drop-connect.js';
+export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';

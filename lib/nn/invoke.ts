@@ -34,6 +34,10 @@ export const TRAIN_MODE_INFERENCE = 'DROPNET_TRAIN_MODE_INFERENCE';
 const warned = new WeakSet<Module>();
 const allowed = new WeakSet<Module>();
 
+export function isTrainModeInferenceAllowed(module: Module): boolean {
+  return allowed.has(module);
+}
+
 export function setTrainModeInferenceAllowed(module: Module, allow: boolean): void {
   if (allow) allowed.add(module);
   else allowed.delete(module);

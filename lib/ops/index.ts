@@ -19,3 +19,10 @@ export {
   type AvgPool2dOptions, type MaxPool2dOptions, type Pool1dOptions,
 } from './pool.js';
 export { batchNorm, type BatchNormOptions } from './batchnorm.js';
+export {
+  dropout, dropout1d, dropout2d, dropout3d, spatialDropout1d, spatialDropout2d, spatialDropout3d,
+  type ChannelDropoutOptions, type DataFormat, type DropoutOptions, type SpatialDropoutOptions, type StreamOptions,
+} from './dropout.js';
+export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOptions } from './alpha-dropout.js';
+export { gaussianDropout, gaussianNoise, type GaussianDropoutOptions, type GaussianNoiseOptions } from './gaussian-dropout.js';
+export { dropConnectLinear, type DropConnectOptions } from './drop-connect.js';

@@ -16,7 +16,7 @@ import { expectTensor } from './check.js';
 import { eluFn, geluFn, leakyReluFn, type Pointwise, seluFn, sigmoidFn, softplusFn, tanhFn } from './pointwise.js';
 
 /** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
-function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
   const c = new Float32Array(m * n);
   const lda = Math.max(1, transA ? m : k);
   const ldb = Math.max(1, transB ? k : n);

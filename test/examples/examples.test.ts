@@ -10,7 +10,9 @@ describe('examples', () => {
     const { losses, accuracy } = mlp.main({ epochs: 6, samples: 256, log: (l) => lines.push(l) });
     expect(losses).toHaveLength(6);
     expect(losses.every(Number.isFinite)).toBe(true);
-    expect(losses[5]!).toBeLessThan(0.6 * losses[0]!);
+    // The epoch loss is measured in training mode, on networks thinned by Dropout(0.5), so it
+    // falls more slowly than the loss of the full network would.
+    expect(losses[5]!).toBeLessThan(0.7 * losses[0]!);
     for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThan(losses[i - 1]!);
     expect(accuracy).toBeGreaterThan(0.8);
     expect(lines[0]).toContain('Sequential summary (input [*, 20])');
