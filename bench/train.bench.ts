@@ -10,55 +10,32 @@
  *
  * Models (bench/torch/train.py has the same): MLP 784-256-ReLU-Dropout(0.5)-128-ReLU-Dropout(0.3)-10
  * at batch 64 and 256; CNN Conv2d(3,16,3,p1)-ReLU-MaxPool2d(2)-Flatten-Linear(4096,128)-ReLU-
- * Dropout(0.5)-Linear(128,10) at batch 32, run once nn.Conv2d exists. Until nn.Dropout exists the
- * dropout layers are nn.Identity (PyTorch's side drops for real), and the output says so.
- *
- * When the active backend has no sgemm (the native GEMM is built on another branch), the
- * benchmark re-runs itself on the reference backend (DROPNET_BACKEND=js) and labels the numbers.
+ * Dropout(0.5)-Linear(128,10) at batch 32.
  */
-import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { backendInfo, kernels, losses, manualSeed, nn, optim, randn, setNumThreads, type Tensor } from '../lib/index.js';
+import { backendInfo, losses, manualSeed, nn, optim, randn, setNumThreads, type Tensor } from '../lib/index.js';
 import { type BenchArgs, compare, type Row, table, timeOptions, writeResults } from './harness.js';
 import { runTorch, torchStatus } from './torch.js';
 
-type Layers = Record<string, unknown>;
-const layers = nn as unknown as Layers;
-
-/** nn.Dropout(p) once it exists; nn.Identity until then. */
-function dropout(p: number): nn.Module {
-  const Dropout = layers.Dropout as (new (p: number) => nn.Module) | undefined;
-  return Dropout === undefined ? new nn.Identity() : new Dropout(p);
-}
-
-const DROPOUT_NOTE = layers.Dropout === undefined ? 'dropout: identity until nn.Dropout lands (PyTorch drops for real)' : 'dropout: nn.Dropout';
-
 function mlp(): nn.Module {
   return new nn.Sequential(
-    new nn.Linear(784, 256), new nn.ReLU(), dropout(0.5),
-    new nn.Linear(256, 128), new nn.ReLU(), dropout(0.3),
+    new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.5),
+    new nn.Linear(256, 128), new nn.ReLU(), new nn.Dropout(0.3),
     new nn.Linear(128, 10),
   );
 }
 
-/** The CNN, or the reason it cannot be built yet. */
-function cnn(): nn.Module | string {
-  const { Conv2d, MaxPool2d } = layers as { Conv2d?: new (...a: unknown[]) => nn.Module; MaxPool2d?: new (...a: unknown[]) => nn.Module };
-  if (Conv2d === undefined || MaxPool2d === undefined) return 'nn.Conv2d / nn.MaxPool2d do not exist yet';
-  try {
-    return new nn.Sequential(
-      new Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new MaxPool2d(2), new nn.Flatten(),
-      new nn.Linear(4096, 128), new nn.ReLU(), dropout(0.5), new nn.Linear(128, 10),
-    );
-  } catch (error) {
-    return `could not build it: ${(error as Error).message}`;
-  }
+function cnn(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
+    new nn.Linear(4096, 128), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(128, 10),
+  );
 }
 
 interface Case {
   model: 'mlp' | 'cnn';
   batch: number;
-  build: () => nn.Module | string;
+  build: () => nn.Module;
   sample: number[];
 }
 
@@ -90,10 +67,6 @@ async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, num
       manualSeed(0);
       const model = c.build();
       const key = `${threads}/${c.model}/${c.batch}`;
-      if (typeof model === 'string') {
-        rows.push({ model: c.model, batch: c.batch, threads, 'step samples/s': `skipped: ${model}`, 'fit samples/s': '', 'torch samples/s': torch.get(key) ?? '', 'step/torch': '', 'fit/torch': '' });
-        continue;
-      }
       model.train();
       const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
       const { x, y } = data(c.batch, c.sample);
@@ -167,17 +140,7 @@ async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
   return rows;
 }
 
-function reRunOnReference(args: BenchArgs): boolean {
-  if (typeof (kernels() as { sgemm?: unknown }).sgemm === 'function') return false;
-  console.log('\ntrain: the native addon has no sgemm yet (the GEMM lands from another branch): re-running on the reference backend (DROPNET_BACKEND=js)');
-  const argv = ['train', '--threads', args.threads.join(','), ...(args.quick ? ['--quick'] : [])];
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], { stdio: 'inherit', env: { ...process.env, DROPNET_BACKEND: 'js' } });
-  if (r.status !== 0) throw new Error(`train benchmark on the reference backend failed (exit ${r.status})`);
-  return true;
-}
-
 export async function run(args: BenchArgs): Promise<void> {
-  if (reRunOnReference(args)) return;
   const info = backendInfo();
   const batches = { mlp: args.quick ? [64] : [64, 256], cnn: [32] };
   const cases: Case[] = [
@@ -203,10 +166,9 @@ export async function run(args: BenchArgs): Promise<void> {
   const delay = await loopDelay(args, stepSeconds);
   console.log(`\nEvent-loop delay during fit (MLP, batch 64, ${args.threads[0]} thread(s); monitorEventLoopDelay, 1 ms resolution)\n`);
   console.log(table(delay));
-  console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay, dropout: DROPOUT_NOTE })}`);
+  console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay })}`);
 }
 
 function backendNote(): string {
-  const backend = backendInfo().backend === 'js' ? 'every kernel on the reference backend, not comparable to PyTorch' : 'native kernels';
-  return `${backend}; ${DROPOUT_NOTE}`;
+  return backendInfo().backend === 'js' ? 'every kernel on the reference backend, not comparable to PyTorch' : 'native kernels';
 }
