@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   conv: () => import('./conv.bench.js'),
   gemm: () => import('./gemm.bench.js'),
   dropout: () => import('./dropout.bench.js'),
+  'dropout-ops': () => import('./dropout-ops.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {
