@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   gemm: () => import('./gemm.bench.js'),
   dropout: () => import('./dropout.bench.js'),
   train: () => import('./train.bench.js'),
+  'dropout-ops': () => import('./dropout-ops.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {

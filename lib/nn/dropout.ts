@@ -5,15 +5,15 @@
  *   SpatialDropout1d / 2d / 3d whole channels, channels last: (N, *spatial, C) (Keras SpatialDropout1D/2D/3D)
  * Each passes its own `training` flag to the op, as PyTorch's F.dropout(input, p, self.training).
  */
-import { layerShapeError } from './shape-check.js';
+import { argRangeError, argTypeError } from '../errors.js';
 import {
   type DataFormat, dropout, dropout1d, dropout2d, dropout3d, spatialDropout1d, spatialDropout2d, spatialDropout3d,
 } from '../ops/dropout.js';
 import { probability, resolveNoiseShape } from '../ops/dropout-args.js';
-import { argRangeError, argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { NoiseLayer, type NoiseLayerOptions } from './noise-layer.js';
+import { layerShapeError } from './shape-check.js';
 
 export type { NoiseLayerOptions } from './noise-layer.js';
 

@@ -51,16 +51,31 @@ function alphaDropoutRuns<S extends Shape>(
   backend.dropoutMask(mask, p, generator.seed, generator.reserve(groups), groups);
   const xd = x.data;
   const out = new Float32Array(n);
-  for (let o = 0, i = 0; o < groups; o++) {
-    const kept = ((mask[o >>> 5]! >>> (o & 31)) & 1) === 1;
-    for (const end = i + mid; i < end; i++) out[i] = kept ? a * xd[i]! + b : dropped;
+  if (mid === 1) {
+    // Element-wise: walk each mask word's bits in order.
+    for (let base = 0; base < n; base += 32) {
+      let word = mask[base >>> 5]!;
+      for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1) out[i] = (word & 1) !== 0 ? a * xd[i]! + b : dropped;
+    }
+  } else {
+    for (let o = 0; o < groups; o++) {
+      const from = o * mid;
+      if (((mask[o >>> 5]! >>> (o & 31)) & 1) === 0) out.fill(dropped, from, from + mid);
+      else for (let i = from; i < from + mid; i++) out[i] = a * xd[i]! + b;
+    }
   }
   return record(new Tensor(out, x.shape), name, [x], (g) => {
     const gx = new Float32Array(n);
-    for (let o = 0, i = 0; o < groups; o++) {
-      const kept = ((mask[o >>> 5]! >>> (o & 31)) & 1) === 1;
-      if (kept) for (const end = i + mid; i < end; i++) gx[i] = a * g[i]!;
-      else i += mid;
+    if (mid === 1) {
+      for (let base = 0; base < n; base += 32) {
+        let word = mask[base >>> 5]!;
+        for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1) if ((word & 1) !== 0) gx[i] = a * g[i]!;
+      }
+    } else {
+      for (let o = 0; o < groups; o++) {
+        const from = o * mid;
+        if (((mask[o >>> 5]! >>> (o & 31)) & 1) === 1) for (let i = from; i < from + mid; i++) gx[i] = a * g[i]!;
+      }
     }
     return [gx];
   });

@@ -19,7 +19,6 @@ import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.
 import type { Generator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastIndex } from './broadcast.js';
 import { expectTensor } from './check.js';
 import {
   broadcastSplit, optionsObject, probability, resolveNoiseShape, type StreamOptions, streamOf, trainingFlag,
@@ -68,12 +67,61 @@ export function droppedAll<S extends Shape>(x: Tensor<S>, name: string): Tensor<
   return record(new Tensor(new Float32Array(n), x.shape), name, [x], () => [new Float32Array(n)]);
 }
 
-/** out[i] = kept(noise element of i) ? src[i] * scale : +0, for a noise shape of any pattern. */
+/**
+ * x's dimensions as runs that are all broadcast (noise stride 0) or all drawn (contiguous in
+ * the noise), dimensions of size 1 dropped: [N, C, H, W] under noise [N, 1, H, 1] is three runs.
+ */
+function noiseRuns(noise: Shape, shape: Shape): { sizes: number[]; strides: number[] } {
+  const own = new Array<number>(shape.length);
+  for (let d = shape.length - 1, stride = 1; d >= 0; d--) {
+    own[d] = noise[d] === 1 ? 0 : stride;
+    stride *= noise[d]!;
+  }
+  const sizes: number[] = [];
+  const strides: number[] = [];
+  shape.forEach((size, d) => {
+    if (size === 1) return;
+    const s = own[d]!;
+    const last = sizes.length - 1;
+    if (last >= 0 && (s === 0 ? strides[last] === 0 : strides[last] === s * size)) {
+      sizes[last]! *= size;
+      strides[last] = s;
+    } else {
+      sizes.push(size);
+      strides.push(s);
+    }
+  });
+  return { sizes, strides };
+}
+
+/**
+ * out[i] = kept(noise element of i) ? src[i] * scale : +0 for a noise shape of any pattern;
+ * `out` is zero-filled on entry. An odometer walks the runs, the innermost run in one loop (one
+ * mask bit for all of it when it is broadcast).
+ */
 function applyNoiseMask(out: Float32Array, src: Float32Array, mask: Uint32Array, noise: Shape, shape: Shape, scale: number): void {
-  const index = broadcastIndex(noise, shape)!;
-  for (let i = 0; i < out.length; i++) {
-    const k = index[i]!;
-    out[i] = ((mask[k >>> 5]! >>> (k & 31)) & 1) === 1 ? src[i]! * scale : 0;
+  const kept = (k: number): boolean => ((mask[k >>> 5]! >>> (k & 31)) & 1) === 1;
+  const { sizes, strides } = noiseRuns(noise, shape);
+  const rank = sizes.length;
+  if (rank === 0) {
+    if (kept(0)) out[0] = src[0]! * scale;
+    return;
+  }
+  const inner = sizes[rank - 1]!;
+  const broadcastInner = strides[rank - 1] === 0;
+  const counter = new Array<number>(rank).fill(0);
+  for (let at = 0, k = 0; at < out.length; at += inner) {
+    if (broadcastInner) {
+      if (kept(k)) for (let j = at; j < at + inner; j++) out[j] = src[j]! * scale;
+    } else {
+      for (let j = 0; j < inner; j++) if (kept(k + j)) out[at + j] = src[at + j]! * scale;
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      k += strides[d]!;
+      if (++counter[d]! < sizes[d]!) break;
+      k -= strides[d]! * sizes[d]!;
+      counter[d] = 0;
+    }
   }
 }
 

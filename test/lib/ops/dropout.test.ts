@@ -153,6 +153,15 @@ describe('dropout noiseShape (Keras)', () => {
     }
   });
 
+  it('merges neighbouring drawn dimensions and neighbouring broadcast ones (rank 5)', () => {
+    const s = [2, 3, 4, 5, 2];
+    const x = input(s, 5);
+    for (const pattern of [[1, 3, 4, 1, 2], [2, 1, 1, 5, 1], [1, 3, 1, 1, 2], [2, 3, 1, 5, 2]]) {
+      const y = ops.dropout(x, { p: 0.6, training: true, seed: 8, noiseShape: pattern });
+      expectBitEqual(y.data, referenceDropout(x.data, s, pattern, keepBits(8, 0, pattern.reduce((a, b) => a * b, 1), 0.6), 0.6), { pattern });
+    }
+  });
+
   it('equal to x.shape (or all null) is plain dropout', () => {
     const x = input(shape, 3);
     const plain = ops.dropout(x, { training: true, seed: 7 });
