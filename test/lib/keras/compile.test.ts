@@ -57,6 +57,24 @@ describe('compile', () => {
   });
 });
 
+describe('categoricalCrossentropy after a softmax layer', () => {
+  it('has the gradient (p - t) / N at the pre-softmax values, and stays finite when saturated', () => {
+    const m = sequential([layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })]);
+    m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const d = m.layers[0]!.parameters() as [Tensor, Tensor];
+    const x = new Tensor(Float32Array.of(0.5, -1, 2, 0.25), [2, 2]);
+    const t = new Tensor(Float32Array.of(1, 0, 0, 0, 0, 1), [2, 3]);
+    const p = m.module.call(x);
+    m.loss!(p, t).backward();
+    // dL/dz = (p - t) / N, so dL/db = column sums of that.
+    const want = [0, 1, 2].map((c) => ((p.data[c]! - t.data[c]!) + (p.data[3 + c]! - t.data[3 + c]!)) / 2);
+    expectClose(d[1].grad!.data, Float32Array.from(want), { rtol: 1e-4, atol: 1e-6 });
+    const saturated = new Tensor(Float32Array.of(1, 0, 0), [1, 3]);
+    const loss = m.loss!(saturated, new Tensor(Float32Array.of(0, 1, 0), [1, 3])).item();
+    expect(loss).toBeCloseTo(-Math.log(1e-7), 3);
+  });
+});
+
 describe('regularizers', () => {
   it('add exactly l2 * sum(w²) + l1 * sum(|b|) to the loss, and 2·l2·w, l1·sign(b) to the gradient', () => {
     manualSeed(2);
