@@ -35,3 +35,5 @@ export type { PredictOptions } from './nn/predict.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as report from './report/index.js';
+export * as keras from './keras/index.js';
+export { layers, loadModel, regularizers, sequential, l2, SequentialModel } from './keras/index.js';

@@ -1,11 +1,11 @@
 /**
- * Element-wise activation layers: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, ELU, SELU. They keep
+ * Element-wise activation layers: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, ELU, SELU, Softplus. They keep
  * the shape (any shape passes, at compile time too) and hold no parameters; the math is in
  * ops (unary.ts). One file for the family: each is a constructor and a one-line forward on a
  * shared base.
  */
 import { argRangeError, argTypeError } from '../errors.js';
-import { elu, gelu, leakyRelu, relu, selu, sigmoid, tanh } from '../ops/unary.js';
+import { elu, gelu, leakyRelu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
@@ -111,5 +111,12 @@ export class ELU extends Activation {
 export class SELU extends Activation {
   protected activate(x: Tensor): Tensor {
     return selu(x);
+  }
+}
+
+/** log(1 + e^x), linear above the threshold (PyTorch's defaults: beta 1, threshold 20). */
+export class Softplus extends Activation {
+  protected activate(x: Tensor): Tensor {
+    return softplus(x);
   }
 }

@@ -1,5 +1,5 @@
 /** Modules and layers (`nn.*`). */
-export { Activation, ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Tanh } from './activation.js';
+export { Activation, ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softplus, Tanh } from './activation.js';
 export { type DropoutAdvice, type DropoutAdviceCode, HIDDEN_RATE_LIMIT, INPUT_RATE_LIMIT } from './dropout-advice.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
