@@ -7,7 +7,7 @@
 import { kernels, nativeAvailable } from '../lib/index.js';
 import type { Conv2dGeometry } from '../lib/backend/conv-geometry.js';
 import { convOutSize } from '../lib/backend/conv-geometry.js';
-import { type BenchArgs, compare, type Row, table, timeOptions, timeIt, writeResults } from './harness.js';
+import { type BenchArgs, compare, type Row, table, timeIt, writeResults } from './harness.js';
 import { runTorch, torchStatus } from './torch.js';
 
 const SHAPES: [number, number, number, number, number, number, number, number][] = [

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { argRangeError, invalidArg } from '../errors.js';
-import { ISA_NAMES, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
 import { check } from './check-env.js';
 import { loadNative, type NativeBackend } from './native.js';
 import { reference } from './reference.js';

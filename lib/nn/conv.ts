@@ -12,7 +12,8 @@ import { defaultGenerator, Generator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
-import { Parameter } from './parameter.js';
+import { checkGenerator, defaultInit } from './init.js';
+import type { Parameter } from './parameter.js';
 import { expectInputShape, expectLayerInput, layerShapeError } from './shape-check.js';
 
 export interface Conv2dOptions {
@@ -38,18 +39,6 @@ function positive(value: unknown, name: string): number {
   return value;
 }
 
-/** Shared construction of the weight and bias, drawn weight first as PyTorch does. */
-function initParams(shape: number[], fanIn: number, bias: boolean, generator: Generator): [Parameter, Parameter | null] {
-  const bound = 1 / Math.sqrt(fanIn);
-  const w = new Float32Array(shape.reduce((p, d) => p * d, 1));
-  generator.uniform(w, -bound, bound);
-  const weight = new Parameter(new Tensor(w, shape));
-  if (!bias) return [weight, null];
-  const b = new Float32Array(shape[0]!);
-  generator.uniform(b, -bound, bound);
-  return [weight, new Parameter(new Tensor(b, [shape[0]!]))];
-}
-
 function commonOptions(options: Conv2dOptions, inChannels: number, outChannels: number) {
   const groups = positive(options.groups ?? 1, 'groups');
   if (inChannels % groups !== 0) throw argRangeError('groups', `a divisor of inChannels (${inChannels})`, groups);
@@ -59,9 +48,7 @@ function commonOptions(options: Conv2dOptions, inChannels: number, outChannels: 
   if (options.paddingMode !== undefined && options.paddingMode !== 'zeros') {
     throw argRangeError('paddingMode', "'zeros' (the only mode supported)", options.paddingMode);
   }
-  const generator = options.generator ?? defaultGenerator;
-  if (!(generator instanceof Generator)) throw argTypeError('generator', 'Generator', generator);
-  return { groups, bias, generator };
+  return { groups, bias, generator: checkGenerator(options.generator ?? defaultGenerator) };
 }
 
 export class Conv2d extends Module {
@@ -91,7 +78,7 @@ export class Conv2d extends Module {
     const { groups, bias, generator } = commonOptions(options, inChannels, outChannels);
     this.groups = groups;
     const [kh, kw] = this.kernelSize;
-    [this.weight, this.bias] = initParams([outChannels, inChannels / groups, kh, kw], (inChannels / groups) * kh * kw, bias, generator);
+    [this.weight, this.bias] = defaultInit([outChannels, inChannels / groups, kh, kw], (inChannels / groups) * kh * kw, bias, generator);
   }
 
   override get category(): ModuleCategory {
@@ -168,7 +155,7 @@ export class Conv1d extends Module {
     this.padding = padding;
     const { groups, bias, generator } = commonOptions(options, inChannels, outChannels);
     this.groups = groups;
-    [this.weight, this.bias] = initParams([outChannels, inChannels / groups, this.kernelSize], (inChannels / groups) * this.kernelSize, bias, generator);
+    [this.weight, this.bias] = defaultInit([outChannels, inChannels / groups, this.kernelSize], (inChannels / groups) * this.kernelSize, bias, generator);
   }
 
   override get category(): ModuleCategory {

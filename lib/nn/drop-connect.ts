@@ -13,6 +13,7 @@ import { defaultGenerator, Generator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
+import { checkGenerator, defaultInit } from './init.js';
 import { Parameter } from './parameter.js';
 import { expectInputShape, expectLayerInput } from './shape-check.js';
 import type { LastDimCheck, LastDimMap, ReplaceLast } from './shape-types.js';
@@ -68,18 +69,9 @@ export class DropConnect<In extends number = number, Out extends number = number
     }
     this.maskGenerator = maskGenerator ?? (seed === undefined ? defaultGenerator : new Generator(seed));
     this.seed = seed ?? null;
-    const generator = options.generator ?? defaultGenerator;
-    if (!(generator instanceof Generator)) throw argTypeError('generator', 'Generator', generator);
-    const bound = 1 / Math.sqrt(inFeatures);
-    const w = new Float32Array(outFeatures * inFeatures);
-    generator.uniform(w, -bound, bound);
-    this.weight = new Parameter(new Tensor(w, [outFeatures, inFeatures] as const));
-    this.bias = null;
-    if (bias) {
-      const b = new Float32Array(outFeatures);
-      generator.uniform(b, -bound, bound);
-      this.bias = new Parameter(new Tensor(b, [outFeatures] as const));
-    }
+    const [weight, b] = defaultInit([outFeatures, inFeatures], inFeatures, bias, checkGenerator(options.generator ?? defaultGenerator));
+    this.weight = weight as Parameter<readonly [Out, In]>;
+    this.bias = b as Parameter<readonly [Out]> | null;
   }
 
   override get category(): ModuleCategory {

@@ -9,7 +9,8 @@ import { defaultGenerator, Generator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
-import { Parameter } from './parameter.js';
+import { checkGenerator, defaultInit } from './init.js';
+import type { Parameter } from './parameter.js';
 import { expectInputShape, expectLayerInput } from './shape-check.js';
 import type { LastDimCheck, LastDimMap, ReplaceLast } from './shape-types.js';
 
@@ -45,18 +46,10 @@ export class Linear<In extends number = number, Out extends number = number> ext
     this.outFeatures = features(outFeatures, 'outFeatures') as Out;
     const bias = options.bias ?? true;
     if (typeof bias !== 'boolean') throw argTypeError('bias', 'boolean', bias);
-    const generator = options.generator ?? defaultGenerator;
-    if (!(generator instanceof Generator)) throw argTypeError('generator', 'Generator', generator);
-    const bound = 1 / Math.sqrt(inFeatures);
-    const w = new Float32Array(outFeatures * inFeatures);
-    generator.uniform(w, -bound, bound);
-    this.weight = new Parameter(new Tensor(w, [outFeatures, inFeatures] as const));
-    this.bias = null;
-    if (bias) {
-      const b = new Float32Array(outFeatures);
-      generator.uniform(b, -bound, bound);
-      this.bias = new Parameter(new Tensor(b, [outFeatures] as const));
-    }
+    const generator = checkGenerator(options.generator ?? defaultGenerator);
+    const [weight, b] = defaultInit([outFeatures, inFeatures], inFeatures, bias, generator);
+    this.weight = weight as Parameter<readonly [Out, In]>;
+    this.bias = b as Parameter<readonly [Out]> | null;
   }
 
   override get category(): ModuleCategory {

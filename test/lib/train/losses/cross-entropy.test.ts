@@ -1,7 +1,7 @@
 // crossEntropy (fused kernel for class indices: one tape node, gradient by finite differences)
 // and nllLoss: target forms, reductions, noGrad, and every argument error's exact text.
 import { describe, expect, it } from 'vitest';
-import { losses, noGrad, ops, ShapeError, Tensor, tensor, zeros } from '../../../../lib/index.js';
+import { losses, noGrad, ops, ShapeError, tensor, zeros } from '../../../../lib/index.js';
 import { expectClose } from '../../../helpers/expect-close.js';
 import { expectThrows } from '../../../helpers/errors.js';
 import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
