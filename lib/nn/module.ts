@@ -25,6 +25,7 @@ import { evaluateModel } from '../train/evaluate.js';
 import { fitModel } from '../train/fit.js';
 import type { EvaluateOptions, FitOptions, FitTargets } from '../train/fit-options.js';
 import type { History, Logs } from '../train/history.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
 import { Parameter } from './parameter.js';
 import { isPredictOptions, predictBatchSize, predictInBatches, type PredictOptions } from './predict.js';
@@ -414,6 +415,21 @@ export abstract class Module {
    */
   loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     return loadState(this.layerName, this.stateDict(), state, options);
+  }
+
+  /**
+   * Writes the state dict to `path` as safetensors (atomically), with PyTorch's names: the file
+   * loads with `model.load_state_dict(safetensors.torch.load_file(path))` into the same
+   * architecture in PyTorch, and with loadWeights() here.
+   */
+  async save(path: string, metadata?: Record<string, string>): Promise<void> {
+    await saveSafetensors(path, this.stateDict(), metadata);
+  }
+
+  /** Loads a safetensors state dict (ours or PyTorch's) with loadStateDict's checks; nothing changes on error. */
+  async loadWeights(path: string, options: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
+    const { tensors } = await loadSafetensors(path);
+    return this.loadStateDict(tensors, options);
   }
 
   // -- summary ----------------------------------------------------------------------------------

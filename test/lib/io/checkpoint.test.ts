@@ -95,3 +95,22 @@ describe('checkpoint', () => {
     }
   }, 60_000);
 });
+
+describe('model.save and model.loadWeights', () => {
+  it('round-trip a state dict through safetensors with PyTorch names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dropnet-save-'));
+    const path = join(dir, 'model.safetensors');
+    manualSeed(3);
+    const a = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2));
+    await a.save(path, { note: 'test' });
+    const { tensors, metadata } = await io.loadSafetensors(path);
+    expect([...tensors.keys()].sort()).toEqual(['0.bias', '0.weight', '2.bias', '2.weight']);
+    expect(metadata).toEqual({ note: 'test' });
+    manualSeed(4);
+    const b = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2));
+    await b.loadWeights(path);
+    expect((b.at(2) as nn.Linear).weight.data).toEqual((a.at(2) as nn.Linear).weight.data);
+    const wrong = new nn.Sequential(new nn.Linear(4, 5));
+    await expect(wrong.loadWeights(path)).rejects.toThrow();
+  });
+});
