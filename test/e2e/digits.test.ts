@@ -1,7 +1,6 @@
 // A real dataset end to end: the bundled UCI digits (1,797 8x8 images), an MLP 64-64-10 trained
 // with fit() (Adam, lr 1e-2, 8 epochs, batch 32) on a seeded 80/20 split. Validation accuracy
 // after 8 epochs: 97.2% on this machine (about half a second); the test asks for 93%.
-import '../helpers/backend.js';
 import { expect, it } from 'vitest';
 import { data, io, manualSeed, nn, optim } from '../../lib/index.js';
 

@@ -1,7 +1,6 @@
 // A server training its model in the same process keeps answering: HTTP requests (status and
 // predictions from the model being trained) complete while fit() runs, and predict() between
 // steps leaves the training mode alone.
-import '../helpers/backend.js';
 import { once } from 'node:events';
 import { Agent, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,4 @@
 // The PyTorch-style examples run, train, and generalize on small synthetic data.
-import '../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import * as mlp from '../../examples/mlp.js';
 import * as simple from '../../examples/simple-model-with-dropout.js';

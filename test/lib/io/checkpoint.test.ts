@@ -1,6 +1,5 @@
 // Checkpoints: a round trip of model, optimizer and random streams; a failed load changes
 // nothing; a save killed midway leaves the previous checkpoint loadable.
-import '../../helpers/backend.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
 // compile(): names checked at compile time with exact messages, Keras's optimizer defaults,
 // and regularizers that add exactly their penalty to the loss and its gradient.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { l2, layers, losses, manualSeed, ops, optim, randn, regularizers, sequential, Tensor } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

@@ -1,7 +1,6 @@
 // Keras layers on nn modules: parameter counts equal to Keras's, PyTorch state-dict keys,
 // channels-last convolution and pooling equal to nn's channels-first layers on transposed data,
 // activations with Keras's constants, and option checks with exact messages.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { keras, layers, manualSeed, nn, ops, randn, sequential, ShapeError, Tensor } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

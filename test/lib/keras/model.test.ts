@@ -1,7 +1,6 @@
 // The Keras model: the example from the source material trains, History has Keras's keys,
 // evaluate/predict take tfjs-style inputs, summary is Keras's table with the dropout section,
 // and save/load and getWeights/setWeights round-trip.
-import '../../helpers/backend.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,7 +2,6 @@
 // math done by hand with the reference kernels (kernels('js')): on the reference backend the two
 // agree bit for bit; on the native backend (once it has sgemm) to float32 summation-order
 // differences. Odd sizes, so no tile of a native GEMM divides them.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, kernels, nn, Tensor } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

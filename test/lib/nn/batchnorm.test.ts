@@ -1,7 +1,6 @@
 // BatchNorm: gradients by finite differences in training and eval, running statistics as
 // PyTorch updates them, and a PyTorch-written state dict (conv, batch norm, linear) that loads by
 // name and reproduces PyTorch's eval forward.
-import '../../helpers/backend.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,5 @@
 // Conv and pooling layers: PyTorch init ranges and parameter names, output shapes at build time,
 // and a small CNN whose forward and backward match PyTorch (scripts/fixtures/gen_cnn.py).
-import '../../helpers/backend.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,6 @@
 // nn.DropConnect: Linear's parameters and initialisation; eval equals a Linear with the same
 // weights; training equals a Linear with the weights masked and scaled from the same mask (the
 // raw draws); finite-difference gradients; the seeded sequence; names, config, shape errors.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, nn, Tensor } from '../../../lib/index.js';
 import { advance, keepBits } from '../../helpers/dropout-oracle.js';

@@ -2,7 +2,6 @@
 // the passes, every mode restored (after a throw too), no train-mode-under-noGrad warning, the
 // variance > 0 with dropout and exactly 0 without, the mean converging to the eval output of a
 // linear model, and the documented draw order with batchSize.
-import '../../helpers/backend.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { noGrad, nn, Tensor } from '../../../lib/index.js';
 import { expectBitEqual } from '../../helpers/expect-close.js';

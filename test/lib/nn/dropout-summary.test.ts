@@ -1,7 +1,6 @@
 // summary() of models with the real dropout layers: the dropout section lists them with their
 // rates and modes, and the placement guidance reads them (DropConnect counts as a weighted
 // layer, not as dropout; GaussianNoise is listed but has no rate to warn about).
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { nn } from '../../../lib/index.js';
 import { FakeBatchNorm } from '../../helpers/layers.js';

@@ -1,6 +1,5 @@
 // Root calls: the forgotten-eval warning (once per model, silenceable, never in eval or with
 // gradients on), and shape errors that name the failing layer and where it sits.
-import '../../helpers/backend.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nn, noGrad, ops, ShapeError, type Tensor, zeros } from '../../../lib/index.js';
 import { FakeBatchNorm, FakeDropout } from '../../helpers/layers.js';

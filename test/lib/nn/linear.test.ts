@@ -1,6 +1,5 @@
 // Linear: PyTorch's initialization (range and reproducibility), forward on any leading dims,
 // gradients of input, weight and bias through the layer, config and errors.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, nn, ops, Parameter, tensor, zeros } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

@@ -1,7 +1,6 @@
 // Module: discovery of children and parameters from properties, train/eval, build on first
 // call, predict, apply, zeroGrad, toString. Subclasses are written the PyTorch way: assign
 // layers in the constructor, write forward by hand.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { defaultGenerator, isGradEnabled, manualSeed, nn, ops, Parameter, type Tensor, tensor, zeros } from '../../../lib/index.js';
 import { FakeBatchNorm, FakeDropout } from '../../helpers/layers.js';

@@ -1,6 +1,5 @@
 // Module.predict on large inputs: slices of batchSize joined by sample, equal to one call;
 // other argument lists untouched; errors.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { nn, ops, ShapeError, type Tensor, randn } from '../../../lib/index.js';
 import { expectThrows } from '../../helpers/errors.js';

@@ -1,6 +1,5 @@
 // Sequential: children "0", "1", ..., indexing, iteration, forward through every layer (each
 // built and checked), forward and backward against composing the layers by hand, config.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { nn, ops, type Tensor, tensor } from '../../../lib/index.js';
 import { expectBitEqual } from '../../helpers/expect-close.js';

@@ -1,6 +1,5 @@
 // stateDict / loadStateDict: PyTorch key names, shared storage, in-place loading, and one
 // error listing every problem with the model left untouched.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { manualSeed, nn, ops, StateDictError, type Tensor, tensor, zeros } from '../../../lib/index.js';
 import { FakeBatchNorm } from '../../helpers/layers.js';

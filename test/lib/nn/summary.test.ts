@@ -1,6 +1,5 @@
 // summary(): the table (layers, output shapes, parameter counts, modes), totals, and the dropout
 // guidance: each warning's condition, its absence for good placements, execution order.
-import '../../helpers/backend.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nn, type Tensor } from '../../../lib/index.js';
 import { FakeBatchNorm, FakeDropout, FakeEmbedding } from '../../helpers/layers.js';

@@ -1,7 +1,6 @@
 // Layers and models against PyTorch: the same weights (loaded from a PyTorch state_dict, so
 // the key names must agree), the same input; outputs, input gradients and every parameter's
 // gradient compared. Fixture: test/fixtures/autograd.json from scripts/fixtures/gen_autograd.py.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { nn, ops, type Tensor } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

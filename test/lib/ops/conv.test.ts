@@ -1,6 +1,5 @@
 // conv2d / conv1d and pooling ops: gradients by finite differences on odd shapes, the 1-D forms
 // against their 2-D definitions, unbatched inputs, and argument errors.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { ops, ShapeError, Tensor, tensor } from '../../../lib/index.js';
 import { gradcheck } from '../../helpers/gradcheck.js';

@@ -2,7 +2,6 @@
 // with explicitly masked and scaled weights from the raw draws; gradients (dW masked, the bias
 // not) against formulas and finite differences; p = 1; a shared scratch buffer never mixes up
 // the masks of two calls made before their backward passes.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { Generator, ops, Tensor } from '../../../lib/index.js';
 import { advance, keepBits } from '../../helpers/dropout-oracle.js';

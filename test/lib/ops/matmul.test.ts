@@ -1,7 +1,6 @@
 // matmul and linear on the backend's sgemm: values against a plain triple loop, vector and
 // batched operands, every fused activation against the unfused composition (bit for bit),
 // gradients by finite differences on odd sizes, bad shapes.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { ops, ShapeError, type Tensor, tensor } from '../../../lib/index.js';
 import { expectBitEqual, expectClose } from '../../helpers/expect-close.js';

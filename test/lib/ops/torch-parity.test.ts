@@ -2,7 +2,6 @@
 // (written by scripts/fixtures/gen_autograd.py). Tolerances: float32 results that differ only
 // in rounding and summation order (ours sum in float64) agree to a few ulps, so rtol 1e-5 with
 // atol 1e-6 for values near 0; PyTorch's float32 gelu loses up to 2e-7 absolute for x < 0.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { ops, type Tensor } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';

@@ -1,6 +1,5 @@
 // evaluate(): loss and metrics averaged over samples in eval mode without gradients, modes
 // restored, same checks as fit, and its own errors.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { isGradEnabled, losses, metrics, nn, type Tensor } from '../../../lib/index.js';
 import { expectRejects } from '../../helpers/errors.js';

@@ -1,7 +1,6 @@
 // fit() leaves the event loop free: a 5 ms interval keeps ticking through a fit that takes
 // hundreds of milliseconds (the tight latency numbers live in `npm run bench -- train`), and
 // abort() from a timer stops it at the next batch boundary.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { manualSeed, nn } from '../../../lib/index.js';
 import { blobs } from '../../helpers/train.js';

@@ -1,6 +1,5 @@
 // Data checks before training: x fits the model, x and y agree in length, labels are in range,
 // no NaN or Infinity, targets suit the loss; exact messages, nothing trained.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { nn, ShapeError, Tensor, tensor, zeros } from '../../../lib/index.js';
 import { expectRejects } from '../../helpers/errors.js';

@@ -1,5 +1,4 @@
 // Bad options fail before training starts, with exact messages: nothing trains, no callback runs.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { metrics, losses, optim, ShapeError } from '../../../lib/index.js';
 import { expectRejects } from '../../helpers/errors.js';

@@ -1,6 +1,5 @@
 // fit(): training, History, epochs and resumption, validation split, modes, stopTraining,
 // async callbacks, verbose output, and the optimizer and loss options.
-import '../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { type Logs, nn, optim, ops, tensor, type Tensor } from '../../../lib/index.js';
 import { expectRejects } from '../../helpers/errors.js';

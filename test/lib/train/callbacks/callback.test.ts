@@ -1,6 +1,5 @@
 // The callback plumbing: hooks in order with Keras's arguments, a Callback subclass sees the
 // model, optimizer and params, and aborting rejects with the signal's reason.
-import '../../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { callbacks, type Logs } from '../../../../lib/index.js';
 import { blobs, mlp } from '../../../helpers/train.js';

@@ -1,6 +1,5 @@
 // EarlyStopping: Keras's counting (patience, minDelta, baseline, mode), restoring the best
 // weights at the end of training, and monitor names checked before training.
-import '../../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { callbacks, type nn } from '../../../../lib/index.js';
 import { contextFor } from '../../../helpers/callbacks.js';

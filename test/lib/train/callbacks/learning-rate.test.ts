@@ -1,6 +1,5 @@
 // LearningRateScheduler (Keras's schedule function, or an optim.LRScheduler stepped per epoch)
 // and ReduceLROnPlateau (Keras's counting over optim.ReduceLROnPlateau); `lr` in the logs.
-import '../../../helpers/backend.js';
 import { describe, expect, it } from 'vitest';
 import { callbacks, optim } from '../../../../lib/index.js';
 import { contextFor } from '../../../helpers/callbacks.js';

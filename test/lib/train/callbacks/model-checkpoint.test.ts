@@ -1,6 +1,5 @@
 // ModelCheckpoint: files named from the logs, the state dict in safetensors with metadata,
 // saveBestOnly, and placeholders checked before training.
-import '../../../helpers/backend.js';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

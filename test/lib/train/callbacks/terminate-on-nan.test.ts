@@ -1,5 +1,4 @@
 // TerminateOnNaN: training ends after the first batch with a NaN loss.
-import '../../../helpers/backend.js';
 import { expect, it } from 'vitest';
 import { callbacks, ops, type Tensor } from '../../../../lib/index.js';
 import { blobs, capturePrinter, mlp } from '../../../helpers/train.js';
