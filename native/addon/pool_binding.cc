@@ -143,56 +143,47 @@ dn_pool2d_geometry avg_geometry(Napi::Env env, const Napi::Object& o) {
 
 }  // namespace
 
-Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info) {
-  expect_args(info, 3, "avgPool2dForward(out, x, geometry)");
+namespace {
+
+using GeometryReader = dn_pool2d_geometry (*)(Napi::Env, const Napi::Object&);
+using PlaneKernel = void (*)(float*, const float*, const dn_pool2d_geometry*, std::size_t, std::size_t);
+
+// The avg and adaptive-avg entries: (written, read, geometry). Forward writes the pooled
+// (output-sized) array from the input-sized one; backward writes the input-sized gradient from
+// the output-sized one. The input-sized array's length is checked first, as in the reference.
+Napi::Value pool_pass(const Napi::CallbackInfo& info, const char* signature, const char* written_name,
+                      const char* read_name, bool forward, GeometryReader read_geometry, PlaneKernel kernel) {
+  expect_args(info, 3, signature);
   auto env = info.Env();
-  auto out = f32_arg(info, 0, "out");
-  auto x = f32_arg(info, 1, "x");
-  const dn_pool2d_geometry g = avg_geometry(env, geometry_arg(info, 2));
-  expect_length(env, x, g.planes * g.h * g.w);
-  expect_length(env, out, g.planes * g.oh * g.ow);
-  expect_disjoint(env, out, x);
-  by_plane(g, [&](std::size_t b, std::size_t e) { dn_avgpool2d_forward(out.data, x.data, &g, b, e); });
+  auto written = f32_arg(info, 0, written_name);
+  auto read = f32_arg(info, 1, read_name);
+  const dn_pool2d_geometry g = read_geometry(env, geometry_arg(info, 2));
+  const std::size_t in_size = g.planes * g.h * g.w, out_size = g.planes * g.oh * g.ow;
+  expect_length(env, forward ? read : written, in_size);
+  expect_length(env, forward ? written : read, out_size);
+  expect_disjoint(env, written, read);
+  by_plane(g, [&](std::size_t b, std::size_t e) { kernel(written.data, read.data, &g, b, e); });
   return env.Undefined();
+}
+
+}  // namespace
+
+Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info) {
+  return pool_pass(info, "avgPool2dForward(out, x, geometry)", "out", "x", true, avg_geometry, dn_avgpool2d_forward);
 }
 
 Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
-  expect_args(info, 3, "avgPool2dBackward(dx, dy, geometry)");
-  auto env = info.Env();
-  auto dx = f32_arg(info, 0, "dx");
-  auto dy = f32_arg(info, 1, "dy");
-  const dn_pool2d_geometry g = avg_geometry(env, geometry_arg(info, 2));
-  expect_length(env, dx, g.planes * g.h * g.w);
-  expect_length(env, dy, g.planes * g.oh * g.ow);
-  expect_disjoint(env, dx, dy);
-  by_plane(g, [&](std::size_t b, std::size_t e) { dn_avgpool2d_backward(dx.data, dy.data, &g, b, e); });
-  return env.Undefined();
+  return pool_pass(info, "avgPool2dBackward(dx, dy, geometry)", "dx", "dy", false, avg_geometry, dn_avgpool2d_backward);
 }
 
 Napi::Value AdaptiveAvgPool2dForward(const Napi::CallbackInfo& info) {
-  expect_args(info, 3, "adaptiveAvgPool2dForward(out, x, geometry)");
-  auto env = info.Env();
-  auto out = f32_arg(info, 0, "out");
-  auto x = f32_arg(info, 1, "x");
-  const dn_pool2d_geometry g = adaptive(env, geometry_arg(info, 2));
-  expect_length(env, x, g.planes * g.h * g.w);
-  expect_length(env, out, g.planes * g.oh * g.ow);
-  expect_disjoint(env, out, x);
-  by_plane(g, [&](std::size_t b, std::size_t e) { dn_adaptive_avgpool2d_forward(out.data, x.data, &g, b, e); });
-  return env.Undefined();
+  return pool_pass(info, "adaptiveAvgPool2dForward(out, x, geometry)", "out", "x", true, adaptive,
+                   dn_adaptive_avgpool2d_forward);
 }
 
 Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info) {
-  expect_args(info, 3, "adaptiveAvgPool2dBackward(dx, dy, geometry)");
-  auto env = info.Env();
-  auto dx = f32_arg(info, 0, "dx");
-  auto dy = f32_arg(info, 1, "dy");
-  const dn_pool2d_geometry g = adaptive(env, geometry_arg(info, 2));
-  expect_length(env, dx, g.planes * g.h * g.w);
-  expect_length(env, dy, g.planes * g.oh * g.ow);
-  expect_disjoint(env, dx, dy);
-  by_plane(g, [&](std::size_t b, std::size_t e) { dn_adaptive_avgpool2d_backward(dx.data, dy.data, &g, b, e); });
-  return env.Undefined();
+  return pool_pass(info, "adaptiveAvgPool2dBackward(dx, dy, geometry)", "dx", "dy", false, adaptive,
+                   dn_adaptive_avgpool2d_backward);
 }
 
 }  // namespace dn::addon
