@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "../kernels/conv/winograd_transforms.h"
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
 #include "../kernels/peak/peak.h"
@@ -31,6 +32,11 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 // Micro-kernel, MR, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, nr, kc, mc, nc) (t).gemm = dn_f32_gemm_config{ukernel, mr, nr, kc, mc, nc};
+#define DN_SET_WINO(t, isa)                  \
+  (t).wino_down = dn_f32_wino_down__##isa;     \
+  (t).wino_across = dn_f32_wino_across__##isa; \
+  (t).wino_grad = dn_f32_wino_grad__##isa;     \
+  (t).wino_output = dn_f32_wino_output__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
   (t).dropout_mask = dn_dropout_mask__##isa;           \
@@ -43,6 +49,7 @@ KernelTable scalar_table() {
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
   DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 128, 2048)
+  DN_SET_WINO(t, scalar)
   DN_SET_DROPOUT(t, scalar)
   return t;
 }
@@ -56,7 +63,8 @@ KernelTable build_table(Isa isa) {
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 144, 4096)
-      DN_SET_DROPOUT(t, avx2)
+      DN_SET_WINO(t, avx2)
+  DN_SET_DROPOUT(t, avx2)
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -65,7 +73,8 @@ KernelTable build_table(Isa isa) {
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 144, 4096)
-      DN_SET_DROPOUT(t, avx512)
+      DN_SET_WINO(t, avx512)
+  DN_SET_DROPOUT(t, avx512)
       break;
 #endif
 #if defined(DN_HAVE_NEON)

@@ -36,6 +36,11 @@ struct KernelTable {
   double (*fma_peak_flops)(std::size_t iters);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
+  // Winograd F(2x2, 3x3) tile transforms (native/kernels/conv/winograd_transforms.h)
+  void (*wino_down)(float* z, std::size_t zs, const float* rows, std::size_t rs, std::size_t run);
+  void (*wino_across)(float* v, std::size_t vs, const float* z, std::size_t zs, std::size_t run);
+  void (*wino_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t run);
+  void (*wino_output)(float* y, std::size_t ys, const float* m, std::size_t xs, std::size_t cnt);
   // dropout masks (native/kernels/dropout/dropout.h)
   void (*dropout_forward)(float* out, std::uint32_t* mask, const float* x, std::size_t n, const dn_dropout_params* p);
   void (*dropout_mask)(std::uint32_t* mask, std::size_t n, const dn_dropout_params* p);

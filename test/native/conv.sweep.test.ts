@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
-import type { Backend } from '../../lib/backend/backend.js';
 import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
-import { nans, randomFloats, seededRandom } from '../helpers/rng.js';
+import { seededRandom } from '../helpers/rng.js';
+import { convTol as tol, runConv as run } from '../helpers/conv.js';
 
 function sweep(count: number, seed: number): Conv2dGeometry[] {
   const r = seededRandom(seed);
@@ -34,30 +34,6 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push({ n: 1, c: 4, h: 17, w: 19, k: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 });
   return out;
 }
-
-function run(k: Backend, g: Conv2dGeometry) {
-  const oh = convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh);
-  const ow = convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw);
-  const xs = g.n * g.c * g.h * g.w;
-  const ws = g.k * (g.c / g.groups) * g.kh * g.kw;
-  const os = g.n * g.k * oh * ow;
-  const x = randomFloats(xs, xs + 1);
-  const w = randomFloats(ws, ws + 2);
-  const b = randomFloats(g.k, 3);
-  const dy = randomFloats(os, os + 4);
-  const out = nans(os);
-  k.conv2dForward(out, x, w, b, g);
-  const dx = nans(xs);
-  k.conv2dBackwardData(dx, dy, w, g);
-  const dw = nans(ws);
-  const db = nans(g.k);
-  k.conv2dBackwardWeight(dw, db, dy, x, g);
-  return { out, dx, dw, db, depth: (g.c / g.groups) * g.kh * g.kw, terms: g.n * oh * ow };
-}
-
-// float32 sums of `depth` products (forward, backward-data) or `terms` products (weight) in
-// another order than the float64 reference: error grows like sqrt(depth) ulps of the terms.
-const tol = (n: number) => ({ atol: 2e-6 * Math.sqrt(n) * 4, rtol: 1e-5 });
 
 const geometries = sweep(60, 11);
 

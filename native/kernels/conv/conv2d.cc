@@ -7,6 +7,7 @@
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm_driver.h"
 #include "im2col.h"
+#include "winograd.h"
 
 namespace dn {
 namespace {
@@ -25,6 +26,22 @@ bool pointwise(const ConvGeometry& g) {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0;
 }
 
+// 3x3, unit stride and dilation, enough channels: Winograd F(2x2, 3x3) (winograd.h).
+bool winograd(const ConvGeometry& g, const Dims& d) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 &&
+         conv::winograd_pays(d.cg, d.kg);
+}
+
+// The forward correlation of group gi as a Winograd problem (x in, out out).
+conv::Wino3x3 winograd_forward_shape(const ConvGeometry& g, const Dims& d) {
+  conv::Wino3x3 s{};
+  s.n = g.n, s.cin = d.cg, s.h = g.h, s.w = g.w, s.cout = d.kg, s.oh = g.oh, s.ow = g.ow;
+  s.oy = -static_cast<long long>(g.pt), s.ox = -static_cast<long long>(g.pl);
+  s.in_image = g.c * g.h * g.w, s.out_image = g.k * d.p;
+  s.w_o = d.ckk, s.w_i = 9, s.flip = false;
+  return s;
+}
+
 // Output columns per im2col block: the block (ckk x cols floats) is kept near 256 KiB so it
 // stays in L2 while the GEMM streams it; at least 16 columns, whole multiples of 16.
 std::size_t block_cols(std::size_t ckk, std::size_t p) {
@@ -40,10 +57,32 @@ float* workspace(std::size_t floats) {
   return buf.data();
 }
 
+// dbias[k] = sum of dy over images and positions (double accumulation), when dbias is not null.
+void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, const Dims& d) {
+  if (dbias == nullptr) return;
+  parallel_range(g.k, 1, 1, [&](std::size_t k0, std::size_t k1) {
+    for (std::size_t k = k0; k < k1; ++k) {
+      double s = 0.0;
+      for (std::size_t n = 0; n < g.n; ++n) {
+        const float* row = dy + (n * g.k + k) * d.p;
+        for (std::size_t p = 0; p < d.p; ++p) s += row[p];
+      }
+      dbias[k] = static_cast<float>(s);
+    }
+  });
+}
+
 }  // namespace
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   const Dims d = dims(g);
+  if (winograd(g, d)) {
+    const conv::Wino3x3 s = winograd_forward_shape(g, d);
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
+                         bias != nullptr ? bias + gi * d.kg : nullptr, s);
+    return;
+  }
   const bool direct = pointwise(g);
   // Column blocks also give batch-1 convolutions work to split over threads.
   const std::size_t bc = block_cols(d.ckk, d.p);
@@ -76,6 +115,17 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
   const Dims d = dims(g);
+  if (winograd(g, d)) {
+    // dx is the full correlation of dy with the flipped kernel, channels swapped: padding 2 - p.
+    conv::Wino3x3 s{};
+    s.n = g.n, s.cin = d.kg, s.h = g.oh, s.w = g.ow, s.cout = d.cg, s.oh = g.h, s.ow = g.w;
+    s.oy = static_cast<long long>(g.pt) - 2, s.ox = static_cast<long long>(g.pl) - 2;
+    s.in_image = g.k * d.p, s.out_image = g.c * g.h * g.w;
+    s.w_o = 9, s.w_i = d.ckk, s.flip = true;
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk, nullptr, s);
+    return;
+  }
   const bool direct = pointwise(g);
   const std::size_t bc = direct ? d.p : block_cols(d.ckk, d.p);
   // One task per (image, group): its column blocks scatter into overlapping parts of the same
@@ -102,6 +152,13 @@ void conv2d_backward_data(float* dx, const float* dy, const float* weight, const
 
 void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const float* x, const ConvGeometry& g) {
   const Dims d = dims(g);
+  if (winograd(g, d)) {
+    const conv::Wino3x3 s = winograd_forward_shape(g, d);
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3_weight_grad(dweight + gi * d.kg * d.ckk, dy + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, s);
+    conv2d_bias_grad(dbias, dy, g, d);
+    return;
+  }
   const bool direct = pointwise(g);
   const std::size_t bc = direct ? d.p : block_cols(d.ckk, d.p);
   // dW_g = sum over images and column blocks, in that fixed order, of dY_block . cols_block^T.
@@ -137,18 +194,7 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
   } else {
     for (std::size_t gi = 0; gi < g.groups; ++gi) group(gi);
   }
-  if (dbias != nullptr) {
-    parallel_range(g.k, 1, 1, [&](std::size_t k0, std::size_t k1) {
-      for (std::size_t k = k0; k < k1; ++k) {
-        double s = 0.0;
-        for (std::size_t n = 0; n < g.n; ++n) {
-          const float* row = dy + (n * g.k + k) * d.p;
-          for (std::size_t p = 0; p < d.p; ++p) s += row[p];
-        }
-        dbias[k] = static_cast<float>(s);
-      }
-    });
-  }
+  conv2d_bias_grad(dbias, dy, g, d);
 }
 
 }  // namespace dn

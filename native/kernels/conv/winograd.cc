@@ -1,0 +1,318 @@
+#include "winograd.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "../../runtime/dispatch.h"
+#include "../../runtime/thread_pool.h"
+#include "../gemm/gemm.h"
+
+namespace dn::conv {
+namespace {
+
+using std::size_t;
+
+// Positions of the 4x4 transformed tile: xi = 4 * a + b, a down, b across.
+constexpr size_t kXi = 16;
+
+size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+// Per-thread buffers, grown as needed and kept for the next call.
+enum Slot { kPanels = 0, kProducts, kRun, kSlots };
+float* thread_buffer(Slot slot, size_t floats) {
+  thread_local std::vector<float> bufs[kSlots];
+  std::vector<float>& b = bufs[slot];
+  if (b.size() < floats) b.resize(floats);
+  return b.data();
+}
+
+// Output tiles (2x2 blocks of outputs), numbered image by image, row by row.
+struct Tiles {
+  size_t th, tw, per_image, total;
+  explicit Tiles(const Wino3x3& s)
+      : th(ceil_div(s.oh, 2)), tw(ceil_div(s.ow, 2)), per_image(th * tw), total(s.n * th * tw) {}
+};
+
+// Output channels per chunk of the output transform.
+constexpr size_t kOutChunk = 64;
+
+// Scratch for one run of tiles along a tile row: the run's input rows and their vertical
+// transform, then the run's 16 transformed values per tile.
+struct RunScratch {
+  float* rows;  // 4 x (2 * tw + 2)
+  float* z;     // 8 x (tw + 1)
+  float* v;     // 16 x tw
+  float* y;     // 4 x kOutChunk
+  static size_t floats(size_t tw) { return 4 * (2 * tw + 2) + 8 * (tw + 1) + kXi * tw + 4 * kOutChunk; }
+  RunScratch(float* base, size_t tw)
+      : rows(base), z(base + 4 * (2 * tw + 2)), v(z + 8 * (tw + 1)), y(v + kXi * tw) {}
+};
+
+// Copies plane row y, columns [x0, x0 + len), to dst; zeros where that leaves the plane.
+void load_row(float* dst, const float* plane, size_t h, size_t w, long long y, long long x0, size_t len) {
+  if (y < 0 || y >= static_cast<long long>(h)) {
+    std::fill(dst, dst + len, 0.0f);
+    return;
+  }
+  const long long n = static_cast<long long>(len), wl = static_cast<long long>(w);
+  const long long lo = std::min(n, std::max(0LL, -x0));
+  const long long hi = std::max(lo, std::min(n, wl - x0));
+  std::fill(dst, dst + lo, 0.0f);
+  if (hi > lo) std::memcpy(dst + lo, plane + y * wl + x0 + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+  std::fill(dst + hi, dst + n, 0.0f);
+}
+
+// Loads the 4 input rows under `run` tiles of tile row ty from tile column tx0 (row 2*ty + oy,
+// columns from 2*tx0 + ox), zero outside the plane, into sc.rows (row stride 2 * run + 2).
+size_t load_input_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
+  const size_t len = 2 * run + 2;
+  const long long x0 = 2 * static_cast<long long>(tx0) + s.ox;
+  const long long y0 = 2 * static_cast<long long>(ty) + s.oy;
+  for (size_t r = 0; r < 4; ++r) load_row(sc.rows + r * len, plane, s.h, s.w, y0 + static_cast<long long>(r), x0, len);
+  return len;
+}
+
+// Loads the 2 output-gradient rows of `run` tiles (row 2*ty, columns from 2*tx0), zero past
+// the plane's edge, into sc.rows (row stride 2 * run).
+size_t load_grad_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
+  const size_t len = 2 * run;
+  const long long x0 = 2 * static_cast<long long>(tx0), y0 = 2 * static_cast<long long>(ty);
+  load_row(sc.rows, plane, s.oh, s.ow, y0, x0, len);
+  load_row(sc.rows + len, plane, s.oh, s.ow, y0 + 1, x0, len);
+  return len;
+}
+
+// Y = A^T M A (+ bias) of one tile for every output channel (m[xi * xs + o] is M_xi of channel
+// o): the transform runs a chunk of channels at a time into y (4 x kOutChunk), then the chunk
+// is scattered to the planes at o_plane + o * oh * ow (+1 across, +ow down, cropped at the edge).
+void output_tile(const KernelTable& kt, float* o_plane, const Wino3x3& s, bool down, bool right, const float* m,
+                 size_t xs, const float* bias, float* y) {
+  const size_t plane = s.oh * s.ow;
+  for (size_t o0 = 0; o0 < s.cout; o0 += kOutChunk) {
+    const size_t cnt = std::min(kOutChunk, s.cout - o0);
+    kt.wino_output(y, kOutChunk, m + o0, xs, cnt);
+    float* dst = o_plane + o0 * plane;
+    for (size_t q = 0; q < cnt; ++q, dst += plane) {
+      const float b = bias != nullptr ? bias[o0 + q] : 0.0f;
+      dst[0] = y[q] + b;
+      if (right) dst[1] = y[kOutChunk + q] + b;
+      if (down) {
+        dst[s.ow] = y[2 * kOutChunk + q] + b;
+        if (right) dst[s.ow + 1] = y[3 * kOutChunk + q] + b;
+      }
+    }
+  }
+}
+
+// Calls fn(img, ty, tx0, run, lane0) for the runs of consecutive tiles along tile rows that make
+// up tiles [t0, t1); lane0 is the first tile's index counted from t0.
+template <class F>
+void for_each_run(const Tiles& T, size_t t0, size_t t1, F&& fn) {
+  for (size_t t = t0; t < t1;) {
+    const size_t img = t / T.per_image, r = t % T.per_image;
+    const size_t ty = r / T.tw, tx0 = r % T.tw;
+    const size_t run = std::min(T.tw - tx0, t1 - t);
+    fn(img, ty, tx0, run, t - t0);
+    t += run;
+  }
+}
+
+// U = G g G^T for every (o, i) pair, packed as the micro-kernel's B panels:
+// up[((xi * kpan + o / nr) * cin + i) * nr + o % nr], zero for o >= cout.
+//   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size_t nr) {
+  const size_t kpan = ceil_div(s.cout, nr);
+  std::vector<float> up(kXi * kpan * s.cin * nr, 0.0f);
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o) {
+      for (size_t i = 0; i < s.cin; ++i) {
+        const float* src = weight + o * s.w_o + i * s.w_i;
+        float g[3][3], t[4][3];
+        for (size_t j = 0; j < 3; ++j)
+          for (size_t l = 0; l < 3; ++l) g[j][l] = s.flip ? src[(2 - j) * 3 + 2 - l] : src[j * 3 + l];
+        for (size_t l = 0; l < 3; ++l) {
+          t[0][l] = g[0][l];
+          t[1][l] = 0.5f * (g[0][l] + g[1][l] + g[2][l]);
+          t[2][l] = 0.5f * (g[0][l] - g[1][l] + g[2][l]);
+          t[3][l] = g[2][l];
+        }
+        float* dst = up.data() + ((o / nr) * s.cin + i) * nr + o % nr;
+        const size_t xs = kpan * s.cin * nr;
+        for (size_t a = 0; a < 4; ++a) {
+          dst[(4 * a + 0) * xs] = t[a][0];
+          dst[(4 * a + 1) * xs] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
+          dst[(4 * a + 2) * xs] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
+          dst[(4 * a + 3) * xs] = t[a][2];
+        }
+      }
+    }
+  });
+  return up;
+}
+
+// Tiles per block: the block's packed inputs and products (16 x (cin + cout) floats a tile)
+// are kept near 768 KiB so they stay in a 1 MiB L2; whole micro-panels, at least one.
+size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
+  size_t tb = (192 * 1024) / std::max<size_t>(per_tile_floats, 1);
+  tb = std::min(tb, cap) / unit * unit;
+  return std::max(tb, unit);
+}
+
+}  // namespace
+
+// Measured with bench/conv.bench.ts (Zen 4, AVX-512): with few channels the GEMMs are too
+// shallow (depth = cin) and too narrow for the transforms to pay off; im2col wins there.
+bool winograd_pays(size_t cin, size_t cout) { return cin >= 8 && cout >= 8; }
+
+void winograd_3x3(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
+  const KernelTable& kt = active();  // one table for the whole call
+  const dn_f32_gemm_config& g = kt.gemm;
+  const Tiles T(s);
+  if (T.total == 0 || s.cout == 0) return;
+  const size_t kpan = ceil_div(s.cout, g.nr);
+  const std::vector<float> up = transform_weights(weight, s, g.nr);
+  const size_t tb = block_tiles(kXi * (s.cin + kpan * g.nr), g.mr, 64 * g.mr);
+  const size_t ntp = tb / g.mr;
+  const size_t kc = ceil_div(s.cin, ceil_div(s.cin, g.kc));  // equal depth slices, as the GEMM driver cuts them
+  const size_t blocks = ceil_div(T.total, tb);
+
+  parallel_for(blocks, [&](size_t blk) {
+    const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    // vp[((xi * ntp + tp) * cin + i) * mr + lane]: the tiles' V as A panels, tiles down the rows.
+    float* vp = thread_buffer(kPanels, kXi * ntp * s.cin * g.mr);
+    float* mb = thread_buffer(kProducts, kXi * tb * s.cout);  // mb[(xi * tb + lane) * cout + o]
+    RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
+
+    // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
+    const size_t vs = ntp * s.cin * g.mr;
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      for (size_t i = 0; i < s.cin; ++i) {
+        const size_t len = load_input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
+        kt.wino_down(sc.z, run + 1, sc.rows, len, run);
+        for (size_t j = 0; j < run;) {
+          const size_t lane = lane0 + j, tp = lane / g.mr, l = lane % g.mr;
+          const size_t cnt = std::min(g.mr - l, run - j);
+          kt.wino_across(vp + (tp * s.cin + i) * g.mr + l, vs, sc.z + j, run + 1, cnt);
+          j += cnt;
+        }
+      }
+    });
+    const size_t used = ceil_div(nt, g.mr);
+    if (nt % g.mr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
+      const size_t l0 = nt % g.mr;
+      for (size_t xi = 0; xi < kXi; ++xi)
+        for (size_t i = 0; i < s.cin; ++i)
+          std::fill_n(vp + ((xi * ntp + used - 1) * s.cin + i) * g.mr + l0, g.mr - l0, 0.0f);
+    }
+
+    // 16 GEMMs: M_xi (tiles x cout) = V_xi (tiles x cin) . U_xi (cin x cout).
+    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f};
+    for (size_t xi = 0; xi < kXi; ++xi) {
+      for (size_t kp = 0; kp < kpan; ++kp) {
+        const size_t nr = std::min(g.nr, s.cout - kp * g.nr);
+        for (size_t pc = 0; pc < s.cin; pc += kc) {
+          const size_t depth = std::min(kc, s.cin - pc);
+          prm.beta = pc == 0 ? 0.0f : 1.0f;
+          const float* b = up.data() + ((xi * kpan + kp) * s.cin + pc) * g.nr;
+          for (size_t tp = 0; tp < used; ++tp) {
+            const size_t mr = std::min(g.mr, nt - tp * g.mr);
+            g.ukernel(mr, nr, depth, vp + ((xi * ntp + tp) * s.cin + pc) * g.mr, 0, b,
+                      mb + (xi * tb + tp * g.mr) * s.cout + kp * g.nr, s.cout, &prm);
+          }
+        }
+      }
+    }
+
+    // Y = A^T M A (+ bias) for every tile and output channel, cropped to the plane.
+    for (size_t lane = 0; lane < nt; ++lane) {
+      const size_t t = t0 + lane, img = t / T.per_image, r = t % T.per_image;
+      const size_t y0 = 2 * (r / T.tw), x0 = 2 * (r % T.tw);
+      output_tile(kt, out + img * s.out_image + y0 * s.ow + x0, s, y0 + 1 < s.oh, x0 + 1 < s.ow,
+                  mb + lane * s.cout, tb * s.cout, bias, sc.y);
+    }
+  });
+}
+
+void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in, const Wino3x3& s) {
+  const KernelTable& kt = active();  // one table for the whole call
+  const dn_f32_gemm_config& g = kt.gemm;
+  const Tiles T(s);
+  // S_xi (cout x cin) = sum over tiles of Yhat_xi (cout x tiles) . V_xi^T (tiles x cin), one
+  // GEMM per tile position; the K dimension is the tiles, taken block by block in order.
+  const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);
+  const size_t tb = std::min(T.total, std::max<size_t>(1, g.kc));
+  const size_t a_floats = kXi * opan * g.mr * tb, b_floats = kXi * ipan * g.nr * tb;
+  // ap[((xi * opan + o / mr) * tb + lane) * mr + o % mr], bp[((xi * ipan + i / nr) * tb + lane) * nr + i % nr]:
+  // channels across, tiles down. Lanes past cout / cin stay zero.
+  std::vector<float> packed(a_floats + b_floats, 0.0f);
+  std::vector<float> sums(kXi * s.cout * s.cin, 0.0f);
+  float* ap = packed.data();
+  float* bp = ap + a_floats;
+
+  for (size_t t0 = 0; t0 < T.total; t0 += tb) {
+    const size_t t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    // Transforms, one channel per task: the output-gradient channels, then the input channels.
+    parallel_for(s.cout + s.cin, [&](size_t task) {
+      RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
+      const bool grad = task < s.cout;
+      const size_t ch = grad ? task : task - s.cout;
+      const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan;
+      float* dst = (grad ? ap : bp) + (ch / R) * tb * R + ch % R;
+      for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+        if (grad) {
+          const size_t len = load_grad_rows(sc, dout + img * s.out_image + ch * s.oh * s.ow, s, ty, tx0, run);
+          kt.wino_grad(sc.v, run, sc.rows, len, run);
+        } else {
+          const size_t len = load_input_rows(sc, in + img * s.in_image + ch * s.h * s.w, s, ty, tx0, run);
+          kt.wino_down(sc.z, run + 1, sc.rows, len, run);
+          kt.wino_across(sc.v, run, sc.z, run + 1, run);
+        }
+        for (size_t xi = 0; xi < kXi; ++xi) {
+          const float* src = sc.v + xi * run;
+          float* d = dst + (xi * pan * tb + lane0) * R;
+          for (size_t j = 0; j < run; ++j) d[j * R] = src[j];
+        }
+      });
+    });
+    // 16 GEMMs accumulating onto the sums of earlier blocks.
+    parallel_for(kXi, [&](size_t xi) {
+      dn_f32_gemm_params prm{1.0f, t0 == 0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f};
+      float* sx = sums.data() + xi * s.cout * s.cin;
+      for (size_t op = 0; op < opan; ++op) {
+        const size_t mr = std::min(g.mr, s.cout - op * g.mr);
+        const float* a = ap + (xi * opan + op) * tb * g.mr;
+        for (size_t ip = 0; ip < ipan; ++ip) {
+          const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
+          g.ukernel(mr, nr, nt, a, 0, bp + (xi * ipan + ip) * tb * g.nr, sx + op * g.mr * s.cin + ip * g.nr, s.cin,
+                    &prm);
+        }
+      }
+    });
+  }
+
+  // dW = G^T S G for every (o, i):  G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
+  const size_t xs = s.cout * s.cin;
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o) {
+      for (size_t i = 0; i < s.cin; ++i) {
+        const float* sp = sums.data() + o * s.cin + i;
+        float t[3][4];
+        for (size_t b = 0; b < 4; ++b) {
+          const float s0 = sp[b * xs], s1 = sp[(4 + b) * xs], s2 = sp[(8 + b) * xs], s3 = sp[(12 + b) * xs];
+          t[0][b] = s0 + 0.5f * (s1 + s2);
+          t[1][b] = 0.5f * (s1 - s2);
+          t[2][b] = 0.5f * (s1 + s2) + s3;
+        }
+        float* dst = dweight + o * s.w_o + i * s.w_i;
+        for (size_t j = 0; j < 3; ++j) {
+          dst[j * 3 + 0] = t[j][0] + 0.5f * (t[j][1] + t[j][2]);
+          dst[j * 3 + 1] = 0.5f * (t[j][1] - t[j][2]);
+          dst[j * 3 + 2] = 0.5f * (t[j][1] + t[j][2]) + t[j][3];
+        }
+      }
+    }
+  });
+}
+
+}  // namespace dn::conv

@@ -1,0 +1,44 @@
+/* Winograd F(2x2, 3x3) tile transforms (winograd.cc): pure element-wise arithmetic, compiled
+ * once per ISA from winograd_transforms.inc so each vectorises as wide as its ISA allows. They
+ * only add and subtract (and the flags forbid contraction), so every ISA gives the same bits.
+ *
+ * V = B^T D B for `run` tiles side by side, in two steps (so a run can be transformed down once
+ * and across in pieces):
+ * dn_f32_wino_down: rows holds the 4 input rows of the tiles (row r at rows + r * rs, columns
+ *   0 .. 2 * run + 1, tile i starting at column 2i); writes the columns' transform B^T D, even
+ *   columns at z[a * zs + i] and odd ones at z[(4 + a) * zs + i], for i <= run.
+ * dn_f32_wino_across: from that z, writes V of tile i at v[xi * vs + i], xi = 4a + b (a down,
+ *   b across), for i < run; z may be offset by a tile count to start mid-run.
+ *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+ * dn_f32_wino_grad: Yhat = A dY A^T for `run` 2x2 output-gradient tiles side by side (row q at
+ *   rows + q * rs, columns 0 .. 2 * run - 1); writes v[xi * vs + i].
+ *     A^T = [1 1 1 0; 0 1 -1 -1]
+ * dn_f32_wino_output: Y = A^T M A for `cnt` channels of one tile: M_xi of channel q at
+ *   m[xi * xs + q]; writes y[p * ys + q] for the outputs p = (0,0), (0,1), (1,0), (1,1).
+ * Buffers must not overlap. */
+#ifndef DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
+#define DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DN_WINO_DECLARE(isa)                                                                                     \
+  void dn_f32_wino_down__##isa(float* z, size_t zs, const float* rows, size_t rs, size_t run);                 \
+  void dn_f32_wino_across__##isa(float* v, size_t vs, const float* z, size_t zs, size_t run);                  \
+  void dn_f32_wino_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t run);                 \
+  void dn_f32_wino_output__##isa(float* y, size_t ys, const float* m, size_t xs, size_t cnt);
+
+DN_WINO_DECLARE(scalar)
+DN_WINO_DECLARE(avx2)
+DN_WINO_DECLARE(avx512)
+
+#undef DN_WINO_DECLARE
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_ */

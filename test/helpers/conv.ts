@@ -1,0 +1,32 @@
+/**
+ * One convolution's forward and both backward passes on a backend, from seeded inputs, with
+ * outputs pre-filled with NaN; and the tolerance that float32 sums of n products get.
+ */
+import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
+import type { Backend } from '../../lib/backend/backend.js';
+import { nans, randomFloats } from './rng.js';
+
+export function runConv(k: Backend, g: Conv2dGeometry) {
+  const oh = convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh);
+  const ow = convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw);
+  const xs = g.n * g.c * g.h * g.w;
+  const ws = g.k * (g.c / g.groups) * g.kh * g.kw;
+  const os = g.n * g.k * oh * ow;
+  const x = randomFloats(xs, xs + 1);
+  const w = randomFloats(ws, ws + 2);
+  const b = randomFloats(g.k, 3);
+  const dy = randomFloats(os, os + 4);
+  const out = nans(os);
+  k.conv2dForward(out, x, w, b, g);
+  const dx = nans(xs);
+  k.conv2dBackwardData(dx, dy, w, g);
+  const dw = nans(ws);
+  const db = nans(g.k);
+  k.conv2dBackwardWeight(dw, db, dy, x, g);
+  return { out, dx, dw, db, depth: (g.c / g.groups) * g.kh * g.kw, terms: g.n * oh * ow };
+}
+
+// float32 sums of `depth` products (forward, backward-data) or `terms` products (weight) in
+// another order than the float64 reference: error grows like sqrt(depth) ulps of the terms.
+export const convTol = (n: number) => ({ atol: 2e-6 * Math.sqrt(n) * 4, rtol: 1e-5 });
+

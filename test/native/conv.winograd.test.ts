@@ -1,0 +1,61 @@
+// The Winograd F(2x2, 3x3) path (3x3 kernels, unit stride and dilation, >= 8 channels in and out
+// per group) against the reference on every ISA: odd and even output sizes (partial tiles),
+// planes smaller than the kernel, paddings 0..4 on each side (backward-data then reads with a
+// positive offset), groups, channel counts that are not multiples of any micro-tile, more
+// input channels than one GEMM depth slice, more tiles than one block; and thread invariance.
+import { describe, expect, it } from 'vitest';
+import { kernels } from '../../lib/index.js';
+import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
+import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
+import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { seededRandom } from '../helpers/rng.js';
+import { convTol as tol, runConv as run } from '../helpers/conv.js';
+
+const g3 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
+  n, c, h, w, k, kh: 3, kw: 3, sh: 1, sw: 1, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
+});
+
+function sweep(count: number, seed: number): Conv2dGeometry[] {
+  const r = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: Conv2dGeometry[] = [];
+  while (out.length < count) {
+    const groups = pick([1, 1, 2]);
+    const g = g3(pick([1, 2, 3]), pick([8, 9, 13, 16]) * groups, pick([1, 2, 3, 5, 8, 11]), pick([1, 2, 4, 7, 12]),
+      pick([8, 11, 17, 33]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
+    if (convOutSize(g.h, 3, 1, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 1, g.pl, g.pr, 1) >= 1) out.push(g);
+  }
+  out.push(g3(1, 300, 6, 5, 9, [1, 1, 1, 1]));      // cin over one depth slice
+  out.push(g3(2, 8, 45, 38, 40, [1, 1, 1, 1]));     // several tile blocks, cout past one panel
+  out.push(g3(1, 16, 2, 2, 8, [4, 4, 4, 4]));       // padding larger than the kernel
+  return out;
+}
+
+const geometries = sweep(24, 5);
+
+for (const { isa, skip } of testedIsas()) {
+  describe.skipIf(skip !== '')(`conv2d Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
+      for (const g of geometries) {
+        const want = run(kernels('js'), g);
+        const got = withIsa(isa, (native) => run(native, g));
+        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
+        expectClose(got.dx, want.dx, { ...tol((g.k / g.groups) * 9), context: { isa, what: 'dx', ...g } });
+        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
+        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+      }
+    });
+  });
+}
+
+describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d Winograd path across thread counts', () => {
+  it('gives the same bits on 1 and 2 threads', () => {
+    const cases = [g3(3, 16, 23, 30, 24, [1, 1, 1, 1]), g3(1, 40, 9, 9, 12, [2, 0, 0, 2], 2), g3(2, 8, 45, 38, 40, [1, 1, 1, 1])];
+    for (const g of cases) {
+      const one = withThreads(1, () => run(kernels('native'), g));
+      const two = withThreads(2, () => run(kernels('native'), g));
+      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
+    }
+    expect(cases.length).toBe(3);
+  });
+});
