@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm_driver.h"
 #include "im2col.h"
@@ -26,10 +27,14 @@ bool pointwise(const ConvGeometry& g) {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0;
 }
 
-// 3x3, unit stride and dilation, enough channels: Winograd F(2x2, 3x3) (winograd.h).
-bool winograd(const ConvGeometry& g, const Dims& d) {
-  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 &&
-         conv::winograd_pays(d.cg, d.kg);
+// 3x3 kernels with unit stride and dilation can go through Winograd F(2x2, 3x3) (winograd.h),
+// when the channel counts make it pay: cin -> cout for the forward pass, kg -> cg for
+// backward-data (the same correlation, channels swapped), and for the weight gradient.
+bool winograd_shape(const ConvGeometry& g) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+}
+bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
+  return winograd_shape(g) && conv::winograd_pays(cin, cout, active().gemm.nr);
 }
 
 // The forward correlation of group gi as a Winograd problem (x in, out out).
@@ -76,7 +81,7 @@ void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, cons
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   const Dims d = dims(g);
-  if (winograd(g, d)) {
+  if (winograd(g, d.cg, d.kg)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
@@ -115,7 +120,7 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
   const Dims d = dims(g);
-  if (winograd(g, d)) {
+  if (winograd(g, d.kg, d.cg)) {
     // dx is the full correlation of dy with the flipped kernel, channels swapped: padding 2 - p.
     conv::Wino3x3 s{};
     s.n = g.n, s.cin = d.kg, s.h = g.oh, s.w = g.ow, s.cout = d.cg, s.oh = g.h, s.ow = g.w;
@@ -152,7 +157,7 @@ void conv2d_backward_data(float* dx, const float* dy, const float* weight, const
 
 void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const float* x, const ConvGeometry& g) {
   const Dims d = dims(g);
-  if (winograd(g, d)) {
+  if (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_weight_grad(dweight + gi * d.kg * d.ckk, dy + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, s);

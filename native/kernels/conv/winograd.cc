@@ -161,9 +161,19 @@ size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
 
 }  // namespace
 
-// Measured with bench/conv.bench.ts (Zen 4, AVX-512): with few channels the GEMMs are too
-// shallow (depth = cin) and too narrow for the transforms to pay off; im2col wins there.
-bool winograd_pays(size_t cin, size_t cout) { return cin >= 8 && cout >= 8; }
+// Measured with bench/conv.bench.ts and single-pass timings (Zen 4, one thread): with few
+// channels the 16 GEMMs are too shallow (depth = cin) for the transforms to pay off; and
+// output channels fill the micro-kernel's NR columns, so a count that leaves much of the last
+// panel empty (16 outputs on AVX-512's 32 columns ran at 48 GFLOP/s against im2col's 57) goes
+// through im2col. 64 -> 64 channels on 56x56: 109 GFLOP/s against 74 (forward), 109 against 75
+// (backward-data).
+bool winograd_pays(size_t cin, size_t cout, size_t nr) {
+  return cin >= 8 && cout >= 8 && 3 * (ceil_div(cout, nr) * nr) <= 4 * cout;
+}
+
+// The weight gradient's GEMMs are deep (the tiles) and take channels both ways; with 16 -> 32
+// channels it ran at 34 GFLOP/s against im2col's 27, with 64 -> 64 at 76 against 67.
+bool winograd_weight_grad_pays(size_t cin, size_t cout) { return cin >= 8 && cout >= 8; }
 
 void winograd_3x3(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
@@ -252,26 +262,33 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
 
   for (size_t t0 = 0; t0 < T.total; t0 += tb) {
     const size_t t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
-    // Transforms, one channel per task: the output-gradient channels, then the input channels.
-    parallel_for(s.cout + s.cin, [&](size_t task) {
+    // Transforms, one micro-panel of channels per task (the output-gradient panels, then the
+    // input ones): each run is transformed channel by channel, tiles across, then stored
+    // transposed into the panel, channels across.
+    parallel_for(opan + ipan, [&](size_t task) {
       RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
-      const bool grad = task < s.cout;
-      const size_t ch = grad ? task : task - s.cout;
-      const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan;
-      float* dst = (grad ? ap : bp) + (ch / R) * tb * R + ch % R;
+      const bool grad = task < opan;
+      const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan, panel = grad ? task : task - opan;
+      const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
+      float* dst = (grad ? ap : bp) + panel * tb * R;
+      float* tv = thread_buffer(kPanels, R * kXi * T.tw);  // tv[(r * 16 + xi) * run + j]
       for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
-        if (grad) {
-          const size_t len = load_grad_rows(sc, dout + img * s.out_image + ch * s.oh * s.ow, s, ty, tx0, run);
-          kt.wino_grad(sc.v, run, sc.rows, len, run);
-        } else {
-          const size_t len = load_input_rows(sc, in + img * s.in_image + ch * s.h * s.w, s, ty, tx0, run);
-          kt.wino_down(sc.z, run + 1, sc.rows, len, run);
-          kt.wino_across(sc.v, run, sc.z, run + 1, run);
+        for (size_t r = 0; r < nch; ++r) {
+          float* v = tv + r * kXi * run;
+          if (grad) {
+            const size_t len = load_grad_rows(sc, dout + img * s.out_image + (ch0 + r) * s.oh * s.ow, s, ty, tx0, run);
+            kt.wino_grad(v, run, sc.rows, len, run);
+          } else {
+            const size_t len = load_input_rows(sc, in + img * s.in_image + (ch0 + r) * s.h * s.w, s, ty, tx0, run);
+            kt.wino_down(sc.z, run + 1, sc.rows, len, run);
+            kt.wino_across(v, run, sc.z, run + 1, run);
+          }
         }
         for (size_t xi = 0; xi < kXi; ++xi) {
-          const float* src = sc.v + xi * run;
           float* d = dst + (xi * pan * tb + lane0) * R;
-          for (size_t j = 0; j < run; ++j) d[j * R] = src[j];
+          const float* src = tv + xi * run;
+          for (size_t j = 0; j < run; ++j, d += R)
+            for (size_t r = 0; r < nch; ++r) d[r] = src[r * kXi * run + j];
         }
       });
     });

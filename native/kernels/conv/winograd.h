@@ -34,8 +34,10 @@ struct Wino3x3 {
   bool flip;
 };
 
-// Whether F(2x2, 3x3) beats im2col for these channel counts (measured; see winograd.cc).
-bool winograd_pays(std::size_t cin, std::size_t cout);
+// Whether F(2x2, 3x3) beats im2col for these channel counts, with a GEMM micro-kernel nr
+// columns wide (measured; see winograd.cc): for winograd_3x3, and for the weight gradient.
+bool winograd_pays(std::size_t cin, std::size_t cout, std::size_t nr);
+bool winograd_weight_grad_pays(std::size_t cin, std::size_t cout);
 
 // Writes out (bias may be null). Threaded over tile blocks.
 void winograd_3x3(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
