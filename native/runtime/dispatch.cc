@@ -36,7 +36,8 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).wino_down = dn_f32_wino_down__##isa;     \
   (t).wino_across = dn_f32_wino_across__##isa; \
   (t).wino_grad = dn_f32_wino_grad__##isa;     \
-  (t).wino_output = dn_f32_wino_output__##isa;
+  (t).wino_output = dn_f32_wino_output__##isa; \
+  (t).wino_transpose = dn_f32_wino_transpose__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
   (t).dropout_mask = dn_dropout_mask__##isa;           \

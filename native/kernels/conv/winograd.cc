@@ -284,12 +284,8 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
             kt.wino_across(v, run, sc.z, run + 1, run);
           }
         }
-        for (size_t xi = 0; xi < kXi; ++xi) {
-          float* d = dst + (xi * pan * tb + lane0) * R;
-          const float* src = tv + xi * run;
-          for (size_t j = 0; j < run; ++j, d += R)
-            for (size_t r = 0; r < nch; ++r) d[r] = src[r * kXi * run + j];
-        }
+        for (size_t xi = 0; xi < kXi; ++xi)
+          kt.wino_transpose(dst + (xi * pan * tb + lane0) * R, R, tv + xi * run, kXi * run, nch, run);
       });
     });
     // 16 GEMMs accumulating onto the sums of earlier blocks.

@@ -15,6 +15,8 @@
  *     A^T = [1 1 1 0; 0 1 -1 -1]
  * dn_f32_wino_output: Y = A^T M A for `cnt` channels of one tile: M_xi of channel q at
  *   m[xi * xs + q]; writes y[p * ys + q] for the outputs p = (0,0), (0,1), (1,0), (1,1).
+ * dn_f32_wino_transpose: d[k * ld + i] = s[i * ss + k] for i < rows, k < cols (packs transformed
+ *   tiles channels-across for the weight gradient's GEMMs).
  * Buffers must not overlap. */
 #ifndef DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
 #define DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
@@ -29,7 +31,8 @@ extern "C" {
   void dn_f32_wino_down__##isa(float* z, size_t zs, const float* rows, size_t rs, size_t run);                 \
   void dn_f32_wino_across__##isa(float* v, size_t vs, const float* z, size_t zs, size_t run);                  \
   void dn_f32_wino_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t run);                 \
-  void dn_f32_wino_output__##isa(float* y, size_t ys, const float* m, size_t xs, size_t cnt);
+  void dn_f32_wino_output__##isa(float* y, size_t ys, const float* m, size_t xs, size_t cnt);                  \
+  void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows, size_t cols);
 
 DN_WINO_DECLARE(scalar)
 DN_WINO_DECLARE(avx2)
