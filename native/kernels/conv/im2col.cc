@@ -57,6 +57,10 @@ void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_
     for (std::size_t ox = ox0; ox < lo; ++ox) dst[ox - ox0] = 0.0f;
     if (g.sw == 1) {
       if (hi > lo) std::memcpy(dst + (lo - ox0), src + (static_cast<long long>(lo) + off), (hi - lo) * sizeof(float));
+    } else if (g.sw == 2) {  // a constant stride lets the loop vectorise (stride-2 layers are common)
+      const float* base = src + (static_cast<long long>(2 * lo) + off);
+      float* d = dst + (lo - ox0);
+      for (std::size_t j = 0; j < hi - lo; ++j) d[j] = base[2 * j];
     } else {
       for (std::size_t ox = lo; ox < hi; ++ox)
         dst[ox - ox0] = src[static_cast<long long>(ox * g.sw) + off];

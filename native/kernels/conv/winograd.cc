@@ -265,14 +265,20 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
     // Transforms, one micro-panel of channels per task (the output-gradient panels, then the
     // input ones): each run is transformed channel by channel, tiles across, then stored
     // transposed into the panel, channels across.
-    parallel_for(opan + ipan, [&](size_t task) {
+    // Each panel's tiles are cut in kSplit ranges too, so that even a layer with one or two
+    // panels gives every thread work.
+    constexpr size_t kSplit = 4;
+    parallel_for((opan + ipan) * kSplit, [&](size_t task) {
       RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
-      const bool grad = task < opan;
-      const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan, panel = grad ? task : task - opan;
+      const size_t piece = task % kSplit, pt = task / kSplit;
+      const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
+      const bool grad = pt < opan;
+      const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan, panel = grad ? pt : pt - opan;
       const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
       float* dst = (grad ? ap : bp) + panel * tb * R;
       float* tv = thread_buffer(kPanels, R * kXi * T.tw);  // tv[(r * 16 + xi) * run + j]
-      for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
+        const size_t lane0 = lane + (u0 - t0);
         for (size_t r = 0; r < nch; ++r) {
           float* v = tv + r * kXi * run;
           if (grad) {

@@ -112,6 +112,33 @@ void pack_transpose_sse(float* dst, const float* src, std::size_t kc, std::size_
   }
   pack_transpose_any(dst, src + kc4, R, kc - kc4, rs, R);
 }
+
+// A partial panel (rows < R, the last one of a matrix whose width is not a multiple of R, e.g.
+// a convolution's weight gradient with c*kh*kw columns): rows in fours through the 4x4
+// transpose, the last few element by element, zeros past them; 4 depths at a time.
+void pack_transpose_partial_sse(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs,
+                                std::size_t R) {
+  const std::size_t kc4 = kc & ~std::size_t{3}, r4 = rows & ~std::size_t{3};
+  for (std::size_t p = 0; p < kc4; p += 4, dst += 4 * R) {
+    const float* s = src + p;
+    for (std::size_t r = 0; r < r4; r += 4) {
+      __m128 x0 = _mm_loadu_ps(s + r * rs);
+      __m128 x1 = _mm_loadu_ps(s + (r + 1) * rs);
+      __m128 x2 = _mm_loadu_ps(s + (r + 2) * rs);
+      __m128 x3 = _mm_loadu_ps(s + (r + 3) * rs);
+      _MM_TRANSPOSE4_PS(x0, x1, x2, x3);
+      _mm_storeu_ps(dst + r, x0);
+      _mm_storeu_ps(dst + R + r, x1);
+      _mm_storeu_ps(dst + 2 * R + r, x2);
+      _mm_storeu_ps(dst + 3 * R + r, x3);
+    }
+    for (std::size_t r = r4; r < rows; ++r)
+      for (std::size_t q = 0; q < 4; ++q) dst[q * R + r] = s[r * rs + q];
+    for (std::size_t q = 0; q < 4; ++q)
+      for (std::size_t r = rows; r < R; ++r) dst[q * R + r] = 0.0f;
+  }
+  pack_transpose_any(dst, src + kc4, rows, kc - kc4, rs, R);
+}
 #endif
 
 void pack_transpose(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs, std::size_t R) {
@@ -128,6 +155,7 @@ void pack_transpose(float* dst, const float* src, std::size_t rows, std::size_t 
       default: break;
     }
   }
+  if (rows >= 4) return pack_transpose_partial_sse(dst, src, rows, kc, rs, R);
 #endif
   pack_transpose_any(dst, src, rows, kc, rs, R);
 }
