@@ -40,7 +40,7 @@ struct KernelTable {
   void (*wino_down)(float* z, std::size_t zs, const float* rows, std::size_t rs, std::size_t run);
   void (*wino_across)(float* v, std::size_t vs, const float* z, std::size_t zs, std::size_t run);
   void (*wino_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t run);
-  void (*wino_output)(float* y, std::size_t ys, const float* m, std::size_t xs, std::size_t cnt);
+  void (*wino_output)(float* r0, float* r1, std::size_t cols, const float* m, std::size_t xs, float bias);
   void (*wino_transpose)(float* d, std::size_t ld, const float* s, std::size_t ss, std::size_t rows, std::size_t cols);
   // dropout masks (native/kernels/dropout/dropout.h)
   void (*dropout_forward)(float* out, std::uint32_t* mask, const float* x, std::size_t n, const dn_dropout_params* p);

@@ -24,11 +24,11 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   const out: Conv2dGeometry[] = [];
   while (out.length < count) {
     const groups = pick([1, 1, 2]);
-    const g = g3(pick([1, 2, 3]), pick([8, 9, 24, 25]) * groups, pick([1, 2, 3, 5, 8, 11]), pick([1, 2, 4, 7, 12]),
-      pick([24, 25, 48, 50]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
+    const g = g3(pick([1, 2, 3]), pick([8, 9, 24, 27]) * groups, pick([1, 2, 3, 5, 8, 11]), pick([1, 2, 4, 7, 12]),
+      pick([24, 27, 48, 50]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
     if (convOutSize(g.h, 3, 1, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 1, g.pl, g.pr, 1) >= 1) out.push(g);
   }
-  out.push(g3(1, 300, 6, 5, 25, [1, 1, 1, 1]));     // cin over one depth slice
+  out.push(g3(1, 300, 6, 5, 27, [1, 1, 1, 1]));     // cin over one depth slice
   out.push(g3(2, 8, 45, 38, 50, [1, 1, 1, 1]));     // several tile blocks, cout past one panel
   out.push(g3(1, 24, 2, 2, 24, [4, 4, 4, 4]));      // padding larger than the kernel
   return out;

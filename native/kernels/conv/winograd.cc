@@ -34,19 +34,14 @@ struct Tiles {
       : th(ceil_div(s.oh, 2)), tw(ceil_div(s.ow, 2)), per_image(th * tw), total(s.n * th * tw) {}
 };
 
-// Output channels per chunk of the output transform.
-constexpr size_t kOutChunk = 64;
-
 // Scratch for one run of tiles along a tile row: the run's input rows and their vertical
 // transform, then the run's 16 transformed values per tile.
 struct RunScratch {
-  float* rows;  // 4 x (2 * tw + 2)
-  float* z;     // 8 x (tw + 1)
-  float* v;     // 16 x tw
-  float* y;     // 4 x kOutChunk
-  static size_t floats(size_t tw) { return 4 * (2 * tw + 2) + 8 * (tw + 1) + kXi * tw + 4 * kOutChunk; }
-  RunScratch(float* base, size_t tw)
-      : rows(base), z(base + 4 * (2 * tw + 2)), v(z + 8 * (tw + 1)), y(v + kXi * tw) {}
+  float* rows;   // 4 x (2 * tw + 2)
+  float* z;      // 8 x (tw + 1)
+  float* spill;  // 2 * tw: the bottom output row of tiles on a plane's last row, thrown away
+  static size_t floats(size_t tw) { return 4 * (2 * tw + 2) + 8 * (tw + 1) + 2 * tw; }
+  RunScratch(float* base, size_t tw) : rows(base), z(base + 4 * (2 * tw + 2)), spill(z + 8 * (tw + 1)) {}
 };
 
 // Copies plane row y, columns [x0, x0 + len), to dst; zeros where that leaves the plane.
@@ -83,28 +78,6 @@ size_t load_grad_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size
   return len;
 }
 
-// Y = A^T M A (+ bias) of one tile for every output channel (m[xi * xs + o] is M_xi of channel
-// o): the transform runs a chunk of channels at a time into y (4 x kOutChunk), then the chunk
-// is scattered to the planes at o_plane + o * oh * ow (+1 across, +ow down, cropped at the edge).
-void output_tile(const KernelTable& kt, float* o_plane, const Wino3x3& s, bool down, bool right, const float* m,
-                 size_t xs, const float* bias, float* y) {
-  const size_t plane = s.oh * s.ow;
-  for (size_t o0 = 0; o0 < s.cout; o0 += kOutChunk) {
-    const size_t cnt = std::min(kOutChunk, s.cout - o0);
-    kt.wino_output(y, kOutChunk, m + o0, xs, cnt);
-    float* dst = o_plane + o0 * plane;
-    for (size_t q = 0; q < cnt; ++q, dst += plane) {
-      const float b = bias != nullptr ? bias[o0 + q] : 0.0f;
-      dst[0] = y[q] + b;
-      if (right) dst[1] = y[kOutChunk + q] + b;
-      if (down) {
-        dst[s.ow] = y[2 * kOutChunk + q] + b;
-        if (right) dst[s.ow + 1] = y[3 * kOutChunk + q] + b;
-      }
-    }
-  }
-}
-
 // Calls fn(img, ty, tx0, run, lane0) for the runs of consecutive tiles along tile rows that make
 // up tiles [t0, t1); lane0 is the first tile's index counted from t0.
 template <class F>
@@ -118,12 +91,12 @@ void for_each_run(const Tiles& T, size_t t0, size_t t1, F&& fn) {
   }
 }
 
-// U = G g G^T for every (o, i) pair, packed as the micro-kernel's B panels:
-// up[((xi * kpan + o / nr) * cin + i) * nr + o % nr], zero for o >= cout.
+// U = G g G^T for every (o, i) pair, packed as the micro-kernel's A panels (output channels
+// down the rows): up[((xi * kpan + o / mr) * cin + i) * mr + o % mr], zero for o >= cout.
 //   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
-std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size_t nr) {
-  const size_t kpan = ceil_div(s.cout, nr);
-  std::vector<float> up(kXi * kpan * s.cin * nr, 0.0f);
+std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size_t mr) {
+  const size_t kpan = ceil_div(s.cout, mr);
+  std::vector<float> up(kXi * kpan * s.cin * mr, 0.0f);
   parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
     for (size_t o = o0; o < o1; ++o) {
       for (size_t i = 0; i < s.cin; ++i) {
@@ -137,8 +110,8 @@ std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size
           t[2][l] = 0.5f * (g[0][l] - g[1][l] + g[2][l]);
           t[3][l] = g[2][l];
         }
-        float* dst = up.data() + ((o / nr) * s.cin + i) * nr + o % nr;
-        const size_t xs = kpan * s.cin * nr;
+        float* dst = up.data() + ((o / mr) * s.cin + i) * mr + o % mr;
+        const size_t xs = kpan * s.cin * mr;
         for (size_t a = 0; a < 4; ++a) {
           dst[(4 * a + 0) * xs] = t[a][0];
           dst[(4 * a + 1) * xs] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
@@ -163,12 +136,11 @@ size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
 
 // Measured with bench/conv.bench.ts and single-pass timings (Zen 4, one thread): with few
 // channels the 16 GEMMs are too shallow (depth = cin) for the transforms to pay off; and
-// output channels fill the micro-kernel's NR columns, so a count that leaves much of the last
-// panel empty (16 outputs on AVX-512's 32 columns ran at 48 GFLOP/s against im2col's 57) goes
-// through im2col. 64 -> 64 channels on 56x56: 109 GFLOP/s against 74 (forward), 109 against 75
-// (backward-data).
-bool winograd_pays(size_t cin, size_t cout, size_t nr) {
-  return cin >= 8 && cout >= 8 && 3 * (ceil_div(cout, nr) * nr) <= 4 * cout;
+// output channels fill the micro-kernel's mr rows, so a count that leaves much of the last
+// row panel empty (16 outputs on 12-row AVX-512 tiles) goes through im2col. 64 -> 64 channels
+// on 56x56: 109 GFLOP/s against 74 (forward), 109 against 75 (backward-data).
+bool winograd_pays(size_t cin, size_t cout, size_t mr) {
+  return cin >= 8 && cout >= 8 && 3 * (ceil_div(cout, mr) * mr) <= 4 * cout;
 }
 
 // The weight gradient's GEMMs are deep (the tiles) and take channels both ways; with 16 -> 32
@@ -180,67 +152,72 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   const dn_f32_gemm_config& g = kt.gemm;
   const Tiles T(s);
   if (T.total == 0 || s.cout == 0) return;
-  const size_t kpan = ceil_div(s.cout, g.nr);
-  const std::vector<float> up = transform_weights(weight, s, g.nr);
-  const size_t tb = block_tiles(kXi * (s.cin + kpan * g.nr), g.mr, 64 * g.mr);
-  const size_t ntp = tb / g.mr;
+  const size_t kpan = ceil_div(s.cout, g.mr);
+  const std::vector<float> up = transform_weights(weight, s, g.mr);
+  const size_t tb = block_tiles(kXi * (s.cin + kpan * g.mr), g.nr, 32 * g.nr);
+  const size_t ntp = tb / g.nr;
   const size_t kc = ceil_div(s.cin, ceil_div(s.cin, g.kc));  // equal depth slices, as the GEMM driver cuts them
   const size_t blocks = ceil_div(T.total, tb);
 
+  // M_xi (cout x tiles) = U_xi (cout x cin) . V_xi (cin x tiles): output channels down the
+  // micro-tile's rows, tiles across its columns, so the products of a tile row's tiles lie
+  // side by side and the output transform writes whole output rows.
   parallel_for(blocks, [&](size_t blk) {
     const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
-    // vp[((xi * ntp + tp) * cin + i) * mr + lane]: the tiles' V as A panels, tiles down the rows.
-    float* vp = thread_buffer(kPanels, kXi * ntp * s.cin * g.mr);
-    float* mb = thread_buffer(kProducts, kXi * tb * s.cout);  // mb[(xi * tb + lane) * cout + o]
+    // vp[((xi * ntp + tp) * cin + i) * nr + lane % nr]: the tiles' V as B panels.
+    float* vp = thread_buffer(kPanels, kXi * ntp * s.cin * g.nr);
+    float* mb = thread_buffer(kProducts, kXi * s.cout * tb);  // mb[(xi * cout + o) * tb + lane]
     RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
 
     // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
-    const size_t vs = ntp * s.cin * g.mr;
+    const size_t vs = ntp * s.cin * g.nr;
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       for (size_t i = 0; i < s.cin; ++i) {
         const size_t len = load_input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
         kt.wino_down(sc.z, run + 1, sc.rows, len, run);
         for (size_t j = 0; j < run;) {
-          const size_t lane = lane0 + j, tp = lane / g.mr, l = lane % g.mr;
-          const size_t cnt = std::min(g.mr - l, run - j);
-          kt.wino_across(vp + (tp * s.cin + i) * g.mr + l, vs, sc.z + j, run + 1, cnt);
+          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr;
+          const size_t cnt = std::min(g.nr - l, run - j);
+          kt.wino_across(vp + (tp * s.cin + i) * g.nr + l, vs, sc.z + j, run + 1, cnt);
           j += cnt;
         }
       }
     });
-    const size_t used = ceil_div(nt, g.mr);
-    if (nt % g.mr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
-      const size_t l0 = nt % g.mr;
+    const size_t used = ceil_div(nt, g.nr);
+    if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
+      const size_t l0 = nt % g.nr;
       for (size_t xi = 0; xi < kXi; ++xi)
         for (size_t i = 0; i < s.cin; ++i)
-          std::fill_n(vp + ((xi * ntp + used - 1) * s.cin + i) * g.mr + l0, g.mr - l0, 0.0f);
+          std::fill_n(vp + ((xi * ntp + used - 1) * s.cin + i) * g.nr + l0, g.nr - l0, 0.0f);
     }
 
-    // 16 GEMMs: M_xi (tiles x cout) = V_xi (tiles x cin) . U_xi (cin x cout).
+    // 16 GEMMs; each B panel (cin x nr) stays in L1 across the row panels.
     dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f};
     for (size_t xi = 0; xi < kXi; ++xi) {
-      for (size_t kp = 0; kp < kpan; ++kp) {
-        const size_t nr = std::min(g.nr, s.cout - kp * g.nr);
+      for (size_t tp = 0; tp < used; ++tp) {
+        const size_t nr = std::min(g.nr, nt - tp * g.nr);
         for (size_t pc = 0; pc < s.cin; pc += kc) {
           const size_t depth = std::min(kc, s.cin - pc);
           prm.beta = pc == 0 ? 0.0f : 1.0f;
-          const float* b = up.data() + ((xi * kpan + kp) * s.cin + pc) * g.nr;
-          for (size_t tp = 0; tp < used; ++tp) {
-            const size_t mr = std::min(g.mr, nt - tp * g.mr);
-            g.ukernel(mr, nr, depth, vp + ((xi * ntp + tp) * s.cin + pc) * g.mr, 0, b,
-                      mb + (xi * tb + tp * g.mr) * s.cout + kp * g.nr, s.cout, &prm);
+          const float* b = vp + ((xi * ntp + tp) * s.cin + pc) * g.nr;
+          for (size_t kp = 0; kp < kpan; ++kp) {
+            const size_t mr = std::min(g.mr, s.cout - kp * g.mr);
+            g.ukernel(mr, nr, depth, up.data() + ((xi * kpan + kp) * s.cin + pc) * g.mr, 0, b,
+                      mb + (xi * s.cout + kp * g.mr) * tb + tp * g.nr, tb, &prm);
           }
         }
       }
     }
 
-    // Y = A^T M A (+ bias) for every tile and output channel, cropped to the plane.
-    for (size_t lane = 0; lane < nt; ++lane) {
-      const size_t t = t0 + lane, img = t / T.per_image, r = t % T.per_image;
-      const size_t y0 = 2 * (r / T.tw), x0 = 2 * (r % T.tw);
-      output_tile(kt, out + img * s.out_image + y0 * s.ow + x0, s, y0 + 1 < s.oh, x0 + 1 < s.ow,
-                  mb + lane * s.cout, tb * s.cout, bias, sc.y);
-    }
+    // Y = A^T M A (+ bias), a tile row's run at a time: two output rows per channel.
+    const size_t xs = s.cout * tb, plane = s.oh * s.ow;
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const size_t y0 = 2 * ty, x0 = 2 * tx0, cols = std::min(2 * run, s.ow - x0);
+      float* o = out + img * s.out_image + y0 * s.ow + x0;
+      const bool down = y0 + 1 < s.oh;
+      for (size_t k = 0; k < s.cout; ++k, o += plane)
+        kt.wino_output(o, down ? o + s.ow : sc.spill, cols, mb + k * tb + lane0, xs, bias != nullptr ? bias[k] : 0.0f);
+    });
   });
 }
 

@@ -34,9 +34,9 @@ struct Wino3x3 {
   bool flip;
 };
 
-// Whether F(2x2, 3x3) beats im2col for these channel counts, with a GEMM micro-kernel nr
-// columns wide (measured; see winograd.cc): for winograd_3x3, and for the weight gradient.
-bool winograd_pays(std::size_t cin, std::size_t cout, std::size_t nr);
+// Whether F(2x2, 3x3) beats im2col for these channel counts, with a GEMM micro-kernel mr
+// rows tall (measured; see winograd.cc): for winograd_3x3, and for the weight gradient.
+bool winograd_pays(std::size_t cin, std::size_t cout, std::size_t mr);
 bool winograd_weight_grad_pays(std::size_t cin, std::size_t cout);
 
 // Writes out (bias may be null). Threaded over tile blocks.

@@ -13,8 +13,9 @@
  * dn_f32_wino_grad: Yhat = A dY A^T for `run` 2x2 output-gradient tiles side by side (row q at
  *   rows + q * rs, columns 0 .. 2 * run - 1); writes v[xi * vs + i].
  *     A^T = [1 1 1 0; 0 1 -1 -1]
- * dn_f32_wino_output: Y = A^T M A for `cnt` channels of one tile: M_xi of channel q at
- *   m[xi * xs + q]; writes y[p * ys + q] for the outputs p = (0,0), (0,1), (1,0), (1,1).
+ * dn_f32_wino_output: Y = A^T M A + bias for ceil(cols / 2) tiles side by side of one channel
+ *   (M_xi of tile i at m[xi * xs + i]); writes the tiles' top output row to r0 and their bottom
+ *   row to r1, columns 0 .. cols - 1 (an odd cols crops the last tile at the plane's edge).
  * dn_f32_wino_transpose: d[k * ld + i] = s[i * ss + k] for i < rows, k < cols (packs transformed
  *   tiles channels-across for the weight gradient's GEMMs).
  * Buffers must not overlap. */
@@ -31,7 +32,7 @@ extern "C" {
   void dn_f32_wino_down__##isa(float* z, size_t zs, const float* rows, size_t rs, size_t run);                 \
   void dn_f32_wino_across__##isa(float* v, size_t vs, const float* z, size_t zs, size_t run);                  \
   void dn_f32_wino_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t run);                 \
-  void dn_f32_wino_output__##isa(float* y, size_t ys, const float* m, size_t xs, size_t cnt);                  \
+  void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);    \
   void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows, size_t cols);
 
 DN_WINO_DECLARE(scalar)
