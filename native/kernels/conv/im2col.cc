@@ -75,10 +75,20 @@ void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::
     if (y < 0 || y >= static_cast<long long>(g.h)) return;
     std::size_t lo, hi;
     valid_ox(g, kx, ox0, ox1, &lo, &hi);
-    const float* src = cols + r * np + j0;
-    float* dst = dx_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
+    if (hi <= lo) return;
+    const float* __restrict src = cols + r * np + j0 + (lo - ox0);
     const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
-    for (std::size_t ox = lo; ox < hi; ++ox) dst[static_cast<long long>(ox * g.sw) + off] += src[ox - ox0];
+    // The first input column this segment adds to; cols and dx never overlap.
+    float* __restrict dst = dx_group + (c * g.h + static_cast<std::size_t>(y)) * g.w +
+                            (static_cast<long long>(lo * g.sw) + off);
+    const std::size_t n = hi - lo;
+    if (g.sw == 1) {  // constant strides let these loops vectorise
+      for (std::size_t j = 0; j < n; ++j) dst[j] += src[j];
+    } else if (g.sw == 2) {
+      for (std::size_t j = 0; j < n; ++j) dst[2 * j] += src[j];
+    } else {
+      for (std::size_t j = 0; j < n; ++j) dst[j * g.sw] += src[j];
+    }
   });
 }
 
