@@ -121,20 +121,14 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
     const float* xg = x + (n * g.c + gi * d.cg) * g.h * g.w;
     const float* wg = weight + gi * d.kg * d.ckk;
     float* og = out + (n * g.k + gi * d.kg) * d.p + p0;
-    GemmEpilogue none;
+    GemmEpilogue e;  // the channel bias is added by the micro-kernel, in registers
+    e.row_bias = bias != nullptr ? bias + gi * d.kg : nullptr;
     if (direct) {
-      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, xg + p0, d.p, 0.0f, og, d.p, none);
+      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, xg + p0, d.p, 0.0f, og, d.p, e);
     } else {
       float* cols = workspace(d.ckk * np);
       conv::im2col(cols, xg, g, d.cg, p0, np);
-      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, cols, np, 0.0f, og, d.p, none);
-    }
-    if (bias != nullptr) {
-      for (std::size_t r = 0; r < d.kg; ++r) {
-        const float b = bias[gi * d.kg + r];
-        float* row = og + r * d.p;
-        for (std::size_t j = 0; j < np; ++j) row[j] += b;
-      }
+      sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, cols, np, 0.0f, og, d.p, e);
     }
   });
 }

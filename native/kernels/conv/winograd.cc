@@ -192,7 +192,7 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
     }
 
     // 16 GEMMs; each B panel (cin x nr) stays in L1 across the row panels.
-    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f};
+    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
     for (size_t xi = 0; xi < kXi; ++xi) {
       for (size_t tp = 0; tp < used; ++tp) {
         const size_t nr = std::min(g.nr, nt - tp * g.nr);
@@ -273,7 +273,7 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
     });
     // 16 GEMMs accumulating onto the sums of earlier blocks.
     parallel_for(kXi, [&](size_t xi) {
-      dn_f32_gemm_params prm{1.0f, t0 == 0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f};
+      dn_f32_gemm_params prm{1.0f, t0 == 0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
       float* sx = sums.data() + xi * s.cout * s.cin;
       for (size_t op = 0; op < opan; ++op) {
         const size_t mr = std::min(g.mr, s.cout - op * g.mr);

@@ -25,6 +25,7 @@ struct Epilogue {
   __m512 alpha, beta, slope, bias[2];
   bool read_c, has_bias;
   int act;
+  const float* row_bias;  // or null
 };
 
 // Sums the tile over kc steps into acc[i][v] (NV vectors of 16 columns). A is the packed panel
@@ -50,10 +51,11 @@ inline void accumulate(__m512 (&acc)[kMR][2], size_t kc, const float* a, size_t 
   }
 }
 
-inline __m512 finish(const Epilogue& e, __m512 acc, __m512 old, __m512 bias) {
+inline __m512 finish(const Epilogue& e, __m512 acc, __m512 old, __m512 bias, __m512 row_bias) {
   __m512 t = _mm512_mul_ps(e.alpha, acc);
   if (e.read_c) t = _mm512_fmadd_ps(e.beta, old, t);
   if (e.has_bias) t = _mm512_add_ps(t, bias);
+  if (e.row_bias != nullptr) t = _mm512_add_ps(t, row_bias);
   const __m512 zero = _mm512_setzero_ps();
   if (e.act == DN_GEMM_ACT_RELU) {
     t = _mm512_max_ps(zero, t);  // (0 > t) ? 0 : t: NaN and -0 pass through
@@ -68,9 +70,9 @@ inline __mmask16 first_lanes(size_t n) {  // n in [0, 16]
 }
 
 // Masked-off lanes are neither loaded nor stored (and never fault).
-inline void store_vector(const Epilogue& e, float* c, __m512 acc, __m512 bias, __mmask16 m) {
+inline void store_vector(const Epilogue& e, float* c, __m512 acc, __m512 bias, __m512 row_bias, __mmask16 m) {
   const __m512 old = e.read_c ? _mm512_maskz_loadu_ps(m, c) : _mm512_setzero_ps();
-  _mm512_mask_storeu_ps(c, m, finish(e, acc, old, bias));
+  _mm512_mask_storeu_ps(c, m, finish(e, acc, old, bias, row_bias));
 }
 
 template <int NV, bool kPacked>
@@ -93,6 +95,7 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   e.read_c = params->beta != 0.0f;
   e.has_bias = params->bias != nullptr;
   e.act = params->act;
+  e.row_bias = params->row_bias;
   const __mmask16 m0 = first_lanes(nr < 16 ? nr : 16);
   const __mmask16 m1 = first_lanes(nr > 16 ? nr - 16 : 0);
   e.bias[0] = e.has_bias ? _mm512_maskz_loadu_ps(m0, params->bias) : _mm512_setzero_ps();
@@ -100,8 +103,9 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
 #pragma GCC unroll 12
   for (size_t i = 0; i < kMR; ++i) {
     if (i < mr) {
-      store_vector(e, c + i * ldc, acc[i][0], e.bias[0], m0);
-      if (NV == 2) store_vector(e, c + i * ldc + 16, acc[i][1], e.bias[1], m1);
+      const __m512 rb = e.row_bias != nullptr ? _mm512_set1_ps(e.row_bias[i]) : _mm512_setzero_ps();
+      store_vector(e, c + i * ldc, acc[i][0], e.bias[0], rb, m0);
+      if (NV == 2) store_vector(e, c + i * ldc + 16, acc[i][1], e.bias[1], rb, m1);
     }
   }
 }

@@ -36,6 +36,7 @@ extern "C" void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
   }
   const float alpha = params->alpha, beta = params->beta, slope = params->slope;
   const float* bias = params->bias;
+  const float* row_bias = params->row_bias;
   const int act = params->act;
   for (size_t i = 0; i < mr; ++i) {
     float* ci = c + i * ldc;
@@ -43,6 +44,7 @@ extern "C" void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
       float t = alpha * acc[i][j];
       if (beta != 0.0f) t += beta * ci[j];
       if (bias != nullptr) t += bias[j];
+      if (row_bias != nullptr) t += row_bias[i];
       ci[j] = activate(t, act, slope);
     }
   }

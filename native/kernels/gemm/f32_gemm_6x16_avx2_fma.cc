@@ -23,6 +23,7 @@ struct Epilogue {
   __m256 alpha, beta, slope, bias[2];
   bool read_c, has_bias;
   int act;
+  const float* row_bias;  // or null
 };
 
 // Sums the tile over kc steps into acc[i][v] (NV vectors of 8 columns). A is the packed panel
@@ -53,10 +54,11 @@ inline __m256i first_lanes(size_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-inline __m256 finish(const Epilogue& e, __m256 acc, __m256 old, __m256 bias) {
+inline __m256 finish(const Epilogue& e, __m256 acc, __m256 old, __m256 bias, __m256 row_bias) {
   __m256 t = _mm256_mul_ps(e.alpha, acc);
   if (e.read_c) t = _mm256_fmadd_ps(e.beta, old, t);
   if (e.has_bias) t = _mm256_add_ps(t, bias);
+  if (e.row_bias != nullptr) t = _mm256_add_ps(t, row_bias);
   const __m256 zero = _mm256_setzero_ps();
   if (e.act == DN_GEMM_ACT_RELU) {
     t = _mm256_max_ps(zero, t);  // (0 > t) ? 0 : t: NaN and -0 pass through
@@ -87,13 +89,13 @@ inline void store_first(float* d, __m256 v, size_t n) {
 }
 
 // Column vector v of a row: n valid lanes (1..8).
-inline void store_vector(const Epilogue& e, float* c, __m256 acc, __m256 bias, size_t n) {
+inline void store_vector(const Epilogue& e, float* c, __m256 acc, __m256 bias, __m256 row_bias, size_t n) {
   if (n == 8) {
     const __m256 old = e.read_c ? _mm256_loadu_ps(c) : _mm256_setzero_ps();
-    _mm256_storeu_ps(c, finish(e, acc, old, bias));
+    _mm256_storeu_ps(c, finish(e, acc, old, bias, row_bias));
   } else {
     const __m256 old = e.read_c ? _mm256_maskload_ps(c, first_lanes(n)) : _mm256_setzero_ps();
-    store_first(c, finish(e, acc, old, bias), n);
+    store_first(c, finish(e, acc, old, bias, row_bias), n);
   }
 }
 
@@ -104,8 +106,9 @@ inline void store_tile(const Epilogue& e, __m256 (&acc)[kMR][2], size_t mr, size
 #pragma GCC unroll 6
   for (size_t i = 0; i < kMR; ++i) {
     if (i < mr) {
-      store_vector(e, c + i * ldc, acc[i][0], e.bias[0], n0);
-      if (NV == 2) store_vector(e, c + i * ldc + 8, acc[i][1], e.bias[1], n1);
+      const __m256 rb = e.row_bias != nullptr ? _mm256_set1_ps(e.row_bias[i]) : _mm256_setzero_ps();
+      store_vector(e, c + i * ldc, acc[i][0], e.bias[0], rb, n0);
+      if (NV == 2) store_vector(e, c + i * ldc + 8, acc[i][1], e.bias[1], rb, n1);
     }
   }
 }
@@ -130,6 +133,7 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   e.read_c = params->beta != 0.0f;
   e.has_bias = params->bias != nullptr;
   e.act = params->act;
+  e.row_bias = params->row_bias;
   const size_t n0 = nr < 8 ? nr : 8;
   e.bias[0] = e.has_bias ? _mm256_maskload_ps(params->bias, first_lanes(n0)) : _mm256_setzero_ps();
   e.bias[1] = e.has_bias && nr > 8 ? _mm256_maskload_ps(params->bias + 8, first_lanes(nr - 8)) : _mm256_setzero_ps();

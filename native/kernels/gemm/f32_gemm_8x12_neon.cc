@@ -24,12 +24,15 @@ struct Epilogue {
   float32x4_t bias[3];
   bool read_c, has_bias;
   int act;
+  const float* row_bias;  // or null
 };
 
-inline float32x4_t finish(const Epilogue& e, float32x4_t acc, float32x4_t old, float32x4_t bias) {
+inline float32x4_t finish(const Epilogue& e, float32x4_t acc, float32x4_t old, float32x4_t bias,
+                          float32x4_t row_bias) {
   float32x4_t t = vmulq_f32(e.alpha, acc);
   if (e.read_c) t = vfmaq_f32(t, e.beta, old);
   if (e.has_bias) t = vaddq_f32(t, bias);
+  if (e.row_bias != nullptr) t = vaddq_f32(t, row_bias);
   const float32x4_t zero = vdupq_n_f32(0.0f);
   if (e.act == DN_GEMM_ACT_RELU) {
     // vmaxq_f32 would turn -0 into +0: select instead, exactly (0 > t) ? 0 : t.
@@ -40,15 +43,16 @@ inline float32x4_t finish(const Epilogue& e, float32x4_t acc, float32x4_t old, f
   return t;
 }
 
-// One full row of 12 columns at c (C itself, or the edge buffer).
-inline void store_row(const Epilogue& e, float* c, float32x4_t a0, float32x4_t a1, float32x4_t a2) {
+// One full row of 12 columns at c (C itself, or the edge buffer); rb: the row's bias, or 0.
+inline void store_row(const Epilogue& e, float* c, float rb, float32x4_t a0, float32x4_t a1, float32x4_t a2) {
   const float32x4_t zero = vdupq_n_f32(0.0f);
   const float32x4_t o0 = e.read_c ? vld1q_f32(c) : zero;
   const float32x4_t o1 = e.read_c ? vld1q_f32(c + 4) : zero;
   const float32x4_t o2 = e.read_c ? vld1q_f32(c + 8) : zero;
-  vst1q_f32(c, finish(e, a0, o0, e.bias[0]));
-  vst1q_f32(c + 4, finish(e, a1, o1, e.bias[1]));
-  vst1q_f32(c + 8, finish(e, a2, o2, e.bias[2]));
+  const float32x4_t r = vdupq_n_f32(rb);
+  vst1q_f32(c, finish(e, a0, o0, e.bias[0], r));
+  vst1q_f32(c + 4, finish(e, a1, o1, e.bias[1], r));
+  vst1q_f32(c + 8, finish(e, a2, o2, e.bias[2], r));
 }
 
 }  // namespace
@@ -117,7 +121,12 @@ extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, 
   e.read_c = params->beta != 0.0f;
   e.has_bias = params->bias != nullptr;
   e.act = params->act;
+  e.row_bias = params->row_bias;
   const bool full = mr == kMR && nr == kNR;
+  // Rows past mr (edge tiles) only reach the buffer: their bias is never read.
+  float rb[kMR] = {};
+  if (e.row_bias != nullptr)
+    for (size_t i = 0; i < mr; ++i) rb[i] = e.row_bias[i];
 
   float bias_buf[kNR] = {};
   if (e.has_bias) {
@@ -144,14 +153,14 @@ extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, 
     out = buf;
     ld = kNR;
   }
-  store_row(e, out, c00, c01, c02);
-  store_row(e, out + ld, c10, c11, c12);
-  store_row(e, out + 2 * ld, c20, c21, c22);
-  store_row(e, out + 3 * ld, c30, c31, c32);
-  store_row(e, out + 4 * ld, c40, c41, c42);
-  store_row(e, out + 5 * ld, c50, c51, c52);
-  store_row(e, out + 6 * ld, c60, c61, c62);
-  store_row(e, out + 7 * ld, c70, c71, c72);
+  store_row(e, out, rb[0], c00, c01, c02);
+  store_row(e, out + ld, rb[1], c10, c11, c12);
+  store_row(e, out + 2 * ld, rb[2], c20, c21, c22);
+  store_row(e, out + 3 * ld, rb[3], c30, c31, c32);
+  store_row(e, out + 4 * ld, rb[4], c40, c41, c42);
+  store_row(e, out + 5 * ld, rb[5], c50, c51, c52);
+  store_row(e, out + 6 * ld, rb[6], c60, c61, c62);
+  store_row(e, out + 7 * ld, rb[7], c70, c71, c72);
   if (full) return;
   for (size_t i = 0; i < mr; ++i)
     for (size_t j = 0; j < nr; ++j) c[i * ldc + j] = buf[i * kNR + j];

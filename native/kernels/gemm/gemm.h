@@ -6,9 +6,11 @@
  *      (zeros for i >= mr); otherwise A read in place: row i of the tile is a + i*a_stride, with
  *      its kc elements contiguous (rows i >= mr are never read; the kernel reuses row 0 for them)
  *   acc[i][j] = sum over p = 0 .. kc-1, in order, of A[i][p] * B[p][j]  (one FMA per step)
- *   c[i*ldc + j] = act(alpha * acc[i][j] + beta * c[i*ldc + j] + bias[j])   for i < mr, j < nr
+ *   c[i*ldc + j] = act(alpha * acc[i][j] + beta * c[i*ldc + j] + bias[j] + row_bias[i])   for i < mr, j < nr
+ *   (the terms added in that order, left to right)
  * - beta == 0 means C is not read at all (NaN in C does not propagate); kc may be 0 (acc = 0).
  * - bias is NULL or points at nr floats (the tile's columns); it is never read past nr.
+ *   row_bias is NULL or points at mr floats (the tile's rows); it is never read past mr.
  * - act is applied in registers: none, relu (0 > t ? 0 : t, so NaN and -0 pass through) or
  *   leaky relu (t < 0 ? t * slope : t). Other activations are applied by the driver.
  * - Only the mr x nr window of C is read or written, whatever mr <= MR and nr <= NR are: edge
@@ -42,6 +44,7 @@ typedef struct dn_f32_gemm_params {
   const float* bias;  /* NULL, or nr floats added per column */
   int act;            /* DN_GEMM_ACT_* */
   float slope;        /* negative slope of leaky relu */
+  const float* row_bias;  /* NULL, or mr floats added per row (a convolution's channel bias) */
 } dn_f32_gemm_params;
 
 typedef void (*dn_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,

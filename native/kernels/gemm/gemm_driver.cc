@@ -75,6 +75,7 @@ struct Problem {
   size_t ldc;
   float alpha, beta, slope;
   const float* bias;
+  const float* row_bias;
   int kernel_act;        // fused in the micro-kernel (DN_GEMM_ACT_*)
   Activation post_act;   // applied by the driver to each finished tile (none if fused)
   bool a_in_place;       // micro-kernels read A's rows where they are (no A packing)
@@ -91,6 +92,7 @@ void run_task(const Problem& P, const Task& t, float* apack, float* bpack) {
   dn_f32_gemm_params prm;
   prm.slope = P.slope;
   prm.alpha = P.alpha;
+  prm.row_bias = nullptr;
   for (size_t jc = t.n0; jc < t.n1; jc += t.nc) {
     const size_t nc = std::min(t.nc, t.n1 - jc);
     for (size_t pc = 0; pc < P.k; pc += P.kc) {
@@ -113,6 +115,7 @@ void run_task(const Problem& P, const Task& t, float* apack, float* bpack) {
           for (size_t ir = 0; ir < mc; ir += g.mr) {
             const size_t mr = std::min(g.mr, mc - ir);
             float* ct = cj + (ic + ir) * P.ldc;
+            prm.row_bias = last && P.row_bias != nullptr ? P.row_bias + ic + ir : nullptr;
             if (P.a_in_place) {
               g.ukernel(mr, nr, kc, ablock + ir * P.a_rs, P.a_rs, bp, ct, P.ldc, &prm);
             } else {
@@ -167,6 +170,7 @@ void scale_only(const Problem& P) {
     for (size_t j = 0; j < P.n; ++j) {
       float t = P.beta == 0.0f ? prod : prod + P.beta * ci[j];
       if (P.bias != nullptr) t += P.bias[j];
+      if (P.row_bias != nullptr) t += P.row_bias[i];
       ci[j] = t;
     }
   }
@@ -189,6 +193,7 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
   P.b_rs = trans_b ? ldb : 1, P.b_cs = trans_b ? 1 : ldb;
   P.alpha = alpha, P.beta = beta, P.slope = epilogue.slope;
   P.bias = epilogue.bias;
+  P.row_bias = epilogue.row_bias;
   P.post_act = gemm::fused_in_kernel(epilogue.act, &P.kernel_act) ? Activation::none : epilogue.act;
   if (alpha == 0.0f || k == 0) return scale_only(P);
 
