@@ -66,6 +66,27 @@ describe.skipIf(!nativeAvailable())('pooling: native against the reference', () 
     });
   }
 
+  it('max pooling keeps the first of equal maxima and takes NaN and -Infinity as the reference does', () => {
+    // Unpadded windows fully inside the image (the row-at-a-time path) and padded ones.
+    const values = [0, 1, 2, -Infinity, Number.NaN, 2, 1, -Infinity];
+    for (const g of [
+      { n: 2, c: 3, h: 8, w: 10, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 },
+      { n: 1, c: 2, h: 9, w: 7, kh: 3, kw: 2, sh: 1, sw: 2, ph: 0, pw: 0, dh: 2, dw: 1 },
+      { n: 1, c: 2, h: 9, w: 7, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 },
+    ]) {
+      const x = Float32Array.from({ length: g.n * g.c * g.h * g.w }, (_, i) => values[(i * 5 + (i >> 3)) % values.length]!);
+      const [want, got] = [kernels('js'), kernels('native')].map((k) => {
+        const oh = poolOutSize(g.h, g.kh, g.sh, g.ph, g.dh, false), ow = poolOutSize(g.w, g.kw, g.sw, g.pw, g.dw, false);
+        const out = nans(g.n * g.c * oh * ow);
+        const idx = new Int32Array(out.length).fill(-7);
+        k.maxPool2dForward(out, idx, x, g);
+        return { out, idx };
+      });
+      expectBitEqual(got!.out, want!.out, g);
+      expect([...got!.idx]).toEqual([...want!.idx]);
+    }
+  });
+
   it('adaptive average pooling, bit for bit', () => {
     for (const [h, w, oh, ow] of [[7, 5, 3, 2], [4, 4, 1, 1], [5, 3, 7, 4], [13, 11, 5, 5], [1, 1, 2, 3]] as const) {
       const g = { n: 2, c: 3, h, w, oh, ow };

@@ -17,8 +17,53 @@ long long dn_pool2d_out_size(long long in, long long k, long long s, long long p
   return out;
 }
 
+}  // extern "C"
+
+namespace {
+
+// Max pooling when every window lies inside the image (no padding, no ceil-mode overhang):
+// the window's elements are visited in the same order with the same rule as below, but for a
+// whole output row at a time, so the loop over outputs is branch-free and vectorises.
+void maxpool2d_forward_inside(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g,
+                              size_t plane_begin, size_t plane_end) {
+  const size_t W = g->w, ow = g->ow, sw = g->sw;
+  for (size_t plane = plane_begin; plane < plane_end; ++plane) {
+    const float* xp = x + plane * g->h * W;
+    for (size_t oy = 0; oy < g->oh; ++oy) {
+      float* __restrict best = out + (plane * g->oh + oy) * ow;
+      int32_t* __restrict at = indices + (plane * g->oh + oy) * ow;
+      const size_t y0 = oy * g->sh;
+      for (size_t ox = 0; ox < ow; ++ox) {
+        best[ox] = -INFINITY;
+        at[ox] = static_cast<int32_t>(y0 * W + ox * sw);
+      }
+      for (size_t ky = 0; ky < g->kh; ++ky) {
+        const size_t y = y0 + ky * g->dh;
+        for (size_t kx = 0; kx < g->kw; ++kx) {
+          const float* __restrict row = xp + y * W + kx * g->dw;
+          const int32_t base = static_cast<int32_t>(y * W + kx * g->dw);
+          for (size_t ox = 0; ox < ow; ++ox) {
+            const float v = row[ox * sw];
+            const bool take = (v > best[ox]) | (v != v);  // a larger value, or NaN
+            best[ox] = take ? v : best[ox];
+            at[ox] = take ? base + static_cast<int32_t>(ox * sw) : at[ox];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
 void dn_maxpool2d_forward(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g,
                           size_t plane_begin, size_t plane_end) {
+  if (g->ph == 0 && g->pw == 0 && g->oh > 0 && g->ow > 0 && (g->oh - 1) * g->sh + (g->kh - 1) * g->dh < g->h &&
+      (g->ow - 1) * g->sw + (g->kw - 1) * g->dw < g->w) {
+    return maxpool2d_forward_inside(out, indices, x, g, plane_begin, plane_end);
+  }
   const long long H = static_cast<long long>(g->h), W = static_cast<long long>(g->w);
   for (size_t plane = plane_begin; plane < plane_end; ++plane) {
     const float* xp = x + plane * g->h * g->w;
