@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, kernels, type Activation, type Backend } from '../../lib/index.js';
 import { erf } from '../../lib/backend/activation.js';
+import { expectBitEqual } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
 import { nans, randomFloats } from '../helpers/rng.js';
 import { GEMM_TILES } from '../helpers/shapes.js';
@@ -81,6 +82,21 @@ for (const { isa, skip } of testedIsas()) {
               expect.fail(`${isa} ${act}: out[${i}] is ${one[i]} on 1 thread, ${two[i]} on 2`);
             }
           }
+        });
+      }
+    });
+
+    it('gives a row the same bits in a small batch (weights read in place) as in a large one', () => {
+      // batch <= out / 2 takes the transposed product; rows are independent, so the first rows of
+      // a large batch (the direct product) must match bit for bit, over two K slices.
+      const inF = kc + 37, outF = 2 * nr + 3, small = 5, large = outF;
+      for (const act of ['none', 'relu', 'gelu'] as const) {
+        const c: LinearCase = { batch: large, inF, outF, bias: true, act };
+        const { x, w, bias } = inputs(c);
+        withIsa(isa, (native) => {
+          const all = run(native, c, x, w, bias);
+          const few = run(native, { ...c, batch: small }, x.subarray(0, small * inF), w, bias);
+          expectBitEqual(few.subarray(0, small * outF), all.subarray(0, small * outF), { isa, act });
         });
       }
     });

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
@@ -239,9 +240,26 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
 void linear_forward(float* out, const float* x, const float* w, const float* bias, size_t batch, size_t in_features,
                     size_t out_features, Activation act) {
   GemmEpilogue e;
-  e.bias = bias;
   e.act = act;
   const size_t ld = in_features > 0 ? in_features : 1;
+  if (2 * batch <= out_features && batch <= 256) {
+    // A small batch: out^T = w . x^T reads the weight rows in place and packs only x, which is
+    // several times smaller than w, then transposes the small result. Every element is the
+    // same sum in the same order with the same bias and activation, so the bits are those of
+    // the direct product (measured: MLP 784-256 at batch 64 and Linear(4096, 128) at batch 32
+    // spent a third of their forward time packing w).
+    thread_local std::vector<float> t_out;
+    if (t_out.size() < batch * out_features) t_out.resize(batch * out_features);
+    float* ct = t_out.data();
+    e.row_bias = bias;
+    sgemm(false, true, out_features, batch, in_features, 1.0f, w, ld, x, ld, 0.0f, ct, batch, e);
+    for (size_t i = 0; i < batch; ++i) {
+      float* oi = out + i * out_features;
+      for (size_t j = 0; j < out_features; ++j) oi[j] = ct[j * batch + i];
+    }
+    return;
+  }
+  e.bias = bias;
   sgemm(false, true, batch, out_features, in_features, 1.0f, x, ld, w, ld, 0.0f, out, out_features, e);
 }
 
