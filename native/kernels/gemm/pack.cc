@@ -77,6 +77,19 @@ void pack_transpose_any(float* dst, const float* src, std::size_t rows, std::siz
 }
 
 #if defined(__SSE2__)
+// 4 rows x 4 depths: d[q * R + i] = s[i * rs + q].
+inline void transpose4(float* d, std::size_t R, const float* s, std::size_t rs) {
+  __m128 x0 = _mm_loadu_ps(s);
+  __m128 x1 = _mm_loadu_ps(s + rs);
+  __m128 x2 = _mm_loadu_ps(s + 2 * rs);
+  __m128 x3 = _mm_loadu_ps(s + 3 * rs);
+  _MM_TRANSPOSE4_PS(x0, x1, x2, x3);
+  _mm_storeu_ps(d, x0);
+  _mm_storeu_ps(d + R, x1);
+  _mm_storeu_ps(d + 2 * R, x2);
+  _mm_storeu_ps(d + 3 * R, x3);
+}
+
 // A full panel of R rows (R a multiple of 2), 4 depths at a time: rows in groups of 4 through
 // a 4x4 transpose, and a last pair (MR = 6 and 14) through one unpack. R is a compile-time
 // constant so every offset is an immediate and nothing spills.
@@ -88,15 +101,7 @@ void pack_transpose_sse(float* dst, const float* src, std::size_t kc, std::size_
     const float* s = src + p;
 #pragma GCC unroll 8
     for (std::size_t r = 0; r + 4 <= R; r += 4) {
-      __m128 x0 = _mm_loadu_ps(s + r * rs);
-      __m128 x1 = _mm_loadu_ps(s + (r + 1) * rs);
-      __m128 x2 = _mm_loadu_ps(s + (r + 2) * rs);
-      __m128 x3 = _mm_loadu_ps(s + (r + 3) * rs);
-      _MM_TRANSPOSE4_PS(x0, x1, x2, x3);
-      _mm_storeu_ps(dst + r, x0);
-      _mm_storeu_ps(dst + R + r, x1);
-      _mm_storeu_ps(dst + 2 * R + r, x2);
-      _mm_storeu_ps(dst + 3 * R + r, x3);
+      transpose4(dst + r, R, s + r * rs, rs);
     }
     if (R % 4 != 0) {
       constexpr std::size_t r = R - 2;
@@ -122,15 +127,7 @@ void pack_transpose_partial_sse(float* dst, const float* src, std::size_t rows, 
   for (std::size_t p = 0; p < kc4; p += 4, dst += 4 * R) {
     const float* s = src + p;
     for (std::size_t r = 0; r < r4; r += 4) {
-      __m128 x0 = _mm_loadu_ps(s + r * rs);
-      __m128 x1 = _mm_loadu_ps(s + (r + 1) * rs);
-      __m128 x2 = _mm_loadu_ps(s + (r + 2) * rs);
-      __m128 x3 = _mm_loadu_ps(s + (r + 3) * rs);
-      _MM_TRANSPOSE4_PS(x0, x1, x2, x3);
-      _mm_storeu_ps(dst + r, x0);
-      _mm_storeu_ps(dst + R + r, x1);
-      _mm_storeu_ps(dst + 2 * R + r, x2);
-      _mm_storeu_ps(dst + 3 * R + r, x3);
+      transpose4(dst + r, R, s + r * rs, rs);
     }
     for (std::size_t r = r4; r < rows; ++r)
       for (std::size_t q = 0; q < 4; ++q) dst[q * R + r] = s[r * rs + q];
