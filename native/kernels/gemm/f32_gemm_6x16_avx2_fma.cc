@@ -54,11 +54,13 @@ inline __m256i first_lanes(size_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+// kRowBias: a separate instantiation, so tiles without a row bias run the code they ran before.
+template <bool kRowBias>
 inline __m256 finish(const Epilogue& e, __m256 acc, __m256 old, __m256 bias, __m256 row_bias) {
   __m256 t = _mm256_mul_ps(e.alpha, acc);
   if (e.read_c) t = _mm256_fmadd_ps(e.beta, old, t);
   if (e.has_bias) t = _mm256_add_ps(t, bias);
-  if (e.row_bias != nullptr) t = _mm256_add_ps(t, row_bias);
+  if (kRowBias) t = _mm256_add_ps(t, row_bias);
   const __m256 zero = _mm256_setzero_ps();
   if (e.act == DN_GEMM_ACT_RELU) {
     t = _mm256_max_ps(zero, t);  // (0 > t) ? 0 : t: NaN and -0 pass through
@@ -89,26 +91,27 @@ inline void store_first(float* d, __m256 v, size_t n) {
 }
 
 // Column vector v of a row: n valid lanes (1..8).
+template <bool kRowBias>
 inline void store_vector(const Epilogue& e, float* c, __m256 acc, __m256 bias, __m256 row_bias, size_t n) {
   if (n == 8) {
     const __m256 old = e.read_c ? _mm256_loadu_ps(c) : _mm256_setzero_ps();
-    _mm256_storeu_ps(c, finish(e, acc, old, bias, row_bias));
+    _mm256_storeu_ps(c, finish<kRowBias>(e, acc, old, bias, row_bias));
   } else {
     const __m256 old = e.read_c ? _mm256_maskload_ps(c, first_lanes(n)) : _mm256_setzero_ps();
-    store_first(c, finish(e, acc, old, bias, row_bias), n);
+    store_first(c, finish<kRowBias>(e, acc, old, bias, row_bias), n);
   }
 }
 
-template <int NV>
+template <int NV, bool kRowBias>
 inline void store_tile(const Epilogue& e, __m256 (&acc)[kMR][2], size_t mr, size_t nr, float* c, size_t ldc) {
   const size_t n0 = NV == 2 ? 8 : nr;
   const size_t n1 = NV == 2 ? nr - 8 : 0;
 #pragma GCC unroll 6
   for (size_t i = 0; i < kMR; ++i) {
     if (i < mr) {
-      const __m256 rb = e.row_bias != nullptr ? _mm256_set1_ps(e.row_bias[i]) : _mm256_setzero_ps();
-      store_vector(e, c + i * ldc, acc[i][0], e.bias[0], rb, n0);
-      if (NV == 2) store_vector(e, c + i * ldc + 8, acc[i][1], e.bias[1], rb, n1);
+      const __m256 rb = kRowBias ? _mm256_set1_ps(e.row_bias[i]) : _mm256_setzero_ps();
+      store_vector<kRowBias>(e, c + i * ldc, acc[i][0], e.bias[0], rb, n0);
+      if (NV == 2) store_vector<kRowBias>(e, c + i * ldc + 8, acc[i][1], e.bias[1], rb, n1);
     }
   }
 }
@@ -137,7 +140,11 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   const size_t n0 = nr < 8 ? nr : 8;
   e.bias[0] = e.has_bias ? _mm256_maskload_ps(params->bias, first_lanes(n0)) : _mm256_setzero_ps();
   e.bias[1] = e.has_bias && nr > 8 ? _mm256_maskload_ps(params->bias + 8, first_lanes(nr - 8)) : _mm256_setzero_ps();
-  store_tile<NV>(e, acc, mr, nr, c, ldc);
+  if (e.row_bias != nullptr) {
+    store_tile<NV, true>(e, acc, mr, nr, c, ldc);
+  } else {
+    store_tile<NV, false>(e, acc, mr, nr, c, ldc);
+  }
 }
 
 }  // namespace
