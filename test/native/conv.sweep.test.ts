@@ -32,6 +32,9 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push({ n: 2, c: 6, h: 9, w: 7, k: 6, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 6 });
   out.push({ n: 3, c: 5, h: 6, w: 10, k: 7, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 });
   out.push({ n: 1, c: 4, h: 17, w: 19, k: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 });
+  // Left padding wider than the image with im2col blocks that end mid-row inside it: a block's
+  // last segment lies wholly in the padding (576-row columns make blocks of about 128 outputs).
+  out.push({ n: 2, c: 64, h: 3, w: 10, k: 2, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 20, pr: 3, dh: 1, dw: 1, groups: 1 });
   return out;
 }
 

@@ -5,33 +5,40 @@
 namespace dn::conv {
 namespace {
 
-// The range of ox in [ox0, ox1) whose input column x = ox*sw - pl + kx*dw lies in [0, w).
-inline void valid_ox(const ConvGeometry& g, std::size_t kx, std::size_t ox0, std::size_t ox1, std::size_t* lo,
-                     std::size_t* hi) {
+// The range [first, last] of output columns ox whose input column x = ox*sw - pl + kx*dw lies
+// in [0, w) (empty when last < first). It depends on kx only, not on the row.
+inline void valid_columns(const ConvGeometry& g, std::size_t kx, long long* first, long long* last) {
   const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
   const long long sw = static_cast<long long>(g.sw), w = static_cast<long long>(g.w);
   // x >= 0  <=>  ox >= ceil(-off / sw);  x < w  <=>  ox <= floor((w - 1 - off) / sw)
-  long long first = off >= 0 ? 0 : (-off + sw - 1) / sw;
-  long long last = (w - 1 - off) < 0 ? -1 : (w - 1 - off) / sw;
-  if (first < static_cast<long long>(ox0)) first = static_cast<long long>(ox0);
-  if (last >= static_cast<long long>(ox1)) last = static_cast<long long>(ox1) - 1;
-  *lo = static_cast<std::size_t>(first);
-  *hi = last < first ? static_cast<std::size_t>(first) : static_cast<std::size_t>(last + 1);
+  *first = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  *last = (w - 1 - off) < 0 ? -1 : (w - 1 - off) / sw;
 }
 
-// Visits each (row r, in-image input row y, ox range) of the block: fn(r, c, y, kx, oy, ox_lo, ox_hi, col_of_ox0).
+// Visits each (row r, input row y, output row segment) of the block:
+// fn(r, c, y, kx, ox0, ox1, lo, hi, j0): the segment covers output columns [ox0, ox1) of one
+// output row, starting at column j0 of the block; [lo, hi) is the part of it whose input
+// column lies inside the image (lo == hi when none does). y may lie outside the image.
 template <class F>
 void for_each_segment(const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np, F&& fn) {
   const std::size_t p1 = p0 + np;
+  const std::size_t oy_begin = p0 / g.ow, ox_begin = p0 % g.ow;
   for (std::size_t c = 0; c < cg; ++c) {
     for (std::size_t ky = 0; ky < g.kh; ++ky) {
       for (std::size_t kx = 0; kx < g.kw; ++kx) {
         const std::size_t r = (c * g.kh + ky) * g.kw + kx;
-        for (std::size_t p = p0; p < p1;) {
-          const std::size_t oy = p / g.ow, ox0 = p % g.ow;
+        long long first, last;
+        valid_columns(g, kx, &first, &last);
+        std::size_t oy = oy_begin, ox0 = ox_begin;
+        for (std::size_t p = p0; p < p1; ++oy, ox0 = 0) {
           const std::size_t ox1 = (p1 - (p - ox0)) < g.ow ? p1 - (p - ox0) : g.ow;  // end of this row in the block
           const long long y = static_cast<long long>(oy * g.sh + ky * g.dh) - static_cast<long long>(g.pt);
-          fn(r, c, y, kx, ox0, ox1, p - p0);
+          // [lo, hi) = [first, last + 1) clamped into [ox0, ox1): never outside the segment.
+          const long long a = static_cast<long long>(ox0), b = static_cast<long long>(ox1);
+          const long long lo = first < a ? a : (first > b ? b : first);
+          const long long hi = last + 1 > b ? b : (last + 1 < lo ? lo : last + 1);
+          const std::size_t l = static_cast<std::size_t>(lo), h = static_cast<std::size_t>(hi);
+          fn(r, c, y, kx, ox0, ox1, l, h, p - p0);
           p += ox1 - ox0;
         }
       }
@@ -43,15 +50,13 @@ void for_each_segment(const ConvGeometry& g, std::size_t cg, std::size_t p0, std
 
 void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np) {
   for_each_segment(g, cg, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
-                                      std::size_t ox1, std::size_t j0) {
+                                      std::size_t ox1, std::size_t lo, std::size_t hi, std::size_t j0) {
     float* dst = cols + r * np + j0;
     const std::size_t len = ox1 - ox0;
     if (y < 0 || y >= static_cast<long long>(g.h)) {
       std::memset(dst, 0, len * sizeof(float));
       return;
     }
-    std::size_t lo, hi;
-    valid_ox(g, kx, ox0, ox1, &lo, &hi);
     const float* src = x_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
     const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
     for (std::size_t ox = ox0; ox < lo; ++ox) dst[ox - ox0] = 0.0f;
@@ -71,11 +76,8 @@ void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_
 
 void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np) {
   for_each_segment(g, cg, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
-                                      std::size_t ox1, std::size_t j0) {
-    if (y < 0 || y >= static_cast<long long>(g.h)) return;
-    std::size_t lo, hi;
-    valid_ox(g, kx, ox0, ox1, &lo, &hi);
-    if (hi <= lo) return;
+                                      std::size_t /*ox1*/, std::size_t lo, std::size_t hi, std::size_t j0) {
+    if (y < 0 || y >= static_cast<long long>(g.h) || hi <= lo) return;
     const float* __restrict src = cols + r * np + j0 + (lo - ox0);
     const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
     // The first input column this segment adds to; cols and dx never overlap.
