@@ -79,21 +79,21 @@ void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, cons
   if (dbias == nullptr) return;
   parallel_range(g.k, 1, 1, [&](std::size_t k0, std::size_t k1) {
     for (std::size_t k = k0; k < k1; ++k) {
-      // Four interleaved double partial sums (a fixed order, so the same bits on any thread
-      // count), which lets the loop run at vector speed instead of one dependent add per element.
-      double s[4] = {0.0, 0.0, 0.0, 0.0};
+      // kLanes interleaved double partial sums (a fixed order, so the same bits on any thread
+      // count): independent chains let the loop run at vector speed instead of one dependent
+      // add per element.
+      constexpr std::size_t kLanes = 16;
+      double s[kLanes] = {};
       for (std::size_t n = 0; n < g.n; ++n) {
         const float* row = dy + (n * g.k + k) * d.p;
         std::size_t p = 0;
-        for (; p + 4 <= d.p; p += 4) {
-          s[0] += row[p];
-          s[1] += row[p + 1];
-          s[2] += row[p + 2];
-          s[3] += row[p + 3];
-        }
-        for (; p < d.p; ++p) s[p % 4] += row[p];
+        for (; p + kLanes <= d.p; p += kLanes)
+          for (std::size_t l = 0; l < kLanes; ++l) s[l] += row[p + l];
+        for (; p < d.p; ++p) s[p % kLanes] += row[p];
       }
-      dbias[k] = static_cast<float>((s[0] + s[1]) + (s[2] + s[3]));
+      for (std::size_t w = kLanes / 2; w >= 1; w /= 2)  // pairwise: lanes l and l + w
+        for (std::size_t l = 0; l < w; ++l) s[l] += s[l + w];
+      dbias[k] = static_cast<float>(s[0]);
     }
   });
 }

@@ -58,24 +58,35 @@ void load_row(float* dst, const float* plane, size_t h, size_t w, long long y, l
   std::fill(dst + hi, dst + n, 0.0f);
 }
 
-// Loads the 4 input rows under `run` tiles of tile row ty from tile column tx0 (row 2*ty + oy,
-// columns from 2*tx0 + ox), zero outside the plane, into sc.rows (row stride 2 * run + 2).
-size_t load_input_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
-  const size_t len = 2 * run + 2;
-  const long long x0 = 2 * static_cast<long long>(tx0) + s.ox;
-  const long long y0 = 2 * static_cast<long long>(ty) + s.oy;
-  for (size_t r = 0; r < 4; ++r) load_row(sc.rows + r * len, plane, s.h, s.w, y0 + static_cast<long long>(r), x0, len);
-  return len;
+// The rows a run of tiles reads: row r at rows + r * stride.
+struct Rows {
+  const float* rows;
+  size_t stride;
+};
+
+// Rows y0 .. y0 + n - 1, columns x0 .. x0 + len - 1 of an h x w plane: read in place when they
+// all lie inside it, else copied into buf (stride len) with zeros for what lies outside.
+Rows plane_rows(float* buf, const float* plane, size_t h, size_t w, long long y0, long long x0, size_t n, size_t len) {
+  if (y0 >= 0 && x0 >= 0 && y0 + static_cast<long long>(n) <= static_cast<long long>(h) &&
+      x0 + static_cast<long long>(len) <= static_cast<long long>(w)) {
+    return {plane + y0 * static_cast<long long>(w) + x0, w};
+  }
+  for (size_t r = 0; r < n; ++r) load_row(buf + r * len, plane, h, w, y0 + static_cast<long long>(r), x0, len);
+  return {buf, len};
 }
 
-// Loads the 2 output-gradient rows of `run` tiles (row 2*ty, columns from 2*tx0), zero past
-// the plane's edge, into sc.rows (row stride 2 * run).
-size_t load_grad_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
-  const size_t len = 2 * run;
-  const long long x0 = 2 * static_cast<long long>(tx0), y0 = 2 * static_cast<long long>(ty);
-  load_row(sc.rows, plane, s.oh, s.ow, y0, x0, len);
-  load_row(sc.rows + len, plane, s.oh, s.ow, y0 + 1, x0, len);
-  return len;
+// The 4 input rows under `run` tiles of tile row ty from tile column tx0 (row 2*ty + oy,
+// columns from 2*tx0 + ox, 2 * run + 2 of them).
+Rows input_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
+  return plane_rows(sc.rows, plane, s.h, s.w, 2 * static_cast<long long>(ty) + s.oy,
+                    2 * static_cast<long long>(tx0) + s.ox, 4, 2 * run + 2);
+}
+
+// The 2 output-gradient rows of `run` tiles (row 2*ty, columns from 2*tx0, 2 * run of them),
+// zero past the plane's edge.
+Rows grad_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
+  return plane_rows(sc.rows, plane, s.oh, s.ow, 2 * static_cast<long long>(ty), 2 * static_cast<long long>(tx0), 2,
+                    2 * run);
 }
 
 // Calls fn(img, ty, tx0, run, lane0) for the runs of consecutive tiles along tile rows that make
@@ -173,8 +184,8 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
     const size_t vs = ntp * s.cin * g.nr;
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       for (size_t i = 0; i < s.cin; ++i) {
-        const size_t len = load_input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
-        kt.wino_down(sc.z, run + 1, sc.rows, len, run);
+        const Rows rw = input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
+        kt.wino_down(sc.z, run + 1, rw.rows, rw.stride, run);
         for (size_t j = 0; j < run;) {
           const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr;
           const size_t cnt = std::min(g.nr - l, run - j);
@@ -259,11 +270,11 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
         for (size_t r = 0; r < nch; ++r) {
           float* v = tv + r * kXi * run;
           if (grad) {
-            const size_t len = load_grad_rows(sc, dout + img * s.out_image + (ch0 + r) * s.oh * s.ow, s, ty, tx0, run);
-            kt.wino_grad(v, run, sc.rows, len, run);
+            const Rows rw = grad_rows(sc, dout + img * s.out_image + (ch0 + r) * s.oh * s.ow, s, ty, tx0, run);
+            kt.wino_grad(v, run, rw.rows, rw.stride, run);
           } else {
-            const size_t len = load_input_rows(sc, in + img * s.in_image + (ch0 + r) * s.h * s.w, s, ty, tx0, run);
-            kt.wino_down(sc.z, run + 1, sc.rows, len, run);
+            const Rows rw = input_rows(sc, in + img * s.in_image + (ch0 + r) * s.h * s.w, s, ty, tx0, run);
+            kt.wino_down(sc.z, run + 1, rw.rows, rw.stride, run);
             kt.wino_across(v, run, sc.z, run + 1, run);
           }
         }
