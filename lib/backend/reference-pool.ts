@@ -8,7 +8,11 @@ import { resolveAdaptive2d, resolvePool2d, type ResolvedPool2d } from './pool-ge
 
 const f = Math.fround;
 
-function avgWindow(g: ResolvedPool2d, oy: number, ox: number): [number, number, number, number, number] {
+/** A mean-pooling window: rows [y0, y1), columns [x0, x1) of the image, and its divisor. */
+type Window = (g: ResolvedPool2d, oy: number, ox: number) => [number, number, number, number, number];
+
+/** avgPool2d's window, clipped to the image; its divisor per countIncludePad / divisorOverride. */
+const avgWindow: Window = (g, oy, ox) => {
   let y0 = oy * g.sh - g.ph;
   let x0 = ox * g.sw - g.pw;
   let y1 = Math.min(y0 + g.kh, g.h + g.ph);
@@ -21,13 +25,72 @@ function avgWindow(g: ResolvedPool2d, oy: number, ox: number): [number, number, 
   const inside = (y1 - y0) * (x1 - x0);
   const divisor = g.divisor > 0 ? g.divisor : g.countIncludePad ? padded : inside;
   return [y0, y1, x0, x1, divisor];
-}
+};
 
-const adaptiveStart = (o: number, input: number, out: number) => Math.floor((o * input) / out);
-const adaptiveEnd = (o: number, input: number, out: number) => Math.ceil(((o + 1) * input) / out);
+/** PyTorch's adaptive windows: floor(o * in / out) to ceil((o + 1) * in / out), divided by their size. */
+const adaptiveWindow: Window = (g, oy, ox) => {
+  const y0 = Math.floor((oy * g.h) / g.oh), y1 = Math.ceil(((oy + 1) * g.h) / g.oh);
+  const x0 = Math.floor((ox * g.w) / g.ow), x1 = Math.ceil(((ox + 1) * g.w) / g.ow);
+  return [y0, y1, x0, x1, (y1 - y0) * (x1 - x0)];
+};
 
 function sizes(g: ResolvedPool2d): [number, number] {
   return [g.planes * g.h * g.w, g.planes * g.oh * g.ow];
+}
+
+/**
+ * The checks of a mean-pooling entry (a, b, geometry), in the native binding's order: both
+ * float32, the geometry, the image-sized array's length then the output-sized one's, disjoint.
+ * aIsImage: a is the image-sized array (dx in backward), else b is (x in forward).
+ */
+function checkMeanPool(
+  args: IArguments, signature: string, a: Float32Array, aName: string, b: Float32Array, bName: string,
+  aIsImage: boolean, resolve: () => ResolvedPool2d,
+): ResolvedPool2d {
+  check.expectArgs(args, 3, signature);
+  check.f32(a, aName);
+  check.f32(b, bName);
+  const g = resolve();
+  const [inSize, outSize] = sizes(g);
+  if (aIsImage) {
+    check.expectLength(a, inSize, aName);
+    check.expectLength(b, outSize, bName);
+  } else {
+    check.expectLength(b, inSize, bName);
+    check.expectLength(a, outSize, aName);
+  }
+  check.expectDisjoint(a, aName, b, bName);
+  return g;
+}
+
+/** out = each window's float32 sum, in window order, over its divisor. */
+function meanPoolForward(out: Float32Array, x: Float32Array, g: ResolvedPool2d, window: Window): void {
+  for (let plane = 0; plane < g.planes; plane++) {
+    const xb = plane * g.h * g.w;
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const [y0, y1, x0, x1, divisor] = window(g, oy, ox);
+        let sum = 0;
+        for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) sum = f(sum + x[xb + y * g.w + xx]!);
+        out[plane * g.oh * g.ow + oy * g.ow + ox] = sum / f(divisor);
+      }
+    }
+  }
+}
+
+/** dx = 0, then each window's share dy / divisor added to every element it covers, windows in order. */
+function meanPoolBackward(dx: Float32Array, dy: Float32Array, g: ResolvedPool2d, window: Window): void {
+  dx.fill(0, 0, g.planes * g.h * g.w);
+  for (let plane = 0; plane < g.planes; plane++) {
+    const xb = plane * g.h * g.w;
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const [y0, y1, x0, x1, divisor] = window(g, oy, ox);
+        const share = f(dy[plane * g.oh * g.ow + oy * g.ow + ox]! / f(divisor));
+        for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) dx[xb + y * g.w + xx] = f(dx[xb + y * g.w + xx]! + share);
+      }
+    }
+  }
 }
 
 export const referencePool: PoolKernels = {
@@ -101,96 +164,22 @@ export const referencePool: PoolKernels = {
   },
 
   avgPool2dForward(out, x, geometry) {
-    check.expectArgs(arguments, 3, 'avgPool2dForward(out, x, geometry)');
-    check.f32(out, 'out');
-    check.f32(x, 'x');
-    const g = resolvePool2d(geometry, false);
-    const [inSize, outSize] = sizes(g);
-    check.expectLength(x, inSize, 'x');
-    check.expectLength(out, outSize, 'out');
-    check.expectDisjoint(out, 'out', x, 'x');
-    for (let plane = 0; plane < g.planes; plane++) {
-      const xb = plane * g.h * g.w;
-      for (let oy = 0; oy < g.oh; oy++) {
-        for (let ox = 0; ox < g.ow; ox++) {
-          const [y0, y1, x0, x1, divisor] = avgWindow(g, oy, ox);
-          let sum = 0;
-          for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) sum = f(sum + x[xb + y * g.w + xx]!);
-          out[plane * g.oh * g.ow + oy * g.ow + ox] = sum / f(divisor);
-        }
-      }
-    }
+    const g = checkMeanPool(arguments, 'avgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () => resolvePool2d(geometry, false));
+    meanPoolForward(out, x, g, avgWindow);
   },
 
   avgPool2dBackward(dx, dy, geometry) {
-    check.expectArgs(arguments, 3, 'avgPool2dBackward(dx, dy, geometry)');
-    check.f32(dx, 'dx');
-    check.f32(dy, 'dy');
-    const g = resolvePool2d(geometry, false);
-    const [inSize, outSize] = sizes(g);
-    check.expectLength(dx, inSize, 'dx');
-    check.expectLength(dy, outSize, 'dy');
-    check.expectDisjoint(dx, 'dx', dy, 'dy');
-    dx.fill(0, 0, inSize);
-    for (let plane = 0; plane < g.planes; plane++) {
-      const xb = plane * g.h * g.w;
-      for (let oy = 0; oy < g.oh; oy++) {
-        for (let ox = 0; ox < g.ow; ox++) {
-          const [y0, y1, x0, x1, divisor] = avgWindow(g, oy, ox);
-          const share = f(dy[plane * g.oh * g.ow + oy * g.ow + ox]! / f(divisor));
-          for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) dx[xb + y * g.w + xx] = f(dx[xb + y * g.w + xx]! + share);
-        }
-      }
-    }
+    const g = checkMeanPool(arguments, 'avgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () => resolvePool2d(geometry, false));
+    meanPoolBackward(dx, dy, g, avgWindow);
   },
 
   adaptiveAvgPool2dForward(out, x, geometry) {
-    check.expectArgs(arguments, 3, 'adaptiveAvgPool2dForward(out, x, geometry)');
-    check.f32(out, 'out');
-    check.f32(x, 'x');
-    const g = resolveAdaptive2d(geometry);
-    const [inSize, outSize] = sizes(g);
-    check.expectLength(x, inSize, 'x');
-    check.expectLength(out, outSize, 'out');
-    check.expectDisjoint(out, 'out', x, 'x');
-    for (let plane = 0; plane < g.planes; plane++) {
-      const xb = plane * g.h * g.w;
-      for (let oy = 0; oy < g.oh; oy++) {
-        const y0 = adaptiveStart(oy, g.h, g.oh);
-        const y1 = adaptiveEnd(oy, g.h, g.oh);
-        for (let ox = 0; ox < g.ow; ox++) {
-          const x0 = adaptiveStart(ox, g.w, g.ow);
-          const x1 = adaptiveEnd(ox, g.w, g.ow);
-          let sum = 0;
-          for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) sum = f(sum + x[xb + y * g.w + xx]!);
-          out[plane * g.oh * g.ow + oy * g.ow + ox] = sum / f((y1 - y0) * (x1 - x0));
-        }
-      }
-    }
+    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () => resolveAdaptive2d(geometry));
+    meanPoolForward(out, x, g, adaptiveWindow);
   },
 
   adaptiveAvgPool2dBackward(dx, dy, geometry) {
-    check.expectArgs(arguments, 3, 'adaptiveAvgPool2dBackward(dx, dy, geometry)');
-    check.f32(dx, 'dx');
-    check.f32(dy, 'dy');
-    const g = resolveAdaptive2d(geometry);
-    const [inSize, outSize] = sizes(g);
-    check.expectLength(dx, inSize, 'dx');
-    check.expectLength(dy, outSize, 'dy');
-    check.expectDisjoint(dx, 'dx', dy, 'dy');
-    dx.fill(0, 0, inSize);
-    for (let plane = 0; plane < g.planes; plane++) {
-      const xb = plane * g.h * g.w;
-      for (let oy = 0; oy < g.oh; oy++) {
-        const y0 = adaptiveStart(oy, g.h, g.oh);
-        const y1 = adaptiveEnd(oy, g.h, g.oh);
-        for (let ox = 0; ox < g.ow; ox++) {
-          const x0 = adaptiveStart(ox, g.w, g.ow);
-          const x1 = adaptiveEnd(ox, g.w, g.ow);
-          const share = f(dy[plane * g.oh * g.ow + oy * g.ow + ox]! / f((y1 - y0) * (x1 - x0)));
-          for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) dx[xb + y * g.w + xx] = f(dx[xb + y * g.w + xx]! + share);
-        }
-      }
-    }
+    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () => resolveAdaptive2d(geometry));
+    meanPoolBackward(dx, dy, g, adaptiveWindow);
   },
 };
