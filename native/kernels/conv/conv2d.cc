@@ -8,6 +8,7 @@
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm_driver.h"
 #include "im2col.h"
+#include "scratch.h"
 #include "winograd.h"
 
 namespace dn {
@@ -59,12 +60,6 @@ std::size_t block_cols(std::size_t ckk, std::size_t p) {
   return std::min(cols, p);
 }
 
-// Per-thread im2col workspace, grown as needed and kept for the next call.
-float* workspace(std::size_t floats) {
-  thread_local std::vector<float> buf;
-  if (buf.size() < floats) buf.resize(floats);
-  return buf.data();
-}
 
 // Ranges the weight gradient's (image, column block) items are cut into: up to 8, so up to 8
 // threads share the reduction, as long as the partial gradients (floats each) stay within
@@ -126,7 +121,7 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
     if (direct) {
       sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, xg + p0, d.p, 0.0f, og, d.p, e);
     } else {
-      float* cols = workspace(d.ckk * np);
+      float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
       conv::im2col(cols, xg, g, d.cg, p0, np);
       sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, cols, np, 0.0f, og, d.p, e);
     }
@@ -163,7 +158,7 @@ void conv2d_backward_data(float* dx, const float* dy, const float* weight, const
     std::memset(dxg, 0, d.cg * g.h * g.w * sizeof(float));
     for (std::size_t p0 = 0; p0 < d.p; p0 += bc) {
       const std::size_t np = std::min(bc, d.p - p0);
-      float* cols = workspace(d.ckk * np);
+      float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
       sgemm(true, false, d.ckk, np, d.kg, 1.0f, wg, d.ckk, dyg + p0, d.p, 0.0f, cols, np, none);
       conv::col2im_add(dxg, cols, g, d.cg, p0, np);
     }
@@ -205,7 +200,7 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
         b = xg + p0;
         ldb = d.p;
       } else {
-        float* cols = workspace(d.ckk * np);
+        float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
         conv::im2col(cols, xg, g, d.cg, p0, np);
         b = cols;
         ldb = np;

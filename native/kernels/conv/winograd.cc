@@ -7,6 +7,7 @@
 #include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm.h"
+#include "scratch.h"
 
 namespace dn::conv {
 namespace {
@@ -17,15 +18,6 @@ using std::size_t;
 constexpr size_t kXi = 16;
 
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
-
-// Per-thread buffers, grown as needed and kept for the next call.
-enum Slot { kPanels = 0, kProducts, kRun, kSlots };
-float* thread_buffer(Slot slot, size_t floats) {
-  thread_local std::vector<float> bufs[kSlots];
-  std::vector<float>& b = bufs[slot];
-  if (b.size() < floats) b.resize(floats);
-  return b.data();
-}
 
 // Output tiles (2x2 blocks of outputs), numbered image by image, row by row.
 struct Tiles {
@@ -176,9 +168,9 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   parallel_for(blocks, [&](size_t blk) {
     const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
     // vp[((xi * ntp + tp) * cin + i) * nr + lane % nr]: the tiles' V as B panels.
-    float* vp = thread_buffer(kPanels, kXi * ntp * s.cin * g.nr);
-    float* mb = thread_buffer(kProducts, kXi * s.cout * tb);  // mb[(xi * cout + o) * tb + lane]
-    RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
+    float* vp = scratch(Scratch::panels, kXi * ntp * s.cin * g.nr);
+    float* mb = scratch(Scratch::products, kXi * s.cout * tb);  // mb[(xi * cout + o) * tb + lane]
+    RunScratch sc(scratch(Scratch::run, RunScratch::floats(T.tw)), T.tw);
 
     // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
     const size_t vs = ntp * s.cin * g.nr;
@@ -257,14 +249,14 @@ void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in
     // panels gives every thread work.
     constexpr size_t kSplit = 4;
     parallel_for((opan + ipan) * kSplit, [&](size_t task) {
-      RunScratch sc(thread_buffer(kRun, RunScratch::floats(T.tw)), T.tw);
+      RunScratch sc(scratch(Scratch::run, RunScratch::floats(T.tw)), T.tw);
       const size_t piece = task % kSplit, pt = task / kSplit;
       const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
       const bool grad = pt < opan;
       const size_t R = grad ? g.mr : g.nr, pan = grad ? opan : ipan, panel = grad ? pt : pt - opan;
       const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
       float* dst = (grad ? ap : bp) + panel * tb * R;
-      float* tv = thread_buffer(kPanels, R * kXi * T.tw);  // tv[(r * 16 + xi) * run + j]
+      float* tv = scratch(Scratch::panels, R * kXi * T.tw);  // tv[(r * 16 + xi) * run + j]
       for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
         const size_t lane0 = lane + (u0 - t0);
         for (size_t r = 0; r < nch; ++r) {
