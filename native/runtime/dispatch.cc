@@ -31,7 +31,8 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 
 // Micro-kernel, MR, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
-#define DN_SET_GEMM(t, ukernel, mr, nr, kc, mc, nc) (t).gemm = dn_f32_gemm_config{ukernel, mr, nr, kc, mc, nc};
+#define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
+  (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
 #define DN_SET_WINO(t, isa)                  \
   (t).wino_down = dn_f32_wino_down__##isa;     \
   (t).wino_across = dn_f32_wino_across__##isa; \
@@ -49,7 +50,7 @@ KernelTable scalar_table() {
   t.isa = Isa::scalar;
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
-  DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 128, 2048)
+  DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 4, 8, 256, 128, 2048)
   DN_SET_WINO(t, scalar)
   DN_SET_DROPOUT(t, scalar)
   return t;
@@ -63,7 +64,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 144, 4096)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
       DN_SET_WINO(t, avx2)
   DN_SET_DROPOUT(t, avx2)
       break;
@@ -73,7 +74,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 144, 4096)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 4, 32, 256, 144, 4096)
       DN_SET_WINO(t, avx512)
   DN_SET_DROPOUT(t, avx512)
       break;
@@ -83,7 +84,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "neon";
       DN_SET_ELTWISE(t, neon)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_8x12__neon, 8, 12, 256, 128, 4092)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_8x12__neon, 8, 8, 12, 256, 128, 4092)
       DN_SET_DROPOUT(t, neon)
       break;
 #endif

@@ -17,6 +17,10 @@ using std::size_t;
 // Positions of the 4x4 transformed tile: xi = 4 * a + b, a down, b across.
 constexpr size_t kXi = 16;
 
+// Floats added between the 16 planes of a buffer the transforms write or read all at once
+// (one cache line), so that planes a power of two apart do not share their L1 sets.
+constexpr size_t kPlanePad = 16;
+
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
 // Output tiles (2x2 blocks of outputs), numbered image by image, row by row.
@@ -139,11 +143,13 @@ size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
 
 // Measured with bench/conv.bench.ts and single-pass timings (Zen 4, one thread): with few
 // channels the 16 GEMMs are too shallow (depth = cin) for the transforms to pay off; and
-// output channels fill the micro-kernel's mr rows, so a count that leaves much of the last
-// row panel empty (16 outputs on 12-row AVX-512 tiles) goes through im2col. 64 -> 64 channels
+// output channels fill the micro-kernel's rows, so a count that leaves much of the last row
+// panel's cost wasted goes through im2col (a partial panel costs its rows rounded up to
+// mr_step: on AVX-512, 16 outputs are a panel of 12 and one of 4, no waste). 64 -> 64 channels
 // on 56x56: 109 GFLOP/s against 74 (forward), 109 against 75 (backward-data).
-bool winograd_pays(size_t cin, size_t cout, size_t mr) {
-  return cin >= 8 && cout >= 8 && 3 * (ceil_div(cout, mr) * mr) <= 4 * cout;
+bool winograd_pays(size_t cin, size_t cout, size_t mr, size_t mr_step) {
+  const size_t rows = cout / mr * mr + (cout % mr == 0 ? 0 : std::min(mr, ceil_div(cout % mr, mr_step) * mr_step));
+  return cin >= 8 && cout >= 8 && 3 * rows <= 4 * cout;
 }
 
 // The weight gradient's GEMMs are deep (the tiles) and take channels both ways; one thread,
@@ -167,13 +173,17 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   // side by side and the output transform writes whole output rows.
   parallel_for(blocks, [&](size_t blk) {
     const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
-    // vp[((xi * ntp + tp) * cin + i) * nr + lane % nr]: the tiles' V as B panels.
-    float* vp = scratch(Scratch::panels, kXi * ntp * s.cin * g.nr);
-    float* mb = scratch(Scratch::products, kXi * s.cout * tb);  // mb[(xi * cout + o) * tb + lane]
+    // vp[xi * vs + (tp * cin + i) * nr + lane % nr]: the tiles' V as B panels, and
+    // mb[xi * xs + o * tb + lane]: the products. Each is 16 planes written or read side by side,
+    // a cache line more than a whole number of panels (or rows) apart, so that the planes do
+    // not all fall on the same L1 sets (with 8192-float planes the input transform ran at half
+    // its speed).
+    const size_t vs = ntp * s.cin * g.nr + kPlanePad, xs = s.cout * tb + kPlanePad;
+    float* vp = scratch(Scratch::panels, kXi * vs);
+    float* mb = scratch(Scratch::products, kXi * xs);
     RunScratch sc(scratch(Scratch::run, RunScratch::floats(T.tw)), T.tw);
 
     // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
-    const size_t vs = ntp * s.cin * g.nr;
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       for (size_t i = 0; i < s.cin; ++i) {
         const Rows rw = input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
@@ -191,7 +201,7 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
       const size_t l0 = nt % g.nr;
       for (size_t xi = 0; xi < kXi; ++xi)
         for (size_t i = 0; i < s.cin; ++i)
-          std::fill_n(vp + ((xi * ntp + used - 1) * s.cin + i) * g.nr + l0, g.nr - l0, 0.0f);
+          std::fill_n(vp + xi * vs + ((used - 1) * s.cin + i) * g.nr + l0, g.nr - l0, 0.0f);
     }
 
     // 16 GEMMs; each B panel (cin x nr) stays in L1 across the row panels.
@@ -202,18 +212,18 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
         for (size_t pc = 0; pc < s.cin; pc += kc) {
           const size_t depth = std::min(kc, s.cin - pc);
           prm.beta = pc == 0 ? 0.0f : 1.0f;
-          const float* b = vp + ((xi * ntp + tp) * s.cin + pc) * g.nr;
+          const float* b = vp + xi * vs + (tp * s.cin + pc) * g.nr;
           for (size_t kp = 0; kp < kpan; ++kp) {
             const size_t mr = std::min(g.mr, s.cout - kp * g.mr);
             g.ukernel(mr, nr, depth, up.data() + ((xi * kpan + kp) * s.cin + pc) * g.mr, 0, b,
-                      mb + (xi * s.cout + kp * g.mr) * tb + tp * g.nr, tb, &prm);
+                      mb + xi * xs + kp * g.mr * tb + tp * g.nr, tb, &prm);
           }
         }
       }
     }
 
     // Y = A^T M A (+ bias), a tile row's run at a time: two output rows per channel.
-    const size_t xs = s.cout * tb, plane = s.oh * s.ow;
+    const size_t plane = s.oh * s.ow;
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const size_t y0 = 2 * ty, x0 = 2 * tx0, cols = std::min(2 * run, s.ow - x0);
       float* o = out + img * s.out_image + y0 * s.ow + x0;

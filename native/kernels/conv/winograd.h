@@ -35,8 +35,9 @@ struct Wino3x3 {
 };
 
 // Whether F(2x2, 3x3) beats im2col for these channel counts, with a GEMM micro-kernel mr
-// rows tall (measured; see winograd.cc): for winograd_3x3, and for the weight gradient.
-bool winograd_pays(std::size_t cin, std::size_t cout, std::size_t mr);
+// rows tall whose partial tiles cost their rows rounded up to mr_step (measured; see
+// winograd.cc): for winograd_3x3, and for the weight gradient.
+bool winograd_pays(std::size_t cin, std::size_t cout, std::size_t mr, std::size_t mr_step);
 bool winograd_weight_grad_pays(std::size_t cin, std::size_t cout);
 
 // Writes out (bias may be null). Threaded over tile blocks.

@@ -55,7 +55,9 @@ typedef void (*dn_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const fl
  * mr; nc: columns of a packed B block, a multiple of nr). Tuned by measurement per ISA. */
 typedef struct dn_f32_gemm_config {
   dn_f32_gemm_ukernel_fn ukernel;
-  size_t mr, nr;
+  size_t mr;
+  size_t mr_step; /* a tile of mr' < mr rows costs what one of round_up(mr', mr_step) rows does */
+  size_t nr;
   size_t kc, mc, nc;
 } dn_f32_gemm_config;
 
