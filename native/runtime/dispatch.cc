@@ -29,14 +29,15 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).fma_peak = dn_fma_peak__##isa;             \
   (t).fma_peak_flops = dn_fma_peak_flops__##isa;
 
-// Micro-kernel, MR, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
+// Micro-kernel, MR, MR step, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
   (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
 #define DN_SET_WINO(t, isa)                  \
   (t).wino_down = dn_f32_wino_down__##isa;     \
   (t).wino_across = dn_f32_wino_across__##isa; \
-  (t).wino_grad = dn_f32_wino_grad__##isa;     \
+  (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa; \
+  (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;   \
   (t).wino_output = dn_f32_wino_output__##isa; \
   (t).wino_transpose = dn_f32_wino_transpose__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \

@@ -45,7 +45,8 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
 
 // The weight gradient of that correlation, given dout (the gradient of out, laid out like out):
 // dweight(o, i, j, l) = sum over n, y, x of dout(n, o, y, x) * in(n, i, y + oy + j, x + ox + l),
-// written (overwritten) at dweight[o * w_o + i * w_i + j * 3 + l] (flip must be false).
-void winograd_3x3_weight_grad(float* dweight, const float* dout, const float* in, const Wino3x3& s);
+// written (overwritten) at dweight[o * w_o + i * w_i + j * 3 + l] (flip must be false); and,
+// when dbias is not null, dbias[o] = sum over n, y, x of dout(n, o, y, x) (double sums).
+void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s);
 
 }  // namespace dn::conv

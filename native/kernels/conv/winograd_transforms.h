@@ -10,14 +10,17 @@
  * dn_f32_wino_across: from that z, writes V of tile i at v[xi * vs + i], xi = 4a + b (a down,
  *   b across), for i < run; z may be offset by a tile count to start mid-run.
  *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
- * dn_f32_wino_grad: Yhat = A dY A^T for `run` 2x2 output-gradient tiles side by side (row q at
- *   rows + q * rs, columns 0 .. 2 * run - 1); writes v[xi * vs + i].
+ * dn_f32_wino_lanes_input, dn_f32_wino_lanes_grad: the weight gradient's transforms, `lanes`
+ *   channels at a time: rows holds 4 input rows (or 2 output-gradient rows), row q at
+ *   rows + q * rs, column c's channels at + c * lanes (channel r at + r); tile i starts at
+ *   column 2i. Writes channel r of V = B^T D B (or of Yhat = A dY A^T) of tile i at
+ *   v[xi * vs + i * lanes + r], for i < run: rows of the micro-kernels' panels.
  *     A^T = [1 1 1 0; 0 1 -1 -1]
  * dn_f32_wino_output: Y = A^T M A + bias for ceil(cols / 2) tiles side by side of one channel
  *   (M_xi of tile i at m[xi * xs + i]); writes the tiles' top output row to r0 and their bottom
  *   row to r1, columns 0 .. cols - 1 (an odd cols crops the last tile at the plane's edge).
- * dn_f32_wino_transpose: d[k * ld + i] = s[i * ss + k] for i < rows, k < cols (packs transformed
- *   tiles channels-across for the weight gradient's GEMMs).
+ * dn_f32_wino_transpose: d[k * ld + i] = s[i * ss + k] for i < rows, k < cols (lays channel
+ *   rows side by side, channels across, for the lanes transforms).
  * Buffers must not overlap. */
 #ifndef DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
 #define DN_KERNELS_CONV_WINOGRAD_TRANSFORMS_H_
@@ -31,7 +34,10 @@ extern "C" {
 #define DN_WINO_DECLARE(isa)                                                                                     \
   void dn_f32_wino_down__##isa(float* z, size_t zs, const float* rows, size_t rs, size_t run);                 \
   void dn_f32_wino_across__##isa(float* v, size_t vs, const float* z, size_t zs, size_t run);                  \
-  void dn_f32_wino_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t run);                 \
+  void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,         \
+                                      size_t run);                                                            \
+  void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
+                                     size_t run);                                                             \
   void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);    \
   void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows, size_t cols);
 
