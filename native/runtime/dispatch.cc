@@ -34,8 +34,7 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
   (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
 #define DN_SET_WINO(t, isa)                  \
-  (t).wino_down = dn_f32_wino_down__##isa;     \
-  (t).wino_across = dn_f32_wino_across__##isa; \
+  (t).wino_input = dn_f32_wino_input__##isa;   \
   (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa; \
   (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;   \
   (t).wino_output = dn_f32_wino_output__##isa; \

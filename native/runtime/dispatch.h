@@ -37,8 +37,7 @@ struct KernelTable {
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
   // Winograd F(2x2, 3x3) tile transforms (native/kernels/conv/winograd_transforms.h)
-  void (*wino_down)(float* z, std::size_t zs, const float* rows, std::size_t rs, std::size_t run);
-  void (*wino_across)(float* v, std::size_t vs, const float* z, std::size_t zs, std::size_t run);
+  void (*wino_input)(float* v, std::size_t vs, const float* const* rows, long long lo, long long hi, std::size_t run);
   void (*wino_lanes_input)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
                            std::size_t run);
   void (*wino_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,

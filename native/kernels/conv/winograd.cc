@@ -1,6 +1,7 @@
 #include "winograd.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -30,53 +31,14 @@ struct Tiles {
       : th(ceil_div(s.oh, 2)), tw(ceil_div(s.ow, 2)), per_image(th * tw), total(s.n * th * tw) {}
 };
 
-// Scratch for one run of tiles along a tile row: its input rows (when they must be copied for
-// padding), their vertical transform, and a row for output that falls past the plane.
+// Scratch for one run of tiles along a tile row: a row of zeros (read for input rows outside
+// the plane), and a row for output that falls past the plane.
 struct RunScratch {
-  float* rows;   // 4 x (2 * tw + 2)
-  float* z;      // 8 x (tw + 1)
+  float* zeros;  // 2 * tw + 2
   float* spill;  // 2 * tw: the bottom output row of tiles on a plane's last row, thrown away
-  static size_t floats(size_t tw) { return 4 * (2 * tw + 2) + 8 * (tw + 1) + 2 * tw; }
-  RunScratch(float* base, size_t tw) : rows(base), z(base + 4 * (2 * tw + 2)), spill(z + 8 * (tw + 1)) {}
+  static size_t floats(size_t tw) { return (2 * tw + 2) + 2 * tw; }
+  RunScratch(float* base, size_t tw) : zeros(base), spill(base + 2 * tw + 2) {}
 };
-
-// Copies plane row y, columns [x0, x0 + len), to dst; zeros where that leaves the plane.
-void load_row(float* dst, const float* plane, size_t h, size_t w, long long y, long long x0, size_t len) {
-  if (y < 0 || y >= static_cast<long long>(h)) {
-    std::fill(dst, dst + len, 0.0f);
-    return;
-  }
-  const long long n = static_cast<long long>(len), wl = static_cast<long long>(w);
-  const long long lo = std::min(n, std::max(0LL, -x0));
-  const long long hi = std::max(lo, std::min(n, wl - x0));
-  std::fill(dst, dst + lo, 0.0f);
-  if (hi > lo) std::memcpy(dst + lo, plane + y * wl + x0 + lo, static_cast<size_t>(hi - lo) * sizeof(float));
-  std::fill(dst + hi, dst + n, 0.0f);
-}
-
-// The rows a run of tiles reads: row r at rows + r * stride.
-struct Rows {
-  const float* rows;
-  size_t stride;
-};
-
-// Rows y0 .. y0 + n - 1, columns x0 .. x0 + len - 1 of an h x w plane: read in place when they
-// all lie inside it, else copied into buf (stride len) with zeros for what lies outside.
-Rows plane_rows(float* buf, const float* plane, size_t h, size_t w, long long y0, long long x0, size_t n, size_t len) {
-  if (y0 >= 0 && x0 >= 0 && y0 + static_cast<long long>(n) <= static_cast<long long>(h) &&
-      x0 + static_cast<long long>(len) <= static_cast<long long>(w)) {
-    return {plane + y0 * static_cast<long long>(w) + x0, w};
-  }
-  for (size_t r = 0; r < n; ++r) load_row(buf + r * len, plane, h, w, y0 + static_cast<long long>(r), x0, len);
-  return {buf, len};
-}
-
-// The 4 input rows under `run` tiles of tile row ty from tile column tx0 (row 2*ty + oy,
-// columns from 2*tx0 + ox, 2 * run + 2 of them).
-Rows input_rows(RunScratch& sc, const float* plane, const Wino3x3& s, size_t ty, size_t tx0, size_t run) {
-  return plane_rows(sc.rows, plane, s.h, s.w, 2 * static_cast<long long>(ty) + s.oy,
-                    2 * static_cast<long long>(tx0) + s.ox, 4, 2 * run + 2);
-}
 
 // Row y, columns [x0, x0 + len), of the planes of nch channels (plane floats apart, each ph x pw)
 // laid channels across: dst[c * lanes + r] is channel r at column x0 + c; zero where that
@@ -192,14 +154,32 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
     RunScratch sc(scratch(Scratch::run, RunScratch::floats(T.tw)), T.tw);
 
     // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
+    // Rows are read in place; columns outside the plane are masked off by the transform, rows
+    // outside it are a row of zeros.
+    std::fill_n(sc.zeros, 2 * T.tw + 2, 0.0f);
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const long long y0 = 2 * static_cast<long long>(ty) + s.oy, x0 = 2 * static_cast<long long>(tx0) + s.ox;
+      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      // Columns [lo, hi) of the run (from x0) lie inside the plane.
+      const long long lo = std::max(0LL, -x0), hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
       for (size_t i = 0; i < s.cin; ++i) {
-        const Rows rw = input_rows(sc, in + img * s.in_image + i * s.h * s.w, s, ty, tx0, run);
-        kt.wino_down(sc.z, run + 1, rw.rows, rw.stride, run);
+        const float* plane = in + img * s.in_image + i * s.h * s.w;
+        const float* rows[4];
+        for (long long q = 0; q < 4; ++q) {
+          const long long y = y0 + q;
+          // Formed as an integer: with x0 < 0 the address lies before the row (never read).
+          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
+                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
+                                     : sc.zeros;
+        }
         for (size_t j = 0; j < run;) {
           const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr;
           const size_t cnt = std::min(g.nr - l, run - j);
-          kt.wino_across(vp + (tp * s.cin + i) * g.nr + l, vs, sc.z + j, run + 1, cnt);
+          const float* seg[4];
+          for (size_t q = 0; q < 4; ++q)
+            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
+          const long long jj = 2 * static_cast<long long>(j);
+          kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - jj, hi - jj, cnt);
           j += cnt;
         }
       }

@@ -2,13 +2,10 @@
  * once per ISA from winograd_transforms.inc so each vectorises as wide as its ISA allows. They
  * only add and subtract (and the flags forbid contraction), so every ISA gives the same bits.
  *
- * V = B^T D B for `run` tiles side by side, in two steps (so a run can be transformed down once
- * and across in pieces):
- * dn_f32_wino_down: rows holds the 4 input rows of the tiles (row r at rows + r * rs, columns
- *   0 .. 2 * run + 1, tile i starting at column 2i); writes the columns' transform B^T D, even
- *   columns at z[a * zs + i] and odd ones at z[(4 + a) * zs + i], for i <= run.
- * dn_f32_wino_across: from that z, writes V of tile i at v[xi * vs + i], xi = 4a + b (a down,
- *   b across), for i < run; z may be offset by a tile count to start mid-run.
+ * dn_f32_wino_input: V = B^T D B for `run` tiles side by side: rows[r] is input row r of the
+ *   tiles (columns 0 .. 2 * run + 1, tile i starting at column 2i), of which only columns
+ *   [lo, hi) are read, the others taken as zero (so rows[r] may point before its row's start);
+ *   writes V of tile i at v[xi * vs + i], xi = 4a + b (a down, b across), for i < run.
  *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
  * dn_f32_wino_lanes_input, dn_f32_wino_lanes_grad: the weight gradient's transforms, `lanes`
  *   channels at a time: rows holds 4 input rows (or 2 output-gradient rows), row q at
@@ -32,8 +29,8 @@ extern "C" {
 #endif
 
 #define DN_WINO_DECLARE(isa)                                                                                     \
-  void dn_f32_wino_down__##isa(float* z, size_t zs, const float* rows, size_t rs, size_t run);                 \
-  void dn_f32_wino_across__##isa(float* v, size_t vs, const float* z, size_t zs, size_t run);                  \
+  void dn_f32_wino_input__##isa(float* v, size_t vs, const float* const* rows, long long lo, long long hi,     \
+                                size_t run);                                                                  \
   void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,         \
                                       size_t run);                                                            \
   void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
