@@ -41,7 +41,7 @@ struct KernelTable {
   void (*wino_lanes_input)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
                            std::size_t run);
   void (*wino_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
-                          std::size_t run);
+                          std::size_t run, double* sums);
   void (*wino_output)(float* r0, float* r1, std::size_t cols, const float* m, std::size_t xs, float bias);
   void (*wino_transpose)(float* d, std::size_t ld, const float* s, std::size_t ss, std::size_t rows, std::size_t cols);
   // dropout masks (native/kernels/dropout/dropout.h)

@@ -241,7 +241,7 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   // The bias gradient, summed from the output-gradient rows as they are laid out: one double
   // per (tile range, channel), each range's tiles taken in order, the ranges added in order.
   constexpr size_t kSplit = 4;
-  std::vector<double> bias_sums(dbias != nullptr ? kSplit * s.cout : 0, 0.0);
+  std::vector<double> bias_sums(dbias != nullptr ? kSplit * opan * g.mr : 0, 0.0);
 
   for (size_t t0 = 0; t0 < T.total; t0 += tb) {
     const size_t t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
@@ -259,6 +259,8 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
       const size_t R = grad ? g.mr : g.nr, pxs = grad ? axs : bxs, panel = grad ? pt : pt - opan;
       const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
       float* dst = (grad ? ap : bp) + panel * tb * R;
+      // This range's bias sums: R of them, the lanes past the channels summing zeros.
+      double* bsum = grad && dbias != nullptr ? bias_sums.data() + (piece * opan + panel) * g.mr : nullptr;
       const size_t rs = (2 * T.tw + 2) * R;  // a row of lanes
       float* lanes = scratch(Scratch::run, 4 * rs);
       std::fill_n(lanes, 4 * rs, 0.0f);
@@ -272,15 +274,9 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
         const float* img_src = src + img * (grad ? s.out_image : s.in_image);
         for (size_t q = 0; q < nrows; ++q)
           rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
-        if (grad && dbias != nullptr) {
-          double* bs = bias_sums.data() + piece * s.cout + ch0;
-          for (size_t q = 0; q < nrows; ++q)
-            for (size_t c = 0; c < len; ++c)
-              for (size_t r = 0; r < nch; ++r) bs[r] += lanes[q * rs + c * R + r];
-        }
         float* v = dst + lane0 * R;
         if (grad) {
-          kt.wino_lanes_grad(v, pxs, lanes, rs, R, run);
+          kt.wino_lanes_grad(v, pxs, lanes, rs, R, run, bsum);
         } else {
           kt.wino_lanes_input(v, pxs, lanes, rs, R, run);
         }
@@ -305,7 +301,7 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   if (dbias != nullptr) {
     for (size_t o = 0; o < s.cout; ++o) {
       double sum = 0.0;
-      for (size_t piece = 0; piece < kSplit; ++piece) sum += bias_sums[piece * s.cout + o];
+      for (size_t piece = 0; piece < kSplit; ++piece) sum += bias_sums[piece * opan * g.mr + o];
       dbias[o] = static_cast<float>(sum);
     }
   }

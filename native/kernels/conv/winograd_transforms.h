@@ -11,7 +11,9 @@
  *   channels at a time: rows holds 4 input rows (or 2 output-gradient rows), row q at
  *   rows + q * rs, column c's channels at + c * lanes (channel r at + r); tile i starts at
  *   column 2i. Writes channel r of V = B^T D B (or of Yhat = A dY A^T) of tile i at
- *   v[xi * vs + i * lanes + r], for i < run: rows of the micro-kernels' panels.
+ *   v[xi * vs + i * lanes + r], for i < run: rows of the micro-kernels' panels. The grad one
+ *   also adds, when sums is not null, each tile's 4 values of channel r to sums[r] (in double,
+ *   tile by tile, in order): the bias gradient.
  *     A^T = [1 1 1 0; 0 1 -1 -1]
  * dn_f32_wino_output: Y = A^T M A + bias for ceil(cols / 2) tiles side by side of one channel
  *   (M_xi of tile i at m[xi * xs + i]); writes the tiles' top output row to r0 and their bottom
@@ -34,7 +36,7 @@ extern "C" {
   void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,         \
                                       size_t run);                                                            \
   void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
-                                     size_t run);                                                             \
+                                     size_t run, double* sums);                                               \
   void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);    \
   void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows, size_t cols);
 
