@@ -1,6 +1,6 @@
 // The Winograd F(2x2, 3x3) path (3x3 kernels, unit stride and dilation, >= 8 channels in and out
-// per group, and output channels that fill at least 3/4 of the micro-kernel's last column panel:
-// 24, 25, 48 and 50 do for 8, 16 and 32 columns alike, so each ISA's table takes the path;
+// per group, and output channels that use at least 3/4 of the rows the micro-kernel computes for
+// them: 24, 27, 48 and 50 do for 4, 6, 8 and 12 rows alike, so each ISA's table takes the path;
 // backward-data swaps the roles, so the input channels are drawn from the same counts half of the
 // time) against the reference on every ISA: odd and even output sizes (partial tiles),
 // planes smaller than the kernel, paddings 0..4 on each side (backward-data then reads with a
@@ -31,6 +31,11 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push(g3(1, 300, 6, 5, 27, [1, 1, 1, 1]));     // cin over one depth slice
   out.push(g3(2, 8, 45, 38, 50, [1, 1, 1, 1]));     // several tile blocks, cout past one panel
   out.push(g3(1, 24, 2, 2, 24, [4, 4, 4, 4]));      // padding larger than the kernel
+  // Rows wider than two vectors of tiles, with padding on one side only: the input transform's
+  // masked loads at either edge and whole groups inside.
+  out.push(g3(2, 9, 5, 37, 24, [2, 1, 3, 0]));
+  out.push(g3(1, 27, 6, 40, 27, [0, 2, 0, 4]));
+  out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1]));     // 16 outputs: a 12-row and a 4-row panel on AVX-512
   return out;
 }
 
