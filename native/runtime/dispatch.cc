@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "../kernels/conv/conv_direct.h"
 #include "../kernels/conv/winograd_transforms.h"
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
@@ -33,7 +34,8 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
   (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
-#define DN_SET_WINO(t, isa)                  \
+#define DN_SET_CONV(t, isa)                  \
+  (t).conv_direct = dn_f32_conv_direct__##isa; \
   (t).wino_input = dn_f32_wino_input__##isa;   \
   (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa; \
   (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;   \
@@ -51,7 +53,7 @@ KernelTable scalar_table() {
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
   DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 4, 8, 256, 128, 2048)
-  DN_SET_WINO(t, scalar)
+  DN_SET_CONV(t, scalar)
   DN_SET_DROPOUT(t, scalar)
   return t;
 }
@@ -65,7 +67,7 @@ KernelTable build_table(Isa isa) {
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
-      DN_SET_WINO(t, avx2)
+      DN_SET_CONV(t, avx2)
   DN_SET_DROPOUT(t, avx2)
       break;
 #endif
@@ -75,7 +77,7 @@ KernelTable build_table(Isa isa) {
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 4, 32, 256, 144, 4096)
-      DN_SET_WINO(t, avx512)
+      DN_SET_CONV(t, avx512)
   DN_SET_DROPOUT(t, avx512)
       break;
 #endif

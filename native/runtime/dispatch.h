@@ -13,6 +13,7 @@
 #include <cstdint>
 
 struct dn_dropout_params;  // native/kernels/dropout/dropout.h
+struct dn_conv_direct;     // native/kernels/conv/conv_direct.h
 
 #include "../kernels/gemm/gemm.h"
 
@@ -36,6 +37,8 @@ struct KernelTable {
   double (*fma_peak_flops)(std::size_t iters);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
+  // direct convolution for shallow depths (native/kernels/conv/conv_direct.h)
+  void (*conv_direct)(const dn_conv_direct* a);
   // Winograd F(2x2, 3x3) tile transforms (native/kernels/conv/winograd_transforms.h)
   void (*wino_input)(float* v, std::size_t vs, const float* const* rows, long long lo, long long hi, std::size_t run);
   void (*wino_lanes_input)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,

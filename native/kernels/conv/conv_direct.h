@@ -1,0 +1,44 @@
+/* Direct convolution for layers whose GEMM would be shallow (few input channels times taps,
+ * such as a network's first layer on RGB images), unit stride: each output vector gets every tap
+ * of up to 16 output channels while it sits in registers, where im2col would first write the
+ * columns out and the GEMM pack them again (see conv2d.cc for when it is used).
+ *
+ * dn_f32_conv_direct computes, for k < nk (<= 16), y0 <= y < y1, x < ow:
+ *   out[k * oh * ow + y * ow + x] = sum over taps t = (c, j, l) in that order (c < cin, j < kh,
+ *     l < kw) of wpack[t * 16 + k] * in(c, y - pt + j * dh, x - pl + l * dw)   (+ bias[k])
+ * with in(c, iy, ix) = in[(c * h + iy) * w + ix], zero outside the h x w plane. The sum runs in
+ * tap order from zero, one fused multiply-add a tap on the FMA ISAs (as the GEMM micro-kernels
+ * do over the same columns, so the result is that of im2col + GEMM), and the bias is added last.
+ * bias: 16 floats or NULL. cin * kh * kw <= DN_CONV_DIRECT_MAX_TAPS. Reads only inside the planes. */
+#ifndef DN_KERNELS_CONV_CONV_DIRECT_H_
+#define DN_KERNELS_CONV_CONV_DIRECT_H_
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dn_conv_direct {
+  const float* in;
+  size_t cin, h, w;
+  size_t kh, kw, dh, dw;
+  long long pt, pl;
+  const float* wpack; /* (cin * kh * kw) x 16 */
+  const float* bias;  /* 16, or NULL */
+  float* out;
+  size_t oh, ow, nk, y0, y1;
+} dn_conv_direct;
+
+#define DN_CONV_DIRECT_LANES 16    /* output channels a call computes (wpack's row length) */
+#define DN_CONV_DIRECT_MAX_TAPS 64 /* cin * kh * kw must not exceed it */
+
+void dn_f32_conv_direct__scalar(const dn_conv_direct* a);
+void dn_f32_conv_direct__avx2(const dn_conv_direct* a);
+void dn_f32_conv_direct__avx512(const dn_conv_direct* a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DN_KERNELS_CONV_CONV_DIRECT_H_ */

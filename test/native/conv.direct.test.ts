@@ -1,0 +1,75 @@
+// The direct kernel for shallow layers (unit stride, output rows of at least 8, GEMM depth
+// c/groups*kh*kw of at most 64 with at most 32 outputs per group, or depth 16 or less: see
+// conv2d.cc) against the reference on every ISA, forward with and without bias: rows narrower
+// and wider than one vector of columns (8 on AVX2, 16 on AVX-512) and not multiples of it,
+// paddings wider than the kernel on either side, dilation, non-square kernels, depthwise and
+// grouped layers, output channel counts below, at and past one 16-channel block, single rows;
+// and the same bits on 1 and 2 threads.
+import { describe, expect, it } from 'vitest';
+import { kernels } from '../../lib/index.js';
+import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
+import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
+import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { nans, randomFloats, seededRandom } from '../helpers/rng.js';
+import { convTol as tol } from '../helpers/conv.js';
+import type { Backend } from '../../lib/backend/backend.js';
+
+const geo = (n: number, c: number, h: number, w: number, k: number, kh: number, kw: number,
+  pads: [number, number, number, number], dil: [number, number] = [1, 1], groups = 1): Conv2dGeometry => ({
+  n, c, h, w, k, kh, kw, sh: 1, sw: 1, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: dil[0], dw: dil[1], groups,
+});
+
+function forward(k: Backend, g: Conv2dGeometry, withBias: boolean): Float32Array {
+  const oh = convOutSize(g.h, g.kh, g.sh, g.pt, g.pb, g.dh), ow = convOutSize(g.w, g.kw, g.sw, g.pl, g.pr, g.dw);
+  const xs = g.n * g.c * g.h * g.w, ws = g.k * (g.c / g.groups) * g.kh * g.kw;
+  const out = nans(g.n * g.k * oh * ow);
+  k.conv2dForward(out, randomFloats(xs, xs + 1), randomFloats(ws, ws + 2), withBias ? randomFloats(g.k, 3) : null, g);
+  return out;
+}
+
+function sweep(count: number, seed: number): Conv2dGeometry[] {
+  const r = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: Conv2dGeometry[] = [];
+  while (out.length < count) {
+    const groups = pick([1, 1, 2, 3]);
+    const [kh, kw] = pick([[3, 3], [1, 3], [3, 1], [2, 2], [5, 5], [1, 7], [4, 3]] as const);
+    const g = geo(pick([1, 2, 3]), pick([1, 2, 3]) * groups, pick([1, 3, 6, 9]), pick([8, 9, 15, 16, 17, 23, 33, 40]),
+      pick([1, 5, 16, 17, 32]) * groups, kh, kw, [pick([0, 1, 2]), pick([0, 3]), pick([0, 1, 4, 6]), pick([0, 2, 5])],
+      [pick([1, 1, 2]), pick([1, 1, 3])], groups);
+    const oh = convOutSize(g.h, g.kh, 1, g.pt, g.pb, g.dh), ow = convOutSize(g.w, g.kw, 1, g.pl, g.pr, g.dw);
+    if (oh >= 1 && ow >= 8 && (g.c / groups) * kh * kw <= 64) out.push(g);
+  }
+  out.push(geo(2, 8, 12, 20, 8, 3, 3, [1, 1, 1, 1], [1, 1], 8));  // depthwise
+  out.push(geo(1, 7, 5, 21, 32, 3, 3, [1, 1, 1, 1]));              // depth 63
+  out.push(geo(1, 1, 4, 30, 64, 3, 3, [1, 1, 1, 1]));              // depth 9, 64 outputs
+  return out;
+}
+
+const geometries = sweep(30, 11);
+
+for (const { isa, skip } of testedIsas()) {
+  describe.skipIf(skip !== '')(`conv2d direct path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it(`matches the reference on ${geometries.length} geometries, with and without bias`, () => {
+      for (const g of geometries) {
+        for (const withBias of [true, false]) {
+          const want = forward(kernels('js'), g, withBias);
+          const got = withIsa(isa, (native) => forward(native, g, withBias));
+          expectClose(got, want, { ...tol((g.c / g.groups) * g.kh * g.kw), context: { isa, withBias, ...g } });
+        }
+      }
+    });
+  });
+}
+
+describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path across thread counts', () => {
+  it('gives the same bits on 1 and 2 threads', () => {
+    const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2)];
+    for (const g of cases) {
+      const one = withThreads(1, () => forward(kernels('native'), g, true));
+      const two = withThreads(2, () => forward(kernels('native'), g, true));
+      expectBitEqual(two, one, g);
+    }
+    expect(cases.length).toBe(2);
+  });
+});
