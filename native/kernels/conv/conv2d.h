@@ -4,12 +4,13 @@
 //   x (n, c, h, w), weight (k, c/groups, kh, kw), bias (k) or null, out (n, k, oh, ow)
 //   oh = (h + pt + pb - dh*(kh-1) - 1) / sh + 1, likewise ow; the caller validated the geometry.
 //
-// Strategy (chosen by measurement, see bench/conv.bench.ts): every case is GEMM work on the
-// packed SIMD micro-kernels. A 1x1 convolution with unit stride and no padding multiplies the
-// weight by the input plane in place (no copy at all). A 3x3 one with unit stride and dilation
-// and enough channels goes through Winograd F(2x2, 3x3) (winograd.h: 2.25x fewer multiplies,
-// transforms exact in float32). Other shapes go through im2col one block of output columns at a
-// time, so the column block (c/groups*kh*kw rows) stays in L2 while the GEMM streams it.
+// Strategy (chosen by measurement, see bench/conv.bench.ts and the comments in conv2d.cc): a
+// 1x1 convolution with unit stride and no padding multiplies the weight by the input plane in
+// place on the packed SIMD GEMM (no copy at all). A 3x3 one with unit stride and dilation and
+// enough channels goes through Winograd F(2x2, 3x3) (winograd.h: 2.25x fewer multiplies,
+// transforms exact in float32). A shallow forward pass (few input channels times taps) runs the
+// direct kernel (conv_direct.h). Other shapes go through im2col one block of output columns at
+// a time, so the column block (c/groups*kh*kw rows) stays in L2 while the GEMM streams it.
 // Outputs are overwritten. Work is split over images, groups and column or tile blocks
 // (forward, backward-data); the weight gradient's sum over images is cut into ranges fixed by
 // the problem (never by the thread count) whose partial sums are added in order. So results do
