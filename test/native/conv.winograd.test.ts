@@ -5,7 +5,8 @@
 // time) against the reference on every ISA: odd and even output sizes (partial tiles),
 // planes smaller than the kernel, paddings 0..4 on each side (backward-data then reads with a
 // positive offset), groups, channel counts that are not multiples of any micro-tile, more
-// input channels than one GEMM depth slice, more tiles than one block; and thread invariance.
+// input channels than one GEMM depth slice, more tiles than one block, weight gradients summed in
+// several ranges; and thread invariance.
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
@@ -36,6 +37,7 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push(g3(2, 9, 5, 37, 24, [2, 1, 3, 0]));
   out.push(g3(1, 27, 6, 40, 27, [0, 2, 0, 4]));
   out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1]));     // 16 outputs: a 12-row and a 4-row panel on AVX-512
+  out.push(g3(10, 9, 32, 30, 24, [1, 1, 1, 1]));    // 2400 tiles: the weight gradient in two ranges
   return out;
 }
 
@@ -58,12 +60,13 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d Winograd path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [g3(3, 24, 23, 30, 24, [1, 1, 1, 1]), g3(1, 50, 9, 9, 50, [2, 0, 0, 2], 2), g3(2, 8, 45, 38, 50, [1, 1, 1, 1])];
+    const cases = [g3(3, 24, 23, 30, 24, [1, 1, 1, 1]), g3(1, 50, 9, 9, 50, [2, 0, 0, 2], 2), g3(2, 8, 45, 38, 50, [1, 1, 1, 1]),
+      g3(9, 16, 40, 36, 24, [1, 0, 1, 1])];
     for (const g of cases) {
       const one = withThreads(1, () => run(kernels('native'), g));
       const two = withThreads(2, () => run(kernels('native'), g));
       for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
     }
-    expect(cases.length).toBe(3);
+    expect(cases.length).toBe(4);
   });
 });
