@@ -12,6 +12,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A seeded chooser: each call returns one of the given values, uniformly. */
+export function seededPick(seed: number): <T>(xs: readonly T[]) => T {
+  const r = seededRandom(seed);
+  return <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+}
+
 /** n floats uniform in [lo, hi). */
 export function randomFloats(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const r = seededRandom(seed);

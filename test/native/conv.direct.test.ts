@@ -10,7 +10,7 @@ import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
-import { nans, randomFloats, seededRandom } from '../helpers/rng.js';
+import { nans, randomFloats, seededPick } from '../helpers/rng.js';
 import { convTol as tol } from '../helpers/conv.js';
 import type { Backend } from '../../lib/backend/backend.js';
 
@@ -28,8 +28,7 @@ function forward(k: Backend, g: Conv2dGeometry, withBias: boolean): Float32Array
 }
 
 function sweep(count: number, seed: number): Conv2dGeometry[] {
-  const r = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = seededPick(seed);
   const out: Conv2dGeometry[] = [];
   while (out.length < count) {
     const groups = pick([1, 1, 2, 3]);
@@ -68,7 +67,7 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path ac
     for (const g of cases) {
       const one = withThreads(1, () => forward(kernels('native'), g, true));
       const two = withThreads(2, () => forward(kernels('native'), g, true));
-      expectBitEqual(two, one, g);
+      expectBitEqual(two, one, { ...g });
     }
     expect(cases.length).toBe(2);
   });

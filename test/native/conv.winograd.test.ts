@@ -12,7 +12,7 @@ import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
-import { seededRandom } from '../helpers/rng.js';
+import { seededPick } from '../helpers/rng.js';
 import { convTol as tol, runConv as run } from '../helpers/conv.js';
 
 const g3 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
@@ -20,8 +20,7 @@ const g3 = (n: number, c: number, h: number, w: number, k: number, pads: [number
 });
 
 function sweep(count: number, seed: number): Conv2dGeometry[] {
-  const r = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = seededPick(seed);
   const out: Conv2dGeometry[] = [];
   while (out.length < count) {
     const groups = pick([1, 1, 2]);
