@@ -34,12 +34,11 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
   (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
-#define DN_SET_CONV(t, isa)                  \
-  (t).conv_direct = dn_f32_conv_direct__##isa; \
-  (t).wino_input = dn_f32_wino_input__##isa;   \
-  (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa; \
-  (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;   \
-  (t).wino_output = dn_f32_wino_output__##isa; \
+#define DN_SET_WINO(t, isa)                                \
+  (t).wino_input = dn_f32_wino_input__##isa;               \
+  (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa;   \
+  (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;     \
+  (t).wino_output = dn_f32_wino_output__##isa;             \
   (t).wino_transpose = dn_f32_wino_transpose__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
@@ -53,7 +52,7 @@ KernelTable scalar_table() {
   t.name = "scalar";
   DN_SET_ELTWISE(t, scalar)
   DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 4, 8, 256, 128, 2048)
-  DN_SET_CONV(t, scalar)
+  DN_SET_WINO(t, scalar)
   DN_SET_DROPOUT(t, scalar)
   return t;
 }
@@ -67,7 +66,7 @@ KernelTable build_table(Isa isa) {
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
-      DN_SET_CONV(t, avx2)
+      DN_SET_WINO(t, avx2)
   DN_SET_DROPOUT(t, avx2)
       break;
 #endif
@@ -77,7 +76,9 @@ KernelTable build_table(Isa isa) {
       t.name = "avx512";
       DN_SET_ELTWISE(t, avx512)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_12x32__avx512f, 12, 4, 32, 256, 144, 4096)
-      DN_SET_CONV(t, avx512)
+      DN_SET_WINO(t, avx512)
+      t.conv_direct = dn_f32_conv_direct__avx512;
+      t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx512;
   DN_SET_DROPOUT(t, avx512)
       break;
 #endif

@@ -2,7 +2,8 @@
 //
 // One table per ISA, each complete: the scalar table fills every slot, and an ISA's table starts
 // as a copy of the scalar one and overrides what that ISA implements (BLIS/XNNPACK style), so a
-// slot is never empty. Tables are built once; `active()` returns the selected one.
+// slot is never empty (except the optional direct convolution pair, marked below). Tables are
+// built once; `active()` returns the selected one.
 //
 // Selection: the best ISA the CPU supports, capped by select_isa(cap). DROPNET_ISA is read by
 // the JavaScript loader, which calls select_isa; kernels never test CPU flags themselves.
@@ -14,6 +15,7 @@
 
 struct dn_dropout_params;  // native/kernels/dropout/dropout.h
 struct dn_conv_direct;     // native/kernels/conv/conv_direct.h
+struct dn_conv_direct_wgrad;
 
 #include "../kernels/gemm/gemm.h"
 
@@ -37,8 +39,10 @@ struct KernelTable {
   double (*fma_peak_flops)(std::size_t iters);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
-  // direct convolution for shallow depths (native/kernels/conv/conv_direct.h)
+  // direct convolution for shallow depths (native/kernels/conv/conv_direct.h): the one optional
+  // pair of slots, null on ISAs where im2col + GEMM is faster (callers then take that path)
   void (*conv_direct)(const dn_conv_direct* a);
+  void (*conv_direct_wgrad)(const dn_conv_direct_wgrad* a);
   // Winograd F(2x2, 3x3) tile transforms (native/kernels/conv/winograd_transforms.h)
   void (*wino_input)(float* v, std::size_t vs, const float* const* rows, long long lo, long long hi, std::size_t run);
   void (*wino_lanes_input)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,

@@ -1,17 +1,18 @@
-// The direct kernel for shallow layers (unit stride, output rows of at least 8, GEMM depth
-// c/groups*kh*kw of at most 64 with at most 32 outputs per group, or depth 16 or less: see
-// conv2d.cc) against the reference on every ISA, forward with and without bias: rows narrower
-// and wider than one vector of columns (8 on AVX2, 16 on AVX-512) and not multiples of it,
-// paddings wider than the kernel on either side, dilation, non-square kernels, depthwise and
-// grouped layers, output channel counts below, at and past one 16-channel block, single rows;
-// and the same bits on 1 and 2 threads.
+// The direct kernels for shallow layers (AVX-512 only; unit stride, output rows of at least 8,
+// GEMM depth c/groups*kh*kw of at most 64 with at most 32 outputs per group, or depth 16 or less:
+// see conv2d.cc) against the reference on every ISA (the others take im2col for these shapes),
+// forward with and without bias and the weight and bias gradients (backward-data stays on
+// im2col, checked here too): rows narrower and wider than one vector of 16 columns and not
+// multiples of it, paddings wider than the kernel on either side, dilation, non-square kernels,
+// depthwise and grouped layers, output channel counts below, at and past one 16-channel block,
+// single rows; and the same bits on 1 and 2 threads.
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
 import { nans, randomFloats, seededPick } from '../helpers/rng.js';
-import { convTol as tol } from '../helpers/conv.js';
+import { convTol as tol, runConv as run } from '../helpers/conv.js';
 import type { Backend } from '../../lib/backend/backend.js';
 
 const geo = (n: number, c: number, h: number, w: number, k: number, kh: number, kw: number,
@@ -49,13 +50,16 @@ const geometries = sweep(30, 11);
 
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d direct path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
-    it(`matches the reference on ${geometries.length} geometries, with and without bias`, () => {
+    it(`matches the reference on ${geometries.length} geometries, forward (with and without bias) and backward`, () => {
       for (const g of geometries) {
-        for (const withBias of [true, false]) {
-          const want = forward(kernels('js'), g, withBias);
-          const got = withIsa(isa, (native) => forward(native, g, withBias));
-          expectClose(got, want, { ...tol((g.c / g.groups) * g.kh * g.kw), context: { isa, withBias, ...g } });
-        }
+        const want = run(kernels('js'), g);
+        const got = withIsa(isa, (native) => run(native, g));
+        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
+        expectClose(got.dx, want.dx, { ...tol((g.k / g.groups) * g.kh * g.kw), context: { isa, what: 'dx', ...g } });
+        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
+        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+        const plain = forward(kernels('js'), g, false);
+        expectClose(withIsa(isa, (native) => forward(native, g, false)), plain, { ...tol(want.depth), context: { isa, bias: false, ...g } });
       }
     });
   });
@@ -63,12 +67,13 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2)];
+    const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2),
+      geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1])];
     for (const g of cases) {
-      const one = withThreads(1, () => forward(kernels('native'), g, true));
-      const two = withThreads(2, () => forward(kernels('native'), g, true));
-      expectBitEqual(two, one, { ...g });
+      const one = withThreads(1, () => run(kernels('native'), g));
+      const two = withThreads(2, () => run(kernels('native'), g));
+      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
     }
-    expect(cases.length).toBe(2);
+    expect(cases.length).toBe(3);
   });
 });

@@ -49,25 +49,29 @@ conv::Wino3x3 winograd_forward_shape(const ConvGeometry& g, const Dims& d) {
   return s;
 }
 
-// Shallow layers go through the direct kernel (conv_direct.h): unit stride, rows of at least 8
-// outputs, GEMM depth c/groups*kh*kw of at most 64, and at most 32 outputs per group (or depth
-// 16 or less), where im2col's columns would be written out, packed again and multiplied only a
-// few dozen deep. Measured against im2col + GEMM (AVX-512, one thread, batch 32, 3x3 unless
-// said): 3 -> 16 channels on 32x32, 0.78 -> 0.50 ms; 1 -> 16 on 28x28, 0.29 -> 0.17; 7 -> 32,
-// 2.61 -> 1.90; 2 -> 8 5x5, 0.41 -> 0.19; 1 -> 64 on 28x28, 0.71 -> 0.59; but 3 -> 48 (1.50
-// against 1.46) and 3 -> 64 (1.68 against 1.80) are even or lost: the GEMM's 12-row tiles then
-// reuse each column more than the kernel's 16-channel blocks do.
+// Shallow layers go through the direct kernels (conv_direct.h) where the ISA has them (AVX-512):
+// unit stride, rows of at least 8 outputs, GEMM depth c/groups*kh*kw of at most 64, and at most
+// 32 outputs per group (or depth 16 or less), where im2col's columns would be written out,
+// packed again and multiplied only a few dozen deep. Measured against im2col + GEMM (one
+// thread, batch 32, 3x3 unless said), forward: 3 -> 16 channels on 32x32, 0.78 -> 0.50 ms;
+// 1 -> 16 on 28x28, 0.29 -> 0.17; 7 -> 32, 2.61 -> 1.90; 2 -> 8 5x5, 0.41 -> 0.19; 1 -> 64 on
+// 28x28, 0.71 -> 0.59; but 3 -> 48 (1.50 against 1.46) and 3 -> 64 (1.68 against 1.80) are even
+// or lost: the GEMM's 12-row tiles then reuse each column more than the kernel's 16-channel
+// blocks do. Weight gradient: 3 -> 16, 1.21 -> 0.67 ms; 1 -> 16, 0.35 -> 0.25; 7 -> 32, 3.25 ->
+// 2.93. (Written for AVX2 and scalar code too, they lost to im2col there: 7 -> 32 forward on
+// AVX2 4.9 against 3.1 ms, weight gradient 7.6 against 3.1.)
 constexpr std::size_t kDirectDepth = 64;
 static_assert(kDirectDepth <= DN_CONV_DIRECT_MAX_TAPS, "the direct kernel takes at most that many taps");
-bool use_direct_kernel(const ConvGeometry& g, const Dims& d) {
-  return g.sh == 1 && g.sw == 1 && d.ckk <= kDirectDepth && (d.kg <= 32 || d.ckk <= 16) && g.ow >= 8 && !pointwise(g);
+bool use_direct_kernel(const KernelTable& kt, const ConvGeometry& g, const Dims& d) {
+  return kt.conv_direct != nullptr && kt.conv_direct_wgrad != nullptr && g.sh == 1 && g.sw == 1 &&
+         d.ckk <= kDirectDepth && (d.kg <= 32 || d.ckk <= 16) && g.ow >= 8 && !pointwise(g);
 }
 
 // The forward pass by the direct kernel: weights (and bias) packed 16 output channels a row,
 // zeros past the group's channels; tasks over images, groups, blocks of 16 channels and bands
 // of output rows, each writing its own part of out.
-void conv2d_forward_direct(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g,
-                           const Dims& d) {
+void conv2d_forward_direct(const KernelTable& kt, float* out, const float* x, const float* weight, const float* bias,
+                           const ConvGeometry& g, const Dims& d) {
   constexpr std::size_t L = DN_CONV_DIRECT_LANES, kBand = 8;
   const std::size_t kb = (d.kg + L - 1) / L, bands = (g.oh + kBand - 1) / kBand;
   std::vector<float> wpack(g.groups * kb * d.ckk * L, 0.0f), bpack(bias != nullptr ? g.groups * kb * L : 0, 0.0f);
@@ -78,7 +82,6 @@ void conv2d_forward_direct(float* out, const float* x, const float* weight, cons
       for (std::size_t t = 0; t < d.ckk; ++t) dst[t * L] = src[t];
       if (bias != nullptr) bpack[(gi * kb + o / L) * L + o % L] = bias[gi * d.kg + o];
     }
-  const KernelTable& kt = active();
   parallel_for(g.n * g.groups * kb * bands, [&](std::size_t t) {
     const std::size_t band = t % bands, blk = (t / bands) % kb, gi = (t / (bands * kb)) % g.groups;
     const std::size_t n = t / (bands * kb * g.groups);
@@ -92,6 +95,52 @@ void conv2d_forward_direct(float* out, const float* x, const float* weight, cons
     a.oh = g.oh, a.ow = g.ow, a.nk = std::min(L, d.kg - blk * L);
     a.y0 = band * kBand, a.y1 = std::min(g.oh, a.y0 + kBand);
     kt.conv_direct(&a);
+  });
+}
+
+// The weight gradient by the direct kernel: images cut into up to 8 ranges (fixed by the
+// problem), one task per (range, group, block of 16 output channels) summing into its own
+// per-column-residue partial sums, which are then added in a fixed order: the 16 residues
+// pairwise, the ranges in turn. Rows go 8 at a time, so the output-gradient rows a pass of the
+// kernel reads stay in L1.
+void conv2d_backward_weight_direct(const KernelTable& kt, float* dweight, const float* dy, const float* x,
+                                   const ConvGeometry& g, const Dims& d) {
+  constexpr std::size_t L = DN_CONV_DIRECT_LANES, kBand = 8;
+  const std::size_t kb = (d.kg + L - 1) / L, parts = std::min<std::size_t>(8, g.n);
+  const std::size_t slab = d.ckk * L * L;  // one task's sums
+  std::vector<float> acc(parts * g.groups * kb * slab, 0.0f);
+  parallel_for(parts * g.groups * kb, [&](std::size_t t) {
+    const std::size_t blk = t % kb, gi = (t / kb) % g.groups, part = t / (kb * g.groups);
+    dn_conv_direct_wgrad a{};
+    a.cin = d.cg, a.h = g.h, a.w = g.w, a.kh = g.kh, a.kw = g.kw, a.dh = g.dh, a.dw = g.dw;
+    a.pt = static_cast<long long>(g.pt), a.pl = static_cast<long long>(g.pl);
+    a.oh = g.oh, a.ow = g.ow, a.nk = std::min(L, d.kg - blk * L);
+    a.acc = acc.data() + t * slab;
+    for (std::size_t n = g.n * part / parts; n < g.n * (part + 1) / parts; ++n) {
+      a.in = x + (n * g.c + gi * d.cg) * g.h * g.w;
+      a.dy = dy + (n * g.k + gi * d.kg + blk * L) * d.p;
+      for (std::size_t y = 0; y < g.oh; y += kBand) {
+        a.y0 = y, a.y1 = std::min(g.oh, y + kBand);
+        kt.conv_direct_wgrad(&a);
+      }
+    }
+  });
+  parallel_range(g.groups * kb, 1, 1, [&](std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::size_t gi = b / kb, blk = b % kb, nk = std::min(L, d.kg - blk * L);
+      for (std::size_t tap = 0; tap < d.ckk; ++tap)
+        for (std::size_t k = 0; k < nk; ++k) {
+          float total = 0.0f;
+          for (std::size_t part = 0; part < parts; ++part) {
+            float r[L];
+            std::memcpy(r, acc.data() + (part * g.groups * kb + b) * slab + (tap * L + k) * L, sizeof(r));
+            for (std::size_t w = L / 2; w >= 1; w /= 2)  // pairwise: residues l and l + w
+              for (std::size_t l = 0; l < w; ++l) r[l] += r[l + w];
+            total += r[0];
+          }
+          dweight[(gi * d.kg + blk * L + k) * d.ckk + tap] = total;
+        }
+    }
   });
 }
 
@@ -151,8 +200,9 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
                          bias != nullptr ? bias + gi * d.kg : nullptr, s);
     return;
   }
-  if (use_direct_kernel(g, d)) {
-    conv2d_forward_direct(out, x, weight, bias, g, d);
+  const KernelTable& kt = active();  // one table for the whole call
+  if (use_direct_kernel(kt, g, d)) {
+    conv2d_forward_direct(kt, out, x, weight, bias, g, d);
     return;
   }
   const bool in_place = pointwise(g);
@@ -218,6 +268,12 @@ void conv2d_backward_data(float* dx, const float* dy, const float* weight, const
 
 void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const float* x, const ConvGeometry& g) {
   const Dims d = dims(g);
+  const KernelTable& kt = active();  // one table for the whole call
+  if (use_direct_kernel(kt, g, d)) {
+    conv2d_backward_weight_direct(kt, dweight, dy, x, g, d);
+    conv2d_bias_grad(dbias, dy, g, d);
+    return;
+  }
   if (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.

@@ -33,9 +33,25 @@ typedef struct dn_conv_direct {
 #define DN_CONV_DIRECT_LANES 16    /* output channels a call computes (wpack's row length) */
 #define DN_CONV_DIRECT_MAX_TAPS 64 /* cin * kh * kw must not exceed it */
 
-void dn_f32_conv_direct__scalar(const dn_conv_direct* a);
-void dn_f32_conv_direct__avx2(const dn_conv_direct* a);
+/* dn_f32_conv_direct_wgrad: the weight gradient's sums for one image, output rows [y0, y1):
+ *   acc[(t * 16 + k) * 16 + x % 16] += dy[k * oh * ow + y * ow + x] * in(c, y - pt + j * dh, x - pl + l * dw)
+ * for every tap t = (c, j, l), k < nk (<= 16), y0 <= y < y1, x < ow, each acc element adding its
+ * terms one at a time in an order fixed by y0, y1 and ow (one fused multiply-add a term on the
+ * FMA ISAs). The 16 x 16 floats of a tap are its channels' partial sums by column residue, for
+ * the caller to add up. */
+typedef struct dn_conv_direct_wgrad {
+  const float* in;
+  size_t cin, h, w;
+  size_t kh, kw, dh, dw;
+  long long pt, pl;
+  const float* dy; /* nk planes of oh x ow */
+  size_t oh, ow, nk, y0, y1;
+  float* acc; /* (cin * kh * kw) x 16 x 16 */
+} dn_conv_direct_wgrad;
+
+/* AVX-512 only (conv_direct_avx512.cc): elsewhere im2col + GEMM measured faster. */
 void dn_f32_conv_direct__avx512(const dn_conv_direct* a);
+void dn_f32_conv_direct_wgrad__avx512(const dn_conv_direct_wgrad* a);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,0 @@
-// Direct convolution for the scalar table (see conv_direct.h).
-#define DN_DIRECT_ISA scalar
-#include "conv_direct.inc"
