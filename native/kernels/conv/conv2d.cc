@@ -36,7 +36,8 @@ bool winograd_shape(const ConvGeometry& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
 }
 bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
-  return winograd_shape(g) && conv::winograd_pays(cin, cout, active().gemm.mr, active().gemm.mr_step);
+  const dn_f32_gemm_config& gc = active().gemm;
+  return winograd_shape(g) && conv::winograd_pays(cin, cout, gc.mr, gc.mr_step);
 }
 
 // The forward correlation of group gi as a Winograd problem (x in, out out).
