@@ -7,7 +7,7 @@
 #endif
 
 #include <immintrin.h>
-#include <stdint.h>
+#include <cstdint>
 
 #include "conv_direct.h"
 
@@ -50,7 +50,7 @@ inline const float* at(const float* row, long long col) {
 
 void conv_direct(const dn_conv_direct* a) {
   const size_t plane = a->oh * a->ow, taps = a->cin * a->kh * a->kw;
-  const long long w = (long long)a->w, ow = (long long)a->ow;
+  const long long w = static_cast<long long>(a->w), ow = static_cast<long long>(a->ow);
   RowTaps tp;
   for (size_t y = a->y0; y < a->y1; ++y) {
     row_taps(a, y, &tp);
@@ -67,9 +67,9 @@ void conv_direct(const dn_conv_direct* a) {
         for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), v, acc[k]);
       }
       const long long n = ow - x < 16 ? ow - x : 16;
-      const __mmask16 st = (__mmask16)((1u << n) - 1u);
-      float* o = a->out + y * a->ow + (size_t)x;
-      /* A constant trip count: indexing acc by a run-time bound would keep it in memory. */
+      const __mmask16 st = static_cast<__mmask16>((1u << n) - 1u);
+      float* o = a->out + y * a->ow + static_cast<size_t>(x);
+      // A constant trip count: indexing acc by a run-time bound would keep it in memory.
 #pragma GCC unroll 16
       for (size_t k = 0; k < 16; ++k) {
         if (k >= a->nk) break;
@@ -81,67 +81,64 @@ void conv_direct(const dn_conv_direct* a) {
   }
 }
 
-/* Four taps and 4 channels a pass over the rows: 16 accumulators, 4 output-gradient vectors and
- * the taps' 4 input vectors in registers. (Two taps by 8 channels read 8 output-gradient planes
- * at once, a power of two apart for 32 x 32 images: more lines than the L1's ways.) */
-#define DN_WG_T 4
-#define DN_WG_K 4
+// Four taps and 4 channels a pass over the rows: 16 accumulators, 4 output-gradient vectors and
+// the taps' 4 input vectors in registers. (Two taps by 8 channels read 8 output-gradient planes
+// at once, a power of two apart for 32 x 32 images: more lines than the L1's ways.)
+constexpr size_t kTaps = 4, kChans = 4;
 void conv_direct_wgrad(const dn_conv_direct_wgrad* a) {
   const size_t plane = a->oh * a->ow, taps = a->cin * a->kh * a->kw, khw = a->kh * a->kw;
-  const long long w = (long long)a->w, ow = (long long)a->ow;
+  const long long w = static_cast<long long>(a->w), ow = static_cast<long long>(a->ow);
   const __m512 zero = _mm512_setzero_ps();
-  for (size_t t = 0; t < taps; t += DN_WG_T) {
-    const size_t nt = taps - t < DN_WG_T ? taps - t : DN_WG_T;
-    /* Each tap's plane, input row for output row 0, and column shift. */
-    const float* plane_in[DN_WG_T];
-    long long row0[DN_WG_T], shift[DN_WG_T];
-    for (size_t u = 0; u < DN_WG_T; ++u) {
+  for (size_t t = 0; t < taps; t += kTaps) {
+    const size_t nt = taps - t < kTaps ? taps - t : kTaps;
+    // Each tap's plane, input row for output row 0, and column shift.
+    const float* plane_in[kTaps];
+    long long row0[kTaps], shift[kTaps];
+    for (size_t u = 0; u < kTaps; ++u) {
       const size_t tt = u < nt ? t + u : t, c = tt / khw, j = (tt / a->kw) % a->kh, l = tt % a->kw;
       plane_in[u] = a->in + c * a->h * a->w;
-      row0[u] = (long long)(j * a->dh) - a->pt;
-      shift[u] = (long long)(l * a->dw) - a->pl;
+      row0[u] = static_cast<long long>(j * a->dh) - a->pt;
+      shift[u] = static_cast<long long>(l * a->dw) - a->pl;
     }
-    for (size_t k0 = 0; k0 < a->nk; k0 += DN_WG_K) {
-      const size_t nk = a->nk - k0 < DN_WG_K ? a->nk - k0 : DN_WG_K;
-      __m512 s[DN_WG_T][DN_WG_K];
+    for (size_t k0 = 0; k0 < a->nk; k0 += kChans) {
+      const size_t nk = a->nk - k0 < kChans ? a->nk - k0 : kChans;
+      __m512 s[kTaps][kChans];
 #pragma GCC unroll 4
-      for (size_t u = 0; u < DN_WG_T; ++u)
+      for (size_t u = 0; u < kTaps; ++u)
 #pragma GCC unroll 4
-        for (size_t i = 0; i < DN_WG_K; ++i)
+        for (size_t i = 0; i < kChans; ++i)
           s[u][i] = u < nt && i < nk ? _mm512_loadu_ps(a->acc + ((t + u) * 16 + k0 + i) * 16) : zero;
-      /* Column chunks outside, rows inside: the lane masks are fixed along a chunk's rows. */
+      // Column chunks outside, rows inside: the lane masks are fixed along a chunk's rows.
       for (long long x = 0; x < ow; x += 16) {
         const __mmask16 m = lanes(x, 0, ow, ow);
-        __mmask16 mu[DN_WG_T];
+        __mmask16 mu[kTaps];
 #pragma GCC unroll 4
-        for (size_t u = 0; u < DN_WG_T; ++u) mu[u] = u < nt ? lanes(x, shift[u], w, ow) : 0;
+        for (size_t u = 0; u < kTaps; ++u) mu[u] = u < nt ? lanes(x, shift[u], w, ow) : 0;
         const float* d = a->dy + k0 * plane + x;
         for (size_t y = a->y0; y < a->y1; ++y) {
-          __m512 g[DN_WG_K], v[DN_WG_T];
+          __m512 g[kChans], v[kTaps];
 #pragma GCC unroll 4
-          for (size_t i = 0; i < DN_WG_K; ++i) g[i] = _mm512_maskz_loadu_ps(i < nk ? m : 0, d + i * plane + y * ow);
+          for (size_t i = 0; i < kChans; ++i) g[i] = _mm512_maskz_loadu_ps(i < nk ? m : 0, d + i * plane + y * ow);
 #pragma GCC unroll 4
-          for (size_t u = 0; u < DN_WG_T; ++u) {
-            const long long iy = (long long)y + row0[u];
-            const __mmask16 mv = iy >= 0 && iy < (long long)a->h ? mu[u] : 0;
+          for (size_t u = 0; u < kTaps; ++u) {
+            const long long iy = static_cast<long long>(y) + row0[u];
+            const __mmask16 mv = iy >= 0 && iy < static_cast<long long>(a->h) ? mu[u] : 0;
             v[u] = _mm512_maskz_loadu_ps(mv, at(plane_in[u], iy * w + x + shift[u]));
           }
 #pragma GCC unroll 4
-          for (size_t u = 0; u < DN_WG_T; ++u)
+          for (size_t u = 0; u < kTaps; ++u)
 #pragma GCC unroll 4
-            for (size_t i = 0; i < DN_WG_K; ++i) s[u][i] = _mm512_fmadd_ps(g[i], v[u], s[u][i]);
+            for (size_t i = 0; i < kChans; ++i) s[u][i] = _mm512_fmadd_ps(g[i], v[u], s[u][i]);
         }
       }
 #pragma GCC unroll 4
-      for (size_t u = 0; u < DN_WG_T; ++u)
+      for (size_t u = 0; u < kTaps; ++u)
 #pragma GCC unroll 4
-        for (size_t i = 0; i < DN_WG_K; ++i)
+        for (size_t i = 0; i < kChans; ++i)
           if (u < nt && i < nk) _mm512_storeu_ps(a->acc + ((t + u) * 16 + k0 + i) * 16, s[u][i]);
     }
   }
 }
-#undef DN_WG_T
-#undef DN_WG_K
 
 }  // namespace
 

@@ -44,8 +44,8 @@ struct RunScratch {
 // Row y, columns [x0, x0 + len), of the planes of nch channels (plane floats apart, each ph x pw)
 // laid channels across: dst[c * lanes + r] is channel r at column x0 + c; zero where that
 // lies outside the plane. Lanes nch .. lanes - 1 are left as they are.
-void rows_to_lanes(const KernelTable& kt, float* dst, size_t lanes, const float* planes, size_t plane, size_t nch, size_t ph, size_t pw,
-                   long long y, long long x0, size_t len) {
+void rows_to_lanes(const KernelTable& kt, float* dst, size_t lanes, const float* planes, size_t plane, size_t nch,
+                   size_t ph, size_t pw, long long y, long long x0, size_t len) {
   const long long n = static_cast<long long>(len), wl = static_cast<long long>(pw);
   const bool inside = y >= 0 && y < static_cast<long long>(ph);
   const long long lo = inside ? std::min(n, std::max(0LL, -x0)) : n;
@@ -162,7 +162,8 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
       const long long y0 = 2 * static_cast<long long>(ty) + s.oy, x0 = 2 * static_cast<long long>(tx0) + s.ox;
       const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
       // Columns [lo, hi) of the run (from x0) lie inside the plane.
-      const long long lo = std::max(0LL, -x0), hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
+      const long long lo = std::max(0LL, -x0);
+      const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
       for (size_t i = 0; i < s.cin; ++i) {
         const float* plane = in + img * s.in_image + i * s.h * s.w;
         const float* rows[4];
