@@ -9,6 +9,7 @@
 #include "../gemm/gemm_driver.h"
 #include "conv_direct.h"
 #include "im2col.h"
+#include "reduction.h"
 #include "scratch.h"
 #include "winograd.h"
 
@@ -99,16 +100,16 @@ void conv2d_forward_direct(const KernelTable& kt, float* out, const float* x, co
   });
 }
 
-// The weight gradient by the direct kernel: images cut into up to 8 ranges (fixed by the
-// problem), one task per (range, group, block of 16 output channels) summing into its own
+// The weight gradient by the direct kernel: images cut into ranges (reduction.h), one task per (range, group, block of 16 output channels) summing into its own
 // per-column-residue partial sums, which are then added in a fixed order: the 16 residues
 // pairwise, the ranges in turn. Rows go 8 at a time, so the output-gradient rows a pass of the
 // kernel reads stay in L1.
 void conv2d_backward_weight_direct(const KernelTable& kt, float* dweight, const float* dy, const float* x,
                                    const ConvGeometry& g, const Dims& d) {
   constexpr std::size_t L = DN_CONV_DIRECT_LANES, kBand = 8;
-  const std::size_t kb = (d.kg + L - 1) / L, parts = std::min<std::size_t>(8, g.n);
+  const std::size_t kb = (d.kg + L - 1) / L;
   const std::size_t slab = d.ckk * L * L;  // one task's sums
+  const std::size_t parts = conv::reduction_parts(g.n, g.groups * kb * slab);
   std::vector<float> acc(parts * g.groups * kb * slab, 0.0f);
   parallel_for(parts * g.groups * kb, [&](std::size_t t) {
     const std::size_t blk = t % kb, gi = (t / kb) % g.groups, part = t / (kb * g.groups);
@@ -157,14 +158,6 @@ std::size_t block_cols(std::size_t ckk, std::size_t p) {
   return std::min(cols, p);
 }
 
-
-// Ranges the weight gradient's (image, column block) items are cut into: up to 8, so up to 8
-// threads share the reduction, as long as the partial gradients (floats each) stay within
-// 16 MiB together; large layers have a large dW that the GEMM splits well on its own.
-std::size_t weight_grad_parts(std::size_t items, std::size_t floats) {
-  const std::size_t cap = std::max<std::size_t>(1, (std::size_t{4} << 20) / std::max<std::size_t>(floats, 1));
-  return std::max<std::size_t>(1, std::min({items, std::size_t{8}, cap}));
-}
 
 // dbias[k] = sum of dy over images and positions (double accumulation), when dbias is not null.
 void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, const Dims& d) {
@@ -291,7 +284,7 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
   // thread count; each range sums into its own buffer and the buffers are added in order, so
   // the result is the same on any number of threads. One task per (range, group); GEMMs inside
   // a task run on its thread. A single task runs on the caller, where the GEMM splits dW itself.
-  const std::size_t parts = weight_grad_parts(items, g.groups * wfloats);
+  const std::size_t parts = conv::reduction_parts(items, g.groups * wfloats);
   std::vector<float> partial(parts > 1 ? parts * g.groups * wfloats : 0);
   auto task = [&](std::size_t t) {
     const std::size_t gi = t % g.groups, part = t / g.groups;

@@ -9,6 +9,7 @@
 #include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm.h"
+#include "reduction.h"
 #include "scratch.h"
 
 namespace dn::conv {
@@ -236,17 +237,15 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   // channels across, tiles down, planes padded as in winograd_3x3. Lanes past cout / cin stay zero.
   const size_t axs = opan * g.mr * tb + kPlanePad, bxs = ipan * g.nr * tb + kPlanePad;
   const size_t a_floats = kXi * axs, b_floats = kXi * bxs;
-  // The blocks of tiles are cut into `parts` contiguous ranges, a count fixed by the problem
-  // (up to 8, at least 4 blocks each, their partial sums within 16 MiB: fewer blocks a range
-  // measured slower on one thread, the partial sums' traffic outweighing the transforms), never
-  // by the thread count. Each range sums into
-  // its own S, one task each, the transforms and GEMMs inside it running on its thread; the
-  // ranges' sums are then added in order. With one range, the transforms and GEMMs of each
-  // block are spread over the threads instead. (Spread block by block, the small layers' two
-  // synchronisations per 256 tiles made 2 threads slower than one.)
+  // The blocks of tiles are cut into `parts` contiguous ranges (reduction.h), each at least 4
+  // blocks long (fewer blocks a range measured slower on one thread, the partial sums' traffic
+  // outweighing the transforms). Each range sums into its own S, one task each, the transforms
+  // and GEMMs inside it running on its thread; the ranges' sums are then added in order. With
+  // one range, the transforms and GEMMs of each block are spread over the threads instead.
+  // (Spread block by block, the small layers' two synchronisations per 256 tiles made 2 threads
+  // slower than one.)
   const size_t blocks = ceil_div(T.total, tb), sfloats = kXi * s.cout * s.cin;
-  const size_t parts =
-      std::max<size_t>(1, std::min({blocks / 4, size_t{8}, (size_t{4} << 20) / std::max<size_t>(sfloats, 1)}));
+  const size_t parts = reduction_parts(blocks / 4, sfloats);
   // Every range has a block, whose GEMMs overwrite its sums (beta = 0): no zeroing needed.
   const std::unique_ptr<float[]> sums_buf(new float[parts * sfloats]);
   float* sums = sums_buf.get();
