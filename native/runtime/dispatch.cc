@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../kernels/conv/conv_direct.h"
+#include "../kernels/conv/winograd_s2_transforms.h"
 #include "../kernels/conv/winograd_transforms.h"
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
@@ -39,7 +40,13 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa;   \
   (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;     \
   (t).wino_output = dn_f32_wino_output__##isa;             \
-  (t).wino_transpose = dn_f32_wino_transpose__##isa;
+  (t).wino_transpose = dn_f32_wino_transpose__##isa;       \
+  (t).wino2_input = dn_f32_wino2_input__##isa;             \
+  (t).wino2_output = dn_f32_wino2_output__##isa;           \
+  (t).wino2_dinput = dn_f32_wino2_dinput__##isa;           \
+  (t).wino2_doutput = dn_f32_wino2_doutput__##isa;         \
+  (t).wino2_lanes_input = dn_f32_wino2_lanes_input__##isa; \
+  (t).wino2_lanes_grad = dn_f32_wino2_lanes_grad__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
   (t).dropout_mask = dn_dropout_mask__##isa;           \

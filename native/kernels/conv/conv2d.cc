@@ -12,6 +12,7 @@
 #include "reduction.h"
 #include "scratch.h"
 #include "winograd.h"
+#include "winograd_s2.h"
 
 namespace dn {
 namespace {
@@ -39,6 +40,13 @@ bool winograd_shape(const ConvGeometry& g) {
 bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
   const dn_f32_gemm_config& gc = active().gemm;
   return winograd_shape(g) && conv::winograd_pays(cin, cout, gc.mr, gc.mr_step);
+}
+
+// 3x3 kernels with stride 2 and unit dilation go through the stride-2 algorithm (winograd_s2.h)
+// when the channel counts make it pay: forward, backward-data and weight gradient alike.
+bool winograd_s2(const ConvGeometry& g, const Dims& d) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 &&
+         conv::winograd_s2_pays(d.cg, d.kg);
 }
 
 // The forward correlation of group gi as a Winograd problem (x in, out out).
@@ -187,6 +195,13 @@ void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, cons
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   const Dims d = dims(g);
+  if (winograd_s2(g, d)) {
+    const conv::Wino3x3 s = winograd_forward_shape(g, d);
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3_s2(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
+                            bias != nullptr ? bias + gi * d.kg : nullptr, s);
+    return;
+  }
   if (winograd(g, d.cg, d.kg)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
@@ -225,6 +240,13 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
   const Dims d = dims(g);
+  if (winograd_s2(g, d)) {
+    const conv::Wino3x3 s = winograd_forward_shape(g, d);
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3_s2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,
+                                          s);
+    return;
+  }
   if (winograd(g, d.kg, d.cg)) {
     // dx is the full correlation of dy with the flipped kernel, channels swapped: padding 2 - p.
     conv::Wino3x3 s{};
@@ -266,6 +288,13 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
   if (use_direct_kernel(kt, g, d)) {
     conv2d_backward_weight_direct(kt, dweight, dy, x, g, d);
     conv2d_bias_grad(dbias, dy, g, d);
+    return;
+  }
+  if (winograd_s2(g, d)) {
+    const conv::Wino3x3 s = winograd_forward_shape(g, d);
+    for (std::size_t gi = 0; gi < g.groups; ++gi)
+      conv::winograd_3x3_s2_weight_grad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr,
+                                        dy + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, s);
     return;
   }
   if (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg)) {

@@ -11,64 +11,24 @@
 #include "../gemm/gemm.h"
 #include "reduction.h"
 #include "scratch.h"
+#include "winograd_common.h"
 
 namespace dn::conv {
 namespace {
 
 using std::size_t;
+using wino::block_tiles;
+using wino::ceil_div;
+using wino::for_each_run;
+using wino::kPlanePad;
+using wino::rows_to_lanes;
+using wino::RunScratch;
+
+// Output tiles (2x2 blocks of outputs).
+wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2), ceil_div(s.ow, 2)); }
 
 // Positions of the 4x4 transformed tile: xi = 4 * a + b, a down, b across.
 constexpr size_t kXi = 16;
-
-// Floats added between the 16 planes of a buffer the transforms write or read all at once
-// (one cache line), so that planes a power of two apart do not share their L1 sets.
-constexpr size_t kPlanePad = 16;
-
-size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
-
-// Output tiles (2x2 blocks of outputs), numbered image by image, row by row.
-struct Tiles {
-  size_t th, tw, per_image, total;
-  explicit Tiles(const Wino3x3& s)
-      : th(ceil_div(s.oh, 2)), tw(ceil_div(s.ow, 2)), per_image(th * tw), total(s.n * th * tw) {}
-};
-
-// Scratch for one run of tiles along a tile row: a row of zeros (read for input rows outside
-// the plane), and a row for output that falls past the plane.
-struct RunScratch {
-  float* zeros;  // 2 * tw + 2
-  float* spill;  // 2 * tw: the bottom output row of tiles on a plane's last row, thrown away
-  static size_t floats(size_t tw) { return (2 * tw + 2) + 2 * tw; }
-  RunScratch(float* base, size_t tw) : zeros(base), spill(base + 2 * tw + 2) {}
-};
-
-// Row y, columns [x0, x0 + len), of the planes of nch channels (plane floats apart, each ph x pw)
-// laid channels across: dst[c * lanes + r] is channel r at column x0 + c; zero where that
-// lies outside the plane. Lanes nch .. lanes - 1 are left as they are.
-void rows_to_lanes(const KernelTable& kt, float* dst, size_t lanes, const float* planes, size_t plane, size_t nch,
-                   size_t ph, size_t pw, long long y, long long x0, size_t len) {
-  const long long n = static_cast<long long>(len), wl = static_cast<long long>(pw);
-  const bool inside = y >= 0 && y < static_cast<long long>(ph);
-  const long long lo = inside ? std::min(n, std::max(0LL, -x0)) : n;
-  const long long hi = inside ? std::max(lo, std::min(n, wl - x0)) : n;
-  for (long long c = 0; c < lo; ++c) std::fill_n(dst + c * lanes, nch, 0.0f);
-  for (long long c = hi; c < n; ++c) std::fill_n(dst + c * lanes, nch, 0.0f);
-  if (hi > lo)
-    kt.wino_transpose(dst + lo * lanes, lanes, planes + y * wl + x0 + lo, plane, nch, static_cast<size_t>(hi - lo));
-}
-
-// Calls fn(img, ty, tx0, run, lane0) for the runs of consecutive tiles along tile rows that make
-// up tiles [t0, t1); lane0 is the first tile's index counted from t0.
-template <class F>
-void for_each_run(const Tiles& T, size_t t0, size_t t1, F&& fn) {
-  for (size_t t = t0; t < t1;) {
-    const size_t img = t / T.per_image, r = t % T.per_image;
-    const size_t ty = r / T.tw, tx0 = r % T.tw;
-    const size_t run = std::min(T.tw - tx0, t1 - t);
-    fn(img, ty, tx0, run, t - t0);
-    t += run;
-  }
-}
 
 // U = G g G^T for every (o, i) pair, packed as the micro-kernel's A panels (output channels
 // down the rows): up[((xi * kpan + o / mr) * cin + i) * mr + o % mr], zero for o >= cout.
@@ -103,14 +63,6 @@ std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size
   return up;
 }
 
-// Tiles per block: the block's packed inputs and products (16 x (cin + cout) floats a tile)
-// are kept near 768 KiB so they stay in a 1 MiB L2; whole micro-panels, at least one.
-size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
-  size_t tb = (192 * 1024) / std::max<size_t>(per_tile_floats, 1);
-  tb = std::min(tb, cap) / unit * unit;
-  return std::max(tb, unit);
-}
-
 }  // namespace
 
 // Measured with bench/conv.bench.ts and single-pass timings (Zen 4, one thread): with few
@@ -131,7 +83,7 @@ bool winograd_weight_grad_pays(size_t cin, size_t cout) { return cin >= 8 && cou
 void winograd_3x3(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
-  const Tiles T(s);
+  const wino::Tiles T = tiles(s);
   if (T.total == 0 || s.cout == 0) return;
   const size_t kpan = ceil_div(s.cout, g.mr);
   const std::vector<float> up = transform_weights(weight, s, g.mr);
@@ -153,12 +105,11 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
     const size_t vs = ntp * s.cin * g.nr + kPlanePad, xs = s.cout * tb + kPlanePad;
     float* vp = scratch(Scratch::panels, kXi * vs);
     float* mb = scratch(Scratch::products, kXi * xs);
-    RunScratch sc(scratch(Scratch::run, RunScratch::floats(T.tw)), T.tw);
+    RunScratch sc(scratch(Scratch::run, RunScratch::floats(2 * T.tw + 2, 2 * T.tw)), 2 * T.tw + 2);
 
     // V straight into the panels: each run of tiles is cut where it crosses a panel boundary.
     // Rows are read in place; columns outside the plane are masked off by the transform, rows
     // outside it are a row of zeros.
-    std::fill_n(sc.zeros, 2 * T.tw + 2, 0.0f);
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const long long y0 = 2 * static_cast<long long>(ty) + s.oy, x0 = 2 * static_cast<long long>(tx0) + s.ox;
       const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
@@ -228,7 +179,7 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
 void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
-  const Tiles T(s);
+  const wino::Tiles T = tiles(s);
   // S_xi (cout x cin) = sum over tiles of Yhat_xi (cout x tiles) . V_xi^T (tiles x cin), one
   // GEMM per tile position; the K dimension is the tiles, taken block by block in order.
   const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);

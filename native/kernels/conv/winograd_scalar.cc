@@ -1,3 +1,4 @@
-// Winograd F(2x2, 3x3) tile transforms for the scalar table (see winograd_transforms.h).
+// Winograd tile transforms (stride 1 and 2) for the scalar table (see winograd_transforms.h).
 #define DN_WINO_ISA scalar
 #include "winograd_transforms.inc"
+#include "winograd_s2_transforms.inc"

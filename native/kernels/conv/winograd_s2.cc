@@ -1,0 +1,451 @@
+#include "winograd_s2.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "../../runtime/dispatch.h"
+#include "../../runtime/thread_pool.h"
+#include "../gemm/gemm.h"
+#include "reduction.h"
+#include "scratch.h"
+#include "winograd_common.h"
+
+namespace dn::conv {
+namespace {
+
+using std::size_t;
+using wino::block_tiles;
+using wino::ceil_div;
+using wino::for_each_run;
+using wino::kPlanePad;
+using wino::rows_to_lanes;
+using wino::RunScratch;
+
+constexpr size_t kPoints = 9, kSlots = 25;
+
+// Where each of a tile's 25 transformed values (slot a * 5 + b: a down, b across) goes: its
+// point (one of the 9 GEMMs) and its row in that GEMM's depth (forward) or height
+// (backward-data), counted in whole channel ranges. Per axis, value a lies on point point[a]
+// in phase phase[a], and phases[p] phases reach point p.
+struct Slots {
+  size_t point[kSlots], index[kSlots];  // index: the slot's channel range within its point
+  size_t depth[kPoints];                // channel ranges at each point (4, 2 or 1)
+  Slots(const size_t* point1, const size_t* phase1, const size_t* phases) {
+    for (size_t a = 0; a < 5; ++a)
+      for (size_t b = 0; b < 5; ++b) {
+        point[5 * a + b] = 3 * point1[a] + point1[b];
+        index[5 * a + b] = phase1[a] * phases[point1[b]] + phase1[b];
+      }
+    for (size_t p = 0; p < 3; ++p)
+      for (size_t q = 0; q < 3; ++q) depth[3 * p + q] = phases[p] * phases[q];
+  }
+};
+
+// Forward (and the weight gradient): even-phase values on points 0 1 2, odd ones on 0 1.
+const size_t kPointF[5] = {0, 1, 2, 0, 1}, kPhase[5] = {0, 0, 0, 1, 1}, kPhasesF[3] = {2, 2, 1};
+// Backward-data: the even phase on 0 1 2, the odd one on 1 2.
+const size_t kPointB[5] = {0, 1, 2, 1, 2}, kPhasesB[3] = {1, 2, 2};
+
+// Output tiles (2x2 blocks of outputs).
+wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2), ceil_div(s.ow, 2)); }
+
+// The 25 transformed weights u(a, b) of (o, i), a down, b across: per axis w0, w0 + w2, w2,
+// w1, w1, or (flip) the same of the reversed taps w2, w0 + w2, w0, w1, w1.
+void weight_transform(const float* src, bool flip, float* u) {
+  float t[5][3];
+  for (size_t l = 0; l < 3; ++l) {
+    const float w0 = src[(flip ? 2 : 0) * 3 + l], w1 = src[3 + l], w2 = src[(flip ? 0 : 2) * 3 + l];
+    t[0][l] = w0, t[1][l] = w0 + w2, t[2][l] = w2, t[3][l] = w1, t[4][l] = w1;
+  }
+  for (size_t a = 0; a < 5; ++a) {
+    const float w0 = t[a][flip ? 2 : 0], w1 = t[a][1], w2 = t[a][flip ? 0 : 2];
+    float* d = u + 5 * a;
+    d[0] = w0, d[1] = w0 + w2, d[2] = w2, d[3] = w1, d[4] = w1;
+  }
+}
+
+// Panels of the 9 GEMMs laid one after the other; first[p] is where point p's begin.
+struct Offsets {
+  size_t first[kPoints], total;
+  template <class F>
+  explicit Offsets(F&& size) : total(0) {
+    for (size_t p = 0; p < kPoints; ++p) first[p] = total, total += size(p);
+  }
+};
+
+}  // namespace
+
+// Measured with scripts/compare-addons.mjs (Zen 4, one thread, batch 32): see conv2d.cc.
+bool winograd_s2_pays(size_t cin, size_t cout) { return cin >= 16 && cout >= 16; }
+
+void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
+  const KernelTable& kt = active();  // one table for the whole call
+  const dn_f32_gemm_config& g = kt.gemm;
+  const wino::Tiles T = tiles(s);
+  if (T.total == 0 || s.cout == 0) return;
+  const Slots sl(kPointF, kPhase, kPhasesF);
+  const size_t kpan = ceil_div(s.cout, g.mr);
+  size_t depth[kPoints];  // each point's GEMM depth
+  for (size_t p = 0; p < kPoints; ++p) depth[p] = sl.depth[p] * s.cin;
+
+  // The weights as A panels, output channels down the rows: point p's at
+  // up[uo.first[p] + ((o / mr) * depth[p] + index * cin + i) * mr + o % mr], zero for o >= cout.
+  const Offsets uo([&](size_t p) { return kpan * depth[p] * g.mr; });
+  std::vector<float> up(uo.total, 0.0f);
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o)
+      for (size_t i = 0; i < s.cin; ++i) {
+        float u[kSlots];
+        weight_transform(weight + o * s.w_o + i * s.w_i, false, u);
+        for (size_t k = 0; k < kSlots; ++k) {
+          const size_t p = sl.point[k];
+          up[uo.first[p] + ((o / g.mr) * depth[p] + sl.index[k] * s.cin + i) * g.mr + o % g.mr] = u[k];
+        }
+      }
+  });
+
+  const size_t tb = block_tiles(kSlots * s.cin + kPoints * kpan * g.mr, g.nr, 32 * g.nr);
+  const size_t ntp = tb / g.nr, blocks = ceil_div(T.total, tb);
+  // B panels of the block's tiles: point p's at vp[vo.first[p] + (tp * depth[p] + row) * nr + lane % nr];
+  // products M_p (cout x tiles) at mb[p * xs + o * tb + lane].
+  const Offsets vo([&](size_t p) { return ntp * depth[p] * g.nr + kPlanePad; });
+  const size_t xs = s.cout * tb + kPlanePad;
+  parallel_for(blocks, [&](size_t blk) {
+    const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    float* vp = scratch(Scratch::panels, vo.total);
+    float* mb = scratch(Scratch::products, kPoints * xs);
+    RunScratch sc(scratch(Scratch::run, RunScratch::floats(4 * T.tw + 1, 2 * T.tw)), 4 * T.tw + 1);
+
+    // Input transforms straight into the panels; a run is cut where it crosses a panel.
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const long long y0 = 4 * static_cast<long long>(ty) + s.oy, x0 = 4 * static_cast<long long>(tx0) + s.ox;
+      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      const long long lo = std::max(0LL, -x0);  // columns [lo, hi) of the run lie inside the plane
+      const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run) + 1, wl - x0));
+      for (size_t i = 0; i < s.cin; ++i) {
+        const float* plane = in + img * s.in_image + i * s.h * s.w;
+        const float* rows[5];
+        for (long long q = 0; q < 5; ++q) {
+          const long long y = y0 + q;
+          // Formed as an integer: with x0 < 0 the address lies before the row (never read).
+          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
+                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
+                                     : sc.zeros;
+        }
+        for (size_t j = 0; j < run;) {
+          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
+          const float* seg[5];
+          for (size_t q = 0; q < 5; ++q)
+            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 4 * j * sizeof(float));
+          size_t off[kSlots];
+          for (size_t k = 0; k < kSlots; ++k) {
+            const size_t p = sl.point[k];
+            off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin + i) * g.nr + l;
+          }
+          const long long jj = 4 * static_cast<long long>(j);
+          kt.wino2_input(vp, off, seg, lo - jj, hi - jj, cnt);
+          j += cnt;
+        }
+      }
+    });
+    const size_t used = ceil_div(nt, g.nr);
+    if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
+      const size_t l0 = nt % g.nr;
+      for (size_t p = 0; p < kPoints; ++p)
+        for (size_t r = 0; r < depth[p]; ++r)
+          std::fill_n(vp + vo.first[p] + ((used - 1) * depth[p] + r) * g.nr + l0, g.nr - l0, 0.0f);
+    }
+
+    // 9 GEMMs: M_p (cout x tiles) = U_p (cout x depth) . V_p (depth x tiles).
+    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+    for (size_t p = 0; p < kPoints; ++p) {
+      const size_t kc = ceil_div(depth[p], ceil_div(depth[p], g.kc));  // equal depth slices
+      for (size_t tp = 0; tp < used; ++tp) {
+        const size_t nr = std::min(g.nr, nt - tp * g.nr);
+        for (size_t pc = 0; pc < depth[p]; pc += kc) {
+          const size_t dk = std::min(kc, depth[p] - pc);
+          prm.beta = pc == 0 ? 0.0f : 1.0f;
+          const float* b = vp + vo.first[p] + (tp * depth[p] + pc) * g.nr;
+          for (size_t kp = 0; kp < kpan; ++kp) {
+            const size_t mr = std::min(g.mr, s.cout - kp * g.mr);
+            g.ukernel(mr, nr, dk, up.data() + uo.first[p] + (kp * depth[p] + pc) * g.mr, 0, b,
+                      mb + p * xs + kp * g.mr * tb + tp * g.nr, tb, &prm);
+          }
+        }
+      }
+    }
+
+    // Y = A^T M A (+ bias), a run at a time: two output rows per channel.
+    const size_t plane = s.oh * s.ow;
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const size_t y0 = 2 * ty, x0 = 2 * tx0, cols = std::min(2 * run, s.ow - x0);
+      float* o = out + img * s.out_image + y0 * s.ow + x0;
+      const bool down = y0 + 1 < s.oh;
+      for (size_t k = 0; k < s.cout; ++k, o += plane)
+        kt.wino2_output(o, down ? o + s.ow : sc.spill, cols, mb + k * tb + lane0, xs, bias != nullptr ? bias[k] : 0.0f);
+    });
+  });
+}
+
+void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* weight, const Wino3x3& s) {
+  const KernelTable& kt = active();  // one table for the whole call
+  const dn_f32_gemm_config& g = kt.gemm;
+  const size_t plane = s.h * s.w, oplane = s.oh * s.ow;
+  if (s.oh == 0 || s.ow == 0 || s.cout == 0) {
+    for (size_t n = 0; n < s.n; ++n) std::fill_n(din + n * s.in_image, s.cin * plane, 0.0f);
+    return;
+  }
+  // Tiles are 4x4 blocks of din, on a grid aligned with the windows: rows 4Z - oy' .. (oy' = -oy)
+  // of the plane, for the Z whose block meets the plane.
+  auto floor4 = [](long long v) { return v >= 0 ? v / 4 : -((-v + 3) / 4); };
+  const long long zr0 = floor4(-s.oy), zr1 = floor4(static_cast<long long>(s.h) - 1 - s.oy) + 1;
+  const long long zc0 = floor4(-s.ox), zc1 = floor4(static_cast<long long>(s.w) - 1 - s.ox) + 1;
+  const wino::Tiles T(s.n, static_cast<size_t>(zr1 - zr0), static_cast<size_t>(zc1 - zc0));
+  if (T.total == 0) return;
+  const Slots sl(kPointB, kPhase, kPhasesB);
+  size_t height[kPoints];  // each point's GEMM rows: (slot, input channel)
+  for (size_t p = 0; p < kPoints; ++p) height[p] = sl.depth[p] * s.cin;
+
+  // The weights (taps reversed) as A panels, (slot, input channel) down the rows, output
+  // channels the depth: point p's at up[uo.first[p] + ((row / mr) * cout + o) * mr + row % mr].
+  const Offsets uo([&](size_t p) { return ceil_div(height[p], g.mr) * s.cout * g.mr; });
+  std::vector<float> up(uo.total, 0.0f);
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o)
+      for (size_t i = 0; i < s.cin; ++i) {
+        float u[kSlots];
+        weight_transform(weight + o * s.w_o + i * s.w_i, true, u);
+        for (size_t k = 0; k < kSlots; ++k) {
+          const size_t p = sl.point[k], row = sl.index[k] * s.cin + i;
+          up[uo.first[p] + ((row / g.mr) * s.cout + o) * g.mr + row % g.mr] = u[k];
+        }
+      }
+  });
+
+  const size_t tb = block_tiles(kPoints * s.cout + kSlots * s.cin, g.nr, 32 * g.nr);
+  const size_t ntp = tb / g.nr, blocks = ceil_div(T.total, tb);
+  const size_t kc = ceil_div(s.cout, ceil_div(s.cout, g.kc));
+  // B panels (the output gradient's transforms): point p's at vp[p * vs + (tp * cout + o) * nr + lane % nr];
+  // products at mb[mo.first[p] + row * tb + lane].
+  const size_t vs = ntp * s.cout * g.nr + kPlanePad;
+  const Offsets mo([&](size_t p) { return height[p] * tb + kPlanePad; });
+  parallel_for(blocks, [&](size_t blk) {
+    const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    float* vp = scratch(Scratch::panels, kPoints * vs);
+    float* mb = scratch(Scratch::products, mo.total);
+    RunScratch sc(scratch(Scratch::run, RunScratch::floats(2 * T.tw + 1, 4 * T.tw)), 2 * T.tw + 1);
+
+    // The output gradient's windows: rows 2Z - 1 .. 2Z + 1, columns likewise.
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const long long y0 = 2 * (zr0 + static_cast<long long>(ty)) - 1;
+      const long long x0 = 2 * (zc0 + static_cast<long long>(tx0)) - 1;
+      const long long hl = static_cast<long long>(s.oh), wl = static_cast<long long>(s.ow);
+      const long long lo = std::max(0LL, -x0);
+      const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 1, wl - x0));
+      for (size_t o = 0; o < s.cout; ++o) {
+        const float* pl = dout + img * s.out_image + o * oplane;
+        const float* rows[3];
+        for (long long q = 0; q < 3; ++q) {
+          const long long y = y0 + q;
+          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
+                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
+                                     : sc.zeros;
+        }
+        for (size_t j = 0; j < run;) {
+          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
+          const float* seg[3];
+          for (size_t q = 0; q < 3; ++q)
+            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
+          size_t off[kPoints];
+          for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + (tp * s.cout + o) * g.nr + l;
+          const long long jj = 2 * static_cast<long long>(j);
+          kt.wino2_dinput(vp, off, seg, lo - jj, hi - jj, cnt);
+          j += cnt;
+        }
+      }
+    });
+    const size_t used = ceil_div(nt, g.nr);
+    if (nt % g.nr != 0) {
+      const size_t l0 = nt % g.nr;
+      for (size_t p = 0; p < kPoints; ++p)
+        for (size_t o = 0; o < s.cout; ++o)
+          std::fill_n(vp + p * vs + ((used - 1) * s.cout + o) * g.nr + l0, g.nr - l0, 0.0f);
+    }
+
+    // 9 GEMMs: P_p (rows x tiles) = U_p^T (rows x cout) . D_p (cout x tiles).
+    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+    for (size_t p = 0; p < kPoints; ++p) {
+      const size_t rpan = ceil_div(height[p], g.mr);
+      for (size_t tp = 0; tp < used; ++tp) {
+        const size_t nr = std::min(g.nr, nt - tp * g.nr);
+        for (size_t pc = 0; pc < s.cout; pc += kc) {
+          const size_t dk = std::min(kc, s.cout - pc);
+          prm.beta = pc == 0 ? 0.0f : 1.0f;
+          const float* b = vp + p * vs + (tp * s.cout + pc) * g.nr;
+          for (size_t rp = 0; rp < rpan; ++rp) {
+            const size_t mr = std::min(g.mr, height[p] - rp * g.mr);
+            g.ukernel(mr, nr, dk, up.data() + uo.first[p] + (rp * s.cout + pc) * g.mr, 0, b,
+                      mb + mo.first[p] + rp * g.mr * tb + tp * g.nr, tb, &prm);
+          }
+        }
+      }
+    }
+
+    // Each tile's 4x4 block of din, a run at a time; rows and columns outside the plane dropped.
+    for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
+      const long long y0 = 4 * (zr0 + static_cast<long long>(ty)) + s.oy;
+      const long long x0 = 4 * (zc0 + static_cast<long long>(tx0)) + s.ox;
+      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      const long long lo = std::max(0LL, -x0);
+      const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run), wl - x0));
+      size_t off[kSlots];
+      for (size_t k = 0; k < kSlots; ++k) off[k] = mo.first[sl.point[k]] + sl.index[k] * s.cin * tb + lane0;
+      for (size_t i = 0; i < s.cin; ++i) {
+        float* pl = din + img * s.in_image + i * plane;
+        float* rows[4];
+        for (long long q = 0; q < 4; ++q) {
+          const long long y = y0 + q;
+          // Formed as an integer: with x0 < 0 the address lies before the row (never written).
+          rows[q] = y >= 0 && y < hl ? reinterpret_cast<float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
+                                                              static_cast<std::uintptr_t>(x0) * sizeof(float))
+                                     : sc.spill;
+        }
+        kt.wino2_doutput(rows, lo, hi, mb, off, run);
+        for (size_t k = 0; k < kSlots; ++k) off[k] += tb;
+      }
+    });
+  });
+}
+
+void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s) {
+  const KernelTable& kt = active();  // one table for the whole call
+  const dn_f32_gemm_config& g = kt.gemm;
+  const wino::Tiles T = tiles(s);
+  const Slots sl(kPointF, kPhase, kPhasesF);
+  // S_p (cout x depth) = sum over tiles of Yhat_p (cout x tiles) . V_p^T (tiles x depth), one GEMM
+  // per (point, phase pair); the K dimension is the tiles, taken block by block in order.
+  const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);
+  const size_t tb = std::min(T.total, std::max<size_t>(1, g.kc));
+  // ap[p * axs + ((o / mr) * tb + lane) * mr + o % mr]: A dY A^T, point p;
+  // bp[bo.first[p] + ((index * ipan + i / nr) * tb + lane) * nr + i % nr]: the input's transforms.
+  const size_t axs = opan * g.mr * tb + kPlanePad;
+  const Offsets bo([&](size_t p) { return sl.depth[p] * ipan * g.nr * tb + kPlanePad; });
+  const size_t a_floats = kPoints * axs, b_floats = bo.total;
+  // S: point p's at sums[so.first[p] + o * depth + index * cin + i], depth = sl.depth[p] * cin.
+  const Offsets so([&](size_t p) { return sl.depth[p] * s.cin * s.cout; });
+  const size_t blocks = ceil_div(T.total, tb), sfloats = so.total;
+  const size_t parts = reduction_parts(blocks / 4, sfloats);  // as in winograd_3x3_weight_grad
+  const std::unique_ptr<float[]> sums_buf(new float[parts * sfloats]);
+  float* sums = sums_buf.get();
+  constexpr size_t kSplit = 4;
+  const size_t bias_stride = kSplit * opan * g.mr;
+  std::vector<double> bias_sums(dbias != nullptr ? parts * bias_stride : 0, 0.0);
+  // The 25 GEMMs: (point, phase pair) items, each cout x cin.
+  size_t item_point[kSlots], item_index[kSlots], items = 0;
+  for (size_t p = 0; p < kPoints; ++p)
+    for (size_t x = 0; x < sl.depth[p]; ++x) item_point[items] = p, item_index[items] = x, ++items;
+
+  auto run_part = [&](size_t part) {
+    float* ap = scratch(Scratch::products, a_floats + b_floats);  // the panels: every lane is written
+    float* bp = ap + a_floats;
+    float* part_sums = sums + part * sfloats;
+    const size_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+    for (size_t blk = b0; blk < b1; ++blk) {
+      const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+      parallel_for((opan + ipan) * kSplit, [&](size_t task) {
+        const size_t piece = task % kSplit, pt = task / kSplit;
+        const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
+        const bool grad = pt < opan;
+        const size_t R = grad ? g.mr : g.nr, panel = grad ? pt : pt - opan;
+        const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
+        double* bsum =
+            grad && dbias != nullptr ? bias_sums.data() + part * bias_stride + (piece * opan + panel) * g.mr : nullptr;
+        const size_t rs = (4 * T.tw + 1) * R;  // a row of lanes
+        float* lanes = scratch(Scratch::run, 5 * rs);
+        std::fill_n(lanes, 5 * rs, 0.0f);
+        const size_t ph = grad ? s.oh : s.h, pw = grad ? s.ow : s.w, plane = ph * pw;
+        const float* src = grad ? dout + ch0 * plane : in + ch0 * plane;
+        size_t off[kSlots];
+        for (size_t k = 0; k < kSlots; ++k)
+          off[k] = bo.first[sl.point[k]] + (sl.index[k] * ipan + panel) * tb * g.nr;
+        for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
+          const size_t lane0 = lane + (u0 - t0);
+          const long long ty2 = 2 * static_cast<long long>(ty), tx2 = 2 * static_cast<long long>(tx0);
+          const long long y0 = grad ? ty2 : 2 * ty2 + s.oy, x0 = grad ? tx2 : 2 * tx2 + s.ox;
+          const size_t nrows = grad ? 2 : 5, len = grad ? 2 * run : 4 * run + 1;
+          const float* img_src = src + img * (grad ? s.out_image : s.in_image);
+          for (size_t q = 0; q < nrows; ++q)
+            rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
+          if (grad) {
+            kt.wino2_lanes_grad(ap + panel * tb * R + lane0 * R, axs, lanes, rs, R, run, bsum);
+          } else {
+            size_t o[kSlots];
+            for (size_t k = 0; k < kSlots; ++k) o[k] = off[k] + lane0 * R;
+            kt.wino2_lanes_input(bp, o, lanes, rs, R, run);
+          }
+        });
+      });
+      // 25 GEMMs accumulating onto the sums of earlier blocks.
+      parallel_for(items, [&](size_t it) {
+        const size_t p = item_point[it], x = item_index[it], ld = sl.depth[p] * s.cin;
+        dn_f32_gemm_params prm{1.0f, blk == b0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+        float* sx = part_sums + so.first[p] + x * s.cin;
+        for (size_t op = 0; op < opan; ++op) {
+          const size_t mr = std::min(g.mr, s.cout - op * g.mr);
+          const float* a = ap + p * axs + op * tb * g.mr;
+          for (size_t ip = 0; ip < ipan; ++ip) {
+            const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
+            g.ukernel(mr, nr, nt, a, 0, bp + bo.first[p] + (x * ipan + ip) * tb * g.nr, sx + op * g.mr * ld + ip * g.nr,
+                      ld, &prm);
+          }
+        }
+      });
+    }
+  };
+  if (parts == 1) {
+    run_part(0);
+  } else {
+    parallel_for(parts, run_part);
+    parallel_range(sfloats, 4096, 16, [&](size_t j0, size_t j1) {
+      for (size_t j = j0; j < j1; ++j)
+        for (size_t part = 1; part < parts; ++part) sums[j] += sums[part * sfloats + j];
+    });
+  }
+
+  if (dbias != nullptr) {
+    for (size_t o = 0; o < s.cout; ++o) {
+      double sum = 0.0;
+      for (size_t piece = 0; piece < parts * kSplit; ++piece) sum += bias_sums[piece * opan * g.mr + o];
+      dbias[o] = static_cast<float>(sum);
+    }
+  }
+
+  // dW from the 25 sums of (o, i), the weights' transform transposed: per axis
+  // dw0 = d0 + d1, dw1 = d3 + d4, dw2 = d1 + d2 (across first, then down).
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o)
+      for (size_t i = 0; i < s.cin; ++i) {
+        float d[5][5];
+        for (size_t k = 0; k < kSlots; ++k) {
+          const size_t p = sl.point[k], ld = sl.depth[p] * s.cin;
+          d[k / 5][k % 5] = sums[so.first[p] + o * ld + sl.index[k] * s.cin + i];
+        }
+        float t[5][3];
+        for (size_t a = 0; a < 5; ++a) {
+          t[a][0] = d[a][0] + d[a][1];
+          t[a][1] = d[a][3] + d[a][4];
+          t[a][2] = d[a][1] + d[a][2];
+        }
+        float* dst = dweight + o * s.w_o + i * s.w_i;
+        for (size_t l = 0; l < 3; ++l) {
+          dst[0 * 3 + l] = t[0][l] + t[1][l];
+          dst[1 * 3 + l] = t[3][l] + t[4][l];
+          dst[2 * 3 + l] = t[1][l] + t[2][l];
+        }
+      }
+  });
+}
+
+}  // namespace dn::conv

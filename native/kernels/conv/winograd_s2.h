@@ -1,0 +1,53 @@
+// 3x3 convolutions with stride 2 (unit dilation) by a polyphase Winograd algorithm: each 2x2
+// tile of outputs costs 25 multiply-adds per input/output channel pair in place of 36 (1.44x
+// fewer), with transforms that only add and subtract.
+//
+// Along each axis the stride-2 kernel (w0 w1 w2) is two stride-1 filters on the input's two
+// phases: (w0 w2) on the even columns and (w1) on the odd ones. Each phase is taken by
+// F(2, 2) onto the same three points (the odd phase's one tap reaches only two of them), so
+// the phases add up point by point before one output transform A^T = [1 1 0; 0 1 1]:
+//   input (x0..x4, a tile's window): x0 - x2, x2, x4 - x2 | x1 - x3, x3
+//   weight: w0, w0 + w2, w2 | w1, w1
+// In 2-D the 9 points are 9 GEMMs whose depths are 4, 2 or 1 times the input channels (the
+// phase pairs that reach the point). The weights' transform adds two taps (one rounding), the
+// data's subtracts two values: the error stays at the level of a direct sum, as with F(2x2, 3x3)
+// (winograd.h).
+//
+// The backward-data pass is its adjoint regrouped so that no two tiles write the same input
+// gradient: each 4x4 block of the input gradient (its two phases along each axis) is a
+// stride-1 correlation of a 3x3 window of the output gradient, F(2, 2) again, with the phases
+// now sharing the input transform. The weight gradient is the dual of the forward pass: the
+// sum over tiles of (A dY A^T) times the forward input transform, then the weights' transform
+// transposed.
+//
+// Layout, blocking and threading as in winograd.cc; results do not depend on the thread count.
+// May throw std::bad_alloc (workspace).
+#pragma once
+
+#include <cstddef>
+
+#include "winograd.h"
+
+namespace dn::conv {
+
+// s describes the correlation out(n, o, y, x) = bias[o] + sum over i < cin, j < 3, l < 3 of
+// in(n, i, 2y + oy + j, 2x + ox + l) * weight(o, i, j, l), in() zero outside its h x w plane;
+// flip must be false.
+
+// Whether the stride-2 algorithm beats im2col for these channel counts (measured, see .cc):
+// the forward pass and backward-data (cin -> cout as in s), and the weight gradient.
+bool winograd_s2_pays(std::size_t cin, std::size_t cout);
+
+// Writes out (bias may be null). Threaded over tile blocks.
+void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
+
+// din(n, i, r, c) = sum of dout(n, o, y, x) * weight(o, i, j, l) over 2y + oy + j = r,
+// 2x + ox + l = c: writes (overwrites) every in-plane float of din, laid out like in.
+void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* weight, const Wino3x3& s);
+
+// dweight(o, i, j, l) = sum over n, y, x of dout(n, o, y, x) * in(n, i, 2y + oy + j, 2x + ox + l),
+// overwritten at dweight[o * w_o + i * w_i + j * 3 + l]; and, when dbias is not null,
+// dbias[o] = sum of dout(n, o, y, x) (double sums).
+void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s);
+
+}  // namespace dn::conv

@@ -1,0 +1,68 @@
+/* Tile transforms of the stride-2 3x3 convolution (winograd_s2.cc), compiled once per ISA from
+ * winograd_s2_transforms.inc like the stride-1 ones (winograd_transforms.h): only additions and
+ * subtractions, contraction off, so every ISA gives the same bits.
+ *
+ * A 2x2 tile of outputs at stride 2 reads a 5x5 window (rows and columns 4t .. 4t + 4). Along
+ * each axis the window x0..x4 splits into its even phase (x0 x2 x4, the kernel taps 0 and 2)
+ * and odd phase (x1 x3, tap 1), each a stride-1 filter taken by F(2, 2) onto three points;
+ * the odd phase's single tap never reaches the third point. Per axis, 5 transformed values:
+ *   t0 = x0 - x2, t1 = x2, t2 = x4 - x2 (even phase, points 0 1 2),
+ *   t3 = x1 - x3, t4 = x3              (odd phase, points 0 1).
+ * A tile's 25 values t(a, b) (a down, b across) go to slot a * 5 + b.
+ *
+ * dn_f32_wino2_input: the 25 values of `run` tiles side by side: rows[q] is window row q of
+ *   the tiles (tile i at columns 4i .. 4i + 4), of which only columns [lo, hi) are read, the
+ *   others taken as zero (so rows[q] may point before its row's start); slot s of tile i goes
+ *   to v[off[s] + i].
+ * dn_f32_wino2_output: Y = A^T M A + bias, A^T = [1 1 0; 0 1 1], for ceil(cols / 2) tiles side
+ *   by side of one channel (point (p, q) of tile i at m[(3p + q) * xs + i]); writes the tiles'
+ *   top output row to r0, their bottom row to r1, columns 0 .. cols - 1.
+ * dn_f32_wino2_dinput: the backward-data pass's transform of the output gradient, B^T D B with
+ *   B^T = [1 -1 0; 0 1 0; 0 -1 1] on a 3x3 window: rows[q] is window row q (tile i at columns
+ *   2i .. 2i + 2, only [lo, hi) read); point p = 3a + b of tile i goes to v[off[p] + i].
+ * dn_f32_wino2_doutput: the backward-data pass's output transform: a tile's 25 products (slot
+ *   s of tile i at m[off[s] + i]) give its 4x4 block of input gradients, per axis
+ *   x0 = t0 + t1, x1 = t3, x2 = t1 + t2, x3 = t3 + t4; row q goes to rows[q], tile i at
+ *   columns 4i .. 4i + 3, of which only columns [lo, hi) are written (rows[q] may point before
+ *   its row's start).
+ * dn_f32_wino2_lanes_input, dn_f32_wino2_lanes_grad: the weight gradient's transforms, `lanes`
+ *   channels at a time: rows holds 5 input rows (or 2 output-gradient rows), row q at
+ *   rows + q * rs, column c's channels at + c * lanes. Input: tile j starts at column 4j; slot
+ *   s, channel r of tile j goes to v[off[s] + j * lanes + r]. Grad: tile j starts at column
+ *   2j; point p of A dY A^T (A^T as above, transposed: per axis g0, g0 + g1, g1) goes to
+ *   v[p * vs + j * lanes + r], and when sums is not null each tile's 4 values of channel r are
+ *   added to sums[r] (in double, tile by tile, in order).
+ * Buffers must not overlap. */
+#ifndef DN_KERNELS_CONV_WINOGRAD_S2_TRANSFORMS_H_
+#define DN_KERNELS_CONV_WINOGRAD_S2_TRANSFORMS_H_
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DN_WINO2_DECLARE(isa)                                                                                   \
+  void dn_f32_wino2_input__##isa(float* v, const size_t* off, const float* const* rows, long long lo,          \
+                                 long long hi, size_t run);                                                   \
+  void dn_f32_wino2_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);   \
+  void dn_f32_wino2_dinput__##isa(float* v, const size_t* off, const float* const* rows, long long lo,         \
+                                  long long hi, size_t run);                                                  \
+  void dn_f32_wino2_doutput__##isa(float* const* rows, long long lo, long long hi, const float* m,             \
+                                   const size_t* off, size_t run);                                            \
+  void dn_f32_wino2_lanes_input__##isa(float* v, const size_t* off, const float* rows, size_t rs, size_t lanes, \
+                                       size_t run);                                                           \
+  void dn_f32_wino2_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,         \
+                                      size_t run, double* sums);
+
+DN_WINO2_DECLARE(scalar)
+DN_WINO2_DECLARE(avx2)
+DN_WINO2_DECLARE(avx512)
+
+#undef DN_WINO2_DECLARE
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DN_KERNELS_CONV_WINOGRAD_S2_TRANSFORMS_H_ */

@@ -1,0 +1,70 @@
+// The stride-2 Winograd path (3x3 kernels, stride 2, unit dilation, >= 16 channels in and out
+// per group) against the reference on every ISA: odd and even output sizes (partial tiles),
+// input sizes whose last row or column no output reads, planes smaller than the kernel,
+// paddings 0..4 on each side, groups, channel counts that are not multiples of any micro-tile,
+// GEMM depths over one slice (4 x 80 input channels), rows of more than 16 tiles (the vector
+// transforms' masked edges and whole groups), more tiles than one block, weight gradients
+// summed in several ranges; and thread invariance.
+import { describe, expect, it } from 'vitest';
+import { kernels } from '../../lib/index.js';
+import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
+import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
+import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { seededPick } from '../helpers/rng.js';
+import { convTol as tol, runConv as run } from '../helpers/conv.js';
+
+const s2 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
+  n, c, h, w, k, kh: 3, kw: 3, sh: 2, sw: 2, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
+});
+
+function sweep(count: number, seed: number): Conv2dGeometry[] {
+  const pick = seededPick(seed);
+  const out: Conv2dGeometry[] = [];
+  while (out.length < count) {
+    const groups = pick([1, 1, 2]);
+    const g = s2(pick([1, 2, 3]), pick([16, 17, 24, 33]) * groups, pick([1, 2, 3, 5, 8, 11, 14]),
+      pick([1, 2, 4, 7, 12, 13]), pick([16, 19, 24, 48]) * groups,
+      [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
+    if (convOutSize(g.h, 3, 2, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 2, g.pl, g.pr, 1) >= 1) out.push(g);
+  }
+  out.push(s2(1, 80, 9, 10, 16, [1, 1, 1, 1]));     // forward depth 320: two slices
+  out.push(s2(1, 16, 7, 9, 80, [1, 1, 1, 1]));      // backward-data depth 80, 320 rows at one point
+  out.push(s2(2, 16, 45, 38, 50, [1, 1, 1, 1]));    // several tile blocks, cout past one panel
+  out.push(s2(1, 16, 2, 2, 16, [4, 4, 4, 4]));      // padding larger than the kernel
+  // Rows of more than 16 tiles, with padding on one side only.
+  out.push(s2(1, 17, 6, 75, 16, [2, 1, 3, 0]));
+  out.push(s2(1, 16, 5, 140, 17, [0, 2, 0, 4]));
+  out.push(s2(1, 16, 12, 70, 16, [1, 0, 4, 1]));    // padding over 4: tiles of the input gradient start inside it
+  out.push(s2(40, 16, 16, 16, 16, [1, 1, 1, 1]));   // 2560 tiles: the weight gradient in two ranges
+  return out;
+}
+
+const geometries = sweep(24, 11);
+
+for (const { isa, skip } of testedIsas()) {
+  describe.skipIf(skip !== '')(`conv2d stride-2 Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
+      for (const g of geometries) {
+        const want = run(kernels('js'), g);
+        const got = withIsa(isa, (native) => run(native, g));
+        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
+        expectClose(got.dx, want.dx, { ...tol((g.k / g.groups) * 9), context: { isa, what: 'dx', ...g } });
+        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
+        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+      }
+    });
+  });
+}
+
+describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winograd path across thread counts', () => {
+  it('gives the same bits on 1 and 2 threads', () => {
+    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
+      s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
+    for (const g of cases) {
+      const one = withThreads(1, () => run(kernels('native'), g));
+      const two = withThreads(2, () => run(kernels('native'), g));
+      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
+    }
+    expect(cases.length).toBe(4);
+  });
+});
