@@ -124,30 +124,32 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
       const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
       const long long lo = std::max(0LL, -x0);  // columns [lo, hi) of the run lie inside the plane
       const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run) + 1, wl - x0));
-      for (size_t i = 0; i < s.cin; ++i) {
-        const float* plane = in + img * s.in_image + i * s.h * s.w;
-        const float* rows[5];
-        for (long long q = 0; q < 5; ++q) {
-          const long long y = y0 + q;
-          // Formed as an integer: with x0 < 0 the address lies before the row (never read).
-          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
-                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
-                                     : sc.zeros;
+      const float* plane = in + img * s.in_image;
+      const float* rows[5];
+      size_t rstep[5];  // from one channel's row to the next one's
+      for (long long q = 0; q < 5; ++q) {
+        const long long y = y0 + q;
+        const bool inside = y >= 0 && y < hl;
+        // Formed as an integer: with x0 < 0 the address lies before the row (never read).
+        rows[q] = inside ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
+                                                          static_cast<std::uintptr_t>(x0) * sizeof(float))
+                         : sc.zeros;
+        rstep[q] = inside ? s.h * s.w : 0;
+      }
+      // All channels of a segment in one call.
+      for (size_t j = 0; j < run;) {
+        const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
+        const float* seg[5];
+        for (size_t q = 0; q < 5; ++q)
+          seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 4 * j * sizeof(float));
+        size_t off[kSlots];
+        for (size_t k = 0; k < kSlots; ++k) {
+          const size_t p = sl.point[k];
+          off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin) * g.nr + l;
         }
-        for (size_t j = 0; j < run;) {
-          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
-          const float* seg[5];
-          for (size_t q = 0; q < 5; ++q)
-            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 4 * j * sizeof(float));
-          size_t off[kSlots];
-          for (size_t k = 0; k < kSlots; ++k) {
-            const size_t p = sl.point[k];
-            off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin + i) * g.nr + l;
-          }
-          const long long jj = 4 * static_cast<long long>(j);
-          kt.wino2_input(vp, off, seg, lo - jj, hi - jj, cnt);
-          j += cnt;
-        }
+        const long long jj = 4 * static_cast<long long>(j);
+        kt.wino2_input(vp, off, g.nr, seg, rstep, s.cin, lo - jj, hi - jj, cnt);
+        j += cnt;
       }
     });
     const size_t used = ceil_div(nt, g.nr);
@@ -183,8 +185,7 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
       const size_t y0 = 2 * ty, x0 = 2 * tx0, cols = std::min(2 * run, s.ow - x0);
       float* o = out + img * s.out_image + y0 * s.ow + x0;
       const bool down = y0 + 1 < s.oh;
-      for (size_t k = 0; k < s.cout; ++k, o += plane)
-        kt.wino2_output(o, down ? o + s.ow : sc.spill, cols, mb + k * tb + lane0, xs, bias != nullptr ? bias[k] : 0.0f);
+      kt.wino2_output(o, down ? o + s.ow : sc.spill, plane, down ? plane : 0, cols, mb + lane0, tb, xs, bias, s.cout);
     });
   });
 }
@@ -244,26 +245,27 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
       const long long hl = static_cast<long long>(s.oh), wl = static_cast<long long>(s.ow);
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 1, wl - x0));
-      for (size_t o = 0; o < s.cout; ++o) {
-        const float* pl = dout + img * s.out_image + o * oplane;
-        const float* rows[3];
-        for (long long q = 0; q < 3; ++q) {
-          const long long y = y0 + q;
-          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
-                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
-                                     : sc.zeros;
-        }
-        for (size_t j = 0; j < run;) {
-          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
-          const float* seg[3];
-          for (size_t q = 0; q < 3; ++q)
-            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
-          size_t off[kPoints];
-          for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + (tp * s.cout + o) * g.nr + l;
-          const long long jj = 2 * static_cast<long long>(j);
-          kt.wino2_dinput(vp, off, seg, lo - jj, hi - jj, cnt);
-          j += cnt;
-        }
+      const float* pl = dout + img * s.out_image;
+      const float* rows[3];
+      size_t rstep[3];
+      for (long long q = 0; q < 3; ++q) {
+        const long long y = y0 + q;
+        const bool inside = y >= 0 && y < hl;
+        rows[q] = inside ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
+                                                          static_cast<std::uintptr_t>(x0) * sizeof(float))
+                         : sc.zeros;
+        rstep[q] = inside ? oplane : 0;
+      }
+      for (size_t j = 0; j < run;) {
+        const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
+        const float* seg[3];
+        for (size_t q = 0; q < 3; ++q)
+          seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
+        size_t off[kPoints];
+        for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + tp * s.cout * g.nr + l;
+        const long long jj = 2 * static_cast<long long>(j);
+        kt.wino2_dinput(vp, off, g.nr, seg, rstep, s.cout, lo - jj, hi - jj, cnt);
+        j += cnt;
       }
     });
     const size_t used = ceil_div(nt, g.nr);
@@ -302,19 +304,19 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
       const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run), wl - x0));
       size_t off[kSlots];
       for (size_t k = 0; k < kSlots; ++k) off[k] = mo.first[sl.point[k]] + sl.index[k] * s.cin * tb + lane0;
-      for (size_t i = 0; i < s.cin; ++i) {
-        float* pl = din + img * s.in_image + i * plane;
-        float* rows[4];
-        for (long long q = 0; q < 4; ++q) {
-          const long long y = y0 + q;
-          // Formed as an integer: with x0 < 0 the address lies before the row (never written).
-          rows[q] = y >= 0 && y < hl ? reinterpret_cast<float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
-                                                              static_cast<std::uintptr_t>(x0) * sizeof(float))
-                                     : sc.spill;
-        }
-        kt.wino2_doutput(rows, lo, hi, mb, off, run);
-        for (size_t k = 0; k < kSlots; ++k) off[k] += tb;
+      float* pl = din + img * s.in_image;
+      float* rows[4];
+      size_t rstep[4];
+      for (long long q = 0; q < 4; ++q) {
+        const long long y = y0 + q;
+        const bool inside = y >= 0 && y < hl;
+        // Formed as an integer: with x0 < 0 the address lies before the row (never written).
+        rows[q] = inside ? reinterpret_cast<float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
+                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
+                         : sc.spill;
+        rstep[q] = inside ? plane : 0;
       }
+      kt.wino2_doutput(rows, rstep, lo, hi, mb, off, tb, s.cin, run);
     });
   });
 }
