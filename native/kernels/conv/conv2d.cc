@@ -43,10 +43,12 @@ bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
 }
 
 // 3x3 kernels with stride 2 and unit dilation go through the stride-2 algorithm (winograd_s2.h)
-// when the channel counts make it pay: forward, backward-data and weight gradient alike.
+// when the channel counts make it pay (measured; the weight gradient has its own rule).
+bool winograd_s2_shape(const ConvGeometry& g) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1;
+}
 bool winograd_s2(const ConvGeometry& g, const Dims& d) {
-  return g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 &&
-         conv::winograd_s2_pays(d.cg, d.kg);
+  return winograd_s2_shape(g) && conv::winograd_s2_pays(d.cg, d.kg);
 }
 
 // The forward correlation of group gi as a Winograd problem (x in, out out).
@@ -108,10 +110,10 @@ void conv2d_forward_direct(const KernelTable& kt, float* out, const float* x, co
   });
 }
 
-// The weight gradient by the direct kernel: images cut into ranges (reduction.h), one task per (range, group, block of 16 output channels) summing into its own
-// per-column-residue partial sums, which are then added in a fixed order: the 16 residues
-// pairwise, the ranges in turn. Rows go 8 at a time, so the output-gradient rows a pass of the
-// kernel reads stay in L1.
+// The weight gradient by the direct kernel: images cut into ranges (reduction.h), one task per
+// (range, group, block of 16 output channels) summing into its own per-column-residue partial
+// sums, which are then added in a fixed order: the 16 residues pairwise, the ranges in turn.
+// Rows go 8 at a time, so the output-gradient rows a pass of the kernel reads stay in L1.
 void conv2d_backward_weight_direct(const KernelTable& kt, float* dweight, const float* dy, const float* x,
                                    const ConvGeometry& g, const Dims& d) {
   constexpr std::size_t L = DN_CONV_DIRECT_LANES, kBand = 8;
@@ -290,7 +292,7 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
     conv2d_bias_grad(dbias, dy, g, d);
     return;
   }
-  if (winograd_s2(g, d)) {
+  if (winograd_s2_shape(g) && conv::winograd_s2_weight_grad_pays(d.cg, d.kg)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2_weight_grad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr,

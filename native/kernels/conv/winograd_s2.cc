@@ -77,8 +77,19 @@ struct Offsets {
 
 }  // namespace
 
-// Measured with scripts/compare-addons.mjs (Zen 4, one thread, batch 32): see conv2d.cc.
-bool winograd_s2_pays(size_t cin, size_t cout) { return cin >= 16 && cout >= 16; }
+// Measured with scripts/compare-addons.mjs against im2col + GEMM (Zen 4, one thread, batch 32
+// unless said), forward / backward-data / weight gradient: 16 -> 16 channels on 16x16 2.7x /
+// 1.6x / 2.9x faster; 64 -> 16 on 32x32 2.5x / 1.7x / 1.8x; 64 -> 128 on 56x56 1.5x / 1.4x /
+// 1.6x; 128 -> 512 on 28x28 1.4x / 1.2x / 1.5x; 256 -> 256 on 14x14 1.07x / 1.2x / 1.4x. The
+// forward and backward-data passes stream all the transformed weights (25 cin cout floats)
+// once per block of tiles, which stops paying once they are well past L2: 256 -> 512 on 14x14
+// ran at 0.98x / 1.2x, 512 -> 512 at 1.0x / 1.4x, and 256 -> 512 on 28x28 at batch 4 at
+// 0.84x / 0.83x; so those take im2col above 8 MiB of them (the weight gradient, whose GEMMs
+// run over the tiles, gained 1.2x to 1.6x on all of these and always pays).
+bool winograd_s2_pays(size_t cin, size_t cout) {
+  return cin >= 16 && cout >= 16 && kSlots * cin * cout * sizeof(float) <= (size_t{8} << 20);
+}
+bool winograd_s2_weight_grad_pays(size_t cin, size_t cout) { return cin >= 16 && cout >= 16; }
 
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call

@@ -37,6 +37,7 @@ namespace dn::conv {
 // Whether the stride-2 algorithm beats im2col for these channel counts (measured, see .cc):
 // the forward pass and backward-data (cin -> cout as in s), and the weight gradient.
 bool winograd_s2_pays(std::size_t cin, std::size_t cout);
+bool winograd_s2_weight_grad_pays(std::size_t cin, std::size_t cout);
 
 // Writes out (bias may be null). Threaded over tile blocks.
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
