@@ -10,13 +10,18 @@
  *   t3 = x1 - x3, t4 = x3              (odd phase, points 0 1).
  * A tile's 25 values t(a, b) (a down, b across) go to slot a * 5 + b.
  *
+ * The first four take nch channels in one call: channel c's rows are rows[q] + c * rstep[q]
+ * (rstep[q] = 0 for a row of zeros or a row thrown away) and its transforms or products lie
+ * c * vstep (c * mstep) floats on from channel 0's.
+ *
  * dn_f32_wino2_input: the 25 values of `run` tiles side by side: rows[q] is window row q of
  *   the tiles (tile i at columns 4i .. 4i + 4), of which only columns [lo, hi) are read, the
  *   others taken as zero (so rows[q] may point before its row's start); slot s of tile i goes
  *   to v[off[s] + i].
  * dn_f32_wino2_output: Y = A^T M A + bias, A^T = [1 1 0; 0 1 1], for ceil(cols / 2) tiles side
- *   by side of one channel (point (p, q) of tile i at m[(3p + q) * xs + i]); writes the tiles'
- *   top output row to r0, their bottom row to r1, columns 0 .. cols - 1.
+ *   by side (point (p, q) of tile i at m[(3p + q) * xs + i]; bias[c] added, or nothing when
+ *   bias is null); writes the tiles' top output row to r0 and their bottom row to r1 (channel
+ *   c's step0 and step1 floats on), columns 0 .. cols - 1.
  * dn_f32_wino2_dinput: the backward-data pass's transform of the output gradient, B^T D B with
  *   B^T = [1 -1 0; 0 1 0; 0 -1 1] on a 3x3 window: rows[q] is window row q (tile i at columns
  *   2i .. 2i + 2, only [lo, hi) read); point p = 3a + b of tile i goes to v[off[p] + i].
