@@ -5,6 +5,7 @@
 //   git worktree add /tmp/old <commit> && (cd /tmp/old && npm install)   # the build to compare to
 //   node scripts/compare-addons.mjs /tmp/old/build/Release/dropnet.node build/Release/dropnet.node \
 //     [--shapes "32,16,32,32,32,3,1,1;1,64,56,56,64,3,1,1"] [--passes f,d,w] [--threads 1] [--rounds 30]
+//     [--isa avx2]
 //
 // Shapes are N,C,H,W,K,k,s,p (square kernel, stride and padding); passes are f (forward), d
 // (backward-data), w (weight and bias gradient). Prints, per shape and pass, each build's time
@@ -17,7 +18,7 @@ const option = (name, fallback) => {
 };
 const [oldPath, newPath] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 if (!oldPath || !newPath) {
-  console.error('usage: node scripts/compare-addons.mjs OLD.node NEW.node [--shapes S] [--passes f,d,w] [--threads N] [--rounds R]');
+  console.error('usage: node scripts/compare-addons.mjs OLD.node NEW.node [--shapes S] [--passes f,d,w] [--threads N] [--rounds R] [--isa I]');
   process.exit(2);
 }
 const load = (path) => {
@@ -28,6 +29,8 @@ const load = (path) => {
 const builds = [load(oldPath), load(newPath)];
 const threads = Number(option('threads', '1'));
 for (const b of builds) b.setNumThreads(threads);
+const isa = option('isa', '');  // the best the CPU has unless capped
+if (isa) for (const b of builds) b.selectIsa(isa);
 const shapes = option('shapes', '32,16,32,32,32,3,1,1;1,64,56,56,64,3,1,1').split(';').map((s) => s.split(',').map(Number));
 const passes = option('passes', 'f,d,w').split(',');
 const rounds = Number(option('rounds', '30'));

@@ -1,5 +1,6 @@
 // The stride-2 Winograd path (3x3 kernels, stride 2, unit dilation, >= 16 channels in and out
-// per group) against the reference on every ISA: odd and even output sizes (partial tiles),
+// per group; backward-data needs 128 output channels where the micro-kernel is narrower than
+// AVX-512's, so some geometries have that many) against the reference on every ISA: odd and even output sizes (partial tiles),
 // input sizes whose last row or column no output reads, planes smaller than the kernel,
 // paddings 0..4 on each side, groups, channel counts that are not multiples of any micro-tile,
 // GEMM depths over one slice (4 x 80 input channels), rows of more than 16 tiles (the vector
@@ -36,6 +37,11 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push(s2(1, 16, 5, 140, 17, [0, 2, 0, 4]));
   out.push(s2(1, 16, 12, 70, 16, [1, 0, 4, 1]));    // padding over 4: tiles of the input gradient start inside it
   out.push(s2(40, 16, 16, 16, 16, [1, 1, 1, 1]));   // 2560 tiles: the weight gradient in two ranges
+  // 128 outputs and more: backward-data on every ISA, rows of many tiles, odd edges.
+  out.push(s2(1, 16, 9, 70, 128, [1, 0, 4, 1]));
+  out.push(s2(2, 17, 11, 37, 130, [2, 1, 3, 0]));
+  out.push(s2(1, 16, 5, 140, 128, [0, 2, 0, 4]));
+  out.push(s2(1, 32, 6, 6, 256, [1, 1, 1, 1], 2));
   return out;
 }
 

@@ -242,7 +242,7 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
   const Dims d = dims(g);
-  if (winograd_s2(g, d)) {
+  if (winograd_s2_shape(g) && conv::winograd_s2_backward_data_pays(d.cg, d.kg, active().gemm.nr)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,

@@ -90,6 +90,13 @@ bool winograd_s2_pays(size_t cin, size_t cout) {
   return cin >= 16 && cout >= 16 && kSlots * cin * cout * sizeof(float) <= (size_t{8} << 20);
 }
 bool winograd_s2_weight_grad_pays(size_t cin, size_t cout) { return cin >= 16 && cout >= 16; }
+// Backward-data's GEMMs are only as deep as the output channels. With AVX-512's 32-column
+// micro-kernel they still pay from 16 (16 -> 32 channels on 32x32 1.17x, 32 -> 32 1.28x,
+// 32 -> 64 1.12x); with AVX2's 16 columns 32 -> 32 ran at 0.94x and 32 -> 64 at 0.91x of
+// im2col, 64 -> 128 on 56x56 (batch 8) at 1.12x, so narrower micro-kernels need 128.
+bool winograd_s2_backward_data_pays(size_t cin, size_t cout, size_t nr) {
+  return winograd_s2_pays(cin, cout) && (nr >= 32 || cout >= 128);
+}
 
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call

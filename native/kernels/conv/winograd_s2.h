@@ -38,6 +38,8 @@ namespace dn::conv {
 // the forward pass and backward-data (cin -> cout as in s), and the weight gradient.
 bool winograd_s2_pays(std::size_t cin, std::size_t cout);
 bool winograd_s2_weight_grad_pays(std::size_t cin, std::size_t cout);
+// Backward-data, with a GEMM micro-kernel nr columns wide.
+bool winograd_s2_backward_data_pays(std::size_t cin, std::size_t cout, std::size_t nr);
 
 // Writes out (bias may be null). Threaded over tile blocks.
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
