@@ -1,9 +1,13 @@
 /**
  * One convolution's forward and both backward passes on a backend, from seeded inputs, with
- * outputs pre-filled with NaN; and the tolerance that float32 sums of n products get.
+ * outputs pre-filled with NaN; the tolerance that float32 sums of n products get; and the
+ * checks the convolution sweeps share (parity with the reference, thread invariance).
  */
+import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import type { Backend } from '../../lib/backend/backend.js';
+import { expectBitEqual, expectClose } from './expect-close.js';
+import { withThreads } from './isa.js';
 import { nans, randomFloats } from './rng.js';
 
 export function runConv(k: Backend, g: Conv2dGeometry) {
@@ -30,3 +34,25 @@ export function runConv(k: Backend, g: Conv2dGeometry) {
 // another order than the float64 reference: error grows like sqrt(depth) ulps of the terms.
 export const convTol = (n: number) => ({ atol: 2e-6 * Math.sqrt(n) * 4, rtol: 1e-5 });
 
+
+/** Every pass of g on `native` against the reference backend, within convTol of each pass's
+ *  sum depth (dxDepth for backward-data: by default the output channels per group times the
+ *  kernel taps). */
+export function expectConvParity(native: Backend, g: Conv2dGeometry, context: Record<string, unknown>,
+  dxDepth = (g.k / g.groups) * g.kh * g.kw) {
+  const want = runConv(kernels('js'), g);
+  const got = runConv(native, g);
+  expectClose(got.out, want.out, { ...convTol(want.depth), context: { ...context, what: 'out', ...g } });
+  expectClose(got.dx, want.dx, { ...convTol(dxDepth), context: { ...context, what: 'dx', ...g } });
+  expectClose(got.dw, want.dw, { ...convTol(want.terms), context: { ...context, what: 'dw', ...g } });
+  expectClose(got.db, want.db, { ...convTol(want.terms), context: { ...context, what: 'db', ...g } });
+}
+
+/** The same bits from every pass of each geometry on 1 and 2 threads. */
+export function expectThreadInvariance(cases: Conv2dGeometry[]) {
+  for (const g of cases) {
+    const one = withThreads(1, () => runConv(kernels('native'), g));
+    const two = withThreads(2, () => runConv(kernels('native'), g));
+    for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
+  }
+}

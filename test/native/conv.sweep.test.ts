@@ -3,12 +3,10 @@
 // 1-3, groups 1/2/C, images smaller than the kernel, non-square everything; forward and both
 // backward passes; outputs pre-filled with NaN; and the same bits on 1 and 2 threads.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
-import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
-import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { testedIsas, withIsa } from '../helpers/isa.js';
 import { seededPick } from '../helpers/rng.js';
-import { convTol as tol, runConv as run } from '../helpers/conv.js';
+import { expectConvParity, expectThreadInvariance, runConv } from '../helpers/conv.js';
 
 function sweep(count: number, seed: number): Conv2dGeometry[] {
   const pick = seededPick(seed);
@@ -43,12 +41,7 @@ for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
       for (const g of geometries) {
-        const want = run(kernels('js'), g);
-        const got = withIsa(isa, (native) => run(native, g));
-        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
-        expectClose(got.dx, want.dx, { ...tol(g.k), context: { isa, what: 'dx', ...g } });
-        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
-        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+        withIsa(isa, (native) => expectConvParity(native, g, { isa }, g.k));
       }
     });
   });
@@ -61,11 +54,27 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d across thread 
       { n: 1, c: 16, h: 40, w: 40, k: 16, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
       { n: 3, c: 32, h: 14, w: 14, k: 64, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 },
     ];
-    for (const g of cases) {
-      const one = withThreads(1, () => run(kernels('native'), g));
-      const two = withThreads(2, () => run(kernels('native'), g));
-      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
-    }
+    expectThreadInvariance(cases);
     expect(cases.length).toBe(3);
   });
+});
+
+// An empty batch (n = 0 is a valid geometry) on every algorithm: nothing written forward or to
+// the input gradient, zero weight and bias gradients (the Winograd weight gradients once
+// divided by the tile count here).
+describe('conv2d on an empty batch', () => {
+  const at = (c: number, k: number, kh: number, s: number, p: number, h = 12): Conv2dGeometry => ({
+    n: 0, c, h, w: h, k, kh, kw: kh, sh: s, sw: s, pt: p, pb: p, pl: p, pr: p, dh: 1, dw: 1, groups: 1,
+  });
+  const cases = [at(8, 24, 3, 1, 1), at(16, 16, 3, 2, 1), at(3, 5, 5, 3, 2), at(3, 16, 3, 1, 1, 32), at(4, 6, 1, 1, 0)];
+  for (const { isa, skip } of testedIsas()) {
+    it.skipIf(skip !== '')(`gives zero weight and bias gradients on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+      for (const g of cases) {
+        const got = withIsa(isa, (native) => runConv(native, g));
+        expect(got.out.length + got.dx.length).toBe(0);
+        expect(Array.from(got.dw)).toEqual(new Array(got.dw.length).fill(0));
+        expect(Array.from(got.db)).toEqual(new Array(g.k).fill(0));
+      }
+    });
+  }
 });

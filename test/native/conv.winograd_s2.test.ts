@@ -7,12 +7,10 @@
 // transforms' masked edges and whole groups), more tiles than one block, weight gradients
 // summed in several ranges; and thread invariance.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
-import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
-import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { testedIsas, withIsa } from '../helpers/isa.js';
 import { seededPick } from '../helpers/rng.js';
-import { convTol as tol, runConv as run } from '../helpers/conv.js';
+import { expectConvParity, expectThreadInvariance } from '../helpers/conv.js';
 
 const s2 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
   n, c, h, w, k, kh: 3, kw: 3, sh: 2, sw: 2, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
@@ -51,12 +49,7 @@ for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d stride-2 Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
       for (const g of geometries) {
-        const want = run(kernels('js'), g);
-        const got = withIsa(isa, (native) => run(native, g));
-        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
-        expectClose(got.dx, want.dx, { ...tol((g.k / g.groups) * 9), context: { isa, what: 'dx', ...g } });
-        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
-        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+        withIsa(isa, (native) => expectConvParity(native, g, { isa }));
       }
     });
   });
@@ -66,11 +59,7 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winog
   it('gives the same bits on 1 and 2 threads', () => {
     const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
       s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
-    for (const g of cases) {
-      const one = withThreads(1, () => run(kernels('native'), g));
-      const two = withThreads(2, () => run(kernels('native'), g));
-      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
-    }
+    expectThreadInvariance(cases);
     expect(cases.length).toBe(4);
   });
 });

@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <vector>
 
 #include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm.h"
-#include "reduction.h"
 #include "scratch.h"
 #include "winograd_common.h"
 
@@ -22,6 +19,7 @@ using wino::ceil_div;
 using wino::for_each_run;
 using wino::kPlanePad;
 using wino::rows_to_lanes;
+using wino::zero_weight_grad;
 using wino::RunScratch;
 
 // Output tiles (2x2 blocks of outputs).
@@ -180,6 +178,10 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
+  if (T.total == 0) {  // an empty batch: nothing to sum
+    zero_weight_grad(dweight, dbias, s);
+    return;
+  }
   // S_xi (cout x cin) = sum over tiles of Yhat_xi (cout x tiles) . V_xi^T (tiles x cin), one
   // GEMM per tile position; the K dimension is the tiles, taken block by block in order.
   const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);
@@ -188,102 +190,69 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   // channels across, tiles down, planes padded as in winograd_3x3. Lanes past cout / cin stay zero.
   const size_t axs = opan * g.mr * tb + kPlanePad, bxs = ipan * g.nr * tb + kPlanePad;
   const size_t a_floats = kXi * axs, b_floats = kXi * bxs;
-  // The blocks of tiles are cut into `parts` contiguous ranges (reduction.h), each at least 4
-  // blocks long (fewer blocks a range measured slower on one thread, the partial sums' traffic
-  // outweighing the transforms). Each range sums into its own S, one task each, the transforms
-  // and GEMMs inside it running on its thread; the ranges' sums are then added in order. With
-  // one range, the transforms and GEMMs of each block are spread over the threads instead.
-  // (Spread block by block, the small layers' two synchronisations per 256 tiles made 2 threads
-  // slower than one.)
-  const size_t blocks = ceil_div(T.total, tb), sfloats = kXi * s.cout * s.cin;
-  const size_t parts = reduction_parts(blocks / 4, sfloats);
-  // Every range has a block, whose GEMMs overwrite its sums (beta = 0): no zeroing needed.
-  const std::unique_ptr<float[]> sums_buf(new float[parts * sfloats]);
-  float* sums = sums_buf.get();
-  // The bias gradient, summed from the output-gradient rows as they are laid out: one double
-  // per (range, tile piece, channel), each piece's tiles taken in order, all added in order.
+  // The sums over blocks of tiles (winograd_common.h), and the bias gradient summed from the
+  // output-gradient rows as they are laid out: one double per (range, tile piece, channel),
+  // each piece's tiles taken in order, all added in order.
   constexpr size_t kSplit = 4;
-  const size_t bias_stride = kSplit * opan * g.mr;
-  std::vector<double> bias_sums(dbias != nullptr ? parts * bias_stride : 0, 0.0);
-
-  auto run_part = [&](size_t part) {
+  const size_t blocks = ceil_div(T.total, tb);
+  wino::TileSums ts(blocks, kXi * s.cout * s.cin, dbias != nullptr ? kSplit * opan * g.mr : 0);
+  const float* sums = ts.run([&](float* part_sums, double* bias_sums, size_t blk, bool first) {
     float* ap = scratch(Scratch::products, a_floats + b_floats);  // the panels: every lane is written
     float* bp = ap + a_floats;
-    float* part_sums = sums + part * sfloats;
-    const size_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
-    for (size_t blk = b0; blk < b1; ++blk) {
-      const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
-      // Transforms, one micro-panel of channels per task (the output-gradient panels, then the
-      // input ones): a run's rows are first laid channels across (R lanes a column, lanes past
-      // the channel count zero), then each tile's 16 transforms are computed R channels at a
-      // time and land as whole rows of the panel. (Transforming channel by channel and
-      // transposing the 16 results cost 4x the data in transposes, and ran at half the speed.)
-      // Each panel's tiles are cut in kSplit ranges too, so that even a layer with one or two
-      // panels gives every thread work.
-      parallel_for((opan + ipan) * kSplit, [&](size_t task) {
-        const size_t piece = task % kSplit, pt = task / kSplit;
-        const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
-        const bool grad = pt < opan;
-        const size_t R = grad ? g.mr : g.nr, pxs = grad ? axs : bxs, panel = grad ? pt : pt - opan;
-        const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
-        float* dst = (grad ? ap : bp) + panel * tb * R;
-        // This range's bias sums: R of them, the lanes past the channels summing zeros.
-        double* bsum =
-            grad && dbias != nullptr ? bias_sums.data() + part * bias_stride + (piece * opan + panel) * g.mr : nullptr;
-        const size_t rs = (2 * T.tw + 2) * R;  // a row of lanes
-        float* lanes = scratch(Scratch::run, 4 * rs);
-        std::fill_n(lanes, 4 * rs, 0.0f);
-        const size_t ph = grad ? s.oh : s.h, pw = grad ? s.ow : s.w, plane = ph * pw;
-        const float* src = grad ? dout + ch0 * plane : in + ch0 * plane;
-        for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
-          const size_t lane0 = lane + (u0 - t0);
-          const long long y0 = grad ? 2 * static_cast<long long>(ty) : 2 * static_cast<long long>(ty) + s.oy;
-          const long long x0 = grad ? 2 * static_cast<long long>(tx0) : 2 * static_cast<long long>(tx0) + s.ox;
-          const size_t nrows = grad ? 2 : 4, len = grad ? 2 * run : 2 * run + 2;
-          const float* img_src = src + img * (grad ? s.out_image : s.in_image);
-          for (size_t q = 0; q < nrows; ++q)
-            rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
-          float* v = dst + lane0 * R;
-          if (grad) {
-            kt.wino_lanes_grad(v, pxs, lanes, rs, R, run, bsum);
-          } else {
-            kt.wino_lanes_input(v, pxs, lanes, rs, R, run);
-          }
-        });
-      });
-      // 16 GEMMs accumulating onto the sums of earlier blocks.
-      parallel_for(kXi, [&](size_t xi) {
-        dn_f32_gemm_params prm{1.0f, blk == b0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
-        float* sx = part_sums + xi * s.cout * s.cin;
-        for (size_t op = 0; op < opan; ++op) {
-          const size_t mr = std::min(g.mr, s.cout - op * g.mr);
-          const float* a = ap + xi * axs + op * tb * g.mr;
-          for (size_t ip = 0; ip < ipan; ++ip) {
-            const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
-            g.ukernel(mr, nr, nt, a, 0, bp + xi * bxs + ip * tb * g.nr, sx + op * g.mr * s.cin + ip * g.nr, s.cin,
-                      &prm);
-          }
+    const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    // Transforms, one micro-panel of channels per task (the output-gradient panels, then the
+    // input ones): a run's rows are first laid channels across (R lanes a column, lanes past
+    // the channel count zero), then each tile's 16 transforms are computed R channels at a
+    // time and land as whole rows of the panel. (Transforming channel by channel and
+    // transposing the 16 results cost 4x the data in transposes, and ran at half the speed.)
+    // Each panel's tiles are cut in kSplit ranges too, so that even a layer with one or two
+    // panels gives every thread work.
+    parallel_for((opan + ipan) * kSplit, [&](size_t task) {
+      const size_t piece = task % kSplit, pt = task / kSplit;
+      const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
+      const bool grad = pt < opan;
+      const size_t R = grad ? g.mr : g.nr, pxs = grad ? axs : bxs, panel = grad ? pt : pt - opan;
+      const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
+      float* dst = (grad ? ap : bp) + panel * tb * R;
+      // This range's bias sums: R of them, the lanes past the channels summing zeros.
+      double* bsum = grad && bias_sums != nullptr ? bias_sums + (piece * opan + panel) * g.mr : nullptr;
+      const size_t rs = (2 * T.tw + 2) * R;  // a row of lanes
+      float* lanes = scratch(Scratch::run, 4 * rs);
+      std::fill_n(lanes, 4 * rs, 0.0f);
+      const size_t ph = grad ? s.oh : s.h, pw = grad ? s.ow : s.w, plane = ph * pw;
+      const float* src = grad ? dout + ch0 * plane : in + ch0 * plane;
+      for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
+        const size_t lane0 = lane + (u0 - t0);
+        const long long y0 = grad ? 2 * static_cast<long long>(ty) : 2 * static_cast<long long>(ty) + s.oy;
+        const long long x0 = grad ? 2 * static_cast<long long>(tx0) : 2 * static_cast<long long>(tx0) + s.ox;
+        const size_t nrows = grad ? 2 : 4, len = grad ? 2 * run : 2 * run + 2;
+        const float* img_src = src + img * (grad ? s.out_image : s.in_image);
+        for (size_t q = 0; q < nrows; ++q)
+          rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
+        float* v = dst + lane0 * R;
+        if (grad) {
+          kt.wino_lanes_grad(v, pxs, lanes, rs, R, run, bsum);
+        } else {
+          kt.wino_lanes_input(v, pxs, lanes, rs, R, run);
         }
       });
-    }
-  };
-  if (parts == 1) {
-    run_part(0);
-  } else {
-    parallel_for(parts, run_part);
-    parallel_range(sfloats, 4096, 16, [&](size_t j0, size_t j1) {
-      for (size_t j = j0; j < j1; ++j)
-        for (size_t part = 1; part < parts; ++part) sums[j] += sums[part * sfloats + j];
     });
-  }
-
-  if (dbias != nullptr) {
-    for (size_t o = 0; o < s.cout; ++o) {
-      double sum = 0.0;
-      for (size_t piece = 0; piece < parts * kSplit; ++piece) sum += bias_sums[piece * opan * g.mr + o];
-      dbias[o] = static_cast<float>(sum);
-    }
-  }
+    // 16 GEMMs accumulating onto the sums of earlier blocks.
+    parallel_for(kXi, [&](size_t xi) {
+      dn_f32_gemm_params prm{1.0f, first ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+      float* sx = part_sums + xi * s.cout * s.cin;
+      for (size_t op = 0; op < opan; ++op) {
+        const size_t mr = std::min(g.mr, s.cout - op * g.mr);
+        const float* a = ap + xi * axs + op * tb * g.mr;
+        for (size_t ip = 0; ip < ipan; ++ip) {
+          const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
+          g.ukernel(mr, nr, nt, a, 0, bp + xi * bxs + ip * tb * g.nr, sx + op * g.mr * s.cin + ip * g.nr, s.cin,
+                    &prm);
+        }
+      }
+    });
+  });
+  if (dbias != nullptr) ts.bias(dbias, s.cout, opan * g.mr);
 
   // dW = G^T S G for every (o, i):  G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
   const size_t xs = s.cout * s.cin;

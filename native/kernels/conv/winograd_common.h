@@ -1,12 +1,18 @@
 // What the stride-1 (winograd.cc) and stride-2 (winograd_s2.cc) Winograd convolutions share:
 // tile numbering, runs of tiles along a tile row, a run's scratch rows, the rows laid channels
-// across for the weight-gradient transforms, and the block size rule.
+// across for the weight-gradient transforms, the block size rule, and the weight gradients'
+// sums over blocks of tiles.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "../../runtime/dispatch.h"
+#include "../../runtime/thread_pool.h"
+#include "reduction.h"
+#include "winograd.h"
 
 namespace dn::conv::wino {
 
@@ -71,5 +77,71 @@ inline size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
   tb = std::min(tb, cap) / unit * unit;
   return std::max(tb, unit);
 }
+
+// Zeros over dweight's cout x cin 3x3 kernels (laid out as Wino3x3 says) and dbias when not
+// null: the weight gradient of an empty batch.
+inline void zero_weight_grad(float* dweight, float* dbias, const Wino3x3& s) {
+  for (size_t o = 0; o < s.cout; ++o)
+    for (size_t i = 0; i < s.cin; ++i) std::fill_n(dweight + o * s.w_o + i * s.w_i, 9, 0.0f);
+  if (dbias != nullptr) std::fill_n(dbias, s.cout, 0.0f);
+}
+
+// A weight gradient's sums over blocks of tiles, taken in order. The blocks are cut into
+// parts() contiguous ranges (reduction.h), each at least 4 blocks long (fewer blocks a range
+// measured slower on one thread, the partial sums' traffic outweighing the transforms). Each
+// range sums into its own `floats` sums, one task each, the work inside it running on its
+// thread; the ranges' sums are then added in order. With one range, the work of each block is
+// spread over the threads instead. (Spread block by block, small layers' two synchronisations
+// per 256 tiles made 2 threads slower than one.) Each range also has `bias_doubles` doubles of
+// bias-gradient sums, zeroed. May throw std::bad_alloc.
+class TileSums {
+ public:
+  TileSums(size_t blocks, size_t floats, size_t bias_doubles)
+      : blocks_(blocks),
+        floats_(floats),
+        bias_doubles_(bias_doubles),
+        parts_(reduction_parts(blocks / 4, floats)),
+        sums_(new float[parts_ * floats]),
+        bias_(parts_ * bias_doubles, 0.0) {}
+
+  // Calls block(sums, bias, blk, first) for every block, in order within each range (sums and
+  // bias are the range's; first: the range's first block, whose sums must be overwritten, not
+  // added to: the sums start uninitialised). Returns the total sums.
+  template <class F>
+  const float* run(F&& block) {
+    auto range = [&](size_t part) {
+      float* sums = sums_.get() + part * floats_;
+      double* bias = bias_doubles_ != 0 ? bias_.data() + part * bias_doubles_ : nullptr;
+      const size_t b0 = blocks_ * part / parts_, b1 = blocks_ * (part + 1) / parts_;
+      for (size_t blk = b0; blk < b1; ++blk) block(sums, bias, blk, blk == b0);
+    };
+    if (parts_ == 1) {
+      range(0);
+    } else {
+      parallel_for(parts_, range);
+      float* sums = sums_.get();
+      parallel_range(floats_, 4096, 16, [&](size_t j0, size_t j1) {
+        for (size_t j = j0; j < j1; ++j)
+          for (size_t part = 1; part < parts_; ++part) sums[j] += sums[part * floats_ + j];
+      });
+    }
+    return sums_.get();
+  }
+
+  // dbias[o] = the sum, in order, of bias[c * chunk + o] over every range's chunks of `chunk`
+  // doubles, for o < n.
+  void bias(float* dbias, size_t n, size_t chunk) const {
+    for (size_t o = 0; o < n; ++o) {
+      double sum = 0.0;
+      for (size_t c = 0; c < bias_.size() / chunk; ++c) sum += bias_[c * chunk + o];
+      dbias[o] = static_cast<float>(sum);
+    }
+  }
+
+ private:
+  size_t blocks_, floats_, bias_doubles_, parts_;
+  std::unique_ptr<float[]> sums_;
+  std::vector<double> bias_;
+};
 
 }  // namespace dn::conv::wino

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "../../runtime/dispatch.h"
@@ -21,6 +20,7 @@ using wino::ceil_div;
 using wino::for_each_run;
 using wino::kPlanePad;
 using wino::rows_to_lanes;
+using wino::zero_weight_grad;
 using wino::RunScratch;
 
 constexpr size_t kPoints = 9, kSlots = 25;
@@ -343,6 +343,10 @@ void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
+  if (T.total == 0) {  // an empty batch: nothing to sum
+    zero_weight_grad(dweight, dbias, s);
+    return;
+  }
   const Slots sl(kPointF, kPhase, kPhasesF);
   // S_p (cout x depth) = sum over tiles of Yhat_p (cout x tiles) . V_p^T (tiles x depth), one GEMM
   // per (point, phase pair); the K dimension is the tiles, taken block by block in order.
@@ -355,92 +359,66 @@ void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout
   const size_t a_floats = kPoints * axs, b_floats = bo.total;
   // S: point p's at sums[so.first[p] + o * depth + index * cin + i], depth = sl.depth[p] * cin.
   const Offsets so([&](size_t p) { return sl.depth[p] * s.cin * s.cout; });
-  const size_t blocks = ceil_div(T.total, tb), sfloats = so.total;
-  const size_t parts = reduction_parts(blocks / 4, sfloats);  // as in winograd_3x3_weight_grad
-  const std::unique_ptr<float[]> sums_buf(new float[parts * sfloats]);
-  float* sums = sums_buf.get();
+  // The sums over blocks of tiles and the bias gradient, as in winograd_3x3_weight_grad.
   constexpr size_t kSplit = 4;
-  const size_t bias_stride = kSplit * opan * g.mr;
-  std::vector<double> bias_sums(dbias != nullptr ? parts * bias_stride : 0, 0.0);
+  wino::TileSums ts(ceil_div(T.total, tb), so.total, dbias != nullptr ? kSplit * opan * g.mr : 0);
   // The 25 GEMMs: (point, phase pair) items, each cout x cin.
   size_t item_point[kSlots], item_index[kSlots], items = 0;
   for (size_t p = 0; p < kPoints; ++p)
     for (size_t x = 0; x < sl.depth[p]; ++x) item_point[items] = p, item_index[items] = x, ++items;
 
-  auto run_part = [&](size_t part) {
+  const float* sums = ts.run([&](float* part_sums, double* bias_sums, size_t blk, bool first) {
     float* ap = scratch(Scratch::products, a_floats + b_floats);  // the panels: every lane is written
     float* bp = ap + a_floats;
-    float* part_sums = sums + part * sfloats;
-    const size_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
-    for (size_t blk = b0; blk < b1; ++blk) {
-      const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
-      parallel_for((opan + ipan) * kSplit, [&](size_t task) {
-        const size_t piece = task % kSplit, pt = task / kSplit;
-        const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
-        const bool grad = pt < opan;
-        const size_t R = grad ? g.mr : g.nr, panel = grad ? pt : pt - opan;
-        const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
-        double* bsum =
-            grad && dbias != nullptr ? bias_sums.data() + part * bias_stride + (piece * opan + panel) * g.mr : nullptr;
-        const size_t rs = (4 * T.tw + 1) * R;  // a row of lanes
-        float* lanes = scratch(Scratch::run, 5 * rs);
-        std::fill_n(lanes, 5 * rs, 0.0f);
-        const size_t ph = grad ? s.oh : s.h, pw = grad ? s.ow : s.w, plane = ph * pw;
-        const float* src = grad ? dout + ch0 * plane : in + ch0 * plane;
-        size_t off[kSlots];
-        for (size_t k = 0; k < kSlots; ++k)
-          off[k] = bo.first[sl.point[k]] + (sl.index[k] * ipan + panel) * tb * g.nr;
-        for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
-          const size_t lane0 = lane + (u0 - t0);
-          const long long ty2 = 2 * static_cast<long long>(ty), tx2 = 2 * static_cast<long long>(tx0);
-          const long long y0 = grad ? ty2 : 2 * ty2 + s.oy, x0 = grad ? tx2 : 2 * tx2 + s.ox;
-          const size_t nrows = grad ? 2 : 5, len = grad ? 2 * run : 4 * run + 1;
-          const float* img_src = src + img * (grad ? s.out_image : s.in_image);
-          for (size_t q = 0; q < nrows; ++q)
-            rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
-          if (grad) {
-            kt.wino2_lanes_grad(ap + panel * tb * R + lane0 * R, axs, lanes, rs, R, run, bsum);
-          } else {
-            size_t o[kSlots];
-            for (size_t k = 0; k < kSlots; ++k) o[k] = off[k] + lane0 * R;
-            kt.wino2_lanes_input(bp, o, lanes, rs, R, run);
-          }
-        });
-      });
-      // 25 GEMMs accumulating onto the sums of earlier blocks.
-      parallel_for(items, [&](size_t it) {
-        const size_t p = item_point[it], x = item_index[it], ld = sl.depth[p] * s.cin;
-        dn_f32_gemm_params prm{1.0f, blk == b0 ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
-        float* sx = part_sums + so.first[p] + x * s.cin;
-        for (size_t op = 0; op < opan; ++op) {
-          const size_t mr = std::min(g.mr, s.cout - op * g.mr);
-          const float* a = ap + p * axs + op * tb * g.mr;
-          for (size_t ip = 0; ip < ipan; ++ip) {
-            const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
-            g.ukernel(mr, nr, nt, a, 0, bp + bo.first[p] + (x * ipan + ip) * tb * g.nr, sx + op * g.mr * ld + ip * g.nr,
-                      ld, &prm);
-          }
+    const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
+    parallel_for((opan + ipan) * kSplit, [&](size_t task) {
+      const size_t piece = task % kSplit, pt = task / kSplit;
+      const size_t u0 = t0 + nt * piece / kSplit, u1 = t0 + nt * (piece + 1) / kSplit;
+      const bool grad = pt < opan;
+      const size_t R = grad ? g.mr : g.nr, panel = grad ? pt : pt - opan;
+      const size_t ch0 = panel * R, nch = std::min(R, (grad ? s.cout : s.cin) - ch0);
+      double* bsum = grad && bias_sums != nullptr ? bias_sums + (piece * opan + panel) * g.mr : nullptr;
+      const size_t rs = (4 * T.tw + 1) * R;  // a row of lanes
+      float* lanes = scratch(Scratch::run, 5 * rs);
+      std::fill_n(lanes, 5 * rs, 0.0f);
+      const size_t ph = grad ? s.oh : s.h, pw = grad ? s.ow : s.w, plane = ph * pw;
+      const float* src = grad ? dout + ch0 * plane : in + ch0 * plane;
+      size_t off[kSlots];
+      for (size_t k = 0; k < kSlots; ++k) off[k] = bo.first[sl.point[k]] + (sl.index[k] * ipan + panel) * tb * g.nr;
+      for_each_run(T, u0, u1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane) {
+        const size_t lane0 = lane + (u0 - t0);
+        const long long ty2 = 2 * static_cast<long long>(ty), tx2 = 2 * static_cast<long long>(tx0);
+        const long long y0 = grad ? ty2 : 2 * ty2 + s.oy, x0 = grad ? tx2 : 2 * tx2 + s.ox;
+        const size_t nrows = grad ? 2 : 5, len = grad ? 2 * run : 4 * run + 1;
+        const float* img_src = src + img * (grad ? s.out_image : s.in_image);
+        for (size_t q = 0; q < nrows; ++q)
+          rows_to_lanes(kt, lanes + q * rs, R, img_src, plane, nch, ph, pw, y0 + static_cast<long long>(q), x0, len);
+        if (grad) {
+          kt.wino2_lanes_grad(ap + panel * tb * R + lane0 * R, axs, lanes, rs, R, run, bsum);
+        } else {
+          size_t o[kSlots];
+          for (size_t k = 0; k < kSlots; ++k) o[k] = off[k] + lane0 * R;
+          kt.wino2_lanes_input(bp, o, lanes, rs, R, run);
         }
       });
-    }
-  };
-  if (parts == 1) {
-    run_part(0);
-  } else {
-    parallel_for(parts, run_part);
-    parallel_range(sfloats, 4096, 16, [&](size_t j0, size_t j1) {
-      for (size_t j = j0; j < j1; ++j)
-        for (size_t part = 1; part < parts; ++part) sums[j] += sums[part * sfloats + j];
     });
-  }
-
-  if (dbias != nullptr) {
-    for (size_t o = 0; o < s.cout; ++o) {
-      double sum = 0.0;
-      for (size_t piece = 0; piece < parts * kSplit; ++piece) sum += bias_sums[piece * opan * g.mr + o];
-      dbias[o] = static_cast<float>(sum);
-    }
-  }
+    // 25 GEMMs accumulating onto the sums of earlier blocks.
+    parallel_for(items, [&](size_t it) {
+      const size_t p = item_point[it], x = item_index[it], ld = sl.depth[p] * s.cin;
+      dn_f32_gemm_params prm{1.0f, first ? 0.0f : 1.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+      float* sx = part_sums + so.first[p] + x * s.cin;
+      for (size_t op = 0; op < opan; ++op) {
+        const size_t mr = std::min(g.mr, s.cout - op * g.mr);
+        const float* a = ap + p * axs + op * tb * g.mr;
+        for (size_t ip = 0; ip < ipan; ++ip) {
+          const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
+          g.ukernel(mr, nr, nt, a, 0, bp + bo.first[p] + (x * ipan + ip) * tb * g.nr, sx + op * g.mr * ld + ip * g.nr,
+                    ld, &prm);
+        }
+      }
+    });
+  });
+  if (dbias != nullptr) ts.bias(dbias, s.cout, opan * g.mr);
 
   // dW from the 25 sums of (o, i), the weights' transform transposed: per axis
   // dw0 = d0 + d1, dw1 = d3 + d4, dw2 = d1 + d2 (across first, then down).
