@@ -87,7 +87,6 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   const std::vector<float> up = transform_weights(weight, s, g.mr);
   const size_t tb = block_tiles(kXi * (s.cin + kpan * g.mr), g.nr, 32 * g.nr);
   const size_t ntp = tb / g.nr;
-  const size_t kc = ceil_div(s.cin, ceil_div(s.cin, g.kc));  // equal depth slices, as the GEMM driver cuts them
   const size_t blocks = ceil_div(T.total, tb);
 
   // M_xi (cout x tiles) = U_xi (cout x cin) . V_xi (cin x tiles): output channels down the
@@ -144,23 +143,9 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
           std::fill_n(vp + xi * vs + ((used - 1) * s.cin + i) * g.nr + l0, g.nr - l0, 0.0f);
     }
 
-    // 16 GEMMs; each B panel (cin x nr) stays in L1 across the row panels.
-    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
-    for (size_t xi = 0; xi < kXi; ++xi) {
-      for (size_t tp = 0; tp < used; ++tp) {
-        const size_t nr = std::min(g.nr, nt - tp * g.nr);
-        for (size_t pc = 0; pc < s.cin; pc += kc) {
-          const size_t depth = std::min(kc, s.cin - pc);
-          prm.beta = pc == 0 ? 0.0f : 1.0f;
-          const float* b = vp + xi * vs + (tp * s.cin + pc) * g.nr;
-          for (size_t kp = 0; kp < kpan; ++kp) {
-            const size_t mr = std::min(g.mr, s.cout - kp * g.mr);
-            g.ukernel(mr, nr, depth, up.data() + ((xi * kpan + kp) * s.cin + pc) * g.mr, 0, b,
-                      mb + xi * xs + kp * g.mr * tb + tp * g.nr, tb, &prm);
-          }
-        }
-      }
-    }
+    // 16 GEMMs: M_xi (cout x tiles) = U_xi (cout x cin) . V_xi (cin x tiles).
+    for (size_t xi = 0; xi < kXi; ++xi)
+      wino::panel_gemm(g, s.cout, nt, s.cin, up.data() + xi * kpan * s.cin * g.mr, vp + xi * vs, mb + xi * xs, tb);
 
     // Y = A^T M A (+ bias), a tile row's run at a time: two output rows per channel.
     const size_t plane = s.oh * s.ow;

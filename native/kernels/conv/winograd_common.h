@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "../../runtime/dispatch.h"
 #include "../../runtime/thread_pool.h"
+#include "../gemm/gemm.h"
 #include "reduction.h"
 #include "winograd.h"
 
@@ -67,6 +70,47 @@ void for_each_run(const Tiles& T, size_t t0, size_t t1, F&& fn) {
     const size_t run = std::min(T.tw - tx0, t1 - t);
     fn(img, ty, tx0, run, t - t0);
     t += run;
+  }
+}
+
+// C (m x nt, rows ldc floats apart) = A (m x depth) . B (depth x nt) on the micro-kernel:
+// A packed in mr-row panels (panel r at a + r * depth * mr, zero rows past m), B in nr-column
+// panels (panel t at b + t * depth * nr, zero lanes past nt); depth cut into equal slices of
+// at most kc, as the GEMM driver cuts it. Each B panel stays in L1 across A's panels.
+inline void panel_gemm(const dn_f32_gemm_config& g, size_t m, size_t nt, size_t depth, const float* a, const float* b,
+                       float* c, size_t ldc) {
+  const size_t kc = ceil_div(depth, ceil_div(depth, g.kc)), apan = ceil_div(m, g.mr), bpan = ceil_div(nt, g.nr);
+  dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
+  for (size_t tp = 0; tp < bpan; ++tp) {
+    const size_t nr = std::min(g.nr, nt - tp * g.nr);
+    for (size_t pc = 0; pc < depth; pc += kc) {
+      const size_t dk = std::min(kc, depth - pc);
+      prm.beta = pc == 0 ? 0.0f : 1.0f;
+      for (size_t rp = 0; rp < apan; ++rp) {
+        const size_t mr = std::min(g.mr, m - rp * g.mr);
+        g.ukernel(mr, nr, dk, a + (rp * depth + pc) * g.mr, 0, b + (tp * depth + pc) * g.nr,
+                  c + rp * g.mr * ldc + tp * g.nr, ldc, &prm);
+      }
+    }
+  }
+}
+
+// The rows y0 .. y0 + n - 1 of a plane (ph x pw) from column x0 on, for a transform that reads
+// (or writes) them: rows[q] points at column x0 of row y0 + q, formed as an integer (with
+// x0 < 0 it lies before the row; the transforms never touch columns outside the plane), and
+// step[q] = channel_step; a row outside the plane is `outside` (zeros to read, or a row to
+// throw away) with step 0.
+template <class T>
+void window_rows(T* plane, long long y0, size_t n, long long x0, size_t ph, size_t pw, size_t channel_step,
+                 typename std::remove_cv<T>::type* outside, T** rows, size_t* step) {
+  const long long hl = static_cast<long long>(ph), wl = static_cast<long long>(pw);
+  for (size_t q = 0; q < n; ++q) {
+    const long long y = y0 + static_cast<long long>(q);
+    const bool inside = y >= 0 && y < hl;
+    rows[q] = inside ? reinterpret_cast<T*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
+                                            static_cast<std::uintptr_t>(x0) * sizeof(float))
+                     : outside;
+    step[q] = inside ? channel_step : 0;
   }
 }
 

@@ -139,21 +139,12 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
     // Input transforms straight into the panels; a run is cut where it crosses a panel.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const long long y0 = 4 * static_cast<long long>(ty) + s.oy, x0 = 4 * static_cast<long long>(tx0) + s.ox;
-      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      const long long wl = static_cast<long long>(s.w);
       const long long lo = std::max(0LL, -x0);  // columns [lo, hi) of the run lie inside the plane
       const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run) + 1, wl - x0));
-      const float* plane = in + img * s.in_image;
       const float* rows[5];
       size_t rstep[5];  // from one channel's row to the next one's
-      for (long long q = 0; q < 5; ++q) {
-        const long long y = y0 + q;
-        const bool inside = y >= 0 && y < hl;
-        // Formed as an integer: with x0 < 0 the address lies before the row (never read).
-        rows[q] = inside ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
-                                                          static_cast<std::uintptr_t>(x0) * sizeof(float))
-                         : sc.zeros;
-        rstep[q] = inside ? s.h * s.w : 0;
-      }
+      wino::window_rows(in + img * s.in_image, y0, 5, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, rstep);
       // All channels of a segment in one call.
       for (size_t j = 0; j < run;) {
         const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
@@ -179,23 +170,8 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
     }
 
     // 9 GEMMs: M_p (cout x tiles) = U_p (cout x depth) . V_p (depth x tiles).
-    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
-    for (size_t p = 0; p < kPoints; ++p) {
-      const size_t kc = ceil_div(depth[p], ceil_div(depth[p], g.kc));  // equal depth slices
-      for (size_t tp = 0; tp < used; ++tp) {
-        const size_t nr = std::min(g.nr, nt - tp * g.nr);
-        for (size_t pc = 0; pc < depth[p]; pc += kc) {
-          const size_t dk = std::min(kc, depth[p] - pc);
-          prm.beta = pc == 0 ? 0.0f : 1.0f;
-          const float* b = vp + vo.first[p] + (tp * depth[p] + pc) * g.nr;
-          for (size_t kp = 0; kp < kpan; ++kp) {
-            const size_t mr = std::min(g.mr, s.cout - kp * g.mr);
-            g.ukernel(mr, nr, dk, up.data() + uo.first[p] + (kp * depth[p] + pc) * g.mr, 0, b,
-                      mb + p * xs + kp * g.mr * tb + tp * g.nr, tb, &prm);
-          }
-        }
-      }
-    }
+    for (size_t p = 0; p < kPoints; ++p)
+      wino::panel_gemm(g, s.cout, nt, depth[p], up.data() + uo.first[p], vp + vo.first[p], mb + p * xs, tb);
 
     // Y = A^T M A (+ bias), a run at a time: two output rows per channel.
     const size_t plane = s.oh * s.ow;
@@ -245,7 +221,6 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
 
   const size_t tb = block_tiles(kPoints * s.cout + kSlots * s.cin, g.nr, 32 * g.nr);
   const size_t ntp = tb / g.nr, blocks = ceil_div(T.total, tb);
-  const size_t kc = ceil_div(s.cout, ceil_div(s.cout, g.kc));
   // B panels (the output gradient's transforms): point p's at vp[p * vs + (tp * cout + o) * nr + lane % nr];
   // products at mb[mo.first[p] + row * tb + lane].
   const size_t vs = ntp * s.cout * g.nr + kPlanePad;
@@ -260,20 +235,12 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const long long y0 = 2 * (zr0 + static_cast<long long>(ty)) - 1;
       const long long x0 = 2 * (zc0 + static_cast<long long>(tx0)) - 1;
-      const long long hl = static_cast<long long>(s.oh), wl = static_cast<long long>(s.ow);
+      const long long wl = static_cast<long long>(s.ow);
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 1, wl - x0));
-      const float* pl = dout + img * s.out_image;
       const float* rows[3];
       size_t rstep[3];
-      for (long long q = 0; q < 3; ++q) {
-        const long long y = y0 + q;
-        const bool inside = y >= 0 && y < hl;
-        rows[q] = inside ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
-                                                          static_cast<std::uintptr_t>(x0) * sizeof(float))
-                         : sc.zeros;
-        rstep[q] = inside ? oplane : 0;
-      }
+      wino::window_rows(dout + img * s.out_image, y0, 3, x0, s.oh, s.ow, oplane, sc.zeros, rows, rstep);
       for (size_t j = 0; j < run;) {
         const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
         const float* seg[3];
@@ -295,45 +262,21 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
     }
 
     // 9 GEMMs: P_p (rows x tiles) = U_p^T (rows x cout) . D_p (cout x tiles).
-    dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
-    for (size_t p = 0; p < kPoints; ++p) {
-      const size_t rpan = ceil_div(height[p], g.mr);
-      for (size_t tp = 0; tp < used; ++tp) {
-        const size_t nr = std::min(g.nr, nt - tp * g.nr);
-        for (size_t pc = 0; pc < s.cout; pc += kc) {
-          const size_t dk = std::min(kc, s.cout - pc);
-          prm.beta = pc == 0 ? 0.0f : 1.0f;
-          const float* b = vp + p * vs + (tp * s.cout + pc) * g.nr;
-          for (size_t rp = 0; rp < rpan; ++rp) {
-            const size_t mr = std::min(g.mr, height[p] - rp * g.mr);
-            g.ukernel(mr, nr, dk, up.data() + uo.first[p] + (rp * s.cout + pc) * g.mr, 0, b,
-                      mb + mo.first[p] + rp * g.mr * tb + tp * g.nr, tb, &prm);
-          }
-        }
-      }
-    }
+    for (size_t p = 0; p < kPoints; ++p)
+      wino::panel_gemm(g, height[p], nt, s.cout, up.data() + uo.first[p], vp + p * vs, mb + mo.first[p], tb);
 
     // Each tile's 4x4 block of din, a run at a time; rows and columns outside the plane dropped.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const long long y0 = 4 * (zr0 + static_cast<long long>(ty)) + s.oy;
       const long long x0 = 4 * (zc0 + static_cast<long long>(tx0)) + s.ox;
-      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      const long long wl = static_cast<long long>(s.w);
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run), wl - x0));
       size_t off[kSlots];
       for (size_t k = 0; k < kSlots; ++k) off[k] = mo.first[sl.point[k]] + sl.index[k] * s.cin * tb + lane0;
-      float* pl = din + img * s.in_image;
       float* rows[4];
       size_t rstep[4];
-      for (long long q = 0; q < 4; ++q) {
-        const long long y = y0 + q;
-        const bool inside = y >= 0 && y < hl;
-        // Formed as an integer: with x0 < 0 the address lies before the row (never written).
-        rows[q] = inside ? reinterpret_cast<float*>(reinterpret_cast<std::uintptr_t>(pl + y * wl) +
-                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
-                         : sc.spill;
-        rstep[q] = inside ? plane : 0;
-      }
+      wino::window_rows(din + img * s.in_image, y0, 4, x0, s.h, s.w, plane, sc.spill, rows, rstep);
       kt.wino2_doutput(rows, rstep, lo, hi, mb, off, tb, s.cin, run);
     });
   });
