@@ -292,19 +292,14 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
     conv2d_bias_grad(dbias, dy, g, d);
     return;
   }
-  if (winograd_s2_shape(g) && conv::winograd_s2_weight_grad_pays(d.cg, d.kg)) {
-    const conv::Wino3x3 s = winograd_forward_shape(g, d);
-    for (std::size_t gi = 0; gi < g.groups; ++gi)
-      conv::winograd_3x3_s2_weight_grad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr,
-                                        dy + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, s);
-    return;
-  }
-  if (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg)) {
+  const bool s2 = winograd_s2_shape(g) && conv::winograd_s2_weight_grad_pays(d.cg, d.kg);
+  if (s2 || (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg))) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.
+    const auto wgrad = s2 ? conv::winograd_3x3_s2_weight_grad : conv::winograd_3x3_weight_grad;
     for (std::size_t gi = 0; gi < g.groups; ++gi)
-      conv::winograd_3x3_weight_grad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr,
-                                     dy + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, s);
+      wgrad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr, dy + gi * d.kg * d.p,
+            x + gi * d.cg * g.h * g.w, s);
     return;
   }
   const bool direct = pointwise(g);

@@ -75,6 +75,22 @@ struct Offsets {
   }
 };
 
+// Every (o, i) kernel's 25 transformed values (weight_transform), value k written at
+// up[at(o, i, k)] of a zeroed buffer of `floats`.
+template <class At>
+std::vector<float> pack_weights(const float* weight, const Wino3x3& s, bool flip, size_t floats, At&& at) {
+  std::vector<float> up(floats, 0.0f);
+  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o)
+      for (size_t i = 0; i < s.cin; ++i) {
+        float u[kSlots];
+        weight_transform(weight + o * s.w_o + i * s.w_i, flip, u);
+        for (size_t k = 0; k < kSlots; ++k) up[at(o, i, k)] = u[k];
+      }
+  });
+  return up;
+}
+
 }  // namespace
 
 // Measured with scripts/compare-addons.mjs against im2col + GEMM (Zen 4, one thread, batch 32
@@ -111,17 +127,9 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
   // The weights as A panels, output channels down the rows: point p's at
   // up[uo.first[p] + ((o / mr) * depth[p] + index * cin + i) * mr + o % mr], zero for o >= cout.
   const Offsets uo([&](size_t p) { return kpan * depth[p] * g.mr; });
-  std::vector<float> up(uo.total, 0.0f);
-  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
-    for (size_t o = o0; o < o1; ++o)
-      for (size_t i = 0; i < s.cin; ++i) {
-        float u[kSlots];
-        weight_transform(weight + o * s.w_o + i * s.w_i, false, u);
-        for (size_t k = 0; k < kSlots; ++k) {
-          const size_t p = sl.point[k];
-          up[uo.first[p] + ((o / g.mr) * depth[p] + sl.index[k] * s.cin + i) * g.mr + o % g.mr] = u[k];
-        }
-      }
+  const std::vector<float> up = pack_weights(weight, s, false, uo.total, [&](size_t o, size_t i, size_t k) {
+    const size_t p = sl.point[k];
+    return uo.first[p] + ((o / g.mr) * depth[p] + sl.index[k] * s.cin + i) * g.mr + o % g.mr;
   });
 
   const size_t tb = block_tiles(kSlots * s.cin + kPoints * kpan * g.mr, g.nr, 32 * g.nr);
@@ -206,17 +214,9 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
   // The weights (taps reversed) as A panels, (slot, input channel) down the rows, output
   // channels the depth: point p's at up[uo.first[p] + ((row / mr) * cout + o) * mr + row % mr].
   const Offsets uo([&](size_t p) { return ceil_div(height[p], g.mr) * s.cout * g.mr; });
-  std::vector<float> up(uo.total, 0.0f);
-  parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
-    for (size_t o = o0; o < o1; ++o)
-      for (size_t i = 0; i < s.cin; ++i) {
-        float u[kSlots];
-        weight_transform(weight + o * s.w_o + i * s.w_i, true, u);
-        for (size_t k = 0; k < kSlots; ++k) {
-          const size_t p = sl.point[k], row = sl.index[k] * s.cin + i;
-          up[uo.first[p] + ((row / g.mr) * s.cout + o) * g.mr + row % g.mr] = u[k];
-        }
-      }
+  const std::vector<float> up = pack_weights(weight, s, true, uo.total, [&](size_t o, size_t i, size_t k) {
+    const size_t p = sl.point[k], row = sl.index[k] * s.cin + i;
+    return uo.first[p] + ((row / g.mr) * s.cout + o) * g.mr + row % g.mr;
   });
 
   const size_t tb = block_tiles(kPoints * s.cout + kSlots * s.cin, g.nr, 32 * g.nr);
