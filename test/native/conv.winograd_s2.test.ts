@@ -30,6 +30,7 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   out.push(s2(1, 16, 7, 9, 80, [1, 1, 1, 1]));      // backward-data depth 80, 320 rows at one point
   out.push(s2(2, 16, 45, 38, 50, [1, 1, 1, 1]));    // several tile blocks, cout past one panel
   out.push(s2(1, 16, 2, 2, 16, [4, 4, 4, 4]));      // padding larger than the kernel
+  out.push(s2(2, 16, 3, 5, 18, [7, 5, 6, 9]));      // padding far past the kernel: whole tiles of zeros
   // Rows of more than 16 tiles, with padding on one side only.
   out.push(s2(1, 17, 6, 75, 16, [2, 1, 3, 0]));
   out.push(s2(1, 16, 5, 140, 17, [0, 2, 0, 4]));
