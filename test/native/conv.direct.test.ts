@@ -9,10 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
-import { expectBitEqual, expectClose } from '../helpers/expect-close.js';
-import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
+import { expectClose } from '../helpers/expect-close.js';
+import { testedIsas, withIsa } from '../helpers/isa.js';
 import { nans, randomFloats, seededPick } from '../helpers/rng.js';
-import { convTol as tol, runConv as run } from '../helpers/conv.js';
+import { convTol as tol, expectConvParity, expectThreadInvariance } from '../helpers/conv.js';
 import type { Backend } from '../../lib/backend/backend.js';
 
 const geo = (n: number, c: number, h: number, w: number, k: number, kh: number, kw: number,
@@ -52,14 +52,10 @@ for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d direct path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward (with and without bias) and backward`, () => {
       for (const g of geometries) {
-        const want = run(kernels('js'), g);
-        const got = withIsa(isa, (native) => run(native, g));
-        expectClose(got.out, want.out, { ...tol(want.depth), context: { isa, what: 'out', ...g } });
-        expectClose(got.dx, want.dx, { ...tol((g.k / g.groups) * g.kh * g.kw), context: { isa, what: 'dx', ...g } });
-        expectClose(got.dw, want.dw, { ...tol(want.terms), context: { isa, what: 'dw', ...g } });
-        expectClose(got.db, want.db, { ...tol(want.terms), context: { isa, what: 'db', ...g } });
+        withIsa(isa, (native) => expectConvParity(native, g, { isa }));
         const plain = forward(kernels('js'), g, false);
-        expectClose(withIsa(isa, (native) => forward(native, g, false)), plain, { ...tol(want.depth), context: { isa, bias: false, ...g } });
+        const depth = (g.c / g.groups) * g.kh * g.kw;
+        expectClose(withIsa(isa, (native) => forward(native, g, false)), plain, { ...tol(depth), context: { isa, bias: false, ...g } });
       }
     });
   });
@@ -69,11 +65,7 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path ac
   it('gives the same bits on 1 and 2 threads', () => {
     const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2),
       geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1])];
-    for (const g of cases) {
-      const one = withThreads(1, () => run(kernels('native'), g));
-      const two = withThreads(2, () => run(kernels('native'), g));
-      for (const key of ['out', 'dx', 'dw', 'db'] as const) expectBitEqual(two[key], one[key], { key, ...g });
-    }
+    expectThreadInvariance(cases);
     expect(cases.length).toBe(3);
   });
 });

@@ -1,18 +1,19 @@
 // The stride-2 Winograd path (3x3 kernels, stride 2, unit dilation, >= 16 channels in and out
 // per group; backward-data needs 128 output channels where the micro-kernel is narrower than
-// AVX-512's, so some geometries have that many) against the reference on every ISA: odd and even output sizes (partial tiles),
-// input sizes whose last row or column no output reads, planes smaller than the kernel,
-// paddings 0..4 on each side, groups, channel counts that are not multiples of any micro-tile,
-// GEMM depths over one slice (4 x 80 input channels), rows of more than 16 tiles (the vector
-// transforms' masked edges and whole groups), more tiles than one block, weight gradients
-// summed in several ranges; and thread invariance.
+// AVX-512's, so some geometries have that many) against the reference on every ISA: odd and
+// even output sizes (partial tiles), input sizes whose last row or column no output reads,
+// planes smaller than the kernel, paddings 0..9 on each side, groups, channel counts that are
+// not multiples of any micro-tile, GEMM depths over one slice (4 x 80 input channels), rows of
+// more than 16 tiles (the vector transforms' masked edges and whole groups), more tiles than one
+// block, weight gradients summed in several ranges; and thread invariance.
 import { describe, expect, it } from 'vitest';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { seededPick } from '../helpers/rng.js';
 import { expectConvParity, expectThreadInvariance } from '../helpers/conv.js';
 
-const s2 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
+type Pads = [number, number, number, number];
+const s2 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, groups = 1): Conv2dGeometry => ({
   n, c, h, w, k, kh: 3, kw: 3, sh: 2, sw: 2, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
 });
 
