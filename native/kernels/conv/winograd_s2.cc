@@ -25,28 +25,39 @@ using wino::RunScratch;
 
 constexpr size_t kPoints = 9, kSlots = 25;
 
+// Per axis, values 0 1 2 of a tile's 5 are the even phase (on points 0 1 2) and 3 4 the odd one.
+const size_t kPhase[5] = {0, 0, 0, 1, 1};
+
+// Along an axis: the point each value lies on, and how many phases reach each point.
+struct Axis {
+  const size_t* point;
+  const size_t* phases;
+};
+// The odd phase on points 0 and 1: the forward pass and the weight gradient, and backward-data
+// along an axis whose tiles start on an odd position (the odd phase's tap then reads the first
+// two of the three output-gradient values, as in the forward pass).
+const size_t kPoint01[5] = {0, 1, 2, 0, 1}, kPhases01[3] = {2, 2, 1};
+// The odd phase on points 1 and 2: backward-data along an axis whose tiles start on an even
+// position (the odd phase's tap reads the last two).
+const size_t kPoint12[5] = {0, 1, 2, 1, 2}, kPhases12[3] = {1, 2, 2};
+const Axis kAxis01{kPoint01, kPhases01}, kAxis12{kPoint12, kPhases12};
+
 // Where each of a tile's 25 transformed values (slot a * 5 + b: a down, b across) goes: its
 // point (one of the 9 GEMMs) and its row in that GEMM's depth (forward) or height
-// (backward-data), counted in whole channel ranges. Per axis, value a lies on point point[a]
-// in phase phase[a], and phases[p] phases reach point p.
+// (backward-data), counted in whole channel ranges.
 struct Slots {
   size_t point[kSlots], index[kSlots];  // index: the slot's channel range within its point
   size_t depth[kPoints];                // channel ranges at each point (4, 2 or 1)
-  Slots(const size_t* point1, const size_t* phase1, const size_t* phases) {
+  Slots(Axis down, Axis across) {
     for (size_t a = 0; a < 5; ++a)
       for (size_t b = 0; b < 5; ++b) {
-        point[5 * a + b] = 3 * point1[a] + point1[b];
-        index[5 * a + b] = phase1[a] * phases[point1[b]] + phase1[b];
+        point[5 * a + b] = 3 * down.point[a] + across.point[b];
+        index[5 * a + b] = kPhase[a] * across.phases[across.point[b]] + kPhase[b];
       }
     for (size_t p = 0; p < 3; ++p)
-      for (size_t q = 0; q < 3; ++q) depth[3 * p + q] = phases[p] * phases[q];
+      for (size_t q = 0; q < 3; ++q) depth[3 * p + q] = down.phases[p] * across.phases[q];
   }
 };
-
-// Forward (and the weight gradient): even-phase values on points 0 1 2, odd ones on 0 1.
-const size_t kPointF[5] = {0, 1, 2, 0, 1}, kPhase[5] = {0, 0, 0, 1, 1}, kPhasesF[3] = {2, 2, 1};
-// Backward-data: the even phase on 0 1 2, the odd one on 1 2.
-const size_t kPointB[5] = {0, 1, 2, 1, 2}, kPhasesB[3] = {1, 2, 2};
 
 // Output tiles (2x2 blocks of outputs).
 wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2), ceil_div(s.ow, 2)); }
@@ -119,7 +130,7 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
   if (T.total == 0 || s.cout == 0) return;
-  const Slots sl(kPointF, kPhase, kPhasesF);
+  const Slots sl(kAxis01, kAxis01);
   const size_t kpan = ceil_div(s.cout, g.mr);
   size_t depth[kPoints];  // each point's GEMM depth
   for (size_t p = 0; p < kPoints; ++p) depth[p] = sl.depth[p] * s.cin;
@@ -200,14 +211,20 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
     for (size_t n = 0; n < s.n; ++n) std::fill_n(din + n * s.in_image, s.cin * plane, 0.0f);
     return;
   }
-  // Tiles are 4x4 blocks of din, on a grid aligned with the windows: rows 4Z - oy' .. (oy' = -oy)
-  // of the plane, for the Z whose block meets the plane.
-  auto floor4 = [](long long v) { return v >= 0 ? v / 4 : -((-v + 3) / 4); };
-  const long long zr0 = floor4(-s.oy), zr1 = floor4(static_cast<long long>(s.h) - 1 - s.oy) + 1;
-  const long long zc0 = floor4(-s.ox), zc1 = floor4(static_cast<long long>(s.w) - 1 - s.ox) + 1;
-  const wino::Tiles T(s.n, static_cast<size_t>(zr1 - zr0), static_cast<size_t>(zc1 - zc0));
+  // Tiles are 4x4 blocks of din, rows 4Z .. 4Z + 3 and columns likewise, so that the first one
+  // starts on the plane's first row and column (a grid aligned to the padding instead would
+  // take one more tile row and column when the padding is odd: 225 tiles an image against 196
+  // for 56x56 with padding 1). Along each axis a tile then starts on the phase (even or odd,
+  // counted in the padded input) of the padding, which decides where the odd phase's tap lands
+  // (Axis) and how the tile's values come out (wino2_doutput's parity); its output-gradient
+  // window is rows 2Z + floor((p - 1) / 2) .. + 2, p the padding (-oy).
+  const wino::Tiles T(s.n, ceil_div(s.h, 4), ceil_div(s.w, 4));
   if (T.total == 0) return;
-  const Slots sl(kPointB, kPhase, kPhasesB);
+  auto floor2 = [](long long v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
+  const bool odd_r = ((-s.oy) % 2 + 2) % 2 == 1, odd_c = ((-s.ox) % 2 + 2) % 2 == 1;
+  const long long wy = floor2(-s.oy - 1), wx = floor2(-s.ox - 1);
+  const unsigned parity = (odd_r ? 1u : 0u) | (odd_c ? 2u : 0u);
+  const Slots sl(odd_r ? kAxis01 : kAxis12, odd_c ? kAxis01 : kAxis12);
   size_t height[kPoints];  // each point's GEMM rows: (slot, input channel)
   for (size_t p = 0; p < kPoints; ++p) height[p] = sl.depth[p] * s.cin;
 
@@ -231,10 +248,9 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
     float* mb = scratch(Scratch::products, mo.total);
     RunScratch sc(scratch(Scratch::run, RunScratch::floats(2 * T.tw + 1, 4 * T.tw)), 2 * T.tw + 1);
 
-    // The output gradient's windows: rows 2Z - 1 .. 2Z + 1, columns likewise.
+    // The output gradient's windows.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
-      const long long y0 = 2 * (zr0 + static_cast<long long>(ty)) - 1;
-      const long long x0 = 2 * (zc0 + static_cast<long long>(tx0)) - 1;
+      const long long y0 = 2 * static_cast<long long>(ty) + wy, x0 = 2 * static_cast<long long>(tx0) + wx;
       const long long wl = static_cast<long long>(s.ow);
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 1, wl - x0));
@@ -267,8 +283,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
 
     // Each tile's 4x4 block of din, a run at a time; rows and columns outside the plane dropped.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
-      const long long y0 = 4 * (zr0 + static_cast<long long>(ty)) + s.oy;
-      const long long x0 = 4 * (zc0 + static_cast<long long>(tx0)) + s.ox;
+      const long long y0 = 4 * static_cast<long long>(ty), x0 = 4 * static_cast<long long>(tx0);
       const long long wl = static_cast<long long>(s.w);
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run), wl - x0));
@@ -277,7 +292,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
       float* rows[4];
       size_t rstep[4];
       wino::window_rows(din + img * s.in_image, y0, 4, x0, s.h, s.w, plane, sc.spill, rows, rstep);
-      kt.wino2_doutput(rows, rstep, lo, hi, mb, off, tb, s.cin, run);
+      kt.wino2_doutput(rows, rstep, lo, hi, mb, off, tb, s.cin, run, parity);
     });
   });
 }
@@ -290,7 +305,7 @@ void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout
     zero_weight_grad(dweight, dbias, s);
     return;
   }
-  const Slots sl(kPointF, kPhase, kPhasesF);
+  const Slots sl(kAxis01, kAxis01);
   // S_p (cout x depth) = sum over tiles of Yhat_p (cout x tiles) . V_p^T (tiles x depth), one GEMM
   // per (point, phase pair); the K dimension is the tiles, taken block by block in order.
   const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);

@@ -16,7 +16,9 @@
 // The backward-data pass is its adjoint regrouped so that no two tiles write the same input
 // gradient: each 4x4 block of the input gradient (its two phases along each axis) is a
 // stride-1 correlation of a 3x3 window of the output gradient, F(2, 2) again, with the phases
-// now sharing the input transform. The weight gradient is the dual of the forward pass: the
+// now sharing the input transform. The blocks start on the plane's first row and column, so
+// along an axis with odd padding they start on an odd phase (the odd tap then lands on the
+// first two points instead of the last two). The weight gradient is the dual of the forward pass: the
 // sum over tiles of (A dY A^T) times the forward input transform, then the weights' transform
 // transposed.
 //

@@ -26,10 +26,13 @@
  *   B^T = [1 -1 0; 0 1 0; 0 -1 1] on a 3x3 window: rows[q] is window row q (tile i at columns
  *   2i .. 2i + 2, only [lo, hi) read); point p = 3a + b of tile i goes to v[off[p] + i].
  * dn_f32_wino2_doutput: the backward-data pass's output transform: a tile's 25 products (slot
- *   s of tile i at m[off[s] + i]) give its 4x4 block of input gradients, per axis
- *   x0 = t0 + t1, x1 = t3, x2 = t1 + t2, x3 = t3 + t4; row q goes to rows[q], tile i at
- *   columns 4i .. 4i + 3, of which only columns [lo, hi) are written (rows[q] may point before
- *   its row's start).
+ *   s of tile i at m[off[s] + i]; per axis t0 t1 t2 the even phase on points 0 1 2, t3 t4 the
+ *   odd one) give its 4x4 block of input gradients. Along an axis whose tiles start on an even
+ *   position (phases E O E O; the odd phase on points 1 and 2): x0 = t0 + t1, x1 = t3,
+ *   x2 = t1 + t2, x3 = t3 + t4; on an odd one (O E O E; the odd phase on points 0 and 1):
+ *   x0 = t3 + t4, x1 = t0 + t1, x2 = t4, x3 = t1 + t2. parity: bit 0 for rows starting odd,
+ *   bit 1 for columns. Row q goes to rows[q], tile i at columns 4i .. 4i + 3, of which only
+ *   columns [lo, hi) are written (rows[q] may point before its row's start).
  * dn_f32_wino2_lanes_input, dn_f32_wino2_lanes_grad: the weight gradient's transforms, `lanes`
  *   channels at a time: rows holds 5 input rows (or 2 output-gradient rows), row q at
  *   rows + q * rs, column c's channels at + c * lanes. Input: tile j starts at column 4j; slot
@@ -55,7 +58,8 @@ extern "C" {
   void dn_f32_wino2_dinput__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,          \
                                   const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);     \
   void dn_f32_wino2_doutput__##isa(float* const* rows, const size_t* rstep, long long lo, long long hi,          \
-                                   const float* m, const size_t* off, size_t mstep, size_t nch, size_t run);    \
+                                   const float* m, const size_t* off, size_t mstep, size_t nch, size_t run,     \
+                                   unsigned parity);                                                            \
   void dn_f32_wino2_lanes_input__##isa(float* v, const size_t* off, const float* rows, size_t rs, size_t lanes,  \
                                        size_t run);                                                            \
   void dn_f32_wino2_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
