@@ -18,14 +18,20 @@ namespace {
 struct RowTaps {
   const float* row[DN_CONV_DIRECT_MAX_TAPS];
   long long shift[DN_CONV_DIRECT_MAX_TAPS];
+  bool all_rows;                 // no tap's row lies outside the plane
+  long long min_shift, max_shift;
 };
 
 void row_taps(const dn_conv_direct* a, size_t y, RowTaps* tp) {
   size_t t = 0;
+  tp->all_rows = true;
+  tp->min_shift = -static_cast<long long>(a->pl);
+  tp->max_shift = static_cast<long long>((a->kw - 1) * a->dw) - a->pl;
   for (size_t c = 0; c < a->cin; ++c)
     for (size_t j = 0; j < a->kh; ++j) {
       const long long iy = static_cast<long long>(y) - a->pt + static_cast<long long>(j * a->dh);
       const float* row = iy >= 0 && iy < static_cast<long long>(a->h) ? a->in + (c * a->h + iy) * a->w : nullptr;
+      if (row == nullptr) tp->all_rows = false;
       for (size_t l = 0; l < a->kw; ++l, ++t) {
         tp->row[t] = row;
         tp->shift[t] = static_cast<long long>(l * a->dw) - a->pl;
@@ -59,12 +65,22 @@ void conv_direct(const dn_conv_direct* a) {
 #pragma GCC unroll 16
       for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_setzero_ps();
       const float* wt = a->wpack;
-      for (size_t t = 0; t < taps; ++t, wt += 16) {
-        const float* row = tp.row[t];
-        const __mmask16 m = row ? lanes(x, tp.shift[t], w, ow) : 0;
-        const __m512 v = _mm512_maskz_loadu_ps(m, at(row ? row : a->in, x + tp.shift[t]));
+      if (tp.all_rows && x + tp.min_shift >= 0 && x + tp.max_shift + 16 <= w) {
+        // Every tap's 16 columns inside the plane (lanes past ow too: their sums are not
+        // stored): plain loads, no masks.
+        for (size_t t = 0; t < taps; ++t, wt += 16) {
+          const __m512 v = _mm512_loadu_ps(tp.row[t] + x + tp.shift[t]);
 #pragma GCC unroll 16
-        for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), v, acc[k]);
+          for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), v, acc[k]);
+        }
+      } else {
+        for (size_t t = 0; t < taps; ++t, wt += 16) {
+          const float* row = tp.row[t];
+          const __mmask16 m = row ? lanes(x, tp.shift[t], w, ow) : 0;
+          const __m512 v = _mm512_maskz_loadu_ps(m, at(row ? row : a->in, x + tp.shift[t]));
+#pragma GCC unroll 16
+          for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), v, acc[k]);
+        }
       }
       const long long n = ow - x < 16 ? ow - x : 16;
       const __mmask16 st = static_cast<__mmask16>((1u << n) - 1u);
