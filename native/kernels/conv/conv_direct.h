@@ -6,10 +6,12 @@
  * dn_f32_conv_direct computes, for k < nk (<= 16), y0 <= y < y1, x < ow:
  *   out[k * oh * ow + y * ow + x] = sum over taps t = (c, j, l) in that order (c < cin, j < kh,
  *     l < kw) of wpack[t * 16 + k] * in(c, y - pt + j * dh, x - pl + l * dw)   (+ bias[k])
- * with in(c, iy, ix) = in[(c * h + iy) * w + ix], zero outside the h x w plane. The sum runs in
- * tap order from zero, one fused multiply-add a tap on the FMA ISAs (as the GEMM micro-kernels
- * do over the same columns, so the result is that of im2col + GEMM), and the bias is added last.
- * bias: 16 floats or NULL. cin * kh * kw <= DN_CONV_DIRECT_MAX_TAPS. Reads only inside the planes. */
+ * with in(c, iy, ix) = in[(c * h + iy) * w + ix]. It reads whole vectors of 16 columns: every
+ * (iy, ix) those sums name for x < 16 * ceil(ow / 16) must lie inside the h x w plane (the
+ * caller pads the input into such a plane: conv2d.cc). The sum runs in tap order from zero, one
+ * fused multiply-add a tap on the FMA ISAs (as the GEMM micro-kernels do over the same columns,
+ * so the result is that of im2col + GEMM), and the bias is added last.
+ * bias: 16 floats or NULL. cin * kh * kw <= DN_CONV_DIRECT_MAX_TAPS. */
 #ifndef DN_KERNELS_CONV_CONV_DIRECT_H_
 #define DN_KERNELS_CONV_CONV_DIRECT_H_
 
@@ -37,8 +39,9 @@ typedef struct dn_conv_direct {
  *   acc[(t * 16 + k) * 16 + x % 16] += dy[k * oh * ow + y * ow + x] * in(c, y - pt + j * dh, x - pl + l * dw)
  * for every tap t = (c, j, l), k < nk (<= 16), y0 <= y < y1, x < ow, each acc element adding its
  * terms one at a time in an order fixed by y0, y1 and ow (one fused multiply-add a term on the
- * FMA ISAs). The 16 x 16 floats of a tap are its channels' partial sums by column residue, for
- * the caller to add up. */
+ * FMA ISAs), with in() as above but zero outside the h x w plane (never read there). The
+ * 16 x 16 floats of a tap are its channels' partial sums by column residue, for the caller to
+ * add up. */
 typedef struct dn_conv_direct_wgrad {
   const float* in;
   size_t cin, h, w;
