@@ -109,30 +109,18 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
     // outside it are a row of zeros.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
       const long long y0 = 2 * static_cast<long long>(ty) + s.oy, x0 = 2 * static_cast<long long>(tx0) + s.ox;
-      const long long hl = static_cast<long long>(s.h), wl = static_cast<long long>(s.w);
+      const long long wl = static_cast<long long>(s.w);
       // Columns [lo, hi) of the run (from x0) lie inside the plane.
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
       for (size_t i = 0; i < s.cin; ++i) {
-        const float* plane = in + img * s.in_image + i * s.h * s.w;
         const float* rows[4];
-        for (long long q = 0; q < 4; ++q) {
-          const long long y = y0 + q;
-          // Formed as an integer: with x0 < 0 the address lies before the row (never read).
-          rows[q] = y >= 0 && y < hl ? reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(plane + y * wl) +
-                                                                    static_cast<std::uintptr_t>(x0) * sizeof(float))
-                                     : sc.zeros;
-        }
-        for (size_t j = 0; j < run;) {
-          const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr;
-          const size_t cnt = std::min(g.nr - l, run - j);
-          const float* seg[4];
-          for (size_t q = 0; q < 4; ++q)
-            seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
-          const long long jj = 2 * static_cast<long long>(j);
-          kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - jj, hi - jj, cnt);
-          j += cnt;
-        }
+        size_t step[4];  // one channel a call: no step between channels
+        wino::window_rows(in + img * s.in_image + i * s.h * s.w, y0, 4, x0, s.h, s.w, 0, sc.zeros, rows, step);
+        wino::for_each_segment<4>(lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt,
+                                                                 const float* const* seg, long long shift) {
+          kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - shift, hi - shift, cnt);
+        });
       }
     });
     const size_t used = ceil_div(nt, g.nr);

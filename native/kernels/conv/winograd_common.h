@@ -36,11 +36,10 @@ struct Tiles {
 // Scratch for one run of tiles along a tile row: a row of zeros (read for input rows outside
 // the plane), and a row for output that falls past the plane.
 struct RunScratch {
-  float* zeros;  // zero_floats
+  float* zeros;  // zero_floats of them
   float* spill;  // spill_floats: output rows on a plane's edge that are thrown away
-  size_t zero_floats;
   static size_t floats(size_t zero_floats, size_t spill_floats) { return zero_floats + spill_floats; }
-  RunScratch(float* base, size_t zero_floats) : zeros(base), spill(base + zero_floats), zero_floats(zero_floats) {
+  RunScratch(float* base, size_t zero_floats) : zeros(base), spill(base + zero_floats) {
     std::fill_n(zeros, zero_floats, 0.0f);
   }
 };
@@ -111,6 +110,23 @@ void window_rows(T* plane, long long y0, size_t n, long long x0, size_t ph, size
                                             static_cast<std::uintptr_t>(x0) * sizeof(float))
                      : outside;
     step[q] = inside ? channel_step : 0;
+  }
+}
+
+// The pieces of a run of tiles (lanes lane0 .. lane0 + run - 1 of a block) cut where they cross
+// a micro-panel of nr lanes: fn(tp, l, cnt, seg, shift) for tiles j .. j + cnt - 1 of the run,
+// lanes l .. l + cnt - 1 of panel tp, with the run's N window rows moved on to tile j
+// (seg[q] = rows[q] + shift, formed as an integer: it may lie before its row) and
+// shift = stride * j, the tiles lying `stride` columns apart.
+template <size_t N, class F>
+void for_each_segment(size_t lane0, size_t run, size_t nr, const float* const* rows, size_t stride, F&& fn) {
+  for (size_t j = 0; j < run;) {
+    const size_t lane = lane0 + j, l = lane % nr, cnt = std::min(nr - l, run - j);
+    const float* seg[N];
+    for (size_t q = 0; q < N; ++q)
+      seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + stride * j * sizeof(float));
+    fn(lane / nr, l, cnt, static_cast<const float* const*>(seg), static_cast<long long>(stride * j));
+    j += cnt;
   }
 }
 

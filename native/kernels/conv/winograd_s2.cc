@@ -164,21 +164,16 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
       const float* rows[5];
       size_t rstep[5];  // from one channel's row to the next one's
       wino::window_rows(in + img * s.in_image, y0, 5, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, rstep);
-      // All channels of a segment in one call.
-      for (size_t j = 0; j < run;) {
-        const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
-        const float* seg[5];
-        for (size_t q = 0; q < 5; ++q)
-          seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 4 * j * sizeof(float));
+      // All channels of a piece in one call.
+      wino::for_each_segment<5>(lane0, run, g.nr, rows, 4, [&](size_t tp, size_t l, size_t cnt,
+                                                               const float* const* seg, long long shift) {
         size_t off[kSlots];
         for (size_t k = 0; k < kSlots; ++k) {
           const size_t p = sl.point[k];
           off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin) * g.nr + l;
         }
-        const long long jj = 4 * static_cast<long long>(j);
-        kt.wino2_input(vp, off, g.nr, seg, rstep, s.cin, lo - jj, hi - jj, cnt);
-        j += cnt;
-      }
+        kt.wino2_input(vp, off, g.nr, seg, rstep, s.cin, lo - shift, hi - shift, cnt);
+      });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
@@ -257,17 +252,12 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
       const float* rows[3];
       size_t rstep[3];
       wino::window_rows(dout + img * s.out_image, y0, 3, x0, s.oh, s.ow, oplane, sc.zeros, rows, rstep);
-      for (size_t j = 0; j < run;) {
-        const size_t lane = lane0 + j, tp = lane / g.nr, l = lane % g.nr, cnt = std::min(g.nr - l, run - j);
-        const float* seg[3];
-        for (size_t q = 0; q < 3; ++q)
-          seg[q] = reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(rows[q]) + 2 * j * sizeof(float));
+      wino::for_each_segment<3>(lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt,
+                                                               const float* const* seg, long long shift) {
         size_t off[kPoints];
         for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + tp * s.cout * g.nr + l;
-        const long long jj = 2 * static_cast<long long>(j);
-        kt.wino2_dinput(vp, off, g.nr, seg, rstep, s.cout, lo - jj, hi - jj, cnt);
-        j += cnt;
-      }
+        kt.wino2_dinput(vp, off, g.nr, seg, rstep, s.cout, lo - shift, hi - shift, cnt);
+      });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {
