@@ -6,7 +6,7 @@
 // multiples of it, paddings wider than the kernel on either side, dilation, non-square kernels,
 // depthwise and grouped layers, output channel counts below, at and past one 16-channel block,
 // single rows; and the same bits on 1 and 2 threads.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { expectClose } from '../helpers/expect-close.js';
@@ -66,6 +66,5 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path ac
     const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2),
       geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1])];
     expectThreadInvariance(cases);
-    expect(cases.length).toBe(3);
   });
 });

@@ -55,7 +55,6 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d across thread 
       { n: 3, c: 32, h: 14, w: 14, k: 64, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 },
     ];
     expectThreadInvariance(cases);
-    expect(cases.length).toBe(3);
   });
 });
 

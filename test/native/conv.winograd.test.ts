@@ -7,7 +7,7 @@
 // positive offset), groups, channel counts that are not multiples of any micro-tile, more
 // input channels than one GEMM depth slice, more tiles than one block, weight gradients summed in
 // several ranges; and thread invariance.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { seededPick } from '../helpers/rng.js';
@@ -55,6 +55,5 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d Winograd path 
     const cases = [g3(3, 24, 23, 30, 24, [1, 1, 1, 1]), g3(1, 50, 9, 9, 50, [2, 0, 0, 2], 2), g3(2, 8, 45, 38, 50, [1, 1, 1, 1]),
       g3(9, 16, 40, 36, 24, [1, 0, 1, 1])];
     expectThreadInvariance(cases);
-    expect(cases.length).toBe(4);
   });
 });

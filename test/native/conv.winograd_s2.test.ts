@@ -6,7 +6,7 @@
 // not multiples of any micro-tile, GEMM depths over one slice (4 x 80 input channels), rows of
 // more than 16 tiles (the vector transforms' masked edges and whole groups), more tiles than one
 // block, weight gradients summed in several ranges; and thread invariance.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { seededPick } from '../helpers/rng.js';
@@ -62,6 +62,5 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winog
     const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
       s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
     expectThreadInvariance(cases);
-    expect(cases.length).toBe(4);
   });
 });

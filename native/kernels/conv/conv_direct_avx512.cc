@@ -60,8 +60,8 @@ void conv_direct(const dn_conv_direct* a) {
 #pragma GCC unroll 16
       for (size_t k = 0; k < 16; ++k) acc[k] = _mm512_setzero_ps();
       // Every tap's 16 columns lie inside the plane (the contract): plain loads, no masks.
-      // (Computing a lane mask and making a masked load for every tap had cost 20% on a
-      // 32-wide image with padding.)
+      // (A lane mask and a masked load for every tap: 65 GFLOP/s on a 32-wide image with
+      // padding, against 80 for this loop on the same image padded beforehand.)
       const float* wt = a->wpack;
       for (size_t t = 0; t < taps; ++t, wt += 16) {
         const __m512 v = _mm512_loadu_ps(tp.row[t] + x + tp.shift[t]);
