@@ -19,7 +19,6 @@ using wino::ceil_div;
 using wino::for_each_run;
 using wino::kPlanePad;
 using wino::rows_to_lanes;
-using wino::zero_weight_grad;
 using wino::RunScratch;
 
 // Output tiles (2x2 blocks of outputs).
@@ -151,14 +150,10 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
-  if (T.total == 0) {  // an empty batch: nothing to sum
-    zero_weight_grad(dweight, dbias, s);
-    return;
-  }
   // S_xi (cout x cin) = sum over tiles of Yhat_xi (cout x tiles) . V_xi^T (tiles x cin), one
   // GEMM per tile position; the K dimension is the tiles, taken block by block in order.
   const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);
-  const size_t tb = std::min(T.total, std::max<size_t>(1, g.kc));
+  const size_t tb = std::max<size_t>(1, std::min(T.total, g.kc));  // at least 1: an empty batch has no blocks
   // ap[xi * axs + ((o / mr) * tb + lane) * mr + o % mr], bp[xi * bxs + ((i / nr) * tb + lane) * nr + i % nr]:
   // channels across, tiles down, planes padded as in winograd_3x3. Lanes past cout / cin stay zero.
   const size_t axs = opan * g.mr * tb + kPlanePad, bxs = ipan * g.nr * tb + kPlanePad;

@@ -15,7 +15,6 @@
 #include "../../runtime/thread_pool.h"
 #include "../gemm/gemm.h"
 #include "reduction.h"
-#include "winograd.h"
 
 namespace dn::conv::wino {
 
@@ -138,14 +137,6 @@ inline size_t block_tiles(size_t per_tile_floats, size_t unit, size_t cap) {
   return std::max(tb, unit);
 }
 
-// Zeros over dweight's cout x cin 3x3 kernels (laid out as Wino3x3 says) and dbias when not
-// null: the weight gradient of an empty batch.
-inline void zero_weight_grad(float* dweight, float* dbias, const Wino3x3& s) {
-  for (size_t o = 0; o < s.cout; ++o)
-    for (size_t i = 0; i < s.cin; ++i) std::fill_n(dweight + o * s.w_o + i * s.w_i, 9, 0.0f);
-  if (dbias != nullptr) std::fill_n(dbias, s.cout, 0.0f);
-}
-
 // A weight gradient's sums over blocks of tiles, taken in order. The blocks are cut into
 // parts() contiguous ranges (reduction.h), each at least 4 blocks long (fewer blocks a range
 // measured slower on one thread, the partial sums' traffic outweighing the transforms). Each
@@ -166,9 +157,14 @@ class TileSums {
 
   // Calls block(sums, bias, blk, first) for every block, in order within each range (sums and
   // bias are the range's; first: the range's first block, whose sums must be overwritten, not
-  // added to: the sums start uninitialised). Returns the total sums.
+  // added to: the sums start uninitialised). Returns the total sums: zeros when there are no
+  // blocks (an empty batch).
   template <class F>
   const float* run(F&& block) {
+    if (blocks_ == 0) {
+      std::fill_n(sums_.get(), floats_, 0.0f);
+      return sums_.get();
+    }
     auto range = [&](size_t part) {
       float* sums = sums_.get() + part * floats_;
       double* bias = bias_doubles_ != 0 ? bias_.data() + part * bias_doubles_ : nullptr;

@@ -20,7 +20,6 @@ using wino::ceil_div;
 using wino::for_each_run;
 using wino::kPlanePad;
 using wino::rows_to_lanes;
-using wino::zero_weight_grad;
 using wino::RunScratch;
 
 constexpr size_t kPoints = 9, kSlots = 25;
@@ -291,15 +290,11 @@ void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
-  if (T.total == 0) {  // an empty batch: nothing to sum
-    zero_weight_grad(dweight, dbias, s);
-    return;
-  }
   const Slots sl(kAxis01, kAxis01);
   // S_p (cout x depth) = sum over tiles of Yhat_p (cout x tiles) . V_p^T (tiles x depth), one GEMM
   // per (point, phase pair); the K dimension is the tiles, taken block by block in order.
   const size_t opan = ceil_div(s.cout, g.mr), ipan = ceil_div(s.cin, g.nr);
-  const size_t tb = std::min(T.total, std::max<size_t>(1, g.kc));
+  const size_t tb = std::max<size_t>(1, std::min(T.total, g.kc));  // at least 1: an empty batch has no blocks
   // ap[p * axs + ((o / mr) * tb + lane) * mr + o % mr]: A dY A^T, point p;
   // bp[bo.first[p] + ((index * ipan + i / nr) * tb + lane) * nr + i % nr]: the input's transforms.
   const size_t axs = opan * g.mr * tb + kPlanePad;
