@@ -46,7 +46,9 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).wino2_dinput = dn_f32_wino2_dinput__##isa;           \
   (t).wino2_doutput = dn_f32_wino2_doutput__##isa;         \
   (t).wino2_lanes_input = dn_f32_wino2_lanes_input__##isa; \
-  (t).wino2_lanes_grad = dn_f32_wino2_lanes_grad__##isa;
+  (t).wino2_lanes_grad = dn_f32_wino2_lanes_grad__##isa;   \
+  (t).wino2_input4 = dn_f32_wino2_input4__##isa;           \
+  (t).wino2_output4 = dn_f32_wino2_output4__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
   (t).dropout_mask = dn_dropout_mask__##isa;           \

@@ -65,6 +65,10 @@ struct KernelTable {
                             std::size_t run);
   void (*wino2_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
                            std::size_t run, double* sums);
+  void (*wino2_input4)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
+                       const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
+  void (*wino2_output4)(float* const* rows, const std::size_t* rstep, std::size_t cols, const float* m,
+                        std::size_t mstep, std::size_t xs, const float* bias, std::size_t nch);
   // dropout masks (native/kernels/dropout/dropout.h)
   void (*dropout_forward)(float* out, std::uint32_t* mask, const float* x, std::size_t n, const dn_dropout_params* p);
   void (*dropout_mask)(std::uint32_t* mask, std::size_t n, const dn_dropout_params* p);

@@ -9,7 +9,7 @@
 
 namespace dn::conv {
 
-enum class Scratch : int { cols = 0, panels, products, run, count };
+enum class Scratch : int { cols = 0, panels, products, run, weights, count };
 
 inline float* scratch(Scratch slot, std::size_t floats) {
   thread_local std::vector<float> bufs[static_cast<int>(Scratch::count)];

@@ -22,16 +22,20 @@ using wino::kPlanePad;
 using wino::rows_to_lanes;
 using wino::RunScratch;
 
-constexpr size_t kPoints = 9, kSlots = 25;
+// Tiles of 2x2 outputs (the three passes) take 9 points and 25 values a tile; tiles of 4x4
+// (the forward pass where they pay, see winograd_3x3_s2) 25 and 81.
+constexpr size_t kPoints = 9, kSlots = 25, kMaxPoints = 25, kMaxSlots = 81;
 
-// Per axis, values 0 1 2 of a tile's 5 are the even phase (on points 0 1 2) and 3 4 the odd one.
-const size_t kPhase[5] = {0, 0, 0, 1, 1};
-
-// Along an axis: the point each value lies on, and how many phases reach each point.
+// Along an axis: each of a tile's transformed values' phase (0 even, 1 odd) and the point it
+// lies on, and how many phases reach each point.
 struct Axis {
+  size_t values, points;
+  const size_t* phase;
   const size_t* point;
   const size_t* phases;
 };
+// Tiles of 2: values 0 1 2 are the even phase (on points 0 1 2) and 3 4 the odd one.
+const size_t kPhase2[5] = {0, 0, 0, 1, 1};
 // The odd phase on points 0 and 1: the forward pass and the weight gradient, and backward-data
 // along an axis whose tiles start on an odd position (the odd phase's tap then reads the first
 // two of the three output-gradient values, as in the forward pass).
@@ -39,30 +43,36 @@ const size_t kPoint01[5] = {0, 1, 2, 0, 1}, kPhases01[3] = {2, 2, 1};
 // The odd phase on points 1 and 2: backward-data along an axis whose tiles start on an even
 // position (the odd phase's tap reads the last two).
 const size_t kPoint12[5] = {0, 1, 2, 1, 2}, kPhases12[3] = {1, 2, 2};
-const Axis kAxis01{kPoint01, kPhases01}, kAxis12{kPoint12, kPhases12};
+const Axis kAxis01{5, 3, kPhase2, kPoint01, kPhases01}, kAxis12{5, 3, kPhase2, kPoint12, kPhases12};
+// Tiles of 4: values 0..4 the even phase on points 0 1 -1 2 inf, 5..8 the odd one on the first four.
+const size_t kPhase4[9] = {0, 0, 0, 0, 0, 1, 1, 1, 1}, kPoint4[9] = {0, 1, 2, 3, 4, 0, 1, 2, 3};
+const size_t kPhases4[5] = {2, 2, 2, 2, 1};
+const Axis kAxis4{9, 5, kPhase4, kPoint4, kPhases4};
 
-// Where each of a tile's 25 transformed values (slot a * 5 + b: a down, b across) goes: its
-// point (one of the 9 GEMMs) and its row in that GEMM's depth (forward) or height
+// Where each of a tile's transformed values (slot a * across.values + b: a down, b across)
+// goes: its point (one of the GEMMs) and its row in that GEMM's depth (forward) or height
 // (backward-data), counted in whole channel ranges.
 struct Slots {
-  size_t point[kSlots], index[kSlots];  // index: the slot's channel range within its point
-  size_t depth[kPoints];                // channel ranges at each point (4, 2 or 1)
-  Slots(Axis down, Axis across) {
-    for (size_t a = 0; a < 5; ++a)
-      for (size_t b = 0; b < 5; ++b) {
-        point[5 * a + b] = 3 * down.point[a] + across.point[b];
-        index[5 * a + b] = kPhase[a] * across.phases[across.point[b]] + kPhase[b];
+  size_t slots, points;
+  size_t point[kMaxSlots], index[kMaxSlots];  // index: the slot's channel range within its point
+  size_t depth[kMaxPoints];                   // channel ranges at each point (4, 2 or 1)
+  Slots(Axis down, Axis across) : slots(down.values * across.values), points(down.points * across.points) {
+    for (size_t a = 0; a < down.values; ++a)
+      for (size_t b = 0; b < across.values; ++b) {
+        const size_t k = across.values * a + b;
+        point[k] = across.points * down.point[a] + across.point[b];
+        index[k] = down.phase[a] * across.phases[across.point[b]] + across.phase[b];
       }
-    for (size_t p = 0; p < 3; ++p)
-      for (size_t q = 0; q < 3; ++q) depth[3 * p + q] = down.phases[p] * across.phases[q];
+    for (size_t p = 0; p < down.points; ++p)
+      for (size_t q = 0; q < across.points; ++q) depth[across.points * p + q] = down.phases[p] * across.phases[q];
   }
 };
 
-// Output tiles (2x2 blocks of outputs).
-wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2), ceil_div(s.ow, 2)); }
+// Output tiles (m x m blocks of outputs).
+wino::Tiles tiles(const Wino3x3& s, size_t m) { return wino::Tiles(s.n, ceil_div(s.oh, m), ceil_div(s.ow, m)); }
 
-// The 25 transformed weights u(a, b) of (o, i), a down, b across: per axis w0, w0 + w2, w2,
-// w1, w1, or (flip) the same of the reversed taps w2, w0 + w2, w0, w1, w1.
+// The 25 transformed weights u(a, b) of (o, i) for tiles of 2, a down, b across: per axis w0,
+// w0 + w2, w2, w1, w1, or (flip) the same of the reversed taps w2, w0 + w2, w0, w1, w1.
 void weight_transform(const float* src, bool flip, float* u) {
   float t[5][3];
   for (size_t l = 0; l < 3; ++l) {
@@ -76,27 +86,68 @@ void weight_transform(const float* src, bool flip, float* u) {
   }
 }
 
-// Panels of the 9 GEMMs laid one after the other; first[p] is where point p's begin.
+// The 81 transformed weights u(a, b) = (G W G^T)(a, b) of (o, i) for tiles of 4, computed in
+// double and rounded once. Per axis (taps w0 w1 w2) G gives the even phase's filter (w0 w2) on
+// points 0 1 -1 2 inf and the odd phase's (w1 0) on the first four, each point's value
+// divided by the factor its row of the input transform was scaled by (2 2 6 6 1), so that
+// transform has only small integers (winograd_s2_transforms.h):
+//   w0 / 2, (w0 + w2) / 2, (w0 - w2) / 6, (w0 + 2 w2) / 6, w2 | w1 / 2, w1 / 2, w1 / 6, w1 / 6.
+// weight_transform4 of n <= kRows kernels at once (kernel r's 9 taps at src[r]): value k of
+// kernel r to u[k * ld + r]. Kernels innermost, so the
+// arithmetic runs across them in vectors.
+constexpr size_t kRows = 16;
+template <class V>
+inline void g9(V* t, V w0, V w1, V w2) {  // per axis, G's 9 values of taps (w0 w1 w2)
+  const double sixth = 1.0 / 6;  // in double: the float result is the same as dividing
+  t[0] = w0 * 0.5, t[1] = (w0 + w2) * 0.5, t[2] = (w0 - w2) * sixth, t[3] = (w0 + 2 * w2) * sixth, t[4] = w2;
+  t[5] = w1 * 0.5, t[6] = t[5], t[7] = w1 * sixth, t[8] = t[7];
+}
+void weight_transform4(const float* const* src, size_t n, float* u, size_t ld) {
+  double w[9][kRows] = {};
+  for (size_t r = 0; r < n; ++r)
+    for (size_t t = 0; t < 9; ++t) w[t][r] = src[r][t];
+  double across[3][9][kRows];  // each tap row across
+  for (size_t j = 0; j < 3; ++j)
+    for (size_t r = 0; r < kRows; ++r) {
+      double t[9];
+      g9(t, w[3 * j][r], w[3 * j + 1][r], w[3 * j + 2][r]);
+      for (size_t b = 0; b < 9; ++b) across[j][b][r] = t[b];
+    }
+  for (size_t b = 0; b < 9; ++b)
+    for (size_t r = 0; r < kRows; ++r) {
+      double d[9];
+      g9(d, across[0][b][r], across[1][b][r], across[2][b][r]);
+      for (size_t a = 0; a < 9; ++a)
+        if (r < n) u[(9 * a + b) * ld + r] = static_cast<float>(d[a]);
+    }
+}
+
+// Panels of a pass's GEMMs laid one after the other; first[p] is where point p's begin.
 struct Offsets {
-  size_t first[kPoints], total;
+  size_t first[kMaxPoints], total;
   template <class F>
-  explicit Offsets(F&& size) : total(0) {
-    for (size_t p = 0; p < kPoints; ++p) first[p] = total, total += size(p);
+  Offsets(size_t points, F&& size) : total(0) {
+    for (size_t p = 0; p < points; ++p) first[p] = total, total += size(p);
   }
 };
 
-// Every (o, i) kernel's 25 transformed values (weight_transform), value k written at
+// Every (o, i) kernel's `slots` transformed values (transform(src, u)), value k written at
 // up[at(o, i, k)] of a zeroed buffer of `floats`.
-template <class At>
-std::vector<float> pack_weights(const float* weight, const Wino3x3& s, bool flip, size_t floats, At&& at) {
-  std::vector<float> up(floats, 0.0f);
+template <class Transform, class At>
+const float* pack_weights(const float* weight, const Wino3x3& s, size_t slots, Transform&& transform,
+                                size_t floats, At&& at) {
+  float* up = scratch(Scratch::weights, floats);
+  std::fill_n(up, floats, 0.0f);
   parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
-    for (size_t o = o0; o < o1; ++o)
-      for (size_t i = 0; i < s.cin; ++i) {
-        float u[kSlots];
-        weight_transform(weight + o * s.w_o + i * s.w_i, flip, u);
-        for (size_t k = 0; k < kSlots; ++k) up[at(o, i, k)] = u[k];
-      }
+    // 16 output channels at a time through all input channels: the forward pass's panels take
+    // them side by side, so each value's stores run along a few lines instead of scattering.
+    for (size_t b0 = o0; b0 < o1; b0 += 16)
+      for (size_t i = 0; i < s.cin; ++i)
+        for (size_t o = b0; o < std::min(o1, b0 + 16); ++o) {
+          float u[kMaxSlots];
+          transform(weight + o * s.w_o + i * s.w_i, u);
+          for (size_t k = 0; k < slots; ++k) up[at(o, i, k)] = u[k];
+        }
   });
   return up;
 }
@@ -124,75 +175,123 @@ bool winograd_s2_backward_data_pays(size_t cin, size_t cout, size_t nr) {
   return winograd_s2_pays(cin, cout) && (nr >= 32 || cout >= 128);
 }
 
+size_t winograd_s2_tile(size_t oh, size_t ow) {
+  const size_t two = 25 * ceil_div(oh, 2) * ceil_div(ow, 2), four = 81 * ceil_div(oh, 4) * ceil_div(ow, 4);
+  return 10 * four <= 9 * two ? 4 : 2;
+}
+
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
-  const wino::Tiles T = tiles(s);
+  const size_t m = winograd_s2_tile(s.oh, s.ow);  // outputs per tile side: 2 or 4
+  const bool four = m == 4;
+  const wino::Tiles T = tiles(s, m);
   if (T.total == 0 || s.cout == 0) return;
-  const Slots sl(kAxis01, kAxis01);
-  const size_t kpan = ceil_div(s.cout, g.mr);
-  size_t depth[kPoints];  // each point's GEMM depth
-  for (size_t p = 0; p < kPoints; ++p) depth[p] = sl.depth[p] * s.cin;
+  const Slots sl(four ? kAxis4 : kAxis01, four ? kAxis4 : kAxis01);
+  const size_t kpan = ceil_div(s.cout, g.mr), win = 2 * m + 1;  // a tile's window: win x win inputs
+  size_t depth[kMaxPoints];  // each point's GEMM depth
+  for (size_t p = 0; p < sl.points; ++p) depth[p] = sl.depth[p] * s.cin;
 
   // The weights as A panels, output channels down the rows: point p's at
   // up[uo.first[p] + ((o / mr) * depth[p] + index * cin + i) * mr + o % mr], zero for o >= cout.
-  const Offsets uo([&](size_t p) { return kpan * depth[p] * g.mr; });
-  const std::vector<float> up = pack_weights(weight, s, false, uo.total, [&](size_t o, size_t i, size_t k) {
-    const size_t p = sl.point[k];
-    return uo.first[p] + ((o / g.mr) * depth[p] + sl.index[k] * s.cin + i) * g.mr + o % g.mr;
+  // (Points a cache line apart: their panels' sizes are often multiples of 4 KiB.) A panel's
+  // output channels are transformed an input channel at a time into a buffer, then each
+  // value's mr floats go to their place side by side: scattered a float at a time, the
+  // stores took 1.2 ms of the benchmark's stride-2 layer.
+  const Offsets uo(sl.points, [&](size_t p) { return kpan * depth[p] * g.mr + kPlanePad; });
+  float* up = scratch(Scratch::weights, uo.total);
+  parallel_for(kpan, [&](size_t panel) {
+    const size_t o0 = panel * g.mr, rows = std::min(g.mr, s.cout - o0);
+    std::vector<float> buf(sl.slots * g.mr, 0.0f);  // value k of row r at buf[k * mr + r]
+    for (size_t i = 0; i < s.cin; ++i) {
+      if (four) {
+        for (size_t r0 = 0; r0 < rows; r0 += kRows) {
+          const float* src[kRows];
+          const size_t n = std::min(kRows, rows - r0);
+          for (size_t r = 0; r < n; ++r) src[r] = weight + (o0 + r0 + r) * s.w_o + i * s.w_i;
+          weight_transform4(src, n, buf.data() + r0, g.mr);
+        }
+      } else {
+        for (size_t r = 0; r < rows; ++r) {
+          float u[kSlots];
+          weight_transform(weight + (o0 + r) * s.w_o + i * s.w_i, false, u);
+          for (size_t k = 0; k < kSlots; ++k) buf[k * g.mr + r] = u[k];
+        }
+      }
+      for (size_t k = 0; k < sl.slots; ++k) {
+        const size_t p = sl.point[k];
+        float* dst = up + uo.first[p] + (panel * depth[p] + sl.index[k] * s.cin + i) * g.mr;
+        for (size_t r = 0; r < g.mr; ++r) dst[r] = buf[k * g.mr + r];
+      }
+    }
   });
 
-  const size_t tb = block_tiles(kSlots * s.cin + kPoints * kpan * g.mr, g.nr, 32 * g.nr);
+  const size_t tb = block_tiles(sl.slots * s.cin + sl.points * kpan * g.mr, g.nr, 32 * g.nr);
   const size_t ntp = tb / g.nr, blocks = ceil_div(T.total, tb);
   // B panels of the block's tiles: point p's at vp[vo.first[p] + (tp * depth[p] + row) * nr + lane % nr];
   // products M_p (cout x tiles) at mb[p * xs + o * tb + lane].
-  const Offsets vo([&](size_t p) { return ntp * depth[p] * g.nr + kPlanePad; });
+  const Offsets vo(sl.points, [&](size_t p) { return ntp * depth[p] * g.nr + kPlanePad; });
   const size_t xs = s.cout * tb + kPlanePad;
+  auto input = four ? kt.wino2_input4 : kt.wino2_input;
   parallel_for(blocks, [&](size_t blk) {
     const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
     float* vp = scratch(Scratch::panels, vo.total);
-    float* mb = scratch(Scratch::products, kPoints * xs);
-    RunScratch sc(scratch(Scratch::run, RunScratch::floats(4 * T.tw + 1, 2 * T.tw)), 4 * T.tw + 1);
+    float* mb = scratch(Scratch::products, sl.points * xs);
+    const size_t row = (win - 1) * T.tw + 1;  // a run's window row
+    RunScratch sc(scratch(Scratch::run, RunScratch::floats(row, m * T.tw)), row);
 
     // Input transforms straight into the panels; a run is cut where it crosses a panel.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
-      const long long y0 = 4 * static_cast<long long>(ty) + s.oy, x0 = 4 * static_cast<long long>(tx0) + s.ox;
+      const long long step = static_cast<long long>(win - 1);  // from one tile's window to the next
+      const long long y0 = step * static_cast<long long>(ty) + s.oy, x0 = step * static_cast<long long>(tx0) + s.ox;
       const long long wl = static_cast<long long>(s.w);
       const long long lo = std::max(0LL, -x0);  // columns [lo, hi) of the run lie inside the plane
-      const long long hi = std::max(lo, std::min(4 * static_cast<long long>(run) + 1, wl - x0));
-      const float* rows[5];
-      size_t rstep[5];  // from one channel's row to the next one's
-      wino::window_rows(in + img * s.in_image, y0, 5, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, rstep);
+      const long long hi = std::max(lo, std::min(step * static_cast<long long>(run) + 1, wl - x0));
+      const float* rows[9];
+      size_t rstep[9];  // from one channel's row to the next one's
+      wino::window_rows(in + img * s.in_image, y0, win, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, rstep);
       // All channels of a piece in one call.
-      wino::for_each_segment<5>(lane0, run, g.nr, rows, 4, [&](size_t tp, size_t l, size_t cnt,
-                                                               const float* const* seg, long long shift) {
-        size_t off[kSlots];
-        for (size_t k = 0; k < kSlots; ++k) {
+      wino::for_each_segment<9>(lane0, run, g.nr, rows, win - 1, [&](size_t tp, size_t l, size_t cnt,
+                                                                      const float* const* seg, long long shift) {
+        size_t off[kMaxSlots];
+        for (size_t k = 0; k < sl.slots; ++k) {
           const size_t p = sl.point[k];
           off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin) * g.nr + l;
         }
-        kt.wino2_input(vp, off, g.nr, seg, rstep, s.cin, lo - shift, hi - shift, cnt);
+        input(vp, off, g.nr, seg, rstep, s.cin, lo - shift, hi - shift, cnt);
       });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
       const size_t l0 = nt % g.nr;
-      for (size_t p = 0; p < kPoints; ++p)
+      for (size_t p = 0; p < sl.points; ++p)
         for (size_t r = 0; r < depth[p]; ++r)
           std::fill_n(vp + vo.first[p] + ((used - 1) * depth[p] + r) * g.nr + l0, g.nr - l0, 0.0f);
     }
 
-    // 9 GEMMs: M_p (cout x tiles) = U_p (cout x depth) . V_p (depth x tiles).
-    for (size_t p = 0; p < kPoints; ++p)
-      wino::panel_gemm(g, s.cout, nt, depth[p], up.data() + uo.first[p], vp + vo.first[p], mb + p * xs, tb);
+    // The GEMMs: M_p (cout x tiles) = U_p (cout x depth) . V_p (depth x tiles).
+    for (size_t p = 0; p < sl.points; ++p)
+      wino::panel_gemm(g, s.cout, nt, depth[p], up + uo.first[p], vp + vo.first[p], mb + p * xs, tb);
 
-    // Y = A^T M A (+ bias), a run at a time: two output rows per channel.
+    // Y = A^T M A (+ bias), a run at a time: m output rows per channel.
     const size_t plane = s.oh * s.ow;
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
-      const size_t y0 = 2 * ty, x0 = 2 * tx0, cols = std::min(2 * run, s.ow - x0);
+      const size_t y0 = m * ty, x0 = m * tx0, cols = std::min(m * run, s.ow - x0);
       float* o = out + img * s.out_image + y0 * s.ow + x0;
-      const bool down = y0 + 1 < s.oh;
-      kt.wino2_output(o, down ? o + s.ow : sc.spill, plane, down ? plane : 0, cols, mb + lane0, tb, xs, bias, s.cout);
+      if (four) {
+        float* rows[4];
+        size_t rstep[4];
+        for (size_t j = 0; j < 4; ++j) {
+          const bool inside = y0 + j < s.oh;
+          rows[j] = inside ? o + j * s.ow : sc.spill;
+          rstep[j] = inside ? plane : 0;
+        }
+        kt.wino2_output4(rows, rstep, cols, mb + lane0, tb, xs, bias, s.cout);
+      } else {
+        const bool down = y0 + 1 < s.oh;
+        kt.wino2_output(o, down ? o + s.ow : sc.spill, plane, down ? plane : 0, cols, mb + lane0, tb, xs, bias,
+                        s.cout);
+      }
     });
   });
 }
@@ -224,8 +323,9 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
 
   // The weights (taps reversed) as A panels, (slot, input channel) down the rows, output
   // channels the depth: point p's at up[uo.first[p] + ((row / mr) * cout + o) * mr + row % mr].
-  const Offsets uo([&](size_t p) { return ceil_div(height[p], g.mr) * s.cout * g.mr; });
-  const std::vector<float> up = pack_weights(weight, s, true, uo.total, [&](size_t o, size_t i, size_t k) {
+  const Offsets uo(kPoints, [&](size_t p) { return ceil_div(height[p], g.mr) * s.cout * g.mr; });
+  auto flipped = [](const float* src, float* u) { weight_transform(src, true, u); };
+  const float* up = pack_weights(weight, s, kSlots, flipped, uo.total, [&](size_t o, size_t i, size_t k) {
     const size_t p = sl.point[k], row = sl.index[k] * s.cin + i;
     return uo.first[p] + ((row / g.mr) * s.cout + o) * g.mr + row % g.mr;
   });
@@ -235,7 +335,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
   // B panels (the output gradient's transforms): point p's at vp[p * vs + (tp * cout + o) * nr + lane % nr];
   // products at mb[mo.first[p] + row * tb + lane].
   const size_t vs = ntp * s.cout * g.nr + kPlanePad;
-  const Offsets mo([&](size_t p) { return height[p] * tb + kPlanePad; });
+  const Offsets mo(kPoints, [&](size_t p) { return height[p] * tb + kPlanePad; });
   parallel_for(blocks, [&](size_t blk) {
     const size_t t0 = blk * tb, t1 = std::min(T.total, t0 + tb), nt = t1 - t0;
     float* vp = scratch(Scratch::panels, kPoints * vs);
@@ -268,7 +368,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
 
     // 9 GEMMs: P_p (rows x tiles) = U_p^T (rows x cout) . D_p (cout x tiles).
     for (size_t p = 0; p < kPoints; ++p)
-      wino::panel_gemm(g, height[p], nt, s.cout, up.data() + uo.first[p], vp + p * vs, mb + mo.first[p], tb);
+      wino::panel_gemm(g, height[p], nt, s.cout, up + uo.first[p], vp + p * vs, mb + mo.first[p], tb);
 
     // Each tile's 4x4 block of din, a run at a time; rows and columns outside the plane dropped.
     for_each_run(T, t0, t1, [&](size_t img, size_t ty, size_t tx0, size_t run, size_t lane0) {
@@ -289,7 +389,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
 void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
-  const wino::Tiles T = tiles(s);
+  const wino::Tiles T = tiles(s, 2);
   const Slots sl(kAxis01, kAxis01);
   // S_p (cout x depth) = sum over tiles of Yhat_p (cout x tiles) . V_p^T (tiles x depth), one GEMM
   // per (point, phase pair); the K dimension is the tiles, taken block by block in order.
@@ -298,10 +398,10 @@ void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout
   // ap[p * axs + ((o / mr) * tb + lane) * mr + o % mr]: A dY A^T, point p;
   // bp[bo.first[p] + ((index * ipan + i / nr) * tb + lane) * nr + i % nr]: the input's transforms.
   const size_t axs = opan * g.mr * tb + kPlanePad;
-  const Offsets bo([&](size_t p) { return sl.depth[p] * ipan * g.nr * tb + kPlanePad; });
+  const Offsets bo(kPoints, [&](size_t p) { return sl.depth[p] * ipan * g.nr * tb + kPlanePad; });
   const size_t a_floats = kPoints * axs, b_floats = bo.total;
   // S: point p's at sums[so.first[p] + o * depth + index * cin + i], depth = sl.depth[p] * cin.
-  const Offsets so([&](size_t p) { return sl.depth[p] * s.cin * s.cout; });
+  const Offsets so(kPoints, [&](size_t p) { return sl.depth[p] * s.cin * s.cout; });
   // The sums over blocks of tiles and the bias gradient, as in winograd_3x3_weight_grad.
   constexpr size_t kSplit = 4;
   wino::TileSums ts(ceil_div(T.total, tb), so.total, dbias != nullptr ? kSplit * opan * g.mr : 0);

@@ -63,7 +63,11 @@ extern "C" {
   void dn_f32_wino2_lanes_input__##isa(float* v, const size_t* off, const float* rows, size_t rs, size_t lanes,  \
                                        size_t run);                                                            \
   void dn_f32_wino2_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
-                                      size_t run, double* sums);
+                                      size_t run, double* sums);                                                \
+  void dn_f32_wino2_input4__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,          \
+                                  const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);     \
+  void dn_f32_wino2_output4__##isa(float* const* rows, const size_t* rstep, size_t cols, const float* m,         \
+                                   size_t mstep, size_t xs, const float* bias, size_t nch);
 
 DN_WINO2_DECLARE(scalar)
 DN_WINO2_DECLARE(avx2)

@@ -2,3 +2,4 @@
 #define DN_WINO_ISA scalar
 #include "winograd_transforms.inc"
 #include "winograd_s2_transforms.inc"
+#include "winograd_s2_f4_transforms.inc"
