@@ -5,7 +5,11 @@
 // planes smaller than the kernel, paddings 0..9 on each side, groups, channel counts that are
 // not multiples of any micro-tile, GEMM depths over one slice (4 x 80 input channels), rows of
 // more than 16 tiles (the vector transforms' masked edges and whole groups), more tiles than one
-// block, weight gradients summed in several ranges; and thread invariance.
+// block, weight gradients summed in several ranges; and thread invariance. The forward pass
+// takes tiles of 2x2 outputs below 32 input channels per group (the first sweep) and tiles of
+// 4x4 from 32 where they need at least 10% fewer multiplies (the second sweep and the list
+// after it: output sides that are multiples of 4 or not, rows of more than 8 and 16 tiles,
+// padding on one side or far past the kernel).
 import { describe, it } from 'vitest';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
@@ -45,7 +49,31 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   return out;
 }
 
-const geometries = sweep(24, 11);
+// Tiles of 4x4 outputs in the forward pass (sides whose tiles of 2 would need 10% more
+// multiplies fall back to those, so a few of the random ones test tiles of 2 with 32 channels).
+function sweep4(count: number, seed: number): Conv2dGeometry[] {
+  const pick = seededPick(seed);
+  const out: Conv2dGeometry[] = [];
+  while (out.length < count) {
+    const groups = pick([1, 1, 2]);
+    const g = s2(pick([1, 2, 3]), pick([32, 35, 48]) * groups, pick([2, 7, 8, 15, 16, 23]), pick([7, 8, 9, 16, 17, 31]),
+      pick([16, 19, 40]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
+    if (convOutSize(g.h, 3, 2, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 2, g.pl, g.pr, 1) >= 1) out.push(g);
+  }
+  out.push(s2(1, 32, 16, 16, 16, [1, 1, 1, 1]));     // 8x8 outputs: whole tiles
+  out.push(s2(2, 33, 15, 14, 17, [1, 1, 1, 1]));     // 8x7: a partial tile column
+  out.push(s2(1, 32, 16, 70, 16, [1, 1, 1, 1]));     // rows of 9 tiles: a whole vector group and one tile
+  out.push(s2(1, 40, 8, 140, 20, [0, 2, 0, 4]));     // rows of 18 tiles, padding on one side only
+  out.push(s2(1, 32, 2, 2, 16, [4, 4, 4, 4]));       // padding larger than the kernel
+  out.push(s2(2, 32, 3, 5, 18, [8, 6, 5, 7]));       // padding far past the kernel: whole tiles of zeros
+  out.push(s2(3, 36, 17, 25, 24, [1, 0, 0, 1]));     // 8x12
+  out.push(s2(1, 64, 16, 16, 32, [1, 1, 1, 1], 2));  // two groups of 32
+  out.push(s2(1, 80, 16, 16, 16, [1, 1, 1, 1]));     // depth 320: two slices
+  out.push(s2(2, 32, 45, 38, 50, [1, 1, 1, 1]));     // two tile blocks, output channels past one panel
+  return out;
+}
+
+const geometries = [...sweep(24, 11), ...sweep4(16, 12)];
 
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d stride-2 Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -59,7 +87,7 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winograd path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
+    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(3, 32, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
       s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
     expectThreadInvariance(cases);
   });

@@ -44,8 +44,8 @@ bool winograd_s2_weight_grad_pays(std::size_t cin, std::size_t cout);
 bool winograd_s2_backward_data_pays(std::size_t cin, std::size_t cout, std::size_t nr);
 
 // The forward pass's tile: 2 (2x2 outputs, 25 multiplies per channel pair) or 4 (4x4 outputs,
-// 81), whichever measured faster for an oh x ow output (see .cc).
-std::size_t winograd_s2_tile(std::size_t oh, std::size_t ow);
+// 81), whichever measured faster for cin input channels and an oh x ow output (see .cc).
+std::size_t winograd_s2_tile(std::size_t cin, std::size_t oh, std::size_t ow);
 
 // Writes out (bias may be null). Threaded over tile blocks.
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
