@@ -86,22 +86,21 @@ void weight_transform(const float* src, bool flip, float* u) {
   }
 }
 
-// The 81 transformed weights u(a, b) = (G W G^T)(a, b) of (o, i) for tiles of 4, computed in
-// double and rounded once. Per axis (taps w0 w1 w2) G gives the even phase's filter (w0 w2) on
-// points 0 1 -1 2 inf and the odd phase's (w1 0) on the first four, each point's value
-// divided by the factor its row of the input transform was scaled by (2 2 6 6 1), so that
-// transform has only small integers (winograd_s2_transforms.h):
+// The 81 transformed weights u(a, b) = (G W G^T)(a, b) of a kernel W for tiles of 4 (a down, b
+// across), computed in double and rounded once. Per axis (taps w0 w1 w2) G gives the even
+// phase's filter (w0 w2) on points 0 1 -1 2 inf and the odd phase's (w1 0) on the first four,
+// each point's value divided by the factor its row of the input transform was scaled by
+// (2 2 6 6 1), so that transform has only small integers (winograd_s2_transforms.h):
 //   w0 / 2, (w0 + w2) / 2, (w0 - w2) / 6, (w0 + 2 w2) / 6, w2 | w1 / 2, w1 / 2, w1 / 6, w1 / 6.
-// weight_transform4 of n <= kRows kernels at once (kernel r's 9 taps at src[r]): value k of
-// kernel r to u[k * ld + r]. Kernels innermost, so the
-// arithmetic runs across them in vectors.
-constexpr size_t kRows = 16;
 template <class V>
 inline void g9(V* t, V w0, V w1, V w2) {  // per axis, G's 9 values of taps (w0 w1 w2)
-  const double sixth = 1.0 / 6;  // in double: the float result is the same as dividing
+  const double sixth = 1.0 / 6;  // (in double, far below the float result's rounding)
   t[0] = w0 * 0.5, t[1] = (w0 + w2) * 0.5, t[2] = (w0 - w2) * sixth, t[3] = (w0 + 2 * w2) * sixth, t[4] = w2;
   t[5] = w1 * 0.5, t[6] = t[5], t[7] = w1 * sixth, t[8] = t[7];
 }
+// n <= kRows kernels at once (kernel r's 9 taps at src[r]): value k of kernel r to
+// u[k * ld + r]. Kernels innermost, so that the arithmetic runs across them in vectors.
+constexpr size_t kRows = 16;
 void weight_transform4(const float* const* src, size_t n, float* u, size_t ld) {
   double w[9][kRows] = {};
   for (size_t r = 0; r < n; ++r)
@@ -131,23 +130,19 @@ struct Offsets {
   }
 };
 
-// Every (o, i) kernel's `slots` transformed values (transform(src, u)), value k written at
-// up[at(o, i, k)] of a zeroed buffer of `floats`.
-template <class Transform, class At>
-const float* pack_weights(const float* weight, const Wino3x3& s, size_t slots, Transform&& transform,
-                                size_t floats, At&& at) {
+// Backward-data's weights: every (o, i) kernel's 25 transformed values (taps reversed), value
+// k written at up[at(o, i, k)] of a zeroed buffer of `floats`.
+template <class At>
+const float* pack_flipped_weights(const float* weight, const Wino3x3& s, size_t floats, At&& at) {
   float* up = scratch(Scratch::weights, floats);
   std::fill_n(up, floats, 0.0f);
   parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
-    // 16 output channels at a time through all input channels: the forward pass's panels take
-    // them side by side, so each value's stores run along a few lines instead of scattering.
-    for (size_t b0 = o0; b0 < o1; b0 += 16)
-      for (size_t i = 0; i < s.cin; ++i)
-        for (size_t o = b0; o < std::min(o1, b0 + 16); ++o) {
-          float u[kMaxSlots];
-          transform(weight + o * s.w_o + i * s.w_i, u);
-          for (size_t k = 0; k < slots; ++k) up[at(o, i, k)] = u[k];
-        }
+    for (size_t o = o0; o < o1; ++o)
+      for (size_t i = 0; i < s.cin; ++i) {
+        float u[kSlots];
+        weight_transform(weight + o * s.w_o + i * s.w_i, true, u);
+        for (size_t k = 0; k < kSlots; ++k) up[at(o, i, k)] = u[k];
+      }
   });
   return up;
 }
@@ -332,8 +327,7 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
   // The weights (taps reversed) as A panels, (slot, input channel) down the rows, output
   // channels the depth: point p's at up[uo.first[p] + ((row / mr) * cout + o) * mr + row % mr].
   const Offsets uo(kPoints, [&](size_t p) { return ceil_div(height[p], g.mr) * s.cout * g.mr; });
-  auto flipped = [](const float* src, float* u) { weight_transform(src, true, u); };
-  const float* up = pack_weights(weight, s, kSlots, flipped, uo.total, [&](size_t o, size_t i, size_t k) {
+  const float* up = pack_flipped_weights(weight, s, uo.total, [&](size_t o, size_t i, size_t k) {
     const size_t p = sl.point[k], row = sl.index[k] * s.cin + i;
     return uo.first[p] + ((row / g.mr) * s.cout + o) * g.mr + row % g.mr;
   });
