@@ -9,7 +9,7 @@
 // place on the packed SIMD GEMM (no copy at all). A 3x3 one with unit stride and dilation and
 // enough channels goes through Winograd F(2x2, 3x3) (winograd.h: 2.25x fewer multiplies,
 // transforms exact in float32); a 3x3 one with stride 2 through its polyphase form
-// (winograd_s2.h: 1.44x fewer). A shallow forward pass (few input channels times taps) runs the
+// (winograd_s2.h: 1.44x fewer, its forward pass 1.78x on tiles of 4x4 outputs where they pay). A shallow forward pass (few input channels times taps) runs the
 // direct kernel (conv_direct.h). Other shapes go through im2col one block of output columns at
 // a time, so the column block (c/groups*kh*kw rows) stays in L2 while the GEMM streams it.
 // Outputs are overwritten. Work is split over images, groups and column or tile blocks

@@ -1,6 +1,7 @@
 /* Tile transforms of the stride-2 3x3 convolution (winograd_s2.cc), compiled once per ISA from
- * winograd_s2_transforms.inc like the stride-1 ones (winograd_transforms.h): only additions and
- * subtractions, contraction off, so every ISA gives the same bits.
+ * winograd_s2_transforms.inc and winograd_s2_f4_transforms.inc like the stride-1 ones
+ * (winograd_transforms.h): only additions and subtractions (the doublings too), contraction
+ * off, so every ISA gives the same bits.
  *
  * A 2x2 tile of outputs at stride 2 reads a 5x5 window (rows and columns 4t .. 4t + 4). Along
  * each axis the window x0..x4 splits into its even phase (x0 x2 x4, the kernel taps 0 and 2)
@@ -40,6 +41,18 @@
  *   2j; point p of A dY A^T (A^T as above, transposed: per axis g0, g0 + g1, g1) goes to
  *   v[p * vs + j * lanes + r], and when sums is not null each tile's 4 values of channel r are
  *   added to sums[r] (in double, tile by tile, in order).
+ * dn_f32_wino2_input4, dn_f32_wino2_output4: the forward pass on tiles of 4x4 outputs
+ *   (winograd_s2_f4_transforms.inc). A tile reads a 9x9 window (rows and columns 8t .. 8t + 8);
+ *   per axis the even phase e_j = x_2j (taps 0 and 2) is taken by F(4, 2) onto the points
+ *   0 1 -1 2 inf and the odd phase o_j = x_2j+1 (tap 1) onto the first four, each point's row
+ *   scaled to small integers (the weights take the inverse factors, winograd_s2.cc):
+ *     t0 = 2 e0 - e1 - 2 e2 + e3, t1 = 2 e1 + e2 - e3, t2 = -2 e1 + 3 e2 - e3, t3 = e3 - e1,
+ *     t4 = 2 e1 - e2 - 2 e3 + e4; t5..t8 the first four of o0..o3.
+ *   A tile's 81 values t(a, b) go to slot a * 9 + b; input4 takes its arguments as input does,
+ *   tile i at columns 8i .. 8i + 8. output4: Y = B^T M B + bias on the 5x5 points (point
+ *   (p, q) of tile i at m[(5p + q) * xs + i]), B^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 0;
+ *   0 1 -1 8 1]; output row j of the tiles to rows[j] + c * rstep[j] for channel c (rstep 0:
+ *   a row thrown away), tile i at columns 4i .. 4i + 3, columns 0 .. cols - 1 written.
  * Buffers must not overlap. */
 #ifndef DN_KERNELS_CONV_WINOGRAD_S2_TRANSFORMS_H_
 #define DN_KERNELS_CONV_WINOGRAD_S2_TRANSFORMS_H_
