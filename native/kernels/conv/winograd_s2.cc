@@ -23,7 +23,7 @@ using wino::rows_to_lanes;
 using wino::RunScratch;
 
 // Tiles of 2x2 outputs (the three passes) take 9 points and 25 values a tile; tiles of 4x4
-// (the forward pass where they pay, see winograd_3x3_s2) 25 and 81.
+// (the forward pass where they pay, winograd_s2_tile) 25 and 81.
 constexpr size_t kPoints = 9, kSlots = 25, kMaxPoints = 25, kMaxSlots = 81;
 
 // Along an axis: each of a tile's transformed values' phase (0 even, 1 odd) and the point it
