@@ -17,9 +17,10 @@
 // F(4, 2) on each phase onto the points 0 1 -1 2 inf (the odd phase on the first four), 81
 // multiply-adds per 16 outputs (1.78x fewer than direct, 19% fewer than tiles of 2) in 25
 // GEMMs of depth 4, 2 or 1 times the input channels. Its transforms scale by 2, 3 and 8 and
-// its weights divide by 2 and 6 (transformed in double, rounded once): the rounding error
-// measured 2-4x that of a float32 sum taken in order (relative RMS 1.7e-6 against 4-8e-7 on
-// 64 -> 32 and 256 -> 32 channels), where tiles of 2 stay at 1-1.4x.
+// its weights divide by 2 and 6 (transformed in double, rounded once): its relative RMS
+// rounding error measured 2-4x that of a float32 sum taken in order (1.7e-6 against 4.3-8.6e-7
+// on 64 -> 32, 256 -> 32 and 64 -> 128 channels; largest errors 1.5-6x), where tiles of 2 stay
+// at 0.7-1.4x (scripts/conv-error.mjs).
 //
 // The backward-data pass is its adjoint regrouped so that no two tiles write the same input
 // gradient: each 4x4 block of the input gradient (its two phases along each axis) is a
