@@ -8,24 +8,14 @@
 // input channels than one GEMM depth slice, more tiles than one block, weight gradients summed in
 // several ranges; and thread invariance.
 import { describe, it } from 'vitest';
-import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
-import { seededPick } from '../helpers/rng.js';
-import { expectConvParity, expectThreadInvariance } from '../helpers/conv.js';
+import { conv3x3, expectConvParity, expectThreadInvariance, type Pads, random3x3 } from '../helpers/conv.js';
 
-const g3 = (n: number, c: number, h: number, w: number, k: number, pads: [number, number, number, number], groups = 1): Conv2dGeometry => ({
-  n, c, h, w, k, kh: 3, kw: 3, sh: 1, sw: 1, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
-});
+const g3 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, groups = 1) =>
+  conv3x3(1, n, c, h, w, k, pads, groups);
 
-function sweep(count: number, seed: number): Conv2dGeometry[] {
-  const pick = seededPick(seed);
-  const out: Conv2dGeometry[] = [];
-  while (out.length < count) {
-    const groups = pick([1, 1, 2]);
-    const g = g3(pick([1, 2, 3]), pick([8, 9, 24, 27]) * groups, pick([1, 2, 3, 5, 8, 11]), pick([1, 2, 4, 7, 12]),
-      pick([24, 27, 48, 50]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
-    if (convOutSize(g.h, 3, 1, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 1, g.pl, g.pr, 1) >= 1) out.push(g);
-  }
+function sweep(count: number, seed: number) {
+  const out = random3x3(count, seed, 1, { c: [8, 9, 24, 27], h: [1, 2, 3, 5, 8, 11], w: [1, 2, 4, 7, 12], k: [24, 27, 48, 50] });
   out.push(g3(1, 300, 6, 5, 27, [1, 1, 1, 1]));     // cin over one depth slice
   out.push(g3(2, 8, 45, 38, 50, [1, 1, 1, 1]));     // several tile blocks, cout past one panel
   out.push(g3(1, 24, 2, 2, 24, [4, 4, 4, 4]));      // padding larger than the kernel
