@@ -6,31 +6,19 @@
 // not multiples of any micro-tile, GEMM depths over one slice (4 x 80 input channels), rows of
 // more than 16 tiles (the vector transforms' masked edges and whole groups), more tiles than one
 // block, weight gradients summed in several ranges; and thread invariance. The forward pass
-// takes tiles of 2x2 outputs below 32 input channels per group (the first sweep) and tiles of
-// 4x4 from 32 where they need at least 10% fewer multiplies (the second sweep and the list
-// after it: output sides that are multiples of 4 or not, rows of more than 8 and 16 tiles,
-// padding on one side or far past the kernel).
+// takes tiles of 2x2 outputs in the sweep (below 32 input channels per group, or too few tiles)
+// and tiles of 4x4 in the list after it (32 channels or more, at least 256 of those tiles,
+// at least 10% fewer multiplies): output sides that are multiples of 4 or not, rows of 8, 17
+// and 18 tiles, padding on one side or far past the kernel, groups, two GEMM depth slices.
 import { describe, it } from 'vitest';
-import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { testedIsas, withIsa } from '../helpers/isa.js';
-import { seededPick } from '../helpers/rng.js';
-import { expectConvParity, expectThreadInvariance } from '../helpers/conv.js';
+import { conv3x3, expectConvParity, expectThreadInvariance, type Pads, random3x3 } from '../helpers/conv.js';
 
-type Pads = [number, number, number, number];
-const s2 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, groups = 1): Conv2dGeometry => ({
-  n, c, h, w, k, kh: 3, kw: 3, sh: 2, sw: 2, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3], dh: 1, dw: 1, groups,
-});
+const s2 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, groups = 1) =>
+  conv3x3(2, n, c, h, w, k, pads, groups);
 
-function sweep(count: number, seed: number): Conv2dGeometry[] {
-  const pick = seededPick(seed);
-  const out: Conv2dGeometry[] = [];
-  while (out.length < count) {
-    const groups = pick([1, 1, 2]);
-    const g = s2(pick([1, 2, 3]), pick([16, 17, 24, 33]) * groups, pick([1, 2, 3, 5, 8, 11, 14]),
-      pick([1, 2, 4, 7, 12, 13]), pick([16, 19, 24, 48]) * groups,
-      [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
-    if (convOutSize(g.h, 3, 2, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 2, g.pl, g.pr, 1) >= 1) out.push(g);
-  }
+function sweep(count: number, seed: number) {
+  const out = random3x3(count, seed, 2, { c: [16, 17, 24, 33], h: [1, 2, 3, 5, 8, 11, 14], w: [1, 2, 4, 7, 12, 13], k: [16, 19, 24, 48] });
   out.push(s2(1, 80, 9, 10, 16, [1, 1, 1, 1]));     // forward depth 320: two slices
   out.push(s2(1, 16, 7, 9, 80, [1, 1, 1, 1]));      // backward-data depth 80, 320 rows at one point
   out.push(s2(2, 16, 45, 38, 50, [1, 1, 1, 1]));    // several tile blocks, cout past one panel
@@ -49,31 +37,19 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
   return out;
 }
 
-// Tiles of 4x4 outputs in the forward pass (sides whose tiles of 2 would need 10% more
-// multiplies fall back to those, so a few of the random ones test tiles of 2 with 32 channels).
-function sweep4(count: number, seed: number): Conv2dGeometry[] {
-  const pick = seededPick(seed);
-  const out: Conv2dGeometry[] = [];
-  while (out.length < count) {
-    const groups = pick([1, 1, 2]);
-    const g = s2(pick([1, 2, 3]), pick([32, 35, 48]) * groups, pick([2, 7, 8, 15, 16, 23]), pick([7, 8, 9, 16, 17, 31]),
-      pick([16, 19, 40]) * groups, [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
-    if (convOutSize(g.h, 3, 2, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, 2, g.pl, g.pr, 1) >= 1) out.push(g);
-  }
-  out.push(s2(1, 32, 16, 16, 16, [1, 1, 1, 1]));     // 8x8 outputs: whole tiles
-  out.push(s2(2, 33, 15, 14, 17, [1, 1, 1, 1]));     // 8x7: a partial tile column
-  out.push(s2(1, 32, 16, 70, 16, [1, 1, 1, 1]));     // rows of 9 tiles: a whole vector group and one tile
-  out.push(s2(1, 40, 8, 140, 20, [0, 2, 0, 4]));     // rows of 18 tiles, padding on one side only
-  out.push(s2(1, 32, 2, 2, 16, [4, 4, 4, 4]));       // padding larger than the kernel
-  out.push(s2(2, 32, 3, 5, 18, [8, 6, 5, 7]));       // padding far past the kernel: whole tiles of zeros
-  out.push(s2(3, 36, 17, 25, 24, [1, 0, 0, 1]));     // 8x12
-  out.push(s2(1, 64, 16, 16, 32, [1, 1, 1, 1], 2));  // two groups of 32
-  out.push(s2(1, 80, 16, 16, 16, [1, 1, 1, 1]));     // depth 320: two slices
-  out.push(s2(2, 32, 45, 38, 50, [1, 1, 1, 1]));     // two tile blocks, output channels past one panel
-  return out;
-}
+// Tiles of 4x4 outputs in the forward pass: 32 input channels or more per group, and at least
+// 256 tiles of 4 in the call (fewer take tiles of 2).
+const tiles4 = [
+  s2(4, 32, 64, 64, 16, [1, 1, 1, 1]),       // 32x32 outputs: whole tiles, rows of one vector group
+  s2(1, 33, 127, 130, 17, [1, 1, 1, 1]),     // 64x65: a partial tile column, rows of 17 tiles
+  s2(8, 32, 16, 140, 16, [0, 2, 0, 4]),      // rows of 18 tiles, padding on one side only
+  s2(64, 32, 3, 5, 16, [8, 6, 5, 7]),        // padding far past the kernel: whole tiles of zeros
+  s2(10, 36, 33, 50, 16, [1, 0, 0, 1]),      // 16x25, the input's last row unread
+  s2(4, 64, 64, 64, 32, [1, 1, 1, 1], 2),    // two groups of 32
+  s2(4, 68, 64, 64, 16, [1, 1, 1, 1]),       // depth 272: two GEMM slices
+];
 
-const geometries = [...sweep(24, 11), ...sweep4(16, 12)];
+const geometries = [...sweep(24, 11), ...tiles4];
 
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d stride-2 Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -87,7 +63,7 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winograd path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(3, 32, 23, 30, 24, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
+    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(4, 32, 64, 64, 16, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
       s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
     expectThreadInvariance(cases);
   });

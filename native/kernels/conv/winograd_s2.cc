@@ -172,21 +172,24 @@ bool winograd_s2_backward_data_pays(size_t cin, size_t cout, size_t nr) {
 
 // Tiles of 4 need 19% fewer multiplies where the output's sides are multiples of 4, more where
 // they waste a partial tile (14 outputs: 16); their transforms cost about as much per output as
-// those of tiles of 2, and more per multiply saved in shallow layers. Measured against tiles
-// of 2 (scripts/compare-addons.mjs, one thread, Zen 4): 64 -> 128 channels on 56x56, batch 32,
-// 1.08x; 32 -> 64 on 32x32 1.09x; 32 -> 32 on 64x64 1.08x; 64 -> 128 on 32x32 1.04x;
-// 128 -> 128 on 56x56 1.01-1.04x; but 16 -> 32 on 32x32 0.92x and 24 -> 24 0.87x. With AVX2,
-// 1.03x, 1.04x, 1.48x for the first three, 128 -> 128 0.99x. So: 32 input channels or more, and
-// at least 10% fewer multiplies.
-size_t winograd_s2_tile(size_t cin, size_t oh, size_t ow) {
+// those of tiles of 2, and more per multiply saved in shallow layers; and their weights take
+// 3.2x the packing (81 values a channel pair against 25), a cost per call that few tiles do not
+// earn back. Measured against tiles of 2 in one build (one thread, Zen 4): 64 -> 128 channels
+// on 56x56 1.08x at batch 32, 1.03x at 16, 0.99-1.14x at 8, 1.01x at 6, 0.97x at 4, 0.86x at
+// 2, 0.57x at 1; 32 -> 64 on 32x32 1.12x at 32, 1.06-1.08x at 16, 0.98x at 8, 0.76x at 4;
+// 128 -> 128 on 32x32 1.04x at 16, 0.69x at 4; and, at batch 32, 16 -> 32 on 32x32 0.92x and
+// 24 -> 24 0.87x. With AVX2 (batch 8-32) 1.03x, 1.04x, 1.48x for 64 -> 128, 32 -> 64 and
+// 32 -> 32, 128 -> 128 0.99x. So: 32 input channels or more, at least 10% fewer multiplies,
+// and at least 256 tiles of 4 in the call (batch 6 of 28x28 outputs, 16 of 16x16).
+size_t winograd_s2_tile(size_t n, size_t cin, size_t oh, size_t ow) {
   const size_t two = 25 * ceil_div(oh, 2) * ceil_div(ow, 2), four = 81 * ceil_div(oh, 4) * ceil_div(ow, 4);
-  return cin >= 32 && 10 * four <= 9 * two ? 4 : 2;
+  return cin >= 32 && 10 * four <= 9 * two && n * ceil_div(oh, 4) * ceil_div(ow, 4) >= 256 ? 4 : 2;
 }
 
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s) {
   const KernelTable& kt = active();  // one table for the whole call
   const dn_f32_gemm_config& g = kt.gemm;
-  const size_t m = winograd_s2_tile(s.cin, s.oh, s.ow);  // outputs per tile side: 2 or 4
+  const size_t m = winograd_s2_tile(s.n, s.cin, s.oh, s.ow);  // outputs per tile side: 2 or 4
   const bool four = m == 4;
   const wino::Tiles T = tiles(s, m);
   if (T.total == 0 || s.cout == 0) return;

@@ -18,9 +18,9 @@
 // multiply-adds per 16 outputs (1.78x fewer than direct, 19% fewer than tiles of 2) in 25
 // GEMMs of depth 4, 2 or 1 times the input channels. Its transforms scale by 2, 3 and 8 and
 // its weights divide by 2 and 6 (transformed in double, rounded once): its relative RMS
-// rounding error measured 2-4x that of a float32 sum taken in order (1.7e-6 against 4.3-8.6e-7
-// on 64 -> 32, 256 -> 32 and 64 -> 128 channels; largest errors 1.5-6x), where tiles of 2 stay
-// at 0.7-1.4x (scripts/conv-error.mjs).
+// rounding error measured 2-4x that of a float32 sum taken in order (1.6-1.7e-6 against
+// 4.3-8.6e-7 on 64 -> 32, 256 -> 32 and 64 -> 128 channels; largest errors 2-8x), where tiles
+// of 2 stay at 0.7-1.4x (scripts/conv-error.mjs).
 //
 // The backward-data pass is its adjoint regrouped so that no two tiles write the same input
 // gradient: each 4x4 block of the input gradient (its two phases along each axis) is a
@@ -53,8 +53,8 @@ bool winograd_s2_weight_grad_pays(std::size_t cin, std::size_t cout);
 bool winograd_s2_backward_data_pays(std::size_t cin, std::size_t cout, std::size_t nr);
 
 // The forward pass's tile: 2 (2x2 outputs, 25 multiplies per channel pair) or 4 (4x4 outputs,
-// 81), whichever measured faster for cin input channels and an oh x ow output (see .cc).
-std::size_t winograd_s2_tile(std::size_t cin, std::size_t oh, std::size_t ow);
+// 81), whichever measured faster for n images of cin input channels and oh x ow outputs (see .cc).
+std::size_t winograd_s2_tile(std::size_t n, std::size_t cin, std::size_t oh, std::size_t ow);
 
 // Writes out (bias may be null). Threaded over tile blocks.
 void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
