@@ -11,27 +11,20 @@
 // (backward-data), w (weight and bias gradient). Prints, per shape and pass, each build's time
 // (the 25th percentile of its calls, in ms), the new build's GFLOP/s and the ratio old / new.
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const [oldPath, newPath] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+import { commandLine, convShapes, loadAddon } from './addon-cli.mjs';
+
+const { option, paths } = commandLine();
+const [oldPath, newPath] = paths;
 if (!oldPath || !newPath) {
   console.error('usage: node scripts/compare-addons.mjs OLD.node NEW.node [--shapes S] [--passes f,d,w] [--threads N] [--rounds R] [--isa I]');
   process.exit(2);
 }
-const load = (path) => {
-  const m = { exports: {} };
-  process.dlopen(m, path);
-  return m.exports;
-};
-const builds = [load(oldPath), load(newPath)];
+const builds = [loadAddon(oldPath), loadAddon(newPath)];
 const threads = Number(option('threads', '1'));
 for (const b of builds) b.setNumThreads(threads);
 const isa = option('isa', '');  // the best the CPU has unless capped
 if (isa) for (const b of builds) b.selectIsa(isa);
-const shapes = option('shapes', '32,16,32,32,32,3,1,1;1,64,56,56,64,3,1,1').split(';').map((s) => s.split(',').map(Number));
+const shapes = convShapes(option('shapes', '32,16,32,32,32,3,1,1;1,64,56,56,64,3,1,1'));
 const passes = option('passes', 'f,d,w').split(',');
 const rounds = Number(option('rounds', '30'));
 
@@ -41,9 +34,8 @@ const elapsedMs = (fn) => {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 };
 
-for (const [n, c, h, w, k, ks, s, p] of shapes) {
-  const g = { n, c, h, w, k, kh: ks, kw: ks, sh: s, sw: s, pt: p, pb: p, pl: p, pr: p, dh: 1, dw: 1, groups: 1 };
-  const oh = Math.floor((h + 2 * p - ks) / s) + 1, ow = Math.floor((w + 2 * p - ks) / s) + 1;
+for (const { shape, g, oh, ow } of shapes) {
+  const [n, c, h, w, k, ks] = shape;
   const x = new Float32Array(n * c * h * w).map((_, i) => Math.sin(i));
   const wt = new Float32Array(k * c * ks * ks).map((_, i) => Math.cos(i));
   const bias = new Float32Array(k);
@@ -66,5 +58,5 @@ for (const [n, c, h, w, k, ks, s, p] of shapes) {
     const [tOld, tNew] = times.map((t) => t.sort((a, b) => a - b)[t.length >> 2]);
     parts.push(`${pass}: old ${tOld.toFixed(2)} new ${tNew.toFixed(2)} ms (${(mflop / tNew).toFixed(0)} GFLOP/s) x${(tOld / tNew).toFixed(2)}`);
   }
-  console.log(`${[n, c, h, w, k, ks, s, p].join(',')}  ${parts.join(' | ')}`);
+  console.log(`${shape.join(',')}  ${parts.join(' | ')}`);
 }

@@ -8,23 +8,15 @@
 // weights normal with variance 1 / (C k k), fixed seed. Prints, per shape, the largest absolute
 // error and the relative RMS error (RMS error / RMS of the exact result) of each.
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const paths = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+import { commandLine, convShapes, loadAddon } from './addon-cli.mjs';
+
+const { option, paths } = commandLine();
 if (paths.length === 0) {
   console.error('usage: node scripts/conv-error.mjs BUILD.node [OTHER.node ...] [--shapes S]');
   process.exit(2);
 }
-const load = (path) => {
-  const m = { exports: {} };
-  process.dlopen(m, path);
-  return m.exports;
-};
-const builds = paths.map(load);
-const shapes = option('shapes', '2,64,16,16,32,3,2,1;1,256,16,16,32,3,2,1').split(';').map((s) => s.split(',').map(Number));
+const builds = paths.map(loadAddon);
+const shapes = convShapes(option('shapes', '2,64,16,16,32,3,2,1;1,256,16,16,32,3,2,1'));
 
 let seed = 1;
 const uniform = () => {
@@ -44,9 +36,8 @@ const summary = (out, exact) => {
   return `max ${max.toExponential(2)}, relative RMS ${Math.sqrt(err2 / ref2).toExponential(2)}`;
 };
 
-for (const [n, c, h, w, k, ks, s, p] of shapes) {
-  const g = { n, c, h, w, k, kh: ks, kw: ks, sh: s, sw: s, pt: p, pb: p, pl: p, pr: p, dh: 1, dw: 1, groups: 1 };
-  const oh = Math.floor((h + 2 * p - ks) / s) + 1, ow = Math.floor((w + 2 * p - ks) / s) + 1;
+for (const { shape, g, oh, ow } of shapes) {
+  const [n, c, h, w, k, ks, s, p] = shape;
   const x = Float32Array.from({ length: n * c * h * w }, normal);
   const wt = Float32Array.from({ length: k * c * ks * ks }, () => normal() / Math.sqrt(c * ks * ks));
   const exact = new Float64Array(n * k * oh * ow), inOrder = new Float32Array(exact.length);
@@ -67,7 +58,7 @@ for (const [n, c, h, w, k, ks, s, p] of shapes) {
           exact[((b * k + o) * oh + y) * ow + q] = sum;
           inOrder[((b * k + o) * oh + y) * ow + q] = sum32;
         }
-  console.log(`${n},${c},${h},${w},${k},${ks},${s},${p}`);
+  console.log(shape.join(','));
   console.log(`  float32 sum in order: ${summary(inOrder, exact)}`);
   builds.forEach((K, i) => {
     const out = new Float32Array(exact.length);
