@@ -12,6 +12,7 @@
 import { runBackward } from './autograd/engine.js';
 import { isGradEnabled } from './autograd/grad-mode.js';
 import { Node } from './autograd/node.js';
+import { traceOp } from './autograd/trace.js';
 import { activeBackend } from './backend/index.js';
 import { argTypeError, formatShape, ShapeError } from './errors.js';
 import { defaultGenerator, Generator } from './random.js';
@@ -204,6 +205,7 @@ function identityBackward(g: Float32Array): readonly Float32Array[] {
 }
 
 function recordOn<T extends Tensor>(out: T, name: string, input: Tensor, backward: typeof identityBackward): T {
+  traceOp(out, name, [input], undefined);
   if (input.requiresGrad && isGradEnabled()) attach(out, new Node(name, [input], backward));
   return out;
 }

@@ -2,3 +2,4 @@
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export { Node, type BackwardFn } from './node.js';
 export { needsGrad, record } from './record.js';
+export { traceOps, type OpAttrs, type OpTracer } from './trace.js';

@@ -6,6 +6,7 @@
 import { setGradFn, type Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
+import { type OpAttrs, traceOp } from './trace.js';
 
 /** Whether an operation on these inputs would be recorded. */
 export function needsGrad(...inputs: readonly (Tensor | number | null | undefined)[]): boolean {
@@ -17,13 +18,16 @@ export function needsGrad(...inputs: readonly (Tensor | number | null | undefine
 /**
  * Records `out` as the result of `name` applied to `inputs` (numbers and absent inputs take
  * no gradient); returns `out`. `backward` returns one gradient per entry of `inputs`.
+ * `attrs` are the op's settings for a tracer (trace.ts); ops an exporter maps pass them.
  */
 export function record<T extends Tensor>(
   out: T,
   name: string,
   inputs: readonly (Tensor | number | null | undefined)[],
   backward: BackwardFn,
+  attrs?: OpAttrs,
 ): T {
+  traceOp(out, name, inputs, attrs);
   if (!needsGrad(...inputs)) return out;
   const tracked = inputs.map((t) => (typeof t === 'object' && t !== null && t.requiresGrad ? t : null));
   return setGradFn(out, new Node(name, tracked, backward));

@@ -13,3 +13,6 @@ export { decodeIdx, IdxError, readIdx, readIdxSync, type IdxArray, type IdxData,
 export { loadMnist, mnistFromIdx, type ImageDataset, type MnistOptions } from './mnist.js';
 export * as checkpoint from './checkpoint.js';
 export { generatorState, restoreGenerator, type CheckpointContents, type GeneratorState, type Restored } from './checkpoint.js';
+export { exportOnnx, onnxModel, toOnnx, type OnnxExportOptions } from './onnx/export.js';
+export { OnnxExportError } from './onnx/error.js';
+export type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxModel, OnnxNode, OnnxValueInfo } from './onnx/model.js';

@@ -180,5 +180,5 @@ export function pow<S extends Shape>(x: Tensor<S>, exponent: number): Tensor<S> 
     // As PyTorch: exponent 0 has gradient 0 everywhere, 0^(p-1) included.
     if (p !== 0) for (let i = 0; i < g.length; i++) gx[i] = g[i]! * p * xd[i]! ** (p - 1);
     return [gx];
-  });
+  }, { exponent: p });
 }

@@ -112,5 +112,5 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
       }
     }
     return [dx, dw, db];
-  });
+  }, { eps, useBatch, runningMean, runningVar });
 }

@@ -95,7 +95,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
       k.conv2dBackwardWeight(dw, db, dy, x.data, g);
     }
     return [dx, needs[1] ? dw : null, db];
-  });
+  }, g);
 }
 
 export interface Conv1dOptions {

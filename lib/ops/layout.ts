@@ -79,7 +79,7 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
     const gx = new Float32Array(g.length);
     for (let i = 0; i < index.length; i++) gx[index[i]!] = g[i]!;
     return [gx];
-  });
+  }, { dim0: a, dim1: b });
 }
 
 /** Joins tensors along `dim` (default 0); all other dimensions must agree. */
@@ -120,5 +120,5 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       for (let o = 0; o < outer; o++) gk.set(g.subarray(o * row + start, o * row + start + w), o * w);
       return gk;
     });
-  });
+  }, { dim: d });
 }

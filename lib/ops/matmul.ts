@@ -136,5 +136,5 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       needs[1] ? gemm(true, false, outF, inF, m, gz, x.data) : null,
       gb,
     ];
-  });
+  }, { activation });
 }

@@ -82,7 +82,7 @@ export function maxPool2d(x: Tensor, opts: MaxPool2dOptions): Tensor {
     const dx = new Float32Array(x.size);
     k.maxPool2dBackward(dx, dy, indices, g);
     return [dx];
-  });
+  }, g);
 }
 
 /** 2-D average pooling (PyTorch's F.avg_pool2d). */
@@ -106,7 +106,7 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
     const dx = new Float32Array(x.size);
     k.avgPool2dBackward(dx, dy, g);
     return [dx];
-  });
+  }, g);
 }
 
 /** Adaptive average pooling to a fixed output size (null keeps that dimension). */
@@ -128,7 +128,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
     const dx = new Float32Array(x.size);
     k.adaptiveAvgPool2dBackward(dx, dy, g);
     return [dx];
-  });
+  }, g);
 }
 
 /** The 2-D view (N, C, 1, L) of a 1-D input (N, C, L) or (C, L). */

@@ -44,7 +44,7 @@ function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: b
       for (let i = 0; i < g.length; i++) spread[i] = g[i]! / count;
     }
     return [expandThrough(spread, index)];
-  });
+  }, { dims, keepdim: keep });
 }
 
 /** Float64 sums (a mean divides them before rounding to float32). */

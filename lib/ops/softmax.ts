@@ -52,7 +52,7 @@ export function softmax<S extends Shape>(x: Tensor<S>, dim: number): Tensor<S> {
       }
     });
     return [gx];
-  });
+  }, { dim: d });
 }
 
 /** x - log(sum(e^x)) along `dim`: the log of softmax without its underflow. */
@@ -72,5 +72,5 @@ export function logSoftmax<S extends Shape>(x: Tensor<S>, dim: number): Tensor<S
       }
     });
     return [gx];
-  });
+  }, { dim: d });
 }

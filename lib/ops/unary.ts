@@ -4,6 +4,7 @@
  * others loop here over the scalar functions of pointwise.ts.
  */
 import { record } from '../autograd/record.js';
+import type { OpAttrs } from '../autograd/trace.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
@@ -14,7 +15,7 @@ import {
 } from './pointwise.js';
 
 /** Applies `fn` element-wise and records its derivative. */
-export function applyPointwise<S extends Shape>(x: Tensor<S>, name: string, fn: Pointwise): Tensor<S> {
+export function applyPointwise<S extends Shape>(x: Tensor<S>, name: string, fn: Pointwise, attrs?: OpAttrs): Tensor<S> {
   expectTensor(x, 'x');
   const xd = x.data;
   const n = xd.length;
@@ -25,7 +26,7 @@ export function applyPointwise<S extends Shape>(x: Tensor<S>, name: string, fn: 
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = g[i]! * df(xd[i]!, out[i]!);
     return [gx];
-  });
+  }, attrs);
 }
 
 /** max(0, x); the gradient is 0 at x = 0, as in PyTorch. */
@@ -44,7 +45,8 @@ export function relu<S extends Shape>(x: Tensor<S>): Tensor<S> {
 
 /** x for x > 0, negativeSlope * x otherwise (default slope 0.01). */
 export function leakyRelu<S extends Shape>(x: Tensor<S>, negativeSlope = 0.01): Tensor<S> {
-  return applyPointwise(x, 'leakyRelu', leakyReluFn(finiteNumber(negativeSlope, 'negativeSlope')));
+  const slope = finiteNumber(negativeSlope, 'negativeSlope');
+  return applyPointwise(x, 'leakyRelu', leakyReluFn(slope), { negativeSlope: slope });
 }
 
 /** 1 / (1 + e^-x) */
@@ -63,7 +65,8 @@ export function gelu<S extends Shape>(x: Tensor<S>): Tensor<S> {
 
 /** x for x > 0, alpha * (e^x - 1) otherwise (default alpha 1). */
 export function elu<S extends Shape>(x: Tensor<S>, alpha = 1): Tensor<S> {
-  return applyPointwise(x, 'elu', eluFn(finiteNumber(alpha, 'alpha')));
+  const a = finiteNumber(alpha, 'alpha');
+  return applyPointwise(x, 'elu', eluFn(a), { alpha: a });
 }
 
 /** scale * elu(x, alpha) with the self-normalizing constants of Klambauer et al. */
@@ -83,7 +86,7 @@ export function softplus<S extends Shape>(x: Tensor<S>, options: SoftplusOptions
   const beta = finiteNumber(options.beta ?? 1, 'beta');
   if (beta === 0) throw argRangeError('beta', 'non-zero finite number', beta);
   const threshold = finiteNumber(options.threshold ?? 20, 'threshold');
-  return applyPointwise(x, 'softplus', softplusFn(beta, threshold));
+  return applyPointwise(x, 'softplus', softplusFn(beta, threshold), { beta, threshold });
 }
 
 export function exp<S extends Shape>(x: Tensor<S>): Tensor<S> {
@@ -107,7 +110,7 @@ export function clamp<S extends Shape>(x: Tensor<S>, min?: number | null, max?: 
     // min > max gives max everywhere, and NaN stays NaN, as in PyTorch.
     f: (v) => Math.min(Math.max(v, lo), hi),
     df: (v) => (v >= lo && v <= hi ? 1 : 0),
-  });
+  }, { min: lo, max: hi });
 }
 
 function bound(value: unknown, name: string): number {

@@ -1,0 +1,158 @@
+/**
+ * Turns the records of a trace into ONNX nodes, initializers and constants. The per-op
+ * mappings live in ops.ts; this file holds what they share: value names (the input, the
+ * parameters by their state-dict names, op outputs, constants), node creation, and the checks
+ * that a tensor the trace did not produce is a true constant.
+ *
+ * Two traces of the same model are lowered together, at two batch sizes (or at one batch size
+ * with other data when the batch is fixed): a dimension that differs between them is the batch
+ * dimension, and a tensor from outside the trace whose value differs between them depends on
+ * the input through code the exporter cannot see.
+ */
+import type { Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { OnnxExportError } from './error.js';
+import type { OnnxAttribute, OnnxInitializer, OnnxNode } from './model.js';
+import { describeLayer, type OpRecord, type Trace } from './trace.js';
+
+export interface LowerContext {
+  /** The record being lowered, from the first trace, and the same op in the second. */
+  readonly rec: OpRecord;
+  readonly other: OpRecord;
+  readonly opset: number;
+  /** The ONNX value of input i (a number becomes a float scalar constant). */
+  value(i: number): string;
+  /** Whether input i is present (not null or undefined). */
+  has(i: number): boolean;
+  /** The shape of tensor input i in the first trace. */
+  shape(i: number): Shape;
+  /** The ONNX value of a tensor named in the op's attributes (running statistics). */
+  tensorValue(key: string): string;
+  /** Adds a node; returns its output's name. */
+  node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
+  floatConst(values: readonly number[], dims: readonly number[]): string;
+  int64Const(values: readonly number[], dims: readonly number[]): string;
+  /** Throws the OnnxExportError for this op and layer. */
+  fail(reason: string): never;
+}
+
+export type Lowering = (c: LowerContext) => string;
+
+export interface LoweredGraph {
+  readonly nodes: OnnxNode[];
+  readonly initializers: OnnxInitializer[];
+  /** The value holding the model's output. */
+  readonly output: string;
+}
+
+export const INPUT_NAME = 'input';
+
+export function lowerTraces(a: Trace, b: Trace, opset: number, table: Readonly<Record<string, Lowering>>): LoweredGraph {
+  if (a.records.length !== b.records.length || a.records.some((r, i) => r.name !== b.records[i]!.name)) {
+    const ops = (t: Trace): string => t.records.map((r) => r.name).join(', ');
+    throw new OnnxExportError(
+      `the model runs different ops for inputs of shape [${a.input.shape.join(', ')}] and [${b.input.shape.join(', ')}] ` +
+        `(${ops(a)} / ${ops(b)}); only forwards whose ops do not depend on the input's values or batch size export`,
+    );
+  }
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxInitializer[] = [];
+  const values = new Map<Tensor, string>([[a.input, INPUT_NAME]]);
+  const taken = new Set<string>([INPUT_NAME]);
+  const unique = (base: string): string => {
+    let name = base;
+    for (let n = 1; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    return name;
+  };
+  const addInitializer = (base: string, dims: readonly number[], data: Float32Array | BigInt64Array): string => {
+    const name = unique(base);
+    initializers.push({ name, dims: [...dims], data });
+    return name;
+  };
+
+  a.records.forEach((rec, index) => {
+    const other = b.records[index]!;
+    const where = describeLayer(rec.layer);
+    const fail = (reason: string): never => {
+      throw new OnnxExportError(`cannot export op ${rec.name} in ${where}: ${reason}`, { op: rec.name, layer: rec.layer.path });
+    };
+    const prefix = rec.layer.path === '' ? '' : `${rec.layer.path}/`;
+    // A tensor the trace did not produce: a parameter or buffer, or else a constant, which
+    // must then be the same in both traces.
+    const external = (t: Tensor, twin: unknown, what: string): string => {
+      const known = values.get(t);
+      if (known !== undefined) return known;
+      const paramName = a.named.get(t);
+      if (paramName !== undefined) {
+        const name = addInitializer(paramName, t.shape, t.data.slice());
+        values.set(t, name);
+        return name;
+      }
+      if (!(twin instanceof Tensor) || !sameShape(t.shape, twin.shape) || !sameData(t.data, twin.data)) {
+        fail(`its ${what} depends on the model's input but was not computed by an op the exporter can trace`);
+      }
+      const name = addInitializer(`${prefix}${rec.name}_const`, t.shape, t.data.slice());
+      values.set(t, name);
+      return name;
+    };
+    let count = 0;
+    const c: LowerContext = {
+      rec, other, opset, fail,
+      has: (i) => rec.inputs[i] !== null && rec.inputs[i] !== undefined,
+      value: (i) => {
+        const v = rec.inputs[i];
+        if (typeof v === 'number') return c.floatConst([v], []);
+        if (!(v instanceof Tensor)) return fail(`input ${i} is missing`);
+        return external(v, other.inputs[i], `input ${i}`);
+      },
+      shape: (i) => {
+        const v = rec.inputs[i];
+        if (!(v instanceof Tensor)) return fail(`input ${i} is not a tensor`);
+        return v.shape;
+      },
+      tensorValue: (key) => {
+        const v = rec.attrs[key];
+        if (!(v instanceof Tensor)) return fail(`its ${key} is not a tensor`);
+        return external(v, other.attrs[key], key);
+      },
+      node: (opType, inputs, attributes = {}) => {
+        const out = unique(`${prefix}${rec.name}_${index}${count === 0 ? '' : `_${count}`}`);
+        count++;
+        nodes.push({ opType, inputs: [...inputs], outputs: [out], name: unique(`${prefix}${opType}_${index}`), attributes, doc: `${where}: ${rec.name}` });
+        return out;
+      },
+      floatConst: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, Float32Array.from(v)),
+      int64Const: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, BigInt64Array.from(v, (x) => BigInt(x))),
+    };
+    const lower = table[rec.name];
+    if (lower === undefined) {
+      if (/dropout|noise|dropconnect/i.test(rec.name)) {
+        fail('it ran in training mode during an eval-mode trace (does the layer force training, as Monte Carlo dropout does?); ' +
+          'the exported graph is for inference, where the dropout family is the identity');
+      }
+      fail('it has no ONNX mapping yet');
+      return;
+    }
+    values.set(rec.out, lower(c));
+  });
+
+  let output = values.get(a.output);
+  if (output === undefined) {
+    // The model returns its input or a parameter: an Identity gives the output its own name.
+    const name = a.named.get(a.output);
+    if (name === undefined) throw new OnnxExportError('the model returns a tensor that no traced op produced');
+    output = addInitializer(name, a.output.shape, a.output.data.slice());
+  }
+  return { nodes, initializers, output };
+}
+
+function sameShape(x: Shape, y: Shape): boolean {
+  return x.length === y.length && x.every((d, i) => d === y[i]);
+}
+
+function sameData(x: Float32Array, y: Float32Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}

@@ -1,0 +1,147 @@
+/**
+ * Every exportable layer type, exported and run in ONNX Runtime against dropnet's eval output
+ * (rtol 1e-5, atol 1e-6) at batch sizes 1 and 5 through one dynamic-batch file.
+ */
+import { describe, expect, test } from 'vitest';
+import { Generator, nn, Tensor } from '../../../../lib/index.js';
+import { expectOnnxMatches } from '../../../helpers/onnx.js';
+
+/** Gives BatchNorm running statistics and affine parameters that are not the defaults. */
+function trained<M extends nn.Module>(m: M): M {
+  for (const [name, t] of [...m.namedParameters(), ...m.namedBuffers()] as [string, Tensor][]) {
+    if (name.endsWith('num_batches_tracked')) continue;
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = name.endsWith('running_var') ? 0.5 + ((i * 7) % 5) / 4 : Math.sin(i + d.length) * 0.5;
+  }
+  return m;
+}
+
+describe('linear', () => {
+  test('Linear with bias exports as Gemm', async () => {
+    const ops = await expectOnnxMatches(new nn.Linear(7, 5), [7]);
+    expect(ops).toEqual(['Gemm']);
+  });
+
+  test('Linear without bias exports as a two-input Gemm', async () => {
+    expect(await expectOnnxMatches(new nn.Linear(7, 5, { bias: false }), [7])).toEqual(['Gemm']);
+  });
+
+  test('Linear on a rank-3 input exports as MatMul with the weight transposed, then Add', async () => {
+    expect(await expectOnnxMatches(new nn.Linear(6, 4), [3, 6])).toEqual(['Transpose', 'MatMul', 'Add']);
+  });
+
+  test('DropConnect exports as its linear layer (the identity mask in eval)', async () => {
+    expect(await expectOnnxMatches(new nn.DropConnect(6, 4, { p: 0.5 }), [6])).toEqual(['Gemm']);
+  });
+});
+
+describe('activations', () => {
+  const cases: [string, () => nn.Module, string[]][] = [
+    ['ReLU', () => new nn.ReLU(), ['Relu']],
+    ['LeakyReLU(0.2)', () => new nn.LeakyReLU(0.2), ['LeakyRelu']],
+    ['Sigmoid', () => new nn.Sigmoid(), ['Sigmoid']],
+    ['Tanh', () => new nn.Tanh(), ['Tanh']],
+    ['GELU', () => new nn.GELU(), ['Mul', 'Erf', 'Mul', 'Add', 'Mul']],
+    ['ELU(0.7)', () => new nn.ELU(0.7), ['Elu']],
+    ['SELU', () => new nn.SELU(), ['Selu']],
+    ['Softplus', () => new nn.Softplus(), ['Softplus']],
+    ['Softmax(1)', () => new nn.Softmax(1), ['Softmax']],
+    ['LogSoftmax(1)', () => new nn.LogSoftmax(1), ['LogSoftmax']],
+    ['Identity', () => new nn.Identity(), ['Identity']],
+  ];
+  for (const [name, make, ops] of cases) {
+    test(`${name} exports as ${ops.join(', ')}`, async () => {
+      // Scaled inputs reach the saturated and the linear ranges of each function.
+      expect(await expectOnnxMatches(make(), [9], { makeInput: (shape, g) => scaled(shape, g, 4) })).toEqual(ops);
+    });
+  }
+
+  test('Softmax over the channel dimension of an image batch', async () => {
+    expect(await expectOnnxMatches(new nn.Softmax(1), [3, 2, 2])).toEqual(['Softmax']);
+  });
+});
+
+describe('convolution and pooling', () => {
+  const conv: [string, () => nn.Module, number[]][] = [
+    ['Conv2d 3x3', () => new nn.Conv2d(3, 4, 3), [3, 7, 6]],
+    ['Conv2d stride 2, padding 1', () => new nn.Conv2d(2, 5, 3, { stride: 2, padding: 1 }), [2, 9, 8]],
+    ['Conv2d dilation 2, padding [2, 1], no bias', () => new nn.Conv2d(2, 3, [3, 2], { dilation: 2, padding: [2, 1], bias: false }), [2, 8, 9]],
+    ['Conv2d groups 2', () => new nn.Conv2d(4, 6, 3, { groups: 2, padding: 1 }), [4, 5, 5]],
+    ['Conv2d depthwise', () => new nn.Conv2d(3, 3, 3, { groups: 3 }), [3, 6, 6]],
+    ['Conv2d padding same (even kernel: asymmetric pads)', () => new nn.Conv2d(2, 3, 4, { padding: 'same' }), [2, 7, 7]],
+    ['Conv1d stride 2, padding 2', () => new nn.Conv1d(3, 4, 3, { stride: 2, padding: 2 }), [3, 11]],
+  ];
+  for (const [name, make, sample] of conv) {
+    test(`${name} exports as Conv`, async () => {
+      expect(await expectOnnxMatches(make(), sample)).toContain('Conv');
+    });
+  }
+
+  const pools: [string, () => nn.Module, number[], string][] = [
+    ['MaxPool2d(2)', () => new nn.MaxPool2d(2), [3, 8, 7], 'MaxPool'],
+    ['MaxPool2d(3, stride 2, padding 1)', () => new nn.MaxPool2d(3, { stride: 2, padding: 1 }), [2, 9, 9], 'MaxPool'],
+    ['MaxPool2d(2, dilation 2)', () => new nn.MaxPool2d(2, { dilation: 2 }), [2, 9, 8], 'MaxPool'],
+    ['MaxPool2d(3, stride 2, ceilMode)', () => new nn.MaxPool2d(3, { stride: 2, ceilMode: true }), [2, 8, 10], 'MaxPool'],
+    ['AvgPool2d(2)', () => new nn.AvgPool2d(2), [3, 8, 6], 'AveragePool'],
+    ['AvgPool2d(3, stride 2, padding 1)', () => new nn.AvgPool2d(3, { stride: 2, padding: 1 }), [2, 9, 9], 'AveragePool'],
+    ['AvgPool2d(3, padding 1, countIncludePad false)', () => new nn.AvgPool2d(3, { padding: 1, countIncludePad: false }), [2, 7, 7], 'AveragePool'],
+    ['AdaptiveAvgPool2d(1)', () => new nn.AdaptiveAvgPool2d(1), [4, 5, 7], 'GlobalAveragePool'],
+    ['AdaptiveAvgPool2d([2, 3]) of an evenly divided input', () => new nn.AdaptiveAvgPool2d([2, 3]), [2, 6, 9], 'AveragePool'],
+    ['MaxPool1d(2)', () => new nn.MaxPool1d(2), [3, 9], 'MaxPool'],
+    ['AvgPool1d(3, stride 2)', () => new nn.AvgPool1d(3, { stride: 2 }), [3, 11], 'AveragePool'],
+    ['AdaptiveAvgPool1d(1)', () => new nn.AdaptiveAvgPool1d(1), [3, 10], 'GlobalAveragePool'],
+  ];
+  for (const [name, make, sample, op] of pools) {
+    test(`${name} exports as ${op}`, async () => {
+      expect(await expectOnnxMatches(make(), sample)).toContain(op);
+    });
+  }
+});
+
+describe('normalization, reshaping', () => {
+  test('BatchNorm1d with trained statistics exports as BatchNormalization', async () => {
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm1d(6)), [6])).toEqual(['BatchNormalization']);
+  });
+
+  test('BatchNorm2d with trained statistics exports as BatchNormalization', async () => {
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { eps: 1e-3 })), [3, 4, 5])).toEqual(['BatchNormalization']);
+  });
+
+  test('BatchNorm2d without affine parameters gets constant scale and shift', async () => {
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { affine: false })), [3, 4, 4])).toEqual(['BatchNormalization']);
+  });
+
+  test('Flatten exports as a Reshape with -1 for the batch', async () => {
+    expect(await expectOnnxMatches(new nn.Flatten(), [3, 4, 5])).toEqual(['Reshape']);
+  });
+});
+
+describe('the dropout family is the identity', () => {
+  const layers: [string, () => nn.Module, number[]][] = [
+    ['Dropout', () => new nn.Dropout(0.5), [8]],
+    ['Dropout1d', () => new nn.Dropout1d(0.5), [3, 8]],
+    ['Dropout2d', () => new nn.Dropout2d(0.3), [3, 4, 4]],
+    ['Dropout3d', () => new nn.Dropout3d(0.3), [2, 3, 4, 4]],
+    ['SpatialDropout1d', () => new nn.SpatialDropout1d(0.4), [5, 3]],
+    ['SpatialDropout2d', () => new nn.SpatialDropout2d(0.4), [3, 4, 4]],
+    ['AlphaDropout', () => new nn.AlphaDropout(0.2), [8]],
+    ['FeatureAlphaDropout', () => new nn.FeatureAlphaDropout(0.2), [3, 4]],
+    ['GaussianDropout', () => new nn.GaussianDropout(0.3), [8]],
+    ['GaussianNoise', () => new nn.GaussianNoise(0.3), [8]],
+  ];
+  for (const [name, make, sample] of layers) {
+    test(`${name} between two Linear layers adds no node`, async () => {
+      const width = sample[sample.length - 1]!;
+      const model = new nn.Sequential(new nn.Linear(width, width), make(), new nn.Linear(width, 2));
+      const ops = await expectOnnxMatches(model, sample);
+      expect(ops.filter((op) => op !== 'Gemm' && op !== 'Transpose' && op !== 'MatMul' && op !== 'Add')).toEqual([]);
+    });
+  }
+});
+
+function scaled(shape: number[], g: Generator, by: number): Tensor {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  g.normal(data);
+  for (let i = 0; i < data.length; i++) data[i]! *= by;
+  return new Tensor(data, shape);
+}
