@@ -11,6 +11,8 @@ export interface MainArgs {
   hidden: number;
   seed: number;
   out: string;
+  /** Where to write the trained model as ONNX (one file per variant when there are several), or null. */
+  exportOnnx: string | null;
   help: boolean;
 }
 
@@ -32,6 +34,7 @@ Options:
   --hidden N          width of the two hidden layers (default 512)
   --seed N            seed for the weights, the split, the shuffles and the masks (default 1)
   --out PATH          where to write the report (default reports/dropout-report.html)
+  --export-onnx PATH  also write the trained model as ONNX (PATH-<variant>.onnx for each of several variants)
   --help              this text`;
 
 function positiveInt(flag: string, value: string | undefined): number {
@@ -43,7 +46,7 @@ function positiveInt(flag: string, value: string | undefined): number {
 export function parseArgs(argv: readonly string[]): MainArgs {
   const args: MainArgs = {
     epochs: 80, variants: ['none', 'dropout', 'gaussian'], data: null, trainFraction: 0.1, batchSize: 32,
-    hidden: 512, seed: 1, out: 'reports/dropout-report.html', help: false,
+    hidden: 512, seed: 1, out: 'reports/dropout-report.html', exportOnnx: null, help: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -69,6 +72,12 @@ export function parseArgs(argv: readonly string[]): MainArgs {
       case '--hidden': args.hidden = positiveInt(flag, value()); break;
       case '--seed': args.seed = positiveInt(flag, value()); break;
       case '--out': args.out = value() ?? args.out; break;
+      case '--export-onnx': {
+        const path = value();
+        if (path === undefined || path === '' || path.startsWith('--')) throw new RangeError(`--export-onnx takes a file path but received ${String(path)}`);
+        args.exportOnnx = path;
+        break;
+      }
       case '--help':
       case '-h': args.help = true; break;
       default: throw new RangeError(`unknown option ${flag} (see --help)`);

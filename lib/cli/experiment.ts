@@ -56,7 +56,7 @@ export function buildModel(variant: Variant, o: Pick<ExperimentOptions, 'inputs'
 
 export async function runExperiment(
   variant: Variant, train: TensorDataset, val: TensorDataset, o: ExperimentOptions,
-): Promise<{ rows: EpochRow[]; history: ReportHistory }> {
+): Promise<{ rows: EpochRow[]; history: ReportHistory; model: Sequential }> {
   manualSeed(o.seed); // every variant starts from the same weights and sees the same batches
   const model = buildModel(variant, o);
   const rows: EpochRow[] = [];
@@ -87,6 +87,7 @@ export async function runExperiment(
   });
   return {
     rows,
+    model,
     history: {
       epoch: rows.map((r) => r.epoch),
       trainLoss: rows.map((r) => r.trainLoss), valLoss: rows.map((r) => r.valLoss),

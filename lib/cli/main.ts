@@ -12,6 +12,7 @@ import { loadDigits } from '../io/digits.js';
 import { loadMnist } from '../io/mnist.js';
 import { renderReport, type Run } from '../report/render.js';
 import { parseArgs, USAGE, type MainArgs } from './args.js';
+import { exportTrained } from './export-onnx.js';
 import { type EpochRow, runExperiment } from './experiment.js';
 
 async function loadData(args: MainArgs) {
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<string> {
   const runs: Run[] = [];
   const finals: string[] = [];
   for (const variant of args.variants) {
-    const { rows, history } = await runExperiment(variant, train, test, {
+    const { rows, history, model } = await runExperiment(variant, train, test, {
       inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
       onEpoch: (r) => {
         if (r.epoch === 1 || r.epoch % 10 === 0 || r.epoch === args.epochs) printRow(r);
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[]): Promise<string> {
     const last = rows.at(-1)!;
     const best = Math.max(...rows.map((r) => r.valAcc));
     finals.push(`${label}: final validation accuracy ${fmt(last.valAcc)}, best ${fmt(best)}, train - validation loss gap ${fmt(last.valLoss - last.trainLoss)}`);
+    if (args.exportOnnx !== null) console.log(`ONNX: ${await exportTrained(model, args.exportOnnx, variant, args.variants.length > 1, inputs)}`);
     console.log('');
   }
   const out = resolve(args.out);
