@@ -50,7 +50,7 @@ describe('seed models, one file run at batch 1 and 64', () => {
     expect(g.outputs).toEqual([{ name: 'output', dims: ['batch', 10] }]);
     // Weights under their state-dict names, and Flatten's target shape with -1 for the batch.
     expect(g.initializers.map((t) => t.name)).toEqual(['0.weight', '0.bias', '4/reshape_3_const', '5.weight', '5.bias']);
-    expect(Array.from(g.initializers[2]!.data)).toEqual([-1n, 8n * 14n * 14n]);
+    expect(Array.from(g.initializers[2]!.data as BigInt64Array)).toEqual([-1n, 8n * 14n * 14n]);
   });
 });
 
