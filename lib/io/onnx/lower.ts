@@ -90,7 +90,7 @@ export function lowerTraces(a: Trace, b: Trace, opset: number, table: Readonly<R
         return name;
       }
       if (!(twin instanceof Tensor) || !sameShape(t.shape, twin.shape) || !sameData(t.data, twin.data)) {
-        fail(`its ${what} depends on the model's input but was not computed by an op the exporter can trace`);
+        fail(`its ${what} depends on the model's input (its values or its batch size) but was not computed by an op the exporter can trace`);
       }
       const name = addInitializer(`${prefix}${rec.name}_const`, t.shape, t.data.slice());
       values.set(t, name);

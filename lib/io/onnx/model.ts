@@ -96,8 +96,11 @@ function nodeProto(n: OnnxNode): ProtoWriter {
   return w;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Little-endian bytes of the values, whatever the machine's byte order. */
 function rawData(data: Float32Array | BigInt64Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   const width = data instanceof Float32Array ? 4 : 8;
   const bytes = new Uint8Array(data.length * width);
   const view = new DataView(bytes.buffer);

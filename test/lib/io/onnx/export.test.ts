@@ -203,8 +203,19 @@ describe('what cannot be exported is an error naming the op and the layer', () =
       }
     }
     expect(() => io.toOnnx(new Leaky(), { inputShape: [2, 3], dynamicBatch: false })).toThrow(
-      'cannot export op add in the model (Leaky): its input 1 depends on the model\'s input but was not computed by an op the exporter can trace',
+      'cannot export op add in the model (Leaky): its input 1 depends on the model\'s input (its values or its batch size) but was not computed by an op the exporter can trace',
     );
+  });
+
+  test('a constant whose shape follows the batch size', () => {
+    class BatchConstant extends nn.Module {
+      forward(x: Tensor): Tensor {
+        return ops.add(x, new Tensor(new Float32Array(x.size), x.shape));
+      }
+    }
+    expect(() => io.toOnnx(new BatchConstant(), { inputShape: [-1, 3] })).toThrow(/cannot export op add in the model \(BatchConstant\): its input 1 depends on the model's input \(its values or its batch size\)/);
+    // With a fixed batch the same constant is a constant.
+    expect(io.onnxModel(new BatchConstant(), { inputShape: [2, 3], dynamicBatch: false }).graph.initializers.map((t) => t.name)).toEqual(['add_const']);
   });
 
   test('dropout forced into training mode inside an eval trace', () => {

@@ -145,3 +145,55 @@ function scaled(shape: number[], g: Generator, by: number): Tensor {
   for (let i = 0; i < data.length; i++) data[i]! *= by;
   return new Tensor(data, shape);
 }
+
+describe('random layer chains', () => {
+  /** A small LCG: the chains are the same on every run. */
+  function lcg(seed: number): (n: number) => number {
+    let s = seed >>> 0;
+    return (n) => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s % n;
+    };
+  }
+
+  function imageChain(pick: (n: number) => number): { model: nn.Sequential; sample: number[] } {
+    let c = 1 + pick(3);
+    let h = 8 + pick(5);
+    let w = 8 + pick(5);
+    const sample = [c, h, w];
+    const mods: nn.Module[] = [];
+    for (let i = 0; i < 3; i++) {
+      // Shrinking layers only while the image is at least 4x4, so no size reaches 0.
+      switch (Math.min(h, w) >= 4 ? pick(5) : 3 + pick(2)) {
+        case 0: {
+          const k = 1 + pick(3);
+          const out = 1 + pick(4);
+          const padding = pick(2);
+          mods.push(new nn.Conv2d(c, out, k, { padding, stride: 1 + pick(2) }));
+          const stride = (mods.at(-1) as nn.Conv2d).stride[0];
+          h = Math.floor((h + 2 * padding - k) / stride) + 1;
+          w = Math.floor((w + 2 * padding - k) / stride) + 1;
+          c = out;
+          break;
+        }
+        case 1: mods.push(new nn.MaxPool2d(2)); h = Math.floor(h / 2); w = Math.floor(w / 2); break;
+        case 2: mods.push(new nn.AvgPool2d(2)); h = Math.floor(h / 2); w = Math.floor(w / 2); break;
+        case 3: mods.push(trained(new nn.BatchNorm2d(c))); break;
+        default: mods.push([new nn.ReLU(), new nn.Dropout2d(0.3), new nn.ELU(), new nn.Tanh()][pick(4)]!);
+      }
+    }
+    mods.push(new nn.Flatten(), new nn.Linear(c * h * w, 4), [new nn.Softmax(1), new nn.LogSoftmax(1), new nn.Sigmoid()][pick(3)]!);
+    return { model: new nn.Sequential(...mods), sample };
+  }
+
+  for (let seed = 1; seed <= 8; seed++) {
+    test(`chain ${seed}: convolutions, pools, normalization and activations export and match`, async () => {
+      const { model, sample } = imageChain(lcg(seed));
+      const ops = await expectOnnxMatches(model, sample, { batches: [1, 3] });
+      const count = (cls: new (...a: never[]) => nn.Module): number => model.children().filter((m) => m instanceof cls).length;
+      expect(ops.filter((op) => op === 'Conv').length).toBe(count(nn.Conv2d));
+      expect(ops.filter((op) => op === 'BatchNormalization').length).toBe(count(nn.BatchNorm2d));
+      expect(ops.filter((op) => op === 'MaxPool' || op === 'AveragePool').length).toBe(count(nn.MaxPool2d) + count(nn.AvgPool2d));
+    });
+  }
+});
