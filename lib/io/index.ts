@@ -1,6 +1,7 @@
 /**
- * Reading and writing: safetensors (PyTorch-compatible weights), atomic file writes, and datasets
- * (IDX/MNIST files and the bundled UCI digits).
+ * Reading and writing: safetensors (PyTorch-compatible weights), ONNX export (a model's
+ * eval-mode forward, for ONNX Runtime), atomic file writes, and datasets (IDX/MNIST files and
+ * the bundled UCI digits).
  */
 export { writeFileAtomic, writeFileAtomicSync, type AtomicData } from './atomic.js';
 export { decodeSafetensors, type LoadOptions, type SafetensorsContents } from './safetensors/decode.js';

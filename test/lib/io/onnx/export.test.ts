@@ -48,6 +48,10 @@ describe('seed models, one file run at batch 1 and 64', () => {
     const g = io.onnxModel(cnn(), { inputShape: [-1, 1, 28, 28] }).graph;
     expect(g.inputs).toEqual([{ name: 'input', dims: ['batch', 1, 28, 28] }]);
     expect(g.outputs).toEqual([{ name: 'output', dims: ['batch', 10] }]);
+    // Each node says which layer it came from.
+    expect(g.nodes.map((n) => n.doc.replace(/\(.*\)/, '(…)'))).toEqual([
+      'layer 0 (…): conv2d', 'layer 1 (…): relu', 'layer 2 (…): maxPool2d', 'layer 4 (…): reshape', 'layer 5 (…): linear',
+    ]);
     // Weights under their state-dict names, and Flatten's target shape with -1 for the batch.
     expect(g.initializers.map((t) => t.name)).toEqual(['0.weight', '0.bias', '4/reshape_3_const', '5.weight', '5.bias']);
     expect(Array.from(g.initializers[2]!.data as BigInt64Array)).toEqual([-1n, 8n * 14n * 14n]);
