@@ -11,7 +11,7 @@
  */
 import { backendInfo } from '../../backend/index.js';
 import { Generator } from '../../random.js';
-import { type Shape } from '../../shape.js';
+import type { Shape } from '../../shape.js';
 import { randn } from '../../tensor.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import { writeFileAtomic } from '../atomic.js';
