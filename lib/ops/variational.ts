@@ -15,7 +15,7 @@
  * a pure function of (seed, offset, index) on every ISA and thread count. The KL sums
  * accumulate in float64.
  */
-import { record } from '../autograd/record.js';
+import { needsGrad, record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Generator } from '../random.js';
@@ -140,20 +140,29 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
   const w = weight.data;
   const ls = logSigma2.data;
   const n = w.length;
+  const track = needsGrad(weight, logSigma2);
+  // dKL/dlog α per weight (0 where clipped), computed with the value: backward is then one multiply.
+  const dla = track ? new Float32Array(n) : null;
   let total = 0;
-  for (let i = 0; i < n; i++) total -= sparseVdNegKl(clipLogAlpha(ls[i]! - Math.log(w[i]! * w[i]!)));
+  for (let i = 0; i < n; i++) {
+    const raw = ls[i]! - Math.log(w[i]! * w[i]!);
+    const la = raw < LOG_ALPHA_MIN ? LOG_ALPHA_MIN : raw > LOG_ALPHA_MAX ? LOG_ALPHA_MAX : raw;
+    const s = 1 / (1 + Math.exp(-(SPARSE_VD_K2 + SPARSE_VD_K3 * la)));
+    // log1p(e^(−la)) and σ(−la) = e^(−la) / (1 + e^(−la)) from one exponential (|la| <= 8: no overflow).
+    const e = Math.exp(-la);
+    total += SPARSE_VD_K1 - SPARSE_VD_K1 * s + 0.5 * Math.log1p(e);
+    // NaN (a NaN weight) fails both comparisons and gets no gradient, as outside the range.
+    if (dla !== null && raw >= LOG_ALPHA_MIN && raw <= LOG_ALPHA_MAX) dla[i] = -SPARSE_VD_K1 * SPARSE_VD_K3 * s * (1 - s) - (0.5 * e) / (1 + e);
+  }
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
-    const gw = needs[0] ? new Float32Array(n) : null;
-    const gs = needs[1] ? new Float32Array(n) : null;
     const scale = g[0]!;
+    const gs = needs[1] ? new Float32Array(n) : null;
+    const gw = needs[0] ? new Float32Array(n) : null;
     for (let i = 0; i < n; i++) {
-      const raw = ls[i]! - Math.log(w[i]! * w[i]!);
-      if (!(raw >= LOG_ALPHA_MIN && raw <= LOG_ALPHA_MAX)) continue;
-      // dKL/dlogα = −k1·k3·s(1 − s) − 0.5·σ(−log α), s = σ(k2 + k3·log α)
-      const s = 1 / (1 + Math.exp(-(SPARSE_VD_K2 + SPARSE_VD_K3 * raw)));
-      const d = scale * (-SPARSE_VD_K1 * SPARSE_VD_K3 * s * (1 - s) - 0.5 / (1 + Math.exp(raw)));
+      const d = scale * dla![i]!;
       if (gs !== null) gs[i] = d;
-      if (gw !== null) gw[i] = (-2 * d) / w[i]!;
+      // d log α / dθ = −2/θ
+      if (gw !== null) gw[i] = d === 0 ? 0 : (-2 * d) / w[i]!;
     }
     return [gw, gs];
   });
