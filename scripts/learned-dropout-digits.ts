@@ -65,7 +65,7 @@ const check = (ok: boolean, what: string): void => {
 async function sparseVd(seed: number) {
   const epochs = quick ? 20 : 200;
   manualSeed(seed);
-  const layers = [new nn.LinearSVDO(64, 300, { seed: 100 + seed }), new nn.LinearSVDO(300, 100, { seed: 200 + seed }), new nn.LinearSVDO(100, 10, { seed: 300 + seed })];
+  const layers: nn.LinearSVDO[] = [new nn.LinearSVDO(64, 300, { seed: 100 + seed }), new nn.LinearSVDO(300, 100, { seed: 200 + seed }), new nn.LinearSVDO(100, 10, { seed: 300 + seed })];
   // θ ~ N(0, 0.02²), biases 0, log σ² = −10 (the reference recipe).
   const init = new Generator(1000 + seed);
   for (const l of layers) {
