@@ -125,8 +125,8 @@ interface Moments {
   shape: Shape;
   mean: Float64Array;
   m2: Float64Array;
-  /** Classification: per row, the sum over passes of each pass's entropy. */
-  entropySum: Float64Array | null;
+  /** Classification: per row, the running mean over passes of each pass's entropy. */
+  meanEntropy: Float64Array | null;
 }
 
 interface Pass {
@@ -204,7 +204,7 @@ function moments(model: Module, x: Tensor, samples: number, pass: Pass): Moments
     const y = pass.softmax === null ? out : new Tensor(probabilities(out, pass.softmax), out.shape);
     if (acc === null) {
       const rows = pass.softmax === null ? 0 : y.size / y.shape[y.rank - 1]!;
-      acc = { shape: y.shape, mean: new Float64Array(y.size), m2: new Float64Array(y.size), entropySum: pass.softmax === null ? null : new Float64Array(rows) };
+      acc = { shape: y.shape, mean: new Float64Array(y.size), m2: new Float64Array(y.size), meanEntropy: pass.softmax === null ? null : new Float64Array(rows) };
     }
     else if (!shapesEqual(y.shape, acc.shape)) {
       throw new ShapeError(`mcDropoutPredict: pass ${s} returned shape ${formatShape(y.shape)}, pass 1 ${formatShape(acc.shape)}`);
@@ -216,9 +216,10 @@ function moments(model: Module, x: Tensor, samples: number, pass: Pass): Moments
       mean[i]! += d / s;
       m2[i]! += d * (yd[i]! - mean[i]!);
     }
-    if (acc.entropySum !== null) {
+    if (acc.meanEntropy !== null) {
       const h = rowEntropies(yd, y.shape[y.rank - 1]!);
-      for (let r = 0; r < h.length; r++) acc.entropySum[r]! += h[r]!;
+      // A running mean, like the moments: exact when every pass agrees (mutual information 0).
+      for (let r = 0; r < h.length; r++) acc.meanEntropy[r]! += (h[r]! - acc.meanEntropy[r]!) / s;
     }
   }
   return acc!;
@@ -241,12 +242,12 @@ function chunkedMoments(model: Module, x: Tensor, samples: number, batchSize: nu
     if (out === null) {
       outRow = part.mean.length / (end - start);
       const shape = [rows, ...part.shape.slice(1)];
-      const entropyRow = part.entropySum === null ? 0 : part.entropySum.length / (end - start);
-      out = { shape, mean: new Float64Array(rows * outRow), m2: new Float64Array(rows * outRow), entropySum: part.entropySum === null ? null : new Float64Array(rows * entropyRow) };
+      const entropyRow = part.meanEntropy === null ? 0 : part.meanEntropy.length / (end - start);
+      out = { shape, mean: new Float64Array(rows * outRow), m2: new Float64Array(rows * outRow), meanEntropy: part.meanEntropy === null ? null : new Float64Array(rows * entropyRow) };
     }
     out.mean.set(part.mean, start * outRow);
     out.m2.set(part.m2, start * outRow);
-    if (out.entropySum !== null) out.entropySum.set(part.entropySum!, start * (out.entropySum.length / rows));
+    if (out.meanEntropy !== null) out.meanEntropy.set(part.meanEntropy!, start * (out.meanEntropy.length / rows));
   }
   return out!;
 }
@@ -293,15 +294,15 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
       run: sharedMask ? (input) => sharedPass(model, streams, input) : (input) => forwardPass(model, input),
       softmax: task === 'classification' ? outputs === 'logits' : null,
     };
-    const { shape, mean, m2, entropySum } = noGrad(() => (batchSize === null || sharedMask ? moments(model, x, samples, pass) : chunkedMoments(model, x, samples, batchSize, pass)));
+    const { shape, mean, m2, meanEntropy } = noGrad(() => (batchSize === null || sharedMask ? moments(model, x, samples, pass) : chunkedMoments(model, x, samples, batchSize, pass)));
     const variance = new Float32Array(m2.length);
     for (let i = 0; i < m2.length; i++) variance[i] = m2[i]! / samples;
     const result: McDropoutResult = { mean: new Tensor(Float32Array.from(mean), shape), variance: new Tensor(variance, shape) };
-    if (entropySum !== null) {
+    if (meanEntropy !== null) {
       const entropy = rowEntropies(mean, shape[shape.length - 1]!);
       const mi = new Float32Array(entropy.length);
       // Rounding can take H[mean] − mean H a hair below 0; the information is >= 0.
-      for (let r = 0; r < entropy.length; r++) mi[r] = Math.max(0, entropy[r]! - entropySum[r]! / samples);
+      for (let r = 0; r < entropy.length; r++) mi[r] = Math.max(0, entropy[r]! - meanEntropy[r]!);
       result.entropy = new Tensor(Float32Array.from(entropy), shape.slice(0, -1));
       result.mutualInformation = new Tensor(mi, shape.slice(0, -1));
     }
