@@ -148,8 +148,8 @@ export class VariationalDropout extends Module {
     }
     const layer = this.layer;
     expectInputShape(this, x.shape, [-1, layer.inFeatures], true);
+    if (!this.training) return layer.call(x as never) as Tensor<S>;
     const mu = linear(x, layer.weight, layer.bias);
-    if (!this.training) return mu as Tensor<S>;
     const alpha = exp(clamp(this.log_alpha, null, 0));
     const variance = mul(alpha, mul(layer.weight, layer.weight));
     return lrtNoise(mu, linear(mul(x, x), variance), { training: true, ...stream }) as Tensor<S>;
