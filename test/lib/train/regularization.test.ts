@@ -2,7 +2,7 @@
 // (+ penalties), `kl` logged beside `loss` (and val_kl), N defaulting to the training-set size,
 // klWarmup's schedule, and a hand-written loop that gives the same step as fit().
 import { describe, expect, it } from 'vitest';
-import { klWarmup, losses, manualSeed, nn, noGrad, ops, optim, randn, Tensor } from '../../../lib/index.js';
+import { klWarmup, l2, layers, losses, manualSeed, nn, noGrad, ops, optim, randn, sequential, Tensor } from '../../../lib/index.js';
 
 function data(n: number) {
   manualSeed(3);
@@ -71,5 +71,18 @@ describe('fit with KL terms', () => {
     const want = byHand(true);
     for (const key of Object.keys(want)) expect(Array.from(got[key]!.data), key).toEqual(Array.from(want[key]!.data));
     expect(Array.from(byHand(false)['0.log_sigma2']!.data)).not.toEqual(Array.from(got['0.log_sigma2']!.data));
+  });
+
+  it('counts a Keras regularizer once in fit(): the logged loss is the data loss plus the penalty, with no kl', async () => {
+    manualSeed(4);
+    const m = sequential([layers.dense({ units: 2, inputShape: [3], kernelRegularizer: l2(0.5) })]);
+    m.compile({ optimizer: new optim.SGD(m.module.parameters(), { lr: 0 }), loss: 'mse' });
+    const x = randn([5, 3]);
+    const y = randn([5, 2]);
+    const w = m.layers[0]!.parameters()[0]!;
+    const mse = ops.mean(ops.pow(ops.sub(m.predict(x), y), 2)).item();
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0 });
+    expect(Object.keys(h.history)).toEqual(['loss']);
+    expect(h.history.loss[0]).toBeCloseTo(mse + 0.5 * w.data.reduce((s, v) => s + v * v, 0), 5);
   });
 });
