@@ -148,7 +148,7 @@ export class VariationalDropout extends Module {
     }
     const layer = this.layer;
     expectInputShape(this, x.shape, [-1, layer.inFeatures], true);
-    if (!this.training) return layer.call(x as never) as Tensor<S>;
+    if (!this.training) return layer.call(x as never) as unknown as Tensor<S>;
     const mu = linear(x, layer.weight, layer.bias);
     const alpha = exp(clamp(this.log_alpha, null, 0));
     const variance = mul(alpha, mul(layer.weight, layer.weight));
