@@ -42,11 +42,15 @@ export function sigmoid64(logit: number): number {
   return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
 }
 
-/** The relaxed drop indicator z for one uniform draw u (float64). */
-export function relaxedDrop(p: number, u: number, temperature: number): number {
+/** log(p + eps) − log(1 − p + eps): the part of the relaxation that is the same for every draw. */
+export function relaxedLogit(p: number): number {
+  return Math.log(p + CONCRETE_EPS) - Math.log(1 - p + CONCRETE_EPS);
+}
+
+/** The relaxed drop indicator z for one uniform draw u (float64), given relaxedLogit(p). */
+export function relaxedDrop(logit: number, u: number, temperature: number): number {
   const e = CONCRETE_EPS;
-  const a = (Math.log(p + e) - Math.log(1 - p + e) + Math.log(u + e) - Math.log(1 - u + e)) / temperature;
-  return sigmoid64(a);
+  return sigmoid64((logit + Math.log(u + e) - Math.log(1 - u + e)) / temperature);
 }
 
 /**
@@ -63,7 +67,8 @@ export function concreteMask(count: number, p: number, options: StreamOptions & 
   const generator = streamOf(o);
   const u = new Float32Array(count);
   if (count > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(count), count);
-  for (let i = 0; i < count; i++) u[i] = relaxedDrop(p, u[i]!, t);
+  const logit = relaxedLogit(p);
+  for (let i = 0; i < count; i++) u[i] = relaxedDrop(logit, u[i]!, t);
   return u;
 }
 
@@ -91,11 +96,12 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
   if (masks > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(masks), masks);
   const e = CONCRETE_EPS;
   const dadp = (1 / (p + e) + 1 / (1 - p + e)) / t;
+  const logit = relaxedLogit(p);
   const keep = new Float32Array(masks);
   // d keep / d p per mask element, for backward.
   const dkeep = new Float64Array(masks);
   for (let j = 0; j < masks; j++) {
-    const z = relaxedDrop(p, u[j]!, t);
+    const z = relaxedDrop(logit, u[j]!, t);
     keep[j] = (1 - z) / (1 - p);
     const dzdp = z * (1 - z) * dadp;
     dkeep[j] = (-dzdp * (1 - p) + (1 - z)) / ((1 - p) * (1 - p));
