@@ -37,3 +37,4 @@ export * as data from './data/index.js';
 export * as report from './report/index.js';
 export * as keras from './keras/index.js';
 export { layers, loadModel, regularizers, sequential, l2, SequentialModel } from './keras/index.js';
+export { klWarmup, type KlSchedule, type KlWarmupOptions } from './train/regularization.js';

@@ -44,6 +44,8 @@ export interface Compiled {
   optimizer: Optimizer<object>;
   /** The data loss plus every regularization penalty. */
   loss: Loss;
+  /** The data loss alone: fit() and evaluate() add the penalties, which the layers' modules carry (nn.addPenalty). */
+  dataLoss: Loss;
   metrics: readonly (string | MetricFunction | Metric)[];
 }
 
@@ -90,5 +92,5 @@ export function compileArgs(model: Module, raw: unknown, terms: readonly BuiltLa
   const metrics = args.metrics ?? [];
   if (!Array.isArray(metrics)) throw argTypeError('metrics', 'array of metric names, functions or Metric objects', metrics);
   for (const m of metrics) resolveMetric(m as string, loss);
-  return { optimizer: optimizerFor(model, args.optimizer ?? 'rmsprop'), loss: regularizedLoss(loss, terms), metrics };
+  return { optimizer: optimizerFor(model, args.optimizer ?? 'rmsprop'), loss: regularizedLoss(loss, terms), dataLoss: loss, metrics };
 }

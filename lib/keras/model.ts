@@ -10,6 +10,7 @@
 import { argTypeError, formatShape, ShapeError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import type { Module } from '../nn/module.js';
+import { addPenalty } from '../nn/regularization.js';
 import { Sequential } from '../nn/sequential.js';
 import type { PredictOptions } from '../nn/predict.js';
 import type { Shape } from '../shape.js';
@@ -103,7 +104,11 @@ export class SequentialModel {
       modules.push(built.module);
       names.push(layerName);
       this.#classNames.push(spec.className);
-      for (const r of built.regularized) this.#regularized.push({ ...r, name: `${index}.${r.name}` });
+      for (const r of built.regularized) {
+        this.#regularized.push({ ...r, name: `${index}.${r.name}` });
+        // The module carries its penalty, so fit(), evaluate() and model.module.regularizationLoss() include it.
+        addPenalty(built.module, () => r.regularizer.penalty(r.param));
+      }
       shape = built.module.computeOutputShape([-1, ...shape]).slice(1);
     });
     this.module = new Sequential(...(modules as never[])) as Sequential;
@@ -150,7 +155,7 @@ export class SequentialModel {
       if (key in args) throw new RangeError(`fit: ${key} is set by compile(), not by fit()`);
     }
     const xt = toInput(x, this.inputShape);
-    const options: FitOptions = { ...(args as Omit<KerasFitArgs, 'validationData'>), loss: c.loss, optimizer: c.optimizer, metrics: c.metrics };
+    const options: FitOptions = { ...(args as Omit<KerasFitArgs, 'validationData'>), loss: c.dataLoss, optimizer: c.optimizer, metrics: c.metrics };
     if (args.validationData !== undefined) {
       const [vx, vy] = args.validationData;
       const vxt = toInput(vx, this.inputShape, 'validationData[0]');
@@ -166,7 +171,7 @@ export class SequentialModel {
     const c = this.#needCompiled('evaluate');
     const { returnDict = false, ...rest } = args;
     const xt = toInput(x, this.inputShape);
-    const logs = await this.module.evaluate(xt, toTargets(y, xt.shape[0]!), { ...rest, loss: c.loss, metrics: c.metrics });
+    const logs = await this.module.evaluate(xt, toTargets(y, xt.shape[0]!), { ...rest, loss: c.dataLoss, metrics: c.metrics });
     if (returnDict) return logs;
     const values = Object.values(logs);
     return values.length === 1 ? values[0]! : values;

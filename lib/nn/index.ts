@@ -26,3 +26,5 @@ export { NoiseLayer } from './noise-layer.js';
 export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
 export { DropConnect, type DropConnectOptions } from './drop-connect.js';
 export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
+export * from './dropout/index.js';
+export { addPenalty, type RegularizationOptions, type RegularizationParts, type RegularizationTerm } from './regularization.js';

@@ -28,6 +28,7 @@ import type { History, Logs } from '../train/history.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
 import { Parameter } from './parameter.js';
+import { regularizationParts, type RegularizationOptions, type RegularizationTerm } from './regularization.js';
 import { isPredictOptions, predictBatchSize, predictInBatches, type PredictOptions } from './predict.js';
 import { checkBuildShape, locate } from './shape-check.js';
 import type { ShapeMap } from './shape-types.js';
@@ -430,6 +431,24 @@ export abstract class Module {
   async loadWeights(path: string, options: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
     const { tensors } = await loadSafetensors(path);
     return this.loadStateDict(tensors, options);
+  }
+
+  // -- regularization ---------------------------------------------------------------------------
+
+  /**
+   * This module's own terms of the training objective (KL divergences, penalties), not its
+   * submodules'; layers that have some override it (see regularization.ts).
+   */
+  regularizationTerms(): RegularizationTerm[] {
+    return [];
+  }
+
+  /**
+   * The sum of every module's regularization terms as a scalar tensor: klWeight · Σ KL / N plus
+   * the penalties. fit() and evaluate() add it to the loss; a hand-written loop adds it itself.
+   */
+  regularizationLoss(options?: RegularizationOptions): Tensor {
+    return regularizationParts(this, options).total;
   }
 
   // -- summary ----------------------------------------------------------------------------------

@@ -26,3 +26,7 @@ export {
 export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOptions } from './alpha-dropout.js';
 export { gaussianDropout, gaussianNoise, type GaussianDropoutOptions, type GaussianNoiseOptions } from './gaussian-dropout.js';
 export { dropConnectLinear, type DropConnectOptions } from './drop-connect.js';
+export {
+  kingmaKl, lrtNoise, sparseVdKl, sparseVdLogAlpha, unitNoise, type LrtNoiseOptions, type UnitNoiseOptions,
+} from './variational.js';
+export { concreteDropout, concreteMask, type ConcreteDropoutOptions as ConcreteDropoutOpOptions } from './concrete.js';

@@ -16,6 +16,7 @@ import { prepareData } from './fit-data.js';
 import type { Logs } from './history.js';
 import type { Loss } from './losses/resolve.js';
 import type { Metric } from './metrics.js';
+import { Regularization } from './regularization.js';
 import { EventLoopYielder } from './yielder.js';
 
 /** Throws the signal's reason (an AbortError DOMException unless abort() was given another). */
@@ -41,6 +42,8 @@ export interface EvaluationRun {
   batchSize: number;
   signal: AbortSignal | null;
   yielder: EventLoopYielder;
+  /** The model's regularization terms, added to the loss at the KL weight of `epoch`. */
+  regularization?: { terms: Regularization; epoch: number };
 }
 
 /** Loss and metrics of `model` over `data`, averaged over samples; keys prefixed with `prefix`. */
@@ -62,6 +65,13 @@ export async function evaluationLoop(model: Module, data: Dataset, run: Evaluati
   throwIfAborted(signal);
   const logs: Logs = {};
   if (loss !== null) logs[`${prefix}loss`] = total / samples;
+  const reg = run.regularization;
+  if (loss !== null && reg !== undefined && reg.terms.active) {
+    // The terms depend on the parameters only, not on the data or the mode: computed once.
+    const parts = noGrad(() => reg.terms.parts(reg.epoch));
+    logs[`${prefix}loss`]! += parts.total.item();
+    if (reg.terms.hasKl) logs[`${prefix}kl`] = parts.kl!.item();
+  }
   for (const m of metrics) logs[`${prefix}${m.name}`] = m.result();
   return logs;
 }
@@ -80,5 +90,11 @@ export async function evaluateModel(model: Module, args: readonly unknown[]): Pr
   const { train } = prepareData(model, x, y as FitTargets | undefined, o.loss, 0, undefined, 'evaluate');
   throwIfAborted(o.signal);
   const yielder = new EventLoopYielder(o.yieldEveryMs);
-  return evaluationLoop(model, train, { loss: o.loss, metrics: o.metrics, batchSize: o.batchSize, signal: o.signal, yielder });
+  const run: EvaluationRun = { loss: o.loss, metrics: o.metrics, batchSize: o.batchSize, signal: o.signal, yielder };
+  if (o.loss !== null) {
+    // The loss includes the model's regularization terms, as fit() trains it.
+    const klWeight = typeof o.klWeight === 'function' ? undefined : o.klWeight;
+    run.regularization = { terms: Regularization.forEvaluate(model, o.datasetSize, klWeight), epoch: 0 };
+  }
+  return evaluationLoop(model, train, run);
 }

@@ -18,6 +18,7 @@ import { Optimizer } from './optim/optimizer.js';
 import { RMSprop } from './optim/rmsprop.js';
 import { SGD } from './optim/sgd.js';
 import { type Printer, stdoutPrinter, type Verbosity } from './progress.js';
+import { checkDatasetSize, checkKlWeight, type KlSchedule } from './regularization.js';
 
 /** Targets: class indices (an Int32Array, numbers, or a Tensor of integers) or a Tensor of values. */
 export type FitTargets = Tensor | ClassIndices;
@@ -35,9 +36,18 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Event-loop turns: after this many ms of work since the last (default 5; 0: every batch; Infinity: never). */
   yieldEveryMs?: number;
+  /**
+   * N, the training-set size that divides the model's KL terms (see regularization.ts). fit():
+   * default the number of training samples; evaluate(): default the last fit()'s.
+   */
+  datasetSize?: number;
+  /** The weight of the KL terms (default 1). */
+  klWeight?: number;
 }
 
-export interface FitOptions extends Omit<EvaluateOptions, 'loss'> {
+export interface FitOptions extends Omit<EvaluateOptions, 'loss' | 'klWeight'> {
+  /** The weight of the KL terms: a number, or a function of the epoch such as klWarmup() (default 1). */
+  klWeight?: number | KlSchedule;
   /** The loss: a name (PyTorch's or Keras's, see losses.resolveLoss) or a function. Required. */
   loss: string | LossFunction | Loss;
   /** An optimizer over the model's parameters, or a name: a new one with the library's defaults for this call (default 'adam'). */
@@ -65,10 +75,11 @@ export interface FitOptions extends Omit<EvaluateOptions, 'loss'> {
   printer?: Printer;
 }
 
-const EVALUATE_KEYS = ['batchSize', 'loss', 'metrics', 'signal', 'yieldEveryMs'];
+const REGULARIZATION_KEYS = ['datasetSize', 'klWeight'];
+const EVALUATE_KEYS = ['batchSize', 'loss', 'metrics', 'signal', 'yieldEveryMs', ...REGULARIZATION_KEYS];
 const FIT_KEYS = [
-  ...EVALUATE_KEYS, 'optimizer', 'epochs', 'initialEpoch', 'shuffle', 'seed', 'validationSplit', 'validationData',
-  'callbacks', 'verbose', 'clipGradNorm', 'clipGradValue', 'printer',
+  ...EVALUATE_KEYS.filter((k) => !REGULARIZATION_KEYS.includes(k)), 'optimizer', 'epochs', 'initialEpoch', 'shuffle', 'seed',
+  'validationSplit', 'validationData', 'callbacks', 'verbose', 'clipGradNorm', 'clipGradValue', 'printer', ...REGULARIZATION_KEYS,
 ];
 
 /** Options with no default left undefined, everything checked. */
@@ -90,6 +101,8 @@ export interface CheckedOptions {
   clipGradValue: number | null;
   printer: Printer;
   optimizer: Optimizer<object> | OptimizerName;
+  datasetSize: number | undefined;
+  klWeight: number | KlSchedule | undefined;
 }
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
@@ -192,6 +205,8 @@ export function checkOptions(raw: unknown, fn: 'fit' | 'evaluate'): CheckedOptio
     clipGradValue: positiveOrNull(o.clipGradValue, 'clipGradValue'),
     printer,
     optimizer,
+    datasetSize: checkDatasetSize(o.datasetSize),
+    klWeight: checkKlWeight(o.klWeight, fn === 'fit'),
   };
 }
 

@@ -22,6 +22,7 @@
 import { DataLoader } from '../data/dataloader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
+import { add } from '../ops/arithmetic.js';
 import { Tensor } from '../tensor.js';
 import { CallbackList, type TrainingContext, type TrainingParams } from './callbacks/callback.js';
 import { checkLossValue, evaluationLoop, throwIfAborted } from './evaluate.js';
@@ -31,6 +32,7 @@ import { History, type Logs } from './history.js';
 import { clipGradNorm, clipGradValue } from './optim/clip.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { Progress } from './progress.js';
+import { Regularization } from './regularization.js';
 import { EventLoopYielder } from './yielder.js';
 
 /** What Module.fit hands over: the model's own hooks for history and stopping. */
@@ -38,8 +40,8 @@ export interface FitHost {
   setHistory(history: History): void;
 }
 
-function logKeys(metrics: readonly { name: string }[], validation: boolean): string[] {
-  const base = ['loss', ...metrics.map((m) => m.name)];
+function logKeys(metrics: readonly { name: string }[], validation: boolean, kl: boolean): string[] {
+  const base = ['loss', ...(kl ? ['kl'] : []), ...metrics.map((m) => m.name)];
   return validation ? [...base, ...base.map((k) => `val_${k}`)] : base;
 }
 
@@ -68,6 +70,7 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
   const data = prepareData(model, x, y, loss, o.validationSplit, o.validationData);
   const optimizer = resolveOptimizer(model, o.optimizer);
   const loader = new DataLoader(data.train, { batchSize: o.batchSize, shuffle: o.shuffle, ...(o.seed === undefined ? {} : { seed: o.seed }) });
+  const regularization = Regularization.forFit(model, data.train.length, o.datasetSize, o.klWeight);
   const params: TrainingParams = {
     epochs: o.epochs,
     initialEpoch: o.initialEpoch,
@@ -75,7 +78,7 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
     samples: data.train.length,
     batchSize: o.batchSize,
     verbose: o.verbose,
-    metrics: logKeys(o.metrics, data.validation !== null),
+    metrics: logKeys(o.metrics, data.validation !== null, regularization.hasKl),
     validation: data.validation !== null,
   };
   const progress = new Progress(o.printer, o.verbose, o.epochs, loader.length);
@@ -93,7 +96,7 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
   try {
     // The checks above ran synchronously (a scan of the data included): a turn before training.
     if (o.yieldEveryMs !== Infinity) await yielder.turn();
-    await train(model, optimizer, loader, data.validation, o, callbacks, progress, history, yielder);
+    await train(model, optimizer, loader, data.validation, o, callbacks, progress, history, yielder, regularization);
   } catch (error) {
     progress.close();
     if (o.signal !== null && o.signal.aborted && error === o.signal.reason) history.aborted = true;
@@ -104,7 +107,7 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
 
 async function train(
   model: Module, optimizer: Optimizer<object>, loader: DataLoader, validation: Dataset | null, o: CheckedOptions,
-  callbacks: CallbackList, progress: Progress, history: History, yielder: EventLoopYielder,
+  callbacks: CallbackList, progress: Progress, history: History, yielder: EventLoopYielder, regularization: Regularization,
 ): Promise<void> {
   const loss = o.loss!;
   const { metrics, signal } = o;
@@ -119,6 +122,7 @@ async function train(
     await callbacks.epochBegin(epoch, {});
     progress.epochBegin(epoch);
     let total = 0;
+    let klTotal = 0;
     let samples = 0;
     let step = 0;
     let logs: Logs = {};
@@ -127,7 +131,13 @@ async function train(
       const n = batch.x.shape[0]!;
       if (batchHooks) await callbacks.batchBegin(step, { batch: step, size: n });
       const output = model.call(batch.x);
-      const value = checkLossValue(loss(output, batch.y), loss);
+      let value = checkLossValue(loss(output, batch.y), loss);
+      if (regularization.active) {
+        // The model's KL terms and penalties join the loss: their gradients flow with it.
+        const parts = regularization.parts(epoch);
+        value = add(value.reshape([]), parts.total);
+        if (parts.kl !== null) klTotal += parts.kl.item() * n;
+      }
       optimizer.zeroGrad();
       value.backward();
       if (o.clipGradNorm !== null) clipGradNorm(parameters, o.clipGradNorm);
@@ -139,6 +149,7 @@ async function train(
       step++;
       // Running means over the epoch so far, as Keras's batch logs.
       logs = { loss: total / samples };
+      if (regularization.hasKl) logs.kl = klTotal / samples;
       for (const m of metrics) logs[m.name] = m.result();
       if (batchHooks) await callbacks.batchEnd(step - 1, { batch: step - 1, size: n, ...logs });
       progress.batchEnd(step, logs);
@@ -147,7 +158,8 @@ async function train(
     }
     throwIfAborted(signal);
     if (validation !== null) {
-      Object.assign(logs, await evaluationLoop(model, validation, { loss, metrics, batchSize: o.batchSize, signal, yielder }, 'val_'));
+      const run = { loss, metrics, batchSize: o.batchSize, signal, yielder, regularization: { terms: regularization, epoch } };
+      Object.assign(logs, await evaluationLoop(model, validation, run, 'val_'));
     }
     progress.epochEnd(epoch, logs, step);
     await callbacks.epochEnd(epoch, logs);

@@ -41,7 +41,7 @@ describe('evaluate', () => {
     const { x, y } = blobs(4, 2, 2, 3);
     const model = mlp(2, 4, 2);
     await expectRejects(model.evaluate(x, y), TypeError, "evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }");
-    await expectRejects(model.evaluate(x, y, { loss: 'crossEntropy', epochs: 2 } as never), RangeError, 'evaluate: unknown option "epochs"; the options are batchSize, loss, metrics, signal, yieldEveryMs');
+    await expectRejects(model.evaluate(x, y, { loss: 'crossEntropy', epochs: 2 } as never), RangeError, 'evaluate: unknown option "epochs"; the options are batchSize, loss, metrics, signal, yieldEveryMs, datasetSize, klWeight');
     await expectRejects(model.evaluate(x, Int32Array.of(0, 1, 2, 0), { loss: 'crossEntropy' }), RangeError, 'Expected class index in [0, 1] for y[2] but received 2 of type number');
   });
 });

@@ -51,7 +51,7 @@ describe('fit option errors', () => {
 
   it('unknown option names, with the camelCase hint for Keras spellings', async () => {
     await rejectsBeforeTraining({ loss: 'crossEntropy', validation_split: 0.2 }, RangeError,
-      'fit: unknown option "validation_split" (did you mean validationSplit?); the options are batchSize, loss, metrics, signal, yieldEveryMs, optimizer, epochs, initialEpoch, shuffle, seed, validationSplit, validationData, callbacks, verbose, clipGradNorm, clipGradValue, printer');
+      'fit: unknown option "validation_split" (did you mean validationSplit?); the options are batchSize, loss, metrics, signal, yieldEveryMs, optimizer, epochs, initialEpoch, shuffle, seed, validationSplit, validationData, callbacks, verbose, clipGradNorm, clipGradValue, printer, datasetSize, klWeight');
   });
 
   it('callbacks that are not callbacks', async () => {

@@ -1,0 +1,423 @@
+/**
+ * Sparse variational dropout (Molchanov, Ashukha & Vetrov 2017): LinearSVDO and Conv2dSVDO.
+ *
+ * Each weight has a Gaussian posterior N(θ, σ²) with its own learned `log_sigma2` (the additive
+ * parameterisation), and a dropout rate through log α = clip(log σ² − log θ², −8, 8) (ops/variational.ts).
+ * Training samples the pre-activation by the local reparameterisation trick:
+ *   μ = x θᵀ + b,   δ = (x ⊙ x) exp(log σ²)ᵀ,   out = μ + sqrt(δ + 1e-8) ⊙ ε
+ * (two products, the convolution's for Conv2dSVDO, and one noise pass). Eval is deterministic:
+ * x (θ ⊙ [log α < threshold])ᵀ + b, the weights whose α passed the threshold (default 3, α ≈ 20,
+ * p ≈ 0.95) pruned. kl() is the layer's KL term, which fit() adds as KL / N.
+ *
+ * State-dict keys are `weight`, `log_sigma2`, `bias`; the weight's layout and initialisation are
+ * Linear's and Conv2d's (so a trained dense layer's weights load into it for sparsification);
+ * log σ² starts at −10.
+ */
+import { argRangeError, argTypeError } from '../../errors.js';
+import { mul } from '../../ops/arithmetic.js';
+import { conv2d, pair, type Pair } from '../../ops/conv.js';
+import { linear } from '../../ops/matmul.js';
+import { exp } from '../../ops/unary.js';
+import { lrtNoise, sparseVdKl, sparseVdLogAlpha } from '../../ops/variational.js';
+import { convOutSize, type PaddingSpec, resolvePadding } from '../../backend/conv-geometry.js';
+import { defaultGenerator, Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { checkGenerator, defaultInit } from '../init.js';
+import { Module, type ModuleCategory } from '../module.js';
+import { Parameter } from '../parameter.js';
+import type { RegularizationTerm } from '../regularization.js';
+import { expectInputShape, expectLayerInput, layerShapeError } from '../shape-check.js';
+import type { LastDimCheck, LastDimMap, ReplaceLast } from '../shape-types.js';
+
+export interface SparseVdOptions {
+  /** Weights with log α at or above it are pruned in eval (default 3). */
+  threshold?: number;
+  /** Learn an additive bias (default true); it has no noise. */
+  bias?: boolean;
+  /** The initial log σ² of every weight (default −10). */
+  logSigma2Init?: number;
+  /** Prune (log α ≥ threshold) in training too: the reference code's train_clip (default false). */
+  trainClip?: boolean;
+  /** The layer's own noise stream, `new Generator(seed)` made once. */
+  seed?: number | bigint;
+  /** A noise stream to draw from instead (default: the generator seeded by manualSeed). */
+  noiseGenerator?: Generator;
+  /** The stream the initial weights are drawn from (default: the manualSeed one). */
+  generator?: Generator;
+}
+
+/** How many of a layer's weights eval keeps. */
+export interface LayerSparsity {
+  /** The number of weights. */
+  total: number;
+  /** Weights with log α < threshold. */
+  kept: number;
+  /** 1 − kept / total. */
+  sparsity: number;
+}
+
+function finite(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
+  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
+  return value;
+}
+
+function features(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
+  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
+  return value;
+}
+
+const KEYS = ['threshold', 'bias', 'logSigma2Init', 'trainClip', 'seed', 'noiseGenerator', 'generator'];
+
+interface Checked {
+  threshold: number;
+  bias: boolean;
+  logSigma2Init: number;
+  trainClip: boolean;
+  seed: number | bigint | null;
+  noiseGenerator: Generator;
+  generator: Generator;
+}
+
+export function checkSparseVdOptions(options: unknown, keys: readonly string[] = KEYS, layer = 'LinearSVDO'): Checked {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new RangeError(`${layer}: unknown option "${key}"; the options are ${keys.join(', ')}`);
+  }
+  const o = options as SparseVdOptions;
+  const bias = o.bias ?? true;
+  if (typeof bias !== 'boolean') throw argTypeError('bias', 'boolean', bias);
+  const trainClip = o.trainClip ?? false;
+  if (typeof trainClip !== 'boolean') throw argTypeError('trainClip', 'boolean', trainClip);
+  const { noiseGenerator, seed } = o;
+  if (noiseGenerator !== undefined) {
+    if (!(noiseGenerator instanceof Generator)) throw argTypeError('noiseGenerator', 'Generator', noiseGenerator);
+    if (seed !== undefined) throw argTypeError('seed', 'undefined (a noiseGenerator is given)', seed);
+  }
+  return {
+    threshold: finite(o.threshold ?? 3, 'threshold'),
+    bias,
+    logSigma2Init: finite(o.logSigma2Init ?? -10, 'logSigma2Init'),
+    trainClip,
+    seed: seed ?? null,
+    noiseGenerator: noiseGenerator ?? (seed === undefined ? defaultGenerator : new Generator(seed)),
+    generator: checkGenerator(o.generator ?? defaultGenerator),
+  };
+}
+
+/** What LinearSVDO and Conv2dSVDO share: log α, the eval mask, sparsity, the KL. */
+export interface SparseVariational extends Module {
+  weight: Parameter;
+  log_sigma2: Parameter;
+  bias: Parameter | null;
+  readonly threshold: number;
+  logAlpha(): Tensor;
+  keptMask(): Tensor;
+  prunedWeight(): Tensor;
+  sparsity(): LayerSparsity;
+  kl(): Tensor;
+}
+
+/** log α of every weight as a tensor (no gradient). */
+function logAlphaOf(layer: SparseVariational): Tensor {
+  return new Tensor(sparseVdLogAlpha(layer.weight, layer.log_sigma2), layer.weight.shape);
+}
+
+/** 1 where eval keeps the weight (log α < threshold), 0 where it prunes it. */
+function keptMaskOf(layer: SparseVariational): Tensor {
+  const la = sparseVdLogAlpha(layer.weight, layer.log_sigma2);
+  const mask = new Float32Array(la.length);
+  for (let i = 0; i < la.length; i++) mask[i] = la[i]! < layer.threshold ? 1 : 0;
+  return new Tensor(mask, layer.weight.shape);
+}
+
+function sparsityOf(layer: SparseVariational): LayerSparsity {
+  const mask = keptMaskOf(layer).data;
+  let kept = 0;
+  for (let i = 0; i < mask.length; i++) kept += mask[i]!;
+  return { total: mask.length, kept, sparsity: mask.length === 0 ? 0 : 1 - kept / mask.length };
+}
+
+function prunedOf(layer: SparseVariational): Tensor {
+  const mask = keptMaskOf(layer).data;
+  const w = layer.weight.data;
+  const out = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = mask[i] === 1 ? w[i]! : 0;
+  return new Tensor(out, layer.weight.shape);
+}
+
+/** The weight the mean path uses: θ, or θ ⊙ mask in eval and with trainClip. */
+function meanWeight(layer: SparseVariational, clip: boolean): Tensor {
+  return clip ? mul(layer.weight, keptMaskOf(layer)) : layer.weight;
+}
+
+export class LinearSVDO<In extends number = number, Out extends number = number> extends Module implements SparseVariational {
+  declare readonly '~shapes': LastDimMap<In, Out, `LinearSVDO(${In}→${Out})`>;
+  readonly inFeatures: In;
+  readonly outFeatures: Out;
+  readonly threshold: number;
+  readonly trainClip: boolean;
+  readonly seed: number | bigint | null;
+  readonly noiseGenerator: Generator;
+  /** θ, [outFeatures, inFeatures] */
+  weight: Parameter;
+  /** log σ², [outFeatures, inFeatures] */
+  log_sigma2: Parameter;
+  /** [outFeatures], or null without bias. */
+  bias: Parameter | null;
+
+  constructor(inFeatures: In, outFeatures: Out, options: SparseVdOptions = {}) {
+    super();
+    this.inFeatures = features(inFeatures, 'inFeatures') as In;
+    this.outFeatures = features(outFeatures, 'outFeatures') as Out;
+    const o = checkSparseVdOptions(options);
+    this.threshold = o.threshold;
+    this.trainClip = o.trainClip;
+    this.seed = o.seed;
+    this.noiseGenerator = o.noiseGenerator;
+    const [weight, bias] = defaultInit([outFeatures, inFeatures], inFeatures, o.bias, o.generator);
+    this.weight = weight;
+    this.log_sigma2 = new Parameter(new Tensor(new Float32Array(weight.size).fill(o.logSigma2Init), weight.shape));
+    this.bias = bias;
+  }
+
+  /** log σ² (the `log_sigma2` parameter). */
+  get logSigma2(): Parameter {
+    return this.log_sigma2;
+  }
+
+  override get category(): ModuleCategory {
+    return 'linear';
+  }
+
+  override get layerName(): string {
+    return `LinearSVDO(${this.inFeatures}→${this.outFeatures})`;
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    expectInputShape(this, inputShape, [-1, this.inFeatures], true);
+    return [...inputShape.slice(0, -1), this.outFeatures];
+  }
+
+  /** Training: the local reparameterisation sample; eval: the pruned mean. */
+  override forward<S extends Shape>(input: Tensor<S> & LastDimCheck<S, In, `LinearSVDO(${In}→${Out})`>): Tensor<ReplaceLast<S, Out>> {
+    const x = expectLayerInput(this, input);
+    expectInputShape(this, x.shape, [-1, this.inFeatures], true);
+    if (!this.training) return linear(x, meanWeight(this, true), this.bias) as Tensor<ReplaceLast<S, Out>>;
+    const mu = linear(x, meanWeight(this, this.trainClip), this.bias);
+    const delta = linear(mul(x, x), exp(this.log_sigma2));
+    return lrtNoise(mu, delta, { training: true, generator: this.noiseGenerator }) as Tensor<ReplaceLast<S, Out>>;
+  }
+
+  logAlpha(): Tensor {
+    return logAlphaOf(this);
+  }
+
+  keptMask(): Tensor {
+    return keptMaskOf(this);
+  }
+
+  /** θ with the pruned weights zeroed: the weight eval uses (a copy). */
+  prunedWeight(): Tensor {
+    return prunedOf(this);
+  }
+
+  sparsity(): LayerSparsity {
+    return sparsityOf(this);
+  }
+
+  /** Σ KL over the weights, a positive scalar on the tape. */
+  kl(): Tensor {
+    return sparseVdKl(this.weight, this.log_sigma2);
+  }
+
+  override regularizationTerms(): RegularizationTerm[] {
+    return [{ kind: 'kl', value: this.kl() }];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      inFeatures: this.inFeatures, outFeatures: this.outFeatures, threshold: this.threshold, bias: this.bias !== null,
+      trainClip: this.trainClip, ...(this.seed === null ? {} : { seed: this.seed }),
+    };
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}, threshold=${this.threshold}`;
+  }
+}
+
+export interface Conv2dSVDOOptions extends SparseVdOptions {
+  stride?: Pair;
+  padding?: PaddingSpec;
+  dilation?: Pair;
+  groups?: number;
+}
+
+const CONV_KEYS = [...KEYS, 'stride', 'padding', 'dilation', 'groups'];
+
+/**
+ * Conv2d with sparse variational dropout on every kernel weight: PyTorch's Conv2d geometry
+ * (NCHW, OIHW weights), the mean and variance convolutions in training, the pruned kernel in eval.
+ */
+export class Conv2dSVDO extends Module implements SparseVariational {
+  declare readonly '~shapes': { readonly kind: 'fixed'; readonly in: Shape; readonly out: Shape };
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: PaddingSpec;
+  readonly dilation: [number, number];
+  readonly groups: number;
+  readonly threshold: number;
+  readonly trainClip: boolean;
+  readonly seed: number | bigint | null;
+  readonly noiseGenerator: Generator;
+  /** θ, [outChannels, inChannels / groups, kh, kw] */
+  weight: Parameter;
+  /** log σ², the weight's shape */
+  log_sigma2: Parameter;
+  bias: Parameter | null;
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dSVDOOptions = {}) {
+    super();
+    const o = checkSparseVdOptions(options, CONV_KEYS, 'Conv2dSVDO');
+    this.inChannels = features(inChannels, 'inChannels');
+    this.outChannels = features(outChannels, 'outChannels');
+    this.kernelSize = pair(kernelSize, 'kernelSize');
+    this.stride = pair(options.stride ?? 1, 'stride');
+    this.dilation = pair(options.dilation ?? 1, 'dilation');
+    const padding = options.padding ?? 0;
+    resolvePadding(padding, this.kernelSize, this.dilation, this.stride); // validates ('same' needs stride 1)
+    this.padding = typeof padding === 'object' ? [padding[0], padding[1]] : padding;
+    this.groups = features(options.groups ?? 1, 'groups');
+    if (this.inChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of inChannels (${this.inChannels})`, this.groups);
+    if (this.outChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of outChannels (${this.outChannels})`, this.groups);
+    this.threshold = o.threshold;
+    this.trainClip = o.trainClip;
+    this.seed = o.seed;
+    this.noiseGenerator = o.noiseGenerator;
+    const [kh, kw] = this.kernelSize;
+    const fanIn = (this.inChannels / this.groups) * kh * kw;
+    const [weight, bias] = defaultInit([this.outChannels, this.inChannels / this.groups, kh, kw], fanIn, o.bias, o.generator);
+    this.weight = weight;
+    this.log_sigma2 = new Parameter(new Tensor(new Float32Array(weight.size).fill(o.logSigma2Init), weight.shape));
+    this.bias = bias;
+  }
+
+  get logSigma2(): Parameter {
+    return this.log_sigma2;
+  }
+
+  override get category(): ModuleCategory {
+    return 'conv';
+  }
+
+  override get layerName(): string {
+    return `Conv2dSVDO(${this.inChannels}→${this.outChannels}, ${this.kernelSize[0]}x${this.kernelSize[1]})`;
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const batched = inputShape.length === 4;
+    const expected = batched ? [-1, this.inChannels, -1, -1] : [this.inChannels, -1, -1];
+    expectInputShape(this, inputShape, expected);
+    const [h, w] = inputShape.slice(-2) as [number, number];
+    const [pt, pb, pl, pr] = resolvePadding(this.padding, this.kernelSize, this.dilation, this.stride);
+    const oh = h < 0 ? -1 : convOutSize(h, this.kernelSize[0], this.stride[0], pt, pb, this.dilation[0]);
+    const ow = w < 0 ? -1 : convOutSize(w, this.kernelSize[1], this.stride[1], pl, pr, this.dilation[1]);
+    if (oh === 0 || ow === 0 || oh < -1 || ow < -1) throw layerShapeError(this, expected, inputShape);
+    return [...inputShape.slice(0, -3), this.outChannels, oh, ow];
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = expectLayerInput(this, input);
+    this.computeOutputShape(x.shape);
+    const geometry = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    if (!this.training) return conv2d(x, meanWeight(this, true), this.bias, geometry);
+    const mu = conv2d(x, meanWeight(this, this.trainClip), this.bias, geometry);
+    const delta = conv2d(mul(x, x), exp(this.log_sigma2), null, geometry);
+    return lrtNoise(mu, delta, { training: true, generator: this.noiseGenerator });
+  }
+
+  logAlpha(): Tensor {
+    return logAlphaOf(this);
+  }
+
+  keptMask(): Tensor {
+    return keptMaskOf(this);
+  }
+
+  prunedWeight(): Tensor {
+    return prunedOf(this);
+  }
+
+  sparsity(): LayerSparsity {
+    return sparsityOf(this);
+  }
+
+  kl(): Tensor {
+    return sparseVdKl(this.weight, this.log_sigma2);
+  }
+
+  override regularizationTerms(): RegularizationTerm[] {
+    return [{ kind: 'kl', value: this.kl() }];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
+      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias !== null,
+      threshold: this.threshold, trainClip: this.trainClip, ...(this.seed === null ? {} : { seed: this.seed }),
+    };
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}], stride=[${this.stride.join(', ')}], padding=${JSON.stringify(this.padding)}, threshold=${this.threshold}`;
+  }
+}
+
+export function isSparseVariational(m: Module): m is SparseVariational {
+  return m instanceof LinearSVDO || m instanceof Conv2dSVDO;
+}
+
+/** Per-layer and overall sparsity of a model's sparse variational layers. */
+export interface SparsityReport {
+  layers: ({ name: string; layer: string } & LayerSparsity)[];
+  /** Over the sparse variational layers' weights. */
+  total: number;
+  kept: number;
+  sparsity: number;
+  /** total / kept: how many times fewer weights eval uses (Infinity when none is kept). */
+  compression: number;
+}
+
+/** Which weights eval prunes, per LinearSVDO / Conv2dSVDO layer of `model` (by state-dict path) and overall. */
+export function sparsity(model: Module): SparsityReport {
+  if (!(model instanceof Module)) throw argTypeError('model', 'Module', model);
+  const layers: SparsityReport['layers'] = [];
+  for (const [name, m] of model.namedModules()) {
+    if (isSparseVariational(m)) layers.push({ name, layer: m.layerName, ...m.sparsity() });
+  }
+  const total = layers.reduce((s, l) => s + l.total, 0);
+  const kept = layers.reduce((s, l) => s + l.kept, 0);
+  return { layers, total, kept, sparsity: total === 0 ? 0 : 1 - kept / total, compression: kept === 0 ? Infinity : total / kept };
+}
+
+/**
+ * The model's state dict with every sparse variational layer's weight pruned (zeros where eval
+ * prunes) and its `log_sigma2` left out: it loads into the same architecture with nn.Linear /
+ * nn.Conv2d in place of LinearSVDO / Conv2dSVDO, which then computes what eval computes.
+ */
+export function prunedStateDict(model: Module): Record<string, Tensor> {
+  if (!(model instanceof Module)) throw argTypeError('model', 'Module', model);
+  const state = model.stateDict();
+  for (const [name, m] of model.namedModules()) {
+    if (!isSparseVariational(m)) continue;
+    const prefix = name === '' ? '' : `${name}.`;
+    state[`${prefix}weight`] = m.prunedWeight();
+    delete state[`${prefix}log_sigma2`];
+  }
+  return state;
+}

@@ -1,0 +1,126 @@
+/**
+ * Concrete dropout's op (Gal, Hron & Kendall 2017): dropout with a relaxed Bernoulli mask, so
+ * that the drop probability p = sigmoid(pLogit) gets a gradient. With u ~ U(0, 1), temperature
+ * t and eps = 1e-7:
+ *   z = σ((log(p + eps) − log(1 − p + eps) + log(u + eps) − log(1 − u + eps)) / t)
+ *   y = x ⊙ (1 − z) / (1 − p)
+ * z is close to 0 or 1 at t = 0.1 (a near-Bernoulli(p) drop indicator); E[(1 − z) / (1 − p)]
+ * is close to 1. `spatial` draws one z per (sample, channel) of (N, C, *) and applies it to the
+ * whole channel (SpatialConcreteDropout, for convolutions).
+ *
+ * u comes from the backend's uniformFill on the Philox stream (offset = generator.reserve).
+ */
+import { record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { expectTensor } from './check.js';
+import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+
+/** The relaxation's eps, as the reference implementation. */
+export const CONCRETE_EPS = 1e-7;
+
+export interface ConcreteDropoutOptions extends StreamOptions {
+  /** Required: true applies the relaxed mask; false returns x unchanged. */
+  training: boolean;
+  /** The relaxation's temperature t > 0 (default 0.1). */
+  temperature?: number;
+  /** One mask value per (sample, channel) of (N, C, *), shared over the rest (default false). */
+  spatial?: boolean;
+}
+
+/** A temperature: a finite number > 0. */
+export function temperatureOf(value: unknown): number {
+  if (value === undefined) return 0.1;
+  if (typeof value !== 'number') throw argTypeError('temperature', 'finite number > 0', value);
+  if (!(value > 0 && Number.isFinite(value))) throw argRangeError('temperature', 'finite number > 0', value);
+  return value;
+}
+
+/** p = sigmoid(logit) in float64. */
+export function sigmoid64(logit: number): number {
+  return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+}
+
+/** log(p + eps) − log(1 − p + eps): the part of the relaxation that is the same for every draw. */
+export function relaxedLogit(p: number): number {
+  return Math.log(p + CONCRETE_EPS) - Math.log(1 - p + CONCRETE_EPS);
+}
+
+/** The relaxed drop indicator z for one uniform draw u (float64), given relaxedLogit(p). */
+export function relaxedDrop(logit: number, u: number, temperature: number): number {
+  const e = CONCRETE_EPS;
+  return sigmoid64((logit + Math.log(u + e) - Math.log(1 - u + e)) / temperature);
+}
+
+/**
+ * `count` relaxed drop indicators z at drop probability p (the mask before 1 − z and the
+ * 1/(1 − p) scaling), drawn from the stream. For tests and plots of the relaxation.
+ */
+export function concreteMask(count: number, p: number, options: StreamOptions & { temperature?: number } = {}): Float32Array {
+  if (typeof count !== 'number') throw argTypeError('count', 'non-negative integer', count);
+  if (!Number.isSafeInteger(count) || count < 0) throw argRangeError('count', 'non-negative integer', count);
+  if (typeof p !== 'number') throw argTypeError('p', 'number in [0, 1)', p);
+  if (!(p >= 0 && p < 1)) throw argRangeError('p', 'number in [0, 1)', p);
+  const o = optionsObject(options);
+  const t = temperatureOf(o.temperature);
+  const generator = streamOf(o);
+  const u = new Float32Array(count);
+  if (count > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(count), count);
+  const logit = relaxedLogit(p);
+  for (let i = 0; i < count; i++) u[i] = relaxedDrop(logit, u[i]!, t);
+  return u;
+}
+
+/**
+ * x ⊙ (1 − z) / (1 − p) with the relaxed mask z at p = sigmoid(pLogit) (training); x itself
+ * otherwise. pLogit is a one-element tensor; gradients flow to x and to pLogit.
+ */
+export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDropoutOptions): Tensor {
+  expectTensor(x, 'x');
+  expectTensor(pLogit, 'pLogit');
+  if (pLogit.size !== 1) throw new ShapeError(`concreteDropout: expected pLogit of one element but received ${formatShape(pLogit.shape)}`);
+  const o = optionsObject(options);
+  const training = trainingFlag(o.training);
+  const t = temperatureOf(o.temperature);
+  const spatial = o.spatial ?? false;
+  if (typeof spatial !== 'boolean') throw argTypeError('spatial', 'boolean', spatial);
+  const generator = streamOf(o);
+  if (spatial && x.rank < 3) throw new ShapeError(`concreteDropout: spatial needs x of shape [N, C, *spatial] but received ${formatShape(x.shape)}`);
+  if (!training) return x;
+  const n = x.size;
+  const masks = spatial ? x.shape[0]! * x.shape[1]! : n;
+  const inner = masks === 0 ? 1 : n / masks;
+  const p = sigmoid64(pLogit.data[0]!);
+  const u = new Float32Array(masks);
+  if (masks > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(masks), masks);
+  const e = CONCRETE_EPS;
+  const dadp = (1 / (p + e) + 1 / (1 - p + e)) / t;
+  const logit = relaxedLogit(p);
+  const keep = new Float32Array(masks);
+  // d keep / d p per mask element, for backward.
+  const dkeep = new Float64Array(masks);
+  for (let j = 0; j < masks; j++) {
+    const z = relaxedDrop(logit, u[j]!, t);
+    keep[j] = (1 - z) / (1 - p);
+    const dzdp = z * (1 - z) * dadp;
+    dkeep[j] = (-dzdp * (1 - p) + (1 - z)) / ((1 - p) * (1 - p));
+  }
+  const xd = x.data;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = xd[i]! * keep[Math.floor(i / inner)]!;
+  return record(new Tensor(out, x.shape), spatial ? 'spatialConcreteDropout' : 'concreteDropout', [x, pLogit], (g, needs) => {
+    let gx: Float32Array | null = null;
+    if (needs[0]) {
+      gx = new Float32Array(n);
+      for (let i = 0; i < n; i++) gx[i] = g[i]! * keep[Math.floor(i / inner)]!;
+    }
+    let gl: Float32Array | null = null;
+    if (needs[1]) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += g[i]! * xd[i]! * dkeep[Math.floor(i / inner)]!;
+      gl = Float32Array.of(acc * p * (1 - p));
+    }
+    return [gx, gl];
+  });
+}

@@ -1,0 +1,251 @@
+/**
+ * The ops of variational dropout (Kingma, Salimans & Welling 2015) and sparse variational
+ * dropout (Molchanov, Ashukha & Vetrov 2017); the layers are in nn/dropout/.
+ *
+ *   lrtNoise(mean, variance)          mean + sqrt(variance + 1e-8) ⊙ ε, ε ~ N(0, 1): the local
+ *                                     reparameterisation trick's sample of a pre-activation
+ *                                     b ~ N(γ, δ) given γ = xθ + b and δ = (x ⊙ x)·σ²
+ *   unitNoise(x, logAlpha)            x ⊙ (1 + sqrt(α) ε), α per unit of dim 1 (Gaussian dropout
+ *                                     with a learned rate; α = min(exp(logAlpha), 1))
+ *   sparseVdLogAlpha(weight, logSigma2)   log α = clip(log σ² − log θ², −8, 8), element-wise
+ *   sparseVdKl(weight, logSigma2)     Σ KL(q(w) ‖ log-uniform), Molchanov's approximation
+ *   kingmaKl(logAlpha)                Σ KL, Kingma's polynomial with α clamped to ≤ 1
+ *
+ * Noise comes from the backend's randnFill on the Philox stream (offset = generator.reserve),
+ * a pure function of (seed, offset, index) on every ISA and thread count. The KL sums
+ * accumulate in float64.
+ */
+import { needsGrad, record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import type { Generator } from '../random.js';
+import { shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expectTensor } from './check.js';
+import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+
+/** Added to the variance before the square root (as the reference code): keeps sqrt differentiable at 0. */
+export const LRT_EPS = 1e-8;
+
+/** Molchanov et al.'s fit of the KL: −KL ≈ k1·σ(k2 + k3·log α) − 0.5·log1p(1/α) − k1. */
+export const SPARSE_VD_K1 = 0.63576;
+export const SPARSE_VD_K2 = 1.8732;
+export const SPARSE_VD_K3 = 1.48695;
+/** log α is clipped to this range (DenseVarDropOutARD). */
+export const LOG_ALPHA_MIN = -8;
+export const LOG_ALPHA_MAX = 8;
+
+/** Kingma et al.'s fit: −KL ≈ const + 0.5·log α + c1·α + c2·α² + c3·α³, valid for α ≤ 1. */
+export const KINGMA_C1 = 1.16145124;
+export const KINGMA_C2 = -1.50204118;
+export const KINGMA_C3 = 0.58629921;
+
+/** Molchanov's −KL at log α (no clipping). */
+export function sparseVdNegKl(logAlpha: number): number {
+  const s = 1 / (1 + Math.exp(-(SPARSE_VD_K2 + SPARSE_VD_K3 * logAlpha)));
+  return SPARSE_VD_K1 * s - 0.5 * log1pExp(-logAlpha) - SPARSE_VD_K1;
+}
+
+/** Kingma's polynomial 0.5·log α + c1·α + c2·α² + c3·α³ (−KL without its constant). */
+export function kingmaPolynomial(alpha: number): number {
+  return 0.5 * Math.log(alpha) + KINGMA_C1 * alpha + KINGMA_C2 * alpha * alpha + KINGMA_C3 * alpha * alpha * alpha;
+}
+
+/**
+ * The constant of Kingma's −KL. The prior is improper, so the KL is defined up to a constant;
+ * this one makes Kingma's KL equal Molchanov's at α = 1, so both vanish as α → ∞ (Molchanov's
+ * normalisation) and Kingma's is positive for every α ≤ 1.
+ */
+export const KINGMA_CONST = sparseVdNegKl(0) - kingmaPolynomial(1);
+
+/** log(1 + e^x) without overflow. */
+function log1pExp(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+function sameShape(a: Tensor, b: Tensor, op: string, names: [string, string]): void {
+  if (!shapesEqual(a.shape, b.shape)) {
+    throw new ShapeError(`${op}: expected ${names[1]} of the shape of ${names[0]} ${formatShape(a.shape)} but received ${formatShape(b.shape)}`);
+  }
+}
+
+export interface LrtNoiseOptions extends StreamOptions {
+  /** Required: true samples, false returns the mean. */
+  training: boolean;
+}
+
+/**
+ * mean + sqrt(variance + 1e-8) ⊙ ε with ε ~ N(0, 1) (training); the mean itself otherwise.
+ * variance must be >= 0 (a sum of squares times variances). Gradients: g to the mean,
+ * g ⊙ ε / (2 sqrt(variance + 1e-8)) to the variance.
+ */
+export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOptions): Tensor {
+  expectTensor(mean, 'mean');
+  expectTensor(variance, 'variance');
+  sameShape(mean, variance, 'lrtNoise', ['mean', 'variance']);
+  const o = optionsObject(options);
+  const training = trainingFlag(o.training);
+  const generator: Generator = streamOf(o);
+  if (!training) return mean;
+  const n = mean.size;
+  const eps = new Float32Array(n);
+  if (n > 0) activeBackend().randnFill(eps, 0, 1, generator.seed, generator.reserve(2 * Math.ceil(n / 2)), n);
+  const out = new Float32Array(n);
+  // Saved for backward: ε / (2σ), one float per output.
+  const half = new Float32Array(n);
+  const m = mean.data;
+  const v = variance.data;
+  for (let i = 0; i < n; i++) {
+    const s = Math.sqrt(v[i]! + LRT_EPS);
+    out[i] = m[i]! + s * eps[i]!;
+    half[i] = eps[i]! / (2 * s);
+  }
+  return record(new Tensor(out, mean.shape), 'lrtNoise', [mean, variance], (g, needs) => {
+    let gv: Float32Array | null = null;
+    if (needs[1]) {
+      gv = new Float32Array(n);
+      activeBackend().mul(gv, g, half, n);
+    }
+    return [needs[0] ? g : null, gv];
+  });
+}
+
+/** log α = clip(logSigma2 − log θ², −8, 8) as plain floats (no gradient); θ = 0 gives 8. */
+export function sparseVdLogAlpha(weight: Tensor, logSigma2: Tensor): Float32Array {
+  expectTensor(weight, 'weight');
+  expectTensor(logSigma2, 'logSigma2');
+  sameShape(weight, logSigma2, 'sparseVdLogAlpha', ['weight', 'logSigma2']);
+  const w = weight.data;
+  const ls = logSigma2.data;
+  const out = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = clipLogAlpha(ls[i]! - Math.log(w[i]! * w[i]!));
+  return out;
+}
+
+function clipLogAlpha(v: number): number {
+  // NaN (from a NaN weight) stays NaN, so it is never mistaken for a kept or a pruned weight.
+  return v < LOG_ALPHA_MIN ? LOG_ALPHA_MIN : v > LOG_ALPHA_MAX ? LOG_ALPHA_MAX : v;
+}
+
+/**
+ * Σ over weights of Molchanov's KL(q(θ, σ²) ‖ log-uniform) at log α = clip(log σ² − log θ², −8, 8):
+ *   KL = k1 − k1·σ(k2 + k3·log α) + 0.5·log1p(e^(−log α))
+ * a positive scalar, decreasing in α. The gradient flows through log α where it is inside the
+ * clip range (inclusive, as clamp), and is 0 outside: d log α / d log σ² = 1, d log α / dθ = −2/θ.
+ */
+export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly []> {
+  expectTensor(weight, 'weight');
+  expectTensor(logSigma2, 'logSigma2');
+  sameShape(weight, logSigma2, 'sparseVdKl', ['weight', 'logSigma2']);
+  const w = weight.data;
+  const ls = logSigma2.data;
+  const n = w.length;
+  const track = needsGrad(weight, logSigma2);
+  // dKL/dlog α per weight (0 where clipped), computed with the value: backward is then one multiply.
+  const dla = track ? new Float32Array(n) : null;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const raw = ls[i]! - Math.log(w[i]! * w[i]!);
+    const la = raw < LOG_ALPHA_MIN ? LOG_ALPHA_MIN : raw > LOG_ALPHA_MAX ? LOG_ALPHA_MAX : raw;
+    const s = 1 / (1 + Math.exp(-(SPARSE_VD_K2 + SPARSE_VD_K3 * la)));
+    // log1p(e^(−la)) and σ(−la) = e^(−la) / (1 + e^(−la)) from one exponential (|la| <= 8: no overflow).
+    const e = Math.exp(-la);
+    total += SPARSE_VD_K1 - SPARSE_VD_K1 * s + 0.5 * Math.log1p(e);
+    // NaN (a NaN weight) fails both comparisons and gets no gradient, as outside the range.
+    if (dla !== null && raw >= LOG_ALPHA_MIN && raw <= LOG_ALPHA_MAX) dla[i] = -SPARSE_VD_K1 * SPARSE_VD_K3 * s * (1 - s) - (0.5 * e) / (1 + e);
+  }
+  return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
+    const scale = g[0]!;
+    const gs = needs[1] ? new Float32Array(n) : null;
+    const gw = needs[0] ? new Float32Array(n) : null;
+    for (let i = 0; i < n; i++) {
+      const d = scale * dla![i]!;
+      if (gs !== null) gs[i] = d;
+      // d log α / dθ = −2/θ
+      if (gw !== null) gw[i] = d === 0 ? 0 : (-2 * d) / w[i]!;
+    }
+    return [gw, gs];
+  });
+}
+
+/**
+ * Σ of Kingma's KL over log α, with α clamped to ≤ 1 (log α ≤ 0) as in the paper:
+ *   KL = −(KINGMA_CONST + 0.5·log α + c1·α + c2·α² + c3·α³)
+ * positive and decreasing in α on (0, 1]. The gradient is 0 where log α > 0 (clamped).
+ */
+export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
+  expectTensor(logAlpha, 'logAlpha');
+  const la = logAlpha.data;
+  const n = la.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total -= KINGMA_CONST + kingmaPolynomial(Math.exp(Math.min(la[i]!, 0)));
+  return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!(la[i]! <= 0)) continue;
+      const a = Math.exp(la[i]!);
+      // d(poly)/dlogα = α·d(poly)/dα = 0.5 + c1·α + 2c2·α² + 3c3·α³
+      out[i] = -g[0]! * (0.5 + KINGMA_C1 * a + 2 * KINGMA_C2 * a * a + 3 * KINGMA_C3 * a * a * a);
+    }
+    return [out];
+  });
+}
+
+export interface UnitNoiseOptions extends StreamOptions {
+  /** Required: true multiplies by the noise; false returns x unchanged. */
+  training: boolean;
+}
+
+/**
+ * x ⊙ (1 + sqrt(α) ε), ε ~ N(0, 1) per element, with α = min(exp(logAlpha), 1) per unit of
+ * dimension 1 (the features of (N, F), the channels of (N, C, *)); logAlpha has that many
+ * elements. Gaussian dropout whose variance α is learned (Kingma et al.'s type A). The
+ * gradient to logAlpha is 0 where it is clamped (logAlpha > 0).
+ */
+export function unitNoise(x: Tensor, logAlpha: Tensor, options: UnitNoiseOptions): Tensor {
+  expectTensor(x, 'x');
+  expectTensor(logAlpha, 'logAlpha');
+  const o = optionsObject(options);
+  const training = trainingFlag(o.training);
+  const generator = streamOf(o);
+  if (x.rank < 2) throw new ShapeError(`unitNoise: expected x of shape [N, features, *] but received ${formatShape(x.shape)}`);
+  const units = x.shape[1]!;
+  if (logAlpha.size !== units) {
+    throw new ShapeError(`unitNoise: expected logAlpha of ${units} elements (x's dimension 1) but received ${formatShape(logAlpha.shape)}`);
+  }
+  if (!training) return x;
+  const n = x.size;
+  const inner = n / (x.shape[0]! * units);
+  const eps = new Float32Array(n);
+  if (n > 0) activeBackend().randnFill(eps, 0, 1, generator.seed, generator.reserve(2 * Math.ceil(n / 2)), n);
+  const std = new Float64Array(units);
+  for (let u = 0; u < units; u++) std[u] = Math.sqrt(Math.exp(Math.min(logAlpha.data[u]!, 0)));
+  const xd = x.data;
+  const noise = new Float32Array(n);
+  for (let i = 0; i < n; i++) noise[i] = 1 + std[Math.floor(i / inner) % units]! * eps[i]!;
+  const out = new Float32Array(n);
+  activeBackend().mul(out, xd, noise, n);
+  return record(new Tensor(out, x.shape), 'unitNoise', [x, logAlpha], (g, needs) => {
+    let gx: Float32Array | null = null;
+    if (needs[0]) {
+      gx = new Float32Array(n);
+      activeBackend().mul(gx, g, noise, n);
+    }
+    let ga: Float32Array | null = null;
+    if (needs[1]) {
+      // d/dlogα of x(1 + sqrt(α) ε) = x ε sqrt(α) / 2 (inside the clamp).
+      const acc = new Float64Array(units);
+      for (let i = 0; i < n; i++) acc[Math.floor(i / inner) % units]! += g[i]! * xd[i]! * eps[i]!;
+      ga = new Float32Array(units);
+      for (let u = 0; u < units; u++) if (logAlpha.data[u]! <= 0) ga[u] = (acc[u]! * std[u]!) / 2;
+    }
+    return [gx, ga];
+  });
+}
+
+/** A drop rate p in [0, 1) as the Gaussian-dropout variance α = p / (1 − p). */
+export function alphaOfRate(p: unknown, name = 'p'): number {
+  if (typeof p !== 'number') throw argTypeError(name, 'number in [0, 1)', p);
+  if (!(p >= 0 && p < 1)) throw argRangeError(name, 'number in [0, 1)', p);
+  return p / (1 - p);
+}
