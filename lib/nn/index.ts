@@ -26,3 +26,8 @@ export { NoiseLayer } from './noise-layer.js';
 export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
 export { DropConnect, type DropConnectOptions } from './drop-connect.js';
 export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
+export {
+  DROPOUT_ONE_LAYER, GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase,
+  type ElmanCellOptions, type GRUOptions, type LSTMOptions, type RecurrentOptions, type RNNCellOptions, type RNNOptions,
+  type ZoneoutRates,
+} from './recurrent/index.js';
