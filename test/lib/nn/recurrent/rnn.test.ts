@@ -212,9 +212,9 @@ describe("PyTorch's inter-layer dropout", () => {
 
 describe('gradients by finite differences', () => {
   const cases: [string, () => nn.RNNBase][] = [
-    ['RNN tanh, 2 layers, bidirectional', () => new nn.RNN(2, 3, { numLayers: 2, bidirectional: true, ...g(11) })],
-    ['LSTM with projection, 2 layers, bidirectional', () => new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true, projSize: 2, ...g(12) })],
-    ['GRU without bias, batchFirst', () => new nn.GRU(3, 3, { bias: false, batchFirst: true, ...g(13) })],
+    ['RNN tanh, 2 layers, bidirectional', () => new nn.RNN(2, 3, { numLayers: 2, bidirectional: true, ...g(11) }) as unknown as nn.RNNBase],
+    ['LSTM with projection, 2 layers, bidirectional', () => new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true, projSize: 2, ...g(12) }) as unknown as nn.RNNBase],
+    ['GRU without bias, batchFirst', () => new nn.GRU(3, 3, { bias: false, batchFirst: true, ...g(13) }) as unknown as nn.RNNBase],
   ];
   for (const [name, make] of cases) {
     it(name, () => {
@@ -224,7 +224,7 @@ describe('gradients by finite differences', () => {
       const h0 = leaf([D, 2, m.outSize], 21, -0.5, 0.5);
       const c0 = m.mode === 'lstm' ? leaf([D, 2, m.hiddenSize], 22, -0.5, 0.5) : null;
       const fn = (): Tensor => {
-        const [out, h] = (m.forward as (x: Tensor, hx: unknown) => [Tensor, Tensor | [Tensor, Tensor]])(x, c0 ? [h0, c0] : h0);
+        const [out, h] = (m.forward as unknown as (x: Tensor, hx: unknown) => [Tensor, Tensor | [Tensor, Tensor]])(x, c0 ? [h0, c0] : h0);
         const hN = Array.isArray(h) ? ops.concat([h[0], h[1]], 2) : h;
         return ops.concat([ops.reshape(out, [-1]), ops.reshape(hN, [-1])], 0);
       };

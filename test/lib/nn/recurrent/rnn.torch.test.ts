@@ -33,15 +33,16 @@ interface Case {
 
 const fixture = loadFixture<{ torch: string; cases: Case[] }>('rnn.json');
 
+// The layers' forward returns [output, state] as PyTorch's, so their type is not Module's.
 function build(c: Case): nn.Module {
   const o = { ...c.options };
   switch (c.kind) {
-    case 'RNN': return new nn.RNN(c.inputSize, c.hiddenSize, o);
-    case 'LSTM': return new nn.LSTM(c.inputSize, c.hiddenSize, o);
-    case 'GRU': return new nn.GRU(c.inputSize, c.hiddenSize, o);
-    case 'RNNCell': return new nn.RNNCell(c.inputSize, c.hiddenSize, o);
-    case 'LSTMCell': return new nn.LSTMCell(c.inputSize, c.hiddenSize, o);
-    case 'GRUCell': return new nn.GRUCell(c.inputSize, c.hiddenSize, o);
+    case 'RNN': return new nn.RNN(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'LSTM': return new nn.LSTM(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'GRU': return new nn.GRU(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'RNNCell': return new nn.RNNCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'LSTMCell': return new nn.LSTMCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'GRUCell': return new nn.GRUCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
   }
 }
 
@@ -68,7 +69,7 @@ describe(`recurrent layers against torch ${fixture.torch}`, () => {
       const c0 = c.c0 ? decode(c.c0, true) : null;
       const lstm = c.kind === 'LSTM' || c.kind === 'LSTMCell';
       const hx = lstm ? (h0 && c0 ? [h0, c0] : null) : h0;
-      const res = (m.forward as (x: Tensor, hx: unknown) => unknown)(x, hx);
+      const res = (m.forward as unknown as (x: Tensor, hx: unknown) => unknown)(x, hx);
       let out: Tensor | null = null;
       let hN: Tensor;
       let cN: Tensor | null = null;
