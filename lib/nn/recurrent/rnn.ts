@@ -124,6 +124,11 @@ export abstract class RNNBase extends Module {
   readonly seed: number | bigint | null;
   /** The stream masks are drawn from. */
   readonly maskGenerator: Generator;
+  /**
+   * The variational masks of the last training call, per layer and direction (index l * D + d):
+   * (batch, count, units) floats of 0 or 1/(1-p), count = gates or 1; null where none was drawn.
+   */
+  lastDropoutMasks: { input: SampleMasks | null; recurrent: SampleMasks | null }[] = [];
 
   protected constructor(mode: RnnCell, kind: string, args: readonly unknown[], order: readonly string[], extra: readonly string[]) {
     super();
@@ -299,6 +304,7 @@ export abstract class RNNBase extends Module {
     const gen = this.maskGenerator;
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
+    if (training) this.lastDropoutMasks = [];
     for (let l = 0; l < L; l++) {
       const inSize = x.shape[2]!;
       const outs: Tensor[] = [];
@@ -311,6 +317,7 @@ export abstract class RNNBase extends Module {
         const count = this.maskPerGate ? this.gates : 1;
         const inputMask: SampleMasks | null = training && this.inputDropout > 0 ? variationalMask(this.inputDropout, B, count, inSize, gen) : null;
         const recurrentMask: SampleMasks | null = training && this.recurrentDropout > 0 ? variationalMask(this.recurrentDropout, B, count, O, gen) : null;
+        if (training) this.lastDropoutMasks.push({ input: inputMask, recurrent: recurrentMask });
         const zoneoutH = zoneoutWeights(this.zoneoutHidden, T * B * O, training, gen);
         const zoneoutC = lstm ? zoneoutWeights(this.zoneoutCell, T * B * H, training, gen) : null;
         const r = recurrentLayer({
