@@ -6,7 +6,10 @@
 #include <cstring>
 #include <vector>
 
+#include "../../runtime/dispatch.h"
+#include "../../runtime/thread_pool.h"
 #include "../gemm/gemm_driver.h"
+#include "../gemm/pack.h"
 
 namespace dn {
 namespace {
@@ -35,6 +38,54 @@ void gemm_nt(std::size_t m, std::size_t n, std::size_t k, const float* a, std::s
   sgemm(false, true, m, n, k, 1.0f, a, lda, w, ldw, beta, c, ldc, e);
 }
 
+// A weight used as op(B) at every step, packed once per call into the active micro-kernel's
+// panels, so each step's product is only micro-kernel calls with A read in place (the GEMM
+// driver would pack the weight again at every step, which costs as much as the product when the
+// batch is small). op(B) is k x n with element (p, j) at w[p * cs + j * rs].
+class PackedWeight {
+ public:
+  PackedWeight(const float* w, std::size_t k, std::size_t n, std::size_t rs, std::size_t cs)
+      : g_(active().gemm), k_(k), n_(n), panels_((n + g_.nr - 1) / g_.nr), data_(panels_ * g_.nr * k) {
+    gemm::pack_panels(data_.data(), w, n, k, rs, cs, g_.nr);
+  }
+
+  // c (m, n) = a (m, k) . op(B) (+ bias per column), c row stride ldc. Each output element is
+  // one micro-kernel's sum over the whole depth, whatever thread computes it.
+  void multiply(std::size_t m, const float* a, std::size_t lda, float* c, std::size_t ldc, const float* bias) const {
+    const std::size_t threads = static_cast<std::size_t>(num_threads());
+    const double fmas = static_cast<double>(m) * static_cast<double>(n_) * static_cast<double>(k_);
+    const std::size_t tasks = threads > 1 && fmas >= 65536.0 ? (panels_ < threads ? panels_ : threads) : 1;
+    auto run = [&](std::size_t t) {
+      const std::size_t p0 = panels_ * t / tasks, p1 = panels_ * (t + 1) / tasks;
+      for (std::size_t p = p0; p < p1; p++) {
+        const std::size_t j = p * g_.nr;
+        const std::size_t nr = n_ - j < g_.nr ? n_ - j : g_.nr;
+        dn_f32_gemm_params params{};
+        params.alpha = 1.0f;
+        params.beta = 0.0f;
+        params.bias = bias ? bias + j : nullptr;
+        params.act = DN_GEMM_ACT_NONE;
+        params.slope = kLeakyReluSlope;
+        params.row_bias = nullptr;
+        for (std::size_t i = 0; i < m; i += g_.mr) {
+          const std::size_t mr = m - i < g_.mr ? m - i : g_.mr;
+          g_.ukernel(mr, nr, k_, a + i * lda, lda, data_.data() + p * g_.nr * k_, c + i * ldc + j, ldc, &params);
+        }
+      }
+    };
+    if (tasks == 1) {
+      run(0);
+    } else {
+      parallel_for(tasks, [&run](std::size_t t) { run(t); });
+    }
+  }
+
+ private:
+  dn_f32_gemm_config g_;
+  std::size_t k_, n_, panels_;
+  std::vector<float> data_;
+};
+
 }  // namespace
 
 void rnn_forward(const RnnShape& s, const RnnForwardArgs& a) {
@@ -59,17 +110,24 @@ void rnn_forward(const RnnShape& s, const RnnForwardArgs& a) {
   std::vector<float> c_prev(cell == RnnCell::lstm ? B * H : 0);
   if (cell == RnnCell::lstm) std::memcpy(c_prev.data(), a.c0, B * H * sizeof(float));
   const float* h_prev = a.h0;
+  // W_hh^T (O, G*H) and W_hr^T (H, P), packed once for all steps.
+  const PackedWeight* whh = nullptr;
+  std::vector<PackedWeight> packs;
+  packs.reserve(2);
+  if (s.rec_masks <= 1) whh = &packs.emplace_back(a.w_hh, O, GH, O, 1);
+  const PackedWeight* whr = s.proj ? &packs.emplace_back(a.w_hr, H, O, H, 1) : nullptr;
   for (std::size_t k = 0; k < T; k++) {
     const std::size_t t = s.reverse ? T - 1 - k : k;
     // Recurrent projection hp (B, G*H).
     if (s.rec_masks == 0) {
-      gemm_nt(B, GH, O, h_prev, O, a.w_hh, O, 0.0f, hp.data(), GH, a.b_hh);
+      whh->multiply(B, h_prev, O, hp.data(), GH, a.b_hh);
+    } else if (s.rec_masks == 1) {
+      apply_mask(hm.data(), h_prev, B, O, B, a.rec_mask, 1, 0);
+      whh->multiply(B, hm.data(), O, hp.data(), GH, a.b_hh);
     } else {
-      const std::size_t parts = s.rec_masks == 1 ? 1 : G;
-      const std::size_t cols = s.rec_masks == 1 ? GH : H;
-      for (std::size_t q = 0; q < parts; q++) {
-        apply_mask(hm.data(), h_prev, B, O, B, a.rec_mask, s.rec_masks, q);
-        gemm_nt(B, cols, O, hm.data(), O, a.w_hh + q * H * O, O, 0.0f, hp.data() + q * H, GH,
+      for (std::size_t q = 0; q < G; q++) {
+        apply_mask(hm.data(), h_prev, B, O, B, a.rec_mask, G, q);
+        gemm_nt(B, H, O, hm.data(), O, a.w_hh + q * H * O, O, 0.0f, hp.data() + q * H, GH,
                 a.b_hh ? a.b_hh + q * H : nullptr);
       }
     }
@@ -119,7 +177,7 @@ void rnn_forward(const RnnShape& s, const RnnForwardArgs& a) {
       }
     }
     if (cell == RnnCell::lstm) {
-      if (s.proj) gemm_nt(B, O, H, mbuf.data(), H, a.w_hr, H, 0.0f, hnew.data(), O, nullptr);
+      if (s.proj) whr->multiply(B, mbuf.data(), H, hnew.data(), O, nullptr);
       for (std::size_t b = 0; b < B; b++) {
         const float* zh = a.zone_h ? a.zone_h + (t * B + b) * O : nullptr;
         for (std::size_t p = 0; p < O; p++) {
@@ -146,6 +204,11 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
   if (cell == RnnCell::lstm) std::memcpy(dc.data(), a.dc_n, B * H * sizeof(float));
   auto time_of = [&](std::size_t k) { return s.reverse ? T - 1 - k : k; };
   auto h_before = [&](std::size_t k) { return k == 0 ? a.h0 : a.y + time_of(k - 1) * B * O; };
+  // W_hh (G*H, O) and W_hr (P, H) as op(B), packed once for all steps.
+  std::vector<PackedWeight> packs;
+  packs.reserve(2);
+  const PackedWeight* whh = s.rec_masks <= 1 ? &packs.emplace_back(a.w_hh, GH, O, 1, O) : nullptr;
+  const PackedWeight* whr = s.proj ? &packs.emplace_back(a.w_hr, O, H, 1, H) : nullptr;
   for (std::size_t kk = T; kk-- > 0;) {
     const std::size_t t = time_of(kk);
     const float* hprev = h_before(kk);
@@ -164,7 +227,7 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
       const float* dmv = dhnew.data();
       if (s.proj) {
         // dm = dh~ . Whr (B, H); dWhr += dh~^T . m, step by step in processing order.
-        sgemm(false, false, B, H, O, 1.0f, dhnew.data(), O, a.w_hr, H, 0.0f, dm.data(), H);
+        whr->multiply(B, dhnew.data(), O, dm.data(), H, nullptr);
         for (std::size_t b = 0; b < B; b++) {
           const float* ws = a.ws + (t * B + b) * W;
           for (std::size_t j = 0; j < H; j++) mbuf[b * H + j] = ws[3 * H + j] * std::tanh(ws[4 * H + j]);
@@ -222,7 +285,7 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
     // dh_{t-1} = dprev + sum over gates of (dGh_q . Whh_q) * mask_q.
     const float* dgh = dgh_all + t * B * GH;
     if (s.rec_masks <= 1) {
-      sgemm(false, false, B, O, GH, 1.0f, dgh, GH, a.w_hh, O, 0.0f, tmp.data(), O);
+      whh->multiply(B, dgh, GH, tmp.data(), O, nullptr);
       for (std::size_t b = 0; b < B; b++) {
         const float* m = s.rec_masks ? a.rec_mask + b * O : nullptr;
         for (std::size_t i = 0; i < O; i++) dh[b * O + i] = dprev[b * O + i] + (m ? tmp[b * O + i] * m[i] : tmp[b * O + i]);
