@@ -111,10 +111,15 @@ void rnn_forward(const RnnShape& s, const RnnForwardArgs& a) {
   if (cell == RnnCell::lstm) std::memcpy(c_prev.data(), a.c0, B * H * sizeof(float));
   const float* h_prev = a.h0;
   // W_hh^T (O, G*H) and W_hr^T (H, P), packed once for all steps.
-  const PackedWeight* whh = nullptr;
+  // With per-gate masks, each gate's rows of W_hh are packed on their own.
   std::vector<PackedWeight> packs;
-  packs.reserve(2);
-  if (s.rec_masks <= 1) whh = &packs.emplace_back(a.w_hh, O, GH, O, 1);
+  packs.reserve(G + 1);
+  const PackedWeight* whh = nullptr;
+  if (s.rec_masks <= 1) {
+    whh = &packs.emplace_back(a.w_hh, O, GH, O, 1);
+  } else {
+    for (std::size_t q = 0; q < G; q++) packs.emplace_back(a.w_hh + q * H * O, O, H, O, 1);
+  }
   const PackedWeight* whr = s.proj ? &packs.emplace_back(a.w_hr, H, O, H, 1) : nullptr;
   for (std::size_t k = 0; k < T; k++) {
     const std::size_t t = s.reverse ? T - 1 - k : k;
@@ -127,8 +132,7 @@ void rnn_forward(const RnnShape& s, const RnnForwardArgs& a) {
     } else {
       for (std::size_t q = 0; q < G; q++) {
         apply_mask(hm.data(), h_prev, B, O, B, a.rec_mask, G, q);
-        gemm_nt(B, H, O, hm.data(), O, a.w_hh + q * H * O, O, 0.0f, hp.data() + q * H, GH,
-                a.b_hh ? a.b_hh + q * H : nullptr);
+        packs[q].multiply(B, hm.data(), O, hp.data() + q * H, GH, a.b_hh ? a.b_hh + q * H : nullptr);
       }
     }
     float* y = a.y + t * B * O;
@@ -206,8 +210,13 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
   auto h_before = [&](std::size_t k) { return k == 0 ? a.h0 : a.y + time_of(k - 1) * B * O; };
   // W_hh (G*H, O) and W_hr (P, H) as op(B), packed once for all steps.
   std::vector<PackedWeight> packs;
-  packs.reserve(2);
-  const PackedWeight* whh = s.rec_masks <= 1 ? &packs.emplace_back(a.w_hh, GH, O, 1, O) : nullptr;
+  packs.reserve(G + 1);
+  const PackedWeight* whh = nullptr;
+  if (s.rec_masks <= 1) {
+    whh = &packs.emplace_back(a.w_hh, GH, O, 1, O);
+  } else {
+    for (std::size_t q = 0; q < G; q++) packs.emplace_back(a.w_hh + q * H * O, H, O, 1, O);
+  }
   const PackedWeight* whr = s.proj ? &packs.emplace_back(a.w_hr, O, H, 1, H) : nullptr;
   for (std::size_t kk = T; kk-- > 0;) {
     const std::size_t t = time_of(kk);
@@ -293,7 +302,7 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
     } else {
       dh = dprev;
       for (std::size_t q = 0; q < G; q++) {
-        sgemm(false, false, B, O, H, 1.0f, dgh + q * H, GH, a.w_hh + q * H * O, O, 0.0f, tmp.data(), O);
+        packs[q].multiply(B, dgh + q * H, GH, tmp.data(), O, nullptr);
         for (std::size_t b = 0; b < B; b++) {
           const float* m = a.rec_mask + mask_at(G, b, q, O);
           for (std::size_t i = 0; i < O; i++) dh[b * O + i] += tmp[b * O + i] * m[i];

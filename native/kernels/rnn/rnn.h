@@ -18,7 +18,9 @@
 //
 // Work: the input projection of all T steps is one GEMM (or one per gate with per-gate input
 // masks); each step is one GEMM of (B, O) by (O, G*H) (one per gate with per-gate recurrent
-// masks) plus one fused pass for the gates; the LSTM projection is one more GEMM per step.
+// masks) plus one fused pass for the gates; the LSTM projection is one more GEMM per step. The
+// weights used at every step (W_hh, or each gate's rows of it, and W_hr) are packed into the
+// micro-kernel's panels once per call; each step then runs the micro-kernel on the state in place.
 // Backward: per step the fused gate pass and one GEMM for dh; then the weight gradients of all
 // steps at once, one GEMM each (in the fixed order of the GEMM driver, which splits only M and
 // N), so every result is bit-identical for any thread count. Arguments are validated by the caller.
