@@ -234,6 +234,22 @@ describe('gradients by finite differences', () => {
   }
 });
 
+describe('NaN', () => {
+  it('a NaN input reaches every later step of its own sample only', () => {
+    for (const m of [new nn.LSTM(3, 4, g(30)), new nn.GRU(3, 4, g(31)), new nn.RNN(3, 4, g(32))] as unknown as nn.RNNBase[]) {
+      const x = x3(4, 2, 3);
+      x.data[0] = Number.NaN;
+      const [out] = (m.forward as unknown as (x: Tensor) => [Tensor])(x);
+      for (let t = 0; t < 4; t++) {
+        for (let j = 0; j < 4; j++) {
+          expect(Number.isNaN(at(out, t, 0, j)), `${m.layerName} t=${t}`).toBe(true);
+          expect(Number.isFinite(at(out, t, 1, j)), `${m.layerName} t=${t}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
 describe('no gradients recorded under noGrad', () => {
   it('outputs of a forward inside noGrad do not require grad', () => {
     const m = new nn.LSTM(3, 4);
