@@ -1,7 +1,8 @@
 """PyTorch recurrent timings for bench/rnn.bench.ts: argv[1] is JSON
 {"cases": [{"name", "kind", "input", "hidden", "layers", "steps", "batch", "train"}], "threads": [...],
 "reps": int}; prints the median milliseconds per training step (forward, sum(out * w), backward,
-Adam) or per inference call (eval, no_grad)."""
+Adam) or per inference call (eval, no_grad). Cases slower than a second per call run 3 or more
+samples instead of `reps` (about 20 s per case)."""
 import json
 import sys
 import time
@@ -35,10 +36,15 @@ for threads in args["threads"]:
             def fn():
                 with torch.no_grad():
                     m(x)
-        for _ in range(3):
+        t0 = time.perf_counter()
+        fn()
+        first = time.perf_counter() - t0
+        # Slow cases (seconds per call) get fewer samples: at least 3, about 20 s in all.
+        reps = max(3, min(args["reps"], int(20 / max(first, 1e-6))))
+        for _ in range(2 if first < 1 else 0):
             fn()
         samples = []
-        for _ in range(args["reps"]):
+        for _ in range(reps):
             t0 = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - t0) * 1000)
