@@ -101,7 +101,6 @@ interface LayerWeights {
   wHr: Parameter | null;
 }
 
-type Hidden = Tensor | readonly [Tensor, Tensor];
 
 export abstract class RNNBase extends Module {
   readonly mode: RnnCell;
@@ -449,5 +448,3 @@ export class GRU extends RNNBase {
     return [output, hN];
   }
 }
-
-export type { Hidden };
