@@ -101,6 +101,9 @@ describe('variational recurrent and input dropout', () => {
     const got = run(all, x, h0);
     expect(got.data.every(Number.isFinite)).toBe(true);
     expect(same(got, run(noRec, x, h0))).toBe(true);
+    // weightDropout = 1: W_hh is all dropped.
+    const wd = new nn.GRU(3, 4, { weightDropout: 1, ...g(6) });
+    expect(same(run(wd, x, h0), run(noRec, x, h0))).toBe(true);
     // inputDropout = 1: the layer sees zeros.
     const zin = new nn.RNN(3, 4, { inputDropout: 1, ...g(7) });
     const ref = new nn.RNN(3, 4, g(7));
