@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   train: () => import('./train.bench.js'),
   'dropout-ops': () => import('./dropout-ops.bench.js'),
   'learned-dropout': () => import('./learned-dropout.bench.js'),
+  rnn: () => import('./rnn.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {

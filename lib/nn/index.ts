@@ -28,3 +28,8 @@ export { DropConnect, type DropConnectOptions } from './drop-connect.js';
 export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
 export * from './dropout/index.js';
 export { addPenalty, type RegularizationOptions, type RegularizationParts, type RegularizationTerm } from './regularization.js';
+export {
+  DROPOUT_ONE_LAYER, GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase,
+  type ElmanCellOptions, type GRUOptions, type LSTMOptions, type RecurrentOptions, type RNNCellOptions, type RNNOptions,
+  type ZoneoutRates,
+} from './recurrent/index.js';

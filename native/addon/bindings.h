@@ -59,4 +59,8 @@ Napi::Value RandnFill(const Napi::CallbackInfo& info);
 Napi::Value UniformFill(const Napi::CallbackInfo& info);
 Napi::Value Philox4x32(const Napi::CallbackInfo& info);
 
+// rnn_binding.cc
+Napi::Value RnnForward(const Napi::CallbackInfo& info);
+Napi::Value RnnBackward(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

@@ -55,6 +55,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"randnFill", RandnFill},
       {"uniformFill", UniformFill},
       {"philox4x32", Philox4x32},
+      // recurrent layers
+      {"rnnForward", RnnForward},
+      {"rnnBackward", RnnBackward},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;
