@@ -26,3 +26,7 @@ export { NoiseLayer } from './noise-layer.js';
 export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
 export { DropConnect, type DropConnectOptions } from './drop-connect.js';
 export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
+export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
+export { LayerNorm, type LayerNormLayerOptions } from './layernorm.js';
+export { LockedDropout, type LockedDropoutLayerOptions } from './dropout/locked.js';
+export { EmbeddingDropout } from './dropout/embedding-dropout.js';

@@ -26,3 +26,6 @@ export {
 export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOptions } from './alpha-dropout.js';
 export { gaussianDropout, gaussianNoise, type GaussianDropoutOptions, type GaussianNoiseOptions } from './gaussian-dropout.js';
 export { dropConnectLinear, type DropConnectOptions } from './drop-connect.js';
+export { embedding, embeddingDropout, type EmbeddingDropoutOptions, type EmbeddingOptions } from './embedding.js';
+export { layerNorm, type LayerNormOptions } from './layernorm.js';
+export { lockedDropout, type LockedDropoutOptions } from './locked-dropout.js';
