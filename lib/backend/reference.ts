@@ -15,6 +15,7 @@ import { referencePool } from './reference-pool.js';
 import { referenceConv } from './reference-conv.js';
 import { referenceLoss } from './reference-loss.js';
 import { referenceDropout } from './reference-dropout.js';
+import { referenceNorm } from './reference-norm.js';
 
 let threads = 1;
 
@@ -24,6 +25,7 @@ export const reference: Backend = {
   ...referencePool,
   ...referenceConv,
   ...referenceLoss,
+  ...referenceNorm,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

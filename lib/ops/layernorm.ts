@@ -5,14 +5,15 @@
  *   y = (x - mean) / sqrt(var + eps) * weight + bias, var the biased variance (divisor N)
  * weight and bias have normalizedShape (or are null). The same statistics in training and eval.
  *
- * One fused pass per row, in TypeScript: statistics summed in float64 (two passes over the row:
- * the mean, then the squared deviations, which stays exact for rows with a large mean), the row
- * written once. Backward is the exact gradient, per row, with xhat = (x - mean) * rstd and
- * g = dy * weight:
+ * On the backend's layerNormForward / layerNormBackward kernels (native/kernels/norm/layernorm.h):
+ * per row, statistics in double (the mean, then the squared deviations: exact for rows with a
+ * large mean), the row written once. Backward is the exact gradient, per row, with
+ * xhat = (x - mean) * rstd and g = dy * weight:
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dweight = sum_rows dy * xhat,  dbias = sum_rows dy
- * with the row sums in float64. Only the per-row mean and rstd are saved (two doubles per row).
+ * in double. Nothing but x is kept for backward: the kernel recomputes the row statistics.
  */
 import { record } from '../autograd/record.js';
+import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
@@ -69,55 +70,17 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
     expectTensor(t, name);
     if (t.size !== n) throw new ShapeError(`layerNorm: expected ${name} of shape ${formatShape(shape)} but received ${formatShape(t.shape)}`);
   }
-  const rows = n === 0 ? 0 : x.size / n;
-  const xd = x.data;
+  const rows = x.size / n;
+  const backend = activeBackend();
   const wd = weight?.data ?? null;
   const bd = bias?.data ?? null;
-  const mean = new Float64Array(rows);
-  const rstd = new Float64Array(rows);
   const out = new Float32Array(x.size);
-  for (let r = 0, at = 0; r < rows; r++, at += n) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += xd[at + j]!;
-    const m = s / n;
-    let q = 0;
-    for (let j = 0; j < n; j++) {
-      const c = xd[at + j]! - m;
-      q += c * c;
-    }
-    const rs = 1 / Math.sqrt(q / n + eps);
-    mean[r] = m;
-    rstd[r] = rs;
-    if (wd === null && bd === null) {
-      for (let j = 0; j < n; j++) out[at + j] = (xd[at + j]! - m) * rs;
-    } else {
-      for (let j = 0; j < n; j++) out[at + j] = (xd[at + j]! - m) * rs * (wd === null ? 1 : wd[j]!) + (bd === null ? 0 : bd[j]!);
-    }
-  }
+  backend.layerNormForward(out, x.data, wd, bd, rows, n, eps);
   return record(new Tensor(out, x.shape), 'layerNorm', [x, weight, bias], (dy, needs) => {
     const dx = needs[0] ? new Float32Array(x.size) : null;
-    const dw = needs[1] ? new Float64Array(n) : null;
-    const db = needs[2] ? new Float64Array(n) : null;
-    for (let r = 0, at = 0; r < rows; r++, at += n) {
-      const m = mean[r]!;
-      const rs = rstd[r]!;
-      if (dw !== null) for (let j = 0; j < n; j++) dw[j] = dw[j]! + dy[at + j]! * (xd[at + j]! - m) * rs;
-      if (db !== null) for (let j = 0; j < n; j++) db[j] = db[j]! + dy[at + j]!;
-      if (dx === null) continue;
-      let sg = 0;
-      let sgx = 0;
-      for (let j = 0; j < n; j++) {
-        const g = dy[at + j]! * (wd === null ? 1 : wd[j]!);
-        sg += g;
-        sgx += g * (xd[at + j]! - m) * rs;
-      }
-      const mg = sg / n;
-      const mgx = sgx / n;
-      for (let j = 0; j < n; j++) {
-        const g = dy[at + j]! * (wd === null ? 1 : wd[j]!);
-        dx[at + j] = rs * (g - mg - (xd[at + j]! - m) * rs * mgx);
-      }
-    }
-    return [dx, dw === null ? null : Float32Array.from(dw), db === null ? null : Float32Array.from(db)];
+    const dw = needs[1] ? new Float32Array(n) : null;
+    const db = needs[2] ? new Float32Array(n) : null;
+    backend.layerNormBackward(dx, dw, db, dy, x.data, wd, rows, n, eps);
+    return [dx, dw, db];
   });
 }
