@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   dropout: () => import('./dropout.bench.js'),
   train: () => import('./train.bench.js'),
   'dropout-ops': () => import('./dropout-ops.bench.js'),
+  'seq-layers': () => import('./seq-layers.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {
