@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'dropout-ops': () => import('./dropout-ops.bench.js'),
   'learned-dropout': () => import('./learned-dropout.bench.js'),
   rnn: () => import('./rnn.bench.js'),
+  'seq-layers': () => import('./seq-layers.bench.js'),
 };
 
 function parse(argv: string[]): { names: string[]; args: BenchArgs } {

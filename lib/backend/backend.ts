@@ -9,7 +9,7 @@ import type { RnnGeometry } from './rnn-geometry.js';
  * Kernels write into caller-allocated typed arrays; they never allocate their outputs. An output
  * may be the very same array as an input (in place), but must not partially overlap one.
  */
-export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels {
+export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels, NormKernels {
   /** Which implementation this is. */
   readonly name: 'native' | 'js';
 
@@ -208,6 +208,22 @@ export interface LossKernels {
   softmaxCrossEntropy(
     loss: Float32Array, dlogits: Float32Array, wsum: Float32Array, logits: Float32Array, targets: Int32Array,
     weight: Float32Array | null, rows: number, classes: number, labelSmoothing: number, ignoreIndex: number,
+  ): void;
+}
+
+/**
+ * Layer normalization over the rows of a (rows, n) matrix (see native/kernels/norm/layernorm.h
+ * for the formulas and the fixed summation order). weight, bias and the backward outputs are n
+ * floats or null (weight null: 1, bias null: 0; a null output is not computed). Outputs must not
+ * overlap any other array. The backward recomputes the row statistics from x.
+ */
+export interface NormKernels {
+  /** y = (x - mean) * rstd * weight + bias, per row. */
+  layerNormForward(y: Float32Array, x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, rows: number, n: number, eps: number): void;
+  /** dx, and dweight / dbias summed over rows, from dy. */
+  layerNormBackward(
+    dx: Float32Array | null, dweight: Float32Array | null, dbias: Float32Array | null, dy: Float32Array, x: Float32Array,
+    weight: Float32Array | null, rows: number, n: number, eps: number,
   ): void;
 }
 

@@ -16,6 +16,7 @@ import { referenceConv } from './reference-conv.js';
 import { referenceLoss } from './reference-loss.js';
 import { referenceDropout } from './reference-dropout.js';
 import { referenceRnn } from './reference-rnn.js';
+import { referenceNorm } from './reference-norm.js';
 
 let threads = 1;
 
@@ -26,6 +27,7 @@ export const reference: Backend = {
   ...referenceConv,
   ...referenceLoss,
   ...referenceRnn,
+  ...referenceNorm,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

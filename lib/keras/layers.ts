@@ -19,6 +19,7 @@ import type { Shape } from '../shape.js';
 import { activationModule, activationName } from './activations.js';
 import { BatchNormalization2D, Conv2D, Dense, type DataFormat, MaxPooling2D } from './modules.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
+import { embedding, layerNormalization } from './sequence-layers.js';
 
 /** Options every layer takes. */
 export interface LayerArgs {
@@ -341,4 +342,14 @@ export const LAYER_FACTORIES: Record<string, (config: never) => LayerSpec> = {
   SpatialDropout1D: spatialDropout1d, SpatialDropout2D: spatialDropout2d, SpatialDropout3D: spatialDropout3d,
   AlphaDropout: alphaDropout, GaussianDropout: gaussianDropout, GaussianNoise: gaussianNoise,
   Activation: activation, BatchNormalization: batchNormalization, InputLayer: inputLayer,
+  Embedding: embedding, LayerNormalization: layerNormalization,
 };
+
+/**
+ * @internal The argument checks every layer factory shares, for the factories in other files
+ * (sequence-layers.ts); not part of the layers API.
+ */
+export { bool, checkArgs, positiveInt, regularized };
+export {
+  embedding, type EmbeddingArgs, type EmbeddingInitializer, layerNormalization, type LayerNormalizationArgs,
+} from './sequence-layers.js';

@@ -29,8 +29,19 @@ export function isDropout(m: Module): boolean {
   return m.category === 'dropout' || m.dropoutRate !== undefined;
 }
 
+/**
+ * Dropout layers whose mask already covers whole embedding vectors or whole features of a
+ * sequence: after an embedding they are the recommended forms, not a mistake.
+ */
+const SEQUENCE_DROPOUTS = new Set(['LockedDropout', 'Dropout1d', 'SpatialDropout1d']);
+
+/** An embedding that drops rows itself (EmbeddingDropout) is an embedding first. */
+function isEmbedding(m: Module): boolean {
+  return m.category === 'embedding';
+}
+
 function significant(m: Module): boolean {
-  return !TRANSPARENT.has(m.category) && !isDropout(m);
+  return isEmbedding(m) || (!TRANSPARENT.has(m.category) && !isDropout(m));
 }
 
 function hasParameters(m: Module): boolean {
@@ -47,7 +58,7 @@ export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
     if (significant(l.module) && hasParameters(l.module)) outputIndex = i;
   });
   layers.forEach((l, i) => {
-    if (!isDropout(l.module)) return;
+    if (!isDropout(l.module) || isEmbedding(l.module)) return;
     const add = (code: DropoutAdviceCode, why: string): void => {
       advice.push({ layer: l.name, code, message: `${label(l)} ${why}` });
     };
@@ -62,8 +73,8 @@ export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
     if (next !== undefined && next.module.category === 'batchnorm') {
       add('before-batchnorm', `comes right before batch norm (${label(next)}): batch norm learns its statistics on dropout-scaled activations and sees unscaled ones in eval (the "variance shift", Li et al. 2019); put dropout after the last batch norm.`);
     }
-    if (prev !== undefined && prev.module.category === 'embedding') {
-      add('after-embedding', `drops single elements of embedding vectors (${label(prev)}): that blurs every token a little instead of hiding whole tokens; drop whole embedding vectors instead (embedding dropout, Gal & Ghahramani 2016, or channel-wise Dropout1d).`);
+    if (prev !== undefined && isEmbedding(prev.module) && !SEQUENCE_DROPOUTS.has(l.module.constructor.name)) {
+      add('after-embedding', `drops single elements of embedding vectors (${label(prev)}): that blurs every token a little instead of hiding whole tokens; for sequences use nn.EmbeddingDropout (whole vocabulary rows, the same for every occurrence of a word: AWD-LSTM's dropoute 0.1) or nn.LockedDropout on the embedded sequence (one mask per sequence shared by every step: AWD-LSTM's dropouti), as Gal & Ghahramani 2016 do.`);
     }
     if (prev === undefined && p > INPUT_RATE_LIMIT) {
       add('input-rate', `drops ${p} of the inputs: above ${INPUT_RATE_LIMIT}, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).`);

@@ -33,3 +33,7 @@ export {
   type ElmanCellOptions, type GRUOptions, type LSTMOptions, type RecurrentOptions, type RNNCellOptions, type RNNOptions,
   type ZoneoutRates,
 } from './recurrent/index.js';
+export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
+export { LayerNorm, type LayerNormLayerOptions } from './layernorm.js';
+export { LockedDropout, type LockedDropoutLayerOptions } from './dropout/locked.js';
+export { EmbeddingDropout } from './dropout/embedding-dropout.js';

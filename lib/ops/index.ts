@@ -30,3 +30,6 @@ export {
   kingmaKl, lrtNoise, sparseVdKl, sparseVdLogAlpha, unitNoise, type LrtNoiseOptions, type UnitNoiseOptions,
 } from './variational.js';
 export { concreteDropout, concreteMask, type ConcreteDropoutOptions as ConcreteDropoutOpOptions } from './concrete.js';
+export { embedding, embeddingDropout, type EmbeddingDropoutOptions, type EmbeddingOptions } from './embedding.js';
+export { layerNorm, type LayerNormOptions } from './layernorm.js';
+export { lockedDropout, type LockedDropoutOptions } from './locked-dropout.js';

@@ -41,6 +41,10 @@ Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info);
 // loss_binding.cc
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info);
 
+// norm_binding.cc
+Napi::Value LayerNormForward(const Napi::CallbackInfo& info);
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
+
 // gemm_binding.cc
 Napi::Value Sgemm(const Napi::CallbackInfo& info);
 Napi::Value LinearForward(const Napi::CallbackInfo& info);

@@ -39,6 +39,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
       // losses
       {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      // normalization
+      {"layerNormForward", LayerNormForward},
+      {"layerNormBackward", LayerNormBackward},
       // GEMM
       {"sgemm", Sgemm},
       {"linearForward", LinearForward},
