@@ -64,8 +64,12 @@ export abstract class Module {
   #stopTraining = false;
   #history: History | null = null;
 
-  /** The computation. Call it through `call(x)` to get building and the checks of a root call. */
-  abstract forward(input: Tensor): Tensor;
+  /**
+   * The computation. Call it through `call(x)` to get building and the checks of a root call.
+   * A subclass may take more inputs: `forward(a: Tensor, b: Tensor)`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any extra inputs a subclass declares
+  abstract forward(input: Tensor, ...more: any[]): Tensor;
 
   // -- identity ---------------------------------------------------------------------------------
 
@@ -97,6 +101,11 @@ export abstract class Module {
   /** The constructor arguments, for serialization (tfjs's getConfig). */
   getConfig(): Record<string, unknown> {
     return {};
+  }
+
+  /** console.log(model) and util.inspect show the module tree, as PyTorch's print(model). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** A PyTorch-style multi-line description of the module tree. */
