@@ -9,6 +9,7 @@
  * batch normalization with momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3.
  */
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { probability } from '../ops/dropout-args.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.js';
 import { Dropout, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d, type SpatialDropoutLayerOptions } from '../nn/dropout.js';
 import { Flatten } from '../nn/flatten.js';
@@ -215,9 +216,10 @@ export interface DropoutArgs extends LayerArgs {
   seed?: number;
 }
 
+/** The rate, checked here so that its errors name `rate` (the option the user wrote), not nn's `p`. */
 function rateOf(fn: string, a: Record<string, unknown>): number {
   if (a.rate === undefined) throw new TypeError(`layers.${fn} needs rate`);
-  return a.rate as number;
+  return probability(a.rate, 'rate');
 }
 
 function seedOf(a: Record<string, unknown>): { seed?: number } {

@@ -13,12 +13,22 @@ import { Subset, TensorDataset, type Dataset, type Targets } from '../data/datas
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { type NestedArray, Tensor, tensor } from '../tensor.js';
 import type { FitTargets } from './fit-options.js';
 import { formatIndex } from './losses/common.js';
 import type { Loss } from './losses/resolve.js';
 
 /** The model's output shape for samples of `sampleShape` ([-1, ...] with -1 for the batch). */
+/**
+ * x given as plain (nested) arrays, as Keras users pass NumPy-like data: converted with tensor(),
+ * so `fit([[0, 1], [1, 0]], [1, 0], options)` works. Anything else is returned as it is.
+ */
+export function arrayInput(x: unknown, name = 'x'): unknown {
+  if (!Array.isArray(x)) return x;
+  if (x.length === 0) throw argRangeError(name, 'non-empty array of samples (or a Tensor)', x);
+  return tensor(x as NestedArray);
+}
+
 export function outputShapeOf(model: Module, sampleShape: Shape): Shape {
   return model.computeOutputShape([-1, ...sampleShape]);
 }
