@@ -17,7 +17,7 @@ import type { Module } from '../nn/module.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise } from '../nn/noise.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Shape } from '../shape.js';
-import { activationModule, activationName } from './activations.js';
+import { type ActivationName, activationModule, activationName } from './activations.js';
 import { BatchNormalization2D, Conv2D, Dense, type DataFormat, MaxPooling2D } from './modules.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
 
@@ -128,7 +128,7 @@ const FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
 
 export interface DenseArgs extends LayerArgs {
   units: number;
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
   kernelRegularizer?: Regularizer | null;
   biasRegularizer?: Regularizer | null;
@@ -155,7 +155,7 @@ export interface Conv2dArgs extends LayerArgs {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: 'valid' | 'same';
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
   dataFormat?: DataFormat;
   kernelRegularizer?: Regularizer | null;
