@@ -1,6 +1,6 @@
 // The package's install step: build the addon unless a valid one for this Node ABI, platform,
 // architecture and these native sources is already in build/Release, so an app's later
-// `npm install`s do not recompile it (1.5 to 5 minutes each). A build uses every core
+// `npm install`s do not recompile it (minutes each). A build uses every core
 // (`node-gyp rebuild -j max`).
 //
 // Valid means: build/Release/dropnet.stamp.json, written after the last successful build,
