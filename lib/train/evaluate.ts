@@ -71,7 +71,7 @@ export async function evaluationLoop(model: Module, data: Dataset, run: Evaluati
  * The data are checked as fit() checks them, before the first batch.
  */
 export async function evaluateModel(model: Module, args: readonly unknown[]): Promise<Logs> {
-  const first = arrayInput(args[0]);
+  const first = arrayInput(args);
   const dataFirst = !(first instanceof Tensor);
   const [x, y, rawOptions] = dataFirst ? [first, undefined, args[1]] : [first, args[1], args[2]];
   const o: CheckedOptions = checkOptions(rawOptions as EvaluateOptions | undefined, 'evaluate');

@@ -46,7 +46,7 @@ function logKeys(metrics: readonly { name: string }[], validation: boolean): str
 /** Splits fit's arguments: (x, y, options) or (dataset, options). */
 function splitArgs(args: readonly unknown[]): [unknown, unknown, unknown] {
   // Nested arrays are x (with y), as Keras takes them; a Dataset comes alone.
-  const first = arrayInput(args[0]);
+  const first = arrayInput(args);
   return first instanceof Tensor ? [first, args[1], args[2]] : [first, undefined, args[1]];
 }
 
