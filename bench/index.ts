@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- [name ...] [--threads 1,2] [--quick]`
+ * `npm run bench -- [name ...] [--threads 1,2] [--quick]` (`--help`: every flag, bench/args.ts)
  *
  * Runs the named benchmarks (all of them without a name). Each prints a table and writes JSON
  * to bench/results/.
  */
 import { backendInfo, kernels, nativeAvailable } from '../lib/index.js';
+import { parseBenchArgs, type Parsed, USAGE } from './args.js';
 import type { BenchArgs } from './harness.js';
 
 type Bench = { run(args: BenchArgs): void | Promise<void> };
@@ -22,29 +23,18 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'seq-layers': () => import('./seq-layers.bench.js'),
 };
 
-function parse(argv: string[]): { names: string[]; args: BenchArgs } {
-  const names: string[] = [];
-  const extra = new Map<string, string>();
-  const all = nativeAvailable() ? kernels('native').hardwareThreads() : 1;
-  let threads = [...new Set([1, all])];
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') quick = true;
-    else if (a === '--threads') threads = (argv[++i] ?? '').split(',').map(Number);
-    else if (a.startsWith('--')) extra.set(a.slice(2), argv[++i] ?? '');
-    else names.push(a);
-  }
-  if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError('--threads takes a list like 1,2');
-  return { names, args: { threads, quick, extra } };
-}
-
-const { names, args } = parse(process.argv.slice(2));
-const unknown = names.filter((n) => !(n in BENCHES));
-if (unknown.length > 0) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
+let parsed: Parsed;
+try {
+  parsed = parseBenchArgs(process.argv.slice(2), nativeAvailable() ? kernels('native').hardwareThreads() : 1);
+} catch (e) {
+  console.error(`${(e as Error).message}\n\n${USAGE}`);
   process.exit(2);
 }
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { names, args } = parsed;
 const info = backendInfo();
 console.log(`dropnet ${info.version}: backend ${info.backend}, isa ${info.isa}, threads ${args.threads.join('/')}`);
 for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {

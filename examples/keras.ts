@@ -55,7 +55,7 @@ export async function main(options: { epochs?: number; samples?: number; verbose
 
   const model = buildModel();
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  log(model.summary());
+  model.summary({ printFn: log });
   const history = await model.fit(xTrain, yTrain, { epochs, batchSize: 32, validationSplit: 0.2, verbose });
   return { model, history };
 }

@@ -22,6 +22,8 @@ export {
 } from './tensor.js';
 export { enableGrad, isGradEnabled, noGrad, type Node } from './autograd/index.js';
 export * as ops from './ops/index.js';
+// The ops add the everyday methods to Tensor (x.add(y), x.argmax(1), x.mean() ...).
+import './ops/methods.js';
 export * as nn from './nn/index.js';
 export { Parameter } from './nn/parameter.js';
 export * as optim from './train/optim/index.js';

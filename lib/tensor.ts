@@ -171,11 +171,31 @@ export class Tensor<S extends Shape = Shape> {
 
   /**
    * The same data under another shape (no copy). One dimension may be -1 and is inferred.
+   * The sizes may be an array or, as in PyTorch, separate arguments: `x.reshape(-1, 5)`.
    */
-  reshape<const T extends Shape>(shape: T): Tensor<T> {
-    checkArrayShape(shape);
-    const out = new Tensor(this.data, inferShape(shape, this.size, this.shape) as unknown as T);
+  reshape<const T extends Shape>(shape: T): Tensor<T>;
+  reshape(...sizes: number[]): Tensor;
+  reshape(...args: unknown[]): Tensor {
+    const shape = sizesOf(args, 'reshape');
+    const out = new Tensor(this.data, inferShape(shape, this.size, this.shape));
     return recordOn(out, 'reshape', this, identityBackward);
+  }
+
+  /** PyTorch's view: the same as reshape (tensors here are always contiguous). */
+  view<const T extends Shape>(shape: T): Tensor<T>;
+  view(...sizes: number[]): Tensor;
+  view(...args: unknown[]): Tensor {
+    return (this.reshape as (...a: unknown[]) => Tensor)(...args);
+  }
+
+  /** PyTorch's numel(): the number of elements. */
+  numel(): number {
+    return this.size;
+  }
+
+  /** PyTorch's tolist(): the elements as nested arrays. */
+  tolist(): unknown {
+    return this.toArray();
   }
 
   /** A copy with its own storage (differentiable: the gradient passes through). */
@@ -194,9 +214,18 @@ export class Tensor<S extends Shape = Shape> {
     return build(0, 0);
   }
 
+  /**
+   * The shape, the values (at most 3 at each end of a dimension longer than 6, 4 significant
+   * digits) and the autograd state: `Tensor([2, 3], [[1, 2, 3], [4, 5, 6]], gradFn=mul)`.
+   */
   toString(): string {
     const grad = this.#gradFn !== null ? `, gradFn=${this.#gradFn.name}` : this.#requiresGrad ? ', requiresGrad=true' : '';
-    return `Tensor(${formatShape(this.shape)}${grad})`;
+    return `Tensor(${formatShape(this.shape)}, ${formatValues(this.data, this.shape)}${grad})`;
+  }
+
+  /** console.log(x) shows what toString() does. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
@@ -227,6 +256,28 @@ function accumulateGrad(t: Tensor, g: Float32Array): void {
   } else {
     activeBackend().add(current.data, current.data, g, g.length);
   }
+}
+
+/** The sizes of reshape/view: one array, or the sizes as separate arguments. */
+function sizesOf(args: readonly unknown[], fn: string): number[] {
+  if (args.length > 0 && args.every((a) => typeof a === 'number')) return args as number[];
+  if (args.length !== 1) throw argTypeError(`${fn}'s sizes`, 'one array of integers or integers as separate arguments', args);
+  checkArrayShape(args[0]);
+  return args[0] as number[];
+}
+
+/** Nested brackets of values, abbreviated with '...' past 6 entries in a dimension. */
+function formatValues(data: Float32Array, shape: Shape): string {
+  const edge = 3;
+  const num = (v: number): string => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))));
+  const build = (dim: number, at: number): string => {
+    if (dim === shape.length) return num(data[at]!);
+    const n = shape[dim]!;
+    const stride = shapeSize(shape.slice(dim + 1));
+    const picks = n > 2 * edge ? [...Array(edge).keys(), -1, ...Array.from({ length: edge }, (_, i) => n - edge + i)] : [...Array(n).keys()];
+    return `[${picks.map((i) => (i < 0 ? '...' : build(dim + 1, at + i * stride))).join(', ')}]`;
+  };
+  return build(0, 0);
 }
 
 function checkArrayShape(shape: unknown): void {
@@ -311,18 +362,40 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-/** Uniform samples in [0, 1), reproducible under `manualSeed` or a given generator. */
-export function rand<const S extends Shape>(shape: S, options: RandomOptions = {}): Tensor<S> {
+/** Uniform samples in [0, 1), reproducible under `manualSeed` or a given generator. The sizes may be separate arguments, as in PyTorch: `rand(64, 10)`. */
+export function rand<const S extends Shape>(shape: S, options?: RandomOptions): Tensor<S>;
+export function rand(...sizes: [...number[], RandomOptions] | number[]): Tensor;
+export function rand(...args: unknown[]): Tensor {
+  const [shape, options] = shapeAndOptions<RandomOptions>(args, 'rand');
   const data = alloc(shape);
   (options.generator ?? defaultGenerator).uniform(data);
   return new Tensor(data, shape, gradOption(options));
 }
 
-/** Standard normal samples N(0, 1), reproducible under `manualSeed` or a given generator. */
-export function randn<const S extends Shape>(shape: S, options: RandomOptions = {}): Tensor<S> {
+/** Standard normal samples N(0, 1), reproducible under `manualSeed` or a given generator. The sizes may be separate arguments, as in PyTorch: `randn(64, 10)`. */
+export function randn<const S extends Shape>(shape: S, options?: RandomOptions): Tensor<S>;
+export function randn(...sizes: [...number[], RandomOptions] | number[]): Tensor;
+export function randn(...args: unknown[]): Tensor {
+  const [shape, options] = shapeAndOptions<RandomOptions>(args, 'randn');
   const data = alloc(shape);
   (options.generator ?? defaultGenerator).normal(data);
   return new Tensor(data, shape, gradOption(options));
+}
+
+/** A factory's arguments: (shape array, options?) or (size, size, ..., options?). */
+function shapeAndOptions<O extends object>(args: readonly unknown[], fn: string): [number[], O] {
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last);
+  const options = (hasOptions ? last : typeof args[0] === 'number' ? {} : (args[1] ?? {})) as O;
+  if (typeof args[0] === 'number') {
+    const sizes = hasOptions ? args.slice(0, -1) : args;
+    sizes.forEach((d, i) => {
+      if (typeof d !== 'number') throw argTypeError(`${fn}'s size ${i}`, 'integer', d);
+    });
+    return [sizes as number[], options];
+  }
+  if (args.length > 2) throw argTypeError(`${fn}'s arguments`, 'a shape array and options, or sizes', args);
+  return [args[0] as number[], options];
 }
 
 function gradOption(options: RandomOptions): TensorOptions {

@@ -50,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<string> {
   console.log('variant   epoch  train loss  train acc  val loss  val acc  samples/s');
   const runs: Run[] = [];
   const finals: string[] = [];
+  const results: { label: string; gap: number; best: number }[] = [];
   for (const variant of args.variants) {
     const { rows, history, model } = await runExperiment(variant, train, test, {
       inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
@@ -61,15 +62,29 @@ export async function main(argv: readonly string[]): Promise<string> {
     runs.push({ name: label, history });
     const last = rows.at(-1)!;
     const best = Math.max(...rows.map((r) => r.valAcc));
-    finals.push(`${label}: final validation accuracy ${fmt(last.valAcc)}, best ${fmt(best)}, train - validation loss gap ${fmt(last.valLoss - last.trainLoss)}`);
+    // The generalization gap, one definition everywhere: validation loss minus training loss.
+    const gap = last.valLoss - last.trainLoss;
+    results.push({ label, gap, best });
+    finals.push(`${label}: final validation accuracy ${fmt(last.valAcc)}, best ${fmt(best)}, generalization gap (validation − training loss) ${fmt(gap)}`);
     if (args.exportOnnx !== null) console.log(`ONNX: ${await exportTrained(model, args.exportOnnx, variant, args.variants.length > 1, inputs)}`);
     console.log('');
   }
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
+  const list = (parts: string[]): string => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
+  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label === 'no dropout' ? 'without dropout' : `with ${r.label}`}`))}; `
+    + `the best validation accuracies were ${list(results.map((r) => `${(r.best * 100).toFixed(1)}%`))}.`;
   const html = renderReport({
     title: `Dropout on ${data.name}`,
     runs,
+    lead,
+    config: {
+      data: `${data.name}: ${train.length} training / ${test.length} validation samples (split seed ${args.seed})`,
+      network: `${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}, noise after each hidden layer`,
+      training: `Adam (lr 1e-3), batch ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}`,
+      variants: runs.map((r) => r.name).join(', '),
+      backend: `dropnet ${info.version}, ${info.backend}, ${info.isa}, ${info.threads} threads`,
+    },
     notes: [
       `${train.length} training and ${test.length} validation samples; the same initial weights, batches and seed (${args.seed}) for every variant.`,
       'Training loss and accuracy are measured on the training batches with dropout active, validation in eval mode (no dropout, no rescaling).',

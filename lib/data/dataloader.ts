@@ -32,7 +32,13 @@ export interface DataLoaderState {
   offset: number;
 }
 
-export class DataLoader<Y extends Targets = Targets> implements Iterable<Batch<Y>> {
+/**
+ * A batch as a loader yields it: the pair `[x, y]`, as PyTorch's DataLoader yields
+ * (`for (const [x, y] of loader)`), that also has `x` and `y` (`for (const { x, y } of loader)`).
+ */
+export type LoaderBatch<Y extends Targets = Targets> = [x: Tensor, y: Y] & Batch<Y>;
+
+export class DataLoader<Y extends Targets = Targets> implements Iterable<LoaderBatch<Y>> {
   readonly dataset: Dataset<Y>;
   readonly batchSize: number;
   readonly shuffle: boolean;
@@ -80,11 +86,12 @@ export class DataLoader<Y extends Targets = Targets> implements Iterable<Batch<Y
   }
 
   /** One epoch of batches; the epoch counter advances when the iteration ends or is abandoned. */
-  *[Symbol.iterator](): Generator<Batch<Y>, void, undefined> {
+  *[Symbol.iterator](): Generator<LoaderBatch<Y>, void, undefined> {
     const order = this.order(this.#epoch);
     try {
       for (let b = 0; b < this.length; b++) {
-        yield this.dataset.batch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
+        const { x, y } = this.dataset.batch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
+        yield Object.assign([x, y] as [Tensor, Y], { x, y });
       }
     } finally {
       this.#epoch++;

@@ -6,7 +6,8 @@
  * Constants are Keras 3's: leakyRelu has slope 0.2 (PyTorch's default is 0.01, so it is not
  * fused), gelu is the exact erf form, softmax is over the last axis.
  */
-import { argRangeError, argTypeError } from '../errors.js';
+import { didYouMean } from '../args.js';
+import { argTypeError, invalidArg } from '../errors.js';
 import { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softplus, Tanh } from '../nn/activation.js';
 import { Identity } from '../nn/identity.js';
 import type { Module } from '../nn/module.js';
@@ -36,7 +37,7 @@ export function activationName(value: unknown, name = 'activation'): ActivationN
   if (typeof value !== 'string') throw argTypeError(name, expected, value);
   if ((NAMES as readonly string[]).includes(value)) return value as ActivationName;
   if (Object.hasOwn(ALIASES, value)) return ALIASES[value]!;
-  throw argRangeError(name, expected, value);
+  throw new RangeError(`${invalidArg(name, expected, value)}${didYouMean(value, [...NAMES, ...Object.keys(ALIASES)])}`);
 }
 
 /** The ops.linear activation equal to `name`, or undefined when it must run separately. */

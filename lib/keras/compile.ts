@@ -21,7 +21,7 @@ import type { Module } from '../nn/module.js';
 import { add } from '../ops/arithmetic.js';
 import type { Tensor } from '../tensor.js';
 import type { Target } from '../train/losses/common.js';
-import { type Loss, type LossFunction, resolveLoss } from '../train/losses/resolve.js';
+import { type Loss, type LossFunction, type LossName, resolveLoss } from '../train/losses/resolve.js';
 import { type Metric, type MetricFunction, resolveMetric } from '../train/metrics.js';
 import { Adagrad } from '../train/optim/adagrad.js';
 import { Adam, AdamW } from '../train/optim/adam.js';
@@ -36,7 +36,7 @@ export interface CompileArgs {
   /** A name (Keras's defaults, see above; default 'rmsprop' as Keras) or an Optimizer. */
   optimizer?: KerasOptimizerName | 'Adam' | 'AdamW' | 'SGD' | 'RMSprop' | 'Adagrad' | Optimizer<object>;
   /** A Keras or PyTorch loss name, or a function (output, target) => scalar tensor. */
-  loss: string | LossFunction | Loss;
+  loss: LossName | LossFunction | Loss;
   metrics?: readonly (string | MetricFunction | Metric)[];
 }
 

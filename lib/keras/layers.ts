@@ -9,6 +9,7 @@
  * batch normalization with momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3.
  */
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { probability } from '../ops/dropout-args.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.js';
 import { Dropout, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d, type SpatialDropoutLayerOptions } from '../nn/dropout.js';
 import { Flatten } from '../nn/flatten.js';
@@ -16,7 +17,7 @@ import type { Module } from '../nn/module.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise } from '../nn/noise.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Shape } from '../shape.js';
-import { activationModule, activationName } from './activations.js';
+import { type ActivationName, activationModule, activationName } from './activations.js';
 import { BatchNormalization2D, Conv2D, Dense, type DataFormat, MaxPooling2D } from './modules.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
 import { embedding, layerNormalization } from './sequence-layers.js';
@@ -128,7 +129,7 @@ const FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
 
 export interface DenseArgs extends LayerArgs {
   units: number;
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
   kernelRegularizer?: Regularizer | null;
   biasRegularizer?: Regularizer | null;
@@ -155,7 +156,7 @@ export interface Conv2dArgs extends LayerArgs {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: 'valid' | 'same';
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
   dataFormat?: DataFormat;
   kernelRegularizer?: Regularizer | null;
@@ -216,9 +217,10 @@ export interface DropoutArgs extends LayerArgs {
   seed?: number;
 }
 
+/** The rate, checked here so that its errors name `rate` (the option the user wrote), not nn's `p`. */
 function rateOf(fn: string, a: Record<string, unknown>): number {
   if (a.rate === undefined) throw new TypeError(`layers.${fn} needs rate`);
-  return a.rate as number;
+  return probability(a.rate, 'rate');
 }
 
 function seedOf(a: Record<string, unknown>): { seed?: number } {

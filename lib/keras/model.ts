@@ -166,7 +166,12 @@ export class SequentialModel {
     return this.module.fit(xt, toTargets(y, xt.shape[0]!), options);
   }
 
-  /** Loss and metrics: Keras's [loss, ...metrics] (the loss alone without metrics), or a dict with returnDict. */
+  /**
+   * Loss and metrics: Keras's [loss, ...metrics] (the loss alone without metrics), or, typed for
+   * TypeScript without casts, `{ loss, accuracy, ... }` with `returnDict: true`.
+   */
+  async evaluate(x: KerasInput, y: KerasTargets, args: KerasEvaluateArgs & { returnDict: true }): Promise<Logs>;
+  async evaluate(x: KerasInput, y: KerasTargets, args?: KerasEvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
   async evaluate(x: KerasInput, y: KerasTargets, args: KerasEvaluateArgs = {}): Promise<number | number[] | Logs> {
     const c = this.#needCompiled('evaluate');
     const { returnDict = false, ...rest } = args;
@@ -198,15 +203,24 @@ export class SequentialModel {
 
   // -- inspection and state -------------------------------------------------------------------
 
-  /** Keras's summary table, with the dropout section. */
-  summary(): string {
+  /**
+   * Keras's summary table, with the dropout section: printed, as Keras and tfjs do (with
+   * console.log, or `printFn`; `printFn: null` prints nothing), and returned.
+   */
+  summary(options: { printFn?: ((text: string) => void) | null } = {}): string {
     const layers = this.layers.map((module, i) => ({ module, name: this.layerNames[i]!, className: this.#classNames[i]! }));
-    return kerasSummary(this.name, this.module, this.inputShape, layers);
+    const text = kerasSummary(this.name, this.module, this.inputShape, layers);
+    const print = options.printFn === undefined ? console.log : options.printFn;
+    if (print !== null) {
+      if (typeof print !== 'function') throw argTypeError('printFn', 'function or null', print);
+      print(text);
+    }
+    return text;
   }
 
   /** Prints summary() to the console. */
   printSummary(): void {
-    console.log(this.summary());
+    this.summary();
   }
 
   /** Parameters (Keras's count_params). */
@@ -238,7 +252,12 @@ export class SequentialModel {
     await saveSafetensors(path, this.module.stateDict(), { format: SAVE_FORMAT, model: JSON.stringify(this.toConfig()) });
   }
 
-  /** Loads weights saved by save() (or any safetensors file with this model's state-dict keys). */
+  /** Saves the weights alone (the nn state dict, PyTorch's names) as safetensors; loadWeights() reads them back. */
+  async saveWeights(path: string): Promise<void> {
+    await saveSafetensors(path, this.module.stateDict());
+  }
+
+  /** Loads weights saved by save() or saveWeights() (or any safetensors file with this model's state-dict keys). */
   async loadWeights(path: string): Promise<void> {
     const { tensors } = await loadSafetensors(path);
     this.module.loadStateDict(tensors);

@@ -4,6 +4,7 @@
  * ops (unary.ts). One file for the family: each is a constructor and a one-line forward on a
  * shared base.
  */
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { elu, gelu, leakyRelu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import type { Shape } from '../shape.js';
@@ -16,6 +17,20 @@ function finite(value: unknown, name: string): number {
   if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
   return value;
 }
+
+/*
+ * PyTorch's positional orders. `inplace` is accepted for PyTorch code and changes nothing: these
+ * layers never write into their input, and the result is the same.
+ */
+const INPLACE = { inplace: is.boolean };
+const RELU = signature('ReLU', [], INPLACE);
+const LEAKY_RELU = signature('LeakyReLU', [], { negativeSlope: is.finite, ...INPLACE });
+const ELU_ARGS = signature('ELU', [], { alpha: is.finite, ...INPLACE });
+const SELU_ARGS = signature('SELU', [], INPLACE);
+const SIGMOID = signature('Sigmoid', [], {});
+const TANH = signature('Tanh', [], {});
+const GELU_ARGS = signature('GELU', [], { approximate: is.string });
+const SOFTPLUS = signature('Softplus', [], { beta: is.finite, threshold: is.finite });
 
 /** A parameter-free, shape-preserving layer applying one element-wise function. */
 export abstract class Activation extends Module {
@@ -38,6 +53,11 @@ export abstract class Activation extends Module {
 
 /** max(0, x) */
 export class ReLU extends Activation {
+  constructor(...args: [inplace?: boolean] | [options?: { inplace?: boolean }]) {
+    super();
+    RELU.parse(args);
+  }
+
   protected activate(x: Tensor): Tensor {
     return relu(x);
   }
@@ -47,9 +67,10 @@ export class ReLU extends Activation {
 export class LeakyReLU extends Activation {
   readonly negativeSlope: number;
 
-  constructor(negativeSlope = 0.01) {
+  constructor(...args: [negativeSlope?: number, inplace?: boolean] | [options?: { negativeSlope?: number; inplace?: boolean }]) {
     super();
-    this.negativeSlope = finite(negativeSlope, 'negativeSlope');
+    const o = LEAKY_RELU.parse<{ negativeSlope?: number }>(args);
+    this.negativeSlope = finite(o.negativeSlope ?? 0.01, 'negativeSlope');
   }
 
   protected activate(x: Tensor): Tensor {
@@ -67,12 +88,22 @@ export class LeakyReLU extends Activation {
 
 /** 1 / (1 + e^-x) */
 export class Sigmoid extends Activation {
+  constructor(...none: []) {
+    super();
+    SIGMOID.parse(none);
+  }
+
   protected activate(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
 export class Tanh extends Activation {
+  constructor(...none: []) {
+    super();
+    TANH.parse(none);
+  }
+
   protected activate(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -80,6 +111,13 @@ export class Tanh extends Activation {
 
 /** x * Phi(x), the exact (erf) form, as PyTorch's default. */
 export class GELU extends Activation {
+  /** Only PyTorch's default 'none' (the exact form) is supported. */
+  constructor(...args: [approximate?: 'none'] | [options?: { approximate?: 'none' }]) {
+    super();
+    const { approximate } = GELU_ARGS.parse<{ approximate?: string }>(args);
+    if (approximate !== undefined && approximate !== 'none') throw argRangeError('approximate', "'none' (the exact form; 'tanh' is not supported)", approximate);
+  }
+
   protected activate(x: Tensor): Tensor {
     return gelu(x);
   }
@@ -89,9 +127,10 @@ export class GELU extends Activation {
 export class ELU extends Activation {
   readonly alpha: number;
 
-  constructor(alpha = 1) {
+  constructor(...args: [alpha?: number, inplace?: boolean] | [options?: { alpha?: number; inplace?: boolean }]) {
     super();
-    this.alpha = finite(alpha, 'alpha');
+    const o = ELU_ARGS.parse<{ alpha?: number }>(args);
+    this.alpha = finite(o.alpha ?? 1, 'alpha');
   }
 
   protected activate(x: Tensor): Tensor {
@@ -109,14 +148,38 @@ export class ELU extends Activation {
 
 /** Self-normalizing ELU (Klambauer et al. 2017), PyTorch's constants. */
 export class SELU extends Activation {
+  constructor(...args: [inplace?: boolean] | [options?: { inplace?: boolean }]) {
+    super();
+    SELU_ARGS.parse(args);
+  }
+
   protected activate(x: Tensor): Tensor {
     return selu(x);
   }
 }
 
-/** log(1 + e^x), linear above the threshold (PyTorch's defaults: beta 1, threshold 20). */
+/** log(1 + e^(beta x)) / beta, linear above beta x > threshold (PyTorch's defaults: beta 1, threshold 20). */
 export class Softplus extends Activation {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(...args: [beta?: number, threshold?: number] | [options?: { beta?: number; threshold?: number }]) {
+    super();
+    const o = SOFTPLUS.parse<{ beta?: number; threshold?: number }>(args);
+    this.beta = finite(o.beta ?? 1, 'beta');
+    if (this.beta === 0) throw argRangeError('beta', 'non-zero finite number', this.beta);
+    this.threshold = finite(o.threshold ?? 20, 'threshold');
+  }
+
   protected activate(x: Tensor): Tensor {
-    return softplus(x);
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { beta: this.beta, threshold: this.threshold };
+  }
+
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }

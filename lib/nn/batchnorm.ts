@@ -4,6 +4,7 @@
  * num_batches_tracked). In training they normalize with batch statistics and update the running
  * ones; in eval they use the running statistics.
  */
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { batchNorm } from '../ops/batchnorm.js';
 import type { Shape } from '../shape.js';
@@ -23,6 +24,15 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/** BatchNorm's arguments after numFeatures, in PyTorch's order (eps, momentum, affine, trackRunningStats), then (or instead) options. */
+export type BatchNormArgs =
+  | [options?: BatchNormOptions | undefined]
+  | [eps?: number, options?: BatchNormOptions | undefined]
+  | [eps?: number, momentum?: number, options?: BatchNormOptions | undefined]
+  | [eps?: number, momentum?: number, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormOptions | undefined];
+
+const BATCHNORM = { eps: is.number, momentum: is.number, affine: is.boolean, trackRunningStats: is.boolean };
+
 abstract class BatchNormBase extends Module {
   declare readonly '~shapes': { readonly kind: 'same' };
   readonly numFeatures: number;
@@ -36,8 +46,9 @@ abstract class BatchNormBase extends Module {
   /** The input ranks this layer accepts (with and without the batch dimension). */
   protected abstract readonly ranks: readonly number[];
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(numFeatures: number, ...args: BatchNormArgs) {
     super();
+    const options: BatchNormOptions = signature(new.target.name, ['numFeatures'], BATCHNORM).parse(args);
     if (typeof numFeatures !== 'number') throw argTypeError('numFeatures', 'positive integer', numFeatures);
     if (!Number.isSafeInteger(numFeatures) || numFeatures < 1) throw argRangeError('numFeatures', 'positive integer', numFeatures);
     this.numFeatures = numFeatures;

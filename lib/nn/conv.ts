@@ -6,6 +6,7 @@
  */
 import type { PaddingSpec } from '../backend/conv-geometry.js';
 import { convOutSize, resolvePadding } from '../backend/conv-geometry.js';
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { conv1d, conv2d, pair, type Pair } from '../ops/conv.js';
 import { defaultGenerator, Generator } from '../random.js';
@@ -32,6 +33,28 @@ export interface Conv2dOptions {
   /** The stream the initial weights are drawn from (default: the generator seeded by manualSeed). */
   generator?: Generator;
 }
+
+const CONV_ARGS = { stride: is.sizes, padding: is.padding, dilation: is.sizes, groups: is.number, bias: is.boolean, paddingMode: is.string };
+const CONV2D = signature('Conv2d', ['inChannels', 'outChannels', 'kernelSize'], CONV_ARGS, { generator: is.generator });
+const CONV1D = signature('Conv1d', ['inChannels', 'outChannels', 'kernelSize'], CONV_ARGS, { generator: is.generator });
+
+/** What follows the kernel size: PyTorch's order (stride, padding, dilation, groups, bias, paddingMode), then (or instead) options. */
+export type Conv2dArgs =
+  | [options?: Conv2dOptions | undefined]
+  | [stride?: Pair, options?: Conv2dOptions | undefined]
+  | [stride?: Pair, padding?: PaddingSpec, options?: Conv2dOptions | undefined]
+  | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, options?: Conv2dOptions | undefined]
+  | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, groups?: number, options?: Conv2dOptions | undefined]
+  | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Conv2dOptions | undefined];
+
+/** Conv1d's arguments after the kernel size, in PyTorch's order, then (or instead) options. */
+export type Conv1dArgs =
+  | [options?: Conv1dOptions | undefined]
+  | [stride?: number, options?: Conv1dOptions | undefined]
+  | [stride?: number, padding?: Conv1dOptions['padding'], options?: Conv1dOptions | undefined]
+  | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, options?: Conv1dOptions | undefined]
+  | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, options?: Conv1dOptions | undefined]
+  | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Conv1dOptions | undefined];
 
 function positive(value: unknown, name: string): number {
   if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
@@ -65,8 +88,9 @@ export class Conv2d extends Module {
   /** [outChannels], or null without bias. */
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Conv2dArgs) {
     super();
+    const options: Conv2dOptions = CONV2D.parse(args);
     this.inChannels = positive(inChannels, 'inChannels');
     this.outChannels = positive(outChannels, 'outChannels');
     this.kernelSize = pair(kernelSize, 'kernelSize');
@@ -143,8 +167,9 @@ export class Conv1d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: Conv1dArgs) {
     super();
+    const options: Conv1dOptions = CONV1D.parse(args);
     this.inChannels = positive(inChannels, 'inChannels');
     this.outChannels = positive(outChannels, 'outChannels');
     this.kernelSize = positive(kernelSize, 'kernelSize');

@@ -6,6 +6,7 @@
  * dict moves between the two. The masked weight is written into one buffer per layer, reused
  * every step (see ops/drop-connect.ts for what is and is not materialised).
  */
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { dropConnectLinear } from '../ops/drop-connect.js';
 import { probability } from '../ops/dropout-args.js';
@@ -31,6 +32,10 @@ export interface DropConnectOptions {
   generator?: Generator;
 }
 
+const DROP_CONNECT = signature('DropConnect', ['inFeatures', 'outFeatures'], {}, {
+  p: is.number, bias: is.boolean, seed: is.seed, maskGenerator: is.generator, generator: is.generator,
+});
+
 function features(value: unknown, name: string): number {
   if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
   if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
@@ -54,9 +59,9 @@ export class DropConnect<In extends number = number, Out extends number = number
   #scratch: Float32Array | null = null;
 
   /** Weight and bias start as Linear's (PyTorch's): U(-1/sqrt(in), 1/sqrt(in)), weight first. */
-  constructor(inFeatures: In, outFeatures: Out, options: DropConnectOptions = {}) {
+  constructor(inFeatures: In, outFeatures: Out, ...args: [options?: DropConnectOptions | undefined]) {
     super();
-    if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object', options);
+    const options: DropConnectOptions = DROP_CONNECT.parse(args);
     this.inFeatures = features(inFeatures, 'inFeatures') as In;
     this.outFeatures = features(outFeatures, 'outFeatures') as Out;
     this.p = probability(options.p === undefined ? 0.5 : options.p);

@@ -19,7 +19,11 @@ export interface LayerAt {
   module: Module;
 }
 
-/** Above these rates dropout is unusually strong (Srivastava et al. 2014 used 0.2 on inputs, 0.5 on hidden units). */
+/**
+ * Above these rates dropout is unusually strong (Srivastava et al. 2014 used 0.2 on inputs, 0.5 on
+ * hidden units). INPUT_RATE_LIMIT is also the rate up to which dropout right before the output
+ * layer draws no warning.
+ */
 export const INPUT_RATE_LIMIT = 0.2;
 export const HIDDEN_RATE_LIMIT = 0.5;
 
@@ -67,7 +71,9 @@ export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
     const p = l.module.dropoutRate ?? 0;
     if (outputIndex >= 0 && i > outputIndex) {
       add('after-output', 'comes after the output layer: it zeroes predictions at random in training, which no layer can learn to undo; move it before the output layer or remove it.');
-    } else if (next !== undefined && layers.indexOf(next) === outputIndex) {
+    } else if (next !== undefined && layers.indexOf(next) === outputIndex && p > INPUT_RATE_LIMIT) {
+      // A low rate right before the output layer is common and harmless (the advice itself says
+      // "keep the rate low"): only a higher one is worth a warning.
       add('before-output', `feeds the output layer (${label(next)}) directly: the output sees a different random subset of its inputs at every step, which makes the training loss noisy; keep the rate low here, or remove it, unless validation improves with it.`);
     }
     if (next !== undefined && next.module.category === 'batchnorm') {

@@ -5,6 +5,7 @@
  *   SpatialDropout1d / 2d / 3d whole channels, channels last: (N, *spatial, C) (Keras SpatialDropout1D/2D/3D)
  * Each passes its own `training` flag to the op, as PyTorch's F.dropout(input, p, self.training).
  */
+import { type ArgKind, is, type Signature, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import {
   type DataFormat, dropout, dropout1d, dropout2d, dropout3d, spatialDropout1d, spatialDropout2d, spatialDropout3d,
@@ -16,6 +17,36 @@ import { NoiseLayer, type NoiseLayerOptions } from './noise-layer.js';
 import { layerShapeError } from './shape-check.js';
 
 export type { NoiseLayerOptions } from './noise-layer.js';
+
+/**
+ * A dropout layer's arguments, PyTorch's (p, inplace) then (or instead) options; `p` may also be an
+ * option. `inplace` is accepted for PyTorch code and changes nothing: the layer never writes into its
+ * input, and the result is the same.
+ */
+export type DropoutArgs<O extends object = NoiseLayerOptions> =
+  | [options?: O & { p?: number; inplace?: boolean } | undefined]
+  | [p?: number, options?: O & { inplace?: boolean } | undefined]
+  | [p?: number, inplace?: boolean, options?: O | undefined];
+
+/** The signature of a dropout layer: (p, inplace) positional, the stream and `keywords` by name. */
+export function dropoutSignature(owner: string, keywords: Readonly<Record<string, ArgKind>> = {}): Signature {
+  return signature(owner, [], { p: is.probability, inplace: is.boolean }, { seed: is.seed, generator: is.generator, ...keywords });
+}
+
+/** Parsed dropout arguments: p (default 0.5) and the options. */
+export function dropoutArgs<O extends object>(sig: Signature, args: readonly unknown[]): O & { p: number } {
+  const o = sig.parse<O & { p?: number; inplace?: boolean }>(args);
+  return { ...o, p: o.p ?? 0.5 };
+}
+
+const DROPOUT = dropoutSignature('Dropout', { noiseShape: is.arrayOrNull });
+const DROPOUT1D = dropoutSignature('Dropout1d');
+const DROPOUT2D = dropoutSignature('Dropout2d');
+const DROPOUT3D = dropoutSignature('Dropout3d');
+const SPATIAL = { dataFormat: is.string };
+const SPATIAL1D = dropoutSignature('SpatialDropout1d', SPATIAL);
+const SPATIAL2D = dropoutSignature('SpatialDropout2d', SPATIAL);
+const SPATIAL3D = dropoutSignature('SpatialDropout3d', SPATIAL);
 
 /** A layer that zeroes units with probability p in training. */
 export abstract class BernoulliDropout extends NoiseLayer {
@@ -56,8 +87,9 @@ export interface DropoutLayerOptions extends NoiseLayerOptions {
 export class Dropout extends BernoulliDropout {
   readonly noiseShape: readonly (number | null)[] | null;
 
-  constructor(p = 0.5, options: DropoutLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs<DropoutLayerOptions>) {
+    const options = dropoutArgs<DropoutLayerOptions>(DROPOUT, args);
+    super(options.p, options);
     const noiseShape = options.noiseShape ?? null;
     if (noiseShape !== null) {
       if (!Array.isArray(noiseShape)) throw argTypeError('noiseShape', 'array of sizes (1, a size or null)', noiseShape);
@@ -113,8 +145,9 @@ abstract class ChannelDropout extends BernoulliDropout {
 export class Dropout1d extends ChannelDropout {
   protected readonly spatial = 1;
 
-  constructor(p = 0.5, options: NoiseLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs) {
+    const options = dropoutArgs<NoiseLayerOptions>(DROPOUT1D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -130,8 +163,9 @@ export class Dropout1d extends ChannelDropout {
 export class Dropout2d extends ChannelDropout {
   protected readonly spatial = 2;
 
-  constructor(p = 0.5, options: NoiseLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs) {
+    const options = dropoutArgs<NoiseLayerOptions>(DROPOUT2D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -143,8 +177,9 @@ export class Dropout2d extends ChannelDropout {
 export class Dropout3d extends ChannelDropout {
   protected readonly spatial = 3;
 
-  constructor(p = 0.5, options: NoiseLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs) {
+    const options = dropoutArgs<NoiseLayerOptions>(DROPOUT3D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -193,8 +228,9 @@ abstract class SpatialDropout extends BernoulliDropout {
 export class SpatialDropout1d extends SpatialDropout {
   protected readonly spatial = 1;
 
-  constructor(p = 0.5, options: SpatialDropoutLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs<SpatialDropoutLayerOptions>) {
+    const options = dropoutArgs<SpatialDropoutLayerOptions>(SPATIAL1D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -206,8 +242,9 @@ export class SpatialDropout1d extends SpatialDropout {
 export class SpatialDropout2d extends SpatialDropout {
   protected readonly spatial = 2;
 
-  constructor(p = 0.5, options: SpatialDropoutLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs<SpatialDropoutLayerOptions>) {
+    const options = dropoutArgs<SpatialDropoutLayerOptions>(SPATIAL2D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -219,8 +256,9 @@ export class SpatialDropout2d extends SpatialDropout {
 export class SpatialDropout3d extends SpatialDropout {
   protected readonly spatial = 3;
 
-  constructor(p = 0.5, options: SpatialDropoutLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs<SpatialDropoutLayerOptions>) {
+    const options = dropoutArgs<SpatialDropoutLayerOptions>(SPATIAL3D, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {

@@ -3,6 +3,7 @@
  * as PyTorch's nn.Flatten. The merged size is a run-time number, so at the type level the
  * output shape is unknown and the next layer's input is not checked.
  */
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { flatten } from '../ops/layout.js';
 import type { Shape } from '../shape.js';
@@ -16,15 +17,18 @@ function integer(value: unknown, name: string): number {
   return value;
 }
 
+const FLATTEN = signature('Flatten', [], { startDim: is.integer, endDim: is.integer });
+
 export class Flatten extends Module {
   declare readonly '~shapes': { readonly kind: 'fixed'; readonly in: Shape; readonly out: Shape };
   readonly startDim: number;
   readonly endDim: number;
 
-  constructor(startDim = 1, endDim = -1) {
+  constructor(...args: [startDim?: number, endDim?: number] | [options?: { startDim?: number; endDim?: number }]) {
     super();
-    this.startDim = integer(startDim, 'startDim');
-    this.endDim = integer(endDim, 'endDim');
+    const o = FLATTEN.parse<{ startDim?: number; endDim?: number }>(args);
+    this.startDim = integer(o.startDim ?? 1, 'startDim');
+    this.endDim = integer(o.endDim ?? -1, 'endDim');
   }
 
   override get category(): ModuleCategory {

@@ -3,6 +3,7 @@
  * `Linear<784, 256>` maps `Tensor<readonly [B, 784]>` to `Tensor<readonly [B, 256]>`, and a
  * chain that feeds it another width does not compile (shape-types.ts).
  */
+import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { linear } from '../ops/matmul.js';
 import { defaultGenerator, Generator } from '../random.js';
@@ -20,6 +21,11 @@ export interface LinearOptions {
   /** The stream the initial weights are drawn from (default: the generator seeded by manualSeed). */
   generator?: Generator;
 }
+
+const LINEAR = signature('Linear', ['inFeatures', 'outFeatures'], { bias: is.boolean }, { generator: is.generator });
+
+/** What follows the sizes: PyTorch's `bias` positionally, then (or instead) an options object. */
+export type LinearArgs = [options?: LinearOptions | undefined] | [bias?: boolean, options?: LinearOptions | undefined];
 
 function features(value: unknown, name: string): number {
   if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
@@ -40,8 +46,9 @@ export class Linear<In extends number = number, Out extends number = number> ext
    * Weight and bias start as PyTorch's: kaiming_uniform(a = sqrt 5) for the weight, which is
    * U(-1/sqrt(in), 1/sqrt(in)), and the same range for the bias, drawn weight first.
    */
-  constructor(inFeatures: In, outFeatures: Out, options: LinearOptions = {}) {
+  constructor(inFeatures: In, outFeatures: Out, ...args: LinearArgs) {
     super();
+    const options: LinearOptions = LINEAR.parse(args);
     this.inFeatures = features(inFeatures, 'inFeatures') as In;
     this.outFeatures = features(outFeatures, 'outFeatures') as Out;
     const bias = options.bias ?? true;

@@ -19,7 +19,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { activeBackend } from '../backend/index.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { Tensor, zeros } from '../tensor.js';
+import { type NestedArray, Tensor, zeros } from '../tensor.js';
 import type { Dataset } from '../data/dataset.js';
 import { evaluateModel } from '../train/evaluate.js';
 import { fitModel } from '../train/fit.js';
@@ -65,8 +65,12 @@ export abstract class Module {
   #stopTraining = false;
   #history: History | null = null;
 
-  /** The computation. Call it through `call(x)` to get building and the checks of a root call. */
-  abstract forward(input: Tensor): Tensor;
+  /**
+   * The computation. Call it through `call(x)` to get building and the checks of a root call.
+   * A subclass may take more inputs: `forward(a: Tensor, b: Tensor)`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any extra inputs a subclass declares
+  abstract forward(input: Tensor, ...more: any[]): Tensor;
 
   // -- identity ---------------------------------------------------------------------------------
 
@@ -98,6 +102,11 @@ export abstract class Module {
   /** The constructor arguments, for serialization (tfjs's getConfig). */
   getConfig(): Record<string, unknown> {
     return {};
+  }
+
+  /** console.log(model) and util.inspect show the module tree, as PyTorch's print(model). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** A PyTorch-style multi-line description of the module tree. */
@@ -175,14 +184,14 @@ export abstract class Module {
    * on bad options or data, and with the signal's reason when aborted. The event loop takes a
    * turn between batch steps every `yieldEveryMs` (5) ms. Leaves the model in training mode.
    */
-  fit(x: Tensor, y: FitTargets, options: FitOptions): Promise<History>;
+  fit(x: Tensor | readonly NestedArray[], y: FitTargets, options: FitOptions): Promise<History>;
   fit(data: Dataset, options: FitOptions): Promise<History>;
   fit(...args: unknown[]): Promise<History> {
     return fitModel(this, args, { setHistory: (h) => { this.#history = h; } });
   }
 
   /** Loss and metrics over data, in eval mode without gradients (modes restored per batch). */
-  evaluate(x: Tensor, y: FitTargets, options?: EvaluateOptions): Promise<Logs>;
+  evaluate(x: Tensor | readonly NestedArray[], y: FitTargets, options?: EvaluateOptions): Promise<Logs>;
   evaluate(data: Dataset, options?: EvaluateOptions): Promise<Logs>;
   evaluate(...args: unknown[]): Promise<Logs> {
     return evaluateModel(this, args);

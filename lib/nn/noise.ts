@@ -9,9 +9,19 @@ import { alphaDropout, featureAlphaDropout } from '../ops/alpha-dropout.js';
 import { gaussianDropout, gaussianNoise, gaussianRate, noiseStddev } from '../ops/gaussian-dropout.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { BernoulliDropout } from './dropout.js';
+import { is, signature } from '../args.js';
+import { BernoulliDropout, dropoutArgs, type DropoutArgs, dropoutSignature } from './dropout.js';
 import { NoiseLayer, type NoiseLayerOptions } from './noise-layer.js';
 import { layerShapeError } from './shape-check.js';
+
+const ALPHA = dropoutSignature('AlphaDropout');
+const FEATURE_ALPHA = dropoutSignature('FeatureAlphaDropout');
+// Keras's positional order: (rate, seed) and (stddev, seed).
+const GAUSSIAN_DROPOUT = signature('GaussianDropout', ['rate'], { seed: is.seed }, { generator: is.generator });
+const GAUSSIAN_NOISE = signature('GaussianNoise', ['stddev'], { seed: is.seed }, { generator: is.generator });
+
+/** What follows a Gaussian layer's rate or stddev: Keras's seed, then (or instead) options. */
+export type GaussianArgs = [options?: NoiseLayerOptions | undefined] | [seed?: number | bigint, options?: { generator?: NoiseLayerOptions['generator'] } | undefined];
 
 /**
  * Alpha dropout for self-normalizing networks (after SELU): in training a unit is dropped with
@@ -19,8 +29,9 @@ import { layerShapeError } from './shape-check.js';
  * inputs of mean 0 and variance 1 keep them; the identity in eval mode.
  */
 export class AlphaDropout extends BernoulliDropout {
-  constructor(p = 0.5, options: NoiseLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs) {
+    const options = dropoutArgs<NoiseLayerOptions>(ALPHA, args);
+    super(options.p, options);
   }
 
   protected noise(x: Tensor, training: boolean): Tensor {
@@ -33,8 +44,9 @@ export class AlphaDropout extends BernoulliDropout {
  * whole), for SELU networks with convolutions; the identity in eval mode.
  */
 export class FeatureAlphaDropout extends BernoulliDropout {
-  constructor(p = 0.5, options: NoiseLayerOptions = {}) {
-    super(p, options);
+  constructor(...args: DropoutArgs) {
+    const options = dropoutArgs<NoiseLayerOptions>(FEATURE_ALPHA, args);
+    super(options.p, options);
   }
 
   protected override checkShape(shape: Shape): void {
@@ -55,8 +67,8 @@ export class GaussianDropout extends NoiseLayer {
   /** The drop rate the noise imitates. */
   readonly rate: number;
 
-  constructor(rate: number, options: NoiseLayerOptions = {}) {
-    super(options);
+  constructor(rate: number, ...args: GaussianArgs) {
+    super(GAUSSIAN_DROPOUT.parse<NoiseLayerOptions>(args));
     this.rate = gaussianRate(rate);
   }
 
@@ -85,8 +97,8 @@ export class GaussianDropout extends NoiseLayer {
 export class GaussianNoise extends NoiseLayer {
   readonly stddev: number;
 
-  constructor(stddev: number, options: NoiseLayerOptions = {}) {
-    super(options);
+  constructor(stddev: number, ...args: GaussianArgs) {
+    super(GAUSSIAN_NOISE.parse<NoiseLayerOptions>(args));
     this.stddev = noiseStddev(stddev);
   }
 

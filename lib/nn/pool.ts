@@ -2,7 +2,9 @@
  * Pooling layers with PyTorch's names, defaults (stride = kernelSize) and output sizes:
  * MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, and the 1-D forms. No parameters.
  */
+import { is, signature, type Signature } from '../args.js';
 import { poolOutSize } from '../backend/pool-geometry.js';
+import { argRangeError } from '../errors.js';
 import { pair, type Pair } from '../ops/conv.js';
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
@@ -12,6 +14,22 @@ import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
 import { expectLayerInput, layerShapeError } from './shape-check.js';
+
+// PyTorch's positional orders after kernelSize.
+const MAX_POOL = { stride: is.sizesOrNull, padding: is.sizes, dilation: is.sizes, returnIndices: is.boolean, ceilMode: is.boolean };
+const MAX_POOL2D = signature('MaxPool2d', ['kernelSize'], MAX_POOL);
+const MAX_POOL1D = signature('MaxPool1d', ['kernelSize'], MAX_POOL);
+const AVG_POOL2D = signature('AvgPool2d', ['kernelSize'], {
+  stride: is.sizesOrNull, padding: is.sizes, ceilMode: is.boolean, countIncludePad: is.boolean, divisorOverride: is.numberOrNull,
+});
+const AVG_POOL1D = signature('AvgPool1d', ['kernelSize'], { stride: is.sizesOrNull, padding: is.sizes, ceilMode: is.boolean, countIncludePad: is.boolean });
+const ADAPTIVE2D = signature('AdaptiveAvgPool2d', ['outputSize'], {});
+const ADAPTIVE1D = signature('AdaptiveAvgPool1d', ['outputSize'], {});
+
+/** The pooling layers return values only: PyTorch's returnIndices must be false. */
+function noIndices(sig: Signature, value: unknown): void {
+  if (value === true) throw argRangeError('returnIndices', `false (${sig.owner} returns no indices)`, value);
+}
 
 type Fixed = { readonly kind: 'fixed'; readonly in: Shape; readonly out: Shape };
 
@@ -42,11 +60,24 @@ function windowed(sizes: number[], k: readonly number[], s: readonly number[], p
 }
 
 export interface MaxPool2dLayerOptions {
+  /** Window step (default: kernelSize). */
   stride?: Pair | null;
+  /** Implicit -infinity padding on both sides (default 0). */
   padding?: Pair;
+  /** Spacing between window taps (default 1). */
   dilation?: Pair;
+  /** PyTorch's return_indices: only false (the default) is supported. */
+  returnIndices?: boolean;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
+
+/** MaxPool2d's arguments after kernelSize, in PyTorch's order (stride, padding, dilation, returnIndices, ceilMode), then (or instead) options. */
+export type MaxPool2dArgs =
+  | [options?: MaxPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, options?: MaxPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, padding?: Pair, options?: MaxPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: boolean, ceilMode?: boolean, options?: MaxPool2dLayerOptions | undefined];
 
 export class MaxPool2d extends Pool {
   protected readonly spatial = 2;
@@ -54,8 +85,10 @@ export class MaxPool2d extends Pool {
     kernelSize: [number, number]; padding: [number, number]; dilation: [number, number];
   };
 
-  constructor(kernelSize: Pair, options: MaxPool2dLayerOptions = {}) {
+  constructor(kernelSize: Pair, ...args: MaxPool2dArgs) {
     super();
+    const options: MaxPool2dLayerOptions = MAX_POOL2D.parse(args);
+    noIndices(MAX_POOL2D, options.returnIndices);
     const k = pair(kernelSize, 'kernelSize');
     this.options = {
       kernelSize: k,
@@ -92,19 +125,32 @@ export class MaxPool2d extends Pool {
 }
 
 export interface AvgPool2dLayerOptions {
+  /** Window step (default: kernelSize). */
   stride?: Pair | null;
+  /** Zero padding on both sides (default 0). */
   padding?: Pair;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
+  /** Count padded zeros in the average (default true). */
   countIncludePad?: boolean;
+  /** Divide by this instead of the window size (default null). */
   divisorOverride?: number | null;
 }
+
+/** AvgPool2d's arguments after kernelSize, in PyTorch's order (stride, padding, ceilMode, countIncludePad, divisorOverride), then (or instead) options. */
+export type AvgPool2dArgs =
+  | [options?: AvgPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, options?: AvgPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, padding?: Pair, options?: AvgPool2dLayerOptions | undefined]
+  | [stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: AvgPool2dLayerOptions | undefined];
 
 export class AvgPool2d extends Pool {
   protected readonly spatial = 2;
   readonly options: AvgPool2dOptions & { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean };
 
-  constructor(kernelSize: Pair, options: AvgPool2dLayerOptions = {}) {
+  constructor(kernelSize: Pair, ...args: AvgPool2dArgs) {
     super();
+    const options: AvgPool2dLayerOptions = AVG_POOL2D.parse(args);
     const k = pair(kernelSize, 'kernelSize');
     this.options = {
       kernelSize: k,
@@ -146,8 +192,9 @@ export class AdaptiveAvgPool2d extends Pool {
   readonly outputSize: readonly [number | null, number | null];
 
   /** outputSize: one size for both dimensions, or [h, w] where null keeps the input's size. */
-  constructor(outputSize: number | readonly [number | null, number | null]) {
+  constructor(outputSize: number | readonly [number | null, number | null], ...none: []) {
     super();
+    ADAPTIVE2D.parse(none);
     this.outputSize = typeof outputSize === 'number' ? [outputSize, outputSize] : [outputSize[0], outputSize[1]];
     for (const v of this.outputSize) {
       if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
@@ -180,12 +227,33 @@ export class AdaptiveAvgPool2d extends Pool {
 }
 
 export interface Pool1dLayerOptions {
+  /** Window step (default: kernelSize). */
   stride?: number | null;
+  /** Padding on both sides (default 0). */
   padding?: number;
+  /** Spacing between window taps (default 1; MaxPool1d only). */
   dilation?: number;
+  /** PyTorch's return_indices: only false (MaxPool1d only). */
+  returnIndices?: boolean;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
+  /** Count padded zeros in the average (default true; AvgPool1d only). */
   countIncludePad?: boolean;
 }
+
+/** MaxPool1d's arguments after kernelSize, in PyTorch's order (stride, padding, dilation, returnIndices, ceilMode), then (or instead) options. */
+export type MaxPool1dArgs =
+  | [options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, padding?: number, dilation?: number, returnIndices?: boolean, ceilMode?: boolean, options?: Pool1dLayerOptions | undefined];
+
+/** AvgPool1d's arguments after kernelSize, in PyTorch's order (stride, padding, ceilMode, countIncludePad), then (or instead) options. */
+export type AvgPool1dArgs =
+  | [options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
+  | [stride?: number | null, padding?: number, ceilMode?: boolean, countIncludePad?: boolean, options?: Pool1dLayerOptions | undefined];
 
 abstract class Pool1d extends Pool {
   protected readonly spatial = 1;
@@ -218,7 +286,9 @@ abstract class Pool1d extends Pool {
 }
 
 export class MaxPool1d extends Pool1d {
-  constructor(kernelSize: number, options: Pool1dLayerOptions = {}) {
+  constructor(kernelSize: number, ...args: MaxPool1dArgs) {
+    const options: Pool1dLayerOptions = MAX_POOL1D.parse(args);
+    noIndices(MAX_POOL1D, options.returnIndices);
     super(kernelSize, options, true);
   }
 
@@ -236,7 +306,8 @@ export class MaxPool1d extends Pool1d {
 export class AvgPool1d extends Pool1d {
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: number, options: Pool1dLayerOptions = {}) {
+  constructor(kernelSize: number, ...args: AvgPool1dArgs) {
+    const options: Pool1dLayerOptions = AVG_POOL1D.parse(args);
     super(kernelSize, options, false);
     this.countIncludePad = options.countIncludePad ?? true;
   }
@@ -256,8 +327,9 @@ export class AdaptiveAvgPool1d extends Pool {
   protected readonly spatial = 1;
   readonly outputSize: number;
 
-  constructor(outputSize: number) {
+  constructor(outputSize: number, ...none: []) {
     super();
+    ADAPTIVE1D.parse(none);
     this.outputSize = pair(outputSize, 'outputSize')[0];
   }
 

@@ -2,6 +2,7 @@
  * Softmax and LogSoftmax over one dimension (required, as in current PyTorch: guessing it is
  * a classic source of silently wrong models). Shape-preserving and parameter-free.
  */
+import { signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import type { Shape } from '../shape.js';
@@ -20,8 +21,9 @@ abstract class SoftmaxBase extends Module {
   /** The dimension normalized over; negative counts from the end. */
   readonly dim: number;
 
-  constructor(dim: number) {
+  constructor(dim: number, ...none: []) {
     super();
+    signature(new.target.name, ['dim'], {}).parse(none);
     this.dim = checkDim(dim);
   }
 

@@ -7,7 +7,7 @@ export { broadcastShapes } from './broadcast.js';
 export { gather } from './indexing.js';
 export { concat, flatten, reshape, transpose, view } from './layout.js';
 export { linear, matmul, type LinearActivation, type LinearOptions } from './matmul.js';
-export { mean, sum, type Dims } from './reduce.js';
+export { argmax, argmin, max, mean, min, sum, type Dims, type ValuesIndices } from './reduce.js';
 export { logSoftmax, softmax } from './softmax.js';
 export {
   clamp, elu, exp, gelu, leakyRelu, log, relu, selu, sigmoid, softplus, tanh,

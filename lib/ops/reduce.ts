@@ -5,7 +5,7 @@
  */
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
-import { argRangeError } from '../errors.js';
+import { argRangeError, argTypeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastIndex, expandThrough } from './broadcast.js';
@@ -66,4 +66,85 @@ export function mean(x: Tensor): Tensor<readonly []>;
 export function mean(x: Tensor, dim: Dims, keepdim?: boolean): Tensor;
 export function mean(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor {
   return reduce(x, dim, keepdim, 'mean', true);
+}
+
+/** Values and their indices along a dimension, as PyTorch's `torch.max(x, dim)`: `const [values, indices] = max(x, 1)`. */
+export type ValuesIndices = [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+/**
+ * The extreme element's value and index along `dim` (the first one on ties, as PyTorch on CPU; NaN
+ * wins, as in PyTorch). Indices are whole numbers in a float32 tensor (exact below 2^24).
+ */
+function extreme(x: Tensor, dim: number, keepdim: unknown, name: string, larger: boolean): { values: Tensor; indices: Tensor } {
+  expectTensor(x, 'x');
+  const keep = boolOption(keepdim, 'keepdim', false);
+  const [d] = normDims(dim, Math.max(x.rank, 1));
+  const shape = x.rank === 0 ? [1] : x.shape;
+  const n = shape[d!]!;
+  if (n === 0) throw argRangeError('dim', `a dimension of non-zero size (${name} of an empty dimension)`, dim);
+  const outer = shapeSize(shape.slice(0, d));
+  const inner = shapeSize(shape.slice(d! + 1));
+  const values = new Float32Array(outer * inner);
+  const indices = new Float32Array(outer * inner);
+  const at = new Uint32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = base;
+      for (let k = 1; k < n; k++) {
+        const j = base + k * inner;
+        const v = x.data[j]!;
+        const b = x.data[best]!;
+        if (Number.isNaN(b)) break;
+        if (Number.isNaN(v) || (larger ? v > b : v < b)) best = j;
+      }
+      values[o * inner + i] = x.data[best]!;
+      indices[o * inner + i] = (best - base) / inner;
+      at[o * inner + i] = best;
+    }
+  }
+  const reduced = x.rank === 0 ? [] : keep ? shape.map((s, i) => (i === d ? 1 : s)) : shape.filter((_, i) => i !== d);
+  const v = record(new Tensor(values, reduced), name, [x], (g) => {
+    const gx = new Float32Array(x.size);
+    for (let i = 0; i < at.length; i++) gx[at[i]!]! += g[i]!;
+    return [gx];
+  });
+  return { values: v, indices: new Tensor(indices, reduced) };
+}
+
+function checkDim(dim: unknown): number {
+  if (typeof dim !== 'number') throw argTypeError('dim', 'integer', dim);
+  return dim;
+}
+
+function pairOf(r: { values: Tensor; indices: Tensor }): ValuesIndices {
+  return Object.assign([r.values, r.indices] as [Tensor, Tensor], { values: r.values, indices: r.indices });
+}
+
+/** The largest element (a scalar tensor), or `[values, indices]` of the largest along `dim`. */
+export function max(x: Tensor): Tensor<readonly []>;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices {
+  if (dim === undefined) return extreme(expectTensor(x, 'x').reshape([-1]), 0, false, 'max', true).values;
+  return pairOf(extreme(x, checkDim(dim), keepdim, 'max', true));
+}
+
+/** The smallest element (a scalar tensor), or `[values, indices]` of the smallest along `dim`. */
+export function min(x: Tensor): Tensor<readonly []>;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices {
+  if (dim === undefined) return extreme(expectTensor(x, 'x').reshape([-1]), 0, false, 'min', false).values;
+  return pairOf(extreme(x, checkDim(dim), keepdim, 'min', false));
+}
+
+/** The index of the largest element of the flattened tensor, or the indices along `dim` (PyTorch's argmax). */
+export function argmax(x: Tensor, dim?: number, keepdim?: boolean): Tensor {
+  if (dim === undefined) return extreme(expectTensor(x, 'x').reshape([-1]), 0, false, 'argmax', true).indices;
+  return extreme(x, checkDim(dim), keepdim, 'argmax', true).indices;
+}
+
+/** The index of the smallest element of the flattened tensor, or the indices along `dim`. */
+export function argmin(x: Tensor, dim?: number, keepdim?: boolean): Tensor {
+  if (dim === undefined) return extreme(expectTensor(x, 'x').reshape([-1]), 0, false, 'argmin', false).indices;
+  return extreme(x, checkDim(dim), keepdim, 'argmin', false).indices;
 }

@@ -22,6 +22,10 @@ export interface ChartSpec {
   band?: { between: [number, number]; color: string };
   /** Clamp the y axis to this range (e.g. [0, 1] for accuracy). */
   yRange?: [number, number];
+  /** Span at least this y range, so that charts side by side share their axis (default: the data's). */
+  yDomain?: [number, number];
+  /** 'log' (for losses: their gaps stay visible as the losses shrink; values <= 0 are left out) or 'linear' (default). */
+  yScale?: 'linear' | 'log';
   /** Draw the series legend above the plot (default true). */
   legend?: boolean;
   width?: number;
@@ -52,30 +56,47 @@ function epochTicks(min: number, max: number): Ticks {
   return { lo: min, hi: max, step: t.step, values };
 }
 
+/** Ticks for a log axis: 1, 2 and 5 times powers of ten inside [min, max] (both > 0), at least two. */
+function logTicks(min: number, max: number): Ticks {
+  const lo = 10 ** Math.floor(Math.log10(min));
+  const values: number[] = [];
+  for (let decade = lo; decade <= max * 10; decade *= 10) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * decade).toPrecision(6));
+      if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) values.push(v);
+    }
+  }
+  if (values.length < 2) return { lo: min, hi: max, step: 1, values: [min, max].map((v) => Number(v.toPrecision(2))) };
+  // step 1: tickLabel then takes each label's digits from its own value (0.02, 0.5, 2).
+  return { lo: min, hi: max, step: 1, values };
+}
+
 export function lineChart(spec: ChartSpec): string {
   const width = spec.width ?? 520;
   const height = spec.height ?? 320;
   const plotW = width - M.left - M.right;
   const plotH = height - M.top - M.bottom;
-  const points = spec.series.map(finitePoints);
+  const log = spec.yScale === 'log';
+  const points = spec.series.map((s) => finitePoints(s).filter(([, y]) => !log || y > 0));
   const all = points.flat();
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const xt = epochTicks(Math.min(...xs), Math.max(...xs));
-  let yMin = Math.min(...ys);
-  let yMax = Math.max(...ys);
+  let yMin = Math.min(...ys, ...(spec.yDomain === undefined ? [] : [spec.yDomain[0]]));
+  let yMax = Math.max(...ys, ...(spec.yDomain === undefined ? [] : [spec.yDomain[1]]));
   if (spec.yRange !== undefined) {
     yMin = Math.max(yMin, spec.yRange[0]);
     yMax = Math.min(yMax, spec.yRange[1]);
   }
-  const yt = niceTicks(yMin, yMax, 5);
+  const yt = log && yMin > 0 && Number.isFinite(yMax) && yMax > yMin ? logTicks(yMin, yMax) : niceTicks(yMin, yMax, 5);
+  const ty = log && yt.lo > 0 ? Math.log10 : (y: number) => y;
   if (spec.yRange !== undefined) {
     yt.lo = Math.max(yt.lo, spec.yRange[0]);
     yt.hi = Math.min(yt.hi, spec.yRange[1]);
     yt.values = yt.values.filter((v) => v >= yt.lo - 1e-12 && v <= yt.hi + 1e-12);
   }
   const sx = (x: number) => M.left + ((x - xt.lo) / (xt.hi - xt.lo)) * plotW;
-  const sy = (y: number) => M.top + plotH - ((y - yt.lo) / (yt.hi - yt.lo)) * plotH;
+  const sy = (y: number) => M.top + plotH - ((ty(y) - ty(yt.lo)) / (ty(yt.hi) - ty(yt.lo))) * plotH;
   const pts = (p: [number, number][]) => p.map(([x, y]) => `${coord(sx(x))},${coord(sy(y))}`).join(' ');
 
   const parts: string[] = [];

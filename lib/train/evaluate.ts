@@ -12,7 +12,7 @@ import { formatShape, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
 import { type CheckedOptions, checkOptions, type EvaluateOptions, type FitTargets } from './fit-options.js';
-import { prepareData } from './fit-data.js';
+import { arrayInput, prepareData } from './fit-data.js';
 import type { Logs } from './history.js';
 import type { Loss } from './losses/resolve.js';
 import type { Metric } from './metrics.js';
@@ -81,8 +81,9 @@ export async function evaluationLoop(model: Module, data: Dataset, run: Evaluati
  * The data are checked as fit() checks them, before the first batch.
  */
 export async function evaluateModel(model: Module, args: readonly unknown[]): Promise<Logs> {
-  const dataFirst = !(args[0] instanceof Tensor);
-  const [x, y, rawOptions] = dataFirst ? [args[0], undefined, args[1]] : args;
+  const first = arrayInput(args);
+  const dataFirst = !(first instanceof Tensor);
+  const [x, y, rawOptions] = dataFirst ? [first, undefined, args[1]] : [first, args[1], args[2]];
   const o: CheckedOptions = checkOptions(rawOptions as EvaluateOptions | undefined, 'evaluate');
   if (o.loss === null && o.metrics.length === 0) {
     throw new TypeError("evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }");

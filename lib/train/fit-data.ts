@@ -13,12 +13,26 @@ import { Subset, TensorDataset, type Dataset, type Targets } from '../data/datas
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { type NestedArray, Tensor, tensor } from '../tensor.js';
 import type { FitTargets } from './fit-options.js';
 import { formatIndex } from './losses/common.js';
 import type { Loss } from './losses/resolve.js';
 
 /** The model's output shape for samples of `sampleShape` ([-1, ...] with -1 for the batch). */
+/**
+ * x given as plain (nested) arrays with y after it, as Keras users pass NumPy-like data: converted
+ * with tensor(), so `fit([[0, 1], [1, 0]], [1, 0], options)` works. Anything else (an array with
+ * only options after it included) is returned as it is, for prepareData's message.
+ */
+export function arrayInput(args: readonly unknown[], name = 'x'): unknown {
+  const x = args[0];
+  const options = args[1];
+  const yFollows = args[2] !== undefined || !(typeof options === 'object' && options !== null && !Array.isArray(options) && !ArrayBuffer.isView(options) && !(options instanceof Tensor));
+  if (!Array.isArray(x) || !yFollows) return x;
+  if (x.length === 0) throw argRangeError(name, 'non-empty array of samples (or a Tensor)', x);
+  return tensor(x as NestedArray);
+}
+
 export function outputShapeOf(model: Module, sampleShape: Shape): Shape {
   return model.computeOutputShape([-1, ...sampleShape]);
 }
@@ -142,7 +156,7 @@ export function prepareData(
     train = first as Dataset;
     output = outputShapeOf(model, samplesOf(train, fn).shape.slice(1));
   } else {
-    throw argTypeError('x', 'Tensor (with y) or Dataset', first);
+    throw argTypeError('x', 'Tensor or nested arrays (with y), or Dataset', first);
   }
   let validation: Dataset | null = null;
   if (validationSplit > 0) {

@@ -10,7 +10,7 @@ import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
 import { type CallbackHooks, checkCallbacks } from './callbacks/callback.js';
 import type { ClassIndices } from './losses/common.js';
-import { type Loss, type LossFunction, resolveLoss } from './losses/resolve.js';
+import { type Loss, type LossFunction, type LossName, resolveLoss } from './losses/resolve.js';
 import { type Metric, type MetricFunction, resolveMetric } from './metrics.js';
 import { Adagrad } from './optim/adagrad.js';
 import { Adam, AdamW } from './optim/adam.js';
@@ -29,7 +29,7 @@ export interface EvaluateOptions {
   /** Samples per batch (default 32). */
   batchSize?: number;
   /** A loss name or function; the result has `loss` only when given. */
-  loss?: string | LossFunction | Loss;
+  loss?: LossName | LossFunction | Loss;
   /** Names ('accuracy', 'mse' ...), batch functions or Metric objects. */
   metrics?: readonly (string | MetricFunction | Metric)[];
   /** Aborts at the next batch boundary; the promise rejects with the signal's reason. */
@@ -49,7 +49,7 @@ export interface FitOptions extends Omit<EvaluateOptions, 'loss' | 'klWeight'> {
   /** The weight of the KL terms: a number, or a function of the epoch such as klWarmup() (default 1). */
   klWeight?: number | KlSchedule;
   /** The loss: a name (PyTorch's or Keras's, see losses.resolveLoss) or a function. Required. */
-  loss: string | LossFunction | Loss;
+  loss: LossName | LossFunction | Loss;
   /** An optimizer over the model's parameters, or a name: a new one with the library's defaults for this call (default 'adam'). */
   optimizer?: Optimizer<object> | OptimizerName;
   /** Train until this epoch index (default 1). */

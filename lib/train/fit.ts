@@ -27,7 +27,7 @@ import { Tensor } from '../tensor.js';
 import { CallbackList, type TrainingContext, type TrainingParams } from './callbacks/callback.js';
 import { checkLossValue, evaluationLoop, throwIfAborted } from './evaluate.js';
 import { type CheckedOptions, checkOptions, type FitOptions, resolveOptimizer } from './fit-options.js';
-import { prepareData } from './fit-data.js';
+import { arrayInput, prepareData } from './fit-data.js';
 import { History, type Logs } from './history.js';
 import { clipGradNorm, clipGradValue } from './optim/clip.js';
 import type { Optimizer } from './optim/optimizer.js';
@@ -47,7 +47,9 @@ function logKeys(metrics: readonly { name: string }[], validation: boolean, kl: 
 
 /** Splits fit's arguments: (x, y, options) or (dataset, options). */
 function splitArgs(args: readonly unknown[]): [unknown, unknown, unknown] {
-  return args[0] instanceof Tensor ? [args[0], args[1], args[2]] : [args[0], undefined, args[1]];
+  // Nested arrays are x (with y), as Keras takes them; a Dataset comes alone.
+  const first = arrayInput(args);
+  return first instanceof Tensor ? [first, args[1], args[2]] : [first, undefined, args[1]];
 }
 
 // Models inside a fit() call: a second concurrent call would interleave steps and modes.

@@ -1,7 +1,7 @@
 /**
  * fit()'s progress output, Keras-style. verbose 1 on a terminal: a bar per epoch with the running
- * loss, metrics and ETA, redrawn in place at most every 100 ms, then finished with the epoch's
- * time and validation values. verbose 1 elsewhere (a log file, a pipe) and verbose 2: one line
+ * loss, metrics and ETA, redrawn in place at most every 100 ms (cut to the terminal's width), then
+ * finished with the epoch's time and validation values, written whole. verbose 1 elsewhere (a log file, a pipe) and verbose 2: one line
  * per epoch. verbose 0: nothing. All output goes through a Printer, so tests can capture it.
  */
 import { performance } from 'node:perf_hooks';
@@ -96,7 +96,9 @@ export class Progress {
     const seconds = (performance.now() - this.#start) / 1000;
     const timing = `${formatDuration(seconds)} ${formatDuration(seconds / Math.max(steps, 1))}/step`;
     if (this.#bar) {
-      this.#draw(`${this.#barText(steps)} - ${timing}${formatLogs(logs)}`);
+      // The epoch's final line is written whole, as Keras does: the terminal wraps it if it is wide,
+      // and it is never redrawn, so its validation values are not cut off.
+      this.#draw(`${this.#barText(steps)} - ${timing}${formatLogs(logs)}`, true);
       this.#printer.write('\n');
       this.#open = false;
     } else {
@@ -125,9 +127,11 @@ export class Progress {
     return `${String(done).padStart(width)}/${steps} [${body}]`;
   }
 
-  #draw(line: string): void {
+  /** Redraws the bar's line; the live bar is cut to the terminal width (a wrapped line could not be redrawn in place). */
+  #draw(line: string, whole = false): void {
     const columns = this.#printer.columns;
-    const text = columns !== undefined && columns > 10 && line.length >= columns ? line.slice(0, columns - 1) : line;
+    const cut = !whole && columns !== undefined && columns > 10 && line.length >= columns;
+    const text = cut ? line.slice(0, columns - 1) : line;
     // Carriage return, the line, then clear whatever a longer previous line left.
     this.#printer.write(`\r${text}\x1b[K`);
     this.#open = true;

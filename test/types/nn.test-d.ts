@@ -82,7 +82,22 @@ describe('Sequential', () => {
     expectTypeOf(seq[0]).toEqualTypeOf<nn.Module | undefined>();
     const general: nn.Sequential = seq;
     const module: nn.Module = general;
-    expectTypeOf(module.forward).toEqualTypeOf<(input: Tensor) => Tensor>();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expectTypeOf(module.forward).toEqualTypeOf<(input: Tensor, ...more: any[]) => Tensor>();
+  });
+});
+
+describe('Module subclasses', () => {
+  it('may declare a forward of several inputs, and call() takes them', () => {
+    class Pair extends nn.Module {
+      forward(a: Tensor, b: Tensor): Tensor {
+        return a.add(b);
+      }
+    }
+    const m = new Pair();
+    expectTypeOf(m.call).parameters.toEqualTypeOf<[a: Tensor, b: Tensor]>();
+    // @ts-expect-error: the second input is missing
+    m.call(zeros([1]));
   });
 });
 

@@ -34,6 +34,25 @@ export interface Header {
 }
 
 /**
+ * What a file that is not safetensors at all looks like, from its first bytes: a zip archive
+ * (PyTorch's torch.save writes .pt/.pth files as zip), JSON, or text. '' when nothing is recognised.
+ */
+export function notSafetensorsHint(prefix: Uint8Array): string {
+  const b = prefix.subarray(0, 8);
+  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
+    return "; this is a zip archive (PyTorch's torch.save writes .pt/.pth files as zip), not a safetensors file: "
+      + "in Python, safetensors.torch.save_file(model.state_dict(), 'model.safetensors') converts it";
+  }
+  if (b[0] === 0x80 && b[1] !== undefined && b[1] <= 5) return '; this is a Python pickle (an old-style torch.save file), not a safetensors file';
+  const first = String.fromCharCode(...b.filter((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)).charAt(0);
+  if (first === '{' || first === '[') return '; this is JSON, not a safetensors file (which starts with an 8-byte header length)';
+  if (b.length === 8 && b.every((c) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c < 0x7f))) {
+    return '; this is text, not a safetensors file (which starts with an 8-byte header length)';
+  }
+  return '';
+}
+
+/**
  * The header length N from the first 8 bytes of a file of `fileLength` bytes; checks N against
  * the limit and the file before any allocation.
  */
@@ -43,11 +62,11 @@ export function readHeaderLength(prefix: Uint8Array, fileLength: number, maxHead
   }
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(maxHeaderBytes)) {
-    throw new SafetensorsError('HEADER_TOO_LARGE', `header length ${n} exceeds the limit of ${maxHeaderBytes} bytes`);
+    throw new SafetensorsError('HEADER_TOO_LARGE', `header length ${n} exceeds the limit of ${maxHeaderBytes} bytes${notSafetensorsHint(prefix)}`);
   }
   const length = Number(n);
   if (length > fileLength - 8) {
-    throw new SafetensorsError('HEADER_PAST_EOF', `header length ${length} runs past the end of the file (${fileLength - 8} bytes after the length prefix)`);
+    throw new SafetensorsError('HEADER_PAST_EOF', `header length ${length} runs past the end of the file (${fileLength - 8} bytes after the length prefix)${notSafetensorsHint(prefix)}`);
   }
   return length;
 }

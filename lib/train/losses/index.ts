@@ -9,4 +9,4 @@ export { crossEntropy, nllLoss, type CrossEntropyOptions, type NllLossOptions } 
 export { binaryCrossentropy, categoricalCrossentropy, KERAS_EPSILON, sparseCategoricalCrossentropy, type KerasLossOptions } from './keras.js';
 export { klDiv, type KlDivOptions, type KlDivReduction } from './kl-div.js';
 export { huberLoss, l1Loss, mseLoss, smoothL1Loss, type HuberOptions, type RegressionOptions, type SmoothL1Options } from './regression.js';
-export { LOSS_NAMES, resolveLoss, type Loss, type LossFunction, type OutputKind, type ResolveLossOptions, type TargetKind } from './resolve.js';
+export { LOSS_NAMES, resolveLoss, type Loss, type LossFunction, type LossName, type OutputKind, type ResolveLossOptions, type TargetKind } from './resolve.js';

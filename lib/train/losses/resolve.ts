@@ -6,7 +6,8 @@
  * pick the right accuracy. Keras's classification losses take probabilities unless
  * `fromLogits: true`; PyTorch's crossEntropy always takes logits.
  */
-import { argRangeError, argTypeError } from '../../errors.js';
+import { didYouMean } from '../../args.js';
+import { argTypeError, invalidArg } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary.js';
 import type { Target } from './common.js';
@@ -50,7 +51,7 @@ interface Entry {
   logits?: (output: Tensor, target: never) => Tensor;
 }
 
-const ENTRIES: Record<string, Entry> = {
+const ENTRIES = {
   crossEntropy: { fn: crossEntropy, output: 'logits', target: 'classIndicesOrProbabilities' },
   nllLoss: { fn: nllLoss, output: 'logProbabilities', target: 'classIndices' },
   binaryCrossEntropy: { fn: binaryCrossEntropy, output: 'probabilities', target: 'binary' },
@@ -72,10 +73,10 @@ const ENTRIES: Record<string, Entry> = {
     fn: binaryCrossentropy, output: 'probabilities', target: 'binary',
     logits: (o: Tensor, t: Tensor) => binaryCrossentropy(o, t, { fromLogits: true }),
   },
-};
+} satisfies Record<string, Entry>;
 
 /** Other spellings: PyTorch's functional and module names, Keras's snake_case and short names. */
-const ALIASES: Record<string, string> = {
+const ALIASES = {
   cross_entropy: 'crossEntropy', CrossEntropyLoss: 'crossEntropy',
   nll_loss: 'nllLoss', NLLLoss: 'nllLoss',
   binary_cross_entropy: 'binaryCrossEntropy', BCELoss: 'binaryCrossEntropy',
@@ -88,7 +89,10 @@ const ALIASES: Record<string, string> = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
   binary_crossentropy: 'binaryCrossentropy',
-};
+} as const satisfies Record<string, keyof typeof ENTRIES>;
+
+/** Every loss name resolveLoss takes, canonical or another spelling (a literal union, so typos do not compile). */
+export type LossName = keyof typeof ENTRIES | keyof typeof ALIASES;
 
 /** The canonical loss names resolveLoss accepts (each also under its PyTorch/Keras spellings). */
 export const LOSS_NAMES = Object.keys(ENTRIES);
@@ -108,7 +112,7 @@ function isLoss(value: unknown): value is Loss {
  * sparseCategoricalCrossentropy, binaryCrossentropy, meanSquaredError / mse, meanAbsoluteError /
  * mae, snake_case too). A function is used as given: (output, target) => scalar tensor.
  */
-export function resolveLoss(loss: string | LossFunction | Loss, options: ResolveLossOptions = {}): Loss {
+export function resolveLoss(loss: LossName | LossFunction | Loss, options: ResolveLossOptions = {}): Loss {
   const fromLogits = options.fromLogits;
   if (fromLogits !== undefined && typeof fromLogits !== 'boolean') throw argTypeError('fromLogits', 'boolean', fromLogits);
   if (typeof loss === 'function') {
@@ -117,9 +121,9 @@ export function resolveLoss(loss: string | LossFunction | Loss, options: Resolve
   }
   const expected = `loss function or loss name (${LOSS_NAMES.join(', ')}, or their PyTorch/Keras spellings)`;
   if (typeof loss !== 'string') throw argTypeError('loss', expected, loss);
-  const canonical = Object.hasOwn(ENTRIES, loss) ? loss : Object.hasOwn(ALIASES, loss) ? ALIASES[loss]! : undefined;
-  if (canonical === undefined) throw argRangeError('loss', expected, loss);
-  const entry = ENTRIES[canonical]!;
+  const canonical: string | undefined = Object.hasOwn(ENTRIES, loss) ? loss : Object.hasOwn(ALIASES, loss) ? ALIASES[loss as keyof typeof ALIASES] : undefined;
+  if (canonical === undefined) throw new RangeError(`${invalidArg('loss', expected, loss)}${didYouMean(loss, [...LOSS_NAMES, ...Object.keys(ALIASES)])}`);
+  const entry: Entry = ENTRIES[canonical as keyof typeof ENTRIES];
   if (fromLogits === undefined || fromLogits === false) {
     if (fromLogits === false && entry.output === 'logits') {
       throw new RangeError(`${canonical} takes logits; fromLogits: false does not apply to it`);

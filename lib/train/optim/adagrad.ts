@@ -1,4 +1,5 @@
 /** Adagrad (PyTorch semantics and defaults). */
+import { is, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
 
@@ -16,9 +17,19 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+const ADAGRAD = signature('Adagrad', ['params'], {
+  lr: is.number, lrDecay: is.number, weightDecay: is.number, initialAccumulatorValue: is.number, eps: is.number,
+}, { maximize: is.boolean });
+
+/** Adagrad's arguments after params, PyTorch's order (lr, lrDecay, weightDecay, initialAccumulatorValue, eps), then (or instead) options. */
+export type AdagradArgs =
+  | [options?: Partial<AdagradOptions> | undefined]
+  | [lr?: number, options?: Partial<AdagradOptions> | undefined]
+  | [lr?: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number, options?: Partial<AdagradOptions> | undefined];
+
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+  constructor(params: ParamsInput<AdagradOptions>, ...args: AdagradArgs) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...ADAGRAD.parse<Partial<AdagradOptions>>(args) });
   }
 
   protected validate(o: AdagradOptions): void {

@@ -1,4 +1,5 @@
 /** Adam (L2 penalty coupled into the gradient, as PyTorch's Adam) and AdamW (decoupled weight decay). */
+import { is, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argTypeError } from '../../errors.js';
 import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState, unitInterval } from './optimizer.js';
@@ -17,6 +18,17 @@ export interface AdamOptions {
   /** Maximize the objective instead of minimizing (default false). */
   maximize: boolean;
 }
+
+const ADAM_POSITIONAL = { lr: is.number, betas: is.pair, eps: is.number, weightDecay: is.number, amsgrad: is.boolean };
+const ADAM = signature('Adam', ['params'], ADAM_POSITIONAL, { maximize: is.boolean });
+const ADAMW = signature('AdamW', ['params'], ADAM_POSITIONAL, { maximize: is.boolean });
+
+/** Adam's and AdamW's arguments after params, PyTorch's order (lr, betas, eps, weightDecay, amsgrad), then (or instead) options. */
+export type AdamArgs =
+  | [options?: Partial<AdamOptions> | undefined]
+  | [lr?: number, options?: Partial<AdamOptions> | undefined]
+  | [lr?: number, betas?: readonly [number, number], options?: Partial<AdamOptions> | undefined]
+  | [lr?: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: Partial<AdamOptions> | undefined];
 
 function validateAdam(o: AdamOptions): void {
   nonNegative('lr', o.lr);
@@ -48,16 +60,16 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  constructor(params: ParamsInput<AdamOptions>, ...args: AdamArgs) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...ADAM.parse<Partial<AdamOptions>>(args) });
   }
 }
 
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   /** PyTorch's AdamW default weight decay is 1e-2. */
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+  constructor(params: ParamsInput<AdamOptions>, ...args: AdamArgs) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...ADAMW.parse<Partial<AdamOptions>>(args) });
   }
 }
 

@@ -1,4 +1,5 @@
 /** RMSprop, optionally centered and with momentum (PyTorch semantics and defaults). */
+import { is, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argRangeError } from '../../errors.js';
 import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
@@ -19,9 +20,20 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+const RMSPROP = signature('RMSprop', ['params'], {
+  lr: is.number, alpha: is.number, eps: is.number, weightDecay: is.number, momentum: is.number, centered: is.boolean,
+}, { maximize: is.boolean });
+
+/** RMSprop's arguments after params, PyTorch's order (lr, alpha, eps, weightDecay, momentum, centered), then (or instead) options. */
+export type RMSpropArgs =
+  | [options?: Partial<RMSpropOptions> | undefined]
+  | [lr?: number, options?: Partial<RMSpropOptions> | undefined]
+  | [lr?: number, alpha?: number, options?: Partial<RMSpropOptions> | undefined]
+  | [lr?: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean, options?: Partial<RMSpropOptions> | undefined];
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+  constructor(params: ParamsInput<RMSpropOptions>, ...args: RMSpropArgs) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...RMSPROP.parse<Partial<RMSpropOptions>>(args) });
   }
 
   protected validate(o: RMSpropOptions): void {

@@ -3,11 +3,26 @@
  * epoch 0 (remembering the starting rate as the base), and each step() moves to the next epoch
  * (or batch, for OneCycleLR). ReduceLROnPlateau steps on a metric instead.
  */
+import { is, signature } from '../../args.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import type { Optimizer } from './optimizer.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 type Group = { lr: number; momentum?: number; betas?: readonly [number, number] };
+
+// PyTorch's positional orders after the optimizer; each may be given by name instead.
+const STEP_LR = signature('StepLR', ['optimizer'], { stepSize: is.number, gamma: is.number });
+const EXPONENTIAL_LR = signature('ExponentialLR', ['optimizer'], { gamma: is.number });
+const COSINE_LR = signature('CosineAnnealingLR', ['optimizer'], { tMax: is.number, etaMin: is.number });
+const ONE_CYCLE = signature('OneCycleLR', ['optimizer'], {
+  maxLr: is.numberOrArray, totalSteps: is.numberOrNull, epochs: is.numberOrNull, stepsPerEpoch: is.numberOrNull, pctStart: is.number,
+  annealStrategy: is.string, cycleMomentum: is.boolean, baseMomentum: is.number, maxMomentum: is.number, divFactor: is.number,
+  finalDivFactor: is.number, threePhase: is.boolean,
+});
+const PLATEAU = signature('ReduceLROnPlateau', ['optimizer'], {
+  mode: is.string, factor: is.number, patience: is.number, threshold: is.number, thresholdMode: is.string, cooldown: is.number,
+  minLr: is.number, eps: is.number,
+});
 
 function positiveInt(name: string, v: unknown): number {
   if (typeof v !== 'number') throw argTypeError(name, 'positive integer', v);
@@ -77,8 +92,9 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: AnyOptimizer, ...args: [options: { stepSize: number; gamma?: number }] | [stepSize: number, gamma?: number]) {
     super(optimizer);
+    const options = STEP_LR.parse<{ stepSize?: number; gamma?: number }>(args);
     this.stepSize = positiveInt('stepSize', options.stepSize);
     this.gamma = positive('gamma', options.gamma ?? 0.1);
     this.start();
@@ -91,8 +107,9 @@ export class StepLR extends LRScheduler {
 /** lr = base * gamma^epoch. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
+  constructor(optimizer: AnyOptimizer, ...args: [options: { gamma: number }] | [gamma: number]) {
     super(optimizer);
+    const options = EXPONENTIAL_LR.parse<{ gamma?: number }>(args);
     this.gamma = positive('gamma', options.gamma);
     this.start();
   }
@@ -105,8 +122,9 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: AnyOptimizer, ...args: [options: { tMax: number; etaMin?: number }] | [tMax: number, etaMin?: number]) {
     super(optimizer);
+    const options = COSINE_LR.parse<{ tMax?: number; etaMin?: number }>(args);
     this.tMax = positiveInt('tMax', options.tMax);
     const etaMin = options.etaMin ?? 0;
     if (typeof etaMin !== 'number' || !(etaMin >= 0)) throw argRangeError('etaMin', 'non-negative number', etaMin);
@@ -122,9 +140,9 @@ export interface OneCycleOptions {
   /** Peak learning rate (one number for all groups, or one per group). */
   maxLr: number | number[];
   /** Total steps; or give epochs and stepsPerEpoch. */
-  totalSteps?: number;
-  epochs?: number;
-  stepsPerEpoch?: number;
+  totalSteps?: number | null;
+  epochs?: number | null;
+  stepsPerEpoch?: number | null;
   /** Fraction of the cycle spent increasing the rate (default 0.3). */
   pctStart?: number;
   /** 'cos' (default) or 'linear'. */
@@ -162,10 +180,13 @@ export class OneCycleLR extends LRScheduler {
   readonly #baseMomentum: number;
   readonly #maxMomentum: number;
 
-  constructor(optimizer: AnyOptimizer, options: OneCycleOptions) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [options: OneCycleOptions] | [maxLr: number | number[], totalSteps?: number | null, epochs?: number | null, stepsPerEpoch?: number | null, options?: Omit<OneCycleOptions, 'maxLr'>]
+  ) {
     super(optimizer);
-    const o = options;
-    this.totalSteps = o.totalSteps !== undefined
+    const o = ONE_CYCLE.parse<OneCycleOptions>(args);
+    this.totalSteps = o.totalSteps !== undefined && o.totalSteps !== null
       ? positiveInt('totalSteps', o.totalSteps)
       : positiveInt('epochs', o.epochs) * positiveInt('stepsPerEpoch', o.stepsPerEpoch);
     const pct = o.pctStart ?? 0.3;
@@ -270,7 +291,11 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   lastEpoch = 0;
 
-  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(optimizer: AnyOptimizer, ...args: [options?: ReduceLROnPlateauOptions] | [mode?: 'min' | 'max', factor?: number, patience?: number, options?: ReduceLROnPlateauOptions]) {
+    if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
+      throw argTypeError('optimizer', 'Optimizer', optimizer);
+    }
+    const options = PLATEAU.parse<ReduceLROnPlateauOptions>(args);
     this.optimizer = optimizer;
     this.mode = options.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw argRangeError('mode', `'min' or 'max'`, this.mode);

@@ -1,4 +1,5 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch semantics). */
+import { is, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argRangeError } from '../../errors.js';
 import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
@@ -18,9 +19,20 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SGD_ARGS = signature('SGD', ['params'], {
+  lr: is.number, momentum: is.number, dampening: is.number, weightDecay: is.number, nesterov: is.boolean,
+}, { maximize: is.boolean });
+
+/** SGD's arguments after params, PyTorch's order (lr, momentum, dampening, weightDecay, nesterov), then (or instead) options. */
+export type SGDArgs =
+  | [options?: Partial<SGDOptions> | undefined]
+  | [lr?: number, options?: Partial<SGDOptions> | undefined]
+  | [lr?: number, momentum?: number, options?: Partial<SGDOptions> | undefined]
+  | [lr?: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean, options?: Partial<SGDOptions> | undefined];
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+  constructor(params: ParamsInput<SGDOptions>, ...args: SGDArgs) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...SGD_ARGS.parse<Partial<SGDOptions>>(args) });
   }
 
   protected validate(o: SGDOptions): void {

@@ -167,7 +167,7 @@ describe('Tensor autograd properties', () => {
     expect(tensor(new Float32Array(3), { requiresGrad: true }).shape).toEqual([3]);
     const z = tensor([1, 2], { requiresGrad: true });
     expect(z.shape).toEqual([2]);
-    expect(z.toString()).toBe('Tensor([2], requiresGrad=true)');
-    expect(ops.mul(z, 1).toString()).toBe('Tensor([2], gradFn=mul)');
+    expect(z.toString()).toBe('Tensor([2], [1, 2], requiresGrad=true)');
+    expect(ops.mul(z, 1).toString()).toBe('Tensor([2], [1, 2], gradFn=mul)');
   });
 });

@@ -138,3 +138,14 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(d, undefined as never)).toThrow(new TypeError('Expected object with batchSize for options but received undefined'));
   });
 });
+
+describe('batches', () => {
+  it('destructure as [x, y] tuples, as PyTorch yields them, and as { x, y }', () => {
+    const x = new Tensor(Float32Array.from({ length: 6 }, (_, i) => i), [3, 2]);
+    const y = Int32Array.of(0, 1, 2);
+    const loader = new data.DataLoader({ x, y }, { batchSize: 2 });
+    const tuples = [...loader].map(([bx, by]) => [bx.shape, [...by]]);
+    expect(tuples).toEqual([[[2, 2], [0, 1]], [[1, 2], [2]]]);
+    for (const batch of loader) expect(batch.x).toBe(batch[0]);
+  });
+});

@@ -12,8 +12,8 @@ describe('compile', () => {
     expect(() => m.compile({ optimizer: 'adamx' as never, loss: 'mse' })).toThrow(new RangeError(
       'Expected optimizer name (adam, adamw, sgd, rmsprop, adagrad) or Optimizer for optimizer but received "adamx" of type string',
     ));
-    expect(() => m.compile({ optimizer: 'adam', loss: 'categoricalCrossEntropyy' })).toThrow(new RangeError(
-      'Expected loss function or loss name (crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, or their PyTorch/Keras spellings) for loss but received "categoricalCrossEntropyy" of type string',
+    expect(() => m.compile({ optimizer: 'adam', loss: 'categoricalCrossEntropyy' as never })).toThrow(new RangeError(
+      'Expected loss function or loss name (crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, or their PyTorch/Keras spellings) for loss but received "categoricalCrossEntropyy" of type string (did you mean "categoricalCrossentropy"?)',
     ));
     expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy', 'f1'] })).toThrow(new RangeError(
       'Expected metric function, Metric or metric name (accuracy, acc, sparseCategoricalAccuracy, sparse_categorical_accuracy, categoricalAccuracy, categorical_accuracy, binaryAccuracy, binary_accuracy, mse, meanSquaredError, mean_squared_error, mae, meanAbsoluteError, mean_absolute_error) for metric but received "f1" of type string',

@@ -45,7 +45,7 @@ describe('keras layers', () => {
       ['leakyRelu', (t) => ops.leakyRelu(t, 0.2)], ['leaky_relu', (t) => ops.leakyRelu(t, 0.2)], ['linear', (t) => t],
     ];
     for (const [name, f] of cases) {
-      const m = sequential([layers.dense({ units: 5, activation: name, inputShape: [6] })]);
+      const m = sequential([layers.dense({ units: 5, activation: name as keras.ActivationName, inputShape: [6] })]);
       const d = m.layers[0] as keras.Dense;
       expectClose(m.predict(x).data, f(ops.linear(x, d.weight, d.bias)).data, { rtol: 1e-5, atol: 1e-6 });
     }
@@ -180,5 +180,12 @@ describe('keras layers', () => {
     expect(m.inputShape).toEqual([4]);
     expect(m.getLayer('fc')).toBe(m.layers[0]);
     expect(() => m.predict(new Tensor(new Float32Array(10), [2, 5]))).toThrow(ShapeError);
+  });
+});
+
+describe('activation names', () => {
+  it('suggest the closest name at run time', () => {
+    expect(() => layers.dense({ units: 2, activation: 'Relu' as never, inputShape: [2] })).toThrow(/received "Relu" of type string \(did you mean "relu"\?\)$/);
+    expect(() => layers.dense({ units: 2, activation: 'sigmod' as never, inputShape: [2] })).toThrow(/\(did you mean "sigmoid"\?\)$/);
   });
 });

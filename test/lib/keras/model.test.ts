@@ -31,7 +31,7 @@ describe('keras model', () => {
   });
 
   it('summary: Keras table, totals and the dropout section', () => {
-    const text = example.buildModel().summary();
+    const text = example.buildModel().summary({ printFn: null });
     const lines = text.split('\n');
     expect(lines[0]).toBe('Model: "sequential"');
     expect(lines[2]).toMatch(/^ Layer \(type\) +Output Shape +Param #$/);
@@ -49,7 +49,7 @@ describe('keras model', () => {
 
   it('summary counts batch-norm moving statistics as non-trainable, as Keras', () => {
     const m = sequential([layers.dense({ units: 8, inputShape: [4] }), layers.batchNormalization(), layers.dense({ units: 2 })]);
-    const text = m.summary();
+    const text = m.summary({ printFn: null });
     expect(text).toMatch(/ batch_normalization \(BatchNormalization\) +\(None, 8\) +32\n/);
     expect(text).toContain('Total params: 90\nTrainable params: 74\nNon-trainable params: 16');
   });
@@ -128,5 +128,39 @@ describe('keras model', () => {
     fresh.setWeights(weights);
     expect(fresh.getWeights()[2]!.data.every((v) => v === 0.5)).toBe(true);
     expect(() => fresh.setWeights(weights.slice(1))).toThrow(new RangeError('setWeights: expected 4 tensors (as getWeights returns) but received 3'));
+  });
+});
+
+describe('Keras habits', () => {
+  const small = () => sequential([layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })]);
+
+  it('summary() prints, as Keras does, and returns the text', () => {
+    const printed: string[] = [];
+    const m = small();
+    const text = m.summary({ printFn: (t) => printed.push(t) });
+    expect(printed).toEqual([text]);
+    expect(text).toContain('Total params: 9');
+  });
+
+  it('saveWeights and loadWeights round-trip', async () => {
+    manualSeed(3);
+    const a = small();
+    const b = small();
+    const path = join(dir, 'weights.safetensors');
+    await a.saveWeights(path);
+    await b.loadWeights(path);
+    expect(b.getWeights().map((w) => [...w.data])).toEqual(a.getWeights().map((w) => [...w.data]));
+  });
+
+  it('evaluate with returnDict is typed without casts', async () => {
+    const m = small();
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const { loss, accuracy } = await m.evaluate([[0, 1], [1, 0]], [0, 2], { returnDict: true });
+    expect(typeof loss).toBe('number');
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a bad rate names rate', () => {
+    expect(() => sequential([layers.dropout({ rate: 1.5, inputShape: [2] })])).toThrow(new RangeError('Expected number in [0, 1] for rate but received 1.5 of type number'));
   });
 });

@@ -39,7 +39,9 @@ describe.each(LAYERS)('%s', (name, make, op, shape) => {
     for (const bad of [-0.1, 1.5, Number.NaN, ...(isGaussian ? [1] : [])]) {
       expect(() => make(bad)).toThrow(new RangeError(`Expected number in ${range} for ${rateName} but received ${bad} of type number`));
     }
-    expect(() => make('0.5' as never)).toThrow(new TypeError(`Expected number in ${range} for ${rateName} but received "0.5" of type string`));
+    // A wrong type is caught by the argument parser, which names the class.
+    const typeName = isGaussian ? rateName : `${rateName} of ${name}`;
+    expect(() => make('0.5' as never)).toThrow(new TypeError(`Expected number in ${range} for ${typeName} but received "0.5" of type string`));
     expect(() => make(0.5, { seed: 1, generator: new Generator(1) })).toThrow(new TypeError('Expected undefined (a generator is given) for seed but received 1 of type number'));
   });
 
@@ -158,10 +160,10 @@ describe('shape checks', () => {
 
 describe('options', () => {
   it('are checked', () => {
-    expect(() => new nn.Dropout(0.5, null as never)).toThrow(new TypeError('Expected object for options but received null'));
+    expect(() => new nn.Dropout(0.5, null as never)).toThrow(new TypeError('Expected boolean for inplace of Dropout but received null'));
     expect(() => new nn.Dropout(0.5, { noiseShape: [0] })).toThrow(new RangeError('Expected positive integer or null for noiseShape[0] but received 0 of type number'));
-    expect(() => new nn.Dropout(0.5, { noiseShape: 'x' as never })).toThrow(new TypeError('Expected array of sizes (1, a size or null) for noiseShape but received "x" of type string'));
-    expect(() => new nn.Dropout(0.5, { generator: 1 as never })).toThrow(new TypeError('Expected Generator for generator but received 1 of type number'));
+    expect(() => new nn.Dropout(0.5, { noiseShape: 'x' as never })).toThrow(new TypeError('Expected array or null for noiseShape of Dropout but received "x" of type string'));
+    expect(() => new nn.Dropout(0.5, { generator: 1 as never })).toThrow(new TypeError('Expected Generator for generator of Dropout but received 1 of type number'));
     expect(() => new nn.SpatialDropout2d(0.5, { dataFormat: 'NHWC' as never })).toThrow(
       new RangeError(`Expected 'channelsLast' or 'channelsFirst' for dataFormat but received "NHWC" of type string`),
     );

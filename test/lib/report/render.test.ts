@@ -62,7 +62,40 @@ describe('renderReport', () => {
     const row = /<tr><th scope="row">mlp<\/th>(.*?)<\/tr>/.exec(one)![1]!;
     const cells = [...row.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
     // Epoch 12: train loss 1/12, val loss 1.2/12 + 0.1, train acc 1 - 0.5/12, val acc 0.9 - 0.5/12.
-    expect(cells).toEqual(['12', '0.08333', '0.2', '95.8%', '85.8%', '85.8% (epoch 12)', '10.0 pts']);
+    // The gap is validation loss minus training loss: 0.2 - 0.08333.
+    expect(cells).toEqual(['12', '0.08333', '0.2', '95.8%', '85.8%', '85.8% (epoch 12)', '0.1167']);
+    expect(one).toContain('<th scope="col">gap (val − train loss)</th>');
+    expect(one).toContain('gap: validation loss minus training loss at the last epoch');
+    // A narrow window scrolls the table instead of squeezing the page.
+    expect(one).toContain('<div class="table-wrap"><table>');
+  });
+
+  it('gives every run one colour, training solid and validation dashed, and captions the band', () => {
+    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(5) }, { name: 'b', history: history(5, 0.1) }] });
+    const strokes = [...html.matchAll(/<polyline class="series" data-series="([^"]*)" stroke="([^"]*)"( stroke-dasharray="6 4")?/g)].map((m) => [m[1], m[2], m[3] !== undefined]);
+    const a = strokes.filter(([s]) => s === 'training' || s === 'validation' || String(s).startsWith('a ')).slice(0, 2);
+    expect(new Set(strokes.filter(([s]) => String(s).startsWith('a ')).map(([, c]) => c)).size).toBe(1);
+    expect(new Set(strokes.filter(([s]) => String(s).startsWith('b ')).map(([, c]) => c)).size).toBe(1);
+    for (const [series, , dashed] of strokes) expect(dashed).toBe(String(series).endsWith('validation'));
+    expect(a.length).toBe(2);
+    expect(count(html, /<p class="caption">Solid: training; dashed: validation\. The shaded band between them is the generalization gap/g)).toBe(2);
+  });
+
+  it('draws losses on a log axis, with the same y range in every loss chart', () => {
+    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(20) }, { name: 'b', history: history(20, 1) }] });
+    expect(html).toContain('a: loss (log scale)');
+    const charts = html.split('<svg xmlns').slice(1).filter((c) => /loss \(log scale\)/i.test(c));
+    expect(charts).toHaveLength(3);
+    const ticksOf = (c: string) => [...c.matchAll(/<text class="tick" x="52"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(ticksOf(charts[0]!)).toEqual(['0.05', '0.1', '0.2', '0.5', '1', '2']);
+    for (const c of charts) expect(ticksOf(c)).toEqual(ticksOf(charts[0]!));
+  });
+
+  it('shows the lead sentence and the configuration', () => {
+    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(3) }], lead: 'Dropout <halved> the gap.', config: { epochs: '3' } });
+    expect(html).toContain('<p class="lead">Dropout &lt;halved&gt; the gap.</p>');
+    expect(html).toContain('<table class="config"><tbody><tr><th scope="row">epochs</th><td>3</td></tr></tbody></table>');
+    expect(() => report.renderReport({ title: 'T', runs: [], config: { epochs: 3 as never } })).toThrow(new TypeError('Expected object of strings for config but received object'));
   });
 
   it('escapes names, titles and notes: no HTML injection', () => {

@@ -54,6 +54,9 @@ describe('fit data errors', () => {
   });
 
   it('data that is neither a tensor nor a dataset', async () => {
-    await rejects(mlp(3, 4, 2), [[1, 2, 3], { loss: 'crossEntropy' }], TypeError, 'Expected Tensor (with y) or Dataset for x but received Array(3)');
+    await rejects(mlp(3, 4, 2), ['x', { loss: 'crossEntropy' }], TypeError, 'Expected Tensor or nested arrays (with y), or Dataset for x but received "x" of type string');
+    // An array without y after it is not converted: there is nothing to pair it with.
+    await expectRejects(mlp(3, 4, 2).fit([[1, 2, 3]] as never, { loss: 'crossEntropy', verbose: 0 } as never), TypeError,
+      'Expected Tensor or nested arrays (with y), or Dataset for x but received Array(1)');
   });
 });

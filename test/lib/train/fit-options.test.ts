@@ -22,7 +22,7 @@ describe('fit option errors', () => {
   it('a missing or unknown loss', async () => {
     await rejectsBeforeTraining({}, TypeError, "fit needs a loss: pass { loss: 'crossEntropy' }, another loss name, or a function (output, target) => scalar tensor");
     await rejectsBeforeTraining({ loss: 'crossentropy' }, RangeError,
-      `Expected loss function or loss name (${losses.LOSS_NAMES.join(', ')}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string`);
+      `Expected loss function or loss name (${losses.LOSS_NAMES.join(', ')}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string (did you mean "crossEntropy"?)`);
   });
 
   it('an unknown optimizer or metric name', async () => {

@@ -180,3 +180,15 @@ describe('fit', () => {
     expect((await model.fit(x, y, { loss: 'crossEntropy', verbose: 0 })).epoch).toEqual([0]);
   });
 });
+
+describe('plain arrays', () => {
+  it('fit and evaluate take x as nested arrays, as Keras does', async () => {
+    const model = new nn.Sequential(new nn.Linear(2, 2));
+    const x = [[0, 1], [1, 0], [1, 1], [0, 0]];
+    const history = await model.fit(x, [0, 1, 1, 0], { loss: 'crossEntropy', epochs: 2, verbose: 0 });
+    expect(history.history.loss).toHaveLength(2);
+    const logs = await model.evaluate(x, [0, 1, 1, 0], { loss: 'crossEntropy' });
+    expect(Number.isFinite(logs.loss)).toBe(true);
+    await expect(model.fit([], [], { loss: 'crossEntropy' })).rejects.toThrow(new RangeError('Expected non-empty array of samples (or a Tensor) for x but received Array(0)'));
+  });
+});

@@ -20,6 +20,24 @@ describe('Progress', () => {
     expect(p.text).toMatch(/\r4\/4 \[={30}\] - \d+ms \d+ms\/step - loss: 1\.2500 - val_loss: 1\.5000\x1b\[K\n$/);
   });
 
+  it('on an 80-column terminal, cuts the live bar but writes the epoch line whole', () => {
+    const p = { ...capture(true), columns: 80 };
+    const progress = new Progress(p, 1, 1, 100);
+    progress.epochBegin(0);
+    const logs = { loss: 0.123456, accuracy: 0.9, val_loss: 0.234567, val_accuracy: 0.85 };
+    progress.batchEnd(1, { loss: 0.5, accuracy: 0.5 });
+    progress.epochEnd(0, logs, 100);
+    const draws = p.text.split('\r').slice(1).map((d) => d.replace(/\x1b\[K\n?$/, ''));
+    expect(draws).toHaveLength(2);
+    // The live bar: cut to 79 characters, so the terminal never wraps it.
+    expect(draws[0]!.length).toBe(79);
+    expect(draws[0]!).toMatch(/^  1\/100 \[>\.{29}\] - ETA: /);
+    // The final line is longer than 80 columns and complete, validation values included.
+    expect(draws[1]!.length).toBeGreaterThan(80);
+    expect(draws[1]!).toMatch(/ - loss: 0\.1235 - accuracy: 0\.9000 - val_loss: 0\.2346 - val_accuracy: 0\.8500$/);
+    expect(p.text.endsWith('val_accuracy: 0.8500\x1b[K\n')).toBe(true);
+  });
+
   it('writes one line per epoch when not on a terminal, and at verbose 2', () => {
     for (const [tty, verbose] of [[false, 1], [true, 2]] as const) {
       const p = capture(tty);

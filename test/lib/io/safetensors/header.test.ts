@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { io } from '../../../../lib/index.js';
 import { f32Bytes, rawSafetensors, u32Bytes } from '../../../helpers/safetensors.js';
+import { notSafetensorsHint, readHeaderLength } from '../../../../lib/io/safetensors/header.js';
 
 const { decodeSafetensors, SafetensorsError } = io;
 
@@ -254,5 +255,25 @@ describe('values', () => {
   it('rejects BOOL bytes other than 0 and 1 and integers float32 cannot hold (BAD_VALUE)', () => {
     expectFailure(rawSafetensors({ m: { dtype: 'BOOL', shape: [3], data_offsets: [0, 3] } }, Uint8Array.of(0, 1, 2)), 'BAD_VALUE', 'tensor "m" (BOOL) holds byte 2 at element 2; expected 0 or 1');
     expectFailure(rawSafetensors({ n: { dtype: 'I32', shape: [1], data_offsets: [0, 4] } }, u32Bytes([16_777_217])), 'BAD_VALUE', 'tensor "n" (I32) holds 16777217 at element 0, which float32 cannot represent exactly');
+  });
+});
+
+describe('files that are not safetensors at all', () => {
+  const bytes = (s: string | number[]): Uint8Array => (typeof s === 'string' ? new TextEncoder().encode(s) : Uint8Array.from(s));
+  const lengthError = (prefix: Uint8Array): string => {
+    try {
+      readHeaderLength(prefix, 1000, 100_000_000);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it('say what they are: a zip (.pt), a pickle, JSON, text', () => {
+    expect(lengthError(bytes([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]))).toMatch(/; this is a zip archive \(PyTorch's torch\.save writes \.pt\/\.pth files as zip\), not a safetensors file: in Python, safetensors\.torch\.save_file/);
+    expect(lengthError(bytes([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46]))).toMatch(/; this is a Python pickle/);
+    expect(lengthError(bytes('{"weight": [1, 2]}'))).toMatch(/; this is JSON, not a safetensors file/);
+    expect(lengthError(bytes('hello world'))).toMatch(/; this is text, not a safetensors file/);
+    expect(notSafetensorsHint(bytes([8, 0, 0, 0, 0, 0, 0, 0]))).toBe('');
   });
 });

@@ -21,7 +21,7 @@ describe('resolveLoss', () => {
       ['KLDivLoss', 'klDiv', 'logProbabilities', 'probabilities'],
     ];
     for (const [name, lossName, output, target] of cases) {
-      const loss = losses.resolveLoss(name);
+      const loss = losses.resolveLoss(name as losses.LossName);
       expect({ name, lossName: loss.lossName, output: loss.output, target: loss.target }).toEqual({ name, lossName, output, target });
     }
   });
@@ -46,7 +46,7 @@ describe('resolveLoss', () => {
 
   it('rejects unknown names and misplaced fromLogits', () => {
     const names = 'crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy';
-    expectThrows(() => losses.resolveLoss('crossentropy'), RangeError, `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string`);
+    expectThrows(() => losses.resolveLoss('crossentropy' as never), RangeError, `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string (did you mean "crossEntropy"?)`);
     expectThrows(() => losses.resolveLoss(3 as never), TypeError, `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received 3 of type number`);
     expectThrows(() => losses.resolveLoss('mse', { fromLogits: true }), RangeError, "fromLogits applies to Keras's categoricalCrossentropy, sparseCategoricalCrossentropy and binaryCrossentropy, not to mseLoss");
     expectThrows(() => losses.resolveLoss('crossEntropy', { fromLogits: false }), RangeError, 'crossEntropy takes logits; fromLogits: false does not apply to it');
