@@ -190,7 +190,8 @@ describe('random layer chains', () => {
     test(`chain ${seed}: convolutions, pools, normalization and activations export and match`, async () => {
       const { model, sample } = imageChain(lcg(seed));
       const ops = await expectOnnxMatches(model, sample, { batches: [1, 3] });
-      const count = (cls: new (...a: never[]) => nn.Module): number => model.children().filter((m) => m instanceof cls).length;
+      // any constructor: the count only uses instanceof
+      const count = (cls: abstract new (...a: any[]) => nn.Module): number => model.children().filter((m) => m instanceof cls).length;
       expect(ops.filter((op) => op === 'Conv').length).toBe(count(nn.Conv2d));
       expect(ops.filter((op) => op === 'BatchNormalization').length).toBe(count(nn.BatchNorm2d));
       expect(ops.filter((op) => op === 'MaxPool' || op === 'AveragePool').length).toBe(count(nn.MaxPool2d) + count(nn.AvgPool2d));
