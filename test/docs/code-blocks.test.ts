@@ -4,6 +4,7 @@
 //   js, javascript            executed with node: an ES module (.mjs), or CommonJS (.cjs) when it calls require()
 //   ts, typescript            type-checked with tsc (strict, NodeNext), all blocks in one program
 //   sh, bash, console, text   commands and output: not run
+//   python                    the Python side (serving, PyTorch): not run here
 // A fence without a language, or with another one, fails the test: every block says what it is.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const RUN = ['js', 'javascript'];
 const CHECK = ['ts', 'typescript'];
-const SKIP = ['sh', 'bash', 'console', 'text'];
+const SKIP = ['sh', 'bash', 'console', 'text', 'python'];
 
 interface Block {
   file: string;
