@@ -23,6 +23,11 @@ const char* typed_array_kind(napi_typedarray_type t) {
   return "TypedArray";
 }
 
+// Phase 2 (see args.h): set once a binding has taken a typed-array view, cleared by
+// expect_args() at the start of every binding. A getter may call a binding re-entrantly: prop()
+// restores the flag after the read.
+thread_local bool t_views_taken = false;
+
 Napi::Value arg(const Napi::CallbackInfo& info, std::size_t index) {
   return index < info.Length() ? info[index] : info.Env().Undefined();
 }
@@ -47,6 +52,7 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
   DN_THROW_TYPE_IF(detached, env, "Expected ", kind, " for ", name, " but received ", kind,
                    " with a detached ArrayBuffer");
+  t_views_taken = true;
   View<T> view;
   view.length = length;
   // data already points at element 0 of the view (byteOffset applied). A zero-length view may
@@ -100,14 +106,52 @@ std::string describe(const Napi::Value& v) {
 }
 
 void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* signature) {
+  t_views_taken = false;
   DN_THROW_TYPE_IF(info.Length() != count, info.Env(), signature, ": expected ", count, " arguments but received ",
                    info.Length());
 }
 
 void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature) {
+  t_views_taken = false;
   const std::size_t n = info.Length();
   DN_THROW_TYPE_IF(n < min || n > max, info.Env(), signature, ": expected ", min, max == min + 1 ? " or " : " to ",
                    max, " arguments but received ", n);
+}
+
+Napi::Object options_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const Napi::Value v = arg(info, index);
+  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), info.Env(), "Expected ", name,
+                   " object for ", name, " but received ", describe(v));
+  return v.As<Napi::Object>();
+}
+
+Napi::Value prop(const Napi::Object& o, const char* key) {
+  if (t_views_taken) {
+    throw Napi::Error::New(o.Env(), concat("Internal error: the binding read property ", key,
+                                           " after taking a typed-array view (getters could free its memory)"));
+  }
+  Napi::Value v = o.Get(key);  // may run JavaScript, re-entrant calls included
+  t_views_taken = false;
+  return v;
+}
+
+std::size_t int_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, double lo,
+                     double hi) {
+  const Napi::Value v = prop(o, key);
+  const auto expected = [&] { return concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
+  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected(), " for ", object_name, ".", key, " but received ",
+                   describe(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || std::floor(d) != d, env, "Expected ", expected(), " for ", object_name,
+                    ".", key, " but received ", describe(v));
+  return static_cast<std::size_t>(d);
+}
+
+bool bool_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, bool fallback) {
+  const Napi::Value v = prop(o, key);
+  if (v.IsUndefined()) return fallback;
+  DN_THROW_TYPE_IF(!v.IsBoolean(), env, "Expected boolean for ", object_name, ".", key, " but received ", describe(v));
+  return v.As<Napi::Boolean>().Value();
 }
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {

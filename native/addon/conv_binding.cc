@@ -19,15 +19,8 @@ namespace {
 
 constexpr double kMaxDim = 2147483647.0;
 
-std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo) {
-  const std::string name = concat("geometry.", key);
-  const Napi::Value v = o.Get(key);
-  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", 2147483647]");
-  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  DN_THROW_RANGE_IF(!(d >= lo && d <= kMaxDim) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
-                    expected, " for ", name, " but received ", describe(v));
-  return static_cast<std::size_t>(d);
+std::size_t dim(Napi::Env env, const Napi::Object& o, const char* key, double lo) {
+  return int_prop(env, o, "geometry", key, lo, kMaxDim);
 }
 
 struct Checked {
@@ -37,27 +30,24 @@ struct Checked {
 
 Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
   auto env = info.Env();
-  const Napi::Value v = index < info.Length() ? info[index] : env.Undefined();
-  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), env,
-                   "Expected geometry object for geometry but received ", describe(v));
-  const auto o = v.As<Napi::Object>();
+  const Napi::Object o = options_arg(info, index, "geometry");
   ConvGeometry g{};
-  g.n = prop(env, o, "n", 0);
-  g.c = prop(env, o, "c", 1);
-  g.h = prop(env, o, "h", 1);
-  g.w = prop(env, o, "w", 1);
-  g.k = prop(env, o, "k", 1);
-  g.kh = prop(env, o, "kh", 1);
-  g.kw = prop(env, o, "kw", 1);
-  g.sh = prop(env, o, "sh", 1);
-  g.sw = prop(env, o, "sw", 1);
-  g.pt = prop(env, o, "pt", 0);
-  g.pb = prop(env, o, "pb", 0);
-  g.pl = prop(env, o, "pl", 0);
-  g.pr = prop(env, o, "pr", 0);
-  g.dh = prop(env, o, "dh", 1);
-  g.dw = prop(env, o, "dw", 1);
-  g.groups = prop(env, o, "groups", 1);
+  g.n = dim(env, o, "n", 0);
+  g.c = dim(env, o, "c", 1);
+  g.h = dim(env, o, "h", 1);
+  g.w = dim(env, o, "w", 1);
+  g.k = dim(env, o, "k", 1);
+  g.kh = dim(env, o, "kh", 1);
+  g.kw = dim(env, o, "kw", 1);
+  g.sh = dim(env, o, "sh", 1);
+  g.sw = dim(env, o, "sw", 1);
+  g.pt = dim(env, o, "pt", 0);
+  g.pb = dim(env, o, "pb", 0);
+  g.pl = dim(env, o, "pl", 0);
+  g.pr = dim(env, o, "pr", 0);
+  g.dh = dim(env, o, "dh", 1);
+  g.dw = dim(env, o, "dw", 1);
+  g.groups = dim(env, o, "groups", 1);
   DN_THROW_RANGE_IF(g.c % g.groups != 0, env, "Expected input channels divisible by groups but c = ", g.c,
                     " and groups = ", g.groups);
   DN_THROW_RANGE_IF(g.k % g.groups != 0, env, "Expected output channels divisible by groups but k = ", g.k,
@@ -89,11 +79,11 @@ Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dForward(out, x, weight, bias, geometry)");
   auto env = info.Env();
+  const Checked c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto out = f32_arg(info, 0, "out");
   auto x = f32_arg(info, 1, "x");
   auto w = f32_arg(info, 2, "weight");
   auto b = f32_or_null_arg(info, 3, "bias");
-  const Checked c = geometry(info, 4);
   expect_length(env, x, c.x_size);
   expect_length(env, w, c.w_size);
   if (b.present) expect_length(env, b, c.g.k);
@@ -107,10 +97,10 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "conv2dBackwardData(dx, dy, weight, geometry)");
   auto env = info.Env();
+  const Checked c = geometry(info, 3);  // runs getters: before any view is taken (args.h)
   auto dx = f32_arg(info, 0, "dx");
   auto dy = f32_arg(info, 1, "dy");
   auto w = f32_arg(info, 2, "weight");
-  const Checked c = geometry(info, 3);
   expect_length(env, dx, c.x_size);
   expect_length(env, dy, c.out_size);
   expect_length(env, w, c.w_size);
@@ -122,11 +112,11 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dBackwardWeight(dweight, dbias, dy, x, geometry)");
   auto env = info.Env();
+  const Checked c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto dw = f32_arg(info, 0, "dweight");
   auto db = f32_or_null_arg(info, 1, "dbias");
   auto dy = f32_arg(info, 2, "dy");
   auto x = f32_arg(info, 3, "x");
-  const Checked c = geometry(info, 4);
   expect_length(env, dw, c.w_size);
   if (db.present) expect_length(env, db, c.g.k);
   expect_length(env, dy, c.out_size);

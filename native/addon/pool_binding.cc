@@ -8,6 +8,7 @@
 //   adaptiveAvgPool2dForward(out, x, geometry)    adaptiveAvgPool2dBackward(dx, dy, geometry)
 // Output sizes follow PyTorch; an empty output, a padding above half the kernel, or sizes whose
 // product overflows is a RangeError before any memory is touched. Threads take whole planes.
+#include <cmath>
 #include <string>
 
 #include "../kernels/conv/pool2d.h"
@@ -21,28 +22,15 @@ namespace {
 constexpr double kMaxDim = 2147483647.0;
 
 std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo, double hi) {
-  const std::string name = concat("geometry.", key);
-  const Napi::Value v = o.Get(key);
-  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", ", static_cast<long long>(hi), "]");
-  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
-                    expected, " for ", name, " but received ", describe(v));
-  return static_cast<std::size_t>(d);
+  return int_prop(env, o, "geometry", key, lo, hi);
 }
 
 bool bool_prop(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
-  const Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  DN_THROW_TYPE_IF(!v.IsBoolean(), env, "Expected boolean for geometry.", key, " but received ", describe(v));
-  return v.As<Napi::Boolean>().Value();
+  return ::dn::addon::bool_prop(env, o, "geometry", key, fallback);
 }
 
 Napi::Object geometry_arg(const Napi::CallbackInfo& info, std::size_t index) {
-  const Napi::Value v = index < info.Length() ? info[index] : info.Env().Undefined();
-  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), info.Env(),
-                   "Expected geometry object for geometry but received ", describe(v));
-  return v.As<Napi::Object>();
+  return options_arg(info, index, "geometry");
 }
 
 // Reads and checks the windowed geometry; computes the output size.
@@ -102,10 +90,10 @@ void by_plane(const dn_pool2d_geometry& g, F&& f) {
 Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "maxPool2dForward(out, indices, x, geometry)");
   auto env = info.Env();
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);  // getters run before any view
   auto out = f32_arg(info, 0, "out");
   auto idx = i32_arg(info, 1, "indices");
   auto x = f32_arg(info, 2, "x");
-  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
   expect_length(env, x, g.planes * g.h * g.w);
   expect_length(env, out, g.planes * g.oh * g.ow);
   expect_length(env, idx, g.planes * g.oh * g.ow);
@@ -118,10 +106,10 @@ Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
 Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "maxPool2dBackward(dx, dy, indices, geometry)");
   auto env = info.Env();
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);  // getters run before any view
   auto dx = f32_arg(info, 0, "dx");
   auto dy = f32_arg(info, 1, "dy");
   auto idx = i32_arg(info, 2, "indices");
-  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
   expect_length(env, dx, g.planes * g.h * g.w);
   expect_length(env, dy, g.planes * g.oh * g.ow);
   expect_length(env, idx, g.planes * g.oh * g.ow);
@@ -136,8 +124,16 @@ namespace {
 dn_pool2d_geometry avg_geometry(Napi::Env env, const Napi::Object& o) {
   dn_pool2d_geometry g = windowed(env, o, false);
   g.count_include_pad = bool_prop(env, o, "countIncludePad", true);
-  const Napi::Value d = o.Get("divisorOverride");
-  g.divisor = d.IsUndefined() ? 0 : prop(env, o, "divisorOverride", 0, kMaxDim);
+  const Napi::Value d = ::dn::addon::prop(o, "divisorOverride");
+  g.divisor = 0;
+  if (!d.IsUndefined()) {
+    DN_THROW_TYPE_IF(!d.IsNumber(), env, "Expected integer in [0, 2147483647] for geometry.divisorOverride but received ",
+                     describe(d));
+    const double v = d.As<Napi::Number>().DoubleValue();
+    DN_THROW_RANGE_IF(!(v >= 0 && v <= kMaxDim) || std::floor(v) != v, env,
+                      "Expected integer in [0, 2147483647] for geometry.divisorOverride but received ", describe(d));
+    g.divisor = static_cast<std::size_t>(v);
+  }
   return g;
 }
 
@@ -155,9 +151,9 @@ Napi::Value pool_pass(const Napi::CallbackInfo& info, const char* signature, con
                       const char* read_name, bool forward, GeometryReader read_geometry, PlaneKernel kernel) {
   expect_args(info, 3, signature);
   auto env = info.Env();
+  const dn_pool2d_geometry g = read_geometry(env, geometry_arg(info, 2));  // getters run before any view
   auto written = f32_arg(info, 0, written_name);
   auto read = f32_arg(info, 1, read_name);
-  const dn_pool2d_geometry g = read_geometry(env, geometry_arg(info, 2));
   const std::size_t in_size = g.planes * g.h * g.w, out_size = g.planes * g.oh * g.ow;
   expect_length(env, forward ? read : written, in_size);
   expect_length(env, forward ? written : read, out_size);

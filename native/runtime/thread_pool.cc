@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,13 +20,25 @@ struct Job {
   void* ctx = nullptr;
   std::size_t ntasks = 0;
   std::atomic<std::size_t> next{0};
+  // The first exception a task threw (std::bad_alloc from a scratch buffer, say): the
+  // remaining tasks are skipped, and the caller rethrows it once every thread has finished.
+  std::mutex error_mutex;
+  std::exception_ptr error;
 };
 
 void run_tasks(Job* job) {
   for (;;) {
     const std::size_t t = job->next.fetch_add(1, std::memory_order_relaxed);
     if (t >= job->ntasks) return;
-    job->fn(job->ctx, t);
+    try {
+      job->fn(job->ctx, t);
+    } catch (...) {
+      {
+        std::lock_guard<std::mutex> lk(job->error_mutex);
+        if (!job->error) job->error = std::current_exception();
+      }
+      job->next.store(job->ntasks, std::memory_order_relaxed);  // no new tasks start
+    }
   }
 }
 
@@ -68,9 +81,13 @@ class Pool {
     t_in_pool_task = true;
     run_tasks(&job);
     t_in_pool_task = false;
-    std::unique_lock<std::mutex> lk(mutex_);
-    done_cv_.wait(lk, [&] { return busy_ == 0; });
-    job_ = nullptr;
+    {
+      std::unique_lock<std::mutex> lk(mutex_);
+      done_cv_.wait(lk, [&] { return busy_ == 0; });
+      job_ = nullptr;
+    }
+    // Every worker is done with the job: its exception (if any) goes to the caller.
+    if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
