@@ -1,14 +1,16 @@
 /** Argument checks shared by the ops, in the library's one message format. */
 import { argRangeError, argTypeError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { expectLiveStorage, Tensor } from '../tensor.js';
 
 export function expectTensor(value: unknown, name: string): Tensor {
   if (!(value instanceof Tensor)) throw argTypeError(name, 'Tensor', value);
+  expectLiveStorage(value, name);
   return value;
 }
 
 export function expectTensorOrNumber(value: unknown, name: string): Tensor | number {
-  if (typeof value === 'number' || value instanceof Tensor) return value;
+  if (typeof value === 'number') return value;
+  if (value instanceof Tensor) return expectTensor(value, name);
   throw argTypeError(name, 'Tensor or number', value);
 }
 
