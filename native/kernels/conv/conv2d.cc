@@ -1,6 +1,7 @@
 #include "conv2d.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +38,17 @@ bool pointwise(const ConvGeometry& g) {
 bool winograd_shape(const ConvGeometry& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
 }
+// Whether n floats are all finite. Winograd transforms add and subtract neighbouring values, so
+// an infinity (or NaN) in an operand spreads NaN to outputs whose direct sum is +-Inf, where
+// im2col + GEMM and the reference give each output exactly the sum of its taps (padding taps
+// as 0 * w: docs/convolution.md, "Non-finite values"). Calls with non-finite operands therefore
+// go through im2col; the check reads each operand once, a small cost next to the convolution.
+bool all_finite(const float* p, std::size_t n) {
+  bool ok = true;
+  for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(p[i]);
+  return ok;
+}
+
 bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
   const dn_f32_gemm_config& gc = active().gemm;
   return winograd_shape(g) && conv::winograd_pays(cin, cout, gc.mr, gc.mr_step);
@@ -243,14 +255,15 @@ void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, cons
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
-  if (winograd_s2(g, d)) {
+  const auto finite = [&] { return all_finite(x, g.n * g.c * g.h * g.w) && all_finite(weight, g.k * d.ckk); };
+  if (winograd_s2(g, d) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
                             bias != nullptr ? bias + gi * d.kg : nullptr, s);
     return;
   }
-  if (winograd(g, d.cg, d.kg)) {
+  if (winograd(g, d.cg, d.kg) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
@@ -302,14 +315,15 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
   const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
-  if (winograd_s2_shape(g) && conv::winograd_s2_backward_data_pays(d.cg, d.kg, active().gemm.nr)) {
+  const auto finite = [&] { return all_finite(dy, g.n * g.k * d.p) && all_finite(weight, g.k * d.ckk); };
+  if (winograd_s2_shape(g) && conv::winograd_s2_backward_data_pays(d.cg, d.kg, active().gemm.nr) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,
                                           s);
     return;
   }
-  if (winograd(g, d.kg, d.cg)) {
+  if (winograd(g, d.kg, d.cg) && finite()) {
     // dx is the full correlation of dy with the flipped kernel, channels swapped: padding 2 - p.
     conv::Wino3x3 s{};
     s.n = g.n, s.cin = d.kg, s.h = g.oh, s.w = g.ow, s.cout = d.cg, s.oh = g.h, s.ow = g.w;
@@ -354,13 +368,16 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
   const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
   const KernelTable& kt = active();  // one table for the whole call
-  if (use_direct_kernel(kt, g, d)) {
+  // The direct weight-gradient kernel skips padded taps, so it runs only on finite operands
+  // (where a skipped 0 * dy adds nothing); others take im2col, whose padded taps add 0 * dy.
+  if (use_direct_kernel(kt, g, d) && all_finite(dy, g.n * g.k * d.p) && all_finite(x, g.n * g.c * g.h * g.w)) {
     conv2d_backward_weight_direct(kt, dweight, dy, x, g, d);
     conv2d_bias_grad(dbias, dy, g, d);
     return;
   }
   const bool s2 = winograd_s2_shape(g) && conv::winograd_s2_weight_grad_pays(d.cg, d.kg);
-  if (s2 || (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg))) {
+  if ((s2 || (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg))) &&
+      all_finite(dy, g.n * g.k * d.p) && all_finite(x, g.n * g.c * g.h * g.w)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.
     const auto wgrad = s2 ? conv::winograd_3x3_s2_weight_grad : conv::winograd_3x3_weight_grad;
