@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <condition_variable>
 #include <exception>
+#include <system_error>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -100,7 +101,15 @@ class Pool {
     stopping_ = false;
     const std::uint64_t gen = generation_.load(std::memory_order_acquire);
     const int n = threads_.load(std::memory_order_relaxed);
-    for (int i = 1; i < n; ++i) workers_.emplace_back([this, gen] { worker_loop(gen); });
+    for (int i = 1; i < n; ++i) {
+      // A thread the system refuses (no memory, a process limit) leaves a smaller pool: jobs
+      // then run on the threads there are, with the same results.
+      try {
+        workers_.emplace_back([this, gen] { worker_loop(gen); });
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
   }
 
   void stop_workers() {

@@ -40,6 +40,31 @@ describe('native memory', () => {
 
 });
 
+describe('native allocation failure', () => {
+  for (const threads of [1, 2]) {
+    it.runIf(nativeAvailable() && existsSync('/usr/bin/prlimit') && existsSync('/proc/self/status'))(
+      `is a RangeError, on the caller and in pool tasks, and the process goes on (${threads} thread${threads > 1 ? 's' : ''})`,
+      () => {
+        // The child caps its own address space (prlimit) just above its use, then calls kernels
+        // whose buffers no longer fit: before, std::bad_alloc on a pool thread aborted the process.
+        const r = spawnSync(process.execPath, [join(root, 'test', 'native', 'fixtures', 'oom.mjs'), kernels('native').path, String(threads)], {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect(r.signal, r.stderr).toBeNull();
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout.trim().split('\n')).toEqual([
+          'RangeError conv2dBackwardWeight: out of memory (native allocation failed)',
+          'RangeError conv2dForward: out of memory (native allocation failed)',
+          'ok',
+        ]);
+      },
+      90_000,
+    );
+  }
+});
+
 // c/groups x kh x kw = 2 x 512 x 160 = 163,840 rows of im2col columns: times any micro-kernel's
 // width (8 and up) that passes the 1 Mi-float band limit, so all three passes take the banded
 // path; they must agree with the reference backend on every ISA and give the same bits on 1 and
