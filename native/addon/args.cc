@@ -135,23 +135,14 @@ Napi::Value prop(const Napi::Object& o, const char* key) {
   return v;
 }
 
-std::size_t int_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, double lo,
-                     double hi) {
-  const Napi::Value v = prop(o, key);
-  const auto expected = [&] { return concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
-  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected(), " for ", object_name, ".", key, " but received ",
-                   describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || std::floor(d) != d, env, "Expected ", expected(), " for ", object_name,
-                    ".", key, " but received ", describe(v));
-  return static_cast<std::size_t>(d);
-}
-
-bool bool_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, bool fallback) {
-  const Napi::Value v = prop(o, key);
-  if (v.IsUndefined()) return fallback;
-  DN_THROW_TYPE_IF(!v.IsBoolean(), env, "Expected boolean for ", object_name, ".", key, " but received ", describe(v));
-  return v.As<Napi::Boolean>().Value();
+Field field_of(const Napi::Value& v) {
+  Field f;
+  if (v.IsUndefined()) f.kind = Field::undefined;
+  else if (v.IsNumber()) f.kind = Field::number, f.value = v.As<Napi::Number>().DoubleValue();
+  else if (v.IsBoolean()) f.kind = Field::boolean, f.flag = v.As<Napi::Boolean>().Value();
+  else f.kind = Field::other;
+  f.shown = describe(v);
+  return f;
 }
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {

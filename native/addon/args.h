@@ -21,6 +21,8 @@
 #include <sstream>
 #include <string>
 
+#include "geometry.h"
+
 namespace dn::addon {
 
 template <class... Parts>
@@ -72,11 +74,20 @@ void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::s
 Napi::Object options_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // o[key], which may run a getter or Proxy trap: phase 1 only (see above).
 Napi::Value prop(const Napi::Object& o, const char* key);
-// An integer property in [lo, hi] ("geometry.kh" in messages).
-std::size_t int_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, double lo,
-                     double hi);
-// A boolean property, `fallback` when undefined.
-bool bool_prop(Napi::Env env, const Napi::Object& o, const char* object_name, const char* key, bool fallback);
+// A property value as geometry.h's checks take it.
+Field field_of(const Napi::Value& v);
+
+// Runs check(reader) over the properties of o (read with prop(), so phase 1 only), turning an
+// ArgError into the TypeError or RangeError it names.
+template <class Check>
+auto check_fields(Napi::Env env, const Napi::Object& o, Check&& check) {
+  try {
+    return check(FieldReader([&o](const char* key) { return field_of(prop(o, key)); }));
+  } catch (const ArgError& e) {
+    if (e.type_error) throw Napi::TypeError::New(env, e.what());
+    throw Napi::RangeError::New(env, e.what());
+  }
+}
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // A Float32Array, or null (an empty view with data == nullptr).

@@ -17,61 +17,8 @@
 namespace dn::addon {
 namespace {
 
-constexpr double kMaxDim = 2147483647.0;
-
-std::size_t dim(Napi::Env env, const Napi::Object& o, const char* key, double lo) {
-  return int_prop(env, o, "geometry", key, lo, kMaxDim);
-}
-
-struct Checked {
-  ConvGeometry g;
-  std::size_t x_size, w_size, out_size;
-};
-
-Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
-  auto env = info.Env();
-  const Napi::Object o = options_arg(info, index, "geometry");
-  ConvGeometry g{};
-  g.n = dim(env, o, "n", 0);
-  g.c = dim(env, o, "c", 1);
-  g.h = dim(env, o, "h", 1);
-  g.w = dim(env, o, "w", 1);
-  g.k = dim(env, o, "k", 1);
-  g.kh = dim(env, o, "kh", 1);
-  g.kw = dim(env, o, "kw", 1);
-  g.sh = dim(env, o, "sh", 1);
-  g.sw = dim(env, o, "sw", 1);
-  g.pt = dim(env, o, "pt", 0);
-  g.pb = dim(env, o, "pb", 0);
-  g.pl = dim(env, o, "pl", 0);
-  g.pr = dim(env, o, "pr", 0);
-  g.dh = dim(env, o, "dh", 1);
-  g.dw = dim(env, o, "dw", 1);
-  g.groups = dim(env, o, "groups", 1);
-  DN_THROW_RANGE_IF(g.c % g.groups != 0, env, "Expected input channels divisible by groups but c = ", g.c,
-                    " and groups = ", g.groups);
-  DN_THROW_RANGE_IF(g.k % g.groups != 0, env, "Expected output channels divisible by groups but k = ", g.k,
-                    " and groups = ", g.groups);
-  // All terms are below 2^33, so this arithmetic cannot overflow 64 bits.
-  const long long span_h = static_cast<long long>(g.h + g.pt + g.pb) - static_cast<long long>(g.dh * (g.kh - 1)) - 1;
-  const long long span_w = static_cast<long long>(g.w + g.pl + g.pr) - static_cast<long long>(g.dw * (g.kw - 1)) - 1;
-  // Floor division, as JavaScript's Math.floor in the reference checks.
-  auto floor_div = [](long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-  const long long oh = floor_div(span_h, static_cast<long long>(g.sh)) + 1;
-  const long long ow = floor_div(span_w, static_cast<long long>(g.sw)) + 1;
-  DN_THROW_RANGE_IF(oh < 1 || ow < 1, env, "Expected a non-empty output but an input of ", g.h, "x", g.w, " (padded by ",
-                    g.pt, ",", g.pb, ",", g.pl, ",", g.pr, ") convolved with kernel ", g.kh, "x", g.kw, ", stride ", g.sh,
-                    "x", g.sw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow);
-  g.oh = static_cast<std::size_t>(oh);
-  g.ow = static_cast<std::size_t>(ow);
-  Checked r{g, 0, 0, 0};
-  const std::size_t cg = g.c / g.groups;
-  r.x_size = checked_mul(env, checked_mul(env, checked_mul(env, g.n, g.c, "n * c"), g.h, "n * c * h"), g.w, "n * c * h * w");
-  r.w_size = checked_mul(env, checked_mul(env, checked_mul(env, g.k, cg, "k * c / groups"), g.kh, "k * c / groups * kh"),
-                         g.kw, "k * c / groups * kh * kw");
-  r.out_size = checked_mul(env, checked_mul(env, checked_mul(env, g.n, g.k, "n * k"), g.oh, "n * k * oh"), g.ow, "n * k * oh * ow");
-  checked_mul(env, checked_mul(env, cg * g.kh * g.kw, g.oh, "c / groups * kh * kw * oh"), g.ow, "c / groups * kh * kw * oh * ow");
-  return r;
+CheckedConv geometry(const Napi::CallbackInfo& info, std::size_t index) {
+  return check_fields(info.Env(), options_arg(info, index, "geometry"), check_conv_geometry);
 }
 
 }  // namespace
@@ -79,7 +26,7 @@ Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dForward(out, x, weight, bias, geometry)");
   auto env = info.Env();
-  const Checked c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
+  const CheckedConv c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto out = f32_arg(info, 0, "out");
   auto x = f32_arg(info, 1, "x");
   auto w = f32_arg(info, 2, "weight");
@@ -97,7 +44,7 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "conv2dBackwardData(dx, dy, weight, geometry)");
   auto env = info.Env();
-  const Checked c = geometry(info, 3);  // runs getters: before any view is taken (args.h)
+  const CheckedConv c = geometry(info, 3);  // runs getters: before any view is taken (args.h)
   auto dx = f32_arg(info, 0, "dx");
   auto dy = f32_arg(info, 1, "dy");
   auto w = f32_arg(info, 2, "weight");
@@ -112,7 +59,7 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dBackwardWeight(dweight, dbias, dy, x, geometry)");
   auto env = info.Env();
-  const Checked c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
+  const CheckedConv c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto dw = f32_arg(info, 0, "dweight");
   auto db = f32_or_null_arg(info, 1, "dbias");
   auto dy = f32_arg(info, 2, "dy");

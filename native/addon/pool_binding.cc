@@ -8,7 +8,6 @@
 //   adaptiveAvgPool2dForward(out, x, geometry)    adaptiveAvgPool2dBackward(dx, dy, geometry)
 // Output sizes follow PyTorch; an empty output, a padding above half the kernel, or sizes whose
 // product overflows is a RangeError before any memory is touched. Threads take whole planes.
-#include <cmath>
 #include <string>
 
 #include "../kernels/conv/pool2d.h"
@@ -19,62 +18,16 @@
 namespace dn::addon {
 namespace {
 
-constexpr double kMaxDim = 2147483647.0;
-
-std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo, double hi) {
-  return int_prop(env, o, "geometry", key, lo, hi);
-}
-
-bool bool_prop(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
-  return ::dn::addon::bool_prop(env, o, "geometry", key, fallback);
-}
-
 Napi::Object geometry_arg(const Napi::CallbackInfo& info, std::size_t index) {
   return options_arg(info, index, "geometry");
 }
 
-// Reads and checks the windowed geometry; computes the output size.
 dn_pool2d_geometry windowed(Napi::Env env, const Napi::Object& o, bool dilated) {
-  dn_pool2d_geometry g{};
-  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
-  g.h = prop(env, o, "h", 1, kMaxDim);
-  g.w = prop(env, o, "w", 1, kMaxDim);
-  g.kh = prop(env, o, "kh", 1, kMaxDim);
-  g.kw = prop(env, o, "kw", 1, kMaxDim);
-  g.sh = prop(env, o, "sh", 1, kMaxDim);
-  g.sw = prop(env, o, "sw", 1, kMaxDim);
-  g.ph = prop(env, o, "ph", 0, static_cast<double>(g.kh / 2));
-  g.pw = prop(env, o, "pw", 0, static_cast<double>(g.kw / 2));
-  g.dh = dilated ? prop(env, o, "dh", 1, kMaxDim) : 1;
-  g.dw = dilated ? prop(env, o, "dw", 1, kMaxDim) : 1;
-  const bool ceil = bool_prop(env, o, "ceilMode", false);
-  const auto H = static_cast<long long>(g.h), W = static_cast<long long>(g.w);
-  const long long oh = dn_pool2d_out_size(H, static_cast<long long>(g.kh), static_cast<long long>(g.sh),
-                                          static_cast<long long>(g.ph), static_cast<long long>(g.dh), ceil);
-  const long long ow = dn_pool2d_out_size(W, static_cast<long long>(g.kw), static_cast<long long>(g.sw),
-                                          static_cast<long long>(g.pw), static_cast<long long>(g.dw), ceil);
-  DN_THROW_RANGE_IF(oh < 1 || ow < 1, env, "Expected a non-empty output but an input of ", g.h, "x", g.w,
-                    " pooled with kernel ", g.kh, "x", g.kw, ", stride ", g.sh, "x", g.sw, ", padding ", g.ph, "x",
-                    g.pw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow);
-  g.oh = static_cast<std::size_t>(oh);
-  g.ow = static_cast<std::size_t>(ow);
-  g.planes = checked_mul(env, n, c, "n * c");
-  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
-  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
-  return g;
+  return check_fields(env, o, [dilated](const FieldReader& read) { return check_pool_geometry(read, dilated, false); });
 }
 
 dn_pool2d_geometry adaptive(Napi::Env env, const Napi::Object& o) {
-  dn_pool2d_geometry g{};
-  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
-  g.h = prop(env, o, "h", 1, kMaxDim);
-  g.w = prop(env, o, "w", 1, kMaxDim);
-  g.oh = prop(env, o, "oh", 1, kMaxDim);
-  g.ow = prop(env, o, "ow", 1, kMaxDim);
-  g.planes = checked_mul(env, n, c, "n * c");
-  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
-  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
-  return g;
+  return check_fields(env, o, check_adaptive_geometry);
 }
 
 template <class F>
@@ -122,19 +75,7 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
 namespace {
 
 dn_pool2d_geometry avg_geometry(Napi::Env env, const Napi::Object& o) {
-  dn_pool2d_geometry g = windowed(env, o, false);
-  g.count_include_pad = bool_prop(env, o, "countIncludePad", true);
-  const Napi::Value d = ::dn::addon::prop(o, "divisorOverride");
-  g.divisor = 0;
-  if (!d.IsUndefined()) {
-    DN_THROW_TYPE_IF(!d.IsNumber(), env, "Expected integer in [0, 2147483647] for geometry.divisorOverride but received ",
-                     describe(d));
-    const double v = d.As<Napi::Number>().DoubleValue();
-    DN_THROW_RANGE_IF(!(v >= 0 && v <= kMaxDim) || std::floor(v) != v, env,
-                      "Expected integer in [0, 2147483647] for geometry.divisorOverride but received ", describe(d));
-    g.divisor = static_cast<std::size_t>(v);
-  }
-  return g;
+  return check_fields(env, o, [](const FieldReader& read) { return check_pool_geometry(read, false, true); });
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ async function child(o) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2), { seed: 1, calls: 2000, batch: 500, timeout: 10_000 });
+  const o = parseArgs(process.argv.slice(2), { seed: 1, calls: 2000, batch: 2500, timeout: 20_000 });
   if (o.child) return child(o);
   const from = o.replay ?? 0, to = o.replay !== undefined ? o.replay + 1 : o.calls;
   const totals = { calls: 0, ok: 0, error: 0, skipped: 0, findings: 0, crashes: 0, hangs: 0 };

@@ -107,7 +107,7 @@ async function child(o) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2), { seed: 1, cases: 2000, threads: '1,2,3', timeout: 20_000 });
+  const o = parseArgs(process.argv.slice(2), { seed: 1, cases: 2000, threads: '1,2,3', timeout: 30_000 });
   if (o.child) return child(o);
   const { createRequire } = await import('node:module');
   const { join } = await import('node:path');

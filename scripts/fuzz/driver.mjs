@@ -38,15 +38,20 @@ function runChild(script, childArgs, env, timeoutMs, nodeArgs, onLine) {
         child.kill('SIGKILL');
       }, ms);
     };
-    arm(timeoutMs + 60_000); // the first case waits for the library to load
+    arm(timeoutMs + 300_000); // the first case waits for the library to load (slow on a busy machine)
     child.stdout.on('data', (d) => {
       buf += d;
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
-        onLine(buf.slice(0, nl));
+        const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
+        if (/^[SR] \d+/.test(line)) {
+          onLine(line);
+          arm(timeoutMs); // progress: each case gets timeoutMs
+        } else {
+          stderr = (stderr + line + '\n').slice(-4000); // anything else the library printed
+        }
       }
-      arm(timeoutMs);
     });
     child.stderr.on('data', (d) => {
       stderr = (stderr + d).slice(-4000);
