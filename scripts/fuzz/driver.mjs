@@ -73,6 +73,7 @@ export async function runCases({ script, childArgs = [], env = {}, from, to, tim
   const crashes = [];
   const hangs = [];
   let start = from;
+  let startFailures = 0;
   while (start < to) {
     let last = -1;
     const exit = await runChild(script, ['--child', '--from', String(start), '--to', String(to), ...childArgs], env, timeoutMs, nodeArgs, (line) => {
@@ -88,7 +89,12 @@ export async function runCases({ script, childArgs = [], env = {}, from, to, tim
     if (exit.code === 0 && !exit.timedOut && (finished || last < 0 && start >= to)) break;
     if (exit.code === 0 && !exit.timedOut && last >= 0 && results.has(last)) break; // the child stopped early on purpose
     if (last < 0) {
-      // Died before its first case: a set-up failure, not a finding of any case.
+      // Died before its first case: a set-up failure (or a kill from outside), not a finding of
+      // any case. Try again a few times before giving up.
+      if (++startFailures <= 3) {
+        process.stderr.write(`fuzz child died before its first case (code ${exit.code}, signal ${exit.signal}, timed out: ${exit.timedOut}); restarting\n${exit.stderr}`);
+        continue;
+      }
       throw new Error(`fuzz child failed to start (code ${exit.code}, signal ${exit.signal}):\n${exit.stderr}`);
     }
     if (exit.timedOut) hangs.push(last);

@@ -84,7 +84,11 @@ void run_pool(Bytes& b, int kind) {
     return;
   }
   const std::size_t in = g.planes * g.h * g.w, outn = g.planes * g.oh * g.ow;
-  if (in > kMaxFloats || outn > kMaxFloats || outn * g.kh * g.kw > (std::size_t{1} << 24)) return;
+  // The kernels' work: every output's window (windowed), or the windows' row and column spans
+  // (adaptive: each output row covers about h / oh + 1 input rows, and so on).
+  const double work = kind == 2 ? static_cast<double>(g.planes) * (g.h + g.oh) * (g.w + g.ow)
+                                : static_cast<double>(outn) * g.kh * g.kw;
+  if (in > kMaxFloats || outn > kMaxFloats || work > 16777216.0) return;
   if (kind == 0 && g.h * g.w > 2147483647u) return;  // the binding rejects this too
   std::vector<float> x(in, 1.0f), out(outn), dx(in);
   if (kind == 0) {
