@@ -360,7 +360,16 @@ function optionsArg<T extends object>(options: T | undefined, name = 'options'):
 
 function alloc<const S extends Shape>(shape: S): Float32Array {
   checkShape(shape);
-  return new Float32Array(shapeSize(shape));
+  const n = shapeSize(shape);
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    // The engine's own limit on a typed array's length, or no memory for it.
+    if (e instanceof RangeError) {
+      throw new RangeError(`Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`);
+    }
+    throw e;
+  }
 }
 
 /** A tensor of zeros. */

@@ -38,6 +38,11 @@ describe('tensor() input validation', () => {
     expect(tensor([1, 2, 3, 4], [2, 2]).shape).toEqual([2, 2]);
   });
 
+  it('factories turn a shape too large for one Float32Array into the library\'s RangeError', () => {
+    expect(() => zeros([3, 2 ** 32 + 1])).toThrow(/Expected a shape whose 12884901891 elements fit in one Float32Array and in memory but received \[3, 4294967297\]/);
+    expect(() => full([2 ** 33], 1)).toThrow(RangeError);
+  });
+
   it('factories reject options that are not objects', () => {
     expect(() => tensor([1], 5 as never)).toThrow(/Expected object for options but received 5/);
     expect(() => zeros([2], null as never)).toThrow(TypeError);
