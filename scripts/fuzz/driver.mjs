@@ -106,5 +106,16 @@ export async function runCases({ script, childArgs = [], env = {}, from, to, tim
 
 /** Writes one protocol line synchronously (it must reach the parent before a crash). */
 export function emit(line) {
-  writeSync(1, line + '\n');
+  // stdout is a non-blocking pipe: when the parent falls behind, a write fails with EAGAIN (or
+  // writes part of the line). Wait a moment and write the rest.
+  const bytes = Buffer.from(line + '\n');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(1, bytes, done, bytes.length - done);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }
