@@ -55,3 +55,19 @@ export function splitAt(shape: readonly number[], dim: number): [number, number,
   for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[dim] ?? 1, inner];
 }
+
+/**
+ * A new output array of n elements, or the library's RangeError naming the op when the engine
+ * cannot make one that long (or find the memory): an empty input with a huge dimension can ask
+ * for an output of 2**40 elements.
+ */
+export function outputArray(n: number, op: string): Float32Array;
+export function outputArray(n: number, op: string, ctor: typeof Float64Array): Float64Array;
+export function outputArray(n: number, op: string, ctor: typeof Float32Array | typeof Float64Array = Float32Array): Float32Array | Float64Array {
+  try {
+    return new ctor(n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`);
+    throw e;
+  }
+}

@@ -32,6 +32,12 @@ describe('ops on empty tensors with a huge dimension return at once', () => {
     }
   });
 
+  it('sum and mean whose output would have 2**40 elements are the library\'s RangeError', () => {
+    expect(() => ops.mean(zeros([HUGE, 0]), 1)).toThrow(/mean: expected an output that fits in one typed array and in memory but it has 1099511627776 elements/);
+    expect(() => ops.sum(zeros([HUGE, 0]), 1)).toThrow(/sum: expected an output/);
+    expect(ops.sum(zeros([HUGE, 0]), 0).shape).toEqual([0]);
+  });
+
   it('concat of two [2**40, 0] along 1, and its backward', () => {
     const a = zeros([HUGE, 0], { requiresGrad: true });
     const y = ops.concat([a, zeros([HUGE, 0])], 1);
