@@ -9,11 +9,18 @@
  * Each request takes a fresh run of draws and advances the offset past them, rounded up to a
  * whole block, so the next request starts on a block boundary.
  */
-import { argRangeError } from './errors.js';
-import { size } from './backend/check.js';
+import { argRangeError, argTypeError } from './errors.js';
+import { f32, size, u32 } from './backend/check.js';
 import { fillNormal, fillUniform, philoxDraws, seedWords } from './backend/philox.js';
 
 export { philox4x32 } from './backend/philox.js';
+
+/** A finite number (a TypeError for a non-number, a RangeError for NaN or an infinity). */
+function finite(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
+  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
+  return value;
+}
 
 /** A Philox stream: a seed and the index of its next unused draw. */
 export class Generator {
@@ -58,18 +65,31 @@ export class Generator {
 
   /** Reserves `count` draws; returns the offset of the first. The next reservation starts on a block. */
   reserve(count: number): number {
+    size(count, 'count');
     const start = this.#offset;
-    this.#offset += Math.ceil(count / 4) * 4;
+    const next = start + Math.ceil(count / 4) * 4;
+    if (!Number.isSafeInteger(next)) throw argRangeError('count', `at most ${Number.MAX_SAFE_INTEGER - start} (the stream's safe offsets)`, count);
+    this.#offset = next;
     return start;
   }
 
   /** Fills `out` with draws offset .. offset + out.length - 1 of this stream (does not advance it). */
   draws(out: Uint32Array, offset: number): void {
+    u32(out, 'out');
     philoxDraws(out, out.length, this.#k0, this.#k1, size(offset, 'offset'));
   }
 
-  /** Fills `out` with uniform floats in [low, high): low + ((draw >>> 8) * 2^-24) * (high - low). Advances. */
+  /**
+   * Fills `out` with uniform floats in [low, high): low + ((draw >>> 8) * 2^-24) * (high - low).
+   * Advances. low and high are finite with low <= high (and a finite span), as PyTorch's uniform_.
+   */
   uniform(out: Float32Array, low = 0, high = 1): Float32Array {
+    f32(out, 'out');
+    finite(low, 'low');
+    finite(high, 'high');
+    if (!(low <= high) || !Number.isFinite(high - low)) {
+      throw argRangeError('high', `number >= low (${low}) with a finite high - low`, high);
+    }
     const n = out.length;
     fillUniform(out, n, low, high, this.#k0, this.#k1, this.reserve(n));
     return out;
@@ -80,6 +100,10 @@ export class Generator {
    * element 2j, sin for 2j+1). Advances by whole pairs.
    */
   normal(out: Float32Array, mean = 0, std = 1): Float32Array {
+    f32(out, 'out');
+    finite(mean, 'mean');
+    finite(std, 'std');
+    if (std < 0) throw argRangeError('std', 'finite non-negative number', std);
     const n = out.length;
     const pairs = Math.ceil(n / 2);
     fillNormal(out, n, mean, std, this.#k0, this.#k1, this.reserve(pairs * 2));

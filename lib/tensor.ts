@@ -14,7 +14,7 @@ import { isGradEnabled } from './autograd/grad-mode.js';
 import { Node } from './autograd/node.js';
 import { traceOp } from './autograd/trace.js';
 import { activeBackend } from './backend/index.js';
-import { argTypeError, formatShape, ShapeError } from './errors.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from './errors.js';
 import { defaultGenerator, Generator } from './random.js';
 import { checkShape, inferShape, type Shape, shapesEqual, shapeSize } from './shape.js';
 
@@ -205,6 +205,7 @@ export class Tensor<S extends Shape = Shape> {
 
   /** The elements as nested arrays (a number for a scalar tensor). */
   toArray(): unknown {
+    expectLiveStorage(this, 'tensor');
     const build = (dim: number, at: number): unknown => {
       if (dim === this.shape.length) return this.data[at];
       const n = this.shape[dim]!;
@@ -280,6 +281,23 @@ function formatValues(data: Float32Array, shape: Shape): string {
   return build(0, 0);
 }
 
+/**
+ * Throws the binding's TypeError unless the tensor's storage still holds its elements: a
+ * Float32Array over an ArrayBuffer that was detached (transferred) reads as empty, and one over
+ * a resizable ArrayBuffer that shrank as shorter, so ops would read undefined (NaN) silently.
+ * One comparison; every op's tensor check calls it.
+ */
+export function expectLiveStorage(t: Tensor, name: string): void {
+  const n = t.data.length;
+  if (n === shapeSize(t.shape)) return;
+  if (n === 0 && t.data.buffer.byteLength === 0) {
+    throw new TypeError(`Expected Float32Array for ${name} but received Float32Array with a detached ArrayBuffer`);
+  }
+  throw new TypeError(
+    `Expected Float32Array of ${shapeSize(t.shape)} elements for ${name} (shape ${formatShape(t.shape)}) but its buffer now holds ${n}`,
+  );
+}
+
 function checkArrayShape(shape: unknown): void {
   if (!Array.isArray(shape)) throw argTypeError('shape', 'array of integers', shape);
 }
@@ -287,23 +305,78 @@ function checkArrayShape(shape: unknown): void {
 /** Nested arrays of numbers, e.g. [[1, 2], [3, 4]]. */
 export type NestedArray = number | readonly NestedArray[];
 
-function flatten(value: NestedArray, shape: number[], out: number[], depth: number): void {
-  if (typeof value === 'number') {
-    if (depth !== shape.length) throw new ShapeError('tensor: nested arrays are ragged');
-    out.push(value);
-    return;
+/** The shape nested arrays claim along their first elements: [[1, 2], [3, 4]] -> [2, 2]. */
+function nestedShape(data: readonly unknown[]): number[] {
+  const shape: number[] = [];
+  let v: unknown = data;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
   }
-  if (!Array.isArray(value)) throw argTypeError('data', 'number or nested array of numbers', value);
-  if (depth === shape.length) shape.push(value.length);
-  else if (shape[depth] !== value.length) throw new ShapeError('tensor: nested arrays are ragged');
-  for (const v of value) flatten(v as NestedArray, shape, out, depth + 1);
+  return shape;
+}
+
+/**
+ * Appends the numbers of `value` (at `path`, e.g. "data[1][0]") to `out`, checking that it has
+ * `shape` from `depth` on: arrays of the same length at each depth and numbers at the leaves
+ * only, all at the same depth. A ShapeError for ragged nesting, a TypeError for a non-number.
+ */
+function flattenNested(value: unknown, shape: readonly number[], depth: number, out: number[], path: string): void {
+  if (depth === shape.length) {
+    if (typeof value === 'number') {
+      out.push(value);
+      return;
+    }
+    if (Array.isArray(value)) {
+      throw new ShapeError(`tensor: nested arrays are ragged: ${path} is an array but ${formatShape(shape)} puts numbers at depth ${depth}`);
+    }
+    throw argTypeError(path, 'number', value);
+  }
+  if (!Array.isArray(value)) {
+    if (typeof value === 'number') {
+      throw new ShapeError(`tensor: nested arrays are ragged: ${path} is a number but ${formatShape(shape)} puts an array of ${shape[depth]} there`);
+    }
+    throw argTypeError(path, `array of ${shape[depth]}`, value);
+  }
+  if (value.length !== shape[depth]) {
+    throw new ShapeError(`tensor: nested arrays are ragged: ${path} has ${value.length} elements but ${formatShape(shape)} needs ${shape[depth]}`);
+  }
+  for (let i = 0; i < value.length; i++) flattenNested(value[i], shape, depth + 1, out, `${path}[${i}]`);
+}
+
+/** Typed arrays whose elements convert to float32 (BigInt64Array and BigUint64Array do not). */
+function isNumericTypedArray(v: unknown): v is ArrayLike<number> {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+}
+
+/** The numbers of a flat array-like: a safe-integer length and a number at every index. */
+function flatNumbers(data: unknown): Float32Array {
+  if (isNumericTypedArray(data)) return Float32Array.from(data);
+  if (ArrayBuffer.isView(data)) {
+    throw argTypeError('data', 'Float32Array, another typed array of numbers (not BigInt64Array or BigUint64Array), array of numbers or nested arrays', data);
+  }
+  if (data === null || typeof data !== 'object') {
+    throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
+  }
+  const length = (data as { length?: unknown }).length;
+  if (typeof length !== 'number') throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
+  if (!Number.isSafeInteger(length) || length < 0) throw argRangeError('data.length', 'non-negative safe integer', length);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = (data as ArrayLike<unknown>)[i];
+    if (typeof v !== 'number') throw argTypeError(`data[${i}]`, 'number', v);
+    out[i] = v;
+  }
+  return out;
 }
 
 /**
  * A tensor from data and a shape.
  * - `data` a Float32Array: used as the storage (not copied); shape defaults to [data.length].
- * - `data` any other array-like of numbers: copied; shape defaults to [data.length].
+ * - `data` any other typed array or array-like of numbers: copied; shape defaults to [data.length].
  * - `data` nested arrays: copied; the shape is inferred (or checked against `shape` if given).
+ *   Every leaf must be a number, all at the same depth, and arrays at a depth of equal length.
  * `options.requiresGrad` makes it a leaf that receives gradients.
  */
 export function tensor<const S extends Shape>(data: Float32Array | ArrayLike<number> | NestedArray, shape: S, options?: TensorOptions): Tensor<S>;
@@ -315,45 +388,59 @@ export function tensor(
 ): Tensor {
   const isOptions = shapeOrOptions !== undefined && shapeOrOptions !== null && !Array.isArray(shapeOrOptions);
   const shape = isOptions ? undefined : (shapeOrOptions as Shape | undefined);
-  const options = (isOptions ? shapeOrOptions : maybeOptions) as TensorOptions | undefined;
+  const options = optionsArg((isOptions ? shapeOrOptions : maybeOptions) as TensorOptions | undefined);
   if (data instanceof Float32Array) return new Tensor(data, shape ?? [data.length], options);
   if (typeof data === 'number') return new Tensor(Float32Array.of(data), shape ?? [], options);
   if (Array.isArray(data) && data.some((v) => Array.isArray(v))) {
-    const inferred: number[] = [];
+    const inferred = nestedShape(data);
     const flat: number[] = [];
-    flatten(data as NestedArray, inferred, flat, 0);
+    flattenNested(data, inferred, 0, flat, 'data');
     if (shape !== undefined && shapeSize(checkShape(shape)) !== flat.length) {
       throw new ShapeError(`Expected ${shapeSize(shape)} elements for shape ${formatShape(shape)} but data has ${flat.length}`);
     }
     return new Tensor(Float32Array.from(flat), shape ?? inferred, options);
   }
-  if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
-    throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
-  }
-  const arr = Float32Array.from(data as ArrayLike<number>);
+  const arr = flatNumbers(data);
   return new Tensor(arr, shape ?? [arr.length], options);
+}
+
+/** The options argument of a factory: undefined or an object (a TypeError naming it otherwise). */
+function optionsArg<T extends object>(options: T | undefined, name = 'options'): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError(name, 'object', options);
+  return options;
 }
 
 function alloc<const S extends Shape>(shape: S): Float32Array {
   checkShape(shape);
-  return new Float32Array(shapeSize(shape));
+  const n = shapeSize(shape);
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    // The engine's own limit on a typed array's length, or no memory for it.
+    if (e instanceof RangeError) {
+      throw new RangeError(`Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`);
+    }
+    throw e;
+  }
 }
 
 /** A tensor of zeros. */
-export function zeros<const S extends Shape>(shape: S, options: TensorOptions = {}): Tensor<S> {
-  return new Tensor(alloc(shape), shape, options);
+export function zeros<const S extends Shape>(shape: S, options?: TensorOptions): Tensor<S> {
+  return new Tensor(alloc(shape), shape, optionsArg(options));
 }
 
 /** A tensor of `value` (rounded to float32). */
-export function full<const S extends Shape>(shape: S, value: number, options: TensorOptions = {}): Tensor<S> {
+export function full<const S extends Shape>(shape: S, value: number, options?: TensorOptions): Tensor<S> {
   if (typeof value !== 'number') throw argTypeError('value', 'number', value);
+  const opts = optionsArg(options);
   const data = alloc(shape);
   activeBackend().fill(data, value, data.length);
-  return new Tensor(data, shape, options);
+  return new Tensor(data, shape, opts);
 }
 
 /** A tensor of ones. */
-export function ones<const S extends Shape>(shape: S, options: TensorOptions = {}): Tensor<S> {
+export function ones<const S extends Shape>(shape: S, options?: TensorOptions): Tensor<S> {
   return full(shape, 1, options);
 }
 
@@ -367,9 +454,11 @@ export function rand<const S extends Shape>(shape: S, options?: RandomOptions): 
 export function rand(...sizes: [...number[], RandomOptions] | number[]): Tensor;
 export function rand(...args: unknown[]): Tensor {
   const [shape, options] = shapeAndOptions<RandomOptions>(args, 'rand');
+  const opts = optionsArg(options);
+  const generator = generatorOption(opts);
   const data = alloc(shape);
-  (options.generator ?? defaultGenerator).uniform(data);
-  return new Tensor(data, shape, gradOption(options));
+  generator.uniform(data);
+  return new Tensor(data, shape, gradOption(opts));
 }
 
 /** Standard normal samples N(0, 1), reproducible under `manualSeed` or a given generator. The sizes may be separate arguments, as in PyTorch: `randn(64, 10)`. */
@@ -377,16 +466,24 @@ export function randn<const S extends Shape>(shape: S, options?: RandomOptions):
 export function randn(...sizes: [...number[], RandomOptions] | number[]): Tensor;
 export function randn(...args: unknown[]): Tensor {
   const [shape, options] = shapeAndOptions<RandomOptions>(args, 'randn');
+  const opts = optionsArg(options);
+  const generator = generatorOption(opts);
   const data = alloc(shape);
-  (options.generator ?? defaultGenerator).normal(data);
-  return new Tensor(data, shape, gradOption(options));
+  generator.normal(data);
+  return new Tensor(data, shape, gradOption(opts));
+}
+
+function generatorOption(options: RandomOptions): Generator {
+  const g = options.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw argTypeError('generator', 'Generator', g);
+  return g;
 }
 
 /** A factory's arguments: (shape array, options?) or (size, size, ..., options?). */
-function shapeAndOptions<O extends object>(args: readonly unknown[], fn: string): [number[], O] {
+function shapeAndOptions<O extends object>(args: readonly unknown[], fn: string): [number[], O | undefined] {
   const last = args[args.length - 1];
   const hasOptions = args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last);
-  const options = (hasOptions ? last : typeof args[0] === 'number' ? {} : (args[1] ?? {})) as O;
+  const options = (hasOptions ? last : typeof args[0] === 'number' ? undefined : args[1]) as O | undefined;
   if (typeof args[0] === 'number') {
     const sizes = hasOptions ? args.slice(0, -1) : args;
     sizes.forEach((d, i) => {

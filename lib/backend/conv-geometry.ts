@@ -111,6 +111,11 @@ export function resolvePadding(
     const tw = dilation[1] * (kernel[1] - 1);
     return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
   }
+  const expected = "non-negative integer, pair, 'valid' or 'same'";
+  if (typeof padding !== 'number' && !(Array.isArray(padding) && padding.length === 2)) {
+    if (typeof padding === 'string' || Array.isArray(padding)) throw argRangeError('padding', expected, padding);
+    throw argTypeError('padding', expected, padding);
+  }
   const [ph, pw] = typeof padding === 'number' ? [padding, padding] : padding;
   for (const [name, v] of [['padding', ph], ['padding', pw]] as const) {
     if (typeof v !== 'number') throw argTypeError(name, "non-negative integer, pair, 'valid' or 'same'", padding);

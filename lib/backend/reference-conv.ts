@@ -7,7 +7,12 @@ import type { ConvKernels } from './backend.js';
 import * as check from './check.js';
 import { resolveConv2d, type ResolvedConv2d } from './conv-geometry.js';
 
-/** Calls fn(xIndex, wIndex, outIndex) for every in-image term of the convolution sum. */
+/**
+ * Calls fn(xIndex, wIndex, outIndex) for every term of the convolution sum; a tap that falls in
+ * the padding has xIndex -1. Padding is zeros that take part in the sum, as in PyTorch: a
+ * padded tap adds 0 * w, so an infinite or NaN weight makes the outputs whose window reaches
+ * the padding NaN (docs/robustness.md, "Non-finite values in convolution"); the native kernels do the same.
+ */
 function forEachTerm(g: ResolvedConv2d, fn: (xi: number, wi: number, oi: number) => void): void {
   for (let n = 0; n < g.n; n++) {
     for (let k = 0; k < g.k; k++) {
@@ -19,11 +24,11 @@ function forEachTerm(g: ResolvedConv2d, fn: (xi: number, wi: number, oi: number)
             const c = group * g.cg + cg;
             for (let ky = 0; ky < g.kh; ky++) {
               const y = oy * g.sh - g.pt + ky * g.dh;
-              if (y < 0 || y >= g.h) continue;
+              const rowIn = y >= 0 && y < g.h;
               for (let kx = 0; kx < g.kw; kx++) {
                 const x = ox * g.sw - g.pl + kx * g.dw;
-                if (x < 0 || x >= g.w) continue;
-                fn(((n * g.c + c) * g.h + y) * g.w + x, ((k * g.cg + cg) * g.kh + ky) * g.kw + kx, oi);
+                const wi = ((k * g.cg + cg) * g.kh + ky) * g.kw + kx;
+                fn(rowIn && x >= 0 && x < g.w ? ((n * g.c + c) * g.h + y) * g.w + x : -1, wi, oi);
               }
             }
           }
@@ -48,7 +53,7 @@ export const referenceConv: ConvKernels = {
     for (const [v, name] of [[x, 'x'], [weight, 'weight'], [b, 'bias']] as const) if (v !== null) check.expectDisjoint(out, 'out', v, name);
     const acc = new Float64Array(g.outSize);
     forEachTerm(g, (xi, wi, oi) => {
-      acc[oi]! += x[xi]! * weight[wi]!;
+      acc[oi]! += (xi < 0 ? 0 : x[xi]!) * weight[wi]!;
     });
     const plane = g.oh * g.ow;
     for (let i = 0; i < g.outSize; i++) out[i] = acc[i]! + (b === null ? 0 : b[Math.floor(i / plane) % g.k]!);
@@ -67,7 +72,7 @@ export const referenceConv: ConvKernels = {
     check.expectDisjoint(dx, 'dx', weight, 'weight');
     const acc = new Float64Array(g.xSize);
     forEachTerm(g, (xi, wi, oi) => {
-      acc[xi]! += dy[oi]! * weight[wi]!;
+      if (xi >= 0) acc[xi]! += dy[oi]! * weight[wi]!; // a padded tap has no input to flow to
     });
     dx.set(acc);
   },
@@ -90,7 +95,7 @@ export const referenceConv: ConvKernels = {
     }
     const acc = new Float64Array(g.wSize);
     forEachTerm(g, (xi, wi, oi) => {
-      acc[wi]! += dy[oi]! * x[xi]!;
+      acc[wi]! += dy[oi]! * (xi < 0 ? 0 : x[xi]!);
     });
     dweight.set(acc);
     if (db !== null) {

@@ -38,6 +38,7 @@ function keepBits(mask: Uint32Array, n: number, threshold: number, k0: number, k
 function applyBroadcast(
   out: Float32Array, x: Float32Array, mask: Uint32Array, outer: number, mid: number, inner: number, scale: number,
 ): void {
+  if (outer === 0 || mid === 0 || inner === 0) return; // nothing to write, whatever the other sizes
   for (let o = 0; o < outer; o++) {
     for (let m = 0; m < mid; m++) {
       for (let j = 0; j < inner; j++) {

@@ -104,6 +104,7 @@ export const reference: Backend = {
 
   sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
     sgemmChecks(arguments);
+    if (m === 0 || n === 0) return; // an empty C: return at once, however large the other size
     // Triple loop with a float64 accumulator: slow and obviously right.
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -125,6 +126,7 @@ export const reference: Backend = {
     linearForwardChecks(arguments);
     // Double accumulation, bias and activation, one rounding on the store.
     const act = activationFn(activation);
+    if (batch === 0 || outFeatures === 0) return; // an empty output
     for (let b = 0; b < batch; b++) {
       for (let o = 0; o < outFeatures; o++) {
         let acc = 0;

@@ -6,7 +6,10 @@
  * file system), created exclusively under a random name; the file is fsynced before the rename
  * (so the rename cannot land before the data) and the directory after it (so the new name
  * survives a crash). On any error the temporary file is removed and the target is untouched. A
- * process killed mid-write leaves its temporary file behind: `.<name>.<pid>.<random>.tmp`.
+ * process killed mid-write leaves its temporary file behind: `.<name>.<pid>.<random>.tmp`; the
+ * next write to the same target removes such files when their writer is gone (no process with
+ * that pid on this machine, and the file untouched for STALE_MS, so a writer on another machine
+ * sharing the directory, which keeps its file's mtime moving, is left alone).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -19,6 +22,66 @@ export type AtomicData = Uint8Array | Iterable<Uint8Array>;
 
 function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** A temporary file unmodified for this long, whose pid is not running here, is abandoned. */
+export const STALE_MS = 60_000;
+
+function tempPattern(target: string): RegExp {
+  const escaped = path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+}
+
+function pidRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: it runs, as another user
+  }
+}
+
+/** The temporary files of `target` left by writers that are gone (best effort: errors are ignored). */
+function staleTemps(target: string, entries: string[], mtimeOf: (file: string) => number | undefined): string[] {
+  const re = tempPattern(target);
+  const stale: string[] = [];
+  for (const name of entries) {
+    const m = re.exec(name);
+    if (m === null || pidRunning(Number(m[1]))) continue;
+    const file = path.join(path.dirname(target), name);
+    const mtime = mtimeOf(file);
+    if (mtime !== undefined && Date.now() - mtime >= STALE_MS) stale.push(file);
+  }
+  return stale;
+}
+
+/** Removes the temporary files of `target` whose writer is gone. Returns how many it removed. */
+export function sweepTempFilesSync(target: string): number {
+  checkTarget(target);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(target));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  const mtimeOf = (f: string) => {
+    try {
+      return fs.statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const file of staleTemps(target, entries, mtimeOf)) {
+    try {
+      fs.rmSync(file);
+      removed++;
+    } catch {
+      /* another process swept it first */
+    }
+  }
+  return removed;
 }
 
 function checkTarget(target: unknown): string {
@@ -63,6 +126,7 @@ function ignorableDirSyncError(e: unknown): boolean {
 /** Writes `data` to `target` atomically (see the module comment). */
 export function writeFileAtomicSync(target: string, data: AtomicData): void {
   checkTarget(target);
+  sweepTempFilesSync(target);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(target);
@@ -114,6 +178,7 @@ async function* asyncChunksOf(data: AtomicData | AsyncIterable<Uint8Array>): Asy
 /** Writes `data` (bytes, or sync or async chunks) to `target` atomically (see the module comment). */
 export async function writeFileAtomic(target: string, data: AtomicData | AsyncIterable<Uint8Array>): Promise<void> {
   checkTarget(target);
+  sweepTempFilesSync(target); // a directory listing and a stat per leftover: cheap next to the write
   let stat: fs.Stats | undefined;
   try {
     stat = await fsp.stat(target);

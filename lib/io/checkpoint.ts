@@ -9,7 +9,7 @@
  * (the default generator, and each Generator a module holds, by module path and property), and
  * whatever `extra` the caller adds (a DataLoader's state, say).
  */
-import { argTypeError } from '../errors.js';
+import { argTypeError, describe } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { defaultGenerator, Generator } from '../random.js';
 import { Tensor } from '../tensor.js';
@@ -98,17 +98,72 @@ export interface Restored {
   extra: Record<string, unknown>;
 }
 
+/** The checkpoint's metadata, checked field by field: an Error naming the field otherwise. */
+function parseMeta(path: string, raw: string): Meta {
+  const bad = (field: string, expected: string, value: unknown): Error =>
+    new Error(`${path} has a corrupt checkpoint: expected ${expected} for ${field} but received ${describe(value)}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${path} has a corrupt checkpoint: its "${KEY}" metadata is not JSON (${(e as Error).message})`);
+  }
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!isRecord(parsed)) throw bad('the metadata', 'object', parsed);
+  const m = parsed;
+  if (m.format !== FORMAT) throw new Error(`${path} has checkpoint format ${String(m.format)}; this version reads ${FORMAT}`);
+  if (m.epoch !== null && !count(m.epoch)) throw bad('epoch', 'null or a non-negative integer', m.epoch);
+  if (!isRecord(m.extra)) throw bad('extra', 'object', m.extra);
+  if (m.optimizer !== null) {
+    const o = m.optimizer;
+    if (!isRecord(o)) throw bad('optimizer', 'null or object', o);
+    if (!Array.isArray(o.paramGroups)) throw bad('optimizer.paramGroups', 'array', o.paramGroups);
+    if (!isRecord(o.scalars)) throw bad('optimizer.scalars', 'object', o.scalars);
+    for (const [index, scalars] of Object.entries(o.scalars)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(index) || !count(Number(index))) throw bad('an optimizer parameter index', 'non-negative integer', index);
+      if (!isRecord(scalars)) throw bad(`optimizer.scalars.${index}`, 'object', scalars);
+      for (const [name, value] of Object.entries(scalars)) {
+        const field = `optimizer.scalars.${index}.${name}`;
+        if (name === 'step' ? !count(value) : typeof value !== 'number' || !Number.isFinite(value)) {
+          throw bad(field, name === 'step' ? 'non-negative integer' : 'finite number', value);
+        }
+      }
+    }
+  }
+  if (m.rng !== null) {
+    const r = m.rng;
+    if (!isRecord(r)) throw bad('rng', 'null or object', r);
+    const generator = (field: string, v: unknown): void => {
+      if (!isRecord(v)) throw bad(field, 'object with seed and offset', v);
+      let seed: bigint | null = null;
+      try {
+        seed = typeof v.seed === 'string' && /^[0-9]+$/.test(v.seed) ? BigInt(v.seed) : null;
+      } catch {
+        seed = null;
+      }
+      if (seed === null || seed >= 2n ** 64n) throw bad(`${field}.seed`, 'decimal string of an integer in [0, 2^64)', v.seed);
+      if (!count(v.offset) || v.offset % 4 !== 0) throw bad(`${field}.offset`, 'non-negative integer that is a multiple of 4', v.offset);
+    };
+    generator('rng.default', r.default);
+    if (!isRecord(r.modules)) throw bad('rng.modules', 'object', r.modules);
+    for (const [key, state] of Object.entries(r.modules)) generator(`rng.modules["${key}"]`, state);
+  }
+  return m as unknown as Meta;
+}
+
 /**
  * Loads a checkpoint into `model` (strictly: every key must match) and, when given, the
  * optimizer; restores the random streams that were saved. Returns the epoch and the extra state.
- * Nothing is changed if the file does not fit the model or the optimizer.
+ * Nothing is changed if the file does not fit the model or the optimizer, or if any of its
+ * metadata (epoch, optimizer scalars such as step, random-stream seeds and offsets) is malformed.
  */
 export async function load(path: string, target: { model: Module; optimizer?: Optimizer<object> }): Promise<Restored> {
   const { tensors, metadata } = await loadSafetensors(path);
   const raw = metadata?.[KEY];
   if (raw === undefined) throw new Error(`${path} is not a dropnet checkpoint (no "${KEY}" metadata)`);
-  const meta = JSON.parse(raw) as Meta;
-  if (meta.format !== FORMAT) throw new Error(`${path} has checkpoint format ${String(meta.format)}; this version reads ${FORMAT}`);
+  // Every field is checked here, before anything changes: a load that fails changes nothing.
+  const meta = parseMeta(path, raw);
   const modelState = new Map<string, Tensor>();
   const optimBuffers = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
@@ -123,6 +178,9 @@ export async function load(path: string, target: { model: Module; optimizer?: Op
     for (const [key, data] of optimBuffers) {
       const dot = key.indexOf('.');
       const index = Number(key.slice(0, dot));
+      if (dot < 1 || !Number.isSafeInteger(index) || index < 0 || dot === key.length - 1) {
+        throw new Error(`${path} has a corrupt checkpoint: tensor "optimizer.${key}" is not named optimizer.<index>.<buffer>`);
+      }
       (state[index] ??= {})[key.slice(dot + 1)] = data;
     }
     optimizerState = { state, paramGroups: meta.optimizer.paramGroups as OptimizerStateDict<object>['paramGroups'] };

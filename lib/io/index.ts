@@ -3,7 +3,7 @@
  * eval-mode forward, for ONNX Runtime), atomic file writes, and datasets (IDX/MNIST files and
  * the bundled UCI digits).
  */
-export { writeFileAtomic, writeFileAtomicSync, type AtomicData } from './atomic.js';
+export { STALE_MS, sweepTempFilesSync, writeFileAtomic, writeFileAtomicSync, type AtomicData } from './atomic.js';
 export { decodeSafetensors, type LoadOptions, type SafetensorsContents } from './safetensors/decode.js';
 export { type SafetensorsDtype } from './safetensors/dtypes.js';
 export { encodeSafetensors, type NamedTensors, type TensorData } from './safetensors/encode.js';

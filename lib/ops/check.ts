@@ -1,14 +1,16 @@
 /** Argument checks shared by the ops, in the library's one message format. */
 import { argRangeError, argTypeError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { expectLiveStorage, Tensor } from '../tensor.js';
 
 export function expectTensor(value: unknown, name: string): Tensor {
   if (!(value instanceof Tensor)) throw argTypeError(name, 'Tensor', value);
+  expectLiveStorage(value, name);
   return value;
 }
 
 export function expectTensorOrNumber(value: unknown, name: string): Tensor | number {
-  if (typeof value === 'number' || value instanceof Tensor) return value;
+  if (typeof value === 'number') return value;
+  if (value instanceof Tensor) return expectTensor(value, name);
   throw argTypeError(name, 'Tensor or number', value);
 }
 
@@ -52,4 +54,20 @@ export function splitAt(shape: readonly number[], dim: number): [number, number,
   for (let i = 0; i < dim; i++) outer *= shape[i]!;
   for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[dim] ?? 1, inner];
+}
+
+/**
+ * A new output array of n elements, or the library's RangeError naming the op when the engine
+ * cannot make one that long (or find the memory): an empty input with a huge dimension can ask
+ * for an output of 2**40 elements.
+ */
+export function outputArray(n: number, op: string): Float32Array;
+export function outputArray(n: number, op: string, ctor: typeof Float64Array): Float64Array;
+export function outputArray(n: number, op: string, ctor: typeof Float32Array | typeof Float64Array = Float32Array): Float32Array | Float64Array {
+  try {
+    return new ctor(n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`);
+    throw e;
+  }
 }

@@ -16,7 +16,7 @@
  */
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
@@ -39,6 +39,8 @@ export function dropConnectLinear(
 ): Tensor {
   expectTensor(x, 'x');
   expectTensor(weight, 'weight');
+  if (bias !== null && bias !== undefined) expectTensor(bias, 'bias');
+  if (scratch !== undefined && !(scratch instanceof Float32Array)) throw argTypeError('scratch', 'Float32Array or undefined', scratch);
   const o = optionsObject(options);
   const p = probability(o.p === undefined ? 0.5 : o.p);
   const training = trainingFlag(o.training);

@@ -102,7 +102,8 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   const row = widths.reduce((s, w) => s + w, 0);
   const out = new Float32Array(outer * row);
   let offset = 0;
-  tensors.forEach((t, k) => {
+  // An empty result copies nothing (its outer size may be 2**40 with rows of 0).
+  if (out.length > 0) tensors.forEach((t, k) => {
     const w = widths[k]!;
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * w, (o + 1) * w), o * row + offset);
     offset += w;
@@ -117,7 +118,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       at += w;
       if (!needs[k]) return null;
       const gk = new Float32Array(outer * w);
-      for (let o = 0; o < outer; o++) gk.set(g.subarray(o * row + start, o * row + start + w), o * w);
+      if (gk.length > 0) for (let o = 0; o < outer; o++) gk.set(g.subarray(o * row + start, o * row + start + w), o * w);
       return gk;
     });
   }, { dim: d });

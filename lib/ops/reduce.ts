@@ -9,7 +9,7 @@ import { argRangeError, argTypeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastIndex, expandThrough } from './broadcast.js';
-import { boolOption, expectTensor, normDims } from './check.js';
+import { boolOption, expectTensor, normDims, outputArray } from './check.js';
 
 /** Dimensions to reduce: one index, several, or undefined/null for all of them. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -27,8 +27,8 @@ function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: b
   const index = broadcastIndex(kept, x.shape);
   const size = shapeSize(kept);
   const count = size === 0 ? 0 : x.size / size;
-  const sums = index === null ? x.data : sumsOf(x.data, index, size);
-  const out = new Float32Array(size);
+  const sums = index === null ? x.data : sumsOf(x.data, index, size, name);
+  const out = outputArray(size, name);
   for (let i = 0; i < size; i++) out[i] = average ? sums[i]! / count : sums[i]!;
   const shape = keep ? kept : x.shape.filter((_, i) => !dims.includes(i));
   return record(new Tensor(out, shape), name, [x], (g) => {
@@ -48,8 +48,8 @@ function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: b
 }
 
 /** Float64 sums (a mean divides them before rounding to float32). */
-function sumsOf(data: Float32Array, index: Uint32Array, size: number): Float64Array {
-  const acc = new Float64Array(size);
+function sumsOf(data: Float32Array, index: Uint32Array, size: number, op: string): Float64Array {
+  const acc = outputArray(size, op, Float64Array);
   for (let i = 0; i < index.length; i++) acc[index[i]!]! += data[i]!;
   return acc;
 }

@@ -13,6 +13,8 @@ type Lane = (base: number, n: number, inner: number) => void;
 /** Runs `fn` once per lane (every (o, j) pair): the n elements base, base + inner, ... */
 function forEachLane(shape: Shape, dim: number, fn: Lane): void {
   const [outer, n, inner] = splitAt(shape, dim);
+  // An empty tensor has no lanes, however large its other dimensions (2**40 x 0 would loop 2**40 times).
+  if (outer === 0 || n === 0 || inner === 0) return;
   for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) fn(o * n * inner + j, n, inner);
 }
 

@@ -23,6 +23,11 @@ const char* typed_array_kind(napi_typedarray_type t) {
   return "TypedArray";
 }
 
+// Phase 2 (see args.h): set once a binding has taken a typed-array view, cleared by
+// expect_args() at the start of every binding. A getter may call a binding re-entrantly: prop()
+// restores the flag after the read.
+thread_local bool t_views_taken = false;
+
 Napi::Value arg(const Napi::CallbackInfo& info, std::size_t index) {
   return index < info.Length() ? info[index] : info.Env().Undefined();
 }
@@ -47,6 +52,7 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
   DN_THROW_TYPE_IF(detached, env, "Expected ", kind, " for ", name, " but received ", kind,
                    " with a detached ArrayBuffer");
+  t_views_taken = true;
   View<T> view;
   view.length = length;
   // data already points at element 0 of the view (byteOffset applied). A zero-length view may
@@ -100,14 +106,43 @@ std::string describe(const Napi::Value& v) {
 }
 
 void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* signature) {
+  t_views_taken = false;
   DN_THROW_TYPE_IF(info.Length() != count, info.Env(), signature, ": expected ", count, " arguments but received ",
                    info.Length());
 }
 
 void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature) {
+  t_views_taken = false;
   const std::size_t n = info.Length();
   DN_THROW_TYPE_IF(n < min || n > max, info.Env(), signature, ": expected ", min, max == min + 1 ? " or " : " to ",
                    max, " arguments but received ", n);
+}
+
+Napi::Object options_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const Napi::Value v = arg(info, index);
+  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), info.Env(), "Expected ", name,
+                   " object for ", name, " but received ", describe(v));
+  return v.As<Napi::Object>();
+}
+
+Napi::Value prop(const Napi::Object& o, const char* key) {
+  if (t_views_taken) {
+    throw Napi::Error::New(o.Env(), concat("Internal error: the binding read property ", key,
+                                           " after taking a typed-array view (getters could free its memory)"));
+  }
+  Napi::Value v = o.Get(key);  // may run JavaScript, re-entrant calls included
+  t_views_taken = false;
+  return v;
+}
+
+Field field_of(const Napi::Value& v) {
+  Field f;
+  if (v.IsUndefined()) f.kind = Field::undefined;
+  else if (v.IsNumber()) f.kind = Field::number, f.value = v.As<Napi::Number>().DoubleValue();
+  else if (v.IsBoolean()) f.kind = Field::boolean, f.flag = v.As<Napi::Boolean>().Value();
+  else f.kind = Field::other;
+  f.shown = describe(v);
+  return f;
 }
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {

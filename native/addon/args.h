@@ -4,7 +4,14 @@
 // message format: "Expected <what> for <name> but received <value>".
 //
 // Views keep raw pointers into JavaScript memory: valid only during the synchronous call that
-// made them (the caller holds the typed arrays; nothing here runs JavaScript in between).
+// made them, and only while no JavaScript runs. Any JavaScript (a getter, a Proxy trap, valueOf)
+// may detach, shrink or transfer a buffer. So every binding has two phases:
+//   1. plain arguments: numbers, booleans and option objects are read and checked into C++ locals
+//      (prop() is the one way to read an object's property: it may run a getter);
+//   2. views: the typed arrays are taken (f32_arg, ...), their lengths checked, the kernel run.
+// Nothing in phase 2 runs JavaScript. expect_args() opens phase 1 (every binding calls it first),
+// taking a view enters phase 2, and prop() in phase 2 throws an Error naming the binding bug
+// instead of running a getter while raw pointers are held.
 #pragma once
 
 #include <napi.h>
@@ -13,6 +20,8 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+
+#include "geometry.h"
 
 namespace dn::addon {
 
@@ -59,6 +68,26 @@ using I32View = View<std::int32_t>;
 void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* signature);
 // Throws unless info has between `min` and `max` arguments (a trailing optional argument).
 void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature);
+
+// An object argument for options/geometry (not an array, typed array or function); TypeError
+// naming `name` otherwise. Reading its properties is phase 1 only (prop()).
+Napi::Object options_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
+// o[key], which may run a getter or Proxy trap: phase 1 only (see above).
+Napi::Value prop(const Napi::Object& o, const char* key);
+// A property value as geometry.h's checks take it.
+Field field_of(const Napi::Value& v);
+
+// Runs check(reader) over the properties of o (read with prop(), so phase 1 only), turning an
+// ArgError into the TypeError or RangeError it names.
+template <class Check>
+auto check_fields(Napi::Env env, const Napi::Object& o, Check&& check) {
+  try {
+    return check(FieldReader([&o](const char* key) { return field_of(prop(o, key)); }));
+  } catch (const ArgError& e) {
+    if (e.type_error) throw Napi::TypeError::New(env, e.what());
+    throw Napi::RangeError::New(env, e.what());
+  }
+}
 
 F32View f32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 // A Float32Array, or null (an empty view with data == nullptr).

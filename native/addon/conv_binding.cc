@@ -17,71 +17,8 @@
 namespace dn::addon {
 namespace {
 
-constexpr double kMaxDim = 2147483647.0;
-
-std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo) {
-  const std::string name = concat("geometry.", key);
-  const Napi::Value v = o.Get(key);
-  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", 2147483647]");
-  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  DN_THROW_RANGE_IF(!(d >= lo && d <= kMaxDim) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
-                    expected, " for ", name, " but received ", describe(v));
-  return static_cast<std::size_t>(d);
-}
-
-struct Checked {
-  ConvGeometry g;
-  std::size_t x_size, w_size, out_size;
-};
-
-Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
-  auto env = info.Env();
-  const Napi::Value v = index < info.Length() ? info[index] : env.Undefined();
-  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), env,
-                   "Expected geometry object for geometry but received ", describe(v));
-  const auto o = v.As<Napi::Object>();
-  ConvGeometry g{};
-  g.n = prop(env, o, "n", 0);
-  g.c = prop(env, o, "c", 1);
-  g.h = prop(env, o, "h", 1);
-  g.w = prop(env, o, "w", 1);
-  g.k = prop(env, o, "k", 1);
-  g.kh = prop(env, o, "kh", 1);
-  g.kw = prop(env, o, "kw", 1);
-  g.sh = prop(env, o, "sh", 1);
-  g.sw = prop(env, o, "sw", 1);
-  g.pt = prop(env, o, "pt", 0);
-  g.pb = prop(env, o, "pb", 0);
-  g.pl = prop(env, o, "pl", 0);
-  g.pr = prop(env, o, "pr", 0);
-  g.dh = prop(env, o, "dh", 1);
-  g.dw = prop(env, o, "dw", 1);
-  g.groups = prop(env, o, "groups", 1);
-  DN_THROW_RANGE_IF(g.c % g.groups != 0, env, "Expected input channels divisible by groups but c = ", g.c,
-                    " and groups = ", g.groups);
-  DN_THROW_RANGE_IF(g.k % g.groups != 0, env, "Expected output channels divisible by groups but k = ", g.k,
-                    " and groups = ", g.groups);
-  // All terms are below 2^33, so this arithmetic cannot overflow 64 bits.
-  const long long span_h = static_cast<long long>(g.h + g.pt + g.pb) - static_cast<long long>(g.dh * (g.kh - 1)) - 1;
-  const long long span_w = static_cast<long long>(g.w + g.pl + g.pr) - static_cast<long long>(g.dw * (g.kw - 1)) - 1;
-  // Floor division, as JavaScript's Math.floor in the reference checks.
-  auto floor_div = [](long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-  const long long oh = floor_div(span_h, static_cast<long long>(g.sh)) + 1;
-  const long long ow = floor_div(span_w, static_cast<long long>(g.sw)) + 1;
-  DN_THROW_RANGE_IF(oh < 1 || ow < 1, env, "Expected a non-empty output but an input of ", g.h, "x", g.w, " (padded by ",
-                    g.pt, ",", g.pb, ",", g.pl, ",", g.pr, ") convolved with kernel ", g.kh, "x", g.kw, ", stride ", g.sh,
-                    "x", g.sw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow);
-  g.oh = static_cast<std::size_t>(oh);
-  g.ow = static_cast<std::size_t>(ow);
-  Checked r{g, 0, 0, 0};
-  const std::size_t cg = g.c / g.groups;
-  r.x_size = checked_mul(env, checked_mul(env, checked_mul(env, g.n, g.c, "n * c"), g.h, "n * c * h"), g.w, "n * c * h * w");
-  r.w_size = checked_mul(env, checked_mul(env, checked_mul(env, g.k, cg, "k * c / groups"), g.kh, "k * c / groups * kh"),
-                         g.kw, "k * c / groups * kh * kw");
-  r.out_size = checked_mul(env, checked_mul(env, checked_mul(env, g.n, g.k, "n * k"), g.oh, "n * k * oh"), g.ow, "n * k * oh * ow");
-  checked_mul(env, checked_mul(env, cg * g.kh * g.kw, g.oh, "c / groups * kh * kw * oh"), g.ow, "c / groups * kh * kw * oh * ow");
-  return r;
+CheckedConv geometry(const Napi::CallbackInfo& info, std::size_t index) {
+  return check_fields(info.Env(), options_arg(info, index, "geometry"), check_conv_geometry);
 }
 
 }  // namespace
@@ -89,11 +26,11 @@ Checked geometry(const Napi::CallbackInfo& info, std::size_t index) {
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dForward(out, x, weight, bias, geometry)");
   auto env = info.Env();
+  const CheckedConv c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto out = f32_arg(info, 0, "out");
   auto x = f32_arg(info, 1, "x");
   auto w = f32_arg(info, 2, "weight");
   auto b = f32_or_null_arg(info, 3, "bias");
-  const Checked c = geometry(info, 4);
   expect_length(env, x, c.x_size);
   expect_length(env, w, c.w_size);
   if (b.present) expect_length(env, b, c.g.k);
@@ -107,10 +44,10 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "conv2dBackwardData(dx, dy, weight, geometry)");
   auto env = info.Env();
+  const CheckedConv c = geometry(info, 3);  // runs getters: before any view is taken (args.h)
   auto dx = f32_arg(info, 0, "dx");
   auto dy = f32_arg(info, 1, "dy");
   auto w = f32_arg(info, 2, "weight");
-  const Checked c = geometry(info, 3);
   expect_length(env, dx, c.x_size);
   expect_length(env, dy, c.out_size);
   expect_length(env, w, c.w_size);
@@ -122,11 +59,11 @@ Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
   expect_args(info, 5, "conv2dBackwardWeight(dweight, dbias, dy, x, geometry)");
   auto env = info.Env();
+  const CheckedConv c = geometry(info, 4);  // runs getters: before any view is taken (args.h)
   auto dw = f32_arg(info, 0, "dweight");
   auto db = f32_or_null_arg(info, 1, "dbias");
   auto dy = f32_arg(info, 2, "dy");
   auto x = f32_arg(info, 3, "x");
-  const Checked c = geometry(info, 4);
   expect_length(env, dw, c.w_size);
   if (db.present) expect_length(env, db, c.g.k);
   expect_length(env, dy, c.out_size);

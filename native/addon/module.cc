@@ -2,67 +2,109 @@
 // worker_threads too; all state it keeps is process-wide and thread-safe (runtime/).
 #include <napi.h>
 
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "../runtime/memory.h"
 #include "bindings.h"
 
 namespace {
+
+// Tells the JavaScript engine how much native memory the kernels keep between calls (scratch
+// buffers), so that its heuristics see the process's footprint. Process-wide: the change since
+// the last report goes to the environment that makes this call.
+void report_kept_memory(napi_env env) {
+  static std::atomic<std::int64_t> reported{0};
+  const std::int64_t now = dn::kept_bytes();
+  const std::int64_t delta = now - reported.exchange(now);
+  if (delta != 0) {
+    int64_t adjusted = 0;
+    napi_adjust_external_memory(env, delta, &adjusted);
+  }
+}
+
+// Every export runs through this: a C++ exception that is not already a JavaScript error never
+// leaves the addon (it would terminate the process). Allocation failure, here or in a pool
+// task, becomes a RangeError naming the function.
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  const char* name = static_cast<const char*>(info.Data());
+  try {
+    Napi::Value result = Fn(info);
+    report_kept_memory(info.Env());
+    return result;
+  } catch (const Napi::Error&) {
+    report_kept_memory(info.Env());
+    throw;
+  } catch (const std::bad_alloc&) {
+    report_kept_memory(info.Env());
+    throw Napi::RangeError::New(info.Env(), std::string(name) + ": out of memory (native allocation failed)");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string(name) + ": " + e.what());
+  }
+}
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace dn::addon;
   const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> table[] = {
       // runtime
-      {"isa", Isa},
-      {"availableIsas", AvailableIsas},
-      {"selectIsa", SelectIsa},
-      {"numThreads", NumThreads},
-      {"setNumThreads", SetNumThreads},
-      {"hardwareThreads", HardwareThreads},
-      {"fmaPeak", FmaPeak},
+      {"isa", guarded<Isa>},
+      {"availableIsas", guarded<AvailableIsas>},
+      {"selectIsa", guarded<SelectIsa>},
+      {"numThreads", guarded<NumThreads>},
+      {"setNumThreads", guarded<SetNumThreads>},
+      {"hardwareThreads", guarded<HardwareThreads>},
+      {"fmaPeak", guarded<FmaPeak>},
       // element-wise
-      {"add", Add},
-      {"mul", Mul},
-      {"scale", Scale},
-      {"relu", Relu},
-      {"reluBackward", ReluBackward},
-      {"fill", Fill},
+      {"add", guarded<Add>},
+      {"mul", guarded<Mul>},
+      {"scale", guarded<Scale>},
+      {"relu", guarded<Relu>},
+      {"reluBackward", guarded<ReluBackward>},
+      {"fill", guarded<Fill>},
       // optimizers
-      {"sgdStep", SgdStep},
-      {"adamStep", AdamStep},
-      {"rmspropStep", RmspropStep},
-      {"adagradStep", AdagradStep},
-      {"sumSquares", SumSquares},
+      {"sgdStep", guarded<SgdStep>},
+      {"adamStep", guarded<AdamStep>},
+      {"rmspropStep", guarded<RmspropStep>},
+      {"adagradStep", guarded<AdagradStep>},
+      {"sumSquares", guarded<SumSquares>},
       // pooling
-      {"maxPool2dForward", MaxPool2dForward},
-      {"maxPool2dBackward", MaxPool2dBackward},
-      {"avgPool2dForward", AvgPool2dForward},
-      {"avgPool2dBackward", AvgPool2dBackward},
-      {"adaptiveAvgPool2dForward", AdaptiveAvgPool2dForward},
-      {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
+      {"maxPool2dForward", guarded<MaxPool2dForward>},
+      {"maxPool2dBackward", guarded<MaxPool2dBackward>},
+      {"avgPool2dForward", guarded<AvgPool2dForward>},
+      {"avgPool2dBackward", guarded<AvgPool2dBackward>},
+      {"adaptiveAvgPool2dForward", guarded<AdaptiveAvgPool2dForward>},
+      {"adaptiveAvgPool2dBackward", guarded<AdaptiveAvgPool2dBackward>},
       // losses
-      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      {"softmaxCrossEntropy", guarded<SoftmaxCrossEntropy>},
       // normalization
-      {"layerNormForward", LayerNormForward},
-      {"layerNormBackward", LayerNormBackward},
+      {"layerNormForward", guarded<LayerNormForward>},
+      {"layerNormBackward", guarded<LayerNormBackward>},
       // GEMM
-      {"sgemm", Sgemm},
-      {"linearForward", LinearForward},
+      {"sgemm", guarded<Sgemm>},
+      {"linearForward", guarded<LinearForward>},
       // convolution
-      {"conv2dForward", Conv2dForward},
-      {"conv2dBackwardData", Conv2dBackwardData},
-      {"conv2dBackwardWeight", Conv2dBackwardWeight},
+      {"conv2dForward", guarded<Conv2dForward>},
+      {"conv2dBackwardData", guarded<Conv2dBackwardData>},
+      {"conv2dBackwardWeight", guarded<Conv2dBackwardWeight>},
       // dropout and Philox
-      {"dropoutForward", DropoutForward},
-      {"dropoutBackward", DropoutBackward},
-      {"dropoutMask", DropoutMask},
-      {"dropoutBroadcastForward", DropoutBroadcastForward},
-      {"dropoutBroadcastBackward", DropoutBroadcastBackward},
-      {"randnFill", RandnFill},
-      {"uniformFill", UniformFill},
-      {"philox4x32", Philox4x32},
+      {"dropoutForward", guarded<DropoutForward>},
+      {"dropoutBackward", guarded<DropoutBackward>},
+      {"dropoutMask", guarded<DropoutMask>},
+      {"dropoutBroadcastForward", guarded<DropoutBroadcastForward>},
+      {"dropoutBroadcastBackward", guarded<DropoutBroadcastBackward>},
+      {"randnFill", guarded<RandnFill>},
+      {"uniformFill", guarded<UniformFill>},
+      {"philox4x32", guarded<Philox4x32>},
       // recurrent layers
-      {"rnnForward", RnnForward},
-      {"rnnBackward", RnnBackward},
+      {"rnnForward", guarded<RnnForward>},
+      {"rnnBackward", guarded<RnnBackward>},
   };
-  for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
+  for (const auto& [name, fn] : table)
+    exports.Set(name, Napi::Function::New(env, fn, name, const_cast<char*>(name)));  // data: the name
   return exports;
 }
 

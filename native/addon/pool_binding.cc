@@ -18,75 +18,16 @@
 namespace dn::addon {
 namespace {
 
-constexpr double kMaxDim = 2147483647.0;
-
-std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo, double hi) {
-  const std::string name = concat("geometry.", key);
-  const Napi::Value v = o.Get(key);
-  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", ", static_cast<long long>(hi), "]");
-  DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
-                    expected, " for ", name, " but received ", describe(v));
-  return static_cast<std::size_t>(d);
-}
-
-bool bool_prop(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
-  const Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  DN_THROW_TYPE_IF(!v.IsBoolean(), env, "Expected boolean for geometry.", key, " but received ", describe(v));
-  return v.As<Napi::Boolean>().Value();
-}
-
 Napi::Object geometry_arg(const Napi::CallbackInfo& info, std::size_t index) {
-  const Napi::Value v = index < info.Length() ? info[index] : info.Env().Undefined();
-  DN_THROW_TYPE_IF(!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction(), info.Env(),
-                   "Expected geometry object for geometry but received ", describe(v));
-  return v.As<Napi::Object>();
+  return options_arg(info, index, "geometry");
 }
 
-// Reads and checks the windowed geometry; computes the output size.
 dn_pool2d_geometry windowed(Napi::Env env, const Napi::Object& o, bool dilated) {
-  dn_pool2d_geometry g{};
-  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
-  g.h = prop(env, o, "h", 1, kMaxDim);
-  g.w = prop(env, o, "w", 1, kMaxDim);
-  g.kh = prop(env, o, "kh", 1, kMaxDim);
-  g.kw = prop(env, o, "kw", 1, kMaxDim);
-  g.sh = prop(env, o, "sh", 1, kMaxDim);
-  g.sw = prop(env, o, "sw", 1, kMaxDim);
-  g.ph = prop(env, o, "ph", 0, static_cast<double>(g.kh / 2));
-  g.pw = prop(env, o, "pw", 0, static_cast<double>(g.kw / 2));
-  g.dh = dilated ? prop(env, o, "dh", 1, kMaxDim) : 1;
-  g.dw = dilated ? prop(env, o, "dw", 1, kMaxDim) : 1;
-  const bool ceil = bool_prop(env, o, "ceilMode", false);
-  const auto H = static_cast<long long>(g.h), W = static_cast<long long>(g.w);
-  const long long oh = dn_pool2d_out_size(H, static_cast<long long>(g.kh), static_cast<long long>(g.sh),
-                                          static_cast<long long>(g.ph), static_cast<long long>(g.dh), ceil);
-  const long long ow = dn_pool2d_out_size(W, static_cast<long long>(g.kw), static_cast<long long>(g.sw),
-                                          static_cast<long long>(g.pw), static_cast<long long>(g.dw), ceil);
-  DN_THROW_RANGE_IF(oh < 1 || ow < 1, env, "Expected a non-empty output but an input of ", g.h, "x", g.w,
-                    " pooled with kernel ", g.kh, "x", g.kw, ", stride ", g.sh, "x", g.sw, ", padding ", g.ph, "x",
-                    g.pw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow);
-  g.oh = static_cast<std::size_t>(oh);
-  g.ow = static_cast<std::size_t>(ow);
-  g.planes = checked_mul(env, n, c, "n * c");
-  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
-  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
-  return g;
+  return check_fields(env, o, [dilated](const FieldReader& read) { return check_pool_geometry(read, dilated, false); });
 }
 
 dn_pool2d_geometry adaptive(Napi::Env env, const Napi::Object& o) {
-  dn_pool2d_geometry g{};
-  const std::size_t n = prop(env, o, "n", 0, kMaxDim), c = prop(env, o, "c", 0, kMaxDim);
-  g.h = prop(env, o, "h", 1, kMaxDim);
-  g.w = prop(env, o, "w", 1, kMaxDim);
-  g.oh = prop(env, o, "oh", 1, kMaxDim);
-  g.ow = prop(env, o, "ow", 1, kMaxDim);
-  g.planes = checked_mul(env, n, c, "n * c");
-  checked_mul(env, checked_mul(env, g.planes, g.h, "n * c * h"), g.w, "n * c * h * w");
-  checked_mul(env, checked_mul(env, g.planes, g.oh, "n * c * oh"), g.ow, "n * c * oh * ow");
-  return g;
+  return check_fields(env, o, check_adaptive_geometry);
 }
 
 template <class F>
@@ -102,10 +43,10 @@ void by_plane(const dn_pool2d_geometry& g, F&& f) {
 Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "maxPool2dForward(out, indices, x, geometry)");
   auto env = info.Env();
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);  // getters run before any view
   auto out = f32_arg(info, 0, "out");
   auto idx = i32_arg(info, 1, "indices");
   auto x = f32_arg(info, 2, "x");
-  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
   expect_length(env, x, g.planes * g.h * g.w);
   expect_length(env, out, g.planes * g.oh * g.ow);
   expect_length(env, idx, g.planes * g.oh * g.ow);
@@ -118,10 +59,10 @@ Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
 Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   expect_args(info, 4, "maxPool2dBackward(dx, dy, indices, geometry)");
   auto env = info.Env();
+  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);  // getters run before any view
   auto dx = f32_arg(info, 0, "dx");
   auto dy = f32_arg(info, 1, "dy");
   auto idx = i32_arg(info, 2, "indices");
-  const dn_pool2d_geometry g = windowed(env, geometry_arg(info, 3), true);
   expect_length(env, dx, g.planes * g.h * g.w);
   expect_length(env, dy, g.planes * g.oh * g.ow);
   expect_length(env, idx, g.planes * g.oh * g.ow);
@@ -134,11 +75,7 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
 namespace {
 
 dn_pool2d_geometry avg_geometry(Napi::Env env, const Napi::Object& o) {
-  dn_pool2d_geometry g = windowed(env, o, false);
-  g.count_include_pad = bool_prop(env, o, "countIncludePad", true);
-  const Napi::Value d = o.Get("divisorOverride");
-  g.divisor = d.IsUndefined() ? 0 : prop(env, o, "divisorOverride", 0, kMaxDim);
-  return g;
+  return check_fields(env, o, [](const FieldReader& read) { return check_pool_geometry(read, false, true); });
 }
 
 }  // namespace
@@ -155,9 +92,9 @@ Napi::Value pool_pass(const Napi::CallbackInfo& info, const char* signature, con
                       const char* read_name, bool forward, GeometryReader read_geometry, PlaneKernel kernel) {
   expect_args(info, 3, signature);
   auto env = info.Env();
+  const dn_pool2d_geometry g = read_geometry(env, geometry_arg(info, 2));  // getters run before any view
   auto written = f32_arg(info, 0, written_name);
   auto read = f32_arg(info, 1, read_name);
-  const dn_pool2d_geometry g = read_geometry(env, geometry_arg(info, 2));
   const std::size_t in_size = g.planes * g.h * g.w, out_size = g.planes * g.oh * g.ow;
   expect_length(env, forward ? read : written, in_size);
   expect_length(env, forward ? written : read, out_size);

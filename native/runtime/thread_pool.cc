@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdint>
 #include <condition_variable>
+#include <exception>
+#include <system_error>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,13 +21,25 @@ struct Job {
   void* ctx = nullptr;
   std::size_t ntasks = 0;
   std::atomic<std::size_t> next{0};
+  // The first exception a task threw (std::bad_alloc from a scratch buffer, say): the
+  // remaining tasks are skipped, and the caller rethrows it once every thread has finished.
+  std::mutex error_mutex;
+  std::exception_ptr error;
 };
 
 void run_tasks(Job* job) {
   for (;;) {
     const std::size_t t = job->next.fetch_add(1, std::memory_order_relaxed);
     if (t >= job->ntasks) return;
-    job->fn(job->ctx, t);
+    try {
+      job->fn(job->ctx, t);
+    } catch (...) {
+      {
+        std::lock_guard<std::mutex> lk(job->error_mutex);
+        if (!job->error) job->error = std::current_exception();
+      }
+      job->next.store(job->ntasks, std::memory_order_relaxed);  // no new tasks start
+    }
   }
 }
 
@@ -68,9 +82,13 @@ class Pool {
     t_in_pool_task = true;
     run_tasks(&job);
     t_in_pool_task = false;
-    std::unique_lock<std::mutex> lk(mutex_);
-    done_cv_.wait(lk, [&] { return busy_ == 0; });
-    job_ = nullptr;
+    {
+      std::unique_lock<std::mutex> lk(mutex_);
+      done_cv_.wait(lk, [&] { return busy_ == 0; });
+      job_ = nullptr;
+    }
+    // Every worker is done with the job: its exception (if any) goes to the caller.
+    if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
@@ -83,7 +101,15 @@ class Pool {
     stopping_ = false;
     const std::uint64_t gen = generation_.load(std::memory_order_acquire);
     const int n = threads_.load(std::memory_order_relaxed);
-    for (int i = 1; i < n; ++i) workers_.emplace_back([this, gen] { worker_loop(gen); });
+    for (int i = 1; i < n; ++i) {
+      // A thread the system refuses (no memory, a process limit) leaves a smaller pool: jobs
+      // then run on the threads there are, with the same results.
+      try {
+        workers_.emplace_back([this, gen] { worker_loop(gen); });
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
   }
 
   void stop_workers() {

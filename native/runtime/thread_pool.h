@@ -6,6 +6,9 @@
 // that runs it (partition the output, never split a reduction by thread): results are then the
 // same for any thread count.
 //
+// A task that throws stops the job: tasks not yet started are skipped, parallel_for waits for
+// every thread to finish, then rethrows the first exception on the calling thread.
+//
 // Thread safety: any thread may call parallel_for. If the pool is already busy (another JS
 // worker_thread, or a nested call from inside a task), the call runs its tasks inline on the
 // calling thread instead of waiting: same results, no deadlock.

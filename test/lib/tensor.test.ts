@@ -22,7 +22,7 @@ describe('tensor()', () => {
   });
 
   it('rejects ragged arrays, mismatched shapes and bad dimensions', () => {
-    expect(() => tensor([[1, 2], [3]])).toThrow(new ShapeError('tensor: nested arrays are ragged'));
+    expect(() => tensor([[1, 2], [3]])).toThrow(new ShapeError('tensor: nested arrays are ragged: data[1] has 1 elements but [2, 2] needs 2'));
     expect(() => tensor(Float32Array.of(1, 2, 3), [2, 2])).toThrow(new ShapeError('Expected 4 elements for shape [2, 2] but data has 3'));
     expect(() => tensor([1, 2], [2.5] as never)).toThrow(new RangeError('Expected non-negative integer for shape[0] but received 2.5 of type number'));
     expect(() => tensor([1, 2], [-2] as never)).toThrow(RangeError);

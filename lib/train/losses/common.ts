@@ -6,7 +6,7 @@
  */
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../../errors.js';
 import type { Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { expectLiveStorage, Tensor } from '../../tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -18,6 +18,7 @@ export type Target = Tensor | ClassIndices;
 
 export function expectLogits(value: unknown, name: string, minRank = 0): Tensor {
   if (!(value instanceof Tensor)) throw argTypeError(name, 'Tensor', value);
+  expectLiveStorage(value, name);
   if (value.rank < minRank) {
     throw new ShapeError(`Expected ${name} of rank at least ${minRank} but received shape ${formatShape(value.shape)}`);
   }
@@ -74,6 +75,7 @@ export function toClassIndices(target: unknown, expectedShape: Shape, classes: n
   let values: ArrayLike<number>;
   let shape: Shape;
   if (target instanceof Tensor) {
+    expectLiveStorage(target, 'target');
     values = target.data;
     shape = target.shape;
   } else if (isIntegerArray(target) || Array.isArray(target)) {
@@ -109,6 +111,7 @@ export function toClassWeights(weight: unknown, classes: number, op: string): Fl
   if (weight === undefined || weight === null) return null;
   let data: Float32Array;
   if (weight instanceof Tensor) {
+    expectLiveStorage(weight, 'weight');
     if (weight.rank !== 1 || weight.shape[0] !== classes) {
       throw new ShapeError(`${op}: expected weight of shape [${classes}] (one per class) but received ${formatShape(weight.shape)}`);
     }
@@ -156,6 +159,7 @@ export function moveClassLast(data: Float32Array, outer: number, classes: number
 /** The same-shape target of an element-wise loss. */
 export function expectSameShape(input: Tensor, target: unknown, op: string): Tensor {
   if (!(target instanceof Tensor)) throw argTypeError('target', 'Tensor', target);
+  expectLiveStorage(target, 'target');
   if (target.rank !== input.rank || target.shape.some((d: number, i: number) => d !== input.shape[i])) {
     throw new ShapeError(`${op}: target shape ${formatShape(target.shape)} differs from input shape ${formatShape(input.shape)}`, {
       expected: input.shape,

@@ -7,7 +7,7 @@ import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { record } from '../../autograd/record.js';
 import { argTypeError, formatShape, ShapeError } from '../../errors.js';
 import { broadcastIndex, expandThrough } from '../../ops/broadcast.js';
-import { Tensor } from '../../tensor.js';
+import { expectLiveStorage, Tensor } from '../../tensor.js';
 
 export interface PointwiseLoss {
   /** The loss of element i, input x and target t (before weighting). */
@@ -25,6 +25,7 @@ export type Divisor = number | null;
 export function expandWeight(weight: unknown, shape: readonly number[], op: string, name = 'weight'): Float32Array | null {
   if (weight === undefined || weight === null) return null;
   if (!(weight instanceof Tensor)) throw argTypeError(name, 'Tensor or null', weight);
+  expectLiveStorage(weight, name);
   const w: readonly number[] = weight.shape;
   const offset = shape.length - w.length;
   if (offset < 0 || w.some((d, i) => d !== 1 && d !== shape[offset + i])) {

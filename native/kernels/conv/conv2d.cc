@@ -1,6 +1,7 @@
 #include "conv2d.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +38,17 @@ bool pointwise(const ConvGeometry& g) {
 bool winograd_shape(const ConvGeometry& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
 }
+// Whether n floats are all finite. Winograd transforms add and subtract neighbouring values, so
+// an infinity (or NaN) in an operand spreads NaN to outputs whose direct sum is +-Inf, where
+// im2col + GEMM and the reference give each output exactly the sum of its taps (padding taps
+// as 0 * w: docs/convolution.md, "Non-finite values"). Calls with non-finite operands therefore
+// go through im2col; the check reads each operand once, a small cost next to the convolution.
+bool all_finite(const float* p, std::size_t n) {
+  bool ok = true;
+  for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(p[i]);
+  return ok;
+}
+
 bool winograd(const ConvGeometry& g, std::size_t cin, std::size_t cout) {
   const dn_f32_gemm_config& gc = active().gemm;
   return winograd_shape(g) && conv::winograd_pays(cin, cout, gc.mr, gc.mr_step);
@@ -182,6 +194,27 @@ void conv2d_backward_weight_direct(const KernelTable& kt, float* dweight, const 
 
 constexpr std::size_t kBlockFloats = 64 * 1024;
 
+// The most floats of im2col columns a task holds at once (4 MiB). Blocks are near kBlockFloats,
+// but a block is at least nr columns wide, so a GEMM depth above kMaxColsFloats / nr (16,384
+// to 65,536 rows) would pass it: such convolutions take their columns in bands of rows, and
+// their scratch stays bounded whatever the kernel size.
+constexpr std::size_t kMaxColsFloats = std::size_t{1} << 20;
+
+// Rows of columns per band for np columns: all ckk when they fit in kMaxColsFloats.
+std::size_t cols_band(std::size_t ckk, std::size_t np) {
+  if (ckk * np <= kMaxColsFloats) return ckk;
+  return std::max<std::size_t>(1, kMaxColsFloats / std::max<std::size_t>(np, 1));
+}
+
+// The depth of the K slices sgemm cuts a depth of k into (gemm_driver.cc: equal slices of at
+// most the ISA's kc). Calling sgemm once per slice, beta = 1 after the first, sums in the same
+// order as one call over all of k.
+std::size_t gemm_k_slice(std::size_t k) {
+  const std::size_t kc = active().gemm.kc;
+  const std::size_t slices = (k + kc - 1) / kc;
+  return (k + slices - 1) / slices;
+}
+
 // Output columns per im2col block: the block (ckk x cols floats) is kept near 256 KiB so it
 // stays in L2 while the GEMM streams it; whole multiples of the micro-kernel's nr columns, so
 // no GEMM column panel is left part empty (112 columns on AVX-512's 32 ran 14% slower than 128).
@@ -220,15 +253,17 @@ void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, cons
 }  // namespace
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+  const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
-  if (winograd_s2(g, d)) {
+  const auto finite = [&] { return all_finite(x, g.n * g.c * g.h * g.w) && all_finite(weight, g.k * d.ckk); };
+  if (winograd_s2(g, d) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
                             bias != nullptr ? bias + gi * d.kg : nullptr, s);
     return;
   }
-  if (winograd(g, d.cg, d.kg)) {
+  if (winograd(g, d.cg, d.kg) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
@@ -256,24 +291,39 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
     e.row_bias = bias != nullptr ? bias + gi * d.kg : nullptr;
     if (in_place) {
       sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, xg + p0, d.p, 0.0f, og, d.p, e);
-    } else {
+    } else if (d.ckk * np <= kMaxColsFloats) {
       float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
       conv::im2col(cols, xg, g, d.cg, p0, np);
       sgemm(false, false, d.kg, np, d.ckk, 1.0f, wg, d.ckk, cols, np, 0.0f, og, d.p, e);
+    } else {
+      // A GEMM depth so large that the block's columns would pass kMaxColsFloats: one K slice
+      // of the GEMM's own size at a time (gemm_k_slice), summed into og with beta = 1 and the
+      // bias added by the last, exactly as the one GEMM over all rows does: the same bits.
+      const std::size_t slice = gemm_k_slice(d.ckk);
+      float* cols = conv::scratch(conv::Scratch::cols, slice * np);
+      for (std::size_t r0 = 0; r0 < d.ckk; r0 += slice) {
+        const std::size_t rows = std::min(slice, d.ckk - r0);
+        GemmEpilogue es;
+        es.row_bias = r0 + rows == d.ckk ? e.row_bias : nullptr;
+        conv::im2col_rows(cols, xg, g, p0, np, r0, r0 + rows);
+        sgemm(false, false, d.kg, np, rows, 1.0f, wg + r0, d.ckk, cols, np, r0 == 0 ? 0.0f : 1.0f, og, d.p, es);
+      }
     }
   });
 }
 
 void conv2d_backward_data(float* dx, const float* dy, const float* weight, const ConvGeometry& g) {
+  const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
-  if (winograd_s2_shape(g) && conv::winograd_s2_backward_data_pays(d.cg, d.kg, active().gemm.nr)) {
+  const auto finite = [&] { return all_finite(dy, g.n * g.k * d.p) && all_finite(weight, g.k * d.ckk); };
+  if (winograd_s2_shape(g) && conv::winograd_s2_backward_data_pays(d.cg, d.kg, active().gemm.nr) && finite()) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       conv::winograd_3x3_s2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,
                                           s);
     return;
   }
-  if (winograd(g, d.kg, d.cg)) {
+  if (winograd(g, d.kg, d.cg) && finite()) {
     // dx is the full correlation of dy with the flipped kernel, channels swapped: padding 2 - p.
     conv::Wino3x3 s{};
     s.n = g.n, s.cin = d.kg, s.h = g.oh, s.w = g.ow, s.cout = d.cg, s.oh = g.h, s.ow = g.w;
@@ -301,23 +351,33 @@ void conv2d_backward_data(float* dx, const float* dy, const float* weight, const
     std::memset(dxg, 0, d.cg * g.h * g.w * sizeof(float));
     for (std::size_t p0 = 0; p0 < d.p; p0 += bc) {
       const std::size_t np = std::min(bc, d.p - p0);
-      float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
-      sgemm(true, false, d.ckk, np, d.kg, 1.0f, wg, d.ckk, dyg + p0, d.p, 0.0f, cols, np, none);
-      conv::col2im_add(dxg, cols, g, d.cg, p0, np);
+      // Rows of the columns in bands of at most kMaxColsFloats (each row's sum is over kg, so
+      // the bands change no bits).
+      const std::size_t band = cols_band(d.ckk, np);
+      float* cols = conv::scratch(conv::Scratch::cols, band * np);
+      for (std::size_t r0 = 0; r0 < d.ckk; r0 += band) {
+        const std::size_t rows = std::min(band, d.ckk - r0);
+        sgemm(true, false, rows, np, d.kg, 1.0f, wg + r0, d.ckk, dyg + p0, d.p, 0.0f, cols, np, none);
+        conv::col2im_add_rows(dxg, cols, g, p0, np, r0, r0 + rows);
+      }
     }
   });
 }
 
 void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const float* x, const ConvGeometry& g) {
+  const conv::ScratchTrim trim;  // this thread's oversized scratch is freed on the way out
   const Dims d = dims(g);
   const KernelTable& kt = active();  // one table for the whole call
-  if (use_direct_kernel(kt, g, d)) {
+  // The direct weight-gradient kernel skips padded taps, so it runs only on finite operands
+  // (where a skipped 0 * dy adds nothing); others take im2col, whose padded taps add 0 * dy.
+  if (use_direct_kernel(kt, g, d) && all_finite(dy, g.n * g.k * d.p) && all_finite(x, g.n * g.c * g.h * g.w)) {
     conv2d_backward_weight_direct(kt, dweight, dy, x, g, d);
     conv2d_bias_grad(dbias, dy, g, d);
     return;
   }
   const bool s2 = winograd_s2_shape(g) && conv::winograd_s2_weight_grad_pays(d.cg, d.kg);
-  if (s2 || (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg))) {
+  if ((s2 || (winograd_shape(g) && conv::winograd_weight_grad_pays(d.cg, d.kg))) &&
+      all_finite(dy, g.n * g.k * d.p) && all_finite(x, g.n * g.c * g.h * g.w)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.
     const auto wgrad = s2 ? conv::winograd_3x3_s2_weight_grad : conv::winograd_3x3_weight_grad;
@@ -351,6 +411,18 @@ void conv2d_backward_weight(float* dweight, float* dbias, const float* dy, const
       if (direct) {
         b = xg + p0;
         ldb = d.p;
+      } else if (d.ckk * np > kMaxColsFloats) {
+        // Columns of dW in bands of rows of the columns (each sum is over np: no bits change).
+        const std::size_t band = cols_band(d.ckk, np);
+        float* cols = conv::scratch(conv::Scratch::cols, band * np);
+        for (std::size_t r0 = 0; r0 < d.ckk; r0 += band) {
+          const std::size_t rows = std::min(band, d.ckk - r0);
+          conv::im2col_rows(cols, xg, g, p0, np, r0, r0 + rows);
+          sgemm(false, true, d.kg, rows, np, 1.0f, dyg + p0, d.p, cols, np, first ? 0.0f : 1.0f, dst + r0, d.ckk,
+                none);
+        }
+        first = false;
+        continue;
       } else {
         float* cols = conv::scratch(conv::Scratch::cols, d.ckk * np);
         conv::im2col(cols, xg, g, d.cg, p0, np);

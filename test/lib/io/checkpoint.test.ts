@@ -92,7 +92,8 @@ describe('checkpoint', () => {
       const restored = await io.checkpoint.load(path, { model });
       expect(restored.epoch).toBeGreaterThanOrEqual(0);
     }
-  }, 60_000);
+    // Three children that each compile the library on start: minutes on a loaded machine.
+  }, 240_000);
 });
 
 describe('model.save and model.loadWeights', () => {
