@@ -108,11 +108,12 @@ export class Layer {
   setWeights(weights: Tensor[]): void {
     const slots = layerWeights(this.#built('setWeights'));
     if (!Array.isArray(weights) || weights.length !== slots.length) throw new RangeError(`${this.name}.setWeights: expected ${slots.length} tensors but received ${Array.isArray(weights) ? weights.length : String(weights)}`);
+    slots.forEach((s, i) => s.check(weights[i]!, `${this.name}.setWeights: weights[${i}]`));
     slots.forEach((s, i) => s.set(weights[i]!, `${this.name}.setWeights: weights[${i}]`));
   }
 
   countParams(): number {
-    return this.#built('countParams').parameters().reduce((s, p) => s + p.size, 0);
+    return layerWeights(this.#built('countParams')).reduce((n, s) => n + s.get().size, 0);
   }
 
   apply(): never {
@@ -122,8 +123,12 @@ export class Layer {
 
 // -- tfjs <-> dropnet weight layouts ------------------------------------------------------------
 
-interface Slot {
+export interface Slot {
+  /** A parameter trained by fit (tfjs's trainable weights), not a running statistic. */
+  trainable: boolean;
   get(): DnTensor;
+  /** Throws unless `t` fits. */
+  check(t: Tensor, name: string): DnTensor;
   set(t: Tensor, name: string): void;
 }
 
@@ -151,22 +156,31 @@ function inverse(perm: readonly number[]): number[] {
   return inv;
 }
 
-/** Each parameter of a module with tfjs's layout: kernels are [in, out] / [k, in, out] / [kh, kw, in, out]. */
+/**
+ * Each weight of a module in tfjs's order and layout: kernels are [in, out] / [k, in, out] /
+ * [kh, kw, in, out]; batch normalization has gamma, beta, movingMean, movingVariance.
+ */
 export function layerWeights(m: Module): Slot[] {
-  return m.namedParameters().map(([name, p]) => {
-    const perm = name === 'weight' && p.rank >= 2 && m.category !== 'batchnorm' ? (p.rank === 2 ? [1, 0] : p.rank === 3 ? [2, 1, 0] : [2, 3, 1, 0]) : null;
+  const tensors: [string, DnTensor][] = m.namedParameters();
+  if (m.category === 'batchnorm') {
+    for (const [name, b] of m.namedBuffers()) if (name === 'running_mean' || name === 'running_var') tensors.push([name, b]);
+  }
+  return tensors.map(([name, p]) => {
+    const perm = name === 'weight' && p.rank >= 2 ? (p.rank === 2 ? [1, 0] : p.rank === 3 ? [2, 1, 0] : [2, 3, 1, 0]) : null;
+    const check = (t: Tensor, what: string): DnTensor => {
+      if (!(t instanceof Tensor)) throw argTypeError(what, 'tf.Tensor', t);
+      const v = perm === null ? t.value : permute(t.value, inverse(perm));
+      if (v.shape.join() !== p.shape.join()) throw new RangeError(`${what}: expected shape [${(perm === null ? p.shape : perm.map((a) => p.shape[a]!)).join(',')}] but received [${t.shape.join(',')}]`);
+      return v;
+    };
     return {
-      get: () => (perm === null ? p.detach().clone() : permute(p, perm)),
-      set: (t: Tensor, what: string) => {
-        if (!(t instanceof Tensor)) throw argTypeError(what, 'tf.Tensor', t);
-        const v = perm === null ? t.value : permute(t.value, inverse(perm));
-        if (v.shape.join() !== p.shape.join()) throw new RangeError(`${what}: expected shape [${(perm === null ? p.shape : perm.map((a) => p.shape[a]!)).join(',')}] but received [${t.shape.join(',')}]`);
-        p.data.set(v.data);
-      },
+      trainable: p.requiresGrad,
+      get: () => (perm === null ? new DnTensor(p.data.slice(), p.shape) : permute(p, perm)),
+      check,
+      set: (t: Tensor, what: string) => p.data.set(check(t, what).data),
     };
   });
 }
-
 
 // -- factories ----------------------------------------------------------------------------------
 

@@ -15,38 +15,42 @@ import { resolveLoss, type Loss } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
 import { tidy } from './engine.js';
-import { Layer } from './layers.js';
+import { Layer, layerWeights, type Slot } from './layers.js';
 import * as o from './ops.js';
 import { Tensor } from './tensor.js';
-import { metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './train.js';
+import { EPSILON, metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './train.js';
 
 type TfLossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
-/** tfjs loss names -> dropnet's loss (same formula) or a tfjs-style per-sample function. */
+/** tfjs's loss names (tfjs-layers' lossesMap) -> dropnet's loss (same formula) or a tfjs-style per-sample function. */
 const LOSS_NAMES: Record<string, string | TfLossFn> = {
-  meanSquaredError: 'mseLoss', mse: 'mseLoss', MSE: 'mseLoss',
-  meanAbsoluteError: 'l1Loss', mae: 'l1Loss', MAE: 'l1Loss',
+  meanSquaredError: 'mseLoss',
+  meanAbsoluteError: 'l1Loss',
   categoricalCrossentropy: 'categoricalCrossentropy',
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
   binaryCrossentropy: 'binaryCrossentropy',
-  meanAbsolutePercentageError: tfMetrics.meanAbsolutePercentageError, mape: tfMetrics.meanAbsolutePercentageError, MAPE: tfMetrics.meanAbsolutePercentageError,
-  meanSquaredLogarithmicError: (t, p) => o.mean(o.square(o.sub(o.log1p(o.clipByValue(p, 1e-7, Number.MAX_VALUE)), o.log1p(o.clipByValue(t, 1e-7, Number.MAX_VALUE)))), -1),
+  meanAbsolutePercentageError: tfMetrics.meanAbsolutePercentageError,
+  meanSquaredLogarithmicError: (t, p) => o.mean(o.square(o.sub(o.log1p(o.clipByValue(p, EPSILON, Number.MAX_VALUE)), o.log1p(o.clipByValue(t, EPSILON, Number.MAX_VALUE)))), -1),
   hinge: (t, p) => o.mean(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p))), -1),
   squaredHinge: (t, p) => o.mean(o.square(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p)))), -1),
+  categoricalHinge: (t, p) => o.relu(o.add(o.sub(o.max(o.mul(o.sub(1, t), p), -1), o.sum(o.mul(t, p), -1)), 1)),
+  logcosh: (t, p) => { const d = o.sub(p, t); return o.mean(o.sub(o.add(d, o.softplus(o.mul(d, -2))), Math.log(2)), -1); },
+  kullbackLeiblerDivergence: (t, p) => { const tc = o.clipByValue(t, EPSILON, 1); return o.sum(o.mul(tc, o.log(o.div(tc, o.clipByValue(p, EPSILON, 1)))), -1); },
+  poisson: (t, p) => o.mean(o.sub(p, o.mul(t, o.log(o.add(p, EPSILON)))), -1),
+  cosineProximity: tfMetrics.cosineProximity,
 };
 
-/** tfjs metric names -> the per-sample function and the name tfjs logs it under. */
+/** tfjs's metric names (tfjs-layers' metricsMap, besides accuracy / crossentropy) -> per-sample functions. */
 const METRIC_NAMES: Record<string, TfLossFn> = {
   binaryAccuracy: tfMetrics.binaryAccuracy,
   categoricalAccuracy: tfMetrics.categoricalAccuracy,
-  sparseCategoricalAccuracy: tfMetrics.sparseCategoricalAccuracy,
-  meanSquaredError: tfMetrics.meanSquaredError, mse: tfMetrics.meanSquaredError, MSE: tfMetrics.meanSquaredError,
-  meanAbsoluteError: tfMetrics.meanAbsoluteError, mae: tfMetrics.meanAbsoluteError, MAE: tfMetrics.meanAbsoluteError,
-  meanAbsolutePercentageError: tfMetrics.meanAbsolutePercentageError, mape: tfMetrics.meanAbsolutePercentageError, MAPE: tfMetrics.meanAbsolutePercentageError,
-  binaryCrossentropy: tfMetrics.binaryCrossentropy,
-  categoricalCrossentropy: tfMetrics.categoricalCrossentropy,
   precision: tfMetrics.precision,
-  recall: tfMetrics.recall,
+  categoricalCrossentropy: tfMetrics.categoricalCrossentropy,
+  sparseCategoricalCrossentropy: tfMetrics.sparseCategoricalCrossentropy,
+  mse: tfMetrics.meanSquaredError, MSE: tfMetrics.meanSquaredError,
+  mae: tfMetrics.meanAbsoluteError, MAE: tfMetrics.meanAbsoluteError,
+  mape: tfMetrics.meanAbsolutePercentageError, MAPE: tfMetrics.meanAbsolutePercentageError,
+  cosine: tfMetrics.cosineProximity,
 };
 
 /** A dropnet target (class indices or a tensor) as tfjs's yTrue. */
@@ -275,7 +279,11 @@ export class Sequential {
           : sparse ? tfMetrics.sparseCategoricalAccuracy : tfMetrics.categoricalAccuracy;
         return ['acc', fn];
       }
-      if (m === 'crossentropy' || m === 'ce') throw new Error("dropnet/tfjs: metric 'crossentropy' is not supported; use 'categoricalCrossentropy' or 'binaryCrossentropy'");
+      if (m === 'crossentropy' || m === 'ce') {
+        const fn = outputLast === 1 || lossName === 'binaryCrossentropy' ? tfMetrics.binaryCrossentropy
+          : sparse ? tfMetrics.sparseCategoricalCrossentropy : tfMetrics.categoricalCrossentropy;
+        return ['ce', fn];
+      }
       const fn = Object.hasOwn(METRIC_NAMES, m) ? METRIC_NAMES[m] : undefined;
       if (fn === undefined) throw new RangeError(`Unknown metric ${m}; dropnet/tfjs supports accuracy, ${Object.keys(METRIC_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`);
       return [m, fn];
@@ -387,24 +395,30 @@ export class Sequential {
     for (const line of this.#need('summary').summary().split('\n')) printFn(line);
   }
 
+  /** Every weight's size, moving statistics included (as tfjs counts them). */
   countParams(): number {
-    return this.#need('countParams').countParams();
+    this.#need('countParams');
+    return this.#slots().reduce((n, s) => n + s.get().size, 0);
   }
 
-  /** The weights of every layer in tfjs's order and layouts (kernel [in, out], then bias ...). */
+  /** Every layer's weights in tfjs's order (trainable ones, then non-trainable ones such as moving statistics) and layouts. */
+  #slots(): Slot[] {
+    const all = this.#layers.flatMap((l) => (l.module === null ? [] : layerWeights(l.module)));
+    return [...all.filter((s) => s.trainable), ...all.filter((s) => !s.trainable)];
+  }
+
   getWeights(): Tensor[] {
-    return this.#layers.filter((l) => l.module !== null).flatMap((l) => l.getWeights());
+    return this.#slots().map((s) => new Tensor(s.get(), 'float32'));
   }
 
   setWeights(weights: Tensor[]): void {
-    let at = 0;
-    for (const l of this.#layers) {
-      if (l.module === null) continue;
-      const n = l.getWeights().length;
-      l.setWeights(weights.slice(at, at + n));
-      at += n;
+    const slots = this.#slots();
+    if (!Array.isArray(weights) || weights.length !== slots.length) {
+      throw new RangeError(`setWeights: the model has ${slots.length} weights but ${Array.isArray(weights) ? weights.length : String(weights)} were given`);
     }
-    if (at !== weights.length) throw new RangeError(`setWeights: the model has ${at} weights but ${weights.length} were given`);
+    // Every shape is checked before anything changes.
+    slots.forEach((s, i) => s.check(weights[i]!, `weights[${i}]`));
+    slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
   }
 
   async save(): Promise<never> {

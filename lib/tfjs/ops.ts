@@ -171,9 +171,10 @@ export function range(start: number, stop: number, step = 1, dtype: DataType = '
   }
   if (step === 0) throw new RangeError('Cannot have a step of zero');
   const dt = checkDtype(dtype);
-  const n = Math.max(Math.ceil(Math.abs((stop - start) / step)), 0);
-  const sameSign = (stop - start) * step > 0 || start === stop;
-  const count = sameSign ? n : 0;
+  // As tfjs: a falling range with step 1 counts down by 1; other mismatched signs are empty.
+  if (stop < start && step === 1) step = -1;
+  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 0);
+  const count = empty ? 0 : Math.ceil(Math.abs((stop - start) / step));
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = start + i * step;
   return wrap(new DnTensor(castValues(data, dt), [count]), dt);

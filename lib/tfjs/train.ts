@@ -42,8 +42,8 @@ export class Optimizer {
 }
 
 function rate(value: unknown, fn: string): number {
-  if (typeof value !== 'number') throw argTypeError(`${fn}: learningRate`, 'positive number', value);
-  if (!(value > 0)) throw argRangeError(`${fn}: learningRate`, 'positive number', value);
+  if (typeof value !== 'number') throw argTypeError(`${fn}: learningRate`, 'non-negative number', value);
+  if (!(value >= 0)) throw argRangeError(`${fn}: learningRate`, 'non-negative number', value);
   return value;
 }
 
@@ -168,17 +168,22 @@ export const losses = {
 
 // -- metrics (yTrue, yPred): per-sample tensors, as tfjs ------------------------------------------
 
+/** Metrics broadcast yTrue against yPred, as tfjs-layers' metrics do (no shape assertion). */
+function loose(yTrue: Input, yPred: Input): [Tensor, Tensor] {
+  return [toTensor(yTrue, 'yTrue'), toTensor(yPred, 'yPred')];
+}
+
 function clipped(p: Tensor): Tensor {
   return o.clipByValue(p, EPSILON, 1 - EPSILON);
 }
 
 export const metrics = {
   binaryAccuracy(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'binaryAccuracy');
+    const [t, p] = loose(yTrue, yPred);
     return o.mean(o.cast(o.equal(t, o.cast(o.greater(p, 0.5), 'float32')), 'float32'), -1);
   },
   categoricalAccuracy(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'categoricalAccuracy');
+    const [t, p] = loose(yTrue, yPred);
     return o.cast(o.equal(o.argMax(t, -1), o.argMax(p, -1)), 'float32');
   },
   sparseCategoricalAccuracy(yTrue: Input, yPred: Input): Tensor {
@@ -188,38 +193,49 @@ export const metrics = {
     return o.cast(o.equal(o.cast(labels, 'int32'), o.argMax(p, -1)), 'float32');
   },
   meanSquaredError(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'meanSquaredError');
+    const [t, p] = loose(yTrue, yPred);
     return o.mean(o.square(o.sub(p, t)), -1);
   },
   meanAbsoluteError(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'meanAbsoluteError');
+    const [t, p] = loose(yTrue, yPred);
     return o.mean(o.abs(o.sub(p, t)), -1);
   },
   meanAbsolutePercentageError(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'meanAbsolutePercentageError');
+    const [t, p] = loose(yTrue, yPred);
     const denom = o.clipByValue(o.abs(t), EPSILON, Number.MAX_VALUE);
     return o.mul(o.mean(o.abs(o.div(o.sub(t, p), denom)), -1), 100);
   },
   binaryCrossentropy(yTrue: Input, yPred: Input): Tensor {
-    const [t, p0] = pairOf(yTrue, yPred, 'binaryCrossentropy');
+    const [t, p0] = loose(yTrue, yPred);
     const p = clipped(p0);
     const v = o.neg(o.add(o.mul(t, o.log(p)), o.mul(o.sub(1, t), o.log(o.sub(1, p)))));
     return o.mean(v, -1);
   },
   categoricalCrossentropy(yTrue: Input, yPred: Input): Tensor {
-    const [t, p0] = pairOf(yTrue, yPred, 'categoricalCrossentropy');
+    const [t, p0] = loose(yTrue, yPred);
     const p = clipped(o.div(p0, o.sum(p0, -1, true)));
     return o.neg(o.sum(o.mul(t, o.log(p)), -1));
   },
+  sparseCategoricalCrossentropy(yTrue: Input, yPred: Input): Tensor {
+    const [t, p] = loose(yTrue, yPred);
+    const k = p.shape[p.rank - 1]!;
+    const oneHot = o.cast(o.oneHot(o.cast(o.reshape(t, [-1]), 'int32'), k), 'float32');
+    return metrics.categoricalCrossentropy(o.reshape(oneHot, p.shape), p);
+  },
+  cosineProximity(yTrue: Input, yPred: Input): Tensor {
+    const [t, p] = loose(yTrue, yPred);
+    const unit = (x: Tensor): Tensor => o.div(x, o.sqrt(o.maximum(o.sum(o.square(x), -1, true), EPSILON)));
+    return o.neg(o.sum(o.mul(unit(t), unit(p)), -1));
+  },
   precision(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'precision');
+    const [t, p] = loose(yTrue, yPred);
     const tp = o.sum(o.mul(o.cast(o.equal(t, 1), 'float32'), o.cast(o.equal(p, 1), 'float32')));
     const fp = o.sum(o.mul(o.cast(o.equal(t, 0), 'float32'), o.cast(o.equal(p, 1), 'float32')));
     const denom = o.add(tp, fp);
     return o.where(o.greater(denom, 0), o.div(tp, denom), 0);
   },
   recall(yTrue: Input, yPred: Input): Tensor {
-    const [t, p] = pairOf(yTrue, yPred, 'recall');
+    const [t, p] = loose(yTrue, yPred);
     const tp = o.sum(o.mul(o.cast(o.equal(t, 1), 'float32'), o.cast(o.equal(p, 1), 'float32')));
     const fn = o.sum(o.mul(o.cast(o.equal(t, 1), 'float32'), o.cast(o.equal(p, 0), 'float32')));
     const denom = o.add(tp, fn);
