@@ -14,7 +14,7 @@ import { type BuiltLayer, LayerSpec } from '../keras/layers.js';
 import { l1 as kl1, l1l2 as kl1l2, l2 as kl2, type Regularizer } from '../keras/regularizers.js';
 import type { Module } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
-import { Generator } from '../random.js';
+import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { AveragePooling2D, Conv1D, GlobalPooling, Pooling1D, Reshape } from './modules.js';
@@ -24,7 +24,8 @@ import { Tensor } from './tensor.js';
 
 type Init = (p: Parameter, fanIn: number, fanOut: number) => void;
 
-const initGenerator = new Generator(BigInt(Math.floor(Math.random() * 2 ** 52)));
+/** Initial weights come from dropnet's default generator: reproducible under manualSeed(). */
+const initGenerator = defaultGenerator;
 
 function truncated(data: Float32Array, stddev: number): void {
   const one = new Float32Array(1);

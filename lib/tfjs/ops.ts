@@ -9,7 +9,7 @@ import { record } from '../autograd/record.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import * as ops from '../ops/index.js';
 import { broadcastIndex, broadcastShapes, expandThrough } from '../ops/broadcast.js';
-import { Generator } from '../random.js';
+import { defaultGenerator, Generator } from '../random.js';
 import { shapeSize } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { castValues, checkDtype, type DataType, Tensor, type TensorLike, toTensor } from './tensor.js';
@@ -104,12 +104,9 @@ export const ones = (shape: readonly number[], dtype?: DataType): Tensor => fill
 export const zerosLike = (x: Input): Tensor => { const t = toTensor(x, 'x'); return zeros(t.shape, t.dtype); };
 export const onesLike = (x: Input): Tensor => { const t = toTensor(x, 'x'); return ones(t.shape, t.dtype); };
 
-let unseeded: Generator | null = null;
+/** Unseeded draws come from dropnet's default generator (reproducible under manualSeed()). */
 function generator(seed: unknown): Generator {
-  if (seed === undefined || seed === null) {
-    unseeded ??= new Generator(BigInt(Math.floor(Math.random() * 2 ** 52)));
-    return unseeded;
-  }
+  if (seed === undefined || seed === null) return defaultGenerator;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw argTypeError('seed', 'finite number', seed);
   return new Generator(BigInt(Math.floor(Math.abs(seed) * 1e6)));
 }

@@ -54,7 +54,10 @@ describe('dropnet/tfjs memory API', () => {
     expect(tf.backend().name).toBe('dropnet');
   });
 
-  it('gives no tfjs Tensor to the main API by mistake: dropnet tensors are refused with a hint', () => {
+  it("refuses what is not a tensor, and a main-API tensor with a hint to wrap it", async () => {
     expect(() => tf.add(tf.ones([1]), {} as never)).toThrow(TypeError);
+    const dn = await import('../../../lib/index.js');
+    expect(() => tf.add(tf.ones([1]), dn.ones([1]) as never)).toThrow('tf.Tensor (a dropnet tensor comes from the main API; wrap it with tf.fromDropnet)');
+    expect(tf.add(tf.ones([1]), tf.fromDropnet(dn.ones([1]))).dataSync()).toEqual(new Float32Array([2]));
   });
 });
