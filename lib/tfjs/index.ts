@@ -28,7 +28,7 @@ export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train
 /** Which version of tfjs's API this entry follows. */
 export const version = { tfjs: '4.x (dropnet/tfjs)', 'tfjs-core': '4.x (dropnet/tfjs)', 'tfjs-layers': '4.x (dropnet/tfjs)' };
 
-function unsupported(api: string, instead: string): () => never {
+function unsupported(api: string, instead: string): (...args: unknown[]) => never {
   return () => {
     throw new Error(`dropnet/tfjs: ${api} is not supported; ${instead} (see docs/tfjs.md)`);
   };

@@ -370,7 +370,7 @@ export const layers = {
   add: unsupportedLayer('add', 'the functional API (tf.model) is not supported'),
 };
 
-function unsupportedLayer(name: string, why = 'it is not in dropnet/tfjs yet'): () => never {
+function unsupportedLayer(name: string, why = 'it is not in dropnet/tfjs yet'): (args?: unknown) => never {
   return () => {
     throw new Error(`dropnet/tfjs: tf.layers.${name} is not supported (${why}); dropnet's main API has the layers it supports (import { nn } from 'dropnet'), see docs/tfjs.md`);
   };

@@ -421,11 +421,11 @@ export class Sequential {
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
   }
 
-  async save(): Promise<never> {
+  async save(..._args: unknown[]): Promise<never> {
     throw new Error("dropnet/tfjs: model.save() in tfjs's format is not supported yet; use the Keras-style API of 'dropnet' (sequential(...).save(path.safetensors))");
   }
 
-  async fitDataset(): Promise<never> {
+  async fitDataset(..._args: unknown[]): Promise<never> {
     throw new Error('dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)');
   }
 }

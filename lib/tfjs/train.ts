@@ -36,7 +36,7 @@ export class Optimizer {
   }
 
   /** tfjs's optimizer.minimize(f) needs tf.variable, which dropnet/tfjs does not have. */
-  minimize(): never {
+  minimize(..._args: unknown[]): never {
     throw new Error('dropnet/tfjs: optimizer.minimize() is not supported (tf.variable and tf.grads are not available); train a model with model.compile({ optimizer }) and model.fit()');
   }
 }
@@ -68,10 +68,10 @@ export const train = {
     const lr = rate(learningRate, 'tf.train.adagrad');
     return new Optimizer('Adagrad', lr, (p) => new Adagrad(p, { lr, initialAccumulatorValue, eps: EPSILON }));
   },
-  adadelta(): never {
+  adadelta(..._args: unknown[]): never {
     throw new Error("dropnet/tfjs: tf.train.adadelta is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad");
   },
-  adamax(): never {
+  adamax(..._args: unknown[]): never {
     throw new Error("dropnet/tfjs: tf.train.adamax is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad");
   },
 };

@@ -146,12 +146,15 @@ describe('dropnet/tfjs training', () => {
     for (const opt of [tf.train.adam(0.01), tf.train.rmsprop(0.01), tf.train.adagrad(0.1), tf.train.momentum(0.1, 0.9), 'adam', 'sgd']) {
       const { ours, theirs } = twin(build);
       ours.compile({ optimizer: opt as never, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
-      const theirsOpt = typeof opt === 'string' ? opt : real.train[({ Adam: 'adam', RMSProp: 'rmsprop', Adagrad: 'adagrad', Momentum: 'momentum' } as Record<string, 'adam'>)[opt.className]!](opt.learningRate, ...(opt.className === 'Momentum' ? [0.9] : []) as []);
+      const makers: Record<string, (lr: number) => unknown> = {
+        Adam: (lr) => real.train.adam(lr), RMSProp: (lr) => real.train.rmsprop(lr), Adagrad: (lr) => real.train.adagrad(lr), Momentum: (lr) => real.train.momentum(lr, 0.9),
+      };
+      const theirsOpt = typeof opt === 'string' ? opt : makers[opt.className]!(opt.learningRate);
       theirs.compile({ optimizer: theirsOpt as never, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
       const { x, labels } = blobs(tf, 24);
       const h1 = await ours.fit(x, tf.tensor1d(labels), { epochs: 3, batchSize: 24, shuffle: false });
       const rb = blobs(real as unknown as Lib, 24);
-      const h2 = await theirs.fit(rb.x, real.tensor1d(labels), { epochs: 3, batchSize: 24, shuffle: false });
+      const h2 = await theirs.fit(rb.x, real.tensor1d(labels) as never, { epochs: 3, batchSize: 24, shuffle: false });
       expect(Object.keys(h1.history).sort()).toEqual(['acc', 'loss']);
       expect(Object.keys(h2.history).sort()).toEqual(['acc', 'loss']);
       // RMSProp: tfjs adds epsilon inside the square root, dropnet (as PyTorch) outside it.
@@ -180,11 +183,11 @@ describe('dropnet/tfjs training', () => {
     const reg = (lib: Lib): AnyModel => lib.sequential({ layers: [lib.layers.dense({ units: 1, inputShape: [2] })] });
     const { ours, theirs } = twin(reg);
     ours.compile({ optimizer: tf.train.sgd(0.05), loss: (yt, yp) => tf.losses.meanSquaredError(yt, yp), metrics: ['mse', 'mae'] });
-    theirs.compile({ optimizer: real.train.sgd(0.05), loss: 'meanSquaredError', metrics: ['mse', 'mae'] });
+    theirs.compile({ optimizer: real.train.sgd(0.05) as never, loss: 'meanSquaredError', metrics: ['mse', 'mae'] });
     const xs = [[1, 2], [2, 1], [3, 0], [0, 1]];
     const ys = [[5], [4], [3], [2]];
     const h1 = await ours.fit(tf.tensor2d(xs), tf.tensor2d(ys), { epochs: 4, batchSize: 4, shuffle: false });
-    const h2 = await theirs.fit(real.tensor2d(xs), real.tensor2d(ys), { epochs: 4, batchSize: 4, shuffle: false });
+    const h2 = await theirs.fit(real.tensor2d(xs) as never, real.tensor2d(ys) as never, { epochs: 4, batchSize: 4, shuffle: false });
     close(h1.history.loss, h2.history.loss, 1e-4);
     expect(Object.keys(h1.history).sort()).toEqual(Object.keys(h2.history).sort());
     expect(Object.keys(h1.history).sort()).toEqual(['loss', 'mae', 'mse']);

@@ -56,7 +56,7 @@ async function mnistProgram(tf: Lib): Promise<{ loss: number[]; accuracy: number
     const c = i % 10;
     labels[i] = c;
     for (let x = 2; x < 26; x++) images[i * 784 + (2 + c * 2) * 28 + x] = 1;
-    for (let p = 0; p < 784; p += 37) images[i * 784 + ((p + i * 13) % 784)] += 0.2;
+    for (let p = 0; p < 784; p += 37) images[i * 784 + ((p + i * 13) % 784)]! += 0.2;
   }
   const xs = tf.tensor4d(images, [n, 28, 28, 1]);
   const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
