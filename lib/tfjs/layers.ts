@@ -206,6 +206,11 @@ function split(fn: string, args: unknown): Split {
     delete a[key];
   }
   if (a.dtype !== undefined && a.dtype !== 'float32') throw new Error(`dropnet/tfjs: tf.layers.${fn} dtype ${String(a.dtype)} is not supported; layers compute in float32`);
+  if (a.inputDim !== undefined) {
+    if (a.inputShape !== undefined) throw new RangeError(`tf.layers.${fn}: pass inputDim or inputShape, not both`);
+    a.inputShape = [a.inputDim];
+    delete a.inputDim;
+  }
   if (a.batchSize !== undefined && a.inputShape !== undefined) {
     a.batchInputShape = [a.batchSize, ...(a.inputShape as number[])];
     delete a.inputShape;

@@ -88,6 +88,10 @@ describe('dropnet/tfjs layers', () => {
     const x = tf.tensor2d([[1, 2], [3, -1]]);
     expect(a.predict(x).dataSync()).toEqual(b.predict(x).dataSync());
     expect(a.layers.map((l) => l.name)).toEqual(['dense', 'dense_1']);
+    // tfjs's inputDim is inputShape [inputDim].
+    for (const lib of [tf, real as unknown as Lib]) {
+      expect(lib.sequential({ layers: [lib.layers.dense({ units: 3, inputDim: 5 } as never)] }).countParams()).toBe(18);
+    }
   });
 
   it('rejects what tfjs rejects and names what dropnet/tfjs does not support', async () => {
