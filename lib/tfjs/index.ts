@@ -1,0 +1,57 @@
+/**
+ * dropnet/tfjs: TensorFlow.js Layers programs on dropnet with only the import changed
+ * (`import * as tf from 'dropnet/tfjs'`). tfjs's names with tfjs's semantics over dropnet's
+ * tensors, layers and training loop; the main API ('dropnet') is PyTorch's and is unchanged.
+ * What is covered and every known difference: docs/tfjs.md.
+ */
+import './methods.js';
+
+export {
+  Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, fromDropnet,
+  type DataType, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type TensorLike, type TypedArray,
+} from './tensor.js';
+export {
+  abs, add, argMax, argMin, cast, ceil, clipByValue, concat, div, divNoNan, elu, equal, exp, expandDims, fill, floor, floorDiv,
+  gather, greater, greaterEqual, leakyRelu, less, lessEqual, linspace, log, log1p, logSoftmax, matMul, max, maximum, mean, min,
+  minimum, mul, neg, notEqual, oneHot, ones, onesLike, pow, randomNormal, randomUniform, range, reciprocal, relu, reshape, round,
+  rsqrt, selu, sigmoid, sign, slice, softmax, softplus, sqrt, square, squeeze, stack, sub, sum, tanh, tile, transpose,
+  truncatedNormal, unstack, where, zeros, zerosLike,
+} from './ops.js';
+export {
+  backend, dispose, disposeVariables, enableDebugMode, enableProdMode, engine, getBackend, keep, memory, nextFrame, ready,
+  setBackend, tidy, time, util, type MemoryInfo,
+} from './engine.js';
+export { layers, Layer, regularizers } from './layers.js';
+export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
+export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
+
+/** Which version of tfjs's API this entry follows. */
+export const version = { tfjs: '4.x (dropnet/tfjs)', 'tfjs-core': '4.x (dropnet/tfjs)', 'tfjs-layers': '4.x (dropnet/tfjs)' };
+
+function unsupported(api: string, instead: string): (...args: unknown[]) => never {
+  return () => {
+    throw new Error(`dropnet/tfjs: ${api} is not supported; ${instead} (see docs/tfjs.md)`);
+  };
+}
+
+export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
+export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
+
+export const input = unsupported('tf.input (the functional API)', 'build the model with tf.sequential()');
+export const model = unsupported('tf.model (the functional API)', 'build the model with tf.sequential()');
+export const loadLayersModel = unsupported("tf.loadLayersModel (tfjs's model.json format)", "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)");
+export const variable = unsupported('tf.variable', 'train through model.fit(); tensors are not mutable variables here');
+export const grad = unsupported('tf.grad', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
+export const grads = unsupported('tf.grads', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
+export const valueAndGrad = unsupported('tf.valueAndGrad', "use dropnet's autograd");
+export const buffer = unsupported('tf.buffer (TensorBuffer)', 'build the values in a typed array and call tf.tensor(values, shape)');
+export const data = {
+  array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),
+  generator: unsupported('tf.data.generator', 'collect the samples into tensors and call model.fit(x, y)'),
+  zip: unsupported('tf.data.zip', 'collect the samples into tensors and call model.fit(x, y)'),
+  csv: unsupported('tf.data.csv', 'read the file, build tensors and call model.fit(x, y)'),
+};
+export const io = {
+  fileSystem: unsupported('tf.io.fileSystem', "save with the Keras-style API of 'dropnet'"),
+  browserFiles: unsupported('tf.io.browserFiles', "save with the Keras-style API of 'dropnet'"),
+};
