@@ -11,7 +11,7 @@ import type { Module } from '../nn/module.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { Callback, type CallbackHooks, type TrainingContext } from '../train/callbacks/callback.js';
 import type { History, Logs } from '../train/history.js';
-import { resolveLoss, type Loss } from '../train/losses/resolve.js';
+import { resolveLoss, type Loss, type LossName } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
 import { tidy } from './engine.js';
@@ -23,7 +23,7 @@ import { EPSILON, metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './tra
 type TfLossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** tfjs's loss names (tfjs-layers' lossesMap) -> dropnet's loss (same formula) or a tfjs-style per-sample function. */
-const LOSS_NAMES: Record<string, string | TfLossFn> = {
+const LOSS_NAMES: Record<string, LossName | TfLossFn> = {
   meanSquaredError: 'mseLoss',
   meanAbsoluteError: 'l1Loss',
   categoricalCrossentropy: 'categoricalCrossentropy',
