@@ -51,6 +51,8 @@ beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'dropnet-docs-'));
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(root, join(app, 'node_modules/dropnet'), 'dir');
+  // The runtime docs/scale.md serves an exported model with, installed beside dropnet as an app would.
+  symlinkSync(join(root, 'node_modules/onnxruntime-web'), join(app, 'node_modules/onnxruntime-web'), 'dir');
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'docs-app', private: true, type: 'module' }));
 }, 300_000);
 
