@@ -10,6 +10,11 @@ type AnyModel = ReturnType<Lib['sequential']>;
 function twin(build: (lib: Lib) => AnyModel): { ours: AnyModel; theirs: AnyModel } {
   const theirs = build(real as unknown as Lib);
   const ours = build(tf);
+  // Fixed weights, not tfjs's unseeded initializers: every run compares the same two trainings
+  // (random ones occasionally put a sample on a decision boundary, where accuracy may differ by one).
+  // Vectors (biases, batch-norm parameters and statistics) get positive values: a variance must be.
+  const value = (k: number, i: number, rank: number): number => (rank === 1 ? 0.1 + 0.4 * Math.abs(Math.sin((i + 1) * (k + 1.3))) : Math.sin((i + 1) * (k + 1.3) * 0.77) * 0.5);
+  theirs.setWeights(theirs.getWeights().map((t, k) => real.tensor(Array.from({ length: t.size }, (_, i) => value(k, i, t.rank)), t.shape)));
   const w = theirs.getWeights().map((t) => tf.tensor(t.dataSync() as Float32Array, t.shape));
   ours.setWeights(w);
   return { ours, theirs };
