@@ -14,7 +14,7 @@ function twin(build: (lib: Lib) => AnyModel): { ours: AnyModel; theirs: AnyModel
   // (random ones occasionally put a sample on a decision boundary, where accuracy may differ by one).
   // Vectors (biases, batch-norm parameters and statistics) get positive values: a variance must be.
   const value = (k: number, i: number, rank: number): number => (rank === 1 ? 0.1 + 0.4 * Math.abs(Math.sin((i + 1) * (k + 1.3))) : Math.sin((i + 1) * (k + 1.3) * 0.77) * 0.5);
-  theirs.setWeights(theirs.getWeights().map((t, k) => real.tensor(Array.from({ length: t.size }, (_, i) => value(k, i, t.rank)), t.shape)));
+  theirs.setWeights((theirs.getWeights() as { size: number; rank: number; shape: number[] }[]).map((t, k) => real.tensor(Array.from({ length: t.size }, (_, i) => value(k, i, t.rank)), t.shape)) as never);
   const w = theirs.getWeights().map((t) => tf.tensor(t.dataSync() as Float32Array, t.shape));
   ours.setWeights(w);
   return { ours, theirs };
