@@ -15,6 +15,7 @@ import { referencePool } from './reference-pool.js';
 import { referenceConv } from './reference-conv.js';
 import { referenceLoss } from './reference-loss.js';
 import { referenceDropout } from './reference-dropout.js';
+import { referenceVdo } from './reference-vdo.js';
 
 let threads = 1;
 
@@ -24,6 +25,7 @@ export const reference: Backend = {
   ...referencePool,
   ...referenceConv,
   ...referenceLoss,
+  ...referenceVdo,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

@@ -59,4 +59,7 @@ Napi::Value RandnFill(const Napi::CallbackInfo& info);
 Napi::Value UniformFill(const Napi::CallbackInfo& info);
 Napi::Value Philox4x32(const Napi::CallbackInfo& info);
 
+// vdo_binding.cc
+Napi::Value SparseVd(const Napi::CallbackInfo& info);
+
 }  // namespace dn::addon

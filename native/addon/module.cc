@@ -55,6 +55,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"randnFill", RandnFill},
       {"uniformFill", UniformFill},
       {"philox4x32", Philox4x32},
+      // sparse variational dropout
+      {"sparseVd", SparseVd},
   };
   for (const auto& [name, fn] : table) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;
