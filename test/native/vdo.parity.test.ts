@@ -159,7 +159,7 @@ describe('sparseVd argument checks, the same on both backends', () => {
   const backends = (['js', 'native'] as const).filter((b) => b === 'js' || testedIsas().some((c) => c.skip === ''));
   const f = (n: number) => new Float32Array(n);
   it.each(backends)('%s: plain arguments are checked first, then arrays, pairs and overlaps', (name) => {
-    const k = kernels(name);
+    const k: Backend = name === 'js' ? kernels('js') : kernels('native');
     const call = (...args: unknown[]) => () => (k.sparseVd as (...a: unknown[]) => number)(...args);
     expect(call(f(4), null, null, null, f(4), f(4), true)).toThrow(/sparseVd\(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n\)/);
     // withKl is read before the (invalid) weight.
