@@ -9,7 +9,7 @@ import type { RnnGeometry } from './rnn-geometry.js';
  * Kernels write into caller-allocated typed arrays; they never allocate their outputs. An output
  * may be the very same array as an input (in place), but must not partially overlap one.
  */
-export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels, NormKernels {
+export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels, NormKernels, VdoKernels {
   /** Which implementation this is. */
   readonly name: 'native' | 'js';
 
@@ -225,6 +225,22 @@ export interface NormKernels {
     dx: Float32Array | null, dweight: Float32Array | null, dbias: Float32Array | null, dy: Float32Array, x: Float32Array,
     weight: Float32Array | null, rows: number, n: number, eps: number,
   ): void;
+}
+
+/** Sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h has the formulas). */
+export interface VdoKernels {
+  /**
+   * For n weights θ = weight[i] and their log σ² = logSigma2[i], in one read of both:
+   * sigma2 = exp(log σ²); logAlpha = clip(log σ² − log θ², −8, 8) (θ = 0 gives 8, NaN stays NaN);
+   * dLogSigma2 = dKL/dlog σ² (Molchanov's KL, 0 where log σ² − log θ² is outside [−8, 8]) and
+   * dWeight = dKL/dθ = −2·dLogSigma2/θ (0 where dLogSigma2 is). Each output may be null (not
+   * computed); dLogSigma2 and dWeight are both given or both null; outputs overlap nothing.
+   * Returns Σ KL when withKl (accumulated in double), else 0.
+   */
+  sparseVd(
+    sigma2: Float32Array | null, logAlpha: Float32Array | null, dLogSigma2: Float32Array | null, dWeight: Float32Array | null,
+    weight: Float32Array, logSigma2: Float32Array, withKl: boolean, n: number,
+  ): number;
 }
 
 /** The activations linearForward fuses into its output pass. */

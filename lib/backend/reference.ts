@@ -17,6 +17,7 @@ import { referenceLoss } from './reference-loss.js';
 import { referenceDropout } from './reference-dropout.js';
 import { referenceRnn } from './reference-rnn.js';
 import { referenceNorm } from './reference-norm.js';
+import { referenceVdo } from './reference-vdo.js';
 
 let threads = 1;
 
@@ -28,6 +29,7 @@ export const reference: Backend = {
   ...referenceLoss,
   ...referenceRnn,
   ...referenceNorm,
+  ...referenceVdo,
 
   isa: () => 'js',
   availableIsas: () => ['js'],

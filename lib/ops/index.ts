@@ -27,7 +27,7 @@ export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOption
 export { gaussianDropout, gaussianNoise, type GaussianDropoutOptions, type GaussianNoiseOptions } from './gaussian-dropout.js';
 export { dropConnectLinear, type DropConnectOptions } from './drop-connect.js';
 export {
-  kingmaKl, lrtNoise, sparseVdKl, sparseVdLogAlpha, unitNoise, type LrtNoiseOptions, type UnitNoiseOptions,
+  kingmaKl, lrtNoise, sparseVdKl, sparseVdLogAlpha, sparseVdSigma2, unitNoise, type LrtNoiseOptions, type UnitNoiseOptions,
 } from './variational.js';
 export { concreteDropout, concreteMask, type ConcreteDropoutOptions as ConcreteDropoutOpOptions } from './concrete.js';
 export { embedding, embeddingDropout, type EmbeddingDropoutOptions, type EmbeddingOptions } from './embedding.js';

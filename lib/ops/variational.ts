@@ -8,18 +8,20 @@
  *   unitNoise(x, logAlpha)            x ⊙ (1 + sqrt(α) ε), α per unit of dim 1 (Gaussian dropout
  *                                     with a learned rate; α = min(exp(logAlpha), 1))
  *   sparseVdLogAlpha(weight, logSigma2)   log α = clip(log σ² − log θ², −8, 8), element-wise
+ *   sparseVdSigma2(logSigma2)         σ² = exp(log σ²), differentiable
  *   sparseVdKl(weight, logSigma2)     Σ KL(q(w) ‖ log-uniform), Molchanov's approximation
  *   kingmaKl(logAlpha)                Σ KL, Kingma's polynomial with α clamped to ≤ 1
  *
  * Noise comes from the backend's randnFill on the Philox stream (offset = generator.reserve),
  * a pure function of (seed, offset, index) on every ISA and thread count. The KL sums
- * accumulate in float64.
+ * accumulate in float64. The sparse variational ones (log α, σ², Molchanov's KL and its
+ * gradients) run on the backend's fused per-weight pass, sparseVd (native/kernels/vdo/).
  */
 import { needsGrad, record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Generator } from '../random.js';
-import { shapesEqual } from '../shape.js';
+import { type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
@@ -110,21 +112,31 @@ export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOption
   });
 }
 
-/** log α = clip(logSigma2 − log θ², −8, 8) as plain floats (no gradient); θ = 0 gives 8. */
+/** log α = clip(logSigma2 − log θ², −8, 8) as plain floats (no gradient); θ = 0 gives 8, NaN stays NaN. */
 export function sparseVdLogAlpha(weight: Tensor, logSigma2: Tensor): Float32Array {
   expectTensor(weight, 'weight');
   expectTensor(logSigma2, 'logSigma2');
   sameShape(weight, logSigma2, 'sparseVdLogAlpha', ['weight', 'logSigma2']);
-  const w = weight.data;
-  const ls = logSigma2.data;
-  const out = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = clipLogAlpha(ls[i]! - Math.log(w[i]! * w[i]!));
+  const out = new Float32Array(weight.size);
+  activeBackend().sparseVd(null, out, null, null, weight.data, logSigma2.data, false, weight.size);
   return out;
 }
 
-function clipLogAlpha(v: number): number {
-  // NaN (from a NaN weight) stays NaN, so it is never mistaken for a kept or a pruned weight.
-  return v < LOG_ALPHA_MIN ? LOG_ALPHA_MIN : v > LOG_ALPHA_MAX ? LOG_ALPHA_MAX : v;
+/**
+ * σ² = exp(logSigma2), the variances of the local reparameterisation's second product, from the
+ * backend's fused per-weight pass. Gradient: g ⊙ σ².
+ */
+export function sparseVdSigma2<S extends Shape>(logSigma2: Tensor<S>): Tensor<S> {
+  expectTensor(logSigma2, 'logSigma2');
+  const n = logSigma2.size;
+  const sigma2 = new Float32Array(n);
+  // Only σ² is asked for, so the weight argument is not read: logSigma2 stands in for it.
+  activeBackend().sparseVd(sigma2, null, null, null, logSigma2.data, logSigma2.data, false, n);
+  return record(new Tensor(sigma2, logSigma2.shape), 'sparseVdSigma2', [logSigma2], (g) => {
+    const out = new Float32Array(n);
+    activeBackend().mul(out, g, sigma2, n);
+    return [out];
+  });
 }
 
 /**
@@ -132,38 +144,24 @@ function clipLogAlpha(v: number): number {
  *   KL = k1 − k1·σ(k2 + k3·log α) + 0.5·log1p(e^(−log α))
  * a positive scalar, decreasing in α. The gradient flows through log α where it is inside the
  * clip range (inclusive, as clamp), and is 0 outside: d log α / d log σ² = 1, d log α / dθ = −2/θ.
+ * The backend's fused pass computes the sum and both per-weight derivatives in one read of θ and
+ * log σ² (the sum accumulates in double); backward is then one scaling of each.
  */
 export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly []> {
   expectTensor(weight, 'weight');
   expectTensor(logSigma2, 'logSigma2');
   sameShape(weight, logSigma2, 'sparseVdKl', ['weight', 'logSigma2']);
-  const w = weight.data;
-  const ls = logSigma2.data;
-  const n = w.length;
+  const n = weight.size;
   const track = needsGrad(weight, logSigma2);
-  // dKL/dlog α per weight (0 where clipped), computed with the value: backward is then one multiply.
-  const dla = track ? new Float32Array(n) : null;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const raw = ls[i]! - Math.log(w[i]! * w[i]!);
-    const la = raw < LOG_ALPHA_MIN ? LOG_ALPHA_MIN : raw > LOG_ALPHA_MAX ? LOG_ALPHA_MAX : raw;
-    const s = 1 / (1 + Math.exp(-(SPARSE_VD_K2 + SPARSE_VD_K3 * la)));
-    // log1p(e^(−la)) and σ(−la) = e^(−la) / (1 + e^(−la)) from one exponential (|la| <= 8: no overflow).
-    const e = Math.exp(-la);
-    total += SPARSE_VD_K1 - SPARSE_VD_K1 * s + 0.5 * Math.log1p(e);
-    // NaN (a NaN weight) fails both comparisons and gets no gradient, as outside the range.
-    if (dla !== null && raw >= LOG_ALPHA_MIN && raw <= LOG_ALPHA_MAX) dla[i] = -SPARSE_VD_K1 * SPARSE_VD_K3 * s * (1 - s) - (0.5 * e) / (1 + e);
-  }
+  const dls = track ? new Float32Array(n) : null;
+  const dw = track ? new Float32Array(n) : null;
+  const total = activeBackend().sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
     const scale = g[0]!;
-    const gs = needs[1] ? new Float32Array(n) : null;
-    const gw = needs[0] ? new Float32Array(n) : null;
-    for (let i = 0; i < n; i++) {
-      const d = scale * dla![i]!;
-      if (gs !== null) gs[i] = d;
-      // d log α / dθ = −2/θ
-      if (gw !== null) gw[i] = d === 0 ? 0 : (-2 * d) / w[i]!;
-    }
+    let gw: Float32Array | null = null;
+    let gs: Float32Array | null = null;
+    if (needs[0]) activeBackend().scale((gw = new Float32Array(n)), dw!, scale, n);
+    if (needs[1]) activeBackend().scale((gs = new Float32Array(n)), dls!, scale, n);
     return [gw, gs];
   });
 }

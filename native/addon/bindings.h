@@ -66,5 +66,7 @@ Napi::Value Philox4x32(const Napi::CallbackInfo& info);
 // rnn_binding.cc
 Napi::Value RnnForward(const Napi::CallbackInfo& info);
 Napi::Value RnnBackward(const Napi::CallbackInfo& info);
+// vdo_binding.cc
+Napi::Value SparseVd(const Napi::CallbackInfo& info);
 
 }  // namespace dn::addon

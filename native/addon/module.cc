@@ -102,6 +102,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // recurrent layers
       {"rnnForward", guarded<RnnForward>},
       {"rnnBackward", guarded<RnnBackward>},
+      // sparse variational dropout
+      {"sparseVd", guarded<SparseVd>},
   };
   for (const auto& [name, fn] : table)
     exports.Set(name, Napi::Function::New(env, fn, name, const_cast<char*>(name)));  // data: the name

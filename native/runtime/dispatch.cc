@@ -9,6 +9,7 @@
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
 #include "../kernels/peak/peak.h"
+#include "../kernels/vdo/vdo.h"
 #include "cpu_features.h"
 
 namespace dn {
@@ -63,6 +64,7 @@ KernelTable scalar_table() {
   DN_SET_GEMM(t, dn_f32_gemm_ukernel_4x8__scalar, 4, 4, 8, 256, 128, 2048)
   DN_SET_WINO(t, scalar)
   DN_SET_DROPOUT(t, scalar)
+  t.vdo_sparse = dn_vdo_sparse__scalar;
   return t;
 }
 
@@ -77,6 +79,7 @@ KernelTable build_table(Isa isa) {
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
       DN_SET_WINO(t, avx2)
   DN_SET_DROPOUT(t, avx2)
+      t.vdo_sparse = dn_vdo_sparse__avx2;
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -89,6 +92,7 @@ KernelTable build_table(Isa isa) {
       t.conv_direct = dn_f32_conv_direct__avx512;
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx512;
   DN_SET_DROPOUT(t, avx512)
+      t.vdo_sparse = dn_vdo_sparse__avx512;
       break;
 #endif
 #if defined(DN_HAVE_NEON)

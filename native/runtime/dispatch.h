@@ -16,6 +16,7 @@
 struct dn_dropout_params;  // native/kernels/dropout/dropout.h
 struct dn_conv_direct;     // native/kernels/conv/conv_direct.h
 struct dn_conv_direct_wgrad;
+struct dn_vdo_sparse_args;  // native/kernels/vdo/vdo.h
 
 #include "../kernels/gemm/gemm.h"
 
@@ -75,6 +76,8 @@ struct KernelTable {
   void (*dropout_apply)(float* out, const float* x, const std::uint32_t* mask, std::size_t bit0, std::size_t n,
                         float scale);
   void (*philox_draws)(std::uint32_t* out, std::size_t n, std::uint32_t k0, std::uint32_t k1, std::uint64_t offset);
+  // sparse variational dropout's per-weight pass (native/kernels/vdo/vdo.h)
+  void (*vdo_sparse)(const dn_vdo_sparse_args* a);
 };
 
 const char* isa_name(Isa isa);

@@ -17,8 +17,7 @@ import { argRangeError, argTypeError } from '../../errors.js';
 import { mul } from '../../ops/arithmetic.js';
 import { conv2d, pair, type Pair } from '../../ops/conv.js';
 import { linear } from '../../ops/matmul.js';
-import { exp } from '../../ops/unary.js';
-import { lrtNoise, sparseVdKl, sparseVdLogAlpha } from '../../ops/variational.js';
+import { lrtNoise, sparseVdKl, sparseVdLogAlpha, sparseVdSigma2 } from '../../ops/variational.js';
 import { convOutSize, type PaddingSpec, resolvePadding } from '../../backend/conv-geometry.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
@@ -208,7 +207,7 @@ export class LinearSVDO<In extends number = number, Out extends number = number>
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
     if (!this.training) return linear(x, meanWeight(this, true), this.bias) as Tensor<ReplaceLast<S, Out>>;
     const mu = linear(x, meanWeight(this, this.trainClip), this.bias);
-    const delta = linear(mul(x, x), exp(this.log_sigma2));
+    const delta = linear(mul(x, x), sparseVdSigma2(this.log_sigma2));
     return lrtNoise(mu, delta, { training: true, generator: this.noiseGenerator }) as Tensor<ReplaceLast<S, Out>>;
   }
 
@@ -337,7 +336,7 @@ export class Conv2dSVDO extends Module implements SparseVariational {
     const geometry = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
     if (!this.training) return conv2d(x, meanWeight(this, true), this.bias, geometry);
     const mu = conv2d(x, meanWeight(this, this.trainClip), this.bias, geometry);
-    const delta = conv2d(mul(x, x), exp(this.log_sigma2), null, geometry);
+    const delta = conv2d(mul(x, x), sparseVdSigma2(this.log_sigma2), null, geometry);
     return lrtNoise(mu, delta, { training: true, generator: this.noiseGenerator });
   }
 

@@ -1,0 +1,65 @@
+/**
+ * Reference for sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h):
+ * the formulas in double with V8's Math.exp / Math.log, each output rounded once to float32.
+ * The native pass uses its own polynomial exp and log; the two agree to a few float32 ulp.
+ */
+import type { VdoKernels } from './backend.js';
+import * as check from './check.js';
+
+/** Molchanov et al.'s fit of the KL (ops/variational.ts holds the same constants). */
+const K1 = 0.63576;
+const K2 = 1.8732;
+const K3 = 1.48695;
+
+export const referenceVdo: VdoKernels = {
+  sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n) {
+    check.expectArgs(arguments, 8, 'sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n)');
+    const kl = check.bool(withKl, 'withKl');
+    check.size(n, 'n');
+    const s2 = check.f32OrNull(sigma2, 'sigma2');
+    const la = check.f32OrNull(logAlpha, 'logAlpha');
+    const dls = check.f32OrNull(dLogSigma2, 'dLogSigma2');
+    const dw = check.f32OrNull(dWeight, 'dWeight');
+    const w = check.f32(weight, 'weight');
+    const ls = check.f32(logSigma2, 'logSigma2');
+    if ((dls === null) !== (dw === null)) {
+      throw new TypeError(
+        `Expected dLogSigma2 and dWeight to be both Float32Array or both null but received ${dls === null ? 'null' : 'Float32Array'} and ${dw === null ? 'null' : 'Float32Array'}`,
+      );
+    }
+    check.expectLength(w, n, 'weight');
+    check.expectLength(ls, n, 'logSigma2');
+    const outs: [Float32Array | null, string][] = [[s2, 'sigma2'], [la, 'logAlpha'], [dls, 'dLogSigma2'], [dw, 'dWeight']];
+    for (let i = 0; i < outs.length; i++) {
+      const [o, name] = outs[i]!;
+      if (o === null) continue;
+      check.expectLength(o, n, name);
+      check.expectDisjoint(o, name, w, 'weight');
+      check.expectDisjoint(o, name, ls, 'logSigma2');
+      for (let j = i + 1; j < outs.length; j++) {
+        const [p, pName] = outs[j]!;
+        if (p !== null) check.expectDisjoint(o, name, p, pName);
+      }
+    }
+    const grads = dls !== null && dw !== null;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      if (s2 !== null) s2[i] = Math.exp(ls[i]!);
+      if (la === null && !kl && !grads) continue;
+      const raw = ls[i]! - 2 * Math.log(Math.abs(w[i]!));
+      // NaN fails both comparisons and stays NaN.
+      const a = raw < -8 ? -8 : raw > 8 ? 8 : raw;
+      if (la !== null) la[i] = a;
+      if (!kl && !grads) continue;
+      const s = 1 / (1 + Math.exp(-(K2 + K3 * a)));
+      const e = Math.exp(-a);
+      total += K1 - K1 * s + 0.5 * Math.log1p(e);
+      if (grads) {
+        const d = raw >= -8 && raw <= 8 ? -K1 * K3 * s * (1 - s) - (0.5 * e) / (1 + e) : 0;
+        dls[i] = d;
+        dw[i] = d === 0 ? 0 : (-2 * d) / w[i]!;
+      }
+    }
+    return kl ? total : 0;
+  },
+};

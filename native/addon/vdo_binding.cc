@@ -1,0 +1,53 @@
+// Sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h).
+// Signature (outputs first, count last; the same on the reference backend):
+//   sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n) -> number
+// Each output is a Float32Array or null (not computed); dLogSigma2 and dWeight are both given or
+// both null. Returns Σ KL over the n weights when withKl, else 0. Outputs overlap nothing.
+// Single-threaded: the pass is one streaming read of two arrays, a fraction of a GEMM's cost.
+#include "../kernels/vdo/vdo.h"
+#include "../runtime/dispatch.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace dn::addon {
+
+Napi::Value SparseVd(const Napi::CallbackInfo& info) {
+  expect_args(info, 8, "sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n)");
+  auto env = info.Env();
+  // The plain arguments first, then the typed-array views.
+  const bool with_kl = bool_arg(info, 6, "withKl");
+  const std::size_t n = size_arg(info, 7, "n");
+  auto sigma2 = f32_or_null_arg(info, 0, "sigma2");
+  auto log_alpha = f32_or_null_arg(info, 1, "logAlpha");
+  auto dls = f32_or_null_arg(info, 2, "dLogSigma2");
+  auto dw = f32_or_null_arg(info, 3, "dWeight");
+  auto w = f32_arg(info, 4, "weight");
+  auto ls = f32_arg(info, 5, "logSigma2");
+  DN_THROW_TYPE_IF(dls.present != dw.present, env, "Expected dLogSigma2 and dWeight to be both Float32Array or both null but received ",
+                   dls.present ? "Float32Array" : "null", " and ", dw.present ? "Float32Array" : "null");
+  expect_length(env, w, n), expect_length(env, ls, n);
+  const OptF32View* outs[] = {&sigma2, &log_alpha, &dls, &dw};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const OptF32View& o = *outs[i];
+    if (!o.present) continue;
+    expect_length(env, o, n);
+    expect_disjoint(env, o, w), expect_disjoint(env, o, ls);
+    for (std::size_t j = i + 1; j < 4; ++j) {
+      if (outs[j]->present) expect_disjoint(env, o, *outs[j]);
+    }
+  }
+  double kl = 0.0;
+  dn_vdo_sparse_args a{};
+  a.w = w.data;
+  a.ls = ls.data;
+  a.n = n;
+  a.sigma2 = sigma2.present ? sigma2.data : nullptr;
+  a.log_alpha = log_alpha.present ? log_alpha.data : nullptr;
+  a.dls = dls.present ? dls.data : nullptr;
+  a.dw = dw.present ? dw.data : nullptr;
+  a.kl = with_kl ? &kl : nullptr;
+  if (n > 0) active().vdo_sparse(&a);
+  return Napi::Number::New(env, kl);
+}
+
+}  // namespace dn::addon

@@ -1,0 +1,46 @@
+/* Sparse variational dropout's per-weight pass, one set per ISA.
+ *
+ * For n weights θ (w) and their log σ² (ls), in one read of both:
+ *   log α  = clip(ls − 2·log|θ|, −8, 8)             (θ = 0 gives 8; NaN stays NaN)
+ *   σ²     = exp(ls)
+ *   KL     = k1 − k1·sigmoid(k2 + k3·log α) + 0.5·log1p(exp(−log α))     (Molchanov et al. 2017)
+ *   dKL/dls = −k1·k3·s·(1 − s) − 0.5·sigmoid(−log α)   inside the clip range (inclusive), else 0
+ *   dKL/dθ  = −2·(dKL/dls)/θ                              (0 where dKL/dls is 0)
+ * Each output pointer may be null (not computed); dls and dw are both given or both null.
+ * When kl is non-null, *kl receives Σ KL (accumulated per vector lane in float over blocks of
+ * 256 elements, then in double); grads need kl.
+ *
+ * exp and log are this directory's own polynomial approximations (vdo_math.h), the same
+ * algorithm on every ISA: within 2 ulp of the correctly rounded float over the ranges used.
+ * Unit stride, any 4-byte alignment; outputs must not overlap inputs. */
+#ifndef DN_KERNELS_VDO_H_
+#define DN_KERNELS_VDO_H_
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dn_vdo_sparse_args {
+  const float* w;
+  const float* ls;
+  size_t n;
+  float* sigma2;     /* exp(ls), or null */
+  float* log_alpha;  /* clipped log α, or null */
+  float* dls;        /* dKL/dls, or null */
+  float* dw;         /* dKL/dθ, or null */
+  double* kl;        /* Σ KL, or null */
+};
+
+#define DN_DECLARE_VDO(isa) void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a);
+
+DN_DECLARE_VDO(scalar)
+DN_DECLARE_VDO(avx2)
+DN_DECLARE_VDO(avx512)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DN_KERNELS_VDO_H_ */
