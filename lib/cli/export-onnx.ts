@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { exportOnnx } from '../io/onnx/export.js';
-import type { Sequential } from '../nn/sequential.js';
+import type { Module } from '../nn/module.js';
 import type { Variant } from './args.js';
 
 /** The file for `variant`: PATH itself, or PATH-<variant>.onnx when several variants are trained. */
@@ -17,7 +17,7 @@ export function onnxPathFor(path: string, variant: Variant, several: boolean): s
 }
 
 /** Writes the model (inputs features per sample) and returns the file's path. */
-export async function exportTrained(model: Sequential, path: string, variant: Variant, several: boolean, inputs: number): Promise<string> {
+export async function exportTrained(model: Module, path: string, variant: Variant, several: boolean, inputs: number): Promise<string> {
   const file = onnxPathFor(path, variant, several);
   mkdirSync(dirname(file), { recursive: true });
   await exportOnnx(model, file, { inputShape: [-1, inputs] });

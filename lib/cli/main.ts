@@ -11,9 +11,10 @@ import { trainTestSplit } from '../data/split.js';
 import { loadDigits } from '../io/digits.js';
 import { loadMnist } from '../io/mnist.js';
 import { renderReport, type Run } from '../report/render.js';
-import { parseArgs, USAGE, type MainArgs } from './args.js';
+import { parseArgs, USAGE, type DropoutVariant, type MainArgs } from './args.js';
 import { exportTrained } from './export-onnx.js';
-import { type EpochRow, runExperiment } from './experiment.js';
+import { dropoutLabel, type EpochRow, runExperiment } from './experiment.js';
+import { sequenceLabel, type SequenceVariant } from './sequence.js';
 
 async function loadData(args: MainArgs) {
   if (args.data === null) {
@@ -46,19 +47,22 @@ export async function main(argv: readonly string[]): Promise<string> {
   const info = backendInfo();
   console.log(`dropnet ${info.version} (${info.backend}, ${info.isa}, ${info.threads} threads)`);
   console.log(`${data.name}: ${train.length} training / ${test.length} validation samples`);
-  console.log(`network: ${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}, Adam 1e-3, batch ${args.batchSize}, ${args.epochs} epochs\n`);
+  const network = args.task === 'sequence'
+    ? `LSTM over ${inputs / 8} steps of 8 values, hidden ${args.hidden}, last state → ${data.classes}`
+    : `${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}`;
+  console.log(`network: ${network}, Adam ${args.task === 'sequence' ? '1e-2' : '1e-3'}, batch ${args.batchSize}, ${args.epochs} epochs\n`);
   console.log('variant   epoch  train loss  train acc  val loss  val acc  samples/s');
   const runs: Run[] = [];
   const finals: string[] = [];
   const results: { label: string; gap: number; best: number }[] = [];
   for (const variant of args.variants) {
     const { rows, history, model } = await runExperiment(variant, train, test, {
-      inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
+      task: args.task, inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
       onEpoch: (r) => {
         if (r.epoch === 1 || r.epoch % 10 === 0 || r.epoch === args.epochs) printRow(r);
       },
     });
-    const label = { none: 'no dropout', dropout: 'Dropout(0.5)', gaussian: 'GaussianDropout(0.5)', alpha: 'SELU + AlphaDropout(0.1)' }[variant];
+    const label = args.task === 'sequence' ? sequenceLabel(variant as SequenceVariant) : dropoutLabel(variant as DropoutVariant);
     runs.push({ name: label, history });
     const last = rows.at(-1)!;
     const best = Math.max(...rows.map((r) => r.valAcc));
@@ -72,16 +76,16 @@ export async function main(argv: readonly string[]): Promise<string> {
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
   const list = (parts: string[]): string => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
-  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label === 'no dropout' ? 'without dropout' : `with ${r.label}`}`))}; `
+  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label.endsWith('no dropout') ? 'without dropout' : `with ${r.label}`}`))}; `
     + `the best validation accuracies were ${list(results.map((r) => `${(r.best * 100).toFixed(1)}%`))}.`;
   const html = renderReport({
-    title: `Dropout on ${data.name}`,
+    title: args.task === 'sequence' ? `Recurrent dropout on ${data.name}, read row by row` : `Dropout on ${data.name}`,
     runs,
     lead,
     config: {
       data: `${data.name}: ${train.length} training / ${test.length} validation samples (split seed ${args.seed})`,
-      network: `${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}, noise after each hidden layer`,
-      training: `Adam (lr 1e-3), batch ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}`,
+      network: args.task === 'sequence' ? network : `${network}, noise after each hidden layer`,
+      training: `Adam (lr ${args.task === 'sequence' ? '1e-2' : '1e-3'}), batch ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}`,
       variants: runs.map((r) => r.name).join(', '),
       backend: `dropnet ${info.version}, ${info.backend}, ${info.isa}, ${info.threads} threads`,
     },
