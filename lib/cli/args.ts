@@ -1,5 +1,6 @@
 /** Command-line flags of the main job (`npm start -- --help`). */
 import { SEQUENCE_VARIANTS } from './sequence.js';
+import { UNCERTAINTY_VARIANTS } from './uncertainty.js';
 
 export interface MainArgs {
   /** What the job trains: the MLP on dropout variants, or the LSTM on recurrent ones. */
@@ -20,15 +21,16 @@ export interface MainArgs {
 }
 
 export const VARIANTS = ['none', 'dropout', 'gaussian', 'alpha'] as const;
-export const TASKS = ['dropout', 'sequence'] as const;
+export const TASKS = ['dropout', 'sequence', 'uncertainty'] as const;
 export type Task = (typeof TASKS)[number];
 /** The variants each task trains, and the ones it trains when --variants is not given. */
 export const TASK_VARIANTS = {
   dropout: { all: VARIANTS, defaults: ['none', 'dropout', 'gaussian'] },
   sequence: { all: SEQUENCE_VARIANTS, defaults: SEQUENCE_VARIANTS },
+  uncertainty: { all: UNCERTAINTY_VARIANTS, defaults: UNCERTAINTY_VARIANTS },
 } as const;
 export type DropoutVariant = (typeof VARIANTS)[number];
-export type Variant = DropoutVariant | (typeof SEQUENCE_VARIANTS)[number];
+export type Variant = DropoutVariant | (typeof SEQUENCE_VARIANTS)[number] | (typeof UNCERTAINTY_VARIANTS)[number];
 
 export const USAGE = `Usage: npm start -- [options]
 
@@ -37,15 +39,19 @@ table, and writes an HTML report with the learning curves side by side.
 
 Options:
   --task NAME         dropout: an MLP with the dropout family (default);
-                      sequence: an LSTM reading each digit as 8 rows of 8 pixels, with recurrent dropout
-  --epochs N          epochs per variant (default 80 for dropout, 40 for sequence)
+                      sequence: an LSTM reading each digit as 8 rows of 8 pixels, with recurrent dropout;
+                      uncertainty: sparse variational and Concrete dropout, Monte Carlo entropy
+  --epochs N          epochs per variant (default 80 for dropout, 40 for sequence, 200 for uncertainty)
   --variants LIST     comma-separated; dropout: ${VARIANTS.join(', ')} (default none,dropout,gaussian);
-                      sequence: ${SEQUENCE_VARIANTS.join(', ')} (default all)
+                      sequence: ${SEQUENCE_VARIANTS.join(', ')} (default all);
+                      uncertainty: ${UNCERTAINTY_VARIANTS.join(', ')} (default all)
   --data DIR          an MNIST-format dataset (IDX files, plain or .gz) instead of the bundled digits
   --train-fraction F  fraction of the samples to train on, the rest validates (default 0.1:
-                      a small training set makes overfitting, and what dropout does about it, visible)
-  --batch-size N      samples per step (default 32)
-  --hidden N          width of the two hidden layers (default 512), or of the LSTM's state (default 64)
+                      a small training set makes overfitting, and what dropout does about it, visible;
+                      0.75 for uncertainty)
+  --batch-size N      samples per step (default 32; 64 for uncertainty)
+  --hidden N          width of the two hidden layers (default 512), or of the LSTM's state (default 64);
+                      uncertainty's networks have fixed widths and do not take it
   --seed N            seed for the weights, the split, the shuffles and the masks (default 1)
   --out PATH          where to write the report (default reports/<task>-report.html)
   --export-onnx PATH  also write the trained model as ONNX (PATH-<variant>.onnx for each of several variants)
@@ -112,9 +118,11 @@ export function parseArgs(argv: readonly string[]): MainArgs {
     throw new RangeError(`${variantsFlag} takes a list of ${all.join(', ')}${forTask} but received ${bad.join(', ') || 'nothing'}`);
   }
   if (task !== 'dropout' && given.exportOnnx !== undefined) throw new RangeError(`--export-onnx exports the MLP of --task dropout; --task ${task} does not take it`);
-  return {
-    task, variants, data: null, trainFraction: 0.1, batchSize: 32, seed: 1, exportOnnx: null, help: false,
-    epochs: task === 'dropout' ? 80 : 40, hidden: task === 'dropout' ? 512 : 64, out: `reports/${task}-report.html`,
-    ...given,
-  };
+  if (task === 'uncertainty' && given.hidden !== undefined) throw new RangeError('--hidden: --task uncertainty trains networks of fixed widths and does not take it');
+  const perTask = {
+    dropout: { epochs: 80, hidden: 512, trainFraction: 0.1, batchSize: 32 },
+    sequence: { epochs: 40, hidden: 64, trainFraction: 0.1, batchSize: 32 },
+    uncertainty: { epochs: 200, hidden: 0, trainFraction: 0.75, batchSize: 64 },
+  }[task];
+  return { task, variants, data: null, seed: 1, exportOnnx: null, help: false, out: `reports/${task}-report.html`, ...perTask, ...given };
 }

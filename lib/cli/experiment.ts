@@ -15,6 +15,7 @@ import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../train/optim/adam.js';
 import type { DropoutVariant, Task, Variant } from './args.js';
 import { buildSequenceModel, type SequenceVariant } from './sequence.js';
+import { type Plan, uncertaintyPlan, type UncertaintyVariant } from './uncertainty.js';
 
 export interface EpochRow {
   variant: Variant;
@@ -54,7 +55,7 @@ function noise(variant: Variant): Module {
 }
 
 /** inputs → hidden → hidden → classes; SELU with alpha dropout (its intended pairing), else ReLU. */
-export function buildModel(variant: Variant, o: Pick<ExperimentOptions, 'inputs' | 'classes' | 'hidden'>): Sequential {
+export function buildModel(variant: DropoutVariant, o: Pick<ExperimentOptions, 'inputs' | 'classes' | 'hidden'>): Sequential {
   const act = (): Module => (variant === 'alpha' ? new SELU() : new ReLU());
   return new Sequential(
     new Linear(o.inputs, o.hidden), act(), noise(variant),
@@ -63,21 +64,32 @@ export function buildModel(variant: Variant, o: Pick<ExperimentOptions, 'inputs'
   );
 }
 
+/** The network of a variant of the task, and what its fit() takes beyond the common options. */
+function plan(variant: Variant, o: ExperimentOptions): Plan {
+  switch (o.task ?? 'dropout') {
+    case 'sequence': {
+      const model = buildSequenceModel(variant as SequenceVariant, { ...o, rowLength: 8 });
+      // The LSTM learns from few samples at Adam's 1e-2; the MLP at the default 1e-3.
+      return { model, fit: { optimizer: new Adam(model.parameters(), { lr: 1e-2 }) } };
+    }
+    case 'uncertainty': return uncertaintyPlan(variant as UncertaintyVariant, o);
+    case 'dropout': return { model: buildModel(variant as DropoutVariant, o), fit: {} };
+  }
+}
+
 export async function runExperiment(
   variant: Variant, train: TensorDataset, val: TensorDataset, o: ExperimentOptions,
 ): Promise<{ rows: EpochRow[]; history: ReportHistory; model: Module }> {
   manualSeed(o.seed); // every variant starts from the same weights and sees the same batches
-  const model = o.task === 'sequence'
-    ? buildSequenceModel(variant as SequenceVariant, { ...o, rowLength: 8 })
-    : buildModel(variant, o);
+  const { model, fit } = plan(variant, o);
   const rows: EpochRow[] = [];
   let started = 0;
   let trained = 0;
   await model.fit(train, {
-    // The LSTM learns from few samples at Adam's 1e-2; the MLP at the default 1e-3.
-    loss: 'crossEntropy', optimizer: o.task === 'sequence' ? new Adam(model.parameters(), { lr: 1e-2 }) : 'adam', metrics: ['accuracy'], epochs: o.epochs, batchSize: o.batchSize,
+    loss: 'crossEntropy', optimizer: 'adam', metrics: ['accuracy'], epochs: o.epochs, batchSize: o.batchSize,
     seed: o.seed, validationData: val, verbose: 0,
-    callbacks: [{
+    ...fit,
+    callbacks: [...(fit.callbacks ?? []), {
       onEpochBegin: () => {
         started = performance.now();
       },

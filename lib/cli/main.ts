@@ -15,6 +15,8 @@ import { parseArgs, USAGE, type DropoutVariant, type MainArgs } from './args.js'
 import { exportTrained } from './export-onnx.js';
 import { dropoutLabel, type EpochRow, runExperiment } from './experiment.js';
 import { sequenceLabel, type SequenceVariant } from './sequence.js';
+import { analyseUncertainty, uncertaintyLabel, type UncertaintyVariant } from './uncertainty.js';
+import type { Module } from '../nn/module.js';
 
 async function loadData(args: MainArgs) {
   if (args.data === null) {
@@ -47,14 +49,17 @@ export async function main(argv: readonly string[]): Promise<string> {
   const info = backendInfo();
   console.log(`dropnet ${info.version} (${info.backend}, ${info.isa}, ${info.threads} threads)`);
   console.log(`${data.name}: ${train.length} training / ${test.length} validation samples`);
-  const network = args.task === 'sequence'
-    ? `LSTM over ${inputs / 8} steps of 8 values, hidden ${args.hidden}, last state → ${data.classes}`
-    : `${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}`;
+  const network = {
+    dropout: `${inputs} → ${args.hidden} → ${args.hidden} → ${data.classes}`,
+    sequence: `LSTM over ${inputs / 8} steps of 8 values, hidden ${args.hidden}, last state → ${data.classes}`,
+    uncertainty: `${inputs} → 300 → 100 → ${data.classes} (dense, sparse variational), ${inputs} → 256 → 256 → ${data.classes} (Concrete, Dropout)`,
+  }[args.task];
   console.log(`network: ${network}, Adam ${args.task === 'sequence' ? '1e-2' : '1e-3'}, batch ${args.batchSize}, ${args.epochs} epochs\n`);
   console.log('variant   epoch  train loss  train acc  val loss  val acc  samples/s');
   const runs: Run[] = [];
   const finals: string[] = [];
   const results: { label: string; gap: number; best: number }[] = [];
+  const models = new Map<UncertaintyVariant, Module>();
   for (const variant of args.variants) {
     const { rows, history, model } = await runExperiment(variant, train, test, {
       task: args.task, inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
@@ -62,7 +67,8 @@ export async function main(argv: readonly string[]): Promise<string> {
         if (r.epoch === 1 || r.epoch % 10 === 0 || r.epoch === args.epochs) printRow(r);
       },
     });
-    const label = args.task === 'sequence' ? sequenceLabel(variant as SequenceVariant) : dropoutLabel(variant as DropoutVariant);
+    models.set(variant as UncertaintyVariant, model);
+    const label = { sequence: () => sequenceLabel(variant as SequenceVariant), uncertainty: () => uncertaintyLabel(variant as UncertaintyVariant), dropout: () => dropoutLabel(variant as DropoutVariant) }[args.task]();
     runs.push({ name: label, history });
     const last = rows.at(-1)!;
     const best = Math.max(...rows.map((r) => r.valAcc));
@@ -76,15 +82,22 @@ export async function main(argv: readonly string[]): Promise<string> {
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
   const list = (parts: string[]): string => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
-  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label.endsWith('no dropout') ? 'without dropout' : `with ${r.label}`}`))}; `
+  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label.includes('no dropout') ? 'without dropout' : `with ${r.label}`}`))}; `
     + `the best validation accuracies were ${list(results.map((r) => `${(r.best * 100).toFixed(1)}%`))}.`;
+  const findings = args.task === 'uncertainty' ? analyseUncertainty(models, test, args.seed) : { notes: [], figures: [] };
+  for (const n of findings.notes) console.log(n);
   const html = renderReport({
-    title: args.task === 'sequence' ? `Recurrent dropout on ${data.name}, read row by row` : `Dropout on ${data.name}`,
+    figures: findings.figures,
+    title: {
+      dropout: `Dropout on ${data.name}`,
+      sequence: `Recurrent dropout on ${data.name}, read row by row`,
+      uncertainty: `Learned-rate dropout and Monte Carlo uncertainty on ${data.name}`,
+    }[args.task],
     runs,
     lead,
     config: {
       data: `${data.name}: ${train.length} training / ${test.length} validation samples (split seed ${args.seed})`,
-      network: args.task === 'sequence' ? network : `${network}, noise after each hidden layer`,
+      network: args.task === 'dropout' ? `${network}, noise after each hidden layer` : network,
       training: `Adam (lr ${args.task === 'sequence' ? '1e-2' : '1e-3'}), batch ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}`,
       variants: runs.map((r) => r.name).join(', '),
       backend: `dropnet ${info.version}, ${info.backend}, ${info.isa}, ${info.threads} threads`,
@@ -93,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<string> {
       `${train.length} training and ${test.length} validation samples; the same initial weights, batches and seed (${args.seed}) for every variant.`,
       'Training loss and accuracy are measured on the training batches with dropout active, validation in eval mode (no dropout, no rescaling).',
       ...finals,
+      ...findings.notes,
     ],
   });
   writeFileSync(out, html);

@@ -11,7 +11,7 @@
  * the last epoch in the table). A positive gap means the model does worse on unseen data.
  */
 import { argRangeError, argTypeError } from '../errors.js';
-import { lineChart, type Series } from './chart.js';
+import { type ChartSpec, lineChart, type Series } from './chart.js';
 import { escapeHtml, formatPercent, formatValue } from './format.js';
 
 export interface History {
@@ -36,6 +36,14 @@ export interface ReportInput {
   config?: Readonly<Record<string, string>>;
   /** Paragraphs of plain text shown under the title (escaped, never interpreted as HTML). */
   notes?: string | readonly string[];
+  /** Further charts, each figure under its heading with a caption, after the final numbers. */
+  figures?: readonly Figure[];
+}
+
+export interface Figure {
+  heading: string;
+  charts: readonly ChartSpec[];
+  caption?: string;
 }
 
 const CURVES = ['trainLoss', 'valLoss', 'trainAcc', 'valAcc'] as const;
@@ -70,6 +78,10 @@ function checkInput(input: unknown): ReportInput {
   if (lead !== undefined && typeof lead !== 'string') throw argTypeError('lead', 'string', lead);
   if (config !== undefined && (typeof config !== 'object' || config === null || Object.values(config).some((v) => typeof v !== 'string'))) {
     throw argTypeError('config', 'object of strings', config);
+  }
+  const { figures } = input as ReportInput;
+  if (figures !== undefined && !(Array.isArray(figures) && figures.every((f: Figure) => typeof f === 'object' && f !== null && typeof f.heading === 'string' && Array.isArray(f.charts)))) {
+    throw argTypeError('figures', 'array of { heading, charts, caption? }', figures);
   }
   return input as ReportInput;
 }
@@ -196,7 +208,7 @@ ul.legend .hint { color: #868e96; }
 
 /** The report as a complete HTML document. Pure and deterministic. */
 export function renderReport(input: ReportInput): string {
-  const { title, runs, notes, lead, config } = checkInput(input);
+  const { title, runs, notes, lead, config, figures = [] } = checkInput(input);
   const paragraphs = notes === undefined ? [] : typeof notes === 'string' ? [notes] : notes;
   const shared: Shared = {
     loss: sharedRange(runs, ['trainLoss', 'valLoss'], true),
@@ -222,6 +234,8 @@ export function renderReport(input: ReportInput): string {
     table(runs),
     '<p class="caption">gap: validation loss minus training loss at the last epoch (the generalization gap; smaller is better).</p>',
     ...configTable,
+    ...figures.map((f) => `<section class="figure"><h2>${escapeHtml(f.heading)}</h2>\n<div class="row">\n${f.charts.map((c) => lineChart(c)).join('\n')}\n</div>\n`
+      + `${f.caption === undefined ? '' : `<p class="caption">${escapeHtml(f.caption)}</p>`}</section>`),
     ...(runs.length > 1 ? [overview(runs, shared)] : []),
     ...runs.map((run, i) => `<section class="run"><h2>${escapeHtml(run.name)}</h2>\n<div class="row">\n${runCharts(run, PALETTE[i % PALETTE.length]!, shared)}\n</div>\n${caption}</section>`),
     '</body></html>',

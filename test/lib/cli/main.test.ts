@@ -62,6 +62,30 @@ describe('npm start', () => {
     expect(() => buildSequenceModel('none', { inputs: 60, classes: 10, hidden: 5, rowLength: 8 })).toThrow('rows of 8 values, but a sample has 60');
   });
 
+  it('--task uncertainty trains the four networks and reports sparsity, learned rates and entropy', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dropnet-main-')), 'uncertainty.html');
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+      lines.push(a.join(' '));
+    });
+    try {
+      await main(['--task', 'uncertainty', '--epochs', '2', '--train-fraction', '0.3', '--out', out]);
+    } finally {
+      log.mockRestore();
+    }
+    const text = lines.join('\n');
+    for (const v of ['dense', 'sparse-vd', 'concrete', 'mc-dropout']) expect(lines.filter((l) => new RegExp(`^${v}\\s+2\\s`).test(l))).toHaveLength(1);
+    expect(text).toMatch(/Sparse variational dropout: test accuracy \d+\.\d% \(dense \d+\.\d%\) with \d+ of 50200 weights kept/);
+    expect(text).toMatch(/Concrete dropout learned p = \[0\.\d{3}, 0\.\d{3}, 0\.\d{3}\]/);
+    expect(text).toMatch(/mean predictive entropy \d\.\d{3} nats on them against \d\.\d{3} on the correct ones/);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Predictive entropy: wrong against correct digits');
+    // The entropy figure: two survival curves of 41 thresholds.
+    const figure = html.slice(html.indexOf('<section class="figure">'));
+    const curves = figure.slice(0, figure.indexOf('</section>')).match(/<polyline[^>]*points="([^"]*)"/g) ?? [];
+    expect(curves.length).toBe(2);
+  }, 180_000);
+
   it('rejects unknown flags and bad values with a clear message', () => {
     expect(() => parseArgs(['--epochs', '0'])).toThrow('--epochs takes a positive integer but received 0');
     expect(() => parseArgs(['--variants', 'dropout,bogus'])).toThrow('--variants takes a list of none, dropout, gaussian, alpha but received bogus');
@@ -69,9 +93,11 @@ describe('npm start', () => {
     expect(parseArgs(['--data', '/x', '--seed', '7'])).toMatchObject({ data: '/x', seed: 7 });
     expect(parseArgs([])).toMatchObject({ task: 'dropout', variants: ['none', 'dropout', 'gaussian'], epochs: 80, hidden: 512 });
     expect(parseArgs(['--task', 'sequence'])).toMatchObject({ task: 'sequence', variants: ['none', 'variational', 'zoneout'], epochs: 40, hidden: 64, out: 'reports/sequence-report.html' });
-    expect(() => parseArgs(['--task', 'vision'])).toThrow('--task takes one of dropout, sequence but received vision');
+    expect(() => parseArgs(['--task', 'vision'])).toThrow('--task takes one of dropout, sequence, uncertainty but received vision');
     expect(() => parseArgs(['--task', 'sequence', '--variants', 'dropout'])).toThrow('--variants takes a list of none, variational, zoneout for --task sequence but received dropout');
     expect(() => parseArgs(['--task', 'sequence', '--export-onnx', 'm.onnx'])).toThrow('--task sequence does not take it');
     expect(() => parseArgs(['--out'])).toThrow('--out takes a file path but received undefined');
+    expect(parseArgs(['--task', 'uncertainty'])).toMatchObject({ epochs: 200, trainFraction: 0.75, batchSize: 64, variants: ['dense', 'sparse-vd', 'concrete', 'mc-dropout'] });
+    expect(() => parseArgs(['--task', 'uncertainty', '--hidden', '10'])).toThrow('--hidden: --task uncertainty trains networks of fixed widths');
   });
 });
