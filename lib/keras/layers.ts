@@ -21,6 +21,7 @@ import { type ActivationName, activationModule, activationName } from './activat
 import { BatchNormalization2D, Conv2D, Dense, type DataFormat, MaxPooling2D } from './modules.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
 import { embedding, layerNormalization } from './sequence-layers.js';
+import { bidirectional, gru, lstm, simpleRNN } from './recurrent-layers.js';
 
 /** Options every layer takes. */
 export interface LayerArgs {
@@ -345,6 +346,7 @@ export const LAYER_FACTORIES: Record<string, (config: never) => LayerSpec> = {
   AlphaDropout: alphaDropout, GaussianDropout: gaussianDropout, GaussianNoise: gaussianNoise,
   Activation: activation, BatchNormalization: batchNormalization, InputLayer: inputLayer,
   Embedding: embedding, LayerNormalization: layerNormalization,
+  SimpleRNN: simpleRNN, LSTM: lstm, GRU: gru, Bidirectional: bidirectional,
 };
 
 /**
@@ -355,3 +357,6 @@ export { bool, checkArgs, positiveInt, regularized };
 export {
   embedding, type EmbeddingArgs, type EmbeddingInitializer, layerNormalization, type LayerNormalizationArgs,
 } from './sequence-layers.js';
+export {
+  bidirectional, type BidirectionalArgs, gru, lstm, type MergeMode, type RecurrentArgs, simpleRNN,
+} from './recurrent-layers.js';

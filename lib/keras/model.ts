@@ -7,6 +7,8 @@
  * Layer names follow Keras ("dense", "dense_1", ...), counted per model rather than per
  * session, so a model's names do not depend on what was built before it.
  */
+import { KerasEmbedding } from './sequence-layers.js';
+import { KerasRecurrent } from './recurrent-layers.js';
 import { argTypeError, formatShape, ShapeError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import type { Module } from '../nn/module.js';
@@ -89,6 +91,7 @@ export class SequentialModel {
     this.#classNames = [];
     this.#regularized = [];
     const counts = new Map<string, number>();
+    let maskedBy: string | null = null;
     specs.forEach((spec, i) => {
       const declared = spec.inputShape;
       if (i > 0 && declared !== undefined && formatShape(declared) !== formatShape(shape)) {
@@ -96,6 +99,11 @@ export class SequentialModel {
       }
       const built = spec.create(shape);
       if (built === null) return;
+      if (built.module instanceof KerasEmbedding && built.module.maskZero) maskedBy = `layer ${i} (${spec.className} with maskZero)`;
+      if (built.module instanceof KerasRecurrent && maskedBy !== null) {
+        throw new RangeError(`sequential: layer ${i} (${spec.className}) would run over the padding steps that ${maskedBy} marks: `
+          + 'the recurrent layers do not consume masks; drop maskZero to run them over every step, or pass sequences without padding');
+      }
       const index = modules.length;
       const n = counts.get(spec.stem) ?? 0;
       counts.set(spec.stem, n + 1);

@@ -1,0 +1,246 @@
+/**
+ * Keras's recurrent layers over dropnet's native ones: `layers.simpleRNN`, `layers.lstm`,
+ * `layers.gru` and `layers.bidirectional({ layer })`, with Keras's defaults and names:
+ *   kernel glorot_uniform, recurrent kernel orthogonal, biases zero (LSTM: forget gate 1 with
+ *   unitForgetBias), returnSequences false (the last step's output), goBackwards false (true
+ *   reads the sequence backwards and returns the outputs in that order), GRU resetAfter true;
+ *   `dropout` / `recurrentDropout` are the variational masks of Keras >= 3.8 (one mask per
+ *   sample and gate, the same at every step).
+ * Each creates an nn.RNN / nn.LSTM / nn.GRU (batch first), so state-dict keys are PyTorch's
+ * (`0.rnn.weight_ih_l0` ...). Keras keeps one bias for LSTM and SimpleRNN; here the input bias
+ * carries it and the recurrent bias stays at zero, out of training (requiresGrad false).
+ */
+import { argRangeError, argTypeError } from '../errors.js';
+import { defaultGenerator } from '../random.js';
+import type { Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { Module } from '../nn/module.js';
+import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
+import { gather } from '../ops/indexing.js';
+import { concat, reshape, transpose } from '../ops/layout.js';
+import { add, mul } from '../ops/arithmetic.js';
+import { bool, checkArgs, type LayerArgs, LayerSpec, positiveInt } from './layers.js';
+
+export type RecurrentKind = 'SimpleRNN' | 'LSTM' | 'GRU';
+export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
+export type MergeMode = (typeof MERGE_MODES)[number];
+
+export interface RecurrentArgs extends LayerArgs {
+  units: number;
+  /** The state's activation: 'tanh' (default); SimpleRNN also 'relu'. */
+  activation?: string;
+  /** LSTM and GRU: the gates' activation, 'sigmoid' (the default, Keras 3's). */
+  recurrentActivation?: string;
+  useBias?: boolean;
+  /** Variational dropout of the inputs: one mask per sample and gate, the same at every step. */
+  dropout?: number;
+  /** Variational dropout of the recurrent state, likewise. */
+  recurrentDropout?: number;
+  returnSequences?: boolean;
+  /** Not available in a sequential model (Keras's Sequential rejects several outputs too). */
+  returnState?: boolean;
+  goBackwards?: boolean;
+  /** LSTM: forget-gate bias starts at 1 (default true). */
+  unitForgetBias?: boolean;
+  /** GRU: the reset gate after the recurrent matmul (default true, Keras 3's and PyTorch's). */
+  resetAfter?: boolean;
+}
+
+const GATES: Record<RecurrentKind, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
+
+/** Fills `data` (rows x cols, row-major) with orthonormal columns (rows >= cols) or rows, from N(0, 1) draws. */
+function orthogonal(data: Float32Array, rows: number, cols: number): void {
+  const tall = rows >= cols;
+  const [n, k] = tall ? [rows, cols] : [cols, rows];
+  const v = new Float64Array(n * k);
+  const draws = new Float32Array(n * k);
+  defaultGenerator.normal(draws, 0, 1);
+  v.set(draws);
+  // Gram-Schmidt over the k vectors of length n (vector j is v[j*n ...]), twice for stability.
+  for (let j = 0; j < k; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < j; p++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += v[j * n + i]! * v[p * n + i]!;
+        for (let i = 0; i < n; i++) v[j * n + i]! -= dot * v[p * n + i]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += v[j * n + i]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) v[j * n + i]! /= norm;
+  }
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
+}
+
+/** Reverses the time axis (1) of a (batch, steps, features) tensor, with its gradient. */
+function reverseTime(x: Tensor): Tensor {
+  const [b, t, f] = x.shape as [number, number, number];
+  const index = new Float32Array(b * t * f);
+  for (let i = 0; i < b; i++) for (let s = 0; s < t; s++) index.fill(t - 1 - s, (i * t + s) * f, (i * t + s + 1) * f);
+  return gather(x, 1, new Tensor(index, [b, t, f]));
+}
+
+/** Features [from, from + size) of the last axis of a rank-3 tensor. */
+function lastAxisSlice(x: Tensor, from: number, size: number): Tensor {
+  const [b, t] = x.shape as [number, number, number];
+  const index = new Float32Array(b * t * size);
+  for (let i = 0; i < b * t; i++) for (let j = 0; j < size; j++) index[i * size + j] = from + j;
+  return gather(x, 2, new Tensor(index, [b, t, size]));
+}
+
+function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
+  switch (mode) {
+    case 'concat': return concat([a, b], -1);
+    case 'sum': return add(a, b);
+    case 'mul': return mul(a, b);
+    case 'ave': return mul(add(a, b), 0.5);
+  }
+}
+
+/** A Keras recurrent layer (or a bidirectional pair) as a module over one batch-first nn layer. */
+export class KerasRecurrent extends Module {
+  readonly rnn: RNN | LSTM | GRU;
+
+  constructor(
+    readonly kind: RecurrentKind,
+    readonly units: number,
+    inputSize: number,
+    readonly options: { useBias: boolean; dropout: number; recurrentDropout: number; returnSequences: boolean; goBackwards: boolean; unitForgetBias: boolean; activation: string },
+    readonly mergeMode: MergeMode | null = null,
+  ) {
+    super();
+    const common = { inputSize, hiddenSize: units, bias: options.useBias, batchFirst: true, bidirectional: mergeMode !== null, inputDropout: options.dropout, recurrentDropout: options.recurrentDropout };
+    this.rnn = kind === 'LSTM' ? new LSTM(common) : kind === 'GRU' ? new GRU(common) : new RNN({ ...common, nonlinearity: options.activation as 'tanh' | 'relu' });
+    const G = GATES[kind];
+    const self = this.rnn as unknown as Record<string, { data: Float32Array; requiresGrad: boolean } | null>;
+    for (const suffix of mergeMode === null ? ['_l0'] : ['_l0', '_l0_reverse']) {
+      const limit = Math.sqrt(6 / (inputSize + G * units));
+      defaultGenerator.uniform(self[`weight_ih${suffix}`]!.data, -limit, limit);
+      orthogonal(self[`weight_hh${suffix}`]!.data, G * units, units);
+      const bIh = self[`bias_ih${suffix}`];
+      const bHh = self[`bias_hh${suffix}`];
+      if (bIh && bHh) {
+        bIh.data.fill(0);
+        bHh.data.fill(0);
+        if (kind === 'LSTM' && options.unitForgetBias) bIh.data.fill(1, units, 2 * units); // gates i, f, g, o
+        if (kind !== 'GRU') bHh.requiresGrad = false; // Keras's one bias is the input bias here
+      }
+    }
+  }
+
+  override get layerName(): string {
+    const name = `${this.kind}(${this.units})`;
+    return this.mergeMode === null ? name : `Bidirectional(${name}, ${this.mergeMode})`;
+  }
+
+  override forward(input: Tensor): Tensor {
+    const x = this.options.goBackwards ? reverseTime(input) : input;
+    const [output, state] = (this.rnn.forward as (x: Tensor) => [Tensor, Tensor | [Tensor, Tensor]]).call(this.rnn, x);
+    const hN = Array.isArray(state) ? state[0] : state; // (directions, batch, units)
+    const H = this.units;
+    if (this.mergeMode === null) return this.options.returnSequences ? output : reshape(hN, [hN.shape[1]!, H]);
+    if (this.options.returnSequences) {
+      if (this.mergeMode === 'concat') return output;
+      return merge(this.mergeMode, lastAxisSlice(output, 0, H), lastAxisSlice(output, H, H));
+    }
+    // (2, batch, units) -> (batch, 1, 2 * units): the forward and backward final states side by side.
+    const both = reshape(transpose(hN, 0, 1), [hN.shape[1]!, 1, 2 * H]);
+    const merged = this.mergeMode === 'concat' ? both : merge(this.mergeMode, lastAxisSlice(both, 0, H), lastAxisSlice(both, H, H));
+    return reshape(merged, [hN.shape[1]!, merged.shape[2]!]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { kind: this.kind, units: this.units, ...this.options, ...(this.mergeMode === null ? {} : { mergeMode: this.mergeMode }) };
+  }
+}
+
+function rate(value: unknown, name: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw argTypeError(name, 'number in [0, 1]', value);
+  if (!(value >= 0 && value <= 1)) throw argRangeError(name, 'number in [0, 1]', value);
+  return value;
+}
+
+const KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'dropout', 'recurrentDropout', 'returnSequences', 'returnState', 'goBackwards'];
+
+function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, extra: readonly string[]): LayerSpec {
+  const a = checkArgs(fn, args, [...KEYS, ...extra]);
+  if (a.units === undefined) throw new TypeError(`layers.${fn} needs units (the size of the state)`);
+  const units = positiveInt(a.units, 'units');
+  const activations = kind === 'SimpleRNN' ? ['tanh', 'relu'] : ['tanh'];
+  const activation = a.activation ?? 'tanh';
+  if (!activations.includes(activation as string)) {
+    throw argRangeError('activation', `${activations.map((s) => `'${s}'`).join(' or ')} (the fused ${kind} kernel's)`, activation);
+  }
+  if (kind !== 'SimpleRNN' && a.recurrentActivation !== undefined && a.recurrentActivation !== 'sigmoid') {
+    // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
+    throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
+  }
+  if (bool(a.returnState, 'returnState', false)) {
+    throw new RangeError(`layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`);
+  }
+  if (kind === 'GRU' && !bool(a.resetAfter, 'resetAfter', true)) {
+    throw argRangeError('resetAfter', 'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)', false);
+  }
+  const options = {
+    useBias: bool(a.useBias, 'useBias', true),
+    dropout: rate(a.dropout, 'dropout'),
+    recurrentDropout: rate(a.recurrentDropout, 'recurrentDropout'),
+    returnSequences: bool(a.returnSequences, 'returnSequences', false),
+    goBackwards: bool(a.goBackwards, 'goBackwards', false),
+    unitForgetBias: bool(a.unitForgetBias, 'unitForgetBias', true),
+    activation: activation as string,
+  };
+  const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
+  const make = (shape: Shape, mergeMode: MergeMode | null): KerasRecurrent => {
+    if (shape.length !== 2) throw new RangeError(`layers.${fn} needs samples of (steps, features) but receives samples of shape [${shape.join(', ')}]`);
+    return new KerasRecurrent(kind, units, shape[1]!, options, mergeMode);
+  };
+  const spec = new LayerSpec(kind, a, stem, (shape) => ({ module: make(shape, null), regularized: [] }));
+  RECURRENT.set(spec, { options, make });
+  return spec;
+}
+
+/** What layers.bidirectional needs of the recurrent specs it wraps. */
+const RECURRENT = new WeakMap<LayerSpec, { options: KerasRecurrent['options']; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }>();
+
+/** Keras's SimpleRNN: h_t = activation(W x_t + U h_{t-1} + b). */
+export function simpleRNN(args: RecurrentArgs): LayerSpec {
+  return recurrentSpec('SimpleRNN', 'simpleRNN', args, []);
+}
+
+/** Keras's LSTM (gates i, f, c, o; sigmoid gates, tanh state). */
+export function lstm(args: RecurrentArgs): LayerSpec {
+  return recurrentSpec('LSTM', 'lstm', args, ['unitForgetBias']);
+}
+
+/** Keras's GRU with resetAfter true (the form PyTorch's GRU computes). */
+export function gru(args: RecurrentArgs): LayerSpec {
+  return recurrentSpec('GRU', 'gru', args, ['resetAfter']);
+}
+
+export interface BidirectionalArgs extends LayerArgs {
+  /** The recurrent layer to run both ways (layers.lstm(...), layers.gru(...), layers.simpleRNN(...)). */
+  layer: LayerSpec;
+  /** How the two directions' outputs combine: 'concat' (default), 'sum', 'mul' or 'ave'. */
+  mergeMode?: MergeMode;
+}
+
+/** Runs a recurrent layer forwards and backwards over the sequence and merges the outputs (Keras's Bidirectional). */
+export function bidirectional(args: BidirectionalArgs): LayerSpec {
+  const a = checkArgs('bidirectional', args, ['layer', 'mergeMode']);
+  // A saved model gives the wrapped layer as { className, config }.
+  const saved = a.layer as { className?: unknown; config?: unknown } | undefined;
+  const rebuild = { SimpleRNN: simpleRNN, LSTM: lstm, GRU: gru } as Record<string, (c: RecurrentArgs) => LayerSpec>;
+  const inner = !(a.layer instanceof LayerSpec) && typeof saved?.className === 'string' && rebuild[saved.className] !== undefined
+    ? rebuild[saved.className]!(saved.config as RecurrentArgs)
+    : (a.layer as LayerSpec);
+  const recurrent = RECURRENT.get(inner);
+  if (recurrent === undefined) throw argTypeError('layer', 'recurrent layer (layers.lstm, layers.gru or layers.simpleRNN)', inner);
+  if (recurrent.options.goBackwards) throw argRangeError('layer', 'a layer with goBackwards false (the wrapper reads the sequence both ways)', 'goBackwards: true');
+  const mode = a.mergeMode ?? 'concat';
+  if (!(MERGE_MODES as readonly unknown[]).includes(mode)) throw argRangeError('mergeMode', MERGE_MODES.map((m) => `'${m}'`).join(', '), mode);
+  const config = { ...a, mergeMode: mode, layer: { className: inner.className, config: inner.config } };
+  return new LayerSpec('Bidirectional', config, 'bidirectional', (shape) => ({ module: recurrent.make(shape, mode as MergeMode), regularized: [] }));
+}
