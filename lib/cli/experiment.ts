@@ -12,6 +12,7 @@ import { AlphaDropout, GaussianDropout } from '../nn/noise.js';
 import { ReLU, SELU } from '../nn/activation.js';
 import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
+import '../train/module-training.js';
 import type { Variant } from './args.js';
 
 export interface EpochRow {

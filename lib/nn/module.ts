@@ -13,18 +13,14 @@
  * `call(x)` is PyTorch's `module(x)`: it builds the module on first use and runs `forward`
  * with the checks of a root call (see invoke.ts); `predict(x)` does the same in eval mode
  * without recording gradients, restoring every module's previous mode afterwards.
- * `fit`, `evaluate`, `stopTraining` and `history` are the training loop's (lib/train/fit.ts).
+ * `fit`, `evaluate`, `stopTraining` and `history` belong to the training layer, which adds them
+ * (lib/train/module-training.ts).
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { activeBackend } from '../backend/index.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { type NestedArray, Tensor, zeros } from '../tensor.js';
-import type { Dataset } from '../data/dataset.js';
-import { evaluateModel } from '../train/evaluate.js';
-import { fitModel } from '../train/fit.js';
-import type { EvaluateOptions, FitOptions, FitTargets } from '../train/fit-options.js';
-import type { History, Logs } from '../train/history.js';
+import { Tensor, zeros } from '../tensor.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
 import { Parameter } from './parameter.js';
@@ -62,8 +58,6 @@ export abstract class Module {
   #built = false;
   #inputShape: Shape | null = null;
   #buffers = new Map<string, boolean>();
-  #stopTraining = false;
-  #history: History | null = null;
 
   /**
    * The computation. Call it through `call(x)` to get building and the checks of a root call.
@@ -174,42 +168,6 @@ export abstract class Module {
     const batchSize = predictBatchSize(options as PredictOptions | undefined);
     if (input.shape[0]! <= batchSize) return this.#invoke([input]);
     return predictInBatches((x) => this.#invoke([x]), input, batchSize, this.layerName);
-  }
-
-  // -- training ---------------------------------------------------------------------------------
-
-  /**
-   * Trains the model (Keras's fit over PyTorch's pieces; see lib/train/fit.ts): `loss` is
-   * required, `optimizer` defaults to 'adam'. Resolves with the History; rejects before training
-   * on bad options or data, and with the signal's reason when aborted. The event loop takes a
-   * turn between batch steps every `yieldEveryMs` (5) ms. Leaves the model in training mode.
-   */
-  fit(x: Tensor | readonly NestedArray[], y: FitTargets, options: FitOptions): Promise<History>;
-  fit(data: Dataset, options: FitOptions): Promise<History>;
-  fit(...args: unknown[]): Promise<History> {
-    return fitModel(this, args, { setHistory: (h) => { this.#history = h; } });
-  }
-
-  /** Loss and metrics over data, in eval mode without gradients (modes restored per batch). */
-  evaluate(x: Tensor | readonly NestedArray[], y: FitTargets, options?: EvaluateOptions): Promise<Logs>;
-  evaluate(data: Dataset, options?: EvaluateOptions): Promise<Logs>;
-  evaluate(...args: unknown[]): Promise<Logs> {
-    return evaluateModel(this, args);
-  }
-
-  /** Set it to true (from a callback) to end fit() after the current batch or epoch (Keras's stop_training). */
-  get stopTraining(): boolean {
-    return this.#stopTraining;
-  }
-
-  set stopTraining(value: boolean) {
-    if (typeof value !== 'boolean') throw argTypeError('stopTraining', 'boolean', value);
-    this.#stopTraining = value;
-  }
-
-  /** The History of the last fit() (also of one that was aborted or failed: the epochs that finished), or null. */
-  get history(): History | null {
-    return this.#history;
   }
 
   #invoke(args: unknown[]): unknown {
