@@ -25,6 +25,8 @@ export * as ops from './ops/index.js';
 // The ops add the everyday methods to Tensor (x.add(y), x.argmax(1), x.mean() ...).
 import './ops/methods.js';
 export * as nn from './nn/index.js';
+// The training loop adds fit, evaluate, stopTraining and history to every Module.
+import './train/module-training.js';
 export { Parameter } from './nn/parameter.js';
 export * as optim from './train/optim/index.js';
 export * as losses from './train/losses/index.js';
@@ -34,7 +36,7 @@ export { History, type HistoryRecord, type Logs } from './train/history.js';
 export type { EvaluateOptions, FitOptions, FitTargets, OptimizerName } from './train/fit-options.js';
 export { stdoutPrinter, type Printer } from './train/progress.js';
 export type { PredictOptions } from './nn/predict.js';
-export * as io from './io/index.js';
+export * as io from './io-api.js';
 export * as data from './data/index.js';
 export * as report from './report/index.js';
 export * as keras from './keras/index.js';

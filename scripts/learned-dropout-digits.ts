@@ -14,7 +14,7 @@ import {
   callbacks, data, Generator, klWarmup, manualSeed, nn, noGrad, ops, optim, Tensor,
 } from '../lib/index.js';
 import { readFileSync } from 'node:fs';
-import { loadDigitsSync } from '../lib/io/digits.js';
+import { loadDigitsSync } from '../lib/data/digits.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {

@@ -2,7 +2,7 @@
  * The activations of linearForward, as plain double-precision formulas: the reference the
  * native epilogue is tested against (it evaluates the same formulas in double and rounds once).
  */
-import { LEAKY_RELU_SLOPE, type Activation } from './backend.js';
+import { LEAKY_RELU_SLOPE, type Activation } from './constants.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);

@@ -2,7 +2,7 @@
  * Validation of the DROPNET_* environment variables. A bad value is reported with one warning
  * and ignored: an environment typo must not stop a server from starting.
  */
-import { ISA_NAMES } from './backend.js';
+import { ISA_NAMES } from './constants.js';
 
 type Warn = (message: string, code: string) => void;
 

@@ -4,7 +4,7 @@
  * same way and tests can hold them to one contract.
  */
 import { argRangeError, argTypeError, describe } from '../errors.js';
-import { ACTIVATIONS, ISA_NAMES, type Activation } from './backend.js';
+import { ACTIVATIONS, ISA_NAMES, type Activation } from './constants.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 

@@ -14,7 +14,7 @@ import { loadNative, type NativeBackend } from './native.js';
 import { reference } from './reference.js';
 
 export type { Backend } from './backend.js';
-export { ACTIVATIONS, isaOrder, ISA_NAMES, LEAKY_RELU_SLOPE, type Activation } from './backend.js';
+export { ACTIVATIONS, isaOrder, ISA_NAMES, LEAKY_RELU_SLOPE, type Activation } from './constants.js';
 export type { NativeBackend } from './native.js';
 
 const version: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

@@ -12,6 +12,7 @@ import { AlphaDropout, GaussianDropout } from '../nn/noise.js';
 import { ReLU, SELU } from '../nn/activation.js';
 import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
+import '../train/module-training.js';
 import { Adam } from '../train/optim/adam.js';
 import type { DropoutVariant, Task, Variant } from './args.js';
 import { buildSequenceModel, type SequenceVariant } from './sequence.js';

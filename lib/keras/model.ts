@@ -19,6 +19,7 @@ import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { CallbackHooks } from '../train/callbacks/callback.js';
 import type { FitOptions } from '../train/fit-options.js';
+import '../train/module-training.js';
 import type { History, Logs } from '../train/history.js';
 import type { Loss } from '../train/losses/resolve.js';
 import type { Optimizer } from '../train/optim/optimizer.js';

@@ -2,57 +2,41 @@
  * Module: the base of every layer and model, after PyTorch's nn.Module.
  *
  * Submodules and parameters are found, not registered: every own enumerable property holding a
- * Module (or a Parameter) is a child (or a parameter), named after the property, in property
- * order, which for fields assigned in a constructor is the order of assignment (as PyTorch's
- * __setattr__ order). An array of modules or parameters counts too, its items named
- * "<property>.<index>" (PyTorch's ModuleList/ParameterList keys), so they are never silently
- * left out of parameters(). Buffers (non-trained state such as running statistics) are
- * declared with registerBuffer().
+ * Module (or a Parameter, or an array of them) is one, in property order, which for fields
+ * assigned in a constructor is the order of assignment (as PyTorch's __setattr__ order); see
+ * module-tree.ts. Buffers (non-trained state such as running statistics) are declared with
+ * registerBuffer().
  *
  * `training` belongs to each module and only train()/eval() change it (recursively).
  * `call(x)` is PyTorch's `module(x)`: it builds the module on first use and runs `forward`
  * with the checks of a root call (see invoke.ts); `predict(x)` does the same in eval mode
  * without recording gradients, restoring every module's previous mode afterwards.
- * `fit`, `evaluate`, `stopTraining` and `history` are the training loop's (lib/train/fit.ts).
+ * `fit`, `evaluate`, `stopTraining` and `history` belong to the training layer, which adds them
+ * (lib/train/module-training.ts).
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { activeBackend } from '../backend/index.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { type NestedArray, Tensor, zeros } from '../tensor.js';
-import type { Dataset } from '../data/dataset.js';
-import { evaluateModel } from '../train/evaluate.js';
-import { fitModel } from '../train/fit.js';
-import type { EvaluateOptions, FitOptions, FitTargets } from '../train/fit-options.js';
-import type { History, Logs } from '../train/history.js';
+import { Tensor, zeros } from '../tensor.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
-import { Parameter } from './parameter.js';
+import { collectState, declareBuffer, namedBuffersOf, namedParametersOf, ownMembers, walkModules } from './module-tree.js';
+import type { RegisterBufferOptions, ZeroGradOptions } from './module-tree.js';
+import type { Parameter } from './parameter.js';
 import { regularizationParts, type RegularizationOptions, type RegularizationTerm } from './regularization.js';
-import { isPredictOptions, predictBatchSize, predictInBatches, type PredictOptions } from './predict.js';
+import { predictCall, type PredictOptions } from './predict.js';
 import { checkBuildShape, locate } from './shape-check.js';
 import type { ShapeMap } from './shape-types.js';
 import { loadState, type LoadStateDictOptions, type LoadStateDictResult } from './state-dict.js';
-import { formatSummary, summarize, type SummaryOptions } from './summary.js';
+import { formatSummary, formatTree, summarize, type SummaryOptions } from './summary.js';
 
 /** What kind of layer a module is; summary() and the mode checks read it. */
 export type ModuleCategory =
   | 'linear' | 'conv' | 'pool' | 'activation' | 'dropout' | 'batchnorm' | 'normalization'
   | 'embedding' | 'recurrent' | 'reshape' | 'identity' | 'container' | 'other';
 
-export interface RegisterBufferOptions {
-  /** Whether stateDict() includes it (default true). */
-  persistent?: boolean;
-}
-
-export interface ZeroGradOptions {
-  /** Set grads to null (the default, as PyTorch 2) rather than filling them with zeros. */
-  setToNone?: boolean;
-}
-
-function childrenOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
-}
+export type { RegisterBufferOptions, ZeroGradOptions } from './module-tree.js';
 
 export abstract class Module {
   /** Type-level description of how this module maps shapes (see shape-types.ts); no run-time value. */
@@ -61,9 +45,6 @@ export abstract class Module {
   #training = true;
   #built = false;
   #inputShape: Shape | null = null;
-  #buffers = new Map<string, boolean>();
-  #stopTraining = false;
-  #history: History | null = null;
 
   /**
    * The computation. Call it through `call(x)` to get building and the checks of a root call.
@@ -111,11 +92,7 @@ export abstract class Module {
 
   /** A PyTorch-style multi-line description of the module tree. */
   toString(): string {
-    const children = this.namedChildren();
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    if (children.length === 0) return `${head})`;
-    const lines = children.map(([name, m]) => `  (${name}): ${m.toString().split('\n').join('\n  ')}`);
-    return `${head}\n${lines.join('\n')}\n)`;
+    return formatTree(this);
   }
 
   // -- mode -------------------------------------------------------------------------------------
@@ -155,61 +132,8 @@ export abstract class Module {
    * Keras) runs in slices joined along the first dimension: `predict(x, { batchSize: 256 })`.
    */
   get predict(): this['forward'] & ((input: Tensor, options: PredictOptions) => Tensor) {
-    return ((...args: unknown[]) => {
-      const restore = this.#saveModes();
-      this.eval();
-      try {
-        return noGrad(() => this.#predict(args));
-      } finally {
-        restore();
-      }
-    }) as this['forward'] & ((input: Tensor, options: PredictOptions) => Tensor);
-  }
-
-  #predict(args: unknown[]): unknown {
-    const [input, options] = args;
-    // Only a lone tensor (and options) is batched; other argument lists go to forward as given.
-    const batched = input instanceof Tensor && input.rank > 0 && (args.length === 1 || (args.length === 2 && isPredictOptions(options)));
-    if (!batched) return this.#invoke(args);
-    const batchSize = predictBatchSize(options as PredictOptions | undefined);
-    if (input.shape[0]! <= batchSize) return this.#invoke([input]);
-    return predictInBatches((x) => this.#invoke([x]), input, batchSize, this.layerName);
-  }
-
-  // -- training ---------------------------------------------------------------------------------
-
-  /**
-   * Trains the model (Keras's fit over PyTorch's pieces; see lib/train/fit.ts): `loss` is
-   * required, `optimizer` defaults to 'adam'. Resolves with the History; rejects before training
-   * on bad options or data, and with the signal's reason when aborted. The event loop takes a
-   * turn between batch steps every `yieldEveryMs` (5) ms. Leaves the model in training mode.
-   */
-  fit(x: Tensor | readonly NestedArray[], y: FitTargets, options: FitOptions): Promise<History>;
-  fit(data: Dataset, options: FitOptions): Promise<History>;
-  fit(...args: unknown[]): Promise<History> {
-    return fitModel(this, args, { setHistory: (h) => { this.#history = h; } });
-  }
-
-  /** Loss and metrics over data, in eval mode without gradients (modes restored per batch). */
-  evaluate(x: Tensor | readonly NestedArray[], y: FitTargets, options?: EvaluateOptions): Promise<Logs>;
-  evaluate(data: Dataset, options?: EvaluateOptions): Promise<Logs>;
-  evaluate(...args: unknown[]): Promise<Logs> {
-    return evaluateModel(this, args);
-  }
-
-  /** Set it to true (from a callback) to end fit() after the current batch or epoch (Keras's stop_training). */
-  get stopTraining(): boolean {
-    return this.#stopTraining;
-  }
-
-  set stopTraining(value: boolean) {
-    if (typeof value !== 'boolean') throw argTypeError('stopTraining', 'boolean', value);
-    this.#stopTraining = value;
-  }
-
-  /** The History of the last fit() (also of one that was aborted or failed: the epochs that finished), or null. */
-  get history(): History | null {
-    return this.#history;
+    return ((...args: unknown[]) => this.#inEvalMode(() => predictCall(args, (a) => this.#invoke(a), this.layerName))) as this['forward'] &
+      ((input: Tensor, options: PredictOptions) => Tensor);
   }
 
   #invoke(args: unknown[]): unknown {
@@ -229,11 +153,15 @@ export abstract class Module {
     });
   }
 
-  #saveModes(): () => void {
+  /** Runs fn in eval mode without gradients, then restores every module's mode, even when fn throws. */
+  #inEvalMode<T>(fn: () => T): T {
     const modes = this.modules().map((m) => [m, m.#training] as const);
-    return () => {
+    this.eval();
+    try {
+      return noGrad(fn);
+    } finally {
       for (const [m, mode] of modes) m.#training = mode;
-    };
+    }
   }
 
   // -- building ---------------------------------------------------------------------------------
@@ -272,15 +200,11 @@ export abstract class Module {
    */
   computeOutputShape(inputShape: Shape): Shape {
     const shape = checkBuildShape(inputShape);
-    const restore = this.#saveModes();
-    this.eval();
     try {
-      const out = noGrad(() => this.forward(zeros(shape.map((d) => (d < 0 ? 1 : d))))).shape;
+      const out = this.#inEvalMode(() => this.forward(zeros(shape.map((d) => (d < 0 ? 1 : d))))).shape;
       return shape[0] === -1 && out[0] === 1 ? [-1, ...out.slice(1)] : out;
     } catch (error) {
       throw locate(error, this, shape[0] === -1);
-    } finally {
-      restore();
     }
   }
 
@@ -288,15 +212,7 @@ export abstract class Module {
 
   /** Direct submodules with their names, in property order. */
   namedChildren(): [string, Module][] {
-    const out: [string, Module][] = [];
-    for (const key of Object.keys(this)) {
-      const value: unknown = (this as Record<string, unknown>)[key];
-      const list = childrenOf(value);
-      list.forEach((v, i) => {
-        if (v instanceof Module) out.push([Array.isArray(value) ? `${key}.${i}` : key, v]);
-      });
-    }
-    return out;
+    return ownMembers(this, Module);
   }
 
   children(): Module[] {
@@ -305,16 +221,7 @@ export abstract class Module {
 
   /** This module (named '') and every submodule, depth first, named by path ("0", "fc1", "1.0"). */
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [];
-    const seen = new Set<Module>();
-    const visit = (m: Module, path: string): void => {
-      if (seen.has(m)) return;
-      seen.add(m);
-      out.push([path, m]);
-      for (const [name, c] of m.namedChildren()) visit(c, path === '' ? name : `${path}.${name}`);
-    };
-    visit(this, prefix);
-    return out;
+    return walkModules(this, prefix);
   }
 
   modules(): Module[] {
@@ -323,32 +230,11 @@ export abstract class Module {
 
   /** Parameters with their state-dict names ("0.weight"); each shared parameter once. */
   namedParameters(options: { recurse?: boolean } = {}): [string, Parameter][] {
-    const recurse = options.recurse ?? true;
-    const seen = new Set<Parameter>();
-    const out: [string, Parameter][] = [];
-    for (const [path, m] of recurse ? this.namedModules() : [['', this] as [string, Module]]) {
-      for (const [name, p] of m.#ownParameters()) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        out.push([path === '' ? name : `${path}.${name}`, p]);
-      }
-    }
-    return out;
+    return namedParametersOf(this, options.recurse);
   }
 
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
     return this.namedParameters(options).map(([, p]) => p);
-  }
-
-  #ownParameters(): [string, Parameter][] {
-    const out: [string, Parameter][] = [];
-    for (const key of Object.keys(this)) {
-      const value: unknown = (this as Record<string, unknown>)[key];
-      childrenOf(value).forEach((v, i) => {
-        if (v instanceof Parameter) out.push([Array.isArray(value) ? `${key}.${i}` : key, v]);
-      });
-    }
-    return out;
   }
 
   /**
@@ -361,21 +247,13 @@ export abstract class Module {
     if (value !== null && !(value instanceof Tensor)) throw argTypeError('value', 'Tensor or null', value);
     const persistent = options.persistent ?? true;
     if (typeof persistent !== 'boolean') throw argTypeError('persistent', 'boolean', persistent);
-    this.#buffers.set(name, persistent);
+    declareBuffer(this, name, persistent);
     (this as Record<string, unknown>)[name] = value;
   }
 
   /** Buffers with their state-dict names. */
   namedBuffers(options: { recurse?: boolean; persistentOnly?: boolean } = {}): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [path, m] of (options.recurse ?? true) ? this.namedModules() : [['', this] as [string, Module]]) {
-      for (const [name, persistent] of m.#buffers) {
-        const value: unknown = (m as unknown as Record<string, unknown>)[name];
-        if (!(value instanceof Tensor) || (options.persistentOnly === true && !persistent)) continue;
-        out.push([path === '' ? name : `${path}.${name}`, value]);
-      }
-    }
-    return out;
+    return namedBuffersOf(this, options.recurse, options.persistentOnly === true);
   }
 
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
@@ -407,14 +285,7 @@ export abstract class Module {
    * with the model and are detached from any graph.
    */
   stateDict(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    const visit = (m: Module, prefix: string): void => {
-      for (const [name, p] of m.#ownParameters()) out[prefix + name] = p.detach();
-      for (const [name, b] of m.namedBuffers({ recurse: false, persistentOnly: true })) out[prefix + name] = b.detach();
-      for (const [name, c] of m.namedChildren()) visit(c, `${prefix}${name}.`);
-    };
-    visit(this, '');
-    return out;
+    return collectState(this);
   }
 
   /**

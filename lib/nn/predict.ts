@@ -51,3 +51,16 @@ export function predictInBatches(run: (x: Tensor) => unknown, input: Tensor, bat
   }
   return new Tensor(data, [n, ...first.shape.slice(1)]);
 }
+
+/**
+ * predict's arguments run through `invoke` (the module's root call): a lone tensor (and options)
+ * in slices of at most `batchSize` samples; any other argument list as given.
+ */
+export function predictCall(args: unknown[], invoke: (args: unknown[]) => unknown, name: string): unknown {
+  const [input, options] = args;
+  const batched = input instanceof Tensor && input.rank > 0 && (args.length === 1 || (args.length === 2 && isPredictOptions(options)));
+  if (!batched) return invoke(args);
+  const batchSize = predictBatchSize(options as PredictOptions | undefined);
+  if (input.shape[0]! <= batchSize) return invoke([input]);
+  return predictInBatches((x) => invoke([x]), input, batchSize, name);
+}

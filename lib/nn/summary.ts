@@ -127,3 +127,12 @@ export function formatSummary(s: Summary): string {
   for (const a of s.advice) out.push(`  warning: ${a.message}`);
   return out.join('\n');
 }
+
+/** PyTorch's print(model): the module, its extraRepr, and its children indented, one per line. */
+export function formatTree(module: Module): string {
+  const children = module.namedChildren();
+  const head = `${module.constructor.name}(${module.extraRepr()}`;
+  if (children.length === 0) return `${head})`;
+  const lines = children.map(([name, m]) => `  (${name}): ${m.toString().split('\n').join('\n  ')}`);
+  return `${head}\n${lines.join('\n')}\n)`;
+}

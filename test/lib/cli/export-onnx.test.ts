@@ -9,7 +9,7 @@ import { onnxPathFor } from '../../../lib/cli/export-onnx.js';
 import { runExperiment } from '../../../lib/cli/experiment.js';
 import { main } from '../../../lib/cli/main.js';
 import { trainTestSplit } from '../../../lib/data/split.js';
-import { loadDigits } from '../../../lib/io/digits.js';
+import { loadDigits } from '../../../lib/data/digits.js';
 import { noGrad } from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';
 import { ATOL, RTOL, runSession, session } from '../../helpers/onnx.js';

@@ -11,7 +11,7 @@ import { gunzip, gunzipSync } from 'node:zlib';
 import { Tensor } from '../tensor.js';
 import type { ImageDataset } from './mnist.js';
 
-/** lib/io/ and dist/io/ are both two levels below the package root. */
+/** lib/data/ and dist/data/ are both two levels below the package root. */
 export const DIGITS_PATH = fileURLToPath(new URL('../../data/digits/digits.csv.gz', import.meta.url));
 
 const ROWS = 1797;

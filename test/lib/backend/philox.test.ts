@@ -2,11 +2,11 @@
 // independent BigInt implementation, the draw-to-counter mapping (exact beyond 2^53), and the
 // Generator built on it.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../../lib/index.js';
-import { PhiloxStream, philoxDraws } from '../../lib/backend/philox.js';
-import { Generator, philox4x32 } from '../../lib/random.js';
-import { PHILOX_KAT } from '../helpers/philox-kat.js';
-import { seededRandom } from '../helpers/rng.js';
+import { kernels } from '../../../lib/index.js';
+import { PhiloxStream, philoxDraws } from '../../../lib/backend/philox.js';
+import { Generator, philox4x32 } from '../../../lib/random.js';
+import { PHILOX_KAT } from '../../helpers/philox-kat.js';
+import { seededRandom } from '../../helpers/rng.js';
 
 /** Philox4x32-10 written independently with BigInt arithmetic (slow, obviously exact). */
 function philoxBig(ctr: readonly number[], key: readonly number[]): number[] {

@@ -13,8 +13,8 @@ import { argTypeError, describe } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { defaultGenerator, Generator } from '../random.js';
 import { Tensor } from '../tensor.js';
-import type { Optimizer, OptimizerStateDict, ParamState } from '../train/optim/optimizer.js';
-import { loadSafetensors, saveSafetensors } from './safetensors/file.js';
+import type { Optimizer, OptimizerStateDict, ParamState } from './optim/optimizer.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 
 const KEY = 'dropnet.checkpoint';
 const FORMAT = 1;

@@ -3,9 +3,9 @@
 // +0 whatever x was; the broadcast forms share one bit along `mid`. The parity tests then hold
 // every native ISA to these kernels bit for bit.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../../lib/index.js';
-import { philoxDraws, seedWords } from '../../lib/backend/philox.js';
-import { dropoutInput, keepBit, maskWords } from '../helpers/dropout.js';
+import { kernels } from '../../../lib/index.js';
+import { philoxDraws, seedWords } from '../../../lib/backend/philox.js';
+import { dropoutInput, keepBit, maskWords } from '../../helpers/dropout.js';
 
 const js = kernels('js');
 
