@@ -20,7 +20,101 @@
  * with TypeScript overloads (or a union of tuples) for the two forms. Ranges (a stride of 0, a
  * rate of 1.5) are still checked by the constructor, with the library's RangeError.
  */
-import { describe, invalidArg } from './errors.js';
+import { argRangeError, argTypeError, describe, invalidArg } from './errors.js';
+
+/*
+ * Value checks: the library's one set of argument predicates. Every checker takes
+ * (value, name, owner?) in that order (extra bounds go between name and owner), returns the
+ * value typed, and throws the library's TypeError for a wrong type and RangeError for a value out
+ * of range, naming the argument ("hiddenSize", or "hiddenSize of LSTM" when the owner is given).
+ * An optional argument with a default goes through orDefault first:
+ *   boolean(orDefault(o.bias, true), 'bias', 'Linear')
+ */
+
+/** `name` as messages show it: "p" or "p of Dropout". */
+function label(name: string, owner: string | undefined): string {
+  return owner === undefined ? name : `${name} of ${owner}`;
+}
+
+function checkNumber(value: unknown, name: string, owner: string | undefined, what: string, ok: (v: number) => boolean): number {
+  if (typeof value !== 'number') throw argTypeError(label(name, owner), what, value);
+  if (!ok(value)) throw argRangeError(label(name, owner), what, value);
+  return value;
+}
+
+/** `fallback` when the argument was left out (undefined), the value itself otherwise (null stays null). */
+export function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
+}
+
+/** A safe integer >= 1. */
+export function positiveInt(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'positive integer', (v) => Number.isSafeInteger(v) && v >= 1);
+}
+
+/** A safe integer >= 0. */
+export function nonNegativeInt(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0);
+}
+
+/** Any safe integer. */
+export function integer(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'integer', Number.isSafeInteger);
+}
+
+/** A safe integer in [lo, hi]. */
+export function intInRange(value: unknown, name: string, lo: number, hi: number, owner?: string): number {
+  return checkNumber(value, name, owner, `integer in [${lo}, ${hi}]`, (v) => Number.isSafeInteger(v) && v >= lo && v <= hi);
+}
+
+/** A finite number. */
+export function finite(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'finite number', Number.isFinite);
+}
+
+/** A finite number > 0. */
+export function positiveFinite(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'finite positive number', (v) => v > 0 && Number.isFinite(v));
+}
+
+/** A number > 0 (Infinity allowed). */
+export function positiveNumber(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'positive number', (v) => v > 0);
+}
+
+/** A number >= 0 (Infinity allowed). */
+export function nonNegative(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'non-negative number', (v) => v >= 0);
+}
+
+/** A finite number >= 0 (a learning rate, a weight decay). */
+export function nonNegativeFinite(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'finite non-negative number', (v) => v >= 0 && Number.isFinite(v));
+}
+
+/** A probability in [0, 1] (a dropout rate p: 1 drops everything). */
+export function probability(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'number in [0, 1]', (v) => v >= 0 && v <= 1);
+}
+
+/** A number in [0, 1) (a rate that cannot be 1: a momentum, a rate divided by 1 - p). */
+export function unitInterval(value: unknown, name: string, owner?: string): number {
+  return checkNumber(value, name, owner, 'number in [0, 1)', (v) => v >= 0 && v < 1);
+}
+
+/** A boolean. */
+export function boolean(value: unknown, name: string, owner?: string): boolean {
+  if (typeof value !== 'boolean') throw argTypeError(label(name, owner), 'boolean', value);
+  return value;
+}
+
+/** One of `allowed` (strings): a non-string is a TypeError, another string a RangeError. */
+export function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], owner?: string): T {
+  const what = allowed.map((a) => `'${a}'`).join(' or ');
+  if (typeof value !== 'string') throw argTypeError(label(name, owner), what, value);
+  if (!(allowed as readonly string[]).includes(value)) throw argRangeError(label(name, owner), what, value);
+  return value as T;
+}
 
 /** What an argument may be: a type test and its description for the message. */
 export interface ArgKind {

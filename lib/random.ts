@@ -9,18 +9,12 @@
  * Each request takes a fresh run of draws and advances the offset past them, rounded up to a
  * whole block, so the next request starts on a block boundary.
  */
-import { argRangeError, argTypeError } from './errors.js';
+import { finite } from './args.js';
+import { argRangeError } from './errors.js';
 import { f32, size, u32 } from './backend/check.js';
 import { fillNormal, fillUniform, philoxDraws, seedWords } from './backend/philox.js';
 
 export { philox4x32 } from './backend/philox.js';
-
-/** A finite number (a TypeError for a non-number, a RangeError for NaN or an infinity). */
-function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
-  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
-  return value;
-}
 
 /** A Philox stream: a seed and the index of its next unused draw. */
 export class Generator {

@@ -126,7 +126,9 @@ export const reference: Backend = {
 
   linearForward(out, x, w, bias, batch, inFeatures, outFeatures, activation) {
     linearForwardChecks(arguments);
-    // Double accumulation, bias and activation, one rounding on the store.
+    // Double accumulation and bias, rounded to float32; the activation then runs in double on
+    // that float and rounds once on the store, as the native epilogue does (so a fused
+    // activation equals the activation op applied to the unfused output).
     const act = activationFn(activation);
     if (batch === 0 || outFeatures === 0) return; // an empty output
     for (let b = 0; b < batch; b++) {
@@ -134,7 +136,7 @@ export const reference: Backend = {
         let acc = 0;
         for (let i = 0; i < inFeatures; i++) acc += x[b * inFeatures + i]! * w[o * inFeatures + i]!;
         if (bias !== null) acc += bias[o]!;
-        out[b * outFeatures + o] = act(acc);
+        out[b * outFeatures + o] = act(Math.fround(acc));
       }
     }
   },

@@ -7,6 +7,7 @@
  * fused), gelu is the exact erf form, softmax is over the last axis.
  */
 import { didYouMean } from '../args.js';
+import { ACTIVATION_SPELLINGS, canonicalActivation } from '../backend/activation.js';
 import { argTypeError, invalidArg } from '../errors.js';
 import { ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softplus, Tanh } from '../nn/activation.js';
 import { Identity } from '../nn/identity.js';
@@ -23,7 +24,6 @@ export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' 
 export const KERAS_LEAKY_RELU_SLOPE = 0.2;
 
 const NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', 'elu', 'selu', 'gelu', 'leakyRelu', 'softplus'];
-const ALIASES: Record<string, ActivationName> = { leaky_relu: 'leakyRelu', leakyReLU: 'leakyRelu' };
 
 /** Activations computed inside ops.linear with the same constants as Keras. */
 const FUSED: Partial<Record<ActivationName, LinearActivation>> = {
@@ -36,8 +36,10 @@ export function activationName(value: unknown, name = 'activation'): ActivationN
   const expected = `activation name (${NAMES.join(', ')}; also leaky_relu)`;
   if (typeof value !== 'string') throw argTypeError(name, expected, value);
   if ((NAMES as readonly string[]).includes(value)) return value as ActivationName;
-  if (Object.hasOwn(ALIASES, value)) return ALIASES[value]!;
-  throw new RangeError(`${invalidArg(name, expected, value)}${didYouMean(value, [...NAMES, ...Object.keys(ALIASES)])}`);
+  // Other spellings (leaky_relu, leakyReLU ...) through the library's one activation table.
+  const canonical = canonicalActivation(value);
+  if (canonical !== undefined && (NAMES as readonly string[]).includes(canonical)) return canonical as ActivationName;
+  throw new RangeError(`${invalidArg(name, expected, value)}${didYouMean(value, [...new Set([...NAMES, ...Object.keys(ACTIVATION_SPELLINGS)])])}`);
 }
 
 /** The ops.linear activation equal to `name`, or undefined when it must run separately. */

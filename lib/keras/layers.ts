@@ -8,7 +8,8 @@
  * Defaults are Keras's: channels-last images (NHWC), glorot_uniform kernels, zero biases,
  * batch normalization with momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3.
  */
-import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { boolean, oneOf, orDefault, positiveInt } from '../args.js';
+import { argRangeError, formatShape, ShapeError } from '../errors.js';
 import { probability } from '../ops/dropout-args.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.js';
 import { Dropout, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d, type SpatialDropoutLayerOptions } from '../nn/dropout.js';
@@ -19,6 +20,7 @@ import type { Parameter } from '../nn/parameter.js';
 import type { Shape } from '../shape.js';
 import { type ActivationName, activationModule, activationName } from './activations.js';
 import { BatchNormalization2D, Conv2D, Dense, type DataFormat, MaxPooling2D } from './modules.js';
+import { checkArgs, regularized } from './layer-args.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
 import { embedding, layerNormalization } from './sequence-layers.js';
 import { bidirectional, gru, lstm, simpleRNN } from './recurrent-layers.js';
@@ -64,66 +66,14 @@ export class LayerSpec {
   }
 }
 
-const COMMON = ['name', 'inputShape', 'batchInputShape'];
-
-function checkArgs(fn: string, args: unknown, known: readonly string[]): Record<string, unknown> {
-  if (args === undefined) return {};
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw argTypeError(`${fn} options`, 'object', args);
-  const all = [...COMMON, ...known];
-  for (const key of Object.keys(args)) {
-    if (!all.includes(key)) {
-      const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-      const hint = camel !== key && all.includes(camel) ? ` (did you mean ${camel}?)` : '';
-      throw new RangeError(`layers.${fn}: unknown option "${key}"${hint}; the options are ${all.join(', ')}`);
-    }
-  }
-  const a = args as LayerArgs;
-  if (a.name !== undefined && (typeof a.name !== 'string' || a.name === '')) throw argTypeError('name', 'non-empty string', a.name);
-  const shape = (value: unknown, name: string, batch: boolean): void => {
-    if (!Array.isArray(value) || value.length === 0) throw argTypeError(name, 'non-empty array of positive integers', value);
-    value.forEach((d: unknown, i) => {
-      if (batch && i === 0 && d === null) return;
-      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) throw argRangeError(`${name}[${i}]`, 'positive integer', d);
-    });
-  };
-  if (a.inputShape !== undefined) shape(a.inputShape, 'inputShape', false);
-  if (a.batchInputShape !== undefined) shape(a.batchInputShape, 'batchInputShape', true);
-  if (a.inputShape !== undefined && a.batchInputShape !== undefined) throw new RangeError(`layers.${fn}: pass inputShape or batchInputShape, not both`);
-  return args as Record<string, unknown>;
-}
-
-function positiveInt(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
-}
-
 function pairOf(value: unknown, name: string, fallback?: [number, number]): [number, number] {
   if (value === undefined && fallback !== undefined) return fallback;
   if (Array.isArray(value) && value.length === 2) return [positiveInt(value[0], `${name}[0]`), positiveInt(value[1], `${name}[1]`)];
   return [positiveInt(value, name), positiveInt(value, name)];
 }
 
-function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  const expected = allowed.map((a) => `'${a}'`).join(' or ');
-  if (typeof value !== 'string') throw argTypeError(name, expected, value);
-  if (!(allowed as readonly string[]).includes(value)) throw argRangeError(name, expected, value);
-  return value as T;
-}
-
-function bool(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-  return value;
-}
-
 function needRank(layer: string, shape: Shape, ranks: readonly number[], what: string): void {
   if (!ranks.includes(shape.length)) throw new ShapeError(`${layer} needs samples of ${what} but receives samples of shape ${formatShape(shape)}`);
-}
-
-function regularized(param: Parameter | null, value: Regularizer | null, name: string): BuiltLayer['regularized'] {
-  return param === null || value === null ? [] : [{ param, regularizer: value, name }];
 }
 
 const FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
@@ -142,7 +92,7 @@ export function dense(args: DenseArgs): LayerSpec {
   if (a.units === undefined) throw new TypeError('layers.dense needs units (the output width)');
   const units = positiveInt(a.units, 'units');
   const activation = activationName(a.activation);
-  const useBias = bool(a.useBias, 'useBias', true);
+  const useBias = boolean(orDefault(a.useBias, true), 'useBias');
   const kernelReg = toRegularizer(a.kernelRegularizer, 'kernelRegularizer');
   const biasReg = toRegularizer(a.biasRegularizer, 'biasRegularizer');
   return new LayerSpec('Dense', a, 'dense', (shape) => {
@@ -171,10 +121,10 @@ export function conv2d(args: Conv2dArgs): LayerSpec {
   const filters = positiveInt(a.filters, 'filters');
   const kernelSize = pairOf(a.kernelSize, 'kernelSize');
   const strides = pairOf(a.strides, 'strides', [1, 1]);
-  const padding = oneOf(a.padding, 'padding', ['valid', 'same'] as const, 'valid');
+  const padding = oneOf(orDefault(a.padding, 'valid'), 'padding', ['valid', 'same'] as const);
   const activation = activationName(a.activation);
-  const useBias = bool(a.useBias, 'useBias', true);
-  const dataFormat = oneOf(a.dataFormat, 'dataFormat', FORMATS, 'channelsLast');
+  const useBias = boolean(orDefault(a.useBias, true), 'useBias');
+  const dataFormat = oneOf(orDefault(a.dataFormat, 'channelsLast'), 'dataFormat', FORMATS);
   const kernelReg = toRegularizer(a.kernelRegularizer, 'kernelRegularizer');
   const biasReg = toRegularizer(a.biasRegularizer, 'biasRegularizer');
   return new LayerSpec('Conv2D', a, 'conv2d', (shape) => {
@@ -197,8 +147,8 @@ export function maxPooling2d(args: MaxPooling2dArgs = {}): LayerSpec {
   const a = checkArgs('maxPooling2d', args, ['poolSize', 'strides', 'padding', 'dataFormat']);
   const poolSize = pairOf(a.poolSize, 'poolSize', [2, 2]);
   const strides = a.strides === null ? poolSize : pairOf(a.strides, 'strides', poolSize);
-  const padding = oneOf(a.padding, 'padding', ['valid', 'same'] as const, 'valid');
-  const dataFormat = oneOf(a.dataFormat, 'dataFormat', FORMATS, 'channelsLast');
+  const padding = oneOf(orDefault(a.padding, 'valid'), 'padding', ['valid', 'same'] as const);
+  const dataFormat = oneOf(orDefault(a.dataFormat, 'channelsLast'), 'dataFormat', FORMATS);
   return new LayerSpec('MaxPooling2D', a, 'max_pooling2d', (shape) => {
     needRank('MaxPooling2D', shape, [3], 'rank 3');
     return { module: new MaxPooling2D(poolSize, strides, padding, dataFormat), regularized: [] };
@@ -349,11 +299,6 @@ export const LAYER_FACTORIES: Record<string, (config: never) => LayerSpec> = {
   SimpleRNN: simpleRNN, LSTM: lstm, GRU: gru, Bidirectional: bidirectional,
 };
 
-/**
- * @internal The argument checks every layer factory shares, for the factories in other files
- * (sequence-layers.ts); not part of the layers API.
- */
-export { bool, checkArgs, positiveInt, regularized };
 export {
   embedding, type EmbeddingArgs, type EmbeddingInitializer, layerNormalization, type LayerNormalizationArgs,
 } from './sequence-layers.js';

@@ -7,6 +7,7 @@
  * Each creates an nn module (an nn.Embedding, an nn.LayerNorm), so state-dict keys are
  * PyTorch's: "<layer index>.weight" (Keras's embeddings / gamma) and "<layer index>.bias" (beta).
  */
+import { boolean, orDefault, positiveInt } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
@@ -14,7 +15,8 @@ import { MAX_EMBEDDINGS } from '../ops/embedding.js';
 import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { bool, checkArgs, type LayerArgs, LayerSpec, positiveInt, regularized } from './layers.js';
+import { checkArgs, regularized } from './layer-args.js';
+import { type LayerArgs, LayerSpec } from './layers.js';
 import { type Regularizer, toRegularizer } from './regularizers.js';
 
 /** The initializers Keras's Embedding takes by name here (Keras's defaults for their parameters). */
@@ -79,7 +81,7 @@ export function embedding(args: EmbeddingArgs): LayerSpec {
   const expected = EMBEDDING_INITIALIZERS.map((n) => `'${n}'`).join(', ');
   if (typeof init !== 'string') throw argTypeError('embeddingsInitializer', `one of ${expected}`, init);
   if (!(EMBEDDING_INITIALIZERS as readonly string[]).includes(init)) throw argRangeError('embeddingsInitializer', `one of ${expected}`, init);
-  const maskZero = bool(a.maskZero, 'maskZero', false);
+  const maskZero = boolean(orDefault(a.maskZero, false), 'maskZero');
   const reg = toRegularizer(a.embeddingsRegularizer, 'embeddingsRegularizer');
   let config = a;
   if (a.inputLength !== undefined) {
@@ -151,8 +153,8 @@ export function layerNormalization(args: LayerNormalizationArgs = {}): LayerSpec
   const epsilon = a.epsilon ?? 1e-3;
   if (typeof epsilon !== 'number') throw argTypeError('epsilon', 'positive number', epsilon);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw argRangeError('epsilon', 'positive number', epsilon);
-  const center = bool(a.center, 'center', true);
-  const scale = bool(a.scale, 'scale', true);
+  const center = boolean(orDefault(a.center, true), 'center');
+  const scale = boolean(orDefault(a.scale, true), 'scale');
   const axis = a.axis ?? -1;
   if (typeof axis !== 'number' && !Array.isArray(axis)) throw argTypeError('axis', 'integer or non-empty array of integers', axis);
   return new LayerSpec('LayerNormalization', a, 'layer_normalization', (shape) => {

@@ -4,19 +4,13 @@
  * ops (unary.ts). One file for the family: each is a constructor and a one-line forward on a
  * shared base.
  */
-import { is, signature } from '../args.js';
-import { argRangeError, argTypeError } from '../errors.js';
+import { finite, is, signature } from '../args.js';
+import { argRangeError } from '../errors.js';
 import { elu, gelu, leakyRelu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
 import { expectLayerInput } from './shape-check.js';
-
-function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
-  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
-  return value;
-}
 
 /*
  * PyTorch's positional orders. `inplace` is accepted for PyTorch code and changes nothing: these

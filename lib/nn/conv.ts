@@ -6,7 +6,7 @@
  */
 import type { PaddingSpec } from '../backend/conv-geometry.js';
 import { convOutSize, resolvePadding } from '../backend/conv-geometry.js';
-import { is, signature } from '../args.js';
+import { is, positiveInt, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { conv1d, conv2d, pair, type Pair } from '../ops/conv.js';
 import { defaultGenerator, Generator } from '../random.js';
@@ -56,14 +56,8 @@ export type Conv1dArgs =
   | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, options?: Conv1dOptions | undefined]
   | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Conv1dOptions | undefined];
 
-function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
-}
-
 function commonOptions(options: Conv2dOptions, inChannels: number, outChannels: number) {
-  const groups = positive(options.groups ?? 1, 'groups');
+  const groups = positiveInt(options.groups ?? 1, 'groups');
   if (inChannels % groups !== 0) throw argRangeError('groups', `a divisor of inChannels (${inChannels})`, groups);
   if (outChannels % groups !== 0) throw argRangeError('groups', `a divisor of outChannels (${outChannels})`, groups);
   const bias = options.bias ?? true;
@@ -91,8 +85,8 @@ export class Conv2d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Conv2dArgs) {
     super();
     const options: Conv2dOptions = CONV2D.parse(args);
-    this.inChannels = positive(inChannels, 'inChannels');
-    this.outChannels = positive(outChannels, 'outChannels');
+    this.inChannels = positiveInt(inChannels, 'inChannels');
+    this.outChannels = positiveInt(outChannels, 'outChannels');
     this.kernelSize = pair(kernelSize, 'kernelSize');
     this.stride = pair(options.stride ?? 1, 'stride');
     this.dilation = pair(options.dilation ?? 1, 'dilation');
@@ -170,11 +164,11 @@ export class Conv1d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: Conv1dArgs) {
     super();
     const options: Conv1dOptions = CONV1D.parse(args);
-    this.inChannels = positive(inChannels, 'inChannels');
-    this.outChannels = positive(outChannels, 'outChannels');
-    this.kernelSize = positive(kernelSize, 'kernelSize');
-    this.stride = positive(options.stride ?? 1, 'stride');
-    this.dilation = positive(options.dilation ?? 1, 'dilation');
+    this.inChannels = positiveInt(inChannels, 'inChannels');
+    this.outChannels = positiveInt(outChannels, 'outChannels');
+    this.kernelSize = positiveInt(kernelSize, 'kernelSize');
+    this.stride = positiveInt(options.stride ?? 1, 'stride');
+    this.dilation = positiveInt(options.dilation ?? 1, 'dilation');
     const padding = options.padding ?? 0;
     resolvePadding(typeof padding === 'number' ? [0, padding] : padding, [1, this.kernelSize], [1, this.dilation], [1, this.stride]);
     this.padding = padding;

@@ -6,6 +6,7 @@
  * up in a call in place, as PyTorch does (so a use of `weight` recorded before the call sees the
  * renormalised values when its backward runs: clone it first, as PyTorch's docs say).
  */
+import { intInRange } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import {
   embedResolved, knownKeys, MAX_EMBEDDINGS, resolveEmbeddingOptions, type ResolvedEmbeddingOptions,
@@ -38,13 +39,6 @@ export interface EmbeddingLayerOptions {
 const OPTION_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', 'weight', 'generator'];
 /** PyTorch's positional order after (num_embeddings, embedding_dim). */
 const POSITIONAL = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse'] as const;
-
-function positiveInt(value: unknown, name: string, max: number): number {
-  const expected = `integer in [1, ${max}]`;
-  if (typeof value !== 'number') throw argTypeError(name, expected, value);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw argRangeError(name, expected, value);
-  return value;
-}
 
 /** The options object of `new Embedding(num, dim, options)` or PyTorch's positional arguments. */
 function optionsFrom(rest: unknown[]): EmbeddingLayerOptions {
@@ -84,8 +78,8 @@ export class Embedding<V extends number = number, D extends number = number> ext
   );
   constructor(numEmbeddings: V, embeddingDim: D, ...rest: unknown[]) {
     super();
-    this.numEmbeddings = positiveInt(numEmbeddings, 'numEmbeddings', MAX_EMBEDDINGS) as V;
-    this.embeddingDim = positiveInt(embeddingDim, 'embeddingDim', 2 ** 31 - 1) as D;
+    this.numEmbeddings = intInRange(numEmbeddings, 'numEmbeddings', 1, MAX_EMBEDDINGS) as V;
+    this.embeddingDim = intInRange(embeddingDim, 'embeddingDim', 1, 2 ** 31 - 1) as D;
     const options = optionsFrom(rest);
     const { sparse = false, weight, generator = defaultGenerator, ...lookup } = options;
     if (typeof sparse !== 'boolean') throw argTypeError('sparse', 'boolean', sparse);

@@ -3,19 +3,12 @@
  * as PyTorch's nn.Flatten. The merged size is a run-time number, so at the type level the
  * output shape is unknown and the next layer's input is not checked.
  */
-import { is, signature } from '../args.js';
-import { argRangeError, argTypeError } from '../errors.js';
+import { integer, is, signature } from '../args.js';
 import { flatten } from '../ops/layout.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
 import { expectLayerInput, layerShapeError } from './shape-check.js';
-
-function integer(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'integer', value);
-  if (!Number.isInteger(value)) throw argRangeError(name, 'integer', value);
-  return value;
-}
 
 const FLATTEN = signature('Flatten', [], { startDim: is.integer, endDim: is.integer });
 

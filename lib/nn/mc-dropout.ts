@@ -21,6 +21,7 @@
  * options): every stream involved is reseeded for the call and put back afterwards, so the call
  * does not advance any stream either.
  */
+import { positiveInt } from '../args.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
@@ -65,12 +66,6 @@ export interface McDropoutResult {
 export function isStochastic(m: Module): boolean {
   return isDropout(m) || m instanceof DropConnect || m instanceof LinearSVDO || m instanceof Conv2dSVDO ||
     m instanceof VariationalDropout || m instanceof ConcreteDropout || m instanceof SpatialConcreteDropout;
-}
-
-function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
 }
 
 /**
@@ -267,8 +262,8 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
   for (const key of Object.keys(options)) {
     if (!KEYS.includes(key)) throw new RangeError(`mcDropoutPredict: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
   }
-  const samples = positiveInteger(options.samples, 'samples');
-  const batchSize = options.batchSize === undefined ? null : positiveInteger(options.batchSize, 'batchSize');
+  const samples = positiveInt(options.samples, 'samples');
+  const batchSize = options.batchSize === undefined ? null : positiveInt(options.batchSize, 'batchSize');
   if (batchSize !== null && x.rank === 0) throw new ShapeError('mcDropoutPredict: batchSize needs an input with a first dimension to split, but x is a scalar');
   const task = options.task ?? 'regression';
   if (task !== 'regression' && task !== 'classification') throw argRangeError('task', "'regression' or 'classification'", task);

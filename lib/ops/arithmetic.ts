@@ -5,13 +5,14 @@
  * kernels; broadcasting goes through index maps (broadcast.ts). A gradient is summed back over
  * the dimensions its operand was broadcast along.
  */
+import { finite } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastIndex, broadcastShapes, expandThrough, reduceThrough } from './broadcast.js';
-import { expectTensor, expectTensorOrNumber, finiteNumber } from './check.js';
+import { expectTensor, expectTensorOrNumber } from './check.js';
 
 type Operand = Tensor | number;
 
@@ -171,7 +172,7 @@ export function neg<S extends Shape>(x: Tensor<S>): Tensor<S> {
 /** x ** exponent, element-wise, for a number exponent (d/dx = exponent * x^(exponent-1)). */
 export function pow<S extends Shape>(x: Tensor<S>, exponent: number): Tensor<S> {
   expectTensor(x, 'x');
-  const p = finiteNumber(exponent, 'exponent');
+  const p = finite(exponent, 'exponent');
   const xd = x.data;
   const out = new Float32Array(xd.length);
   for (let i = 0; i < xd.length; i++) out[i] = xd[i]! ** p;

@@ -34,19 +34,6 @@ export function normDims(dims: unknown, rank: number, name = 'dim'): number[] {
   return unique;
 }
 
-/** A finite number. */
-export function finiteNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
-  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
-  return value;
-}
-
-export function boolOption(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-  return value;
-}
-
 /** Sizes of the dimensions before, at and after `dim`: the (outer, n, inner) view of a tensor. */
 export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
   let outer = 1;

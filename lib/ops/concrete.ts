@@ -10,6 +10,7 @@
  *
  * u comes from the backend's uniformFill on the Philox stream (offset = generator.reserve).
  */
+import { nonNegativeInt, unitInterval } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
@@ -58,10 +59,8 @@ export function relaxedDrop(logit: number, u: number, temperature: number): numb
  * 1/(1 − p) scaling), drawn from the stream. For tests and plots of the relaxation.
  */
 export function concreteMask(count: number, p: number, options: StreamOptions & { temperature?: number } = {}): Float32Array {
-  if (typeof count !== 'number') throw argTypeError('count', 'non-negative integer', count);
-  if (!Number.isSafeInteger(count) || count < 0) throw argRangeError('count', 'non-negative integer', count);
-  if (typeof p !== 'number') throw argTypeError('p', 'number in [0, 1)', p);
-  if (!(p >= 0 && p < 1)) throw argRangeError('p', 'number in [0, 1)', p);
+  nonNegativeInt(count, 'count');
+  unitInterval(p, 'p');
   const o = optionsObject(options);
   const t = temperatureOf(o.temperature);
   const generator = streamOf(o);

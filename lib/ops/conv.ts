@@ -5,6 +5,7 @@
  *   out (N, K, OH, OW), OH = floor((H + pad_top + pad_bottom - dilation*(kh-1) - 1) / stride) + 1
  * conv1d views (N, C, L) as (N, C, 1, L) with a (K, C / groups, 1, k) kernel.
  */
+import { positiveInt } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { resolveConv2d, resolvePadding, type Conv2dGeometry, type PaddingSpec } from '../backend/conv-geometry.js';
@@ -34,12 +35,6 @@ export function pair(value: unknown, name: string, min = 1): [number, number] {
     if (!Number.isInteger(v) || v < min) throw argRangeError(name, expected, value);
   }
   return [a as number, b as number];
-}
-
-function positiveInt(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
 }
 
 /** The checked geometry of conv2d(x, weight) with these options (x is 4-D). */

@@ -7,6 +7,7 @@
  * its mask on every call (layers built with a seed create their Generator once instead, and
  * give a new mask every step); neither draws from the default generator (manualSeed).
  */
+import { boolean, probability as checkProbability } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random.js';
 import type { Shape } from '../shape.js';
@@ -21,15 +22,12 @@ export interface StreamOptions {
 
 /** A drop probability: a number in [0, 1] (NaN is a RangeError). */
 export function probability(value: unknown, name = 'p'): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'number in [0, 1]', value);
-  if (!(value >= 0 && value <= 1)) throw argRangeError(name, 'number in [0, 1]', value);
-  return value;
+  return checkProbability(value, name);
 }
 
 /** The training flag: required, a boolean. */
 export function trainingFlag(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw argTypeError('training', 'boolean', value);
-  return value;
+  return boolean(value, 'training');
 }
 
 /** The options object of an op (undefined counts as {} so that the missing flag is what is reported). */

@@ -10,6 +10,7 @@
  * the same bits (randnFill is a pure function of its arguments on every ISA and thread count).
  * The graph holds no per-element state; backward pays one more normal fill.
  */
+import { unitInterval } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError } from '../errors.js';
@@ -35,9 +36,7 @@ export interface GaussianNoiseOptions extends StreamOptions {
 
 /** A Gaussian dropout rate: [0, 1). At 1 the noise variance is infinite. */
 export function gaussianRate(value: unknown): number {
-  if (typeof value !== 'number') throw argTypeError('rate', 'number in [0, 1)', value);
-  if (!(value >= 0 && value < 1)) throw argRangeError('rate', 'number in [0, 1)', value);
-  return value;
+  return unitInterval(value, 'rate');
 }
 
 /** A noise standard deviation: finite and >= 0. */

@@ -12,6 +12,7 @@
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dweight = sum_rows dy * xhat,  dbias = sum_rows dy
  * in double. Nothing but x is kept for backward: the kernel recomputes the row statistics.
  */
+import { positiveFinite } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
@@ -44,9 +45,7 @@ export function normalizedShapeOf(value: unknown, name = 'normalizedShape'): num
 /** A positive finite eps. */
 export function epsOf(value: unknown, name = 'eps', fallback = 1e-5): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw argTypeError(name, 'positive number', value);
-  if (!(value > 0) || !Number.isFinite(value)) throw argRangeError(name, 'positive number', value);
-  return value;
+  return positiveFinite(value, name);
 }
 
 /** The layer norm of x over its trailing normalizedShape; differentiable in x, weight and bias. */

@@ -7,13 +7,13 @@
  * Leading dimensions of x (or a) are flattened into M: every tensor is contiguous, so that is
  * free. Bias and activation are applied after the product.
  */
-import { record } from '../autograd/record.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { ACTIVATION_TABLE } from '../backend/activation.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
-import { eluFn, geluFn, leakyReluFn, type Pointwise, seluFn, sigmoidFn, softplusFn, tanhFn } from './pointwise.js';
 
 /** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
@@ -59,15 +59,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 /** Activations linear can apply to its output in the same op. */
 export type LinearActivation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'elu' | 'selu' | 'softplus';
 
-const ACTIVATIONS: Record<Exclude<LinearActivation, 'relu'>, Pointwise> = {
-  leakyRelu: leakyReluFn(0.01),
-  sigmoid: sigmoidFn,
-  tanh: tanhFn,
-  gelu: geluFn,
-  elu: eluFn(1),
-  selu: seluFn,
-  softplus: softplusFn(1, 20),
-};
+/** Every activation linear takes. */
+export const LINEAR_ACTIVATIONS: readonly LinearActivation[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'elu', 'selu', 'softplus'];
 
 export interface LinearOptions {
   /** Applied to x w^T + b in the same op (default none); parameters are PyTorch's defaults. */
@@ -76,7 +69,7 @@ export interface LinearOptions {
 
 function checkActivation(value: unknown): LinearActivation | null {
   if (value === undefined || value === null) return null;
-  const names = ['relu', ...Object.keys(ACTIVATIONS)];
+  const names: readonly string[] = LINEAR_ACTIVATIONS;
   if (typeof value !== 'string') throw argTypeError('activation', `one of ${names.join(', ')}`, value);
   if (!names.includes(value)) throw argRangeError('activation', `one of ${names.join(', ')}`, value);
   return value as LinearActivation;
@@ -105,12 +98,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   }
   const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
   const backend = activeBackend();
-  // One pass over the output: the kernel adds the bias (and applies relu) as it writes each tile.
+  const act = activation === null ? null : ACTIVATION_TABLE[activation];
+  // One pass over the output: the kernel adds the bias and applies the activation as it writes
+  // each tile. Activations the kernel lacks, and those whose derivative needs the
+  // pre-activation when a gradient will be taken (gelu), keep the pre-activation and apply the
+  // activation here.
+  const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !needsGrad(x, weight, b));
   const y = new Float32Array(m * outF);
-  backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, activation === 'relu' ? 'relu' : 'none');
-  const pre = activation === null || activation === 'relu' ? null : y.slice();
+  backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, fuse ? act.kernel! : 'none');
+  const pre = act === null || fuse ? null : y.slice();
   if (pre !== null) {
-    const { f } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
+    const { f } = act!.fn;
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
   }
   const shape = [...x.shape.slice(0, -1), outF];
@@ -120,10 +118,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
       gz = new Float32Array(g.length);
       backend.reluBackward(gz, g, y, g.length);
-    } else if (pre !== null) {
-      const { df } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
+    } else if (act !== null) {
+      // pre is null only when the derivative reads from the output alone.
+      const { df } = act.fn;
       gz = new Float32Array(g.length);
-      for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
+      if (pre === null) for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(Number.NaN, y[i]!);
+      else for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
     }
     let gb: Float32Array | null = null;
     if (needs[2]) {

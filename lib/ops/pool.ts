@@ -3,6 +3,7 @@
  * recorded argmax), avgPool2d, adaptiveAvgPool2d, and 1-D forms that view (N, C, L) as
  * (N, C, 1, L). Inputs are (N, C, H, W) or unbatched (C, H, W).
  */
+import { boolean, orDefault } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import type { AdaptivePool2dGeometry, Pool2dGeometry } from '../backend/backend.js';
@@ -46,12 +47,6 @@ function outShape(x: Tensor, n: number, c: number, oh: number, ow: number): numb
   return x.rank === 4 ? [n, c, oh, ow] : [c, oh, ow];
 }
 
-function bool(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-  return value;
-}
-
 function options(value: unknown, op: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null) throw argTypeError('options', `${op} options with kernelSize`, value);
   return value as Record<string, unknown>;
@@ -64,7 +59,7 @@ function windowGeometry(x: Tensor, o: Record<string, unknown>, op: string): Pool
   const [sh, sw] = o.stride === undefined || o.stride === null ? [kh, kw] : pair(o.stride, 'stride');
   const [ph, pw] = pair(o.padding ?? 0, 'padding', 0);
   if (ph > kh / 2 || pw > kw / 2) throw argRangeError('padding', `at most half the kernel size (${Math.floor(kh / 2)}, ${Math.floor(kw / 2)})`, o.padding);
-  return { n, c, h, w, kh, kw, sh, sw, ph, pw, ceilMode: bool(o.ceilMode, 'ceilMode', false) };
+  return { n, c, h, w, kh, kw, sh, sw, ph, pw, ceilMode: boolean(orDefault(o.ceilMode, false), 'ceilMode') };
 }
 
 /** 2-D max pooling (PyTorch's F.max_pool2d). */
@@ -95,7 +90,7 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
   }
   const g = {
     ...windowGeometry(x, o, 'avgPool2d'),
-    countIncludePad: bool(o.countIncludePad, 'countIncludePad', true),
+    countIncludePad: boolean(orDefault(o.countIncludePad, true), 'countIncludePad'),
     divisorOverride: typeof div === 'number' ? div : 0,
   };
   const r = resolvePool2d(g, false);

@@ -3,20 +3,21 @@
  * Sums accumulate in float64. The gradient of a reduced element is spread back over every
  * input element that was folded into it (divided by the count for mean).
  */
+import { boolean, orDefault } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastIndex, expandThrough } from './broadcast.js';
-import { boolOption, expectTensor, normDims, outputArray } from './check.js';
+import { expectTensor, normDims, outputArray } from './check.js';
 
 /** Dimensions to reduce: one index, several, or undefined/null for all of them. */
 export type Dims = number | readonly number[] | null | undefined;
 
 function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: boolean): Tensor {
   expectTensor(x, 'x');
-  const keep = boolOption(keepdim, 'keepdim', false);
+  const keep = boolean(orDefault(keepdim, false), 'keepdim');
   let dims: number[];
   if (dim === undefined || dim === null) dims = x.shape.map((_, i) => i);
   else {
@@ -77,7 +78,7 @@ export type ValuesIndices = [values: Tensor, indices: Tensor] & { readonly value
  */
 function extreme(x: Tensor, dim: number, keepdim: unknown, name: string, larger: boolean): { values: Tensor; indices: Tensor } {
   expectTensor(x, 'x');
-  const keep = boolOption(keepdim, 'keepdim', false);
+  const keep = boolean(orDefault(keepdim, false), 'keepdim');
   const [d] = normDims(dim, Math.max(x.rank, 1));
   const shape = x.rank === 0 ? [1] : x.shape;
   const n = shape[d!]!;

@@ -3,13 +3,14 @@
  * softplus) and exp, log, clamp. relu runs on the backend's relu/reluBackward kernels; the
  * others loop here over the scalar functions of pointwise.ts.
  */
+import { finite } from '../args.js';
 import { record } from '../autograd/record.js';
 import type { OpAttrs } from '../autograd/trace.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor, finiteNumber } from './check.js';
+import { expectTensor } from './check.js';
 import {
   eluFn, expFn, geluFn, leakyReluFn, logFn, type Pointwise, seluFn, sigmoidFn, softplusFn, tanhFn,
 } from './pointwise.js';
@@ -45,7 +46,7 @@ export function relu<S extends Shape>(x: Tensor<S>): Tensor<S> {
 
 /** x for x > 0, negativeSlope * x otherwise (default slope 0.01). */
 export function leakyRelu<S extends Shape>(x: Tensor<S>, negativeSlope = 0.01): Tensor<S> {
-  const slope = finiteNumber(negativeSlope, 'negativeSlope');
+  const slope = finite(negativeSlope, 'negativeSlope');
   return applyPointwise(x, 'leakyRelu', leakyReluFn(slope), { negativeSlope: slope });
 }
 
@@ -65,7 +66,7 @@ export function gelu<S extends Shape>(x: Tensor<S>): Tensor<S> {
 
 /** x for x > 0, alpha * (e^x - 1) otherwise (default alpha 1). */
 export function elu<S extends Shape>(x: Tensor<S>, alpha = 1): Tensor<S> {
-  const a = finiteNumber(alpha, 'alpha');
+  const a = finite(alpha, 'alpha');
   return applyPointwise(x, 'elu', eluFn(a), { alpha: a });
 }
 
@@ -83,9 +84,9 @@ export interface SoftplusOptions {
 
 /** log(1 + e^(beta x)) / beta. */
 export function softplus<S extends Shape>(x: Tensor<S>, options: SoftplusOptions = {}): Tensor<S> {
-  const beta = finiteNumber(options.beta ?? 1, 'beta');
+  const beta = finite(options.beta ?? 1, 'beta');
   if (beta === 0) throw argRangeError('beta', 'non-zero finite number', beta);
-  const threshold = finiteNumber(options.threshold ?? 20, 'threshold');
+  const threshold = finite(options.threshold ?? 20, 'threshold');
   return applyPointwise(x, 'softplus', softplusFn(beta, threshold), { beta, threshold });
 }
 

@@ -17,9 +17,10 @@
  * accumulate in float64. The sparse variational ones (log α, σ², Molchanov's KL and its
  * gradients) run on the backend's fused per-weight pass, sparseVd (native/kernels/vdo/).
  */
+import { unitInterval } from '../args.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
-import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Generator } from '../random.js';
 import { type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -243,7 +244,6 @@ export function unitNoise(x: Tensor, logAlpha: Tensor, options: UnitNoiseOptions
 
 /** A drop rate p in [0, 1) as the Gaussian-dropout variance α = p / (1 − p). */
 export function alphaOfRate(p: unknown, name = 'p'): number {
-  if (typeof p !== 'number') throw argTypeError(name, 'number in [0, 1)', p);
-  if (!(p >= 0 && p < 1)) throw argRangeError(name, 'number in [0, 1)', p);
-  return p / (1 - p);
+  const rate = unitInterval(p, name);
+  return rate / (1 - rate);
 }

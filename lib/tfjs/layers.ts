@@ -7,6 +7,7 @@
  * zeros; kernelInitializer / biasInitializer take tfjs's names and refill the weights after the
  * module is made. Options dropnet cannot honour throw, naming the option.
  */
+import { positiveInt } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { activationName } from '../keras/activations.js';
 import * as k from '../keras/layers.js';
@@ -262,8 +263,7 @@ function ownSpec(fn: string, className: string, stem: string, args: unknown, kno
 function int(value: unknown, name: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw argRangeError(name, 'positive integer', value);
-  return v;
+  return positiveInt(v, name);
 }
 
 function validOnly(fn: string, padding: unknown): void {

@@ -5,6 +5,7 @@
  * A tfjs optimizer object is a recipe: compile() creates dropnet's optimizer of the same rule
  * over the model's parameters, with tfjs's defaults (epsilon 1e-7; rmsprop decay 0.9).
  */
+import { nonNegative } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import { EarlyStopping } from '../train/callbacks/early-stopping.js';
@@ -41,31 +42,25 @@ export class Optimizer {
   }
 }
 
-function rate(value: unknown, fn: string): number {
-  if (typeof value !== 'number') throw argTypeError(`${fn}: learningRate`, 'non-negative number', value);
-  if (!(value >= 0)) throw argRangeError(`${fn}: learningRate`, 'non-negative number', value);
-  return value;
-}
-
 export const train = {
   sgd(learningRate: number): Optimizer {
-    const lr = rate(learningRate, 'tf.train.sgd');
+    const lr = nonNegative(learningRate, 'learningRate', 'tf.train.sgd');
     return new Optimizer('SGD', lr, (p) => new SGD(p, { lr }));
   },
   momentum(learningRate: number, momentum: number, useNesterov = false): Optimizer {
-    const lr = rate(learningRate, 'tf.train.momentum');
+    const lr = nonNegative(learningRate, 'learningRate', 'tf.train.momentum');
     return new Optimizer('Momentum', lr, (p) => new SGD(p, { lr, momentum, nesterov: useNesterov }));
   },
   adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = EPSILON): Optimizer {
-    const lr = rate(learningRate, 'tf.train.adam');
+    const lr = nonNegative(learningRate, 'learningRate', 'tf.train.adam');
     return new Optimizer('Adam', lr, (p) => new Adam(p, { lr, betas: [beta1, beta2], eps: epsilon }));
   },
   rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon = EPSILON, centered = false): Optimizer {
-    const lr = rate(learningRate, 'tf.train.rmsprop');
+    const lr = nonNegative(learningRate, 'learningRate', 'tf.train.rmsprop');
     return new Optimizer('RMSProp', lr, (p) => new RMSprop(p, { lr, alpha: decay, momentum, eps: epsilon, centered }));
   },
   adagrad(learningRate: number, initialAccumulatorValue = 0.1): Optimizer {
-    const lr = rate(learningRate, 'tf.train.adagrad');
+    const lr = nonNegative(learningRate, 'learningRate', 'tf.train.adagrad');
     return new Optimizer('Adagrad', lr, (p) => new Adagrad(p, { lr, initialAccumulatorValue, eps: EPSILON }));
   },
   adadelta(..._args: unknown[]): never {

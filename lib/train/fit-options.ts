@@ -3,6 +3,7 @@
  * training, each failing with a message that names the option. Keras's compile() maps onto
  * these: `optimizer: 'adam'`, `loss: 'categoricalCrossentropy'`, `metrics: ['accuracy']`.
  */
+import { boolean, nonNegativeInt, orDefault, positiveInt, positiveNumber } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
@@ -105,31 +106,9 @@ export interface CheckedOptions {
   klWeight: number | KlSchedule | undefined;
 }
 
-function positiveInt(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value <= 0) throw argRangeError(name, 'positive integer', value);
-  return value;
-}
-
-function nonNegativeInt(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw argTypeError(name, 'non-negative integer', value);
-  if (!Number.isSafeInteger(value) || value < 0) throw argRangeError(name, 'non-negative integer', value);
-  return value;
-}
-
-function boolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-  return value;
-}
-
 function positiveOrNull(value: unknown, name: string): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number') throw argTypeError(name, 'positive number', value);
-  if (!(value > 0)) throw argRangeError(name, 'positive number', value);
-  return value;
+  return positiveNumber(value, name);
 }
 
 function checkKeys(options: object, known: readonly string[], fn: string): void {
@@ -169,8 +148,8 @@ export function checkOptions(raw: unknown, fn: 'fit' | 'evaluate'): CheckedOptio
   const yieldEveryMs = o.yieldEveryMs ?? 5;
   if (typeof yieldEveryMs !== 'number') throw argTypeError('yieldEveryMs', 'non-negative number or Infinity', yieldEveryMs);
   if (!(yieldEveryMs >= 0)) throw argRangeError('yieldEveryMs', 'non-negative number or Infinity', yieldEveryMs);
-  const epochs = positiveInt(o.epochs, 'epochs', 1);
-  const initialEpoch = nonNegativeInt(o.initialEpoch, 'initialEpoch', 0);
+  const epochs = positiveInt(orDefault(o.epochs, 1), 'epochs');
+  const initialEpoch = nonNegativeInt(orDefault(o.initialEpoch, 0), 'initialEpoch');
   if (initialEpoch > epochs) throw argRangeError('initialEpoch', `integer in [0, ${epochs}] (epochs)`, initialEpoch);
   const validationSplit = o.validationSplit ?? 0;
   if (typeof validationSplit !== 'number') throw argTypeError('validationSplit', 'number in [0, 1)', validationSplit);
@@ -188,14 +167,14 @@ export function checkOptions(raw: unknown, fn: 'fit' | 'evaluate'): CheckedOptio
     throw typeof optimizer === 'string' ? argRangeError('optimizer', expected, optimizer) : argTypeError('optimizer', expected, optimizer);
   }
   return {
-    batchSize: positiveInt(o.batchSize, 'batchSize', 32),
+    batchSize: positiveInt(orDefault(o.batchSize, 32), 'batchSize'),
     loss,
     metrics: checkMetrics(o.metrics, loss),
     signal,
     yieldEveryMs,
     epochs,
     initialEpoch,
-    shuffle: boolean(o.shuffle, 'shuffle', true),
+    shuffle: boolean(orDefault(o.shuffle, true), 'shuffle'),
     seed: o.seed,
     validationSplit,
     validationData: o.validationData,

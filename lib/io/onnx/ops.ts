@@ -6,6 +6,7 @@
  * ONNX cannot express. The dropout family never reaches this table in eval mode: its ops return
  * their input unchanged, so an exported dropout layer is the identity.
  */
+import { LINEAR_ACTIVATIONS } from '../../ops/matmul.js';
 import { SELU_ALPHA, SELU_SCALE } from '../../ops/pointwise.js';
 import type { LowerContext, Lowering } from './lower.js';
 import { attr } from './model.js';
@@ -157,7 +158,7 @@ const clamp: Lowering = (c) => {
 
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   linear,
-  ...Object.fromEntries(['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'elu', 'selu', 'softplus'].map((a) => [`linear+${a}`, linear])),
+  ...Object.fromEntries(LINEAR_ACTIVATIONS.map((a) => [`linear+${a}`, linear])),
   matmul: binary('MatMul'),
   conv2d,
   maxPool2d,

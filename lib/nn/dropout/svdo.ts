@@ -13,6 +13,7 @@
  * Linear's and Conv2d's (so a trained dense layer's weights load into it for sparsification);
  * log σ² starts at −10.
  */
+import { finite, positiveInt } from '../../args.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import { mul } from '../../ops/arithmetic.js';
 import { conv2d, pair, type Pair } from '../../ops/conv.js';
@@ -54,18 +55,6 @@ export interface LayerSparsity {
   kept: number;
   /** 1 − kept / total. */
   sparsity: number;
-}
-
-function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'finite number', value);
-  if (!Number.isFinite(value)) throw argRangeError(name, 'finite number', value);
-  return value;
-}
-
-function features(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
 }
 
 const KEYS = ['threshold', 'bias', 'logSigma2Init', 'trainClip', 'seed', 'noiseGenerator', 'generator'];
@@ -170,8 +159,8 @@ export class LinearSVDO<In extends number = number, Out extends number = number>
 
   constructor(inFeatures: In, outFeatures: Out, options: SparseVdOptions = {}) {
     super();
-    this.inFeatures = features(inFeatures, 'inFeatures') as In;
-    this.outFeatures = features(outFeatures, 'outFeatures') as Out;
+    this.inFeatures = positiveInt(inFeatures, 'inFeatures') as In;
+    this.outFeatures = positiveInt(outFeatures, 'outFeatures') as Out;
     const o = checkSparseVdOptions(options);
     this.threshold = o.threshold;
     this.trainClip = o.trainClip;
@@ -283,15 +272,15 @@ export class Conv2dSVDO extends Module implements SparseVariational {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dSVDOOptions = {}) {
     super();
     const o = checkSparseVdOptions(options, CONV_KEYS, 'Conv2dSVDO');
-    this.inChannels = features(inChannels, 'inChannels');
-    this.outChannels = features(outChannels, 'outChannels');
+    this.inChannels = positiveInt(inChannels, 'inChannels');
+    this.outChannels = positiveInt(outChannels, 'outChannels');
     this.kernelSize = pair(kernelSize, 'kernelSize');
     this.stride = pair(options.stride ?? 1, 'stride');
     this.dilation = pair(options.dilation ?? 1, 'dilation');
     const padding = options.padding ?? 0;
     resolvePadding(padding, this.kernelSize, this.dilation, this.stride); // validates ('same' needs stride 1)
     this.padding = typeof padding === 'object' ? [padding[0], padding[1]] : padding;
-    this.groups = features(options.groups ?? 1, 'groups');
+    this.groups = positiveInt(options.groups ?? 1, 'groups');
     if (this.inChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of inChannels (${this.inChannels})`, this.groups);
     if (this.outChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of outChannels (${this.outChannels})`, this.groups);
     this.threshold = o.threshold;

@@ -3,11 +3,8 @@
  * object (or both: positional values first, an options object last), every value checked, and
  * a TypeError for anything the constructor does not take.
  */
-import { argRangeError, argTypeError, describe } from '../../errors.js';
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { isPlainObject } from '../../args.js';
+import { describe } from '../../errors.js';
 
 /**
  * Merges `args` (the constructor's arguments) into one record: positional values are named by
@@ -33,30 +30,4 @@ export function gatherArgs(layer: string, args: readonly unknown[], order: reado
     out[key] = value;
   }
   return out;
-}
-
-export function positiveInt(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
-  if (!Number.isSafeInteger(value) || value < 1) throw argRangeError(name, 'positive integer', value);
-  return value;
-}
-
-export function nonNegativeInt(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw argTypeError(name, 'non-negative integer', value);
-  if (!Number.isSafeInteger(value) || value < 0) throw argRangeError(name, 'non-negative integer', value);
-  return value;
-}
-
-export function boolArg(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-  return value;
-}
-
-/** A rate in [0, 1]: a bool is a TypeError (PyTorch rejects dropout=True too). */
-export function rate(value: unknown, name: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number') throw argTypeError(name, 'number in [0, 1]', value);
-  if (!(value >= 0 && value <= 1)) throw argRangeError(name, 'number in [0, 1]', value);
-  return value;
 }

@@ -6,6 +6,7 @@
  * input (B, I) or unbatched (I); hx (B, H) or (H), zeros when absent. RNNCell and GRUCell return
  * h', LSTMCell [h', c']. One step runs on the same native op as the layers (a sequence of 1).
  */
+import { boolean, isPlainObject, orDefault, positiveInt } from '../../args.js';
 import { reshape } from '../../ops/layout.js';
 import { recurrentLayer, type RnnCell } from '../../ops/recurrent.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../../errors.js';
@@ -16,7 +17,7 @@ import { checkGenerator } from '../init.js';
 import { Module, type ModuleCategory } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { expectLayerInput, layerShapeError } from '../shape-check.js';
-import { boolArg, gatherArgs, isPlainObject, positiveInt } from './args.js';
+import { gatherArgs } from './args.js';
 
 export interface RNNCellOptions {
   inputSize?: number;
@@ -50,7 +51,7 @@ export abstract class RNNCellBase extends Module {
     this.mode = mode;
     this.inputSize = positiveInt(o.inputSize, 'inputSize');
     this.hiddenSize = positiveInt(o.hiddenSize, 'hiddenSize');
-    this.bias = boolArg(o.bias, 'bias', true);
+    this.bias = boolean(orDefault(o.bias, true), 'bias');
     const generator = checkGenerator(o.generator ?? defaultGenerator);
     const G = mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
     const H = this.hiddenSize;

@@ -17,6 +17,7 @@
  * masks, the recurrent masks, the zoneout draws of h, then of c; the inter-layer dropout mask
  * after the layer.
  */
+import { boolean, isPlainObject, nonNegativeInt, orDefault, positiveInt, probability } from '../../args.js';
 import { concat, reshape, transpose } from '../../ops/layout.js';
 import { dropout as dropoutOp } from '../../ops/dropout.js';
 import {
@@ -30,7 +31,7 @@ import { checkGenerator } from '../init.js';
 import { Module, type ModuleCategory } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { expectLayerInput, layerShapeError } from '../shape-check.js';
-import { boolArg, gatherArgs, isPlainObject, nonNegativeInt, positiveInt, rate } from './args.js';
+import { gatherArgs } from './args.js';
 
 /** Zoneout rates of an LSTM: the probability of keeping the previous c and h. */
 export interface ZoneoutRates {
@@ -136,31 +137,31 @@ export abstract class RNNBase extends Module {
     this.inputSize = positiveInt(o.inputSize, 'inputSize');
     this.hiddenSize = positiveInt(o.hiddenSize, 'hiddenSize');
     this.numLayers = o.numLayers === undefined ? 1 : positiveInt(o.numLayers, 'numLayers');
-    this.bias = boolArg(o.bias, 'bias', true);
-    this.batchFirst = boolArg(o.batchFirst, 'batchFirst', false);
-    this.dropout = rate(o.dropout, 'dropout');
-    this.bidirectional = boolArg(o.bidirectional, 'bidirectional', false);
+    this.bias = boolean(orDefault(o.bias, true), 'bias');
+    this.batchFirst = boolean(orDefault(o.batchFirst, false), 'batchFirst');
+    this.dropout = probability(orDefault(o.dropout, 0), 'dropout');
+    this.bidirectional = boolean(orDefault(o.bidirectional, false), 'bidirectional');
     this.projSize = o.projSize === undefined ? 0 : nonNegativeInt(o.projSize, 'projSize');
     if (this.projSize >= this.hiddenSize) {
       throw argRangeError('projSize', `integer in [0, ${this.hiddenSize - 1}] (below hiddenSize)`, this.projSize);
     }
-    this.inputDropout = rate(o.inputDropout, 'inputDropout');
-    this.recurrentDropout = rate(o.recurrentDropout, 'recurrentDropout');
-    this.maskPerGate = boolArg(o.maskPerGate, 'maskPerGate', true);
-    this.weightDropout = rate(o.weightDropout, 'weightDropout');
+    this.inputDropout = probability(orDefault(o.inputDropout, 0), 'inputDropout');
+    this.recurrentDropout = probability(orDefault(o.recurrentDropout, 0), 'recurrentDropout');
+    this.maskPerGate = boolean(orDefault(o.maskPerGate, true), 'maskPerGate');
+    this.weightDropout = probability(orDefault(o.weightDropout, 0), 'weightDropout');
     const z = o.zoneout;
     if (mode === 'lstm' && typeof z === 'object' && z !== null && !Array.isArray(z)) {
       const rates = z as Record<string, unknown>;
       for (const key of Object.keys(rates)) {
         if (key !== 'cell' && key !== 'hidden') throw new TypeError(`${kind}: unknown zoneout rate ${JSON.stringify(key)}; it takes cell, hidden`);
       }
-      this.zoneoutCell = rate(rates.cell, 'zoneout.cell');
-      this.zoneoutHidden = rate(rates.hidden, 'zoneout.hidden');
+      this.zoneoutCell = probability(orDefault(rates.cell, 0), 'zoneout.cell');
+      this.zoneoutHidden = probability(orDefault(rates.hidden, 0), 'zoneout.hidden');
     } else {
       if (z !== undefined && typeof z !== 'number') {
         throw argTypeError('zoneout', mode === 'lstm' ? 'number in [0, 1] or { cell, hidden }' : 'number in [0, 1]', z);
       }
-      this.zoneoutHidden = rate(z, 'zoneout');
+      this.zoneoutHidden = probability(orDefault(z, 0), 'zoneout');
       this.zoneoutCell = mode === 'lstm' ? this.zoneoutHidden : 0;
     }
     const { maskGenerator, seed } = o;

@@ -1,7 +1,7 @@
 /** Adagrad (PyTorch semantics and defaults). */
-import { is, signature } from '../../args.js';
+import { boolean, is, nonNegativeFinite, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
-import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
 
 export interface AdagradOptions {
   /** Learning rate (default 1e-2). */
@@ -33,12 +33,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected validate(o: AdagradOptions): void {
-    nonNegative('lr', o.lr);
-    nonNegative('lrDecay', o.lrDecay);
-    nonNegative('weightDecay', o.weightDecay);
-    nonNegative('initialAccumulatorValue', o.initialAccumulatorValue);
-    nonNegative('eps', o.eps);
-    boolean('maximize', o.maximize);
+    nonNegativeFinite(o.lr, 'lr');
+    nonNegativeFinite(o.lrDecay, 'lrDecay');
+    nonNegativeFinite(o.weightDecay, 'weightDecay');
+    nonNegativeFinite(o.initialAccumulatorValue, 'initialAccumulatorValue');
+    nonNegativeFinite(o.eps, 'eps');
+    boolean(o.maximize, 'maximize');
   }
 
   protected update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, g: ParamGroup<AdagradOptions>): void {

@@ -1,8 +1,8 @@
 /** Adam (L2 penalty coupled into the gradient, as PyTorch's Adam) and AdamW (decoupled weight decay). */
-import { is, signature } from '../../args.js';
+import { boolean, is, nonNegativeFinite, signature, unitInterval } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argTypeError } from '../../errors.js';
-import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState, unitInterval } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -31,14 +31,14 @@ export type AdamArgs =
   | [lr?: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: Partial<AdamOptions> | undefined];
 
 function validateAdam(o: AdamOptions): void {
-  nonNegative('lr', o.lr);
-  nonNegative('eps', o.eps);
-  nonNegative('weightDecay', o.weightDecay);
+  nonNegativeFinite(o.lr, 'lr');
+  nonNegativeFinite(o.eps, 'eps');
+  nonNegativeFinite(o.weightDecay, 'weightDecay');
   if (!Array.isArray(o.betas) || o.betas.length !== 2) throw argTypeError('betas', 'pair of numbers in [0, 1)', o.betas);
-  unitInterval('betas[0]', o.betas[0]);
-  unitInterval('betas[1]', o.betas[1]);
-  boolean('amsgrad', o.amsgrad);
-  boolean('maximize', o.maximize);
+  unitInterval(o.betas[0], 'betas[0]');
+  unitInterval(o.betas[1], 'betas[1]');
+  boolean(o.amsgrad, 'amsgrad');
+  boolean(o.maximize, 'maximize');
 }
 
 abstract class AdamBase extends Optimizer<AdamOptions> {

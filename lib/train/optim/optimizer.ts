@@ -163,19 +163,3 @@ export abstract class Optimizer<O extends object> {
     });
   }
 }
-
-/** RangeError unless `value` is a finite number >= 0 (PyTorch: "Invalid learning rate"). */
-export function nonNegative(name: string, value: unknown): void {
-  if (typeof value !== 'number') throw argTypeError(name, 'finite non-negative number', value);
-  if (!(value >= 0) || !Number.isFinite(value)) throw argRangeError(name, 'finite non-negative number', value);
-}
-
-/** RangeError unless `value` is in [0, 1). */
-export function unitInterval(name: string, value: unknown): void {
-  if (typeof value !== 'number') throw argTypeError(name, 'number in [0, 1)', value);
-  if (!(value >= 0 && value < 1)) throw argRangeError(name, 'number in [0, 1)', value);
-}
-
-export function boolean(name: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw argTypeError(name, 'boolean', value);
-}

@@ -1,8 +1,8 @@
 /** RMSprop, optionally centered and with momentum (PyTorch semantics and defaults). */
-import { is, signature } from '../../args.js';
+import { boolean, is, nonNegativeFinite, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argRangeError } from '../../errors.js';
-import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
 
 export interface RMSpropOptions {
   /** Learning rate (default 1e-2). */
@@ -37,13 +37,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected validate(o: RMSpropOptions): void {
-    nonNegative('lr', o.lr);
-    nonNegative('eps', o.eps);
-    nonNegative('weightDecay', o.weightDecay);
-    nonNegative('momentum', o.momentum);
+    nonNegativeFinite(o.lr, 'lr');
+    nonNegativeFinite(o.eps, 'eps');
+    nonNegativeFinite(o.weightDecay, 'weightDecay');
+    nonNegativeFinite(o.momentum, 'momentum');
     if (typeof o.alpha !== 'number' || !(o.alpha >= 0 && o.alpha <= 1)) throw argRangeError('alpha', 'number in [0, 1]', o.alpha);
-    boolean('centered', o.centered);
-    boolean('maximize', o.maximize);
+    boolean(o.centered, 'centered');
+    boolean(o.maximize, 'maximize');
   }
 
   protected update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, g: ParamGroup<RMSpropOptions>): void {

@@ -3,7 +3,7 @@
  * epoch 0 (remembering the starting rate as the base), and each step() moves to the next epoch
  * (or batch, for OneCycleLR). ReduceLROnPlateau steps on a metric instead.
  */
-import { is, signature } from '../../args.js';
+import { is, positiveFinite, positiveInt, signature } from '../../args.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -23,18 +23,6 @@ const PLATEAU = signature('ReduceLROnPlateau', ['optimizer'], {
   mode: is.string, factor: is.number, patience: is.number, threshold: is.number, thresholdMode: is.string, cooldown: is.number,
   minLr: is.number, eps: is.number,
 });
-
-function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw argTypeError(name, 'positive integer', v);
-  if (!Number.isInteger(v) || v < 1) throw argRangeError(name, 'positive integer', v);
-  return v;
-}
-
-function positive(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw argTypeError(name, 'finite positive number', v);
-  if (!(v > 0) || !Number.isFinite(v)) throw argRangeError(name, 'finite positive number', v);
-  return v;
-}
 
 export abstract class LRScheduler {
   readonly optimizer: AnyOptimizer;
@@ -95,8 +83,8 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, ...args: [options: { stepSize: number; gamma?: number }] | [stepSize: number, gamma?: number]) {
     super(optimizer);
     const options = STEP_LR.parse<{ stepSize?: number; gamma?: number }>(args);
-    this.stepSize = positiveInt('stepSize', options.stepSize);
-    this.gamma = positive('gamma', options.gamma ?? 0.1);
+    this.stepSize = positiveInt(options.stepSize, 'stepSize');
+    this.gamma = positiveFinite(options.gamma ?? 0.1, 'gamma');
     this.start();
   }
   protected lrAt(epoch: number): number[] {
@@ -110,7 +98,7 @@ export class ExponentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, ...args: [options: { gamma: number }] | [gamma: number]) {
     super(optimizer);
     const options = EXPONENTIAL_LR.parse<{ gamma?: number }>(args);
-    this.gamma = positive('gamma', options.gamma);
+    this.gamma = positiveFinite(options.gamma, 'gamma');
     this.start();
   }
   protected lrAt(epoch: number): number[] {
@@ -125,7 +113,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, ...args: [options: { tMax: number; etaMin?: number }] | [tMax: number, etaMin?: number]) {
     super(optimizer);
     const options = COSINE_LR.parse<{ tMax?: number; etaMin?: number }>(args);
-    this.tMax = positiveInt('tMax', options.tMax);
+    this.tMax = positiveInt(options.tMax, 'tMax');
     const etaMin = options.etaMin ?? 0;
     if (typeof etaMin !== 'number' || !(etaMin >= 0)) throw argRangeError('etaMin', 'non-negative number', etaMin);
     this.etaMin = etaMin;
@@ -187,16 +175,16 @@ export class OneCycleLR extends LRScheduler {
     super(optimizer);
     const o = ONE_CYCLE.parse<OneCycleOptions>(args);
     this.totalSteps = o.totalSteps !== undefined && o.totalSteps !== null
-      ? positiveInt('totalSteps', o.totalSteps)
-      : positiveInt('epochs', o.epochs) * positiveInt('stepsPerEpoch', o.stepsPerEpoch);
+      ? positiveInt(o.totalSteps, 'totalSteps')
+      : positiveInt(o.epochs, 'epochs') * positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
     const pct = o.pctStart ?? 0.3;
     if (typeof pct !== 'number' || !(pct > 0 && pct < 1)) throw argRangeError('pctStart', 'number in (0, 1)', pct);
     const groups = optimizer.paramGroups.length;
     const maxLrs = Array.isArray(o.maxLr) ? o.maxLr : new Array<number>(groups).fill(o.maxLr);
     if (maxLrs.length !== groups) throw argRangeError('maxLr', `${groups} values (one per group)`, maxLrs);
-    maxLrs.forEach((m, i) => positive(`maxLr[${i}]`, m));
-    const div = positive('divFactor', o.divFactor ?? 25);
-    const finalDiv = positive('finalDivFactor', o.finalDivFactor ?? 1e4);
+    maxLrs.forEach((m, i) => positiveFinite(m, `maxLr[${i}]`));
+    const div = positiveFinite(o.divFactor ?? 25, 'divFactor');
+    const finalDiv = positiveFinite(o.finalDivFactor ?? 1e4, 'finalDivFactor');
     this.#ends = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
     const t = this.totalSteps;
     this.#phases = o.threePhase

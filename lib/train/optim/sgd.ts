@@ -1,8 +1,8 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch semantics). */
-import { is, signature } from '../../args.js';
+import { boolean, is, nonNegativeFinite, signature } from '../../args.js';
 import type { Backend } from '../../backend/index.js';
 import { argRangeError } from '../../errors.js';
-import { boolean, nonNegative, Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamLike, type ParamsInput, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate (required by PyTorch; default here 1e-3). */
@@ -36,12 +36,12 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected validate(o: SGDOptions): void {
-    nonNegative('lr', o.lr);
-    nonNegative('momentum', o.momentum);
-    nonNegative('weightDecay', o.weightDecay);
+    nonNegativeFinite(o.lr, 'lr');
+    nonNegativeFinite(o.momentum, 'momentum');
+    nonNegativeFinite(o.weightDecay, 'weightDecay');
     if (typeof o.dampening !== 'number' || !(o.dampening >= 0 && o.dampening <= 1)) throw argRangeError('dampening', 'number in [0, 1]', o.dampening);
-    boolean('nesterov', o.nesterov);
-    boolean('maximize', o.maximize);
+    boolean(o.nesterov, 'nesterov');
+    boolean(o.maximize, 'maximize');
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new RangeError('Nesterov momentum requires a momentum above 0 and zero dampening');
     }

@@ -75,7 +75,7 @@ describe('layerNorm checks', () => {
   it('rejects bad normalizedShape, eps and options', () => {
     expect(() => ops.layerNorm(x, [])).toThrow(new TypeError('Expected positive integer or non-empty array of positive integers for normalizedShape but received Array(0)'));
     expect(() => ops.layerNorm(x, 0)).toThrow(new RangeError('Expected positive integer for normalizedShape[0] but received 0 of type number'));
-    expect(() => ops.layerNorm(x, 4, { eps: 0 })).toThrow(new RangeError('Expected positive number for eps but received 0 of type number'));
+    expect(() => ops.layerNorm(x, 4, { eps: 0 })).toThrow(new RangeError('Expected finite positive number for eps but received 0 of type number'));
     expect(() => ops.layerNorm(x, 4, { epsilon: 1e-3 } as never)).toThrow(new TypeError('layerNorm: unknown option "epsilon"; the options are weight, bias, eps'));
   });
 });

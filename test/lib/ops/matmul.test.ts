@@ -1,10 +1,27 @@
 // matmul and linear on the backend's sgemm: values against a plain triple loop, vector and
 // batched operands, every fused activation against the unfused composition (bit for bit),
 // gradients by finite differences on odd sizes, bad shapes.
-import { describe, expect, it } from 'vitest';
-import { ops, ShapeError, type Tensor, tensor } from '../../../lib/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { noGrad, ops, ShapeError, type Tensor, tensor } from '../../../lib/index.js';
 import { expectBitEqual, expectClose } from '../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
+
+// The active backend, seen through a wrapper that records the activation id of each
+// linearForward call (to assert which path ran); every call passes through unchanged.
+const linearActs = vi.hoisted(() => [] as string[]);
+vi.mock('../../../lib/backend/index.js', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('../../../lib/backend/index.js')>();
+  const real = mod.activeBackend() as unknown as Record<string | symbol, unknown>;
+  const wrapped = new Proxy({}, {
+    get(_t, key) {
+      const v = real[key];
+      if (typeof v !== 'function') return v;
+      if (key === 'linearForward') return (...args: unknown[]) => (linearActs.push(args[7] as string), (v as (...a: unknown[]) => unknown).apply(real, args));
+      return (v as (...a: unknown[]) => unknown).bind(real);
+    },
+  });
+  return { ...mod, activeBackend: () => wrapped };
+});
 
 function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number): number[] {
   const out: number[] = [];
@@ -89,6 +106,22 @@ describe('linear', () => {
     expectBitEqual(fused.data, composed.data, { name });
     expect(fused.gradFn!.name).toBe(`linear+${name}`);
     expect(gradcheck((p, q, r) => ops.linear(p!, q!, r!, { activation: name as never }), [x, w, b], { context: { name } })).toBe(24 + 30 + 5);
+  });
+
+  // The kernel id linearForward receives: fused where the kernel has the activation with the
+  // same constants; gelu's derivative needs the pre-activation, so it is fused only without a gradient.
+  it.each([
+    ['relu', 'relu', 'relu'], ['sigmoid', 'sigmoid', 'sigmoid'], ['tanh', 'tanh', 'tanh'], ['gelu', 'none', 'gelu'],
+    ['leakyRelu', 'none', 'none'], ['elu', 'none', 'none'], ['selu', 'none', 'none'], ['softplus', 'none', 'none'],
+  ] as const)('runs %s on the kernel epilogue as %s with a gradient and %s without', (name, withGrad, without) => {
+    const x = leaf([3, 4], 11);
+    const w = leaf([2, 4], 12);
+    const b = leaf([2], 13);
+    linearActs.length = 0;
+    const tracked = ops.linear(x, w, b, { activation: name });
+    const untracked = noGrad(() => ops.linear(x, w, b, { activation: name }));
+    expect(linearActs).toEqual([withGrad, without]);
+    expectClose(untracked.data, tracked.data, { atol: 1e-6, rtol: 1e-6, context: { name } });
   });
 
   it('rejects bad shapes and options with exact messages', () => {
