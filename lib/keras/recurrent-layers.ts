@@ -19,7 +19,9 @@ import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
 import { gather } from '../ops/indexing.js';
 import { concat, reshape, transpose } from '../ops/layout.js';
 import { add, mul } from '../ops/arithmetic.js';
-import { bool, checkArgs, type LayerArgs, LayerSpec, positiveInt } from './layers.js';
+import { boolean, orDefault, positiveInt } from '../args.js';
+import { checkArgs } from './layer-args.js';
+import { type LayerArgs, LayerSpec } from './layers.js';
 
 export type RecurrentKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
@@ -177,19 +179,19 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
     throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
   }
-  if (bool(a.returnState, 'returnState', false)) {
+  if (boolean(orDefault(a.returnState, false), 'returnState')) {
     throw new RangeError(`layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`);
   }
-  if (kind === 'GRU' && !bool(a.resetAfter, 'resetAfter', true)) {
+  if (kind === 'GRU' && !boolean(orDefault(a.resetAfter, true), 'resetAfter')) {
     throw argRangeError('resetAfter', 'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)', false);
   }
   const options = {
-    useBias: bool(a.useBias, 'useBias', true),
+    useBias: boolean(orDefault(a.useBias, true), 'useBias'),
     dropout: rate(a.dropout, 'dropout'),
     recurrentDropout: rate(a.recurrentDropout, 'recurrentDropout'),
-    returnSequences: bool(a.returnSequences, 'returnSequences', false),
-    goBackwards: bool(a.goBackwards, 'goBackwards', false),
-    unitForgetBias: bool(a.unitForgetBias, 'unitForgetBias', true),
+    returnSequences: boolean(orDefault(a.returnSequences, false), 'returnSequences'),
+    goBackwards: boolean(orDefault(a.goBackwards, false), 'goBackwards'),
+    unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
     activation: activation as string,
   };
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];

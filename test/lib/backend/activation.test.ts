@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTIVATION_NAMES, ACTIVATION_SPELLINGS, ACTIVATION_TABLE, activationFn, canonicalActivation,
 } from '../../../lib/backend/activation.js';
-import { ACTIVATIONS } from '../../../lib/backend/backend.js';
+import { ACTIVATIONS } from '../../../lib/backend/constants.js';
 
 describe('the activation table', () => {
   it('maps every spelling to a canonical name, and each canonical name to itself', () => {
