@@ -81,6 +81,16 @@ describe('Embedding', () => {
     expect(ops).toEqual(['Cast', 'Gather', 'Reshape', 'Gemm']);
   });
 
+  test('a Keras model: embedding, flatten, dense', async () => {
+    const model = sequential([
+      layers.embedding({ inputDim: 12, outputDim: 3, embeddingsInitializer: 'randomNormal', inputLength: 4 }),
+      layers.flatten(),
+      layers.dense({ units: 2, activation: 'tanh' }),
+    ]);
+    const ops = await expectOnnxMatches(model, [4], { inputIds: 12, makeInput: ids(12), reference: model.module });
+    expect(ops).toEqual(['Cast', 'Gather', 'Reshape', 'Gemm', 'Tanh']);
+  });
+
   test('without inputIds the traces feed it normal values, and the error says which layer refused them', () => {
     expect(() => io.toOnnx(new nn.Sequential(new nn.Embedding(5, 2)), { inputShape: [-1, 3] })).toThrow(/the input of Embedding\(5, 2\)/);
   });
