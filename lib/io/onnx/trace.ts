@@ -45,7 +45,7 @@ export interface Trace {
   readonly inputs: readonly Tensor[];
   /** The tensors the forward returned, depth first (a recurrent layer's [output, [hN, cN]] gives three). */
   readonly outputs: readonly Tensor[];
-  /** Their graph names: output, then h_n and c_n for a recurrent layer's state, else output_1, output_2 ... */
+  /** Their graph names: output, then h_n and c_n for a recurrent layer's state (h and c for an LSTM cell), else output_1, output_2 ... */
   readonly outputNames: readonly string[];
   /** The live ops (those an output depends on), in the order they ran. */
   readonly records: readonly OpRecord[];
@@ -69,9 +69,14 @@ export function flattenTree(value: unknown): Tensor[] | null {
   return out;
 }
 
-/** Names of a result's tensors: a recurrent layer's [output, h] and [output, [h, c]] by their roles. */
-function namesOf(result: unknown, count: number): string[] {
+/**
+ * Names of a result's tensors: a recurrent layer's [output, h] and [output, [h, c]] by their
+ * roles, an LSTM cell's [h, c] (a module with a hiddenSize and no numLayers) as h and c.
+ */
+function namesOf(result: unknown, count: number, root: TraceableModule): string[] {
   if (result instanceof Tensor) return ['output'];
+  const r = root as unknown as Record<string, unknown>;
+  if (count === 2 && typeof r.hiddenSize === 'number' && r.numLayers === undefined) return ['h', 'c'];
   const [, state] = result as readonly unknown[];
   if (count === 2 && state instanceof Tensor) return ['output', 'h_n'];
   if (count === 3 && Array.isArray(state) && state.length === 2) return ['output', 'h_n', 'c_n'];
@@ -134,7 +139,7 @@ export function traceForward(root: TraceableModule, args: readonly TensorTree[])
       const what = Array.isArray(result) ? 'an array holding something other than Tensors' : typeof result;
       throw new OnnxExportError(`${describeLayer(stack[0]!)} returned ${what}; only Tensors (or nested arrays of them, as a recurrent layer's [output, state]) export`, { layer: '' });
     }
-    return { inputs, outputs, outputNames: namesOf(result, outputs.length), records: live(records, outputs), named };
+    return { inputs, outputs, outputNames: namesOf(result, outputs.length, root), records: live(records, outputs), named };
   } finally {
     for (const [m, own] of wrapped) {
       if (own === undefined) delete (m as { forward?: unknown }).forward;

@@ -208,6 +208,8 @@ describe('cells and models built on recurrent layers', () => {
     for (const cell of [new nn.LSTMCell(4, 3), new nn.GRUCell(4, 5), new nn.RNNCell(4, 3, true, 'relu')]) {
       await expectOnnxOutputsMatch(cell, [4]);
     }
+    expect(io.onnxModel(new nn.LSTMCell(4, 3), { inputShape: [-1, 4] }).graph.outputs.map((o) => o.name)).toEqual(['h', 'c']);
+    expect(() => io.toOnnx(new nn.LSTMCell(4, 3), { inputShape: [-1, 4], initialState: true })).toThrow(/does not return \[output, state\]/);
   });
 
   class Tagger extends nn.Module {
