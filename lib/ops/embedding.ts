@@ -193,7 +193,7 @@ function lookup(
       else for (let j = 0; j < d; j++) gw[at + j] = gw[at + j]! + g[from + j]! * s;
     }
     return [null, gw];
-  });
+  }, { indices, maxNorm: o.maxNorm, normType: o.normType });
 }
 
 /**

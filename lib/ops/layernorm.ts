@@ -81,5 +81,5 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
     const db = needs[2] ? new Float32Array(n) : null;
     backend.layerNormBackward(dx, dw, db, dy, x.data, wd, rows, n, eps);
     return [dx, dw, db];
-  });
+    }, { eps, normalizedShape: shape });
 }

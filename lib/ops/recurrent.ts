@@ -69,14 +69,14 @@ export interface RecurrentLayerOutputs {
 }
 
 /** A slice of `packed` as a tensor of `shape` (a copy); its gradient lands in that slice. */
-function part(packed: Tensor, offset: number, shape: Shape): Tensor {
+function part(packed: Tensor, offset: number, shape: Shape, which: 'y' | 'hN' | 'cN'): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
   const out = new Tensor(packed.data.slice(offset, offset + n), shape);
   return record(out, 'rnnOutput', [packed], (g) => {
     const gp = new Float32Array(packed.size);
     gp.set(g, offset);
     return [gp];
-  });
+    }, { part: which });
 }
 
 /** One recurrent layer, one direction: y, hN and cN, differentiable in every tensor input. */
@@ -126,11 +126,11 @@ export function recurrentLayer(inputs: RecurrentLayerInputs): RecurrentLayerOutp
       );
       const keep = <T>(i: number, v: T): T | null => (needs[i] ? v : null);
       return [keep(0, dx), keep(1, dh0), keep(2, dc0), keep(3, dwIh), keep(4, dwHh), keep(5, dbIh), keep(6, dbHh), keep(7, dwHr)];
-    });
+        }, { cell, reverse, masked: inputMask !== null || recurrentMask !== null, zoneoutH, zoneoutC });
   return {
-    y: part(node, 0, [T, B, O]),
-    hN: part(node, ny, [B, O]),
-    cN: lstm ? part(node, ny + nh, [B, H]) : null,
+    y: part(node, 0, [T, B, O], 'y'),
+    hN: part(node, ny, [B, O], 'hN'),
+    cN: lstm ? part(node, ny + nh, [B, H], 'cN') : null,
   };
 }
 
@@ -192,5 +192,5 @@ export function selectFirst(t: Tensor, i: number): Tensor {
     const gt = new Float32Array(t.size);
     gt.set(g, i * n);
     return [gt];
-  });
+    }, { index: i });
 }

@@ -59,3 +59,45 @@ export async function expectOnnxMatches(model: object, sample: readonly number[]
   }
   return exported.graph.nodes.map((node) => node.opType);
 }
+
+/** The forward's arguments in a test: the input, then e.g. an initial state (a Tensor or [h0, c0]). */
+export type ForwardArgs = (Tensor | Tensor[])[];
+
+interface OutputsOptions extends OnnxExportOptions {
+  /** Sizes of the first dimension to run (default 1 and 5). */
+  batches?: readonly number[];
+  /** The forward's arguments at one size of the first dimension (default: one standard normal input). */
+  makeArgs?: (n: number, generator: Generator) => ForwardArgs;
+}
+
+/**
+ * Exports a model with several inputs or outputs (a recurrent layer's input and initial state;
+ * its [output, [hN, cN]]), feeds the graph inputs in order from the forward's arguments, and
+ * compares every graph output with dropnet's eval result, flattened depth first, at each size.
+ * Returns the op types.
+ */
+export async function expectOnnxOutputsMatch(
+  model: { eval(): unknown; call: (...args: never[]) => unknown }, sample: readonly number[], options: OutputsOptions = {},
+): Promise<string[]> {
+  const { batches = [1, 5], makeArgs, ...exportOptions } = options;
+  const opts = { inputShape: [-1, ...sample], ...exportOptions };
+  const graph = io.onnxModel(model, opts).graph;
+  const s = await session(io.toOnnx(model, opts));
+  const generator = new Generator(4321);
+  for (const n of batches) {
+    const args = makeArgs === undefined ? [randn([n, ...sample], { generator })] : makeArgs(n, generator);
+    const feeds = args.flat();
+    expect(graph.inputs.map((i) => i.name), 'graph inputs').toHaveLength(feeds.length);
+    const ortFeeds = Object.fromEntries(graph.inputs.map((input, i) => [input.name, new ort.Tensor('float32', feeds[i]!.data.slice(), [...feeds[i]!.shape])]));
+    model.eval();
+    const want = [noGrad(() => (model.call as (...a: ForwardArgs) => unknown)(...args))].flat(2) as Tensor[];
+    const got = await s.run(ortFeeds);
+    expect(graph.outputs.map((o) => o.name), 'graph outputs').toHaveLength(want.length);
+    graph.outputs.forEach(({ name }, i) => {
+      const y = got[name]!;
+      expect([...y.dims], `${name} shape at size ${n}`).toEqual([...want[i]!.shape]);
+      expectClose(y.data as Float32Array, want[i]!.data, { rtol: RTOL, atol: ATOL, context: { output: name, size: n } });
+    });
+  }
+  return graph.nodes.map((node) => node.opType);
+}

@@ -12,14 +12,14 @@
 import { backendInfo } from '../../backend/index.js';
 import { Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
-import { randn } from '../../tensor.js';
+import { randn, Tensor } from '../../tensor.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import { writeFileAtomic } from '../atomic.js';
 import { OnnxExportError } from './error.js';
 import { INPUT_NAME, lowerTraces } from './lower.js';
 import { encodeModel, irVersionFor, type OnnxModel, type OnnxNode } from './model.js';
 import { LOWERINGS } from './ops.js';
-import { type TraceableModule, traceForward } from './trace.js';
+import { type Trace, type TraceableModule, traceForward } from './trace.js';
 
 export interface OnnxExportOptions {
   /**
@@ -31,6 +31,18 @@ export interface OnnxExportOptions {
   opset?: number;
   /** Leave the first dimension of input and output symbolic ("batch"; default true). */
   dynamicBatch?: boolean;
+  /**
+   * For a recurrent layer (a model whose forward returns [output, state] and takes
+   * forward(input, state)): make the initial state graph inputs "h0" (and "c0" for an LSTM),
+   * shaped as the state the layer returns (default false: the state starts at zeros).
+   */
+  initialState?: boolean;
+  /**
+   * The input holds integer ids below this number (a model that starts with an Embedding): the
+   * traces draw random ids in [0, inputIds) instead of normal values. The graph's input stays
+   * float32, as dropnet's, and is cast to int64 where the ids are looked up.
+   */
+  inputIds?: number;
 }
 
 export const DEFAULT_OPSET = 17;
@@ -63,14 +75,29 @@ function resolveModel(model: unknown): { module: TraceableModule; builtShape: Sh
   throw argTypeError('model', 'nn.Module or Keras model', model);
 }
 
-const KNOWN_OPTIONS = new Set(['inputShape', 'opset', 'dynamicBatch']);
+const KNOWN_OPTIONS = new Set(['inputShape', 'opset', 'dynamicBatch', 'initialState', 'inputIds']);
 
-function checkOptions(options: unknown, builtShape: Shape | null): { shape: number[]; opset: number; dynamicBatch: boolean } {
+interface CheckedOptions {
+  shape: number[];
+  opset: number;
+  dynamicBatch: boolean;
+  initialState: boolean;
+  inputIds: number | null;
+}
+
+function checkOptions(options: unknown, builtShape: Shape | null): CheckedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
   for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw argRangeError('options', `object with keys ${[...KNOWN_OPTIONS].join(', ')}`, key);
   const o = options as OnnxExportOptions;
   const dynamicBatch = o.dynamicBatch ?? true;
   if (typeof dynamicBatch !== 'boolean') throw argTypeError('dynamicBatch', 'boolean', dynamicBatch);
+  const initialState = o.initialState ?? false;
+  if (typeof initialState !== 'boolean') throw argTypeError('initialState', 'boolean', initialState);
+  const inputIds = o.inputIds ?? null;
+  if (inputIds !== null) {
+    if (typeof inputIds !== 'number') throw argTypeError('inputIds', 'positive integer', inputIds);
+    if (!Number.isSafeInteger(inputIds) || inputIds < 1) throw argRangeError('inputIds', 'positive integer', inputIds);
+  }
   const opset = o.opset ?? DEFAULT_OPSET;
   if (typeof opset !== 'number') throw argTypeError('opset', `integer in [${MIN_OPSET}, ${MAX_OPSET}]`, opset);
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) throw argRangeError('opset', `integer in [${MIN_OPSET}, ${MAX_OPSET}]`, opset);
@@ -83,40 +110,63 @@ function checkOptions(options: unknown, builtShape: Shape | null): { shape: numb
     if (!Number.isInteger(d) || (d < 1 && !(i === 0 && d === -1))) throw argRangeError('inputShape', expected, given);
   });
   if (!dynamicBatch && given[0] === -1) throw argRangeError('inputShape', 'a batch size (not -1) when dynamicBatch is false', given);
-  return { shape: [...given], opset, dynamicBatch };
+  return { shape: [...given], opset, dynamicBatch, initialState, inputIds };
 }
 
 /** The ONNX model (as data) computing `model`'s eval-mode forward. */
 export function onnxModel(model: unknown, options: OnnxExportOptions = {}): OnnxModel {
   const { module, builtShape } = resolveModel(model);
-  const { shape, opset, dynamicBatch } = checkOptions(options, builtShape);
+  const { shape, opset, dynamicBatch, initialState, inputIds } = checkOptions(options, builtShape);
   // A private stream: exporting must not move the user's random state.
   const generator = new Generator(0x6f6e6e78);
+  const sample = (dims: readonly number[]): Tensor => {
+    if (inputIds === null) return randn(dims, { generator });
+    const ids = generator.uniform(new Float32Array(dims.reduce((p, d) => p * d, 1)), 0, inputIds);
+    return new Tensor(ids.map((v) => Math.min(Math.floor(v), inputIds - 1)), dims);
+  };
   const [b1, b2] = dynamicBatch ? [2, 3] : [shape[0]!, shape[0]!];
-  const a = traceForward(module, randn([b1, ...shape.slice(1)], { generator }));
-  const b = traceForward(module, randn([b2, ...shape.slice(1)], { generator }));
-  const lowered = lowerTraces(a, b, opset, LOWERINGS);
+  const traceAt = (batch: number): Trace => {
+    const x = sample([batch, ...shape.slice(1)]);
+    if (!initialState) return traceForward(module, [x]);
+    // The state the layer returns has the shape of the state it takes.
+    const probe = traceForward(module, [x]);
+    if (probe.outputNames[1] !== 'h_n') {
+      throw new OnnxExportError(`initialState: ${module.layerName} does not return [output, state] as a recurrent layer does`);
+    }
+    const states = probe.outputs.slice(1).map((t) => randn(t.shape, { generator }));
+    return traceForward(module, [x, states.length === 1 ? states[0]! : states]);
+  };
+  const a = traceAt(b1);
+  const b = traceAt(b2);
+  const inputNames = [INPUT_NAME, 'h0', 'c0'].slice(0, a.inputs.length);
+  const lowered = lowerTraces(a, b, opset, LOWERINGS, inputNames);
   const nodes = [...lowered.nodes];
-  const producer = nodes.findIndex((n) => n.outputs.includes(lowered.output));
-  if (producer >= 0) {
-    nodes.forEach((n, i) => {
-      nodes[i] = rename(n, lowered.output, OUTPUT_NAME);
-    });
-  } else {
-    // The output is the input itself (every layer an identity in eval mode) or a weight.
-    nodes.push({ opType: 'Identity', inputs: [lowered.output], outputs: [OUTPUT_NAME], name: 'Identity_output', attributes: {}, doc: 'the model returns this value unchanged' });
-  }
+  const initializerNames = new Set(lowered.initializers.map((t) => t.name));
+  const claimed = new Set<string>();
+  lowered.outputs.forEach((value, i) => {
+    const name = a.outputNames[i]!;
+    if (!inputNames.includes(value) && !initializerNames.has(value) && !claimed.has(value)) {
+      claimed.add(value);
+      nodes.forEach((n, k) => {
+        nodes[k] = rename(n, value, name);
+      });
+    } else {
+      // The output is an input (every layer an identity in eval mode), a weight, or another output.
+      nodes.push({ opType: 'Identity', inputs: [claimed.has(value) ? a.outputNames[lowered.outputs.indexOf(value)]! : value], outputs: [name], name: `Identity_${name}`, attributes: {}, doc: 'the model returns this value unchanged' });
+    }
+  });
   const dims = (x: Shape, y: Shape): (number | string)[] => x.map((d, i) => (d !== y[i] ? BATCH : d));
-  if (dynamicBatch && a.output.shape[0] === b.output.shape[0] && a.output.shape.every((d, i) => d === b.output.shape[i])) {
-    throw new OnnxExportError(`the model's output shape [${a.output.shape.join(', ')}] does not follow the batch size; export it with dynamicBatch: false`);
+  const follows = a.outputs.some((t, i) => t.shape.some((d, k) => d !== b.outputs[i]!.shape[k]));
+  if (dynamicBatch && !follows) {
+    throw new OnnxExportError(`the model's output shape [${a.outputs[0]!.shape.join(', ')}] does not follow the batch size; export it with dynamicBatch: false`);
   }
   return {
     graph: {
       name: module.layerName,
       nodes,
       initializers: lowered.initializers,
-      inputs: [{ name: INPUT_NAME, dims: dims(a.input.shape, b.input.shape) }],
-      outputs: [{ name: OUTPUT_NAME, dims: dims(a.output.shape, b.output.shape) }],
+      inputs: a.inputs.map((t, i) => ({ name: inputNames[i]!, dims: dims(t.shape, b.inputs[i]!.shape) })),
+      outputs: a.outputs.map((t, i) => ({ name: a.outputNames[i]!, dims: dims(t.shape, b.outputs[i]!.shape) })),
     },
     opset,
     irVersion: irVersionFor(opset),

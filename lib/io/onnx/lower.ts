@@ -28,37 +28,60 @@ export interface LowerContext {
   shape(i: number): Shape;
   /** The ONNX value of a tensor named in the op's attributes (running statistics). */
   tensorValue(key: string): string;
+  /**
+   * Whether input i is a tensor of zeros made outside the traced ops (a recurrent layer's
+   * default initial state, whose shape may follow the batch): ONNX ops take such a state as absent.
+   */
+  isUntracedZeros(i: number): boolean;
+  /** Tensor input i's state-dict name and values when it is a parameter or buffer, else null. */
+  parameter(i: number): { readonly name: string; readonly data: Float32Array } | null;
+  /** Adds a float initializer named after `base` (made unique); returns its name. */
+  initializer(base: string, dims: readonly number[], data: Float32Array): string;
+  /** The ONNX value of part `key` of input i, which a lowering that returned parts produced. */
+  part(i: number, key: string): string;
   /** Adds a node; returns its output's name. */
   node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
+  /** Adds a node with `count` outputs; returns their names. */
+  nodeOutputs(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttribute>>, count: number): string[];
   floatConst(values: readonly number[], dims: readonly number[]): string;
   int64Const(values: readonly number[], dims: readonly number[]): string;
   /** Throws the OnnxExportError for this op and layer. */
   fail(reason: string): never;
 }
 
-export type Lowering = (c: LowerContext) => string;
+/**
+ * A value's ONNX name, or named parts for an op whose one result packs several (a recurrent
+ * layer's y, hN and cN), which the ops cutting it read through `part`.
+ */
+export type Lowered = string | { readonly parts: Readonly<Record<string, string>> };
+
+export type Lowering = (c: LowerContext) => Lowered;
 
 export interface LoweredGraph {
   readonly nodes: OnnxNode[];
   readonly initializers: OnnxInitializer[];
-  /** The value holding the model's output. */
-  readonly output: string;
+  /** The values holding the model's outputs, in the traces' order. */
+  readonly outputs: readonly string[];
 }
 
 export const INPUT_NAME = 'input';
 
-export function lowerTraces(a: Trace, b: Trace, opset: number, table: Readonly<Record<string, Lowering>>): LoweredGraph {
+/** Lowers two traces of one model; `inputNames` name the traces' inputs, in order. */
+export function lowerTraces(
+  a: Trace, b: Trace, opset: number, table: Readonly<Record<string, Lowering>>, inputNames: readonly string[] = [INPUT_NAME],
+): LoweredGraph {
   if (a.records.length !== b.records.length || a.records.some((r, i) => r.name !== b.records[i]!.name)) {
     const ops = (t: Trace): string => t.records.map((r) => r.name).join(', ');
     throw new OnnxExportError(
-      `the model runs different ops for inputs of shape [${a.input.shape.join(', ')}] and [${b.input.shape.join(', ')}] ` +
+      `the model runs different ops for inputs of shape [${a.inputs[0]!.shape.join(', ')}] and [${b.inputs[0]!.shape.join(', ')}] ` +
         `(${ops(a)} / ${ops(b)}); only forwards whose ops do not depend on the input's values or batch size export`,
     );
   }
   const nodes: OnnxNode[] = [];
   const initializers: OnnxInitializer[] = [];
-  const values = new Map<Tensor, string>([[a.input, INPUT_NAME]]);
-  const taken = new Set<string>([INPUT_NAME]);
+  const values = new Map<Tensor, string>(a.inputs.map((t, i) => [t, inputNames[i]!]));
+  const parts = new Map<Tensor, Readonly<Record<string, string>>>();
+  const taken = new Set<string>(inputNames);
   const unique = (base: string): string => {
     let name = base;
     for (let n = 1; taken.has(name); n++) name = `${base}_${n}`;
@@ -116,12 +139,33 @@ export function lowerTraces(a: Trace, b: Trace, opset: number, table: Readonly<R
         if (!(v instanceof Tensor)) return fail(`its ${key} is not a tensor`);
         return external(v, other.attrs[key], key);
       },
-      node: (opType, inputs, attributes = {}) => {
-        const out = unique(`${prefix}${rec.name}_${index}${count === 0 ? '' : `_${count}`}`);
-        count++;
-        nodes.push({ opType, inputs: [...inputs], outputs: [out], name: unique(`${prefix}${opType}_${index}`), attributes, doc: `${where}: ${rec.name}` });
-        return out;
+      isUntracedZeros: (i) => {
+        const v = rec.inputs[i];
+        const twin = other.inputs[i];
+        if (!(v instanceof Tensor) || !(twin instanceof Tensor) || values.has(v) || a.named.has(v)) return false;
+        return v.data.every((d) => d === 0) && twin.data.every((d) => d === 0);
       },
+      parameter: (i) => {
+        const v = rec.inputs[i];
+        const name = v instanceof Tensor ? a.named.get(v) : undefined;
+        return name === undefined ? null : { name, data: (v as Tensor).data };
+      },
+      initializer: (base, dims, data) => addInitializer(base, dims, data),
+      part: (i, key) => {
+        const v = rec.inputs[i];
+        const name = v instanceof Tensor ? parts.get(v)?.[key] : undefined;
+        return name ?? fail(`input ${i} has no part ${key}`);
+      },
+      nodeOutputs: (opType, inputs, attributes, n) => {
+        const outs = Array.from({ length: n }, () => {
+          const out = unique(`${prefix}${rec.name}_${index}${count === 0 ? '' : `_${count}`}`);
+          count++;
+          return out;
+        });
+        nodes.push({ opType, inputs: [...inputs], outputs: outs, name: unique(`${prefix}${opType}_${index}`), attributes, doc: `${where}: ${rec.name}` });
+        return outs;
+      },
+      node: (opType, inputs, attributes = {}) => c.nodeOutputs(opType, inputs, attributes, 1)[0]!,
       floatConst: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, Float32Array.from(v)),
       int64Const: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, BigInt64Array.from(v, (x) => BigInt(x))),
     };
@@ -134,17 +178,22 @@ export function lowerTraces(a: Trace, b: Trace, opset: number, table: Readonly<R
       fail('it has no ONNX mapping yet');
       return;
     }
-    values.set(rec.out, lower(c));
+    const result = lower(c);
+    if (typeof result === 'string') values.set(rec.out, result);
+    else parts.set(rec.out, result.parts);
   });
 
-  let output = values.get(a.output);
-  if (output === undefined) {
-    // The model returns its input or a parameter: an Identity gives the output its own name.
-    const name = a.named.get(a.output);
+  const outputs = a.outputs.map((t) => {
+    const known = values.get(t);
+    if (known !== undefined) return known;
+    // The model returns a parameter.
+    const name = a.named.get(t);
     if (name === undefined) throw new OnnxExportError('the model returns a tensor that no traced op produced');
-    output = addInitializer(name, a.output.shape, a.output.data.slice());
-  }
-  return { nodes, initializers, output };
+    const init = addInitializer(name, t.shape, t.data.slice());
+    values.set(t, init);
+    return init;
+  });
+  return { nodes, initializers, outputs };
 }
 
 function sameShape(x: Shape, y: Shape): boolean {

@@ -1,7 +1,7 @@
 /**
  * An ONNX model as plain data (graph, nodes, initializers, typed inputs and outputs) and its
  * protobuf encoding (onnx.proto's ModelProto). Only what the exporter writes is modelled:
- * float32 values, float32 and int64 initializers, and int/float/ints/floats/string attributes.
+ * float32 values, float32 and int64 initializers, and int/float/ints/floats/string/strings attributes.
  * Field numbers are onnx.proto's.
  */
 import { ProtoWriter } from './protobuf.js';
@@ -11,7 +11,8 @@ export type OnnxAttribute =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'ints'; readonly value: readonly number[] }
   | { readonly type: 'floats'; readonly value: readonly number[] }
-  | { readonly type: 'string'; readonly value: string };
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'strings'; readonly value: readonly string[] };
 
 export interface OnnxNode {
   readonly opType: string;
@@ -58,13 +59,14 @@ export const attr = {
   ints: (value: readonly number[]): OnnxAttribute => ({ type: 'ints', value }),
   floats: (value: readonly number[]): OnnxAttribute => ({ type: 'floats', value }),
   string: (value: string): OnnxAttribute => ({ type: 'string', value }),
+  strings: (value: readonly string[]): OnnxAttribute => ({ type: 'strings', value }),
 };
 
 // TensorProto.DataType
 const FLOAT = 1;
 const INT64 = 7;
 // AttributeProto.AttributeType
-const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 /** The IR version that goes with an opset (onnx/helper.py's table, for the opsets written here). */
 export function irVersionFor(opset: number): number {
@@ -82,6 +84,7 @@ function attributeProto(name: string, a: OnnxAttribute): ProtoWriter {
     case 'string': w.string(4, a.value); break;
     case 'floats': for (const v of a.value) w.float(7, v); break;
     case 'ints': w.ints(8, a.value); break;
+    case 'strings': for (const v of a.value) w.string(9, v); break;
   }
   return w.int(20, ATTR_TYPE[a.type]);
 }

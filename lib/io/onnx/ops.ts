@@ -4,12 +4,15 @@
  * softplus with beta, linear with its fused activation). Each mapping states the attributes the
  * op recorded (lib/ops/*: the `attrs` of `record`) and fails, naming op and layer, on settings
  * ONNX cannot express. The dropout family never reaches this table in eval mode: its ops return
- * their input unchanged, so an exported dropout layer is the identity.
+ * their input unchanged, so an exported dropout layer is the identity. Layer norm and embedding
+ * are in sequence.ts, the recurrent layers in recurrent.ts.
  */
 import { LINEAR_ACTIVATIONS } from '../../ops/matmul.js';
 import { SELU_ALPHA, SELU_SCALE } from '../../ops/pointwise.js';
 import type { LowerContext, Lowering } from './lower.js';
 import { attr } from './model.js';
+import { RECURRENT_LOWERINGS } from './recurrent.js';
+import { SEQUENCE_LOWERINGS } from './sequence.js';
 
 function num(c: LowerContext, key: string): number {
   const v = c.rec.attrs[key];
@@ -190,4 +193,6 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   concat: (c) => c.node('Concat', c.rec.inputs.map((_, i) => c.value(i)), { axis: attr.int(num(c, 'dim')) }),
   sum: reduce('ReduceSum'),
   mean: reduce('ReduceMean'),
+  ...SEQUENCE_LOWERINGS,
+  ...RECURRENT_LOWERINGS,
 };

@@ -20,8 +20,8 @@ export interface TraceableModule {
   namedModules(): [string, TraceableModule][];
   namedParameters(): [string, Tensor][];
   namedBuffers(): [string, Tensor][];
-  forward(input: Tensor): Tensor;
-  readonly call: (input: Tensor) => Tensor;
+  forward(input: Tensor, ...rest: never[]): unknown;
+  readonly call: (...args: never[]) => unknown;
 }
 
 /** A layer as errors name it: its path in the model ('' for the model itself) and its module. */
@@ -41,12 +41,46 @@ export interface OpRecord {
 }
 
 export interface Trace {
-  readonly input: Tensor;
-  readonly output: Tensor;
-  /** The live ops (those the output depends on), in the order they ran. */
+  /** The graph inputs: the input, then the tensors of the other forward arguments (the initial state). */
+  readonly inputs: readonly Tensor[];
+  /** The tensors the forward returned, depth first (a recurrent layer's [output, [hN, cN]] gives three). */
+  readonly outputs: readonly Tensor[];
+  /** Their graph names: output, then h_n and c_n for a recurrent layer's state (h and c for an LSTM cell), else output_1, output_2 ... */
+  readonly outputNames: readonly string[];
+  /** The live ops (those an output depends on), in the order they ran. */
   readonly records: readonly OpRecord[];
   /** Parameters and buffers by tensor, with their state-dict names. */
   readonly named: ReadonlyMap<Tensor, string>;
+}
+
+/** A forward argument or result: a Tensor or nested arrays of them ([output, [hN, cN]]). */
+export type TensorTree = Tensor | readonly TensorTree[];
+
+/** The tensors of a tree, depth first; null when it holds anything else. */
+export function flattenTree(value: unknown): Tensor[] | null {
+  if (value instanceof Tensor) return [value];
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const out: Tensor[] = [];
+  for (const v of value) {
+    const inner = flattenTree(v);
+    if (inner === null) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+/**
+ * Names of a result's tensors: a recurrent layer's [output, h] and [output, [h, c]] by their
+ * roles, an LSTM cell's [h, c] (a module with a hiddenSize and no numLayers) as h and c.
+ */
+function namesOf(result: unknown, count: number, root: TraceableModule): string[] {
+  if (result instanceof Tensor) return ['output'];
+  const r = root as unknown as Record<string, unknown>;
+  if (count === 2 && typeof r.hiddenSize === 'number' && r.numLayers === undefined) return ['h', 'c'];
+  const [, state] = result as readonly unknown[];
+  if (count === 2 && state instanceof Tensor) return ['output', 'h_n'];
+  if (count === 3 && Array.isArray(state) && state.length === 2) return ['output', 'h_n', 'c_n'];
+  return Array.from({ length: count }, (_, i) => (i === 0 ? 'output' : `output_${i}`));
 }
 
 /** "layer 2 (Linear(4→3))", or "the model (Net)" for the root. */
@@ -54,13 +88,14 @@ export function describeLayer(layer: LayerRef): string {
   return layer.path === '' ? `the model (${layer.module.layerName})` : `layer ${layer.path} (${layer.module.layerName})`;
 }
 
-/** Runs root on input in eval mode without gradients and returns what ran. */
-export function traceForward(root: TraceableModule, input: Tensor): Trace {
+/** Runs root on args (the input, then e.g. the initial state) in eval mode without gradients and returns what ran. */
+export function traceForward(root: TraceableModule, args: readonly TensorTree[]): Trace {
+  const inputs = flattenTree(args)!;
   const modules = root.namedModules();
   const named = new Map<Tensor, string>();
   for (const [name, t] of [...root.namedParameters(), ...root.namedBuffers()]) if (!named.has(t)) named.set(t, name);
   const records: OpRecord[] = [];
-  const produced = new Set<Tensor>([input]);
+  const produced = new Set<Tensor>(inputs);
   const stack: LayerRef[] = [{ path: '', module: root }];
   const modes = modules.map(([, m]) => [m, m.training] as const);
   const wrapped: [TraceableModule, PropertyDescriptor | undefined][] = [];
@@ -75,7 +110,7 @@ export function traceForward(root: TraceableModule, input: Tensor): Trace {
           stack.push({ path, module: m });
           try {
             const out = (forward as (...a: unknown[]) => unknown).apply(this, args);
-            if (tracing && out instanceof Tensor && !produced.has(out) && !named.has(out)) {
+            if (tracing && (flattenTree(out) ?? []).some((t) => !produced.has(t) && !named.has(t))) {
               throw new OnnxExportError(
                 `${describeLayer({ path, module: m })} is not exportable to ONNX yet: its forward computes its output ` +
                   'without the ops the exporter can trace',
@@ -91,17 +126,20 @@ export function traceForward(root: TraceableModule, input: Tensor): Trace {
       wrapped.push([m, own]);
     }
     root.train(false);
+    const call = root.call as (...a: readonly TensorTree[]) => unknown;
     // Builds lazily-built layers first, so that building (which may run forward on zeros) is not traced.
-    noGrad(() => root.call(zerosLike(input)));
+    noGrad(() => call(...args.map(zerosLike)));
     tracing = true;
-    const output = noGrad(() => traceOps((out, name, inputs, attrs) => {
+    const result = noGrad(() => traceOps((out, name, opInputs, attrs) => {
       produced.add(out);
-      records.push({ name, out, inputs: [...inputs], attrs: (attrs ?? {}) as Readonly<Record<string, unknown>>, layer: stack[stack.length - 1]! });
-    }, () => root.call(input)));
-    if (!(output instanceof Tensor)) {
-      throw new OnnxExportError(`${describeLayer(stack[0]!)} returned ${typeof output} rather than one Tensor; only single-output models export`, { layer: '' });
+      records.push({ name, out, inputs: [...opInputs], attrs: (attrs ?? {}) as Readonly<Record<string, unknown>>, layer: stack[stack.length - 1]! });
+    }, () => call(...args)));
+    const outputs = flattenTree(result);
+    if (outputs === null) {
+      const what = Array.isArray(result) ? 'an array holding something other than Tensors' : typeof result;
+      throw new OnnxExportError(`${describeLayer(stack[0]!)} returned ${what}; only Tensors (or nested arrays of them, as a recurrent layer's [output, state]) export`, { layer: '' });
     }
-    return { input, output, records: live(records, output), named };
+    return { inputs, outputs, outputNames: namesOf(result, outputs.length, root), records: live(records, outputs), named };
   } finally {
     for (const [m, own] of wrapped) {
       if (own === undefined) delete (m as { forward?: unknown }).forward;
@@ -113,21 +151,25 @@ export function traceForward(root: TraceableModule, input: Tensor): Trace {
   }
 }
 
-function zerosLike(t: Tensor): Tensor {
-  return new Tensor(new Float32Array(t.size), t.shape);
+function zerosLike(t: TensorTree): TensorTree {
+  return t instanceof Tensor ? new Tensor(new Float32Array(t.size), t.shape) : t.map(zerosLike);
 }
 
-/** The records the output depends on, in run order (building and dead branches are dropped). */
-function live(records: readonly OpRecord[], output: Tensor): OpRecord[] {
+/**
+ * The records the outputs depend on, in run order (building and dead branches are dropped).
+ * Tensors among an op's attributes count as its inputs (an embedding's indices).
+ */
+function live(records: readonly OpRecord[], outputs: readonly Tensor[]): OpRecord[] {
   const producer = new Map<Tensor, number>();
   records.forEach((r, i) => producer.set(r.out, i));
   const keep = new Set<number>();
-  const pending: Tensor[] = [output];
+  const pending: Tensor[] = [...outputs];
   while (pending.length > 0) {
     const at = producer.get(pending.pop()!);
     if (at === undefined || keep.has(at)) continue;
     keep.add(at);
-    for (const i of records[at]!.inputs) if (i instanceof Tensor) pending.push(i);
+    const rec = records[at]!;
+    for (const i of [...rec.inputs, ...Object.values(rec.attrs)]) if (i instanceof Tensor) pending.push(i);
   }
   return records.filter((_, i) => keep.has(i));
 }
