@@ -1,4 +1,4 @@
-/* Dropout mask kernels, one set per ISA (the contract; dropout_ops.cc drives them).
+/* Dropout mask kernels, one set per ISA (the contract; dropout_driver.cc drives them).
  *
  * Units are elements. Element i of a call takes draw number e = offset + i of the Philox stream
  * keyed by (k0, k1) (see philox.h). It is KEPT iff draw >= threshold, an integer compare:
