@@ -19,7 +19,7 @@
  * must not overlap either. `offset` is any value: vector kernels handle draws that do not start
  * on a block boundary. Unaligned pointers are fine.
  *
- * Plain C: ISA files include only this header, philox.h and their intrinsics header. */
+ * Plain C. The kernels are dropout_mask_impl.h instantiated once per ISA file (NEON's is its own). */
 #ifndef DN_KERNELS_DROPOUT_H_
 #define DN_KERNELS_DROPOUT_H_
 
