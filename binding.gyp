@@ -25,6 +25,7 @@
       'target_name': 'dropnet',
       'sources': [
         '<!@(node -p "require(\'./native/sources.json\').groups.core.sources.join(\' \')")',
+        '<!@(node -p "require(\'./native/sources.json\').groups.bench.sources.join(\' \')")',
         '<!@(node -p "require(\'./native/sources.json\').groups.addon.sources.join(\' \')")',
       ],
       'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],

@@ -6,12 +6,15 @@
  * Bytes moved per element: forward reads x and writes out (4 + 4) and writes the mask (1/8);
  * backward reads dy and the mask and writes dx: 8.125 bytes either way. The streaming reference
  * is y = x * s (the `scale` kernel, 8 bytes per element) on the same size and thread count,
- * sampled interleaved with the dropout cases so that load from neighbours hits both alike.
+ * sampled interleaved with the dropout cases so that load from neighbours hits both alike; "× stream"
+ * is the ratio of medians, and DROPNET_ISA caps which ISAs are measured.
  * PyTorch rows count the same 8.125 bytes per element (what the operation needs, whatever its
  * implementation actually moves), so all GB/s columns are on one scale.
  */
 import { spawnSync } from 'node:child_process';
 import { kernels, nativeAvailable } from '../lib/index.js';
+import { isaOrder } from '../lib/backend/index.js';
+import { cpuModel } from './machine.js';
 import { type BenchArgs, type Case, compare, type Row, table, timeOptions, writeResults } from './harness.js';
 
 const P = 0.5;
@@ -24,14 +27,14 @@ function rowsFor(n: number, threads: number, backend: string, stream: Measured, 
   const streamBest = (8 * n) / stream.best / 1e9;
   const rows: Row[] = [{
     case: 'stream y=x*s', floats: n, threads, backend, 'median µs': stream.seconds * 1e6, 'GB/s': streamGBs,
-    '% of stream': 100, 'best GB/s': streamBest, 'best %': 100, 'spread %': stream.spread,
+    '× stream': 1, '% of stream': 100, 'best GB/s': streamBest, 'best %': 100, 'spread %': stream.spread,
   }];
   for (const c of cases) {
     const gbs = (BYTES * n) / c.seconds / 1e9;
     const best = (BYTES * n) / c.best / 1e9;
     rows.push({
       case: c.label, floats: n, threads, backend, 'median µs': c.seconds * 1e6, 'GB/s': gbs,
-      '% of stream': (100 * gbs) / streamGBs, 'best GB/s': best, 'best %': (100 * best) / streamBest, 'spread %': c.spread,
+      '× stream': gbs / streamGBs, '% of stream': (100 * gbs) / streamGBs, 'best GB/s': best, 'best %': (100 * best) / streamBest, 'spread %': c.spread,
     });
   }
   return rows;
@@ -41,10 +44,18 @@ function measure(cases: Case[], opts: ReturnType<typeof timeOptions>): Measured[
   return compare(cases, opts).map((s, i) => ({ label: cases[i]!.name, seconds: s.median, best: s.min, spread: s.spreadPct }));
 }
 
+/** The ISAs this machine runs, capped by DROPNET_ISA as the library is. */
+function measuredIsas(): string[] {
+  const cap = process.env.DROPNET_ISA;
+  const order = isaOrder();
+  const capAt = cap !== undefined && order.includes(cap) ? order.indexOf(cap) : order.length - 1;
+  return kernels('native').availableIsas().filter((isa) => order.indexOf(isa) <= capAt);
+}
+
 function nativeRows(n: number, threads: number, opts: ReturnType<typeof timeOptions>): Row[] {
   const k = kernels('native');
   const topIsa = k.isa();
-  const isas = k.availableIsas();
+  const isas = measuredIsas();
   const x = new Float32Array(n).map((_, i) => (i % 7) - 3);
   const out = new Float32Array(n), y = new Float32Array(n), mask = new Uint32Array(Math.ceil(n / 32));
   k.dropoutForward(out, mask, x, P, 1, 0, n);
@@ -124,7 +135,7 @@ function torchRows(sizes: number[], threads: number[], quick: boolean): Row[] | 
     const s = kind === 'forward' ? r.forward : r.backward;
     return {
       case: `torch ${res.version} ${kind}`, floats: r.n, threads: r.threads, backend: 'pytorch',
-      'median µs': s * 1e6, 'GB/s': (BYTES * r.n) / s / 1e9, '% of stream': '', 'best GB/s': '', 'best %': '',
+      'median µs': s * 1e6, 'GB/s': (BYTES * r.n) / s / 1e9, '× stream': '', '% of stream': '', 'best GB/s': '', 'best %': '',
       'spread %': '',
     };
   }));
@@ -143,9 +154,10 @@ export function run(args: BenchArgs): void {
   const torch = torchRows(sizes, args.threads, args.quick);
   if (typeof torch === 'string') console.log(torch);
   else rows.push(...torch);
-  console.log(`\nDropout p = ${P}: ${BYTES} bytes per element (x + out + mask bits, or dy + mask bits + dx);`);
+  console.log(`\nCPU ${cpuModel()}; ISAs measured: ${nativeAvailable() ? measuredIsas().join(', ') : 'none'} (DROPNET_ISA=${process.env.DROPNET_ISA ?? 'unset'})`);
+  console.log(`Dropout p = ${P}: ${BYTES} bytes per element (x + out + mask bits, or dy + mask bits + dx);`);
   console.log('"% of stream" is against y = x*s measured interleaved at the same size and thread count, from medians;');
   console.log('"best" uses each case\'s fastest sample (the least disturbed by other work on a shared machine)\n');
-  console.log(table(rows, ['case', 'floats', 'threads', 'backend', 'median µs', 'GB/s', '% of stream', 'best GB/s', 'best %', 'spread %']));
+  console.log(table(rows, ['case', 'floats', 'threads', 'backend', 'median µs', 'GB/s', '× stream', '% of stream', 'best GB/s', 'best %', 'spread %']));
   console.log(`\nwrote ${writeResults('dropout', rows)}`);
 }

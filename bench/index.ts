@@ -7,6 +7,7 @@
 import { backendInfo, kernels, nativeAvailable } from '../lib/index.js';
 import { parseBenchArgs, type Parsed, USAGE } from './args.js';
 import type { BenchArgs } from './harness.js';
+import { cpuModel } from './machine.js';
 
 type Bench = { run(args: BenchArgs): void | Promise<void> };
 
@@ -36,7 +37,7 @@ if (parsed.help) {
 }
 const { names, args } = parsed;
 const info = backendInfo();
-console.log(`dropnet ${info.version}: backend ${info.backend}, isa ${info.isa}, threads ${args.threads.join('/')}`);
+console.log(`dropnet ${info.version}: backend ${info.backend}, isa ${info.isa}, threads ${args.threads.join('/')}, cpu ${cpuModel()}`);
 for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
   const bench = await BENCHES[name]!();
   await bench.run(args);

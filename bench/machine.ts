@@ -5,6 +5,8 @@
  * - Streaming bandwidth: y = x * s (the `scale` kernel) over arrays far larger than the caches,
  *   counting 8 bytes per element (one read, one write).
  */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { kernels, nativeAvailable } from '../lib/index.js';
 import { timeIt, type TimeOptions } from './harness.js';
 
@@ -43,3 +45,17 @@ export function streamGBs(backend: 'native' | 'js', floats: number, threads: num
 
 /** 16 Mi floats: 64 MiB per array, beyond any L3 here. */
 export const STREAM_FLOATS = 16 * 1024 * 1024;
+
+/** The CPU model (with its x86 family and model numbers where /proc/cpuinfo has them), so that
+ * results from different machines are not mixed: "AMD EPYC (family 26, model 2)". */
+export function cpuModel(): string {
+  const name = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const family = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1];
+    const model = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+    return family !== undefined && model !== undefined ? `${name} (family ${family}, model ${model})` : name;
+  } catch {
+    return name;
+  }
+}

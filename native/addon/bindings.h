@@ -13,6 +13,8 @@ Napi::Value SelectIsa(const Napi::CallbackInfo& info);
 Napi::Value NumThreads(const Napi::CallbackInfo& info);
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value HardwareThreads(const Napi::CallbackInfo& info);
+
+// bench_binding.cc (for the benchmarks only)
 Napi::Value FmaPeak(const Napi::CallbackInfo& info);
 
 // eltwise_binding.cc

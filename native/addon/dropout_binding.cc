@@ -9,7 +9,7 @@
 //   philox4x32(counter, key, out)
 // p is a number in [0, 1]; seed a safe integer or a bigint in [0, 2^64); offset a safe integer.
 // Masks hold ceil(bits / 32) words. out may be x itself; masks overlap nothing.
-#include "../kernels/dropout/dropout_ops.h"
+#include "../kernels/dropout/dropout_driver.h"
 #include "args.h"
 #include "bindings.h"
 

@@ -57,7 +57,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"numThreads", guarded<NumThreads>},
       {"setNumThreads", guarded<SetNumThreads>},
       {"hardwareThreads", guarded<HardwareThreads>},
-      {"fmaPeak", guarded<FmaPeak>},
       // element-wise
       {"add", guarded<Add>},
       {"mul", guarded<Mul>},
@@ -104,6 +103,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"rnnBackward", guarded<RnnBackward>},
       // sparse variational dropout
       {"sparseVd", guarded<SparseVd>},
+      // for the benchmarks only
+      {"fmaPeak", guarded<FmaPeak>},
   };
   for (const auto& [name, fn] : table)
     exports.Set(name, Napi::Function::New(env, fn, name, const_cast<char*>(name)));  // data: the name

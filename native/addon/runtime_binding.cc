@@ -1,4 +1,4 @@
-// Runtime: ISA selection, thread count, and the machine-peak probe used by the benchmarks.
+// Runtime: ISA selection and thread count.
 #include <string>
 
 #include "../runtime/dispatch.h"
@@ -47,18 +47,6 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value HardwareThreads(const Napi::CallbackInfo& info) {
   expect_args(info, 0, "hardwareThreads()");
   return Napi::Number::New(info.Env(), hardware_threads());
-}
-
-// fmaPeak(iters, threads): runs the active ISA's register-only FMA loop `iters` times on each of
-// `threads` pool threads and returns the float operations performed. The caller times it.
-Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
-  expect_args(info, 2, "fmaPeak(iters, threads)");
-  const std::size_t iters = size_arg(info, 0, "iters", 1e10);
-  const auto threads = static_cast<std::size_t>(int_arg(info, 1, "threads", 1, kMaxThreads));
-  const KernelTable& k = active();
-  volatile float sink = 0.0f;
-  parallel_for(threads, [&](std::size_t t) { sink = sink + k.fma_peak(iters, static_cast<float>(t)); });
-  return Napi::Number::New(info.Env(), k.fma_peak_flops(iters) * static_cast<double>(threads));
 }
 
 }  // namespace dn::addon

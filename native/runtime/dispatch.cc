@@ -8,7 +8,6 @@
 #include "../kernels/conv/winograd_transforms.h"
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
-#include "../kernels/peak/peak.h"
 #include "../kernels/vdo/vdo.h"
 #include "cpu_features.h"
 
@@ -28,9 +27,7 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).vscale = dn_f32_vscale__##isa;             \
   (t).relu_forward = dn_f32_relu_forward__##isa; \
   (t).relu_backward = dn_f32_relu_backward__##isa; \
-  (t).fill = dn_f32_fill__##isa;                 \
-  (t).fma_peak = dn_fma_peak__##isa;             \
-  (t).fma_peak_flops = dn_fma_peak_flops__##isa;
+  (t).fill = dn_f32_fill__##isa;
 
 // Micro-kernel, MR, MR step, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).

@@ -7,5 +7,5 @@ src="$root/native/kernels/dropout"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 aarch64-linux-gnu-g++ -std=c++17 -O2 -Wall -Wextra -static -I"$src" \
-  "$root/scripts/neon/dropout_check.cc" "$src/dropout_scalar.cc" "$src/dropout_mask_neon.cc" -o "$out/check"
+  "$root/scripts/neon/dropout_check.cc" "$src/dropout_mask_scalar.cc" "$src/dropout_mask_neon.cc" -o "$out/check"
 qemu-aarch64 "$out/check"

@@ -45,10 +45,11 @@ describe('native/sources.json', () => {
     }
     expect(sources.groups.core?.flags).toEqual([]);
     expect(sources.groups.addon?.flags).toEqual([]);
+    expect(sources.groups.bench?.flags).toEqual([]);
   });
 
   it('keeps ISA-specific files out of the baseline groups', () => {
-    const baseline = [...sources.groups.core!.sources, ...sources.groups.addon!.sources];
+    const baseline = [...sources.groups.core!.sources, ...sources.groups.bench!.sources, ...sources.groups.addon!.sources];
     expect(baseline.filter((f) => /_(avx2|avx512|neon)[._]/.test(f))).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-/* Dropout mask kernels, one set per ISA (the contract; dropout_ops.cc drives them).
+/* Dropout mask kernels, one set per ISA (the contract; dropout_driver.cc drives them).
  *
  * Units are elements. Element i of a call takes draw number e = offset + i of the Philox stream
  * keyed by (k0, k1) (see philox.h). It is KEPT iff draw >= threshold, an integer compare:
@@ -19,7 +19,7 @@
  * must not overlap either. `offset` is any value: vector kernels handle draws that do not start
  * on a block boundary. Unaligned pointers are fine.
  *
- * Plain C: ISA files include only this header, philox.h and their intrinsics header. */
+ * Plain C. The kernels are dropout_mask_impl.h instantiated once per ISA file (NEON's is its own). */
 #ifndef DN_KERNELS_DROPOUT_H_
 #define DN_KERNELS_DROPOUT_H_
 

@@ -9,8 +9,8 @@
  *   relu:   out[i] = 0 > x[i] ? 0 : x[i]      (NaN and -0 pass through, as max(0, x) in SIMD)
  *   relu_backward: dx[i] = x[i] > 0 ? dy[i] : 0
  *   fill:   out[i] = v
- * Plain C interface: ISA files include only this header and their intrinsics header, so no
- * inline or template code can be shared across differently-flagged translation units. */
+ * Plain C interface; the kernels are eltwise_impl.h instantiated once per ISA file, with internal
+ * linkage, so no code is shared across differently-flagged translation units. */
 #ifndef DN_KERNELS_ELTWISE_H_
 #define DN_KERNELS_ELTWISE_H_
 

@@ -1,9 +1,5 @@
-// The per-weight pass of vdo.h written once over a small vector interface `O` (one per ISA file:
-// the type V of W floats, its integer vector I and mask M, and the operations used below).
-//
-// Everything here has internal linkage (an unnamed namespace): each ISA file is compiled with its
-// own flags, so each keeps its own copy and the linker never merges an AVX-512 instantiation into
-// the scalar table. Include this header from exactly one ISA .cc file each.
+// The per-weight pass of vdo.h written once over an ISA traits type `O` (native/kernels/simd/),
+// instantiated by one .cc file per ISA. Internal linkage (an unnamed namespace), as the traits.
 //
 // exp(x): n = round(x·log2 e), r = x − n·ln2 (ln2 split in two so n·ln2hi is exact), e^r by its
 //   Taylor polynomial of degree 7 on |r| <= ln2/2 (truncation < 6e-9 relative), scaled by

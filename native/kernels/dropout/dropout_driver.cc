@@ -1,4 +1,4 @@
-#include "dropout_ops.h"
+#include "dropout_driver.h"
 
 #include <cmath>
 #include <cstring>
