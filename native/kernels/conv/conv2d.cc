@@ -29,7 +29,7 @@ Dims dims(const ConvGeometry& g) {
 
 // Whether n floats are all finite. The Winograd transforms and the direct weight gradient give
 // an output a different value than the sum of its taps when an operand is +-Inf or NaN
-// (docs/convolution.md, "Non-finite values"), so such calls run im2col; one read of each operand.
+// (docs/robustness.md, "Non-finite values in convolution"), so such calls run im2col.
 bool all_finite(const float* p, std::size_t n) {
   bool ok = true;
   for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(p[i]);

@@ -40,11 +40,9 @@ void direct_forward(const KernelTable& kt, float* out, const float* x, const flo
       if (bias != nullptr) bpack[(gi * kb + o / L) * L + o % L] = bias[gi * d.kg + o];
     }
   // Each task first copies the input rows its band reads into a buffer with the padding as
-  // zeros and rows widened to whole vectors of outputs, so that every load the kernel makes lies
-  // inside that plane and needs no mask (3 -> 16 channels on 32x32, one thread: 66 -> 76
-  // GFLOP/s in a timing loop, copy included; the kernel takes the same taps in the same order,
-  // so the same bits). Rows ph, columns pw: output rows y0 .. y0 + ph - (kh - 1) dh - 1 read
-  // rows 0 .. ph - 1.
+  // zeros and rows widened to whole steps of 16 outputs, so that no load the kernel makes needs
+  // a mask (faster than masking, docs/convolution.md). Rows ph, columns pw: output rows
+  // y0 .. y0 + ph - (kh - 1) dh - 1 read rows 0 .. ph - 1.
   const std::size_t pw = (g.ow + L - 1) / L * L + (g.kw - 1) * g.dw, span = (g.kh - 1) * g.dh;
   parallel_for(g.n * g.groups * kb * bands, [&](std::size_t t) {
     const std::size_t band = t % bands, blk = (t / bands) % kb, gi = (t / (bands * kb)) % g.groups;

@@ -4,9 +4,9 @@
 // through set_conv_algo_override). docs/convolution.md has the measurements behind the rules.
 //
 // What runs can still differ from the plan in one way: the Winograd algorithms and the direct
-// weight gradient need finite operands (docs/convolution.md, "Non-finite values"), so a call
-// whose operands hold an infinity or NaN runs im2col instead; conv2d.h's entries return the
-// algorithm that ran. The algorithms are listed in conv2d.h (ConvAlgo).
+// weight gradient need finite operands (docs/robustness.md, "Non-finite values in
+// convolution"), so a call whose operands hold an infinity or NaN runs im2col instead; the
+// entries of conv2d.h (which lists the algorithms, ConvAlgo) return the algorithm that ran.
 #pragma once
 
 #include <string>
