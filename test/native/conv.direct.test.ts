@@ -96,9 +96,15 @@ for (const { isa, skip } of testedIsas()) {
 }
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path across thread counts', () => {
-  it('gives the same bits on 1 and 2 threads', () => {
+  it('gives the same bits on 1 and 2 threads on every ISA', () => {
     const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2),
-      geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1])];
-    expectThreadInvariance(cases);
+      geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1]), geo(3, 5, 17, 21, 3, 3, 3, [1, 1, 1, 1])];
+    for (const { isa, skip } of testedIsas()) {
+      if (skip !== '') continue;
+      withIsa(isa, (native) => {
+        if (isa !== 'scalar') expect(native.convPlan(cases[0]!).forward).toBe('direct');
+        expectThreadInvariance(cases);
+      });
+    }
   });
 });
