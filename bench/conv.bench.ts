@@ -14,6 +14,8 @@ import { runTorch, torchStatus } from './torch.js';
 const SHAPES: [number, number, number, number, number, number, number, number][] = [
   [32, 3, 32, 32, 16, 3, 1, 1],
   [32, 16, 32, 32, 32, 3, 1, 1],
+  [8, 3, 64, 64, 32, 3, 1, 1],
+  [8, 32, 28, 28, 32, 3, 1, 1],
   [32, 64, 56, 56, 64, 3, 1, 1],
   [32, 64, 56, 56, 128, 1, 1, 0],
   [32, 64, 56, 56, 128, 3, 2, 1],

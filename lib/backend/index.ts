@@ -1,6 +1,6 @@
 /**
- * Chooses the backend once, at import, from DROPNET_BACKEND, and applies DROPNET_ISA and
- * DROPNET_NUM_THREADS to it.
+ * Chooses the backend once, at import, from DROPNET_BACKEND, and applies DROPNET_ISA,
+ * DROPNET_NUM_THREADS and DROPNET_CONV_ALGO to it.
  *
  *   DROPNET_BACKEND=native  the addon must load; its load error is thrown otherwise
  *   DROPNET_BACKEND=js      the reference backend; the addon is not loaded at all
@@ -13,8 +13,9 @@ import { check } from './check-env.js';
 import { loadNative, type NativeBackend } from './native.js';
 import { reference } from './reference.js';
 
-export type { Backend } from './backend.js';
+export type { Backend, ConvAlgorithm, ConvPlan } from './backend.js';
 export { ACTIVATIONS, isaOrder, ISA_NAMES, LEAKY_RELU_SLOPE, type Activation } from './constants.js';
+export { CONV_ALGORITHMS } from './backend.js';
 export type { NativeBackend } from './native.js';
 
 const version: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -41,6 +42,13 @@ const active: Backend = native ?? reference;
 
 const isaCap = check.isa(process.env.DROPNET_ISA, warn);
 if (isaCap !== undefined && native) native.selectIsa(isaCap);
+// Forced convolution algorithms (tests and benchmarks): an unknown name throws here, at import,
+// rather than falling back silently; the reference backend has one algorithm and ignores it.
+const convAlgo = process.env.DROPNET_CONV_ALGO;
+if (convAlgo !== undefined && convAlgo !== '') {
+  if (native) native.setConvAlgo(convAlgo);
+  else warn('DROPNET_CONV_ALGO applies to the native backend only; ignoring it.', 'DROPNET_BAD_ENV');
+}
 const envThreads = check.threads(process.env.DROPNET_NUM_THREADS, warn);
 if (envThreads !== undefined) {
   native?.setNumThreads(envThreads);

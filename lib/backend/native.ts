@@ -6,13 +6,21 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from './backend.js';
+import type { Backend, ConvPlan } from './backend.js';
 
 /** What the addon exports beyond the Backend contract (bench-only probes). */
 export interface NativeAddon extends Omit<Backend, 'name'> {
   hardwareThreads(): number;
   /** Runs a register-only FMA loop `iters` times on each of `threads` threads; returns the flops done. */
   fmaPeak(iters: number, threads: number): number;
+  /** The algorithm each convolution pass last ran on this thread (null before any call). */
+  convLastRun(): { [P in keyof ConvPlan]: ConvPlan[P] | null };
+  /**
+   * Forces convolution algorithms (as DROPNET_CONV_ALGO does): '' for none, one name for every
+   * pass, or 'forward=direct,backward_weight=im2col'. Returns the spec normalised; an unknown
+   * name or pass is a RangeError.
+   */
+  setConvAlgo(spec: string): string;
 }
 
 export type NativeBackend = Backend & NativeAddon & { readonly name: 'native'; readonly path: string };

@@ -39,6 +39,11 @@ function forEachTerm(g: ResolvedConv2d, fn: (xi: number, wi: number, oi: number)
 }
 
 export const referenceConv: ConvKernels = {
+  convPlan(geometry) {
+    check.expectArgs(arguments, 1, 'convPlan(geometry)');
+    resolveConv2d(geometry);
+    return { forward: 'reference', backwardData: 'reference', backwardWeight: 'reference' };
+  },
   conv2dForward(out, x, weight, bias, geometry) {
     check.expectArgs(arguments, 5, 'conv2dForward(out, x, weight, bias, geometry)');
     check.f32(out, 'out');

@@ -55,6 +55,9 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardData(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info);
+Napi::Value ConvPlan(const Napi::CallbackInfo& info);
+Napi::Value ConvLastRun(const Napi::CallbackInfo& info);
+Napi::Value SetConvAlgo(const Napi::CallbackInfo& info);
 // dropout_binding.cc
 Napi::Value DropoutForward(const Napi::CallbackInfo& info);
 Napi::Value DropoutBackward(const Napi::CallbackInfo& info);

@@ -89,6 +89,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"conv2dForward", guarded<Conv2dForward>},
       {"conv2dBackwardData", guarded<Conv2dBackwardData>},
       {"conv2dBackwardWeight", guarded<Conv2dBackwardWeight>},
+      {"convPlan", guarded<ConvPlan>},
+      {"convLastRun", guarded<ConvLastRun>},
+      {"setConvAlgo", guarded<SetConvAlgo>},
       // dropout and Philox
       {"dropoutForward", guarded<DropoutForward>},
       {"dropoutBackward", guarded<DropoutBackward>},

@@ -75,6 +75,8 @@ KernelTable build_table(Isa isa) {
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
       DN_SET_WINO(t, avx2)
+      t.conv_direct = dn_f32_conv_direct__avx2;
+      t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx2;
   DN_SET_DROPOUT(t, avx2)
       t.vdo_sparse = dn_vdo_sparse__avx2;
       break;

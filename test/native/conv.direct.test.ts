@@ -1,12 +1,13 @@
-// The direct kernels for shallow layers (AVX-512 only; unit stride, output rows of at least 8,
-// GEMM depth c/groups*kh*kw of at most 64 with at most 32 outputs per group, or depth 16 or less:
-// see conv2d.cc) against the reference on every ISA (the others take im2col for these shapes),
-// forward with and without bias and the weight and bias gradients (backward-data stays on
-// im2col, checked here too): rows narrower and wider than one vector of 16 columns and not
-// multiples of it, paddings wider than the kernel on either side, dilation, non-square kernels,
-// depthwise and grouped layers, output channel counts below, at and past one 16-channel block,
-// single rows; and the same bits on 1 and 2 threads.
-import { describe, it } from 'vitest';
+// The direct kernels for shallow layers (conv_direct_kernels.h, instantiated for AVX2 and
+// AVX-512) against the reference on every ISA: each geometry once as the planner routes it and,
+// on ISAs with the kernels, once with every pass the direct algorithm can run forced onto it
+// (DROPNET_CONV_ALGO's override), asserting it ran. Forward with and without bias, backward-data
+// (as the forward kernel over the flipped weights, where the mirrored padding is >= 0) and the
+// weight and bias gradients: rows narrower and wider than a step of 16 columns and not multiples
+// of it, paddings wider than the kernel on either side, dilation, non-square kernels, depthwise
+// and grouped layers, 1, 3 and odd channel counts, output channels below, at and past one
+// 16-channel block and one 6-channel AVX2 sub-block, single rows; the same bits on 1 and 2 threads.
+import { afterEach, describe, expect, it } from 'vitest';
 import { kernels } from '../../lib/index.js';
 import { convOutSize, type Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import { expectClose } from '../helpers/expect-close.js';
@@ -48,6 +49,18 @@ function sweep(count: number, seed: number): Conv2dGeometry[] {
 
 const geometries = sweep(30, 11);
 
+// The passes the direct algorithm can run for g: the forward pass and the weight gradient
+// always (unit stride, at most 64 taps), backward-data when the flipped problem fits too.
+function directSpec(g: Conv2dGeometry): { spec: string; dx: boolean } {
+  const [sy, sx] = [(g.kh - 1) * g.dh, (g.kw - 1) * g.dw];
+  const dx = g.pt <= sy && g.pb <= sy && g.pl <= sx && g.pr <= sx && (g.k / g.groups) * g.kh * g.kw <= 64;
+  return { spec: `forward=direct,${dx ? 'backward_data=direct,' : ''}backward_weight=direct`, dx };
+}
+
+afterEach(() => {
+  if (testedIsas().some((c) => c.skip === '')) kernels('native').setConvAlgo('');
+});
+
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d direct path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward (with and without bias) and backward`, () => {
@@ -58,13 +71,40 @@ for (const { isa, skip } of testedIsas()) {
         expectClose(withIsa(isa, (native) => forward(native, g, false)), plain, { ...tol(depth), context: { isa, bias: false, ...g } });
       }
     });
+
+    it(`forced onto every pass it can run, runs and matches the reference on ${geometries.length} geometries`, () => {
+      for (const g of geometries) {
+        withIsa(isa, (native) => {
+          if (isa === 'scalar') {  // no direct kernel: forcing it is an error, not a fallback
+            native.setConvAlgo('forward=direct');
+            expect(() => native.convPlan(g)).toThrow(/direct cannot run the forward pass of this convolution on scalar: the ISA has no direct kernel/);
+            native.setConvAlgo('');
+            return;
+          }
+          const { spec, dx } = directSpec(g);
+          native.setConvAlgo(spec);
+          expectConvParity(native, g, { isa, spec });
+          const ran = native.convLastRun();
+          expect([ran.forward, ran.backwardData, ran.backwardWeight]).toEqual(['direct', dx ? 'direct' : 'im2col', 'direct']);
+          const plain = forward(kernels('js'), g, false);
+          expectClose(forward(native, g, false), plain, { ...tol((g.c / g.groups) * g.kh * g.kw), context: { isa, bias: false, ...g } });
+          native.setConvAlgo('');
+        });
+      }
+    });
   });
 }
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d direct path across thread counts', () => {
-  it('gives the same bits on 1 and 2 threads', () => {
+  it('gives the same bits on 1 and 2 threads on every ISA', () => {
     const cases = [geo(3, 3, 19, 33, 16, 3, 3, [1, 1, 1, 1]), geo(1, 4, 30, 17, 24, 3, 3, [2, 0, 1, 3], [2, 1], 2),
-      geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1])];
-    expectThreadInvariance(cases);
+      geo(11, 3, 12, 20, 20, 3, 3, [1, 1, 1, 1]), geo(3, 5, 17, 21, 3, 3, 3, [1, 1, 1, 1])];
+    for (const { isa, skip } of testedIsas()) {
+      if (skip !== '') continue;
+      withIsa(isa, (native) => {
+        if (isa !== 'scalar') expect(native.convPlan(cases[0]!).forward).toBe('direct');
+        expectThreadInvariance(cases);
+      });
+    }
   });
 });

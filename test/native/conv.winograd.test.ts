@@ -1,13 +1,12 @@
-// The Winograd F(2x2, 3x3) path (3x3 kernels, unit stride and dilation, >= 8 channels in and out
-// per group, and output channels that use at least 3/4 of the rows the micro-kernel computes for
-// them: 24, 27, 48 and 50 do for 4, 6, 8 and 12 rows alike, so each ISA's table takes the path;
-// backward-data swaps the roles, so the input channels are drawn from the same counts half of the
-// time) against the reference on every ISA: odd and even output sizes (partial tiles),
+// The Winograd F(2x2, 3x3) path (winograd_f2x3 in native/kernels/conv/conv_plan.h; channel
+// counts 24, 27, 48 and 50 make the planner pick it on every ISA, asserted per geometry:
+// forward and weight gradient always, backward-data, which swaps the roles, where the input
+// channels come from the same counts) against the reference on every ISA: odd and even output sizes (partial tiles),
 // planes smaller than the kernel, paddings 0..4 on each side (backward-data then reads with a
 // positive offset), groups, channel counts that are not multiples of any micro-tile, more
 // input channels than one GEMM depth slice, more tiles than one block, weight gradients summed in
 // several ranges; and thread invariance.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { conv3x3, expectConvParity, expectThreadInvariance, type Pads, random3x3 } from '../helpers/conv.js';
 
@@ -33,9 +32,17 @@ const geometries = sweep(24, 5);
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
+      let dxRuns = 0;
       for (const g of geometries) {
-        withIsa(isa, (native) => expectConvParity(native, g, { isa }));
+        withIsa(isa, (native) => {
+          expectConvParity(native, g, { isa });
+          const ran = native.convLastRun();
+          expect([ran.forward, ran.backwardWeight], JSON.stringify(g)).toEqual(['winograd_f2x3', 'winograd_f2x3']);
+          expect(ran.backwardData).toBe(native.convPlan(g).backwardData);
+          if (ran.backwardData === 'winograd_f2x3') dxRuns++;
+        });
       }
+      expect(dxRuns).toBeGreaterThan(geometries.length / 4);
     });
   });
 }

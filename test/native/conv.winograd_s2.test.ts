@@ -1,16 +1,16 @@
-// The stride-2 Winograd path (3x3 kernels, stride 2, unit dilation, >= 16 channels in and out
-// per group; backward-data needs 128 output channels where the micro-kernel is narrower than
-// AVX-512's, so some geometries have that many) against the reference on every ISA: odd and
+// The stride-2 Winograd path (winograd_stride2_* in native/kernels/conv/conv_plan.h; 16 or
+// more channels in and out per group make the planner pick it, asserted per geometry; its
+// backward-data only where the planner does, which some geometries' 128 outputs make so on
+// every ISA) against the reference on every ISA: odd and
 // even output sizes (partial tiles), input sizes whose last row or column no output reads,
 // planes smaller than the kernel, paddings 0..9 on each side, groups, channel counts that are
 // not multiples of any micro-tile, GEMM depths over one slice (4 x 80 input channels), rows of
 // more than 16 tiles (the vector transforms' masked edges and whole groups), more tiles than one
 // block, weight gradients summed in several ranges; and thread invariance. The forward pass
-// takes tiles of 2x2 outputs in the sweep (below 32 input channels per group, or too few tiles)
-// and tiles of 4x4 in the list after it (32 channels or more, at least 256 of those tiles,
-// at least 10% fewer multiplies): output sides that are multiples of 4 or not, rows of 8, 17
+// takes tiles of 2x2 outputs in the sweep (winograd_stride2_f2x2) and tiles of 4x4 in the
+// list after it (winograd_stride2_f4x2): output sides that are multiples of 4 or not, rows of 8, 17
 // and 18 tiles, padding on one side or far past the kernel, groups, two GEMM depth slices.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { conv3x3, expectConvParity, expectThreadInvariance, type Pads, random3x3 } from '../helpers/conv.js';
 
@@ -49,14 +49,24 @@ const tiles4 = [
   s2(4, 68, 64, 64, 16, [1, 1, 1, 1]),       // depth 272: two GEMM slices
 ];
 
-const geometries = [...sweep(24, 11), ...tiles4];
+const sweepGeometries = sweep(24, 11);
+const geometries = [...sweepGeometries, ...tiles4];
 
 for (const { isa, skip } of testedIsas()) {
   describe.skipIf(skip !== '')(`conv2d stride-2 Winograd path on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it(`matches the reference on ${geometries.length} geometries, forward and backward`, () => {
+      let dxRuns = 0;
       for (const g of geometries) {
-        withIsa(isa, (native) => expectConvParity(native, g, { isa }));
+        withIsa(isa, (native) => {
+          expectConvParity(native, g, { isa });
+          const ran = native.convLastRun();
+          const tile = sweepGeometries.includes(g) ? 'winograd_stride2_f2x2' : 'winograd_stride2_f4x2';
+          expect([ran.forward, ran.backwardWeight], JSON.stringify(g)).toEqual([tile, 'winograd_stride2_f2x2']);
+          expect(ran.backwardData).toBe(native.convPlan(g).backwardData);
+          if (ran.backwardData === 'winograd_stride2_f2x2') dxRuns++;
+        });
       }
+      expect(dxRuns).toBeGreaterThanOrEqual(4);
     });
   });
 }

@@ -1,14 +1,14 @@
 /* Direct convolution for layers whose GEMM would be shallow (few input channels times taps,
  * such as a network's first layer on RGB images), unit stride: each output vector gets every tap
  * of up to 16 output channels while it sits in registers, where im2col would first write the
- * columns out and the GEMM pack them again (see conv2d.cc for when it is used).
+ * columns out and the GEMM pack them again (conv_plan.cc decides when it is used).
  *
  * dn_f32_conv_direct computes, for k < nk (<= 16), y0 <= y < y1, x < ow:
  *   out[k * oh * ow + y * ow + x] = sum over taps t = (c, j, l) in that order (c < cin, j < kh,
  *     l < kw) of wpack[t * 16 + k] * in(c, y - pt + j * dh, x - pl + l * dw)   (+ bias[k])
  * with in(c, iy, ix) = in[(c * h + iy) * w + ix]. It reads whole vectors of 16 columns: every
  * (iy, ix) those sums name for x < 16 * ceil(ow / 16) must lie inside the h x w plane (the
- * caller pads the input into such a plane: conv2d.cc). The sum runs in tap order from zero, one
+ * caller pads the input into such a plane: conv_direct.cc). The sum runs in tap order from zero, one
  * fused multiply-add a tap on the FMA ISAs (as the GEMM micro-kernels do over the same columns,
  * so the result is that of im2col + GEMM), and the bias is added last.
  * bias: 16 floats or NULL. cin * kh * kw <= DN_CONV_DIRECT_MAX_TAPS. */
@@ -52,7 +52,10 @@ typedef struct dn_conv_direct_wgrad {
   float* acc; /* (cin * kh * kw) x 16 x 16 */
 } dn_conv_direct_wgrad;
 
-/* AVX-512 only (conv_direct_avx512.cc): elsewhere im2col + GEMM measured faster. */
+/* One algorithm (conv_direct_kernels.h) per vector ISA; the scalar table has none (im2col +
+ * GEMM is faster there). The planner (conv_plan.h) decides where they run. */
+void dn_f32_conv_direct__avx2(const dn_conv_direct* a);
+void dn_f32_conv_direct_wgrad__avx2(const dn_conv_direct_wgrad* a);
 void dn_f32_conv_direct__avx512(const dn_conv_direct* a);
 void dn_f32_conv_direct_wgrad__avx512(const dn_conv_direct_wgrad* a);
 

@@ -1,4 +1,4 @@
-// Backend selection: DROPNET_BACKEND, DROPNET_ISA and DROPNET_NUM_THREADS as a fresh process
+// Backend selection: DROPNET_BACKEND, DROPNET_ISA, DROPNET_NUM_THREADS and DROPNET_CONV_ALGO as a fresh process
 // sees them, backendInfo(), kernels(), and the loader's gathered failure message.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ const version = (await import('../../../package.json', { with: { type: 'json' } 
 function probe(env: Record<string, string>, code = 'console.log(JSON.stringify(m.backendInfo()))'): { out: string; err: string; status: number | null } {
   const script = `const m = await import(${JSON.stringify(join(root, 'lib', 'index.ts'))}); ${code}`;
   const clean = { ...process.env };
-  for (const key of ['DROPNET_BACKEND', 'DROPNET_ISA', 'DROPNET_NUM_THREADS', 'DROPNET_ADDON_PATH']) delete clean[key];
+  for (const key of ['DROPNET_BACKEND', 'DROPNET_ISA', 'DROPNET_NUM_THREADS', 'DROPNET_ADDON_PATH', 'DROPNET_CONV_ALGO']) delete clean[key];
   const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), '--input-type=module', '-e', script], {
     env: { ...clean, ...env },
     encoding: 'utf8',
@@ -50,6 +50,16 @@ describe('backendInfo()', () => {
     const available = kernels('native').availableIsas();
     const want = available.includes('avx2') ? 'avx2' : 'scalar';
     expect(JSON.parse(probe({ DROPNET_ISA: 'avx2' }).out).isa).toBe(want);
+  });
+
+  it.skipIf(!nativeAvailable())('takes DROPNET_CONV_ALGO, and an unknown algorithm fails the import with the list of names', () => {
+    const g = { n: 1, c: 16, h: 8, w: 8, k: 16, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 };
+    const code = `console.log(JSON.stringify(m.kernels('native').convPlan(${JSON.stringify(g)})))`;
+    expect(JSON.parse(probe({}, code).out)).toEqual({ forward: 'winograd_f2x3', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' });
+    expect(JSON.parse(probe({ DROPNET_CONV_ALGO: 'forward=im2col' }, code).out)).toEqual({ forward: 'im2col', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' });
+    const bad = probe({ DROPNET_CONV_ALGO: 'fft' }, code);
+    expect(bad.status).not.toBe(0);
+    expect(bad.err).toContain("RangeError: DROPNET_CONV_ALGO: unknown algorithm 'fft' (expected one of im2col, pointwise, direct,");
   });
 
   it('takes DROPNET_NUM_THREADS and warns once about bad values', () => {
