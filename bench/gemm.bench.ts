@@ -7,10 +7,20 @@
  * from neighbours hits all of them alike). The reference backend is timed only up to 128^3
  * multiply-adds: it is a plain triple loop and would take minutes beyond. Then the per-call cost
  * of a 4x4 sgemm from JavaScript (the binding's floor), and linearForward with its fused epilogue.
+ *
+ * Peers (one thread, when Debian's python3 has numpy and torch): OpenBLAS through numpy's matmul,
+ * torch.mm, and oneDNN's inner product through torch's mkldnn_linear, on the goal shapes, for
+ * each ISA measured: under avx2 the peers are capped to AVX2 too (OPENBLAS_CORETYPE=Haswell,
+ * DNNL_MAX_CPU_ISA=AVX2). They run in another process, before and after ours; each peer time is
+ * the better of its two medians. The output starts with the CPU model and the ISAs measured, so
+ * that results from different machines are not mixed.
  */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { kernels, nativeAvailable, type NativeBackend } from '../lib/index.js';
 import { type BenchArgs, compare, type Row, table, timeIt, timeOptions, writeResults } from './harness.js';
 import { fmaPeakGflops } from './machine.js';
+import { runTorch, torchStatus } from './torch.js';
 
 type Shape = [m: number, n: number, k: number];
 
@@ -19,6 +29,38 @@ const ODD: Shape[] = [[100, 100, 100], [333, 333, 333], [1000, 1000, 1000]];
 const NN: Shape[] = [[64, 256, 784], [256, 256, 784], [128, 10, 128], [256, 512, 512], [64, 4096, 4096]];
 // The reference runs only where a call takes well under a second.
 const REFERENCE_MAX_FMAS = 128 ** 3;
+// The shapes the peers are timed on (one thread).
+const PEER: Shape[] = [[1024, 1024, 1024], [64, 256, 784], [128, 10, 128]];
+
+/** "AMD EPYC (family 26, model 2)": the model name with the family and model numbers it may hide. */
+export function cpuModel(): string {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (key: string): string | undefined => info.match(new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
+    const name = field('model name');
+    if (name !== undefined) return `${name} (family ${field('cpu family') ?? '?'}, model ${field('model') ?? '?'})`;
+  } catch {
+    // not Linux: the OS's name for it below
+  }
+  return cpus()[0]?.model ?? 'unknown CPU';
+}
+
+type PeerRow = { shape: Shape; blas_s: number; mm_s: number; onednn_s: number };
+type PeerResult = { torch: string; blas: string; rows: PeerRow[] };
+
+/** The peers on `shapes`, their instruction set capped like ours for `isa`. */
+function runPeers(isa: string, shapes: Shape[], quick: boolean): PeerResult {
+  const saved = { ...process.env };
+  Object.assign(process.env, { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' });
+  if (isa === 'avx2') Object.assign(process.env, { OPENBLAS_CORETYPE: 'Haswell', DNNL_MAX_CPU_ISA: 'AVX2' });
+  if (isa === 'avx512') Object.assign(process.env, { OPENBLAS_CORETYPE: 'SkylakeX' });
+  try {
+    return runTorch<PeerResult>('gemm.py', { shapes, quick });
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
 
 function shapesFor(which: string, quick: boolean): Shape[] {
   const all = which === 'square' ? [...SQUARE, ...ODD] : which === 'nn' ? NN : [...SQUARE, ...ODD, ...NN];
@@ -53,6 +95,11 @@ export function run(args: BenchArgs): void {
   const simd = native.availableIsas().filter((i) => i !== 'scalar');
   const isas = args.extra.get('isa')?.split(',') ?? (simd.length > 0 ? simd : ['scalar']);
   const shapes = shapesFor(args.extra.get('shapes') ?? 'all', args.quick);
+  console.log(`\nCPU: ${cpuModel()}; ISAs measured: ${isas.join(', ')} (active at start: ${startIsa})`);
+  const torch = torchStatus();
+  if (!torch.ok) console.log(`gemm: peer comparison skipped (${torch.reason})`);
+  const peerShapes = PEER.filter((p) => shapes.some((s) => s.join() === p.join()));
+  const peersBefore = torch.ok ? isas.map((isa) => runPeers(isa, peerShapes, args.quick)) : [];
 
   // Peak per (ISA, threads), measured with that ISA selected.
   const peak = new Map<string, number>();
@@ -109,12 +156,13 @@ export function run(args: BenchArgs): void {
   console.log([...peak].map(([key, v]) => `${key} ${v.toFixed(1)}`).join(', '));
   console.log('\nSGEMM, row-major NN, alpha 1, beta 0 (medians of interleaved samples)\n');
   console.log(table(rows));
+  if (torch.ok) printPeers(isas, peersBefore, isas.map((isa) => runPeers(isa, peerShapes, args.quick)), oneThread);
 
   // The binding's floor: a 4x4 sgemm called from JavaScript, one thread, active ISA.
   const small = operands([4, 4, 4]);
   const tiny = (kb: typeof js) => kb.sgemm(false, false, 4, 4, 4, 1, small.a, 4, small.b, 4, 0, small.c, 4);
   const [nat4, js4] = withThreadsOf(native, 1, () => compare([{ name: 'native', fn: () => tiny(native) }, { name: 'js', fn: () => tiny(js) }], opts));
-  console.log(`\n4x4x4 sgemm from JavaScript (${startIsa}): native ${(nat4!.median * 1e9).toFixed(0)} ns per call, reference ${(js4!.median * 1e9).toFixed(0)} ns`);
+  console.log(`\n4x4x4 sgemm from JavaScript (${cpuModel()}, ${startIsa}): native ${(nat4!.median * 1e9).toFixed(0)} ns per call, reference ${(js4!.median * 1e9).toFixed(0)} ns`);
 
   // A Linear layer (batch 64, 784 -> 256) in one fused pass, against the bare GEMM.
   const [batch, inF, outF] = [64, 784, 256];
@@ -138,5 +186,29 @@ export function run(args: BenchArgs): void {
   const jsLinear = timeIt(() => js.linearForward(out, x, w, bias, batch, inF, outF, 'relu'), { ...opts, samples: 3 });
   console.log(`\nLinear(${inF} -> ${outF}), batch ${batch}, 1 thread, ${startIsa} (reference relu: ${(jsLinear.median * 1e3).toFixed(1)} ms)\n`);
   console.log(table(linearRows));
-  console.log(`\nwrote ${writeResults('gemm', { peak: Object.fromEntries(peak), rows, tiny: { nativeNs: nat4!.median * 1e9, jsNs: js4!.median * 1e9 }, linear: linearRows })}`);
+  console.log(`\nwrote ${writeResults('gemm', { cpu: cpuModel(), isas, peak: Object.fromEntries(peak), rows, tiny: { nativeNs: nat4!.median * 1e9, jsNs: js4!.median * 1e9 }, linear: linearRows })}`);
+}
+
+/** Ours (1 thread, from the main table) against each peer, per ISA: rates and ratios (> 1: ours faster). */
+function printPeers(isas: string[], before: PeerResult[], after: PeerResult[], ours: Map<string, number>): void {
+  const rows: Row[] = [];
+  isas.forEach((isa, i) => {
+    for (const [j, r] of before[i]!.rows.entries()) {
+      const [m, n, k] = r.shape;
+      const mine = ours.get(`${m}x${n}x${k}/${isa}`);
+      if (mine === undefined) continue;
+      const later = after[i]!.rows[j]!;
+      const rate = (s: number): number => (2 * m * n * k) / s / 1e9;
+      const blas = rate(Math.min(r.blas_s, later.blas_s));
+      const mm = rate(Math.min(r.mm_s, later.mm_s));
+      const dnnl = rate(Math.min(r.onednn_s, later.onednn_s));
+      rows.push({
+        'm x n x k': `${m} x ${n} x ${k}`, isa, 'GFLOP/s': mine, 'OpenBLAS': blas, 'torch.mm': mm, 'oneDNN': dnnl,
+        'vs OpenBLAS': `${(mine / blas).toFixed(2)}x`, 'vs torch.mm': `${(mine / mm).toFixed(2)}x`, 'vs oneDNN': `${(mine / dnnl).toFixed(2)}x`,
+      });
+    }
+  });
+  if (rows.length === 0) return;
+  console.log(`\nPeers, 1 thread (${before[0]!.blas} via numpy; torch ${before[0]!.torch}; oneDNN = torch mkldnn_linear), GFLOP/s\n`);
+  console.log(table(rows));
 }

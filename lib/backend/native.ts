@@ -21,6 +21,12 @@ export interface NativeAddon extends Omit<Backend, 'name'> {
    * name or pass is a RangeError.
    */
   setConvAlgo(spec: string): string;
+  /**
+   * How this thread's last sgemm product ran: "single_block" (one cache block on one task, set up
+   * without the general blocking arithmetic) or "blocked" (the general loops); "none" before any.
+   * Both give the same bits; tests use it to know which one they covered.
+   */
+  gemmLastPath(): 'none' | 'single_block' | 'blocked';
 }
 
 export type NativeBackend = Backend & NativeAddon & { readonly name: 'native'; readonly path: string };

@@ -43,13 +43,13 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   void* data = nullptr;
   napi_value buffer = nullptr;
   std::size_t byte_offset = 0;
-  const bool typed = v.IsTypedArray();
-  if (typed) {
-    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset), View<T>());
-  }
+  // It fails (napi_invalid_arg, nothing thrown) for anything but a typed array: no separate test.
+  const bool typed = napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset) == napi_ok;
   DN_THROW_TYPE_IF(!typed || type != want, env, "Expected ", kind, " for ", name, " but received ", describe(v));
+  // A typed array over a detached buffer has length 0 (v8::TypedArray::Length()), so only an
+  // empty view can be a detached one, and only those need the extra engine call.
   bool detached = false;
-  NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
+  if (length == 0) NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, &detached), View<T>());
   DN_THROW_TYPE_IF(detached, env, "Expected ", kind, " for ", name, " but received ", kind,
                    " with a detached ArrayBuffer");
   t_views_taken = true;
@@ -62,6 +62,9 @@ View<T> typed_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   view.kind = kind;
   return view;
 }
+
+// A number argument's value in one engine call; false (nothing thrown) for anything else.
+bool number_value(const Napi::Value& v, double* d) { return napi_get_value_double(v.Env(), v, d) == napi_ok; }
 
 [[noreturn]] void throw_number(const Napi::CallbackInfo& info, std::size_t index, const char* name,
                                const std::string& expected, bool type_error) {
@@ -164,8 +167,8 @@ std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const ch
     return max >= kMaxSafeInteger ? std::string("non-negative safe integer")
                                   : concat("integer in [0, ", fmt_bound(max), "]");
   };
-  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (!number_value(v, &d)) throw_number(info, index, name, expected(), true);
   if (!(d >= 0) || d > max || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::size_t>(d);
 }
@@ -173,31 +176,32 @@ std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const ch
 std::int64_t int_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
   const auto expected = [lo, hi] { return concat("integer in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
-  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (!number_value(v, &d)) throw_number(info, index, name, expected(), true);
   if (!(d >= lo && d <= hi) || std::floor(d) != d) throw_number(info, index, name, expected(), false);
   return static_cast<std::int64_t>(d);
 }
 
 double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   const Napi::Value v = arg(info, index);
-  if (!v.IsNumber()) throw_number(info, index, name, "number", true);
-  return v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (!number_value(v, &d)) throw_number(info, index, name, "number", true);
+  return d;
 }
 
 double finite_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi) {
   const Napi::Value v = arg(info, index);
   const auto expected = [lo, hi] { return concat("number in [", fmt_bound(lo), ", ", fmt_bound(hi), "]"); };
-  if (!v.IsNumber()) throw_number(info, index, name, expected(), true);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (!number_value(v, &d)) throw_number(info, index, name, expected(), true);
   if (!(d >= lo && d <= hi)) throw_number(info, index, name, expected(), false);
   return d;
 }
 
 double nonneg_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   const Napi::Value v = arg(info, index);
-  if (!v.IsNumber()) throw_number(info, index, name, "finite non-negative number", true);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (!number_value(v, &d)) throw_number(info, index, name, "finite non-negative number", true);
   if (!(d >= 0) || !std::isfinite(d)) throw_number(info, index, name, "finite non-negative number", false);
   return d;
 }
@@ -234,8 +238,9 @@ std::uint64_t u64_arg(const Napi::CallbackInfo& info, std::size_t index, const c
 
 bool bool_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
   const Napi::Value v = arg(info, index);
-  if (!v.IsBoolean()) throw_number(info, index, name, "boolean", true);
-  return v.As<Napi::Boolean>().Value();
+  bool b = false;
+  if (napi_get_value_bool(info.Env(), v, &b) != napi_ok) throw_number(info, index, name, "boolean", true);
+  return b;
 }
 
 std::string string_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {

@@ -50,6 +50,7 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
 // gemm_binding.cc
 Napi::Value Sgemm(const Napi::CallbackInfo& info);
 Napi::Value LinearForward(const Napi::CallbackInfo& info);
+Napi::Value GemmLastPath(const Napi::CallbackInfo& info);
 
 // conv_binding.cc
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info);

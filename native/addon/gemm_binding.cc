@@ -2,6 +2,7 @@
 // sgemmChecks / linearForwardChecks in lib/backend/reference.ts.
 //   sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)        C updated in place
 //   linearForward(out, x, w, bias, batch, inFeatures, outFeatures, activation)
+//   gemmLastPath()   "none" | "single_block" | "blocked": how this thread's last product ran
 // Nothing here allocates on the success path and small problems never wake the pool, so a
 // tiny matmul costs little more than the N-API call itself.
 #include <new>
@@ -97,6 +98,16 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
   if (has_bias) expect_disjoint(env, out, bias);
   run(env, [&] { dn::linear_forward(out.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, in, outf, act); });
   return env.Undefined();
+}
+
+Napi::Value GemmLastPath(const Napi::CallbackInfo& info) {
+  expect_args(info, 0, "gemmLastPath()");
+  switch (gemm::last_path()) {
+    case GemmPath::single_block: return Napi::String::New(info.Env(), "single_block");
+    case GemmPath::blocked: return Napi::String::New(info.Env(), "blocked");
+    case GemmPath::none: break;
+  }
+  return Napi::String::New(info.Env(), "none");
 }
 
 }  // namespace dn::addon

@@ -85,6 +85,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // GEMM
       {"sgemm", guarded<Sgemm>},
       {"linearForward", guarded<LinearForward>},
+      {"gemmLastPath", guarded<GemmLastPath>},
       // convolution
       {"conv2dForward", guarded<Conv2dForward>},
       {"conv2dBackwardData", guarded<Conv2dBackwardData>},

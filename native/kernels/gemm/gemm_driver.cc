@@ -181,13 +181,13 @@ void scale_only(const Problem& P) {
   gemm::activate(P.c, P.ldc, P.m, P.n, act, P.slope);
 }
 
-}  // namespace
+thread_local GemmPath t_last_path = GemmPath::none;
 
-void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
-           const float* b, size_t ldb, float beta, float* c, size_t ldc, const GemmEpilogue& epilogue) {
-  if (m == 0 || n == 0) return;
+void sgemm_blocked(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                   const float* b, size_t ldb, float beta, float* c, size_t ldc, const GemmEpilogue& epilogue,
+                   const dn_f32_gemm_config& g) {
   Problem P;
-  P.g = active().gemm;  // one table for the whole call, even if the ISA is switched meanwhile
+  P.g = g;
   P.m = m, P.n = n, P.k = k;
   P.a = a, P.b = b, P.c = c, P.ldc = ldc;
   P.a_rs = trans_a ? 1 : lda, P.a_cs = trans_a ? lda : 1;
@@ -198,13 +198,30 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
   P.post_act = gemm::fused_in_kernel(epilogue.act, &P.kernel_act) ? Activation::none : epilogue.act;
   if (alpha == 0.0f || k == 0) return scale_only(P);
 
-  const dn_f32_gemm_config& g = P.g;
+  const double fmas = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const size_t threads = static_cast<size_t>(num_threads());
+  if ((threads == 1 || fmas < kParallelMinFmas) && k <= g.kc && m <= g.mc && n <= g.nc) {
+    // One block, one task (the tiny products): the same blocks the general set-up below would
+    // choose, without its dozen integer divisions, and packed on the stack when that fits.
+    t_last_path = GemmPath::single_block;
+    P.kc = k;
+    P.a_in_place = !trans_a && a_in_place_pays((n + g.nr - 1) / g.nr);
+    const size_t a_floats = P.a_in_place ? 0 : (m + g.mr - 1) / g.mr * g.mr * k;
+    const size_t b_floats = (n + g.nr - 1) / g.nr * g.nr * k;
+    const Task t{0, m, 0, n, g.mc, g.nc};
+    constexpr size_t kStackFloats = 2048;
+    if (a_floats + b_floats <= kStackFloats) {
+      alignas(64) float stack[kStackFloats];
+      return run_task(P, t, stack, stack + a_floats);
+    }
+    float* ws = t_workspace.get(a_floats + b_floats);
+    return run_task(P, t, ws, ws + a_floats);
+  }
+  t_last_path = GemmPath::blocked;
   P.kc = ceil_div(k, ceil_div(k, g.kc));
 
   const size_t mt = ceil_div(m, g.mr), nt = ceil_div(n, g.nr);
   size_t tm = 1, tn = 1;
-  const double fmas = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  const size_t threads = static_cast<size_t>(num_threads());
   if (threads > 1 && fmas >= kParallelMinFmas) {
     const size_t tasks = threads * (fmas >= kTwoTasksPerThreadFmas ? 2 : 1);
     choose_grid(mt, nt, g.mr, g.nr, tasks, &tm, &tn);
@@ -236,6 +253,17 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
     parallel_for(tm * tn, [&task](size_t id) { task(id); });
   }
 }
+
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc, const GemmEpilogue& epilogue) {
+  if (m == 0 || n == 0) return;
+  const dn_f32_gemm_config g = active().gemm;  // one table for the whole call, even if the ISA is switched meanwhile
+  sgemm_blocked(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue, g);
+}
+
+GemmPath gemm::last_path() { return t_last_path; }
 
 void linear_forward(float* out, const float* x, const float* w, const float* bias, size_t batch, size_t in_features,
                     size_t out_features, Activation act) {

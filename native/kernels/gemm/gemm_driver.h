@@ -29,6 +29,8 @@ bool parse_activation(const char* name, Activation* out);
 // PyTorch's default negative slope (nn.LeakyReLU, F.leaky_relu).
 constexpr float kLeakyReluSlope = 0.01f;
 
+enum class GemmPath : int { none = 0, single_block, blocked };
+
 struct GemmEpilogue {
   const float* bias = nullptr;  // n floats (one per column of C), or null
   const float* row_bias = nullptr;  // m floats (one per row of C, added after bias), or null
@@ -53,6 +55,12 @@ void activate(float* c, std::size_t ldc, std::size_t rows, std::size_t cols, Act
 
 // Whether act is fused into micro-kernels (and which DN_GEMM_ACT_* code it is there).
 bool fused_in_kernel(Activation act, int* code);
+
+// The way sgemm computed its last product on the calling thread (for tests and benchmarks):
+// single_block: one cache block, one task, set up without the general blocking arithmetic;
+// blocked: the general BLIS loops (K slices, blocks, threads). Both give the same bits.
+// none until the first product (calls that multiply nothing leave it unchanged).
+GemmPath last_path();
 
 }  // namespace gemm
 
