@@ -9,6 +9,7 @@
  */
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { copyData, newDataUninit } from '../backend/storage.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -17,7 +18,7 @@ import { eluFn, geluFn, leakyReluFn, type Pointwise, seluFn, sigmoidFn, softplus
 
 /** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
-  const c = new Float32Array(m * n);
+  const c = newDataUninit(m * n);
   const lda = Math.max(1, transA ? m : k);
   const ldb = Math.max(1, transB ? k : n);
   activeBackend().sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, Math.max(1, n));
@@ -106,9 +107,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
   const backend = activeBackend();
   // One pass over the output: the kernel adds the bias (and applies relu) as it writes each tile.
-  const y = new Float32Array(m * outF);
+  const y = newDataUninit(m * outF);
   backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, activation === 'relu' ? 'relu' : 'none');
-  const pre = activation === null || activation === 'relu' ? null : y.slice();
+  const pre = activation === null || activation === 'relu' ? null : copyData(y);
   if (pre !== null) {
     const { f } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
@@ -118,11 +119,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     let gz = g;
     if (activation === 'relu') {
       // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
-      gz = new Float32Array(g.length);
+      gz = newDataUninit(g.length);
       backend.reluBackward(gz, g, y, g.length);
     } else if (pre !== null) {
       const { df } = ACTIVATIONS[activation as Exclude<LinearActivation, 'relu'>];
-      gz = new Float32Array(g.length);
+      gz = newDataUninit(g.length);
       for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
     }
     let gb: Float32Array | null = null;

@@ -15,6 +15,11 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value HardwareThreads(const Napi::CallbackInfo& info);
 Napi::Value FmaPeak(const Napi::CallbackInfo& info);
 
+// storage_binding.cc
+Napi::Value AllocFloat32(const Napi::CallbackInfo& info);
+Napi::Value StorageStats(const Napi::CallbackInfo& info);
+Napi::Value StorageTrim(const Napi::CallbackInfo& info);
+
 // eltwise_binding.cc
 Napi::Value Add(const Napi::CallbackInfo& info);
 Napi::Value Mul(const Napi::CallbackInfo& info);

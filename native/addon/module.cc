@@ -58,6 +58,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"setNumThreads", guarded<SetNumThreads>},
       {"hardwareThreads", guarded<HardwareThreads>},
       {"fmaPeak", guarded<FmaPeak>},
+      // tensor storage
+      {"allocFloat32", guarded<AllocFloat32>},
+      {"storageStats", guarded<StorageStats>},
+      {"storageTrim", guarded<StorageTrim>},
       // element-wise
       {"add", guarded<Add>},
       {"mul", guarded<Mul>},
