@@ -1,11 +1,11 @@
 /**
  * Tensor storage: where the Float32Arrays under tensors, gradients and op temporaries come from.
  *
- * With the native backend, arrays of at least POOL_MIN_ELEMENTS come from the addon's storage
- * pool: a Float32Array over an external ArrayBuffer whose block goes back to the pool when the
- * garbage collector frees the buffer, and is handed out again for a request of the same size
- * class. A training step in its steady state then reuses the pages of the steps before it
- * instead of faulting in fresh ones. Smaller arrays, the reference backend (DROPNET_BACKEND=js),
+ * With the native backend, arrays of at least 32 MiB come from the addon's storage pool: a
+ * Float32Array over an external ArrayBuffer whose block goes back to the pool when the garbage
+ * collector frees the buffer, and is handed out again for a request of the same size class, so
+ * a loop reuses the pages of the calls before it instead of faulting in fresh ones (see
+ * docs/memory.md). Smaller arrays, the reference backend (DROPNET_BACKEND=js),
  * DROPNET_POOL=0, and runtimes that refuse external ArrayBuffers (V8's sandbox) use plain
  * `new Float32Array(n)`. Nothing here asks the caller to free anything.
  *
@@ -15,11 +15,31 @@
  * write shows up in the tests.
  */
 import { signature } from '../args.js';
+import { invalidArg } from '../errors.js';
 import { activeBackend, kernels } from './index.js';
 import type { NativeBackend, StorageStats } from './native.js';
 
-/** Arrays shorter than this (16 KiB) are plain: the allocator reuses small blocks well already. */
-export const POOL_MIN_ELEMENTS = 4096;
+/**
+ * Arrays of at least this many elements (32 MiB) come from the pool. Measured (docs/memory.md):
+ * below it glibc's malloc, which V8 allocates ArrayBuffers with, already reuses freed blocks (its
+ * mmap threshold adapts up to 32 MiB), while an external ArrayBuffer costs more to make and
+ * comes back only after a collection and an event-loop turn; above it every plain allocation
+ * is a fresh mapping whose pages fault on first touch, and the pool wins several times over.
+ */
+const DEFAULT_POOL_MIN_ELEMENTS = 8 * 2 ** 20;
+let poolMinElements = DEFAULT_POOL_MIN_ELEMENTS;
+
+/**
+ * Sets the smallest pooled array (elements); returns the previous value. For tests and
+ * measurements, which need the pool to serve small arrays; not part of the public API.
+ */
+export function setPoolMinElements(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(invalidArg('n', 'non-negative safe integer', n));
+  const previous = poolMinElements;
+  poolMinElements = n;
+  return previous;
+}
+
 /** The addon's limit on one pooled array; larger ones are plain. */
 const POOL_MAX_ELEMENTS = 2 ** 31;
 
@@ -64,7 +84,7 @@ function turned(): void {
 
 /** The pool, if n elements should come from it now; null for a plain array. */
 function poolFor(n: number): NativeBackend | null {
-  if (pool === null || n < POOL_MIN_ELEMENTS || n > POOL_MAX_ELEMENTS) return null;
+  if (pool === null || n < poolMinElements || n > POOL_MAX_ELEMENTS) return null;
   if (takenSinceTurn > TURN_BUDGET_BYTES) return null;
   takenSinceTurn += 4 * n;
   if (!turnWatch) {
@@ -101,7 +121,7 @@ export function copyData(src: Float32Array): Float32Array {
 export interface MemoryInfo {
   /** Whether tensor storage comes from the native pool ('native') or plain allocation ('off'). */
   pool: 'native' | 'off';
-  /** Bytes of pooled storage held by live arrays (tensors, gradients; arrays of 16 KiB and up). */
+  /** Bytes of pooled storage (arrays of 32 MiB and up) not yet given back: live arrays, and dead ones awaiting collection. */
   bytesInUse: number;
   /** Bytes of free blocks the pool keeps for reuse. */
   bytesPooled: number;

@@ -2,8 +2,9 @@
 // over external ArrayBuffers. The finalizer gives the block back; Node runs it once V8 has let go
 // of the buffer's backing store (no array, view or copy of the handle is left), and such buffers
 // cannot be transferred to another thread, so a block is never reused while JavaScript can
-// still reach it. V8 counts the bytes of live ArrayBuffers itself; the free blocks the pool keeps
-// are reported as kept native memory (memory.h), which module.cc passes on to the engine.
+// still reach it. A block handed out is reported to the engine (napi_adjust_external_memory)
+// until its finalizer runs; the free blocks the pool keeps are reported as kept native memory
+// (memory.h), which module.cc passes on to the engine.
 #include <cstdint>
 #include <new>
 
@@ -18,8 +19,11 @@ namespace {
 // The largest pooled array: 2^31 elements (8 GiB); the library allocates larger ones itself.
 constexpr double kMaxPooledElements = 2147483648.0;
 
-void release_block(napi_env /*env*/, void* data, void* hint) {
-  dn::storage_release(data, static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(hint)));
+void release_block(napi_env env, void* data, void* hint) {
+  const auto capacity = static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(hint));
+  int64_t adjusted = 0;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(capacity), &adjusted);
+  dn::storage_release(data, capacity);
 }
 
 void set_number(Napi::Object& o, const char* key, std::int64_t v) {
@@ -49,6 +53,10 @@ Napi::Value AllocFloat32(const Napi::CallbackInfo& info) {
     napi_get_and_clear_last_exception(env, &pending);
     throw Napi::Error::New(env, "allocFloat32: this runtime does not allow external ArrayBuffers");
   }
+  // Told to the engine on top of its own count of ArrayBuffer bytes: memory pressure then starts
+  // a collection after half the garbage, and dead blocks come back to the pool sooner.
+  int64_t adjusted = 0;
+  napi_adjust_external_memory(env, static_cast<int64_t>(capacity), &adjusted);
   napi_value array = nullptr;
   NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_float32_array, n, buffer, 0, &array), Napi::Value());
   return Napi::Value(env, array);

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeBackend } from '../../../lib/backend/index.js';
-import { copyData, newData, newDataUninit, POOL_MIN_ELEMENTS } from '../../../lib/backend/storage.js';
+import { copyData, newData, newDataUninit, setPoolMinElements } from '../../../lib/backend/storage.js';
 import { memoryInfo, ops, randn, type Tensor, zeros } from '../../../lib/index.js';
 import { STEPS, train } from './fixtures/storage-worker.js';
 
@@ -64,9 +64,21 @@ function startWorker(): Promise<{ go: () => Promise<Trained> }> {
   });
 }
 
+// The pool serves arrays of 32 MiB and up by default; these tests lower that to 16 KiB so that
+// they churn many blocks quickly.
+const MIN = 4096;
+
 describe('tensor storage', () => {
+  let previous = 0;
+  beforeAll(() => {
+    previous = setPoolMinElements(MIN);
+  });
+  afterAll(() => {
+    setPoolMinElements(previous);
+  });
+
   it('gives zeros from newData and every length asked for, pooled or plain', () => {
-    for (const n of [0, 1, POOL_MIN_ELEMENTS - 1, POOL_MIN_ELEMENTS, 100_003]) {
+    for (const n of [0, 1, MIN - 1, MIN, 100_003]) {
       const z = newData(n);
       expect(z).toBeInstanceOf(Float32Array);
       expect(z.length).toBe(n);
@@ -102,6 +114,12 @@ describe('tensor storage', () => {
     expect(after.pool).toBe('off');
     expect(after.servedBytes).toBe(0);
     expect(after.freshAllocations).toBe(before.freshAllocations);
+  });
+
+  it('setPoolMinElements takes a non-negative integer', () => {
+    expect(() => setPoolMinElements(-1)).toThrow(RangeError);
+    expect(() => setPoolMinElements(1.5)).toThrow(RangeError);
+    expect(setPoolMinElements(MIN)).toBe(MIN);
   });
 
   it('memoryInfo reports the process and takes no arguments', () => {
