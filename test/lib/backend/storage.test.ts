@@ -94,9 +94,10 @@ describe('tensor storage', () => {
 
   it.runIf(pooled)('takes large tensors from the pool and gives their blocks back after collection', async () => {
     const before = memoryInfo();
-    // Tensors of one size class, dropped at once: after a few turns the pool serves them again.
+    // Tensors of one size class, dropped at once: after a collection and a turn the pool serves them again.
     for (let round = 0; round < 30; round++) {
       for (let j = 0; j < 8; j++) ops.relu(randn([256, 64]));
+      if (round % 10 === 9) gc(); // a collection, whenever the engine would not start one itself
       await turn();
     }
     const after = memoryInfo();
