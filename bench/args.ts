@@ -5,7 +5,7 @@
 import type { BenchArgs } from './harness.js';
 
 /** The benchmarks, in the order a run without names takes them. */
-export const BENCH_NAMES = ['peak', 'eltwise', 'conv', 'gemm', 'dropout', 'train', 'dropout-ops', 'learned-dropout', 'rnn', 'seq-layers'] as const;
+export const BENCH_NAMES = ['peak', 'eltwise', 'conv', 'gemm', 'dropout', 'train', 'dropout-ops', 'learned-dropout', 'rnn', 'seq-layers', 'alloc'] as const;
 
 export const USAGE = `usage: npm run bench -- [name ...] [--threads 1,2] [--quick] [--isa avx2,scalar] [--shapes all|square|nn]
 

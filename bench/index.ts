@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'learned-dropout': () => import('./learned-dropout.bench.js'),
   rnn: () => import('./rnn.bench.js'),
   'seq-layers': () => import('./seq-layers.bench.js'),
+  alloc: () => import('./alloc.bench.js'),
 };
 
 let parsed: Parsed;

@@ -6,7 +6,10 @@
  *   Adam step), timed with the harness; bench/torch/train.py times the same step in PyTorch.
  * - fit: model.fit() over random data for whole epochs: the step plus the DataLoader's shuffled
  *   gathers, the running loss and the event-loop turns.
- * - event loop: perf_hooks.monitorEventLoopDelay (1 ms resolution) during fit, per yieldEveryMs.
+ * - event loop: perf_hooks.monitorEventLoopDelay (1 ms resolution) during fit, per yieldEveryMs,
+ *   with the GC pause time of that run.
+ * - steady state (bench/steady.ts): page faults, GC time and pool traffic per step after 20
+ *   warm-up steps, and RSS growth over the run (1,000 steps; 100 with --quick).
  *
  * Models (bench/torch/train.py has the same): MLP 784-256-ReLU-Dropout(0.5)-128-ReLU-Dropout(0.3)-10
  * at batch 64 and 256; CNN Conv2d(3,16,3,p1)-ReLU-MaxPool2d(2)-Flatten-Linear(4096,128)-ReLU-
@@ -15,6 +18,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { backendInfo, losses, manualSeed, nn, optim, randn, setNumThreads, type Tensor } from '../lib/index.js';
 import { type BenchArgs, compare, type Row, table, timeOptions, writeResults } from './harness.js';
+import { GcTimer, steadyState } from './steady.js';
 import { runTorch, torchStatus } from './torch.js';
 
 function mlp(): nn.Module {
@@ -121,10 +125,12 @@ async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
       last = now;
     }, 1);
     h.enable();
+    const gc = new GcTimer();
     const t0 = performance.now();
     await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs, batchSize: 64, verbose: 0, yieldEveryMs });
     const seconds = (performance.now() - t0) / 1000;
     h.disable();
+    const gcMs = await gc.close();
     clearInterval(ticker);
     maxGap = Math.max(maxGap, performance.now() - last);
     const ms = (v: number): number | string => (h.count === 0 ? 'no turns' : v / 1e6);
@@ -134,6 +140,7 @@ async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
       'p99 ms': ms(h.percentile(99)),
       'max ms': ms(h.max),
       'longest stall ms': maxGap,
+      'gc ms/epoch': gcMs / epochs,
       'fit samples/s': Math.round((epochs * x.shape[0]!) / seconds),
     });
   }
@@ -166,7 +173,11 @@ export async function run(args: BenchArgs): Promise<void> {
   const delay = await loopDelay(args, stepSeconds);
   console.log(`\nEvent-loop delay during fit (MLP, batch 64, ${args.threads[0]} thread(s); monitorEventLoopDelay, 1 ms resolution)\n`);
   console.log(table(delay));
-  console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay })}`);
+  const steady: Row[] = [];
+  for (const c of cases) steady.push(await steadyState(c, args.quick ? 100 : 1000));
+  console.log(`\nSteady state of the training step (${args.threads[0]} thread(s); the event loop turns after each step, as in fit)\n`);
+  console.log(table(steady));
+  console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay, steady })}`);
 }
 
 function backendNote(): string {

@@ -13,6 +13,7 @@ export {
   type BackendInfo,
   type NativeBackend,
 } from './backend/index.js';
+export { memoryInfo, type MemoryInfo } from './backend/storage.js';
 export { describe, invalidArg, ShapeError, StateDictError } from './errors.js';
 export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.js';
 export { shapeSize, type Shape } from './shape.js';

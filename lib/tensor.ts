@@ -14,6 +14,7 @@ import { isGradEnabled } from './autograd/grad-mode.js';
 import { Node } from './autograd/node.js';
 import { traceOp } from './autograd/trace.js';
 import { activeBackend } from './backend/index.js';
+import { copyData, newData } from './backend/storage.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from './errors.js';
 import { defaultGenerator, Generator } from './random.js';
 import { checkShape, inferShape, type Shape, shapesEqual, shapeSize } from './shape.js';
@@ -200,7 +201,7 @@ export class Tensor<S extends Shape = Shape> {
 
   /** A copy with its own storage (differentiable: the gradient passes through). */
   clone(): Tensor<S> {
-    return recordOn(new Tensor(this.data.slice(), this.shape), 'clone', this, identityBackward);
+    return recordOn(new Tensor(copyData(this.data), this.shape), 'clone', this, identityBackward);
   }
 
   /** The elements as nested arrays (a number for a scalar tensor). */
@@ -253,7 +254,7 @@ function accumulateGrad(t: Tensor, g: Float32Array): void {
   const current = t.grad;
   if (current === null) {
     // A copy: g may be shared with other gradients or with the caller's gradient argument.
-    t.grad = new Tensor(g.slice(), t.shape);
+    t.grad = new Tensor(copyData(g), t.shape);
   } else {
     activeBackend().add(current.data, current.data, g, g.length);
   }
@@ -415,7 +416,7 @@ function alloc<const S extends Shape>(shape: S): Float32Array {
   checkShape(shape);
   const n = shapeSize(shape);
   try {
-    return new Float32Array(n);
+    return newData(n);
   } catch (e) {
     // The engine's own limit on a typed array's length, or no memory for it.
     if (e instanceof RangeError) {

@@ -5,6 +5,7 @@
  * `accumulate` (which adds it into `leaf.grad`).
  */
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import type { Tensor } from '../tensor.js';
 import { type Node, releasedError } from './node.js';
 
@@ -82,7 +83,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boole
       } else if (owned.has(before)) {
         backend.add(before, before, g, g.length);
       } else {
-        const sum = new Float32Array(g.length);
+        const sum = newDataUninit(g.length);
         backend.add(sum, before, g, g.length);
         owned.add(sum);
         pending.set(producer, sum);

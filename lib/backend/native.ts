@@ -27,6 +27,25 @@ export interface NativeAddon extends Omit<Backend, 'name'> {
    * Both give the same bits; tests use it to know which one they covered.
    */
   gemmLastPath(): 'none' | 'single_block' | 'blocked';
+  /** A Float32Array of n elements on a block of the storage pool; zero-filled when zero is true. */
+  allocFloat32(n: number, zero: boolean): Float32Array;
+  /** The storage pool's counters. */
+  storageStats(): StorageStats;
+  /** Frees the blocks the storage pool keeps; returns the bytes freed. */
+  storageTrim(): number;
+}
+
+/** The storage pool's counters (native/runtime/storage_pool.h). */
+export interface StorageStats {
+  bytesInUse: number;
+  blocksInUse: number;
+  bytesPooled: number;
+  blocksPooled: number;
+  freshAllocations: number;
+  freshBytes: number;
+  reuses: number;
+  servedBytes: number;
+  poolLimit: number;
 }
 
 export type NativeBackend = Backend & NativeAddon & { readonly name: 'native'; readonly path: string };

@@ -8,6 +8,7 @@
 import { finite } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import { argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -67,7 +68,7 @@ export function add(a: Operand, b: Operand): Tensor {
   const k = align(x, y, 'add');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);
-  const out = new Float32Array(A.length);
+  const out = newDataUninit(A.length);
   activeBackend().add(out, A, B, out.length);
   return record(new Tensor(out, k.shape), 'add', [x, y], (g, needs) => [
     needs[0] ? reduceThrough(g, k.ia, sizeOf(x)) : null,
@@ -86,7 +87,7 @@ export function sub(a: Operand, b: Operand): Tensor {
   const k = align(x, y, 'sub');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);
-  const out = new Float32Array(A.length);
+  const out = newDataUninit(A.length);
   for (let i = 0; i < out.length; i++) out[i] = A[i]! - B[i]!;
   return record(new Tensor(out, k.shape), 'sub', [x, y], (g, needs) => [
     needs[0] ? reduceThrough(g, k.ia, sizeOf(x)) : null,
@@ -102,10 +103,10 @@ export function mul(a: Operand, b: Operand): Tensor {
   const backend = activeBackend();
   if (typeof y === 'number' || typeof x === 'number') {
     const [t, s] = typeof y === 'number' ? [x as Tensor, y] : [y, x as number];
-    const out = new Float32Array(t.size);
+    const out = newDataUninit(t.size);
     backend.scale(out, t.data, s, out.length);
     return record(new Tensor(out, t.shape), 'mul', [x, y], (g) => {
-      const gt = new Float32Array(g.length);
+      const gt = newDataUninit(g.length);
       backend.scale(gt, g, s, g.length);
       return typeof y === 'number' ? [gt, null] : [null, gt];
     });
@@ -113,11 +114,11 @@ export function mul(a: Operand, b: Operand): Tensor {
   const k = align(x, y, 'mul');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);
-  const out = new Float32Array(A.length);
+  const out = newDataUninit(A.length);
   backend.mul(out, A, B, out.length);
   return record(new Tensor(out, k.shape), 'mul', [x, y], (g, needs) => {
     const product = (other: Float32Array): Float32Array => {
-      const p = new Float32Array(g.length);
+      const p = newDataUninit(g.length);
       backend.mul(p, g, other, g.length);
       return p;
     };
@@ -158,7 +159,7 @@ export function div(a: Operand, b: Operand): Tensor {
 }
 
 function negate(g: Float32Array): Float32Array {
-  const out = new Float32Array(g.length);
+  const out = newDataUninit(g.length);
   activeBackend().scale(out, g, -1, g.length);
   return out;
 }

@@ -8,6 +8,7 @@
 import { positiveInt } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import { resolveConv2d, resolvePadding, type Conv2dGeometry, type PaddingSpec } from '../backend/conv-geometry.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -73,20 +74,20 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const r = resolveConv2d(g);
   const k = activeBackend();
-  const out = new Float32Array(r.outSize);
+  const out = newDataUninit(r.outSize);
   k.conv2dForward(out, x.data, weight.data, bias === null ? null : bias.data, g);
   const shape = batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow];
   return record(new Tensor(out, shape), 'conv2d', [x, weight, bias], (dy, needs) => {
     let dx: Float32Array | null = null;
     if (needs[0]) {
-      dx = new Float32Array(r.xSize);
+      dx = newDataUninit(r.xSize);
       k.conv2dBackwardData(dx, dy, weight.data, g);
     }
     let dw: Float32Array | null = null;
     let db: Float32Array | null = null;
     if (needs[1] || needs[2]) {
-      dw = new Float32Array(r.wSize);
-      db = needs[2] ? new Float32Array(g.k) : null;
+      dw = newDataUninit(r.wSize);
+      db = needs[2] ? newDataUninit(g.k) : null;
       k.conv2dBackwardWeight(dw, db, dy, x.data, g);
     }
     return [dx, needs[1] ? dw : null, db];

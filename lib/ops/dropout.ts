@@ -14,6 +14,7 @@
  */
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import { dropoutScale } from '../backend/philox.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Generator } from '../random.js';
@@ -139,12 +140,12 @@ export function bernoulliDropout<S extends Shape>(
   if (p === 1) return droppedAll(x, name);
   const backend = activeBackend();
   const seed = generator.seed;
-  const out = new Float32Array(n);
+  const out = newDataUninit(n);
   if (noise === null) {
     const mask = new Uint32Array(maskWords(n));
     backend.dropoutForward(out, mask, x.data, p, seed, generator.reserve(n), n);
     return record(new Tensor(out, x.shape), name, [x], (g) => {
-      const gx = new Float32Array(n);
+      const gx = newDataUninit(n);
       backend.dropoutBackward(gx, g, mask, p, n);
       return [gx];
     });
@@ -156,7 +157,7 @@ export function bernoulliDropout<S extends Shape>(
     const [outer, mid, inner] = split;
     backend.dropoutBroadcastForward(out, mask, x.data, p, seed, generator.reserve(bits), outer, mid, inner);
     return record(new Tensor(out, x.shape), name, [x], (g) => {
-      const gx = new Float32Array(n);
+      const gx = newDataUninit(n);
       backend.dropoutBroadcastBackward(gx, g, mask, p, outer, mid, inner);
       return [gx];
     });
@@ -164,6 +165,7 @@ export function bernoulliDropout<S extends Shape>(
   backend.dropoutMask(mask, p, seed, generator.reserve(bits), bits);
   const scale = dropoutScale(p);
   const shape = x.shape;
+  out.fill(0); // applyNoiseMask writes the kept elements only
   applyNoiseMask(out, x.data, mask, noise, shape, scale);
   return record(new Tensor(out, shape), name, [x], (g) => {
     const gx = new Float32Array(n);

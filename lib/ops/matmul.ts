@@ -10,6 +10,7 @@
 import { needsGrad, record } from '../autograd/record.js';
 import { ACTIVATION_TABLE } from '../backend/activation.js';
 import { activeBackend } from '../backend/index.js';
+import { copyData, newDataUninit } from '../backend/storage.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -17,7 +18,7 @@ import { expectTensor } from './check.js';
 
 /** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
-  const c = new Float32Array(m * n);
+  const c = newDataUninit(m * n);
   const lda = Math.max(1, transA ? m : k);
   const ldb = Math.max(1, transB ? k : n);
   activeBackend().sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, Math.max(1, n));
@@ -104,9 +105,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   // pre-activation when a gradient will be taken (gelu), keep the pre-activation and apply the
   // activation here.
   const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !needsGrad(x, weight, b));
-  const y = new Float32Array(m * outF);
+  const y = newDataUninit(m * outF);
   backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, fuse ? act.kernel! : 'none');
-  const pre = act === null || fuse ? null : y.slice();
+  const pre = act === null || fuse ? null : copyData(y);
   if (pre !== null) {
     const { f } = act!.fn;
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
@@ -116,12 +117,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     let gz = g;
     if (activation === 'relu') {
       // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
-      gz = new Float32Array(g.length);
+      gz = newDataUninit(g.length);
       backend.reluBackward(gz, g, y, g.length);
     } else if (act !== null) {
       // pre is null only when the derivative reads from the output alone.
       const { df } = act.fn;
-      gz = new Float32Array(g.length);
+      gz = newDataUninit(g.length);
       if (pre === null) for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(Number.NaN, y[i]!);
       else for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
     }

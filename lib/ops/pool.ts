@@ -6,6 +6,7 @@
 import { boolean, orDefault } from '../args.js';
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { newData, newDataUninit } from '../backend/storage.js';
 import type { AdaptivePool2dGeometry, Pool2dGeometry } from '../backend/backend.js';
 import { resolveAdaptive2d, resolvePool2d } from '../backend/pool-geometry.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
@@ -70,11 +71,11 @@ export function maxPool2d(x: Tensor, opts: MaxPool2dOptions): Tensor {
   const g = { ...windowGeometry(x, o, 'maxPool2d'), dh, dw };
   const r = resolvePool2d(g, true);
   const k = activeBackend();
-  const out = new Float32Array(r.planes * r.oh * r.ow);
+  const out = newDataUninit(r.planes * r.oh * r.ow);
   const indices = new Int32Array(out.length);
   k.maxPool2dForward(out, indices, x.data, g);
   return record(new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)), 'maxPool2d', [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = newData(x.size);
     k.maxPool2dBackward(dx, dy, indices, g);
     return [dx];
   }, g);
@@ -95,10 +96,10 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
   };
   const r = resolvePool2d(g, false);
   const k = activeBackend();
-  const out = new Float32Array(r.planes * r.oh * r.ow);
+  const out = newDataUninit(r.planes * r.oh * r.ow);
   k.avgPool2dForward(out, x.data, g);
   return record(new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)), 'avgPool2d', [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = newData(x.size);
     k.avgPool2dBackward(dx, dy, g);
     return [dx];
   }, g);
@@ -117,10 +118,10 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const g: AdaptivePool2dGeometry = { n, c, h, w, oh: oh as number, ow: ow as number };
   const r = resolveAdaptive2d(g);
   const k = activeBackend();
-  const out = new Float32Array(r.planes * r.oh * r.ow);
+  const out = newDataUninit(r.planes * r.oh * r.ow);
   k.adaptiveAvgPool2dForward(out, x.data, g);
   return record(new Tensor(out, outShape(x, n, c, r.oh, r.ow)), 'adaptiveAvgPool2d', [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = newData(x.size);
     k.adaptiveAvgPool2dBackward(dx, dy, g);
     return [dx];
   }, g);

@@ -7,6 +7,7 @@ import { finite } from '../args.js';
 import { record } from '../autograd/record.js';
 import type { OpAttrs } from '../autograd/trace.js';
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -20,11 +21,11 @@ export function applyPointwise<S extends Shape>(x: Tensor<S>, name: string, fn: 
   expectTensor(x, 'x');
   const xd = x.data;
   const n = xd.length;
-  const out = new Float32Array(n);
+  const out = newDataUninit(n);
   const { f, df } = fn;
   for (let i = 0; i < n; i++) out[i] = f(xd[i]!);
   return record(new Tensor(out, x.shape), name, [x], (g) => {
-    const gx = new Float32Array(n);
+    const gx = newDataUninit(n);
     for (let i = 0; i < n; i++) gx[i] = g[i]! * df(xd[i]!, out[i]!);
     return [gx];
   }, attrs);
@@ -35,10 +36,10 @@ export function relu<S extends Shape>(x: Tensor<S>): Tensor<S> {
   expectTensor(x, 'x');
   const backend = activeBackend();
   const n = x.size;
-  const out = new Float32Array(n);
+  const out = newDataUninit(n);
   backend.relu(out, x.data, n);
   return record(new Tensor(out, x.shape), 'relu', [x], (g) => {
-    const gx = new Float32Array(n);
+    const gx = newDataUninit(n);
     backend.reluBackward(gx, g, x.data, n);
     return [gx];
   });

@@ -17,6 +17,11 @@ Napi::Value HardwareThreads(const Napi::CallbackInfo& info);
 // bench_binding.cc (for the benchmarks only)
 Napi::Value FmaPeak(const Napi::CallbackInfo& info);
 
+// storage_binding.cc
+Napi::Value AllocFloat32(const Napi::CallbackInfo& info);
+Napi::Value StorageStats(const Napi::CallbackInfo& info);
+Napi::Value StorageTrim(const Napi::CallbackInfo& info);
+
 // eltwise_binding.cc
 Napi::Value Add(const Napi::CallbackInfo& info);
 Napi::Value Mul(const Napi::CallbackInfo& info);

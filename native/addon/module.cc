@@ -57,6 +57,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"numThreads", guarded<NumThreads>},
       {"setNumThreads", guarded<SetNumThreads>},
       {"hardwareThreads", guarded<HardwareThreads>},
+      // tensor storage
+      {"allocFloat32", guarded<AllocFloat32>},
+      {"storageStats", guarded<StorageStats>},
+      {"storageTrim", guarded<StorageTrim>},
       // element-wise
       {"add", guarded<Add>},
       {"mul", guarded<Mul>},
