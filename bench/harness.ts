@@ -61,7 +61,7 @@ export function summarize(samples: number[], reps: number): Stats {
 function calibrate(fn: () => void, minSampleMs: number, warmupMs: number): number {
   const warmEnd = now() + warmupMs / 1000;
   let calls = 0;
-  let t0 = now();
+  const t0 = now();
   do {
     fn();
     calls++;

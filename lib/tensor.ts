@@ -420,7 +420,7 @@ function alloc<const S extends Shape>(shape: S): Float32Array {
   } catch (e) {
     // The engine's own limit on a typed array's length, or no memory for it.
     if (e instanceof RangeError) {
-      throw new RangeError(`Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`);
+      throw new RangeError(`Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`, { cause: e });
     }
     throw e;
   }

@@ -54,7 +54,7 @@ export function outputArray(n: number, op: string, ctor: typeof Float32Array | t
   try {
     return new ctor(n);
   } catch (e) {
-    if (e instanceof RangeError) throw new RangeError(`${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`);
+    if (e instanceof RangeError) throw new RangeError(`${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`, { cause: e });
     throw e;
   }
 }

@@ -106,7 +106,7 @@ function parseMeta(path: string, raw: string): Meta {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`${path} has a corrupt checkpoint: its "${KEY}" metadata is not JSON (${(e as Error).message})`);
+    throw new Error(`${path} has a corrupt checkpoint: its "${KEY}" metadata is not JSON (${(e as Error).message})`, { cause: e });
   }
   const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -136,7 +136,7 @@ function parseMeta(path: string, raw: string): Meta {
     if (!isRecord(r)) throw bad('rng', 'null or object', r);
     const generator = (field: string, v: unknown): void => {
       if (!isRecord(v)) throw bad(field, 'object with seed and offset', v);
-      let seed: bigint | null = null;
+      let seed: bigint | null;
       try {
         seed = typeof v.seed === 'string' && /^[0-9]+$/.test(v.seed) ? BigInt(v.seed) : null;
       } catch {

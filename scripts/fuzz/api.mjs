@@ -187,7 +187,7 @@ async function child(o) {
   for (let i = o.from; i < o.to; i++) {
     emit(`S ${i}`);
     const r = rngFor(o.seed, i);
-    let c = null;
+    let c;
     let status, detail = '';
     try {
       c = r.chance(0.5) ? kernelCase(r, lib) : apiCase(r, lib);

@@ -18,7 +18,10 @@ export function parseArgs(argv, defaults) {
     const key = a.slice(2);
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) out[key] = true;
-    else out[key] = /^-?\d+$/.test(next) ? Number(next) : next, i++;
+    else {
+      out[key] = /^-?\d+$/.test(next) ? Number(next) : next;
+      i++;
+    }
   }
   return out;
 }

@@ -75,7 +75,7 @@ describe('code blocks', () => {
       await run(process.execPath, [file], { cwd: app, timeout: 240_000 });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`${label(b)} failed:\n${err.stderr ?? err.message}`);
+      throw new Error(`${label(b)} failed:\n${err.stderr ?? err.message}`, { cause: e });
     }
   }, 300_000);
 
@@ -97,7 +97,7 @@ describe('code blocks', () => {
     try {
       await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
     } catch (e) {
-      throw new Error(`TypeScript blocks do not type-check:\n${(e as { stdout?: string }).stdout ?? String(e)}`);
+      throw new Error(`TypeScript blocks do not type-check:\n${(e as { stdout?: string }).stdout ?? String(e)}`, { cause: e });
     }
   }, 300_000);
 

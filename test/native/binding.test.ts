@@ -115,7 +115,7 @@ describe.skipIf(!nativeAvailable())('native entries under hostile arguments', ()
           try {
             (fn as (...a: unknown[]) => unknown)(...args);
           } catch (e) {
-            if (!(e instanceof TypeError || e instanceof RangeError)) throw new Error(`${name}(${args.length} args) threw ${String(e)}`);
+            if (!(e instanceof TypeError || e instanceof RangeError)) throw new Error(`${name}(${args.length} args) threw ${String(e)}`, { cause: e });
           }
           calls++;
         }

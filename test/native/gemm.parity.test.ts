@@ -119,7 +119,9 @@ for (const { isa, skip } of testedIsas()) {
       const a = buf.subarray(3, 3 + ops.a.length);
       const b = buf.subarray(3 + ops.a.length + 5, 3 + ops.a.length + 5 + ops.b.length);
       const cv = buf.subarray(buf.length - ops.c0.length);
-      a.set(ops.a), b.set(ops.b), cv.set(ops.c0);
+      a.set(ops.a);
+      b.set(ops.b);
+      cv.set(ops.c0);
       withIsa(isa, (native) => native.sgemm(c.ta, c.tb, c.m, c.n, c.k, c.alpha, a, ops.lda, b, ops.ldb, c.beta, cv.subarray(0, ops.span), ops.ldc));
       expectGemmClose(cv, c, ops, expected(ref, c, ops), isa);
     });

@@ -63,7 +63,7 @@ describe('DataLoader', () => {
     const b = new DataLoader(toy(50), { batchSize: 13, shuffle: true, seed: 9 });
     const c = new DataLoader(toy(50), { batchSize: 7, shuffle: true, seed: 10 });
     const first = epochIds(a).flat();
-    [...a];
+    void [...a]; // the second epoch, consumed
     const third = epochIds(a).flat();
     b.setEpoch(2);
     expect(epochIds(b).flat()).toEqual(third);
@@ -73,8 +73,8 @@ describe('DataLoader', () => {
 
   it('resumes the data order from a checkpointed state', () => {
     const run = new DataLoader(toy(30), { batchSize: 8, shuffle: true, seed: 2n ** 63n + 5n });
-    [...run];
-    [...run];
+    void [...run]; // two epochs, consumed
+    void [...run];
     const state = JSON.parse(JSON.stringify(run.stateDict())) as data.DataLoaderState;
     expect(state).toEqual({ epoch: 2, seed: '9223372036854775813', offset: 2 * 60 });
     const expected = epochIds(run);

@@ -31,7 +31,7 @@ describe('Progress', () => {
     expect(draws).toHaveLength(2);
     // The live bar: cut to 79 characters, so the terminal never wraps it.
     expect(draws[0]!.length).toBe(79);
-    expect(draws[0]!).toMatch(/^  1\/100 \[>\.{29}\] - ETA: /);
+    expect(draws[0]!).toMatch(/^ {2}1\/100 \[>\.{29}\] - ETA: /);
     // The final line is longer than 80 columns and complete, validation values included.
     expect(draws[1]!.length).toBeGreaterThan(80);
     expect(draws[1]!).toMatch(/ - loss: 0\.1235 - accuracy: 0\.9000 - val_loss: 0\.2346 - val_accuracy: 0\.8500$/);

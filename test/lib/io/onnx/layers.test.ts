@@ -191,6 +191,7 @@ describe('random layer chains', () => {
       const { model, sample } = imageChain(lcg(seed));
       const ops = await expectOnnxMatches(model, sample, { batches: [1, 3] });
       // any constructor: the count only uses instanceof
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor signature
       const count = (cls: abstract new (...a: any[]) => nn.Module): number => model.children().filter((m) => m instanceof cls).length;
       expect(ops.filter((op) => op === 'Conv').length).toBe(count(nn.Conv2d));
       expect(ops.filter((op) => op === 'BatchNormalization').length).toBe(count(nn.BatchNorm2d));
