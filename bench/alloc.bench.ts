@@ -35,7 +35,24 @@ function linearCase(m: number, inF: number, outF: number): Case {
 }
 
 function convCase([n, c, h, wd]: [number, number, number, number], kOut: number, ks: number, pad: number): Case {
-  const g: Conv2dGeometry = { n, c, h, w: wd, k: kOut, kh: ks, kw: ks, sh: 1, sw: 1, pt: pad, pb: pad, pl: pad, pr: pad, dh: 1, dw: 1, groups: 1 };
+  const g: Conv2dGeometry = {
+    n,
+    c,
+    h,
+    w: wd,
+    k: kOut,
+    kh: ks,
+    kw: ks,
+    sh: 1,
+    sw: 1,
+    pt: pad,
+    pb: pad,
+    pl: pad,
+    pr: pad,
+    dh: 1,
+    dw: 1,
+    groups: 1,
+  };
   const oh = convOutSize(h, ks, 1, pad, pad, 1);
   const ow = convOutSize(wd, ks, 1, pad, pad, 1);
   const x = randn([n, c, h, wd]);
@@ -111,8 +128,12 @@ export async function run(args: BenchArgs): Promise<void> {
     });
   }
   const info = memoryInfo();
-  console.log(`\nA fresh output through the public API against the raw kernel into a preallocated buffer (1 thread; pool ${info.pool})\n`);
+  console.log(
+    `\nA fresh output through the public API against the raw kernel into a preallocated buffer (1 thread; pool ${info.pool})\n`,
+  );
   console.log(table(rows));
-  console.log(`minor faults over the run: ${info.minorPageFaults - faults0}; pool: ${info.freshAllocations} fresh blocks, ${info.reuses} reuses`);
+  console.log(
+    `minor faults over the run: ${info.minorPageFaults - faults0}; pool: ${info.freshAllocations} fresh blocks, ${info.reuses} reuses`,
+  );
   console.log(`\nwrote ${writeResults('alloc', { pool: info.pool, rows })}`);
 }

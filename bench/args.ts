@@ -5,7 +5,19 @@
 import type { BenchArgs } from './harness.js';
 
 /** The benchmarks, in the order a run without names takes them. */
-export const BENCH_NAMES = ['peak', 'eltwise', 'conv', 'gemm', 'dropout', 'train', 'dropout-ops', 'learned-dropout', 'rnn', 'seq-layers', 'alloc'] as const;
+export const BENCH_NAMES = [
+  'peak',
+  'eltwise',
+  'conv',
+  'gemm',
+  'dropout',
+  'train',
+  'dropout-ops',
+  'learned-dropout',
+  'rnn',
+  'seq-layers',
+  'alloc',
+] as const;
 
 export const USAGE = `usage: npm run bench -- [name ...] [--threads 1,2] [--quick] [--isa avx2,scalar] [--shapes all|square|nn]
 
@@ -41,7 +53,8 @@ export function parseBenchArgs(argv: readonly string[], hardwareThreads: number)
     else if (a === '--threads') threads = value(++i, a).split(',').map(Number);
     else if (a.startsWith('--') && VALUE_FLAGS.includes(a.slice(2))) extra.set(a.slice(2), value(++i, a));
     else if (a.startsWith('-')) throw new RangeError(`unknown flag ${a} (see --help)`);
-    else if (!(BENCH_NAMES as readonly string[]).includes(a)) throw new RangeError(`unknown benchmark ${a}; the benchmarks are ${BENCH_NAMES.join(', ')}`);
+    else if (!(BENCH_NAMES as readonly string[]).includes(a))
+      throw new RangeError(`unknown benchmark ${a}; the benchmarks are ${BENCH_NAMES.join(', ')}`);
     else names.push(a);
   }
   if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError('--threads takes a list like 1,2');

@@ -51,10 +51,19 @@ function measure(native: Kernels, shape: (typeof SHAPES)[number], opts: TimeOpti
   const dx = new Float32Array(x.length);
   const dw = new Float32Array(w.length);
   const db = new Float32Array(g.k);
-  const [fwd, bwd] = compare([
-    { name: 'forward', fn: () => native.conv2dForward(out, x, w, b, g) },
-    { name: 'backward', fn: () => { native.conv2dBackwardData(dx, dy, w, g); native.conv2dBackwardWeight(dw, db, dy, x, g); } },
-  ], opts);
+  const [fwd, bwd] = compare(
+    [
+      { name: 'forward', fn: () => native.conv2dForward(out, x, w, b, g) },
+      {
+        name: 'backward',
+        fn: () => {
+          native.conv2dBackwardData(dx, dy, w, g);
+          native.conv2dBackwardWeight(dw, db, dy, x, g);
+        },
+      },
+    ],
+    opts,
+  );
   return { fwd: fwd!.median, bwd: bwd!.median };
 }
 
@@ -64,12 +73,15 @@ export function run(args: BenchArgs): void {
     return;
   }
   const native = kernels('native');
-  const opts = args.quick ? { samples: 3, minSampleMs: 5, warmupMs: 5 } : { samples: 5, minSampleMs: 50, warmupMs: 100 };
+  const opts = args.quick
+    ? { samples: 3, minSampleMs: 5, warmupMs: 5 }
+    : { samples: 5, minSampleMs: 50, warmupMs: 100 };
   const shapes = args.quick ? SHAPES.slice(0, 2) : SHAPES;
   const torch = torchStatus();
   // PyTorch runs twice, before and after ours, and each of its times is the better of its two
   // medians: a peer run that the shared machine slowed down cannot flatter the ratios.
-  const runPeer = (): TorchConv | null => (torch.ok ? runTorch<TorchConv>('conv.py', { shapes, threads: args.threads, quick: args.quick }) : null);
+  const runPeer = (): TorchConv | null =>
+    torch.ok ? runTorch<TorchConv>('conv.py', { shapes, threads: args.threads, quick: args.quick }) : null;
   if (!torch.ok) console.log(`conv: PyTorch comparison skipped (${torch.reason})`);
   const peerBefore = runPeer();
   const rows: Row[] = [];
@@ -105,7 +117,11 @@ export function run(args: BenchArgs): void {
         const x = new Float32Array(g.n * g.c * g.h * g.w).map((_, i) => Math.sin(i));
         const w = new Float32Array(g.k * g.c * g.kh * g.kw).map((_, i) => Math.cos(i));
         const out = new Float32Array(g.n * g.k * oh * ow);
-        const ref = timeIt(() => kernels('js').conv2dForward(out, x, w, new Float32Array(g.k), g), { samples: 1, minSampleMs: 1, warmupMs: 0 });
+        const ref = timeIt(() => kernels('js').conv2dForward(out, x, w, new Float32Array(g.k), g), {
+          samples: 1,
+          minSampleMs: 1,
+          warmupMs: 0,
+        });
         row['js fwd GFLOP/s'] = flops / ref.median / 1e9;
       }
       rows.push(row);
@@ -114,16 +130,20 @@ export function run(args: BenchArgs): void {
   const peerAfter = runPeer();
   for (const m of measured) {
     const find = (p: TorchConv | null) => p?.rows.find((r) => r.threads === m.threads && r.shape.join(',') === m.shape);
-    const a = find(peerBefore), b = find(peerAfter);
+    const a = find(peerBefore),
+      b = find(peerAfter);
     if (!a || !b) continue;
-    const tf = Math.min(a.forward_s, b.forward_s), tb = Math.min(a.backward_s, b.backward_s);
+    const tf = Math.min(a.forward_s, b.forward_s),
+      tb = Math.min(a.backward_s, b.backward_s);
     m.row['torch fwd'] = m.flops / tf / 1e9;
     m.row['torch bwd'] = (2 * m.flops) / tb / 1e9;
     m.row['fwd vs torch'] = tf / m.fwd;
     m.row['bwd vs torch'] = tb / m.bwd;
   }
   const peer = peerBefore;
-  console.log(`\nconv2d (N,C,H,W,K,k,s,p), medians; PyTorch ${torch.ok ? `${torch.version}${peer?.mkldnn ? ' with oneDNN' : ''}` : 'absent'}\n`);
+  console.log(
+    `\nconv2d (N,C,H,W,K,k,s,p), medians; PyTorch ${torch.ok ? `${torch.version}${peer?.mkldnn ? ' with oneDNN' : ''}` : 'absent'}\n`,
+  );
   console.log(table(rows, [...new Set(rows.flatMap((r) => Object.keys(r)))]));
   console.log(`\nwrote ${writeResults('conv', rows)}`);
 }

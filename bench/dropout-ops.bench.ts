@@ -23,21 +23,44 @@ function rows(n: number, args: BenchArgs): Row[] {
   const layer = new nn.Dropout(P, { generator });
   const cases: Case[] = [
     { name: 'kernel dropoutForward', fn: () => k.dropoutForward(out, mask, data, P, 1, 0, n) },
-    { name: 'kernel forward + backward', fn: () => { k.dropoutForward(out, mask, data, P, 1, 0, n); k.dropoutBackward(dx, out, mask, P, n); } },
+    {
+      name: 'kernel forward + backward',
+      fn: () => {
+        k.dropoutForward(out, mask, data, P, 1, 0, n);
+        k.dropoutBackward(dx, out, mask, P, n);
+      },
+    },
     { name: 'ops.dropout', fn: () => ops.dropout(x, { p: P, training: true, generator }) },
     { name: 'nn.Dropout call', fn: () => layer.call(x) },
-    { name: 'ops.dropout forward + backward', fn: () => { leaf.grad = null; ops.dropout(leaf, { p: P, training: true, generator }).backward(g); } },
+    {
+      name: 'ops.dropout forward + backward',
+      fn: () => {
+        leaf.grad = null;
+        ops.dropout(leaf, { p: P, training: true, generator }).backward(g);
+      },
+    },
     { name: 'ops.dropout2d', fn: () => ops.dropout2d(x, { p: P, training: true, generator }) },
-    { name: 'ops.dropout noiseShape [N, 1, C]', fn: () => ops.dropout(x, { p: P, training: true, generator, noiseShape: [null, 1, null] }) },
-    { name: 'ops.dropout noiseShape [1, L, 1]', fn: () => ops.dropout(x, { p: P, training: true, generator, noiseShape: [1, null, 1] }) },
+    {
+      name: 'ops.dropout noiseShape [N, 1, C]',
+      fn: () => ops.dropout(x, { p: P, training: true, generator, noiseShape: [null, 1, null] }),
+    },
+    {
+      name: 'ops.dropout noiseShape [1, L, 1]',
+      fn: () => ops.dropout(x, { p: P, training: true, generator, noiseShape: [1, null, 1] }),
+    },
     { name: 'ops.alphaDropout', fn: () => ops.alphaDropout(x, { p: P, training: true, generator }) },
     { name: 'ops.gaussianDropout', fn: () => ops.gaussianDropout(x, { rate: P, training: true, generator }) },
   ];
   const stats = compare(cases, timeOptions(args));
   const base = stats[0]!.median;
   return stats.map((s, i) => ({
-    case: cases[i]!.name, floats: n, threads: k.numThreads(), backend: k.name,
-    'median µs': s.median * 1e6, 'x kernel': s.median / base, 'spread %': s.spreadPct,
+    case: cases[i]!.name,
+    floats: n,
+    threads: k.numThreads(),
+    backend: k.name,
+    'median µs': s.median * 1e6,
+    'x kernel': s.median / base,
+    'spread %': s.spreadPct,
   }));
 }
 

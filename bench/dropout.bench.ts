@@ -20,28 +20,58 @@ import { type BenchArgs, type Case, compare, type Row, table, timeOptions, write
 const P = 0.5;
 const BYTES = 8.125;
 
-interface Measured { label: string; seconds: number; best: number; spread: number }
+interface Measured {
+  label: string;
+  seconds: number;
+  best: number;
+  spread: number;
+}
 
 function rowsFor(n: number, threads: number, backend: string, stream: Measured, cases: Measured[]): Row[] {
   const streamGBs = (8 * n) / stream.seconds / 1e9;
   const streamBest = (8 * n) / stream.best / 1e9;
-  const rows: Row[] = [{
-    case: 'stream y=x*s', floats: n, threads, backend, 'median µs': stream.seconds * 1e6, 'GB/s': streamGBs,
-    '× stream': 1, '% of stream': 100, 'best GB/s': streamBest, 'best %': 100, 'spread %': stream.spread,
-  }];
+  const rows: Row[] = [
+    {
+      case: 'stream y=x*s',
+      floats: n,
+      threads,
+      backend,
+      'median µs': stream.seconds * 1e6,
+      'GB/s': streamGBs,
+      '× stream': 1,
+      '% of stream': 100,
+      'best GB/s': streamBest,
+      'best %': 100,
+      'spread %': stream.spread,
+    },
+  ];
   for (const c of cases) {
     const gbs = (BYTES * n) / c.seconds / 1e9;
     const best = (BYTES * n) / c.best / 1e9;
     rows.push({
-      case: c.label, floats: n, threads, backend, 'median µs': c.seconds * 1e6, 'GB/s': gbs,
-      '× stream': gbs / streamGBs, '% of stream': (100 * gbs) / streamGBs, 'best GB/s': best, 'best %': (100 * best) / streamBest, 'spread %': c.spread,
+      case: c.label,
+      floats: n,
+      threads,
+      backend,
+      'median µs': c.seconds * 1e6,
+      'GB/s': gbs,
+      '× stream': gbs / streamGBs,
+      '% of stream': (100 * gbs) / streamGBs,
+      'best GB/s': best,
+      'best %': (100 * best) / streamBest,
+      'spread %': c.spread,
     });
   }
   return rows;
 }
 
 function measure(cases: Case[], opts: ReturnType<typeof timeOptions>): Measured[] {
-  return compare(cases, opts).map((s, i) => ({ label: cases[i]!.name, seconds: s.median, best: s.min, spread: s.spreadPct }));
+  return compare(cases, opts).map((s, i) => ({
+    label: cases[i]!.name,
+    seconds: s.median,
+    best: s.min,
+    spread: s.spreadPct,
+  }));
 }
 
 /** The ISAs this machine runs, capped by DROPNET_ISA as the library is. */
@@ -49,7 +79,9 @@ function measuredIsas(): string[] {
   const cap = process.env.DROPNET_ISA;
   const order = isaOrder();
   const capAt = cap !== undefined && order.includes(cap) ? order.indexOf(cap) : order.length - 1;
-  return kernels('native').availableIsas().filter((isa) => order.indexOf(isa) <= capAt);
+  return kernels('native')
+    .availableIsas()
+    .filter((isa) => order.indexOf(isa) <= capAt);
 }
 
 function nativeRows(n: number, threads: number, opts: ReturnType<typeof timeOptions>): Row[] {
@@ -57,12 +89,34 @@ function nativeRows(n: number, threads: number, opts: ReturnType<typeof timeOpti
   const topIsa = k.isa();
   const isas = measuredIsas();
   const x = new Float32Array(n).map((_, i) => (i % 7) - 3);
-  const out = new Float32Array(n), y = new Float32Array(n), mask = new Uint32Array(Math.ceil(n / 32));
+  const out = new Float32Array(n),
+    y = new Float32Array(n),
+    mask = new Uint32Array(Math.ceil(n / 32));
   k.dropoutForward(out, mask, x, P, 1, 0, n);
-  const cases: Case[] = [{ name: 'stream', fn: () => { k.selectIsa(topIsa); k.scale(y, x, 0.5, n); } }];
+  const cases: Case[] = [
+    {
+      name: 'stream',
+      fn: () => {
+        k.selectIsa(topIsa);
+        k.scale(y, x, 0.5, n);
+      },
+    },
+  ];
   for (const isa of isas) {
-    cases.push({ name: `forward ${isa}`, fn: () => { k.selectIsa(isa); k.dropoutForward(out, mask, x, P, 1, 0, n); } });
-    cases.push({ name: `backward ${isa}`, fn: () => { k.selectIsa(isa); k.dropoutBackward(y, x, mask, P, n); } });
+    cases.push({
+      name: `forward ${isa}`,
+      fn: () => {
+        k.selectIsa(isa);
+        k.dropoutForward(out, mask, x, P, 1, 0, n);
+      },
+    });
+    cases.push({
+      name: `backward ${isa}`,
+      fn: () => {
+        k.selectIsa(isa);
+        k.dropoutBackward(y, x, mask, P, n);
+      },
+    });
   }
   const before = k.numThreads();
   k.setNumThreads(threads);
@@ -78,13 +132,18 @@ function nativeRows(n: number, threads: number, opts: ReturnType<typeof timeOpti
 function referenceRows(n: number, args: BenchArgs): Row[] {
   const js = kernels('js');
   const x = new Float32Array(n).map((_, i) => (i % 7) - 3);
-  const out = new Float32Array(n), y = new Float32Array(n), mask = new Uint32Array(Math.ceil(n / 32));
+  const out = new Float32Array(n),
+    y = new Float32Array(n),
+    mask = new Uint32Array(Math.ceil(n / 32));
   const opts = args.quick ? timeOptions(args) : { samples: 3, minSampleMs: 25, warmupMs: 25 };
-  const [stream, ...rest] = measure([
-    { name: 'stream', fn: () => js.scale(y, x, 0.5, n) },
-    { name: 'forward js', fn: () => js.dropoutForward(out, mask, x, P, 1, 0, n) },
-    { name: 'backward js', fn: () => js.dropoutBackward(y, x, mask, P, n) },
-  ], opts);
+  const [stream, ...rest] = measure(
+    [
+      { name: 'stream', fn: () => js.scale(y, x, 0.5, n) },
+      { name: 'forward js', fn: () => js.dropoutForward(out, mask, x, P, 1, 0, n) },
+      { name: 'backward js', fn: () => js.dropoutBackward(y, x, mask, P, n) },
+    ],
+    opts,
+  );
   return rowsFor(n, 1, 'js', stream!, rest);
 }
 
@@ -124,21 +183,39 @@ function torchRows(sizes: number[], threads: number[], quick: boolean): Row[] | 
   if (probe.error || probe.status !== 0) {
     return `PyTorch: skipped (${python} -c "import torch" failed: ${(probe.error?.message ?? probe.stderr.trim().split('\n').pop()) || 'no output'})`;
   }
-  const run = spawnSync(python, ['-c', TORCH_SCRIPT, JSON.stringify(sizes), JSON.stringify(threads), quick ? '1' : '0'], {
-    encoding: 'utf8', timeout: 900_000, maxBuffer: 1 << 20,
-  });
-  if (run.error || run.status !== 0) return `PyTorch: measurement failed: ${run.error?.message ?? run.stderr.trim().split('\n').pop()}`;
+  const run = spawnSync(
+    python,
+    ['-c', TORCH_SCRIPT, JSON.stringify(sizes), JSON.stringify(threads), quick ? '1' : '0'],
+    {
+      encoding: 'utf8',
+      timeout: 900_000,
+      maxBuffer: 1 << 20,
+    },
+  );
+  if (run.error || run.status !== 0)
+    return `PyTorch: measurement failed: ${run.error?.message ?? run.stderr.trim().split('\n').pop()}`;
   const res = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
-    version: string; rows: { n: number; threads: number; forward: number; backward: number }[];
+    version: string;
+    rows: { n: number; threads: number; forward: number; backward: number }[];
   };
-  return res.rows.flatMap((r) => ['forward', 'backward'].map((kind) => {
-    const s = kind === 'forward' ? r.forward : r.backward;
-    return {
-      case: `torch ${res.version} ${kind}`, floats: r.n, threads: r.threads, backend: 'pytorch',
-      'median µs': s * 1e6, 'GB/s': (BYTES * r.n) / s / 1e9, '× stream': '', '% of stream': '', 'best GB/s': '', 'best %': '',
-      'spread %': '',
-    };
-  }));
+  return res.rows.flatMap((r) =>
+    ['forward', 'backward'].map((kind) => {
+      const s = kind === 'forward' ? r.forward : r.backward;
+      return {
+        case: `torch ${res.version} ${kind}`,
+        floats: r.n,
+        threads: r.threads,
+        backend: 'pytorch',
+        'median µs': s * 1e6,
+        'GB/s': (BYTES * r.n) / s / 1e9,
+        '× stream': '',
+        '% of stream': '',
+        'best GB/s': '',
+        'best %': '',
+        'spread %': '',
+      };
+    }),
+  );
 }
 
 export function run(args: BenchArgs): void {
@@ -154,10 +231,26 @@ export function run(args: BenchArgs): void {
   const torch = torchRows(sizes, args.threads, args.quick);
   if (typeof torch === 'string') console.log(torch);
   else rows.push(...torch);
-  console.log(`\nCPU ${cpuModel()}; ISAs measured: ${nativeAvailable() ? measuredIsas().join(', ') : 'none'} (DROPNET_ISA=${process.env.DROPNET_ISA ?? 'unset'})`);
+  console.log(
+    `\nCPU ${cpuModel()}; ISAs measured: ${nativeAvailable() ? measuredIsas().join(', ') : 'none'} (DROPNET_ISA=${process.env.DROPNET_ISA ?? 'unset'})`,
+  );
   console.log(`Dropout p = ${P}: ${BYTES} bytes per element (x + out + mask bits, or dy + mask bits + dx);`);
   console.log('"% of stream" is against y = x*s measured interleaved at the same size and thread count, from medians;');
   console.log('"best" uses each case\'s fastest sample (the least disturbed by other work on a shared machine)\n');
-  console.log(table(rows, ['case', 'floats', 'threads', 'backend', 'median µs', 'GB/s', '× stream', '% of stream', 'best GB/s', 'best %', 'spread %']));
+  console.log(
+    table(rows, [
+      'case',
+      'floats',
+      'threads',
+      'backend',
+      'median µs',
+      'GB/s',
+      '× stream',
+      '% of stream',
+      'best GB/s',
+      'best %',
+      'spread %',
+    ]),
+  );
   console.log(`\nwrote ${writeResults('dropout', rows)}`);
 }

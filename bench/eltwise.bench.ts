@@ -24,7 +24,13 @@ export function run(args: BenchArgs): void {
     const before = native.numThreads();
     native.setNumThreads(threads);
     for (const [name, call] of ops) {
-      const [nat, ref] = compare([{ name: 'native', fn: () => call(native) }, { name: 'js', fn: () => call(js) }], opts);
+      const [nat, ref] = compare(
+        [
+          { name: 'native', fn: () => call(native) },
+          { name: 'js', fn: () => call(js) },
+        ],
+        opts,
+      );
       rows.push({
         kernel: name,
         threads,

@@ -25,18 +25,33 @@ import { runTorch, torchStatus } from './torch.js';
 type Shape = [m: number, n: number, k: number];
 
 const SQUARE: Shape[] = [64, 128, 256, 512, 1024, 2048].map((s) => [s, s, s]);
-const ODD: Shape[] = [[100, 100, 100], [333, 333, 333], [1000, 1000, 1000]];
-const NN: Shape[] = [[64, 256, 784], [256, 256, 784], [128, 10, 128], [256, 512, 512], [64, 4096, 4096]];
+const ODD: Shape[] = [
+  [100, 100, 100],
+  [333, 333, 333],
+  [1000, 1000, 1000],
+];
+const NN: Shape[] = [
+  [64, 256, 784],
+  [256, 256, 784],
+  [128, 10, 128],
+  [256, 512, 512],
+  [64, 4096, 4096],
+];
 // The reference runs only where a call takes well under a second.
 const REFERENCE_MAX_FMAS = 128 ** 3;
 // The shapes the peers are timed on (one thread).
-const PEER: Shape[] = [[1024, 1024, 1024], [64, 256, 784], [128, 10, 128]];
+const PEER: Shape[] = [
+  [1024, 1024, 1024],
+  [64, 256, 784],
+  [128, 10, 128],
+];
 
 /** "AMD EPYC (family 26, model 2)": the model name with the family and model numbers it may hide. */
 export function cpuModel(): string {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const field = (key: string): string | undefined => info.match(new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
+    const field = (key: string): string | undefined =>
+      info.match(new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
     const name = field('model name');
     if (name !== undefined) return `${name} (family ${field('cpu family') ?? '?'}, model ${field('model') ?? '?'})`;
   } catch {
@@ -139,7 +154,7 @@ export function run(args: BenchArgs): void {
           'm x n x k': `${m} x ${n} x ${k}`,
           isa,
           threads,
-          'ms': s.median * 1e3,
+          ms: s.median * 1e3,
           'GFLOP/s': gflops,
           '% peak': (100 * gflops) / peak.get(`${isa}/${threads}`)!,
           'vs 1 thread': threads > 1 && base !== undefined ? `${(gflops / base).toFixed(2)}x` : '',
@@ -156,13 +171,29 @@ export function run(args: BenchArgs): void {
   console.log([...peak].map(([key, v]) => `${key} ${v.toFixed(1)}`).join(', '));
   console.log('\nSGEMM, row-major NN, alpha 1, beta 0 (medians of interleaved samples)\n');
   console.log(table(rows));
-  if (torch.ok) printPeers(isas, peersBefore, isas.map((isa) => runPeers(isa, peerShapes, args.quick)), oneThread);
+  if (torch.ok)
+    printPeers(
+      isas,
+      peersBefore,
+      isas.map((isa) => runPeers(isa, peerShapes, args.quick)),
+      oneThread,
+    );
 
   // The binding's floor: a 4x4 sgemm called from JavaScript, one thread, active ISA.
   const small = operands([4, 4, 4]);
   const tiny = (kb: typeof js) => kb.sgemm(false, false, 4, 4, 4, 1, small.a, 4, small.b, 4, 0, small.c, 4);
-  const [nat4, js4] = withThreadsOf(native, 1, () => compare([{ name: 'native', fn: () => tiny(native) }, { name: 'js', fn: () => tiny(js) }], opts));
-  console.log(`\n4x4x4 sgemm from JavaScript (${cpuModel()}, ${startIsa}): native ${(nat4!.median * 1e9).toFixed(0)} ns per call, reference ${(js4!.median * 1e9).toFixed(0)} ns`);
+  const [nat4, js4] = withThreadsOf(native, 1, () =>
+    compare(
+      [
+        { name: 'native', fn: () => tiny(native) },
+        { name: 'js', fn: () => tiny(js) },
+      ],
+      opts,
+    ),
+  );
+  console.log(
+    `\n4x4x4 sgemm from JavaScript (${cpuModel()}, ${startIsa}): native ${(nat4!.median * 1e9).toFixed(0)} ns per call, reference ${(js4!.median * 1e9).toFixed(0)} ns`,
+  );
 
   // A Linear layer (batch 64, 784 -> 256) in one fused pass, against the bare GEMM.
   const [batch, inF, outF] = [64, 784, 256];
@@ -178,15 +209,29 @@ export function run(args: BenchArgs): void {
     ['linear gelu', () => native.linearForward(out, x, w, bias, batch, inF, outF, 'gelu')],
     ['linear sigmoid', () => native.linearForward(out, x, w, bias, batch, inF, outF, 'sigmoid')],
   ] as const;
-  const linStats = withThreadsOf(native, 1, () => compare(variants.map(([name, fn]) => ({ name, fn })), opts));
+  const linStats = withThreadsOf(native, 1, () =>
+    compare(
+      variants.map(([name, fn]) => ({ name, fn })),
+      opts,
+    ),
+  );
   variants.forEach(([name], i) => {
     const s = linStats[i]!;
-    linearRows.push({ call: name, 'µs': s.median * 1e6, 'GFLOP/s': (2 * batch * inF * outF) / s.median / 1e9, 'spread %': s.spreadPct });
+    linearRows.push({
+      call: name,
+      µs: s.median * 1e6,
+      'GFLOP/s': (2 * batch * inF * outF) / s.median / 1e9,
+      'spread %': s.spreadPct,
+    });
   });
   const jsLinear = timeIt(() => js.linearForward(out, x, w, bias, batch, inF, outF, 'relu'), { ...opts, samples: 3 });
-  console.log(`\nLinear(${inF} -> ${outF}), batch ${batch}, 1 thread, ${startIsa} (reference relu: ${(jsLinear.median * 1e3).toFixed(1)} ms)\n`);
+  console.log(
+    `\nLinear(${inF} -> ${outF}), batch ${batch}, 1 thread, ${startIsa} (reference relu: ${(jsLinear.median * 1e3).toFixed(1)} ms)\n`,
+  );
   console.log(table(linearRows));
-  console.log(`\nwrote ${writeResults('gemm', { cpu: cpuModel(), isas, peak: Object.fromEntries(peak), rows, tiny: { nativeNs: nat4!.median * 1e9, jsNs: js4!.median * 1e9 }, linear: linearRows })}`);
+  console.log(
+    `\nwrote ${writeResults('gemm', { cpu: cpuModel(), isas, peak: Object.fromEntries(peak), rows, tiny: { nativeNs: nat4!.median * 1e9, jsNs: js4!.median * 1e9 }, linear: linearRows })}`,
+  );
 }
 
 /** Ours (1 thread, from the main table) against each peer, per ISA: rates and ratios (> 1: ours faster). */
@@ -203,12 +248,21 @@ function printPeers(isas: string[], before: PeerResult[], after: PeerResult[], o
       const mm = rate(Math.min(r.mm_s, later.mm_s));
       const dnnl = rate(Math.min(r.onednn_s, later.onednn_s));
       rows.push({
-        'm x n x k': `${m} x ${n} x ${k}`, isa, 'GFLOP/s': mine, 'OpenBLAS': blas, 'torch.mm': mm, 'oneDNN': dnnl,
-        'vs OpenBLAS': `${(mine / blas).toFixed(2)}x`, 'vs torch.mm': `${(mine / mm).toFixed(2)}x`, 'vs oneDNN': `${(mine / dnnl).toFixed(2)}x`,
+        'm x n x k': `${m} x ${n} x ${k}`,
+        isa,
+        'GFLOP/s': mine,
+        OpenBLAS: blas,
+        'torch.mm': mm,
+        oneDNN: dnnl,
+        'vs OpenBLAS': `${(mine / blas).toFixed(2)}x`,
+        'vs torch.mm': `${(mine / mm).toFixed(2)}x`,
+        'vs oneDNN': `${(mine / dnnl).toFixed(2)}x`,
       });
     }
   });
   if (rows.length === 0) return;
-  console.log(`\nPeers, 1 thread (${before[0]!.blas} via numpy; torch ${before[0]!.torch}; oneDNN = torch mkldnn_linear), GFLOP/s\n`);
+  console.log(
+    `\nPeers, 1 thread (${before[0]!.blas} via numpy; torch ${before[0]!.torch}; oneDNN = torch mkldnn_linear), GFLOP/s\n`,
+  );
   console.log(table(rows));
 }

@@ -103,17 +103,24 @@ export function fmt(x: number, digits = 3): string {
 
 /** An aligned text table: numbers right-aligned, text left-aligned. */
 export function table(rows: Row[], columns: string[] = Object.keys(rows[0] ?? {})): string {
-  const cells = rows.map((r) => columns.map((c) => {
-    const v = r[c];
-    return typeof v === 'number' ? fmt(v) : (v ?? '');
-  }));
+  const cells = rows.map((r) =>
+    columns.map((c) => {
+      const v = r[c];
+      return typeof v === 'number' ? fmt(v) : (v ?? '');
+    }),
+  );
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j]!.length)));
   const line = (vals: string[], isHeader: boolean): string =>
-    vals.map((v, j) => {
-      const numeric = !isHeader && typeof rows[0]?.[columns[j]!] === 'number';
-      return numeric ? v.padStart(widths[j]!) : v.padEnd(widths[j]!);
-    }).join('  ').trimEnd();
-  return [line(columns, true), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => line(r, false))].join('\n');
+    vals
+      .map((v, j) => {
+        const numeric = !isHeader && typeof rows[0]?.[columns[j]!] === 'number';
+        return numeric ? v.padStart(widths[j]!) : v.padEnd(widths[j]!);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(columns, true), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => line(r, false))].join(
+    '\n',
+  );
 }
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');

@@ -38,7 +38,9 @@ if (parsed.help) {
 }
 const { names, args } = parsed;
 const info = backendInfo();
-console.log(`dropnet ${info.version}: backend ${info.backend}, isa ${info.isa}, threads ${args.threads.join('/')}, cpu ${cpuModel()}`);
+console.log(
+  `dropnet ${info.version}: backend ${info.backend}, isa ${info.isa}, threads ${args.threads.join('/')}, cpu ${cpuModel()}`,
+);
 for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
   const bench = await BENCHES[name]!();
   await bench.run(args);

@@ -11,7 +11,10 @@ import { type BenchArgs, type Case, compare, type Row, table, timeOptions, write
 function rows(batch: number, inF: number, outF: number, args: BenchArgs): Row[] {
   const k = kernels();
   const generator = new Generator(1);
-  const xs = new Tensor(new Float32Array(batch * inF).map((_, i) => ((i * 7919) % 13) / 13 - 0.5), [batch, inF]);
+  const xs = new Tensor(
+    new Float32Array(batch * inF).map((_, i) => ((i * 7919) % 13) / 13 - 0.5),
+    [batch, inF],
+  );
   const g = new Tensor(new Float32Array(batch * outF).fill(1e-3), [batch, outF]);
   const linear = new nn.Linear(inF, outF, { generator });
   const svdo = new nn.LinearSVDO(inF, outF, { generator, noiseGenerator: generator });
@@ -32,13 +35,24 @@ function rows(batch: number, inF: number, outF: number, args: BenchArgs): Row[] 
   const stats = compare(cases, timeOptions(args));
   const base = stats[0]!.median;
   return stats.map((s, i) => ({
-    case: cases[i]!.name, shape: `${batch}x${inF}->${outF}`, threads: k.numThreads(), backend: k.name,
-    'median µs': s.median * 1e6, 'x Linear': s.median / base, 'spread %': s.spreadPct,
+    case: cases[i]!.name,
+    shape: `${batch}x${inF}->${outF}`,
+    threads: k.numThreads(),
+    backend: k.name,
+    'median µs': s.median * 1e6,
+    'x Linear': s.median / base,
+    'spread %': s.spreadPct,
   }));
 }
 
 export function run(args: BenchArgs): void {
-  const shapes: [number, number, number][] = args.quick ? [[64, 256, 256]] : [[64, 256, 256], [128, 784, 300], [128, 1024, 1024]];
+  const shapes: [number, number, number][] = args.quick
+    ? [[64, 256, 256]]
+    : [
+        [64, 256, 256],
+        [128, 784, 300],
+        [128, 1024, 1024],
+      ];
   const k = kernels();
   const before = k.numThreads();
   const all: Row[] = [];

@@ -29,7 +29,12 @@ export function fmaPeakGflops(threads: number, options: TimeOptions = {}): numbe
 }
 
 /** GB/s of y = x * s over `floats` elements with the given backend and thread count. */
-export function streamGBs(backend: 'native' | 'js', floats: number, threads: number, options: TimeOptions = {}): number {
+export function streamGBs(
+  backend: 'native' | 'js',
+  floats: number,
+  threads: number,
+  options: TimeOptions = {},
+): number {
   const k = kernels(backend as 'native');
   const before = k.numThreads();
   k.setNumThreads(threads);

@@ -29,16 +29,46 @@ interface RnnCase {
   base?: string;
 }
 
-type Layer = { forward(x: Tensor): [Tensor, unknown]; parameters(): nn.Parameter[]; train(mode?: boolean): unknown; eval(): unknown };
+type Layer = {
+  forward(x: Tensor): [Tensor, unknown];
+  parameters(): nn.Parameter[];
+  train(mode?: boolean): unknown;
+  eval(): unknown;
+};
 
 function cases(quick: boolean): RnnCase[] {
   const lm = { steps: 35, batch: 20, layers: 2, train: true };
   const out: RnnCase[] = [
     { name: 'LSTM 256 train', kind: 'lstm', input: 256, hidden: 256, ...lm },
-    { name: 'LSTM 256 train, recurrentDropout 0.25', kind: 'lstm', input: 256, hidden: 256, ...lm, extra: { recurrentDropout: 0.25 }, base: 'LSTM 256 train' },
-    { name: 'LSTM 256 train, zoneout 0.1', kind: 'lstm', input: 256, hidden: 256, ...lm, extra: { zoneout: 0.1 }, base: 'LSTM 256 train' },
+    {
+      name: 'LSTM 256 train, recurrentDropout 0.25',
+      kind: 'lstm',
+      input: 256,
+      hidden: 256,
+      ...lm,
+      extra: { recurrentDropout: 0.25 },
+      base: 'LSTM 256 train',
+    },
+    {
+      name: 'LSTM 256 train, zoneout 0.1',
+      kind: 'lstm',
+      input: 256,
+      hidden: 256,
+      ...lm,
+      extra: { zoneout: 0.1 },
+      base: 'LSTM 256 train',
+    },
     { name: 'GRU 256 train', kind: 'gru', input: 256, hidden: 256, ...lm },
-    { name: 'LSTM 128->256 batch-1 infer', kind: 'lstm', input: 128, hidden: 256, layers: 1, steps: 35, batch: 1, train: false },
+    {
+      name: 'LSTM 128->256 batch-1 infer',
+      kind: 'lstm',
+      input: 128,
+      hidden: 256,
+      layers: 1,
+      steps: 35,
+      batch: 1,
+      train: false,
+    },
   ];
   if (!quick) out.splice(3, 0, { name: 'LSTM 650 train', kind: 'lstm', input: 650, hidden: 650, ...lm });
   return out;
@@ -46,7 +76,9 @@ function cases(quick: boolean): RnnCase[] {
 
 function build(c: RnnCase): Layer {
   const options = { numLayers: c.layers, ...c.extra };
-  return (c.kind === 'lstm' ? new nn.LSTM(c.input, c.hidden, options) : new nn.GRU(c.input, c.hidden, options)) as unknown as Layer;
+  return (c.kind === 'lstm'
+    ? new nn.LSTM(c.input, c.hidden, options)
+    : new nn.GRU(c.input, c.hidden, options)) as unknown as Layer;
 }
 
 function stepFn(c: RnnCase): () => void {
@@ -80,7 +112,9 @@ export function run(args: BenchArgs): void {
   else {
     const plain = list.filter((c) => c.extra === undefined);
     const out = runTorch<{ torch: string; rows: { threads: number; name: string; ms: number }[] }>('rnn.py', {
-      cases: plain, threads: args.threads, reps: args.quick ? 3 : 11,
+      cases: plain,
+      threads: args.threads,
+      reps: args.quick ? 3 : 11,
     });
     for (const r of out.rows) torch.set(`${r.threads}/${r.name}`, r.ms);
     console.log(`\nPyTorch ${out.torch} measured alongside`);
@@ -97,16 +131,19 @@ export function run(args: BenchArgs): void {
       const t = torch.get(`${threads}/${c.name}`);
       const base = c.base === undefined ? undefined : mine.get(c.base);
       rows.push({
-        case: c.name, threads,
+        case: c.name,
+        threads,
         'dropnet ms': ms,
         'torch ms': t === undefined ? (c.extra ? '' : 'n/a') : t,
         'speed-up': t === undefined ? '' : t / ms,
-        'vs plain': base === undefined ? '' : `${(((ms / base) - 1) * 100).toFixed(1)}%`,
+        'vs plain': base === undefined ? '' : `${((ms / base - 1) * 100).toFixed(1)}%`,
         'spread %': Math.round(stats!.spreadPct),
       });
     }
   }
-  console.log(`\nRecurrent layers: ms per training step (T=35, B=20, Adam) or per batch-1 inference (backend ${info.backend}, isa ${info.isa})\n`);
+  console.log(
+    `\nRecurrent layers: ms per training step (T=35, B=20, Adam) or per batch-1 inference (backend ${info.backend}, isa ${info.isa})\n`,
+  );
   console.log(table(rows));
   console.log(`\nwrote ${writeResults('rnn', { rows })}`);
 }

@@ -8,10 +8,21 @@ import { kernels, nativeAvailable, nn, noGrad, Tensor } from '../lib/index.js';
 import { type BenchArgs, fmt, type Row, table, timeIt, timeOptions, writeResults } from './harness.js';
 import { runTorch, torchStatus } from './torch.js';
 
-const SHAPES: [number, number][] = [[700, 256], [700, 650], [20, 256]];
+const SHAPES: [number, number][] = [
+  [700, 256],
+  [700, 650],
+  [20, 256],
+];
 const VOCAB = 10000;
 
-interface TorchRow { threads: number; rows: number; n: number; layernorm_forward_s: number; layernorm_forward_backward_s: number; embedding_forward_s: number }
+interface TorchRow {
+  threads: number;
+  rows: number;
+  n: number;
+  layernorm_forward_s: number;
+  layernorm_forward_backward_s: number;
+  embedding_forward_s: number;
+}
 
 const ms = (s: number): string => fmt(s * 1e3);
 
@@ -20,7 +31,12 @@ export function run(args: BenchArgs): void {
   const out: Row[] = [];
   const status = torchStatus();
   const torch = status.ok
-    ? runTorch<{ rows: TorchRow[] }>('seq_layers.py', { shapes: SHAPES, vocab: VOCAB, threads: args.threads, quick: args.quick }).rows
+    ? runTorch<{ rows: TorchRow[] }>('seq_layers.py', {
+        shapes: SHAPES,
+        vocab: VOCAB,
+        threads: args.threads,
+        quick: args.quick,
+      }).rows
     : [];
   if (!status.ok) console.log(`PyTorch not measured: ${status.reason}`);
   const backends = nativeAvailable() ? (['native', 'js'] as const) : (['js'] as const);
@@ -46,7 +62,10 @@ export function run(args: BenchArgs): void {
         row[`${name} LN fwd+bwd ms`] = ms(both);
       }
       const emb = new nn.Embedding(VOCAB, n);
-      const ids = new Tensor(Float32Array.from({ length: rows }, (_, i) => (i * 7919) % VOCAB), [rows]);
+      const ids = new Tensor(
+        Float32Array.from({ length: rows }, (_, i) => (i * 7919) % VOCAB),
+        [rows],
+      );
       row['Embedding fwd ms'] = ms(timeIt(() => noGrad(() => emb.forward(ids)), options).median);
       const t = torch.find((r) => r.threads === threads && r.rows === rows && r.n === n);
       if (t !== undefined) {

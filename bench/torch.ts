@@ -22,9 +22,14 @@ let cached: { ok: boolean; version: string; reason: string } | undefined;
 export function torchStatus(): { ok: boolean; version: string; reason: string } {
   if (cached) return cached;
   const r = spawnSync(python(), ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  cached = r.status === 0
-    ? { ok: true, version: r.stdout.trim(), reason: '' }
-    : { ok: false, version: '', reason: (r.stderr || String(r.error ?? 'python3 not found')).trim().split('\n').at(-1) ?? '' };
+  cached =
+    r.status === 0
+      ? { ok: true, version: r.stdout.trim(), reason: '' }
+      : {
+          ok: false,
+          version: '',
+          reason: (r.stderr || String(r.error ?? 'python3 not found')).trim().split('\n').at(-1) ?? '',
+        };
   return cached;
 }
 

@@ -23,16 +23,26 @@ import { runTorch, torchStatus } from './torch.js';
 
 function mlp(): nn.Module {
   return new nn.Sequential(
-    new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.5),
-    new nn.Linear(256, 128), new nn.ReLU(), new nn.Dropout(0.3),
+    new nn.Linear(784, 256),
+    new nn.ReLU(),
+    new nn.Dropout(0.5),
+    new nn.Linear(256, 128),
+    new nn.ReLU(),
+    new nn.Dropout(0.3),
     new nn.Linear(128, 10),
   );
 }
 
 function cnn(): nn.Module {
   return new nn.Sequential(
-    new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
-    new nn.Linear(4096, 128), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(128, 10),
+    new nn.Conv2d(3, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(4096, 128),
+    new nn.ReLU(),
+    new nn.Dropout(0.5),
+    new nn.Linear(128, 10),
   );
 }
 
@@ -50,11 +60,27 @@ function data(n: number, sample: number[]): { x: Tensor; y: Int32Array } {
 }
 
 /** Seconds per fit() epoch over `steps` batches, median of `reps`. */
-async function timeFit(model: nn.Module, opt: optim.Adam, x: Tensor, y: Int32Array, batch: number, reps: number, yieldEveryMs = 5): Promise<number> {
+async function timeFit(
+  model: nn.Module,
+  opt: optim.Adam,
+  x: Tensor,
+  y: Int32Array,
+  batch: number,
+  reps: number,
+  yieldEveryMs = 5,
+): Promise<number> {
   const times: number[] = [];
   for (let r = 0; r < reps + 1; r++) {
     const t0 = performance.now();
-    await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs: 1, batchSize: batch, verbose: 0, yieldEveryMs, seed: r });
+    await model.fit(x, y, {
+      loss: 'crossEntropy',
+      optimizer: opt,
+      epochs: 1,
+      batchSize: batch,
+      verbose: 0,
+      yieldEveryMs,
+      seed: r,
+    });
     if (r > 0) times.push((performance.now() - t0) / 1000);
   }
   times.sort((a, b) => a - b);
@@ -87,7 +113,9 @@ async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, num
       const fitRate = epoch.x.shape[0]! / (await timeFit(model, opt, epoch.x, epoch.y, c.batch, args.quick ? 1 : 3));
       const t = torch.get(key);
       rows.push({
-        model: c.model, batch: c.batch, threads,
+        model: c.model,
+        batch: c.batch,
+        threads,
         'step samples/s': Math.round(stepRate),
         'fit samples/s': Math.round(fitRate),
         'torch samples/s': t === undefined ? 'n/a' : Math.round(t),
@@ -158,8 +186,14 @@ export async function run(args: BenchArgs): Promise<void> {
   const status = torchStatus();
   if (!status.ok) console.log(`\ntrain: PyTorch not available (${status.reason}); dropnet numbers only`);
   else {
-    const out = runTorch<{ torch: string; rows: { threads: number; model: string; batch: number; samples_per_s: number }[] }>('train.py', {
-      models: ['mlp', 'cnn'], batches, threads: args.threads, steps: args.quick ? 5 : 30,
+    const out = runTorch<{
+      torch: string;
+      rows: { threads: number; model: string; batch: number; samples_per_s: number }[];
+    }>('train.py', {
+      models: ['mlp', 'cnn'],
+      batches,
+      threads: args.threads,
+      steps: args.quick ? 5 : 30,
     });
     for (const r of out.rows) torch.set(`${r.threads}/${r.model}/${r.batch}`, r.samples_per_s);
     console.log(`\nPyTorch ${out.torch} measured alongside`);
@@ -167,19 +201,27 @@ export async function run(args: BenchArgs): Promise<void> {
   const rows = await throughput(cases, args, torch);
   const mlp64 = rows.find((r) => r.model === 'mlp' && r.batch === 64 && r.threads === args.threads[0]);
   const stepSeconds = typeof mlp64?.['step samples/s'] === 'number' ? 64 / mlp64['step samples/s'] : 0.005;
-  console.log(`\nTraining throughput, Adam 1e-3, cross-entropy, random data (backend ${info.backend}, isa ${info.isa}; ${backendNote()})\n`);
+  console.log(
+    `\nTraining throughput, Adam 1e-3, cross-entropy, random data (backend ${info.backend}, isa ${info.isa}; ${backendNote()})\n`,
+  );
   console.log(table(rows));
   setNumThreads(args.threads[0]!);
   const delay = await loopDelay(args, stepSeconds);
-  console.log(`\nEvent-loop delay during fit (MLP, batch 64, ${args.threads[0]} thread(s); monitorEventLoopDelay, 1 ms resolution)\n`);
+  console.log(
+    `\nEvent-loop delay during fit (MLP, batch 64, ${args.threads[0]} thread(s); monitorEventLoopDelay, 1 ms resolution)\n`,
+  );
   console.log(table(delay));
   const steady: Row[] = [];
   for (const c of cases) steady.push(await steadyState(c, args.quick ? 100 : 1000));
-  console.log(`\nSteady state of the training step (${args.threads[0]} thread(s); the event loop turns after each step, as in fit)\n`);
+  console.log(
+    `\nSteady state of the training step (${args.threads[0]} thread(s); the event loop turns after each step, as in fit)\n`,
+  );
   console.log(table(steady));
   console.log(`\nwrote ${writeResults('train', { throughput: rows, eventLoop: delay, steady })}`);
 }
 
 function backendNote(): string {
-  return backendInfo().backend === 'js' ? 'every kernel on the reference backend, not comparable to PyTorch' : 'native kernels';
+  return backendInfo().backend === 'js'
+    ? 'every kernel on the reference backend, not comparable to PyTorch'
+    : 'native kernels';
 }

@@ -30,7 +30,12 @@ export interface Dataset {
  * random directions it points along most (learnable, and not linearly trivial for a small
  * hidden layer). Returns a training and a test set drawn from the same task.
  */
-export function syntheticClasses(features: number, classes: number, sizes: { train: number; test: number }, seed: number): { train: Dataset; test: Dataset } {
+export function syntheticClasses(
+  features: number,
+  classes: number,
+  sizes: { train: number; test: number },
+  seed: number,
+): { train: Dataset; test: Dataset } {
   const gen = new Generator(seed);
   const directions = randn([classes, features], { generator: gen });
   const draw = (n: number): Dataset => {

@@ -20,7 +20,12 @@ import { pathToFileURL } from 'node:url';
 import { Generator, type History, layers, manualSeed, sequential, type SequentialModel, Tensor } from '../lib/index.js';
 
 /** n samples of `classes` Gaussian clusters in `features` dimensions, one-hot labels. */
-export function clusters(n: number, features: number, classes: number, seed: number): { x: Tensor; y: Tensor; labels: Int32Array } {
+export function clusters(
+  n: number,
+  features: number,
+  classes: number,
+  seed: number,
+): { x: Tensor; y: Tensor; labels: Int32Array } {
   const gen = new Generator(seed);
   const centres = gen.normal(new Float32Array(classes * features), 0, 1);
   const x = gen.normal(new Float32Array(n * features), 0, 1.5);
@@ -45,7 +50,9 @@ export function buildModel(): SequentialModel {
   ]);
 }
 
-export async function main(options: { epochs?: number; samples?: number; verbose?: 0 | 1 | 2; log?: (line: string) => void } = {}): Promise<{
+export async function main(
+  options: { epochs?: number; samples?: number; verbose?: 0 | 1 | 2; log?: (line: string) => void } = {},
+): Promise<{
   model: SequentialModel;
   history: History;
 }> {

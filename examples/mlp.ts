@@ -17,12 +17,7 @@ export interface RunOptions {
 }
 
 export function buildModel() {
-  return new nn.Sequential(
-    new nn.Linear(20, 64),
-    new nn.ReLU(),
-    new nn.Dropout(0.5),
-    new nn.Linear(64, 2),
-  );
+  return new nn.Sequential(new nn.Linear(20, 64), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(64, 2));
 }
 
 export function main(options: RunOptions = {}): { losses: number[]; accuracy: number } {
@@ -52,4 +47,5 @@ export function main(options: RunOptions = {}): { losses: number[]; accuracy: nu
   return { losses, accuracy: acc };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main({ log: console.log });
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main({ log: console.log });

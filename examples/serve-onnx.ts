@@ -18,7 +18,9 @@ import { io, manualSeed, nn, type Tensor } from '../lib/index.js';
 import { syntheticClasses } from './common.js';
 
 /** A predict function over an ONNX file: rows of `features` floats in, one row of logits per input row out. */
-export async function loadOnnx(path: string): Promise<(rows: Float32Array, n: number, features: number) => Promise<Float32Array>> {
+export async function loadOnnx(
+  path: string,
+): Promise<(rows: Float32Array, n: number, features: number) => Promise<Float32Array>> {
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(new Uint8Array(await readFile(path)));
   return async (rows, n, features) => {
@@ -27,7 +29,9 @@ export async function loadOnnx(path: string): Promise<(rows: Float32Array, n: nu
   };
 }
 
-export async function main(options: { path?: string; log?: (line: string) => void } = {}): Promise<{ path: string; maxAbsDifference: number[] }> {
+export async function main(
+  options: { path?: string; log?: (line: string) => void } = {},
+): Promise<{ path: string; maxAbsDifference: number[] }> {
   const { path = join(mkdtempSync(join(tmpdir(), 'dropnet-serve-')), 'mlp.onnx'), log = () => undefined } = options;
   manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(20, 64), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(64, 2));
@@ -46,7 +50,9 @@ export async function main(options: { path?: string; log?: (line: string) => voi
     const served = await predict(rows, n, 20);
     const ours = model.predict(x).data.subarray(0, n * 2);
     let worst = 0;
-    served.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - ours[i]!)); });
+    served.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(v - ours[i]!));
+    });
     maxAbsDifference.push(worst);
     log(`batch ${n}: ONNX Runtime and dropnet differ by at most ${worst.toExponential(2)}`);
   }

@@ -60,4 +60,5 @@ export function main(options: { epochs?: number; samples?: number; log?: (line: 
   return { losses, accuracy: acc };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main({ log: console.log });
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main({ log: console.log });

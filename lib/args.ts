@@ -36,7 +36,13 @@ function label(name: string, owner: string | undefined): string {
   return owner === undefined ? name : `${name} of ${owner}`;
 }
 
-function checkNumber(value: unknown, name: string, owner: string | undefined, what: string, ok: (v: number) => boolean): number {
+function checkNumber(
+  value: unknown,
+  name: string,
+  owner: string | undefined,
+  what: string,
+  ok: (v: number) => boolean,
+): number {
   if (typeof value !== 'number') throw argTypeError(label(name, owner), what, value);
   if (!ok(value)) throw argRangeError(label(name, owner), what, value);
   return value;
@@ -64,7 +70,13 @@ export function integer(value: unknown, name: string, owner?: string): number {
 
 /** A safe integer in [lo, hi]. */
 export function intInRange(value: unknown, name: string, lo: number, hi: number, owner?: string): number {
-  return checkNumber(value, name, owner, `integer in [${lo}, ${hi}]`, (v) => Number.isSafeInteger(v) && v >= lo && v <= hi);
+  return checkNumber(
+    value,
+    name,
+    owner,
+    `integer in [${lo}, ${hi}]`,
+    (v) => Number.isSafeInteger(v) && v >= lo && v <= hi,
+  );
 }
 
 /** A finite number. */
@@ -138,7 +150,10 @@ export const is = {
   /** A size for every spatial dimension or one per dimension: 2 or [2, 1]. */
   sizes: kind('number or array of numbers', (v) => isNumber(v) || Array.isArray(v)),
   /** A number, an array of numbers, or a mode name ('same', 'valid'). */
-  padding: kind("number, array of numbers, 'same' or 'valid'", (v) => isNumber(v) || Array.isArray(v) || typeof v === 'string'),
+  padding: kind(
+    "number, array of numbers, 'same' or 'valid'",
+    (v) => isNumber(v) || Array.isArray(v) || typeof v === 'string',
+  ),
   numberOrNull: kind('number or null', (v) => v === null || isNumber(v)),
   sizesOrNull: kind('number, array of numbers or null', (v) => v === null || isNumber(v) || Array.isArray(v)),
   arrayOrNull: kind('array or null', (v) => v === null || Array.isArray(v)),
@@ -234,7 +249,10 @@ export function signature(
       const given = isPlainObject(last) ? last : undefined;
       const values = given === undefined ? rest : rest.slice(0, -1);
       if (values.length > order.length) {
-        const takes = all.length === 0 ? 'no arguments' : `at most ${all.length} argument${all.length === 1 ? '' : 's'} (${all.join(', ')})`;
+        const takes =
+          all.length === 0
+            ? 'no arguments'
+            : `at most ${all.length} argument${all.length === 1 ? '' : 's'} (${all.join(', ')})`;
         const extra = values[order.length];
         throw new TypeError(
           `${owner} takes ${takes}${names.length > 0 ? ' and an options object' : ''} but received ${required.length + values.length}${given === undefined ? '' : ' and an options object'}; argument ${required.length + order.length + 1} is ${describe(extra)}`,
@@ -252,7 +270,10 @@ export function signature(
           if (!(key in kinds)) {
             throw new TypeError(`${owner}: unknown option "${key}"${didYouMean(key, names)}; it takes ${options}`);
           }
-          if (key in out) throw new TypeError(`${owner}: ${key} is given twice, as argument ${required.length + order.indexOf(key) + 1} and in the options`);
+          if (key in out)
+            throw new TypeError(
+              `${owner}: ${key} is given twice, as argument ${required.length + order.indexOf(key) + 1} and in the options`,
+            );
           if (v === undefined) continue;
           check(key, v);
           out[key] = v;

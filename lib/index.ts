@@ -18,8 +18,17 @@ export { describe, invalidArg, ShapeError, StateDictError } from './errors.js';
 export { DEFAULT_SEED, defaultGenerator, Generator, manualSeed } from './random.js';
 export { shapeSize, type Shape } from './shape.js';
 export {
-  full, ones, rand, randn, Tensor, tensor, zeros,
-  type BackwardOptions, type NestedArray, type RandomOptions, type TensorOptions,
+  full,
+  ones,
+  rand,
+  randn,
+  Tensor,
+  tensor,
+  zeros,
+  type BackwardOptions,
+  type NestedArray,
+  type RandomOptions,
+  type TensorOptions,
 } from './tensor.js';
 export { enableGrad, isGradEnabled, noGrad, type Node } from './autograd/index.js';
 export * as ops from './ops/index.js';

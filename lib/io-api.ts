@@ -5,7 +5,23 @@
  */
 export * from './io/index.js';
 export { DIGITS_PATH, loadDigits, loadDigitsSync, parseDigitsCsv, type Digits } from './data/digits.js';
-export { decodeIdx, IdxError, readIdx, readIdxSync, type IdxArray, type IdxData, type IdxDtype, type IdxErrorCode, type IdxOptions } from './data/idx.js';
+export {
+  decodeIdx,
+  IdxError,
+  readIdx,
+  readIdxSync,
+  type IdxArray,
+  type IdxData,
+  type IdxDtype,
+  type IdxErrorCode,
+  type IdxOptions,
+} from './data/idx.js';
 export { loadMnist, mnistFromIdx, type ImageDataset, type MnistOptions } from './data/mnist.js';
 export * as checkpoint from './train/checkpoint.js';
-export { generatorState, restoreGenerator, type CheckpointContents, type GeneratorState, type Restored } from './train/checkpoint.js';
+export {
+  generatorState,
+  restoreGenerator,
+  type CheckpointContents,
+  type GeneratorState,
+  type Restored,
+} from './train/checkpoint.js';

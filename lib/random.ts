@@ -62,7 +62,8 @@ export class Generator {
     size(count, 'count');
     const start = this.#offset;
     const next = start + Math.ceil(count / 4) * 4;
-    if (!Number.isSafeInteger(next)) throw argRangeError('count', `at most ${Number.MAX_SAFE_INTEGER - start} (the stream's safe offsets)`, count);
+    if (!Number.isSafeInteger(next))
+      throw argRangeError('count', `at most ${Number.MAX_SAFE_INTEGER - start} (the stream's safe offsets)`, count);
     this.#offset = next;
     return start;
   }

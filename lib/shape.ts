@@ -23,7 +23,9 @@ export function checkShape(shape: unknown, name = 'shape'): Shape {
     if (!Number.isSafeInteger(d) || d < 0) throw argRangeError(`${name}[${i}]`, 'non-negative integer', d);
     n *= d;
     if (!Number.isSafeInteger(n)) {
-      throw new RangeError(`Expected ${name} to hold at most ${Number.MAX_SAFE_INTEGER} elements but ${formatShape(shape as number[])} overflows`);
+      throw new RangeError(
+        `Expected ${name} to hold at most ${Number.MAX_SAFE_INTEGER} elements but ${formatShape(shape as number[])} overflows`,
+      );
     }
   }
   return shape as Shape;
@@ -39,7 +41,8 @@ export function inferShape(target: Shape, size: number, from: Shape): number[] {
   for (let i = 0; i < out.length; i++) {
     const d = out[i]!;
     if (d === -1) {
-      if (unknown >= 0) throw new ShapeError(`reshape: only one dimension may be -1 but ${formatShape(target)} has more`);
+      if (unknown >= 0)
+        throw new ShapeError(`reshape: only one dimension may be -1 but ${formatShape(target)} has more`);
       unknown = i;
     } else if (!Number.isSafeInteger(d) || d < 0) {
       throw argRangeError(`shape[${i}]`, 'non-negative integer or -1', d);

@@ -88,7 +88,9 @@ export class Tensor<S extends Shape = Shape> {
   set requiresGrad(value: boolean) {
     if (typeof value !== 'boolean') throw argTypeError('requiresGrad', 'boolean', value);
     if (this.#gradFn !== null) {
-      throw new Error(`requiresGrad can only be changed on leaf tensors; this one was computed by ${this.#gradFn.name} (use detach() for a leaf copy)`);
+      throw new Error(
+        `requiresGrad can only be changed on leaf tensors; this one was computed by ${this.#gradFn.name} (use detach() for a leaf copy)`,
+      );
     }
     this.#requiresGrad = value;
   }
@@ -115,7 +117,9 @@ export class Tensor<S extends Shape = Shape> {
     if (value !== null) {
       if (!(value instanceof Tensor)) throw argTypeError('grad', 'Tensor or null', value);
       if (!shapesEqual(value.shape, this.shape)) {
-        throw new ShapeError(`Expected grad of shape ${formatShape(this.shape)} but received ${formatShape(value.shape)}`);
+        throw new ShapeError(
+          `Expected grad of shape ${formatShape(this.shape)} but received ${formatShape(value.shape)}`,
+        );
       }
     }
     this.#grad = value;
@@ -135,18 +139,24 @@ export class Tensor<S extends Shape = Shape> {
    */
   backward(gradient?: Tensor, options: BackwardOptions = {}): void {
     if (!this.#requiresGrad) {
-      throw new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)');
+      throw new Error(
+        'backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)',
+      );
     }
     let seed: Float32Array;
     if (gradient === undefined || gradient === null) {
       if (this.size !== 1) {
-        throw new ShapeError(`backward: a gradient argument is needed for a tensor of shape ${formatShape(this.shape)}; it can only be implied (as 1) for a tensor of one element`);
+        throw new ShapeError(
+          `backward: a gradient argument is needed for a tensor of shape ${formatShape(this.shape)}; it can only be implied (as 1) for a tensor of one element`,
+        );
       }
       seed = Float32Array.of(1);
     } else {
       if (!(gradient instanceof Tensor)) throw argTypeError('gradient', 'Tensor', gradient);
       if (!shapesEqual(gradient.shape, this.shape)) {
-        throw new ShapeError(`backward: expected gradient of shape ${formatShape(this.shape)} but received ${formatShape(gradient.shape)}`);
+        throw new ShapeError(
+          `backward: expected gradient of shape ${formatShape(this.shape)} but received ${formatShape(gradient.shape)}`,
+        );
       }
       seed = gradient.data;
     }
@@ -221,7 +231,8 @@ export class Tensor<S extends Shape = Shape> {
    * digits) and the autograd state: `Tensor([2, 3], [[1, 2, 3], [4, 5, 6]], gradFn=mul)`.
    */
   toString(): string {
-    const grad = this.#gradFn !== null ? `, gradFn=${this.#gradFn.name}` : this.#requiresGrad ? ', requiresGrad=true' : '';
+    const grad =
+      this.#gradFn !== null ? `, gradFn=${this.#gradFn.name}` : this.#requiresGrad ? ', requiresGrad=true' : '';
     return `Tensor(${formatShape(this.shape)}, ${formatValues(this.data, this.shape)}${grad})`;
   }
 
@@ -263,7 +274,8 @@ function accumulateGrad(t: Tensor, g: Float32Array): void {
 /** The sizes of reshape/view: one array, or the sizes as separate arguments. */
 function sizesOf(args: readonly unknown[], fn: string): number[] {
   if (args.length > 0 && args.every((a) => typeof a === 'number')) return args as number[];
-  if (args.length !== 1) throw argTypeError(`${fn}'s sizes`, 'one array of integers or integers as separate arguments', args);
+  if (args.length !== 1)
+    throw argTypeError(`${fn}'s sizes`, 'one array of integers or integers as separate arguments', args);
   checkArrayShape(args[0]);
   return args[0] as number[];
 }
@@ -276,7 +288,10 @@ function formatValues(data: Float32Array, shape: Shape): string {
     if (dim === shape.length) return num(data[at]!);
     const n = shape[dim]!;
     const stride = shapeSize(shape.slice(dim + 1));
-    const picks = n > 2 * edge ? [...Array(edge).keys(), -1, ...Array.from({ length: edge }, (_, i) => n - edge + i)] : [...Array(n).keys()];
+    const picks =
+      n > 2 * edge
+        ? [...Array(edge).keys(), -1, ...Array.from({ length: edge }, (_, i) => n - edge + i)]
+        : [...Array(n).keys()];
     return `[${picks.map((i) => (i < 0 ? '...' : build(dim + 1, at + i * stride))).join(', ')}]`;
   };
   return build(0, 0);
@@ -330,39 +345,52 @@ function flattenNested(value: unknown, shape: readonly number[], depth: number, 
       return;
     }
     if (Array.isArray(value)) {
-      throw new ShapeError(`tensor: nested arrays are ragged: ${path} is an array but ${formatShape(shape)} puts numbers at depth ${depth}`);
+      throw new ShapeError(
+        `tensor: nested arrays are ragged: ${path} is an array but ${formatShape(shape)} puts numbers at depth ${depth}`,
+      );
     }
     throw argTypeError(path, 'number', value);
   }
   if (!Array.isArray(value)) {
     if (typeof value === 'number') {
-      throw new ShapeError(`tensor: nested arrays are ragged: ${path} is a number but ${formatShape(shape)} puts an array of ${shape[depth]} there`);
+      throw new ShapeError(
+        `tensor: nested arrays are ragged: ${path} is a number but ${formatShape(shape)} puts an array of ${shape[depth]} there`,
+      );
     }
     throw argTypeError(path, `array of ${shape[depth]}`, value);
   }
   if (value.length !== shape[depth]) {
-    throw new ShapeError(`tensor: nested arrays are ragged: ${path} has ${value.length} elements but ${formatShape(shape)} needs ${shape[depth]}`);
+    throw new ShapeError(
+      `tensor: nested arrays are ragged: ${path} has ${value.length} elements but ${formatShape(shape)} needs ${shape[depth]}`,
+    );
   }
   for (let i = 0; i < value.length; i++) flattenNested(value[i], shape, depth + 1, out, `${path}[${i}]`);
 }
 
 /** Typed arrays whose elements convert to float32 (BigInt64Array and BigUint64Array do not). */
 function isNumericTypedArray(v: unknown): v is ArrayLike<number> {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+  return (
+    ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)
+  );
 }
 
 /** The numbers of a flat array-like: a safe-integer length and a number at every index. */
 function flatNumbers(data: unknown): Float32Array {
   if (isNumericTypedArray(data)) return Float32Array.from(data);
   if (ArrayBuffer.isView(data)) {
-    throw argTypeError('data', 'Float32Array, another typed array of numbers (not BigInt64Array or BigUint64Array), array of numbers or nested arrays', data);
+    throw argTypeError(
+      'data',
+      'Float32Array, another typed array of numbers (not BigInt64Array or BigUint64Array), array of numbers or nested arrays',
+      data,
+    );
   }
   if (data === null || typeof data !== 'object') {
     throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
   }
   const length = (data as { length?: unknown }).length;
   if (typeof length !== 'number') throw argTypeError('data', 'Float32Array, array of numbers or nested arrays', data);
-  if (!Number.isSafeInteger(length) || length < 0) throw argRangeError('data.length', 'non-negative safe integer', length);
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw argRangeError('data.length', 'non-negative safe integer', length);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
     const v = (data as ArrayLike<unknown>)[i];
@@ -380,7 +408,11 @@ function flatNumbers(data: unknown): Float32Array {
  *   Every leaf must be a number, all at the same depth, and arrays at a depth of equal length.
  * `options.requiresGrad` makes it a leaf that receives gradients.
  */
-export function tensor<const S extends Shape>(data: Float32Array | ArrayLike<number> | NestedArray, shape: S, options?: TensorOptions): Tensor<S>;
+export function tensor<const S extends Shape>(
+  data: Float32Array | ArrayLike<number> | NestedArray,
+  shape: S,
+  options?: TensorOptions,
+): Tensor<S>;
 export function tensor(data: Float32Array | ArrayLike<number> | NestedArray, options?: TensorOptions): Tensor;
 export function tensor(
   data: Float32Array | ArrayLike<number> | NestedArray,
@@ -397,7 +429,9 @@ export function tensor(
     const flat: number[] = [];
     flattenNested(data, inferred, 0, flat, 'data');
     if (shape !== undefined && shapeSize(checkShape(shape)) !== flat.length) {
-      throw new ShapeError(`Expected ${shapeSize(shape)} elements for shape ${formatShape(shape)} but data has ${flat.length}`);
+      throw new ShapeError(
+        `Expected ${shapeSize(shape)} elements for shape ${formatShape(shape)} but data has ${flat.length}`,
+      );
     }
     return new Tensor(Float32Array.from(flat), shape ?? inferred, options);
   }
@@ -408,7 +442,8 @@ export function tensor(
 /** The options argument of a factory: undefined or an object (a TypeError naming it otherwise). */
 function optionsArg<T extends object>(options: T | undefined, name = 'options'): T {
   if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError(name, 'object', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError(name, 'object', options);
   return options;
 }
 
@@ -420,7 +455,10 @@ function alloc<const S extends Shape>(shape: S): Float32Array {
   } catch (e) {
     // The engine's own limit on a typed array's length, or no memory for it.
     if (e instanceof RangeError) {
-      throw new RangeError(`Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`, { cause: e });
+      throw new RangeError(
+        `Expected a shape whose ${n} elements fit in one Float32Array and in memory but received ${formatShape(shape)}`,
+        { cause: e },
+      );
     }
     throw e;
   }

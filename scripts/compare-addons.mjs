@@ -16,13 +16,15 @@ import { commandLine, convShapes, loadAddon } from './addon-cli.mjs';
 const { option, paths } = commandLine();
 const [oldPath, newPath] = paths;
 if (!oldPath || !newPath) {
-  console.error('usage: node scripts/compare-addons.mjs OLD.node NEW.node [--shapes S] [--passes f,d,w] [--threads N] [--rounds R] [--isa I]');
+  console.error(
+    'usage: node scripts/compare-addons.mjs OLD.node NEW.node [--shapes S] [--passes f,d,w] [--threads N] [--rounds R] [--isa I]',
+  );
   process.exit(2);
 }
 const builds = [loadAddon(oldPath), loadAddon(newPath)];
 const threads = Number(option('threads', '1'));
 for (const b of builds) b.setNumThreads(threads);
-const isa = option('isa', '');  // the best the CPU has unless capped
+const isa = option('isa', ''); // the best the CPU has unless capped
 if (isa) for (const b of builds) b.selectIsa(isa);
 const shapes = convShapes(option('shapes', '32,16,32,32,32,3,1,1;1,64,56,56,64,3,1,1'));
 const passes = option('passes', 'f,d,w').split(',');
@@ -41,7 +43,9 @@ for (const { shape, g, oh, ow } of shapes) {
   const bias = new Float32Array(k);
   const out = new Float32Array(n * k * oh * ow);
   const dy = out.map((_, i) => Math.sin(i * 0.7));
-  const dx = new Float32Array(x.length), dw = new Float32Array(wt.length), db = new Float32Array(k);
+  const dx = new Float32Array(x.length),
+    dw = new Float32Array(wt.length),
+    db = new Float32Array(k);
   const mflop = (2 * n * k * oh * ow * c * ks * ks) / 1e6;
   const calls = {
     f: (K) => K.conv2dForward(out, x, wt, bias, g),
@@ -56,7 +60,9 @@ for (const { shape, g, oh, ow } of shapes) {
     for (let i = 0; i < 3; i++) for (const b of builds) call(b);
     for (let r = 0; r < rounds; r++) builds.forEach((b, j) => times[j].push(elapsedMs(() => call(b))));
     const [tOld, tNew] = times.map((t) => t.sort((a, b) => a - b)[t.length >> 2]);
-    parts.push(`${pass}: old ${tOld.toFixed(2)} new ${tNew.toFixed(2)} ms (${(mflop / tNew).toFixed(0)} GFLOP/s) x${(tOld / tNew).toFixed(2)}`);
+    parts.push(
+      `${pass}: old ${tOld.toFixed(2)} new ${tNew.toFixed(2)} ms (${(mflop / tNew).toFixed(0)} GFLOP/s) x${(tOld / tNew).toFixed(2)}`,
+    );
   }
   console.log(`${shape.join(',')}  ${parts.join(' | ')}`);
 }

@@ -26,7 +26,9 @@ const uniform = () => {
 const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 
 const summary = (out, exact) => {
-  let max = 0, err2 = 0, ref2 = 0;
+  let max = 0,
+    err2 = 0,
+    ref2 = 0;
   for (let i = 0; i < exact.length; i++) {
     const d = out[i] - exact[i];
     max = Math.max(max, Math.abs(d));
@@ -40,16 +42,19 @@ for (const { shape, g, oh, ow } of shapes) {
   const [n, c, h, w, k, ks, s, p] = shape;
   const x = Float32Array.from({ length: n * c * h * w }, normal);
   const wt = Float32Array.from({ length: k * c * ks * ks }, () => normal() / Math.sqrt(c * ks * ks));
-  const exact = new Float64Array(n * k * oh * ow), inOrder = new Float32Array(exact.length);
+  const exact = new Float64Array(n * k * oh * ow),
+    inOrder = new Float32Array(exact.length);
   for (let b = 0; b < n; b++)
     for (let o = 0; o < k; o++)
       for (let y = 0; y < oh; y++)
         for (let q = 0; q < ow; q++) {
-          let sum = 0, sum32 = 0;
+          let sum = 0,
+            sum32 = 0;
           for (let i = 0; i < c; i++)
             for (let j = 0; j < ks; j++)
               for (let l = 0; l < ks; l++) {
-                const r = s * y - p + j, col = s * q - p + l;
+                const r = s * y - p + j,
+                  col = s * q - p + l;
                 if (r < 0 || r >= h || col < 0 || col >= w) continue;
                 const v = x[((b * c + i) * h + r) * w + col] * wt[((o * c + i) * ks + j) * ks + l];
                 sum += v;

@@ -37,7 +37,13 @@ export function buildKey() {
   for (const path of [join(root, 'binding.gyp'), ...sources(join(root, 'native'))]) {
     hash.update(relative(root, path)).update('\0').update(readFileSync(path)).update('\0');
   }
-  return { abi: process.versions.modules, napi: process.versions.napi, platform: process.platform, arch: process.arch, sources: hash.digest('hex') };
+  return {
+    abi: process.versions.modules,
+    napi: process.versions.napi,
+    platform: process.platform,
+    arch: process.arch,
+    sources: hash.digest('hex'),
+  };
 }
 
 /** Why the built addon cannot be reused, or null when it can. */
@@ -68,11 +74,17 @@ function main() {
     process.exit(reason === null ? 0 : 1);
   }
   if (reason === null) {
-    console.log(`dropnet: reusing build/Release/dropnet.node (Node ABI ${key.abi}, ${key.platform}-${key.arch}, sources unchanged)`);
+    console.log(
+      `dropnet: reusing build/Release/dropnet.node (Node ABI ${key.abi}, ${key.platform}-${key.arch}, sources unchanged)`,
+    );
     return;
   }
   console.log(`dropnet: building the addon (${reason}) with every core`);
-  const result = spawnSync('node-gyp', ['rebuild', '-j', 'max'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync('node-gyp', ['rebuild', '-j', 'max'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.error !== undefined) throw result.error;
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(stampPath, `${JSON.stringify(key, null, 2)}\n`);

@@ -36,7 +36,11 @@ const cpp = cppFiles('native');
 const clang = run('clang-format', [...(fix ? ['-i'] : ['--dry-run', '--Werror']), ...cpp]);
 if (clang) {
   const missing = clang.code === 'ENOENT';
-  failures.push(missing ? 'clang-format: not installed (Debian: apt-get install clang-format)' : `clang-format: ${clang.message} (npm run format rewrites the files)`);
+  failures.push(
+    missing
+      ? 'clang-format: not installed (Debian: apt-get install clang-format)'
+      : `clang-format: ${clang.message} (npm run format rewrites the files)`,
+  );
 }
 if (failures.length > 0) {
   console.error(`\nlint failed:\n  ${failures.join('\n  ')}`);

@@ -28,7 +28,11 @@ const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch_distributed_
 /** null when PyTorch is installed for PYTHON, else the reason the round trip cannot run. */
 export function torchUnavailable(): string | null {
   // find_spec looks for the package without importing it (importing torch takes seconds).
-  const probe = spawnSync(PYTHON, ['-c', 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("torch") else 3)'], { encoding: 'utf8' });
+  const probe = spawnSync(
+    PYTHON,
+    ['-c', 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("torch") else 3)'],
+    { encoding: 'utf8' },
+  );
   if (probe.error !== undefined) return `${PYTHON} cannot be run (${probe.error.message})`;
   if (probe.status !== 0) return `${PYTHON} has no PyTorch (on Debian: apt-get install python3-torch)`;
   return null;
@@ -74,20 +78,29 @@ export async function roundTrip(options: { worldSize?: number; epochs?: number }
     const start = model.stateDict();
     const before = Object.fromEntries(Object.entries(start).map(([k, t]) => [k, t.data.slice()]));
 
-    const run = spawnSync(PYTHON, [SCRIPT, dir, '--world-size', String(worldSize), '--epochs', String(epochs)], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, [SCRIPT, dir, '--world-size', String(worldSize), '--epochs', String(epochs)], {
+      encoding: 'utf8',
+    });
     if (run.status === 2) throw new Error(`${SCRIPT}: ${run.stderr.trim()}`);
     if (run.status !== 0) throw new Error(`${SCRIPT} failed (exit ${run.status}):\n${run.stderr}`);
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Omit<RoundTripReport, 'weightChange' | 'outputMaxAbsDifference'>;
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Omit<
+      RoundTripReport,
+      'weightChange' | 'outputMaxAbsDifference'
+    >;
 
     await model.loadWeights(join(dir, 'trained.safetensors'));
     let weightChange = 0;
     for (const [k, t] of Object.entries(model.stateDict())) {
-      t.data.forEach((v, i) => { weightChange = Math.max(weightChange, Math.abs(v - before[k]![i]!)); });
+      t.data.forEach((v, i) => {
+        weightChange = Math.max(weightChange, Math.abs(v - before[k]![i]!));
+      });
     }
     const ours = noGrad(() => model.predict(probe));
     const theirs = (await io.loadSafetensors(join(dir, 'torch_output.safetensors'))).tensors.get('y')!;
     let outputMaxAbsDifference = 0;
-    ours.data.forEach((v, i) => { outputMaxAbsDifference = Math.max(outputMaxAbsDifference, Math.abs(v - theirs.data[i]!)); });
+    ours.data.forEach((v, i) => {
+      outputMaxAbsDifference = Math.max(outputMaxAbsDifference, Math.abs(v - theirs.data[i]!));
+    });
     return { ...report, weightChange, outputMaxAbsDifference };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -98,7 +111,8 @@ function flag(argv: string[], name: string, fallback: number): number {
   const at = argv.indexOf(name);
   if (at < 0) return fallback;
   const n = Number(argv[at + 1]);
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${name} takes a positive integer but received ${String(argv[at + 1])}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new RangeError(`${name} takes a positive integer but received ${String(argv[at + 1])}`);
   return n;
 }
 
@@ -108,11 +122,14 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     console.log(`torch.distributed round trip skipped: ${reason}`);
   } else {
     const argv = process.argv.slice(2);
-    roundTrip({ worldSize: flag(argv, '--world-size', 2), epochs: flag(argv, '--epochs', 5) }).then((r) => {
-      console.log(JSON.stringify(r, null, 2));
-    }, (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 1;
-    });
+    roundTrip({ worldSize: flag(argv, '--world-size', 2), epochs: flag(argv, '--epochs', 5) }).then(
+      (r) => {
+        console.log(JSON.stringify(r, null, 2));
+      },
+      (e: unknown) => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exitCode = 1;
+      },
+    );
   }
 }

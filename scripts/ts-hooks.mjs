@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts') && (specifier.startsWith('.') || specifier.startsWith('/'))) {
+  if (
+    specifier.endsWith('.js') &&
+    context.parentURL?.endsWith('.ts') &&
+    (specifier.startsWith('.') || specifier.startsWith('/'))
+  ) {
     const tsUrl = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
     if (existsSync(fileURLToPath(tsUrl)) && !existsSync(fileURLToPath(new URL(specifier, context.parentURL)))) {
       return { url: tsUrl.href, shortCircuit: true };

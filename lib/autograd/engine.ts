@@ -70,7 +70,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boole
       const g = grads[i];
       if (input === null || input === undefined || g === null || g === undefined) continue;
       if (g.length !== input.size) {
-        throw new Error(`backward of ${node.name} returned ${g.length} gradient elements for an input of ${input.size}`);
+        throw new Error(
+          `backward of ${node.name} returned ${g.length} gradient elements for an input of ${input.size}`,
+        );
       }
       const producer = input.gradFn;
       if (producer === null) {

@@ -22,7 +22,9 @@ function withMode<T>(mode: boolean, fn: () => T, name: string): T {
     // The mode is restored when fn returns, before any awaited work resumes: an async fn
     // would silently record (or not) whatever runs after its first await.
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      throw new TypeError(`${name}(fn) covers synchronous code only but fn returned a Promise; call ${name} inside the async function instead`);
+      throw new TypeError(
+        `${name}(fn) covers synchronous code only but fn returned a Promise; call ${name} inside the async function instead`,
+      );
     }
     return result;
   } finally {

@@ -44,7 +44,10 @@ export class Node {
     const backward = this.#backward;
     const inputs = this.#inputs;
     if (backward === null || inputs === null) throw releasedError(this);
-    return backward(gradOutput, inputs.map((t) => t !== null));
+    return backward(
+      gradOutput,
+      inputs.map((t) => t !== null),
+    );
   }
 
   /** Drops the closure and the inputs so the values they hold can be collected. */

@@ -12,14 +12,20 @@ import type { Tensor } from '../tensor.js';
 export type OpAttrs = object;
 
 export type OpTracer = (
-  out: Tensor, name: string, inputs: readonly (Tensor | number | null | undefined)[], attrs: OpAttrs | undefined,
+  out: Tensor,
+  name: string,
+  inputs: readonly (Tensor | number | null | undefined)[],
+  attrs: OpAttrs | undefined,
 ) => void;
 
 let tracer: OpTracer | null = null;
 
 /** Reports an op to the active tracer, if any. Called by `record` and by Tensor's own views. */
 export function traceOp(
-  out: Tensor, name: string, inputs: readonly (Tensor | number | null | undefined)[], attrs: OpAttrs | undefined,
+  out: Tensor,
+  name: string,
+  inputs: readonly (Tensor | number | null | undefined)[],
+  attrs: OpAttrs | undefined,
 ): void {
   if (tracer !== null) tracer(out, name, inputs, attrs);
 }

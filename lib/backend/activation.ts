@@ -129,7 +129,17 @@ export function softplusFn(beta: number, threshold: number): Pointwise {
 }
 
 /** The canonical activation names (ops' camelCase spelling). */
-export const ACTIVATION_NAMES = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'geluTanh', 'elu', 'selu', 'softplus'] as const;
+export const ACTIVATION_NAMES = [
+  'relu',
+  'leakyRelu',
+  'sigmoid',
+  'tanh',
+  'gelu',
+  'geluTanh',
+  'elu',
+  'selu',
+  'softplus',
+] as const;
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 /** One activation: its native epilogue id (null when the kernel does not fuse it) and its functions. */
@@ -143,7 +153,12 @@ export interface ActivationSpec {
   readonly dfFromOutput: boolean;
 }
 
-const spec = (name: ActivationName, kernel: ActivationSpec['kernel'], fn: Pointwise, dfFromOutput: boolean): ActivationSpec => ({ name, kernel, fn, dfFromOutput });
+const spec = (
+  name: ActivationName,
+  kernel: ActivationSpec['kernel'],
+  fn: Pointwise,
+  dfFromOutput: boolean,
+): ActivationSpec => ({ name, kernel, fn, dfFromOutput });
 
 /** The table: every activation once. */
 export const ACTIVATION_TABLE: Readonly<Record<ActivationName, ActivationSpec>> = {
@@ -163,11 +178,16 @@ export const ACTIVATION_TABLE: Readonly<Record<ActivationName, ActivationSpec>> 
 /** Every spelling the library accepts (PyTorch's, Keras's snake_case, tfjs's camelCase, kebab-case). */
 export const ACTIVATION_SPELLINGS: Readonly<Record<string, ActivationName>> = {
   relu: 'relu',
-  leakyRelu: 'leakyRelu', leaky_relu: 'leakyRelu', leakyReLU: 'leakyRelu', 'leaky-relu': 'leakyRelu',
+  leakyRelu: 'leakyRelu',
+  leaky_relu: 'leakyRelu',
+  leakyReLU: 'leakyRelu',
+  'leaky-relu': 'leakyRelu',
   sigmoid: 'sigmoid',
   tanh: 'tanh',
   gelu: 'gelu',
-  geluTanh: 'geluTanh', gelu_tanh: 'geluTanh', 'gelu-tanh': 'geluTanh',
+  geluTanh: 'geluTanh',
+  gelu_tanh: 'geluTanh',
+  'gelu-tanh': 'geluTanh',
   elu: 'elu',
   selu: 'selu',
   softplus: 'softplus',
@@ -180,7 +200,12 @@ export function canonicalActivation(spelling: string): ActivationName | undefine
 
 /** The canonical activation a kernel id fuses. */
 const BY_KERNEL: Readonly<Record<Exclude<Activation, 'none'>, ActivationName>> = {
-  relu: 'relu', leaky_relu: 'leakyRelu', sigmoid: 'sigmoid', tanh: 'tanh', gelu: 'gelu', gelu_tanh: 'geluTanh',
+  relu: 'relu',
+  leaky_relu: 'leakyRelu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  gelu: 'gelu',
+  gelu_tanh: 'geluTanh',
 };
 
 /**

@@ -10,7 +10,8 @@ import type { RnnGeometry } from './rnn-geometry.js';
  * Kernels write into caller-allocated typed arrays; they never allocate their outputs. An output
  * may be the very same array as an input (in place), but must not partially overlap one.
  */
-export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels, NormKernels, VdoKernels {
+export interface Backend
+  extends OptimKernels, PoolKernels, ConvKernels, LossKernels, RnnKernels, NormKernels, VdoKernels {
   /** Which implementation this is. */
   readonly name: 'native' | 'js';
 
@@ -49,9 +50,19 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
    * included). C must not overlap A or B. Sizes are integers in [0, 2^31 - 1].
    */
   sgemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
-    beta: number, c: Float32Array, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
   ): void;
 
   /**
@@ -63,8 +74,14 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
    * exact (erf) form, PyTorch's nn.GELU() default; gelu_tanh is GELU(approximate='tanh').
    */
   linearForward(
-    out: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null,
-    batch: number, inFeatures: number, outFeatures: number, activation: Activation,
+    out: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    inFeatures: number,
+    outFeatures: number,
+    activation: Activation,
   ): void;
   // -- dropout and the Philox stream (lib/backend/philox.ts) ---------------------------------
   // Element i takes draw offset + i of the Philox4x32-10 stream keyed by `seed` (a safe integer
@@ -74,7 +91,12 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
   // words, the unused high bits of the last word 0. Same bits for any thread count and ISA.
   /** out = x * keep * scale and the keep bits into mask; n defaults to x.length. */
   dropoutForward(
-    out: Float32Array, mask: Uint32Array, x: Float32Array, p: number, seed: number | bigint, offset: number,
+    out: Float32Array,
+    mask: Uint32Array,
+    x: Float32Array,
+    p: number,
+    seed: number | bigint,
+    offset: number,
     n?: number,
   ): void;
   /** dx = dy * keep * scale (zeros when p = 1, whatever the mask); n defaults to dy.length. */
@@ -88,11 +110,24 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
    * SpatialDropout2D on NHWC: outer = N, mid = H*W, inner = C.
    */
   dropoutBroadcastForward(
-    out: Float32Array, mask: Uint32Array, x: Float32Array, p: number, seed: number | bigint, offset: number,
-    outer: number, mid: number, inner: number,
+    out: Float32Array,
+    mask: Uint32Array,
+    x: Float32Array,
+    p: number,
+    seed: number | bigint,
+    offset: number,
+    outer: number,
+    mid: number,
+    inner: number,
   ): void;
   dropoutBroadcastBackward(
-    dx: Float32Array, dy: Float32Array, mask: Uint32Array, p: number, outer: number, mid: number, inner: number,
+    dx: Float32Array,
+    dy: Float32Array,
+    mask: Uint32Array,
+    p: number,
+    outer: number,
+    mid: number,
+    inner: number,
   ): void;
   /**
    * out[i] ~ N(mean, std^2): Box-Muller on draw pairs (offset + 2j, offset + 2j + 1), exactly as
@@ -114,26 +149,62 @@ export interface Backend extends OptimKernels, PoolKernels, ConvKernels, LossKer
 export interface OptimKernels {
   /** SGD with optional momentum / dampening / Nesterov; momentumBuffer may be null when momentum is 0. */
   sgdStep(
-    param: Float32Array, momentumBuffer: Float32Array | null, grad: Float32Array,
-    lr: number, weightDecay: number, momentum: number, dampening: number,
-    nesterov: boolean, maximize: boolean, init: boolean, n: number,
+    param: Float32Array,
+    momentumBuffer: Float32Array | null,
+    grad: Float32Array,
+    lr: number,
+    weightDecay: number,
+    momentum: number,
+    dampening: number,
+    nesterov: boolean,
+    maximize: boolean,
+    init: boolean,
+    n: number,
   ): void;
   /** Adam (coupled L2) or AdamW (decoupled); vmax non-null for AMSGrad. step counts from 1. */
   adamStep(
-    param: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, grad: Float32Array,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
-    decoupled: boolean, step: number, maximize: boolean, n: number,
+    param: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vmax: Float32Array | null,
+    grad: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    decoupled: boolean,
+    step: number,
+    maximize: boolean,
+    n: number,
   ): void;
   /** RMSprop; gradAvg non-null when centered, momentumBuffer non-null when momentum > 0. */
   rmspropStep(
-    param: Float32Array, squareAvg: Float32Array, gradAvg: Float32Array | null, momentumBuffer: Float32Array | null,
-    grad: Float32Array, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number,
-    maximize: boolean, n: number,
+    param: Float32Array,
+    squareAvg: Float32Array,
+    gradAvg: Float32Array | null,
+    momentumBuffer: Float32Array | null,
+    grad: Float32Array,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    maximize: boolean,
+    n: number,
   ): void;
   /** Adagrad. step counts from 1. */
   adagradStep(
-    param: Float32Array, sum: Float32Array, grad: Float32Array,
-    lr: number, lrDecay: number, weightDecay: number, eps: number, step: number, maximize: boolean, n: number,
+    param: Float32Array,
+    sum: Float32Array,
+    grad: Float32Array,
+    lr: number,
+    lrDecay: number,
+    weightDecay: number,
+    eps: number,
+    step: number,
+    maximize: boolean,
+    n: number,
   ): void;
   /** Sum of squares of x[0..n) in double, the same for any thread count (gradient clipping by norm). */
   sumSquares(x: Float32Array, n: number): number;
@@ -193,11 +264,23 @@ export interface PoolKernels {
  */
 export interface ConvKernels {
   /** out = conv(x, weight) + bias (bias may be null). */
-  conv2dForward(out: Float32Array, x: Float32Array, weight: Float32Array, bias: Float32Array | null, geometry: Conv2dGeometry): void;
+  conv2dForward(
+    out: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    geometry: Conv2dGeometry,
+  ): void;
   /** dx = the gradient of the convolution with respect to its input. */
   conv2dBackwardData(dx: Float32Array, dy: Float32Array, weight: Float32Array, geometry: Conv2dGeometry): void;
   /** dweight (and dbias, if not null) = the gradients with respect to the weight and bias. */
-  conv2dBackwardWeight(dweight: Float32Array, dbias: Float32Array | null, dy: Float32Array, x: Float32Array, geometry: Conv2dGeometry): void;
+  conv2dBackwardWeight(
+    dweight: Float32Array,
+    dbias: Float32Array | null,
+    dy: Float32Array,
+    x: Float32Array,
+    geometry: Conv2dGeometry,
+  ): void;
   /**
    * The algorithm each pass runs for this geometry: the native planner's choice on the active
    * ISA (native/kernels/conv/conv_plan.h, or DROPNET_CONV_ALGO's), 'reference' on the reference
@@ -208,7 +291,12 @@ export interface ConvKernels {
 
 /** The convolution algorithms of the native backend (conv_plan.h), plus the reference loops. */
 export const CONV_ALGORITHMS = [
-  'im2col', 'pointwise', 'direct', 'winograd_f2x3', 'winograd_stride2_f2x2', 'winograd_stride2_f4x2',
+  'im2col',
+  'pointwise',
+  'direct',
+  'winograd_f2x3',
+  'winograd_stride2_f2x2',
+  'winograd_stride2_f4x2',
 ] as const;
 export type ConvAlgorithm = (typeof CONV_ALGORITHMS)[number] | 'reference';
 
@@ -226,8 +314,16 @@ export interface LossKernels {
    * to the logits dlogits[r, :], and wsum[r] (the target's class weight, 0 for ignored rows).
    */
   softmaxCrossEntropy(
-    loss: Float32Array, dlogits: Float32Array, wsum: Float32Array, logits: Float32Array, targets: Int32Array,
-    weight: Float32Array | null, rows: number, classes: number, labelSmoothing: number, ignoreIndex: number,
+    loss: Float32Array,
+    dlogits: Float32Array,
+    wsum: Float32Array,
+    logits: Float32Array,
+    targets: Int32Array,
+    weight: Float32Array | null,
+    rows: number,
+    classes: number,
+    labelSmoothing: number,
+    ignoreIndex: number,
   ): void;
 }
 
@@ -239,11 +335,26 @@ export interface LossKernels {
  */
 export interface NormKernels {
   /** y = (x - mean) * rstd * weight + bias, per row. */
-  layerNormForward(y: Float32Array, x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, rows: number, n: number, eps: number): void;
+  layerNormForward(
+    y: Float32Array,
+    x: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
+    rows: number,
+    n: number,
+    eps: number,
+  ): void;
   /** dx, and dweight / dbias summed over rows, from dy. */
   layerNormBackward(
-    dx: Float32Array | null, dweight: Float32Array | null, dbias: Float32Array | null, dy: Float32Array, x: Float32Array,
-    weight: Float32Array | null, rows: number, n: number, eps: number,
+    dx: Float32Array | null,
+    dweight: Float32Array | null,
+    dbias: Float32Array | null,
+    dy: Float32Array,
+    x: Float32Array,
+    weight: Float32Array | null,
+    rows: number,
+    n: number,
+    eps: number,
   ): void;
 }
 
@@ -258,8 +369,14 @@ export interface VdoKernels {
    * Returns Σ KL when withKl (accumulated in double), else 0.
    */
   sparseVd(
-    sigma2: Float32Array | null, logAlpha: Float32Array | null, dLogSigma2: Float32Array | null, dWeight: Float32Array | null,
-    weight: Float32Array, logSigma2: Float32Array, withKl: boolean, n: number,
+    sigma2: Float32Array | null,
+    logAlpha: Float32Array | null,
+    dLogSigma2: Float32Array | null,
+    dWeight: Float32Array | null,
+    weight: Float32Array,
+    logSigma2: Float32Array,
+    withKl: boolean,
+    n: number,
   ): number;
 }
 
@@ -272,20 +389,49 @@ export interface VdoKernels {
 export interface RnnKernels {
   /** y, hN, cN and the workspace backward needs. */
   rnnForward(
-    y: Float32Array, hN: Float32Array, cN: Float32Array | null, workspace: Float32Array,
-    x: Float32Array, wIh: Float32Array, wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null,
-    wHr: Float32Array | null, h0: Float32Array, c0: Float32Array | null,
-    inputMask: Float32Array | null, recurrentMask: Float32Array | null,
-    zoneoutH: Float32Array | null, zoneoutC: Float32Array | null, geometry: RnnGeometry,
+    y: Float32Array,
+    hN: Float32Array,
+    cN: Float32Array | null,
+    workspace: Float32Array,
+    x: Float32Array,
+    wIh: Float32Array,
+    wHh: Float32Array,
+    bIh: Float32Array | null,
+    bHh: Float32Array | null,
+    wHr: Float32Array | null,
+    h0: Float32Array,
+    c0: Float32Array | null,
+    inputMask: Float32Array | null,
+    recurrentMask: Float32Array | null,
+    zoneoutH: Float32Array | null,
+    zoneoutC: Float32Array | null,
+    geometry: RnnGeometry,
   ): void;
   /** Gradients of x, h0, c0 and every parameter from those of y, hN and cN. */
   rnnBackward(
-    dx: Float32Array, dh0: Float32Array, dc0: Float32Array | null, dwIh: Float32Array, dwHh: Float32Array,
-    dbIh: Float32Array | null, dbHh: Float32Array | null, dwHr: Float32Array | null,
-    dy: Float32Array, dhN: Float32Array, dcN: Float32Array | null,
-    x: Float32Array, wIh: Float32Array, wHh: Float32Array, wHr: Float32Array | null, h0: Float32Array, c0: Float32Array | null,
-    y: Float32Array, workspace: Float32Array,
-    inputMask: Float32Array | null, recurrentMask: Float32Array | null,
-    zoneoutH: Float32Array | null, zoneoutC: Float32Array | null, geometry: RnnGeometry,
+    dx: Float32Array,
+    dh0: Float32Array,
+    dc0: Float32Array | null,
+    dwIh: Float32Array,
+    dwHh: Float32Array,
+    dbIh: Float32Array | null,
+    dbHh: Float32Array | null,
+    dwHr: Float32Array | null,
+    dy: Float32Array,
+    dhN: Float32Array,
+    dcN: Float32Array | null,
+    x: Float32Array,
+    wIh: Float32Array,
+    wHh: Float32Array,
+    wHr: Float32Array | null,
+    h0: Float32Array,
+    c0: Float32Array | null,
+    y: Float32Array,
+    workspace: Float32Array,
+    inputMask: Float32Array | null,
+    recurrentMask: Float32Array | null,
+    zoneoutH: Float32Array | null,
+    zoneoutC: Float32Array | null,
+    geometry: RnnGeometry,
   ): void;
 }

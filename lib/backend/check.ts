@@ -112,7 +112,6 @@ export function nonneg(value: unknown, name: string): number {
   return value;
 }
 
-
 /** One of the activation names (as the native linearForward checks it). */
 export function activation(value: unknown, name: string): Activation {
   if (typeof value !== 'string') throw argTypeError(name, 'string', value);
@@ -130,7 +129,7 @@ const MAX_U64 = 2n ** 64n - 1n;
 export function u64Words(value: unknown, name: string): [number, number] {
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || value < 0) throw argRangeError(name, U64, value);
-    return [value % TWO32 >>> 0, Math.floor(value / TWO32) >>> 0];
+    return [(value % TWO32) >>> 0, Math.floor(value / TWO32) >>> 0];
   }
   if (typeof value === 'bigint') {
     if (value < 0n || value > MAX_U64) throw argRangeError(name, U64, value);
@@ -178,7 +177,9 @@ export function expectSameOrDisjoint(out: Typed, outName: string, input: Typed, 
   const disjoint = o1 <= i0 || i1 <= o0;
   const same = o0 === i0 && o1 === i1;
   if (!disjoint && !same) {
-    throw new RangeError(`Expected ${outName} and ${inName} to be the same array or not to overlap but they partially overlap`);
+    throw new RangeError(
+      `Expected ${outName} and ${inName} to be the same array or not to overlap but they partially overlap`,
+    );
   }
 }
 

@@ -51,7 +51,14 @@ function prop(o: Record<string, unknown>, key: string, lo: number, hi = MAX_DIM)
 }
 
 /** PyTorch's convolution output size along one dimension (may be <= 0: an error for the caller). */
-export function convOutSize(input: number, k: number, s: number, padBefore: number, padAfter: number, d: number): number {
+export function convOutSize(
+  input: number,
+  k: number,
+  s: number,
+  padBefore: number,
+  padAfter: number,
+  d: number,
+): number {
   return Math.floor((input + padBefore + padAfter - d * (k - 1) - 1) / s) + 1;
 }
 
@@ -76,18 +83,50 @@ export function resolveConv2d(geometry: Conv2dGeometry): ResolvedConv2d {
   const dh = prop(o, 'dh', 1);
   const dw = prop(o, 'dw', 1);
   const groups = prop(o, 'groups', 1);
-  if (c % groups !== 0) throw new RangeError(`Expected input channels divisible by groups but c = ${c} and groups = ${groups}`);
-  if (k % groups !== 0) throw new RangeError(`Expected output channels divisible by groups but k = ${k} and groups = ${groups}`);
+  if (c % groups !== 0)
+    throw new RangeError(`Expected input channels divisible by groups but c = ${c} and groups = ${groups}`);
+  if (k % groups !== 0)
+    throw new RangeError(`Expected output channels divisible by groups but k = ${k} and groups = ${groups}`);
   const oh = convOutSize(h, kh, sh, pt, pb, dh);
   const ow = convOutSize(w, kw, sw, pl, pr, dw);
   if (oh < 1 || ow < 1) {
-    throw new RangeError(`Expected a non-empty output but an input of ${h}x${w} (padded by ${pt},${pb},${pl},${pr}) convolved with kernel ${kh}x${kw}, stride ${sh}x${sw} and dilation ${dh}x${dw} gives ${oh}x${ow}`);
+    throw new RangeError(
+      `Expected a non-empty output but an input of ${h}x${w} (padded by ${pt},${pb},${pl},${pr}) convolved with kernel ${kh}x${kw}, stride ${sh}x${sw} and dilation ${dh}x${dw} gives ${oh}x${ow}`,
+    );
   }
   const xSize = checkedMul(checkedMul(checkedMul(n, c, 'n * c'), h, 'n * c * h'), w, 'n * c * h * w');
-  const wSize = checkedMul(checkedMul(checkedMul(k, c / groups, 'k * c / groups'), kh, 'k * c / groups * kh'), kw, 'k * c / groups * kh * kw');
+  const wSize = checkedMul(
+    checkedMul(checkedMul(k, c / groups, 'k * c / groups'), kh, 'k * c / groups * kh'),
+    kw,
+    'k * c / groups * kh * kw',
+  );
   const outSize = checkedMul(checkedMul(checkedMul(n, k, 'n * k'), oh, 'n * k * oh'), ow, 'n * k * oh * ow');
-  checkedMul(checkedMul(c / groups * kh * kw, oh, 'c / groups * kh * kw * oh'), ow, 'c / groups * kh * kw * oh * ow');
-  return { n, c, h, w, k, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, oh, ow, cg: c / groups, kg: k / groups, xSize, wSize, outSize };
+  checkedMul(checkedMul((c / groups) * kh * kw, oh, 'c / groups * kh * kw * oh'), ow, 'c / groups * kh * kw * oh * ow');
+  return {
+    n,
+    c,
+    h,
+    w,
+    k,
+    kh,
+    kw,
+    sh,
+    sw,
+    pt,
+    pb,
+    pl,
+    pr,
+    dh,
+    dw,
+    groups,
+    oh,
+    ow,
+    cg: c / groups,
+    kg: k / groups,
+    xSize,
+    wSize,
+    outSize,
+  };
 }
 
 /** A padding as PyTorch takes it: one size for both dimensions, a [h, w] pair, 'valid' or 'same'. */
@@ -106,7 +145,8 @@ export function resolvePadding(
 ): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
-    if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError("padding='same' is not supported for strided convolutions");
+    if (stride[0] !== 1 || stride[1] !== 1)
+      throw new RangeError("padding='same' is not supported for strided convolutions");
     const th = dilation[0] * (kernel[0] - 1);
     const tw = dilation[1] * (kernel[1] - 1);
     return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
@@ -117,9 +157,13 @@ export function resolvePadding(
     throw argTypeError('padding', expected, padding);
   }
   const [ph, pw] = typeof padding === 'number' ? [padding, padding] : padding;
-  for (const [name, v] of [['padding', ph], ['padding', pw]] as const) {
+  for (const [name, v] of [
+    ['padding', ph],
+    ['padding', pw],
+  ] as const) {
     if (typeof v !== 'number') throw argTypeError(name, "non-negative integer, pair, 'valid' or 'same'", padding);
-    if (!Number.isInteger(v) || v < 0) throw argRangeError(name, "non-negative integer, pair, 'valid' or 'same'", padding);
+    if (!Number.isInteger(v) || v < 0)
+      throw argRangeError(name, "non-negative integer, pair, 'valid' or 'same'", padding);
   }
   return [ph, ph, pw, pw];
 }

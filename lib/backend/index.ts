@@ -121,4 +121,3 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   return active.numThreads();
 }
-

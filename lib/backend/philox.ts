@@ -28,7 +28,14 @@ function mulhi(a: number, b: number): number {
  * output words to out[at..at+3].
  */
 export function philox4x32(
-  c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array, at = 0,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+  at = 0,
 ): void {
   for (let round = 0; round < 10; round++) {
     const hi0 = mulhi(M0, c0);
@@ -99,11 +106,17 @@ export function philoxDraws(out: Uint32Array, n: number, k0: number, k1: number,
  * and rounded once to float32. (draw >>> 8) * 2^-24 is exact: 24 random bits in [0, 1).
  */
 export function fillUniform(
-  out: Float32Array, n: number, low: number, high: number, k0: number, k1: number, offset: number,
+  out: Float32Array,
+  n: number,
+  low: number,
+  high: number,
+  k0: number,
+  k1: number,
+  offset: number,
 ): void {
   const s = new PhiloxStream(k0, k1, offset);
   const span = high - low;
-  for (let i = 0; i < n; i++) out[i] = low + ((s.next() >>> 8) * 2 ** -24) * span;
+  for (let i = 0; i < n; i++) out[i] = low + (s.next() >>> 8) * 2 ** -24 * span;
 }
 
 /**
@@ -113,7 +126,13 @@ export function fillUniform(
  * double, rounded once. An odd n still consumes the last pair's second draw.
  */
 export function fillNormal(
-  out: Float32Array, n: number, mean: number, std: number, k0: number, k1: number, offset: number,
+  out: Float32Array,
+  n: number,
+  mean: number,
+  std: number,
+  k0: number,
+  k1: number,
+  offset: number,
 ): void {
   const s = new PhiloxStream(k0, k1, offset);
   for (let j = 0; 2 * j < n; j++) {

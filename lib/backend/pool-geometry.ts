@@ -79,7 +79,9 @@ export function resolvePool2d(geometry: Pool2dGeometry, dilated: boolean): Resol
   const oh = poolOutSize(h, kh, sh, ph, dh, ceil);
   const ow = poolOutSize(w, kw, sw, pw, dw, ceil);
   if (oh < 1 || ow < 1) {
-    throw new RangeError(`Expected a non-empty output but an input of ${h}x${w} pooled with kernel ${kh}x${kw}, stride ${sh}x${sw}, padding ${ph}x${pw} and dilation ${dh}x${dw} gives ${oh}x${ow}`);
+    throw new RangeError(
+      `Expected a non-empty output but an input of ${h}x${w} pooled with kernel ${kh}x${kw}, stride ${sh}x${sw}, padding ${ph}x${pw} and dilation ${dh}x${dw} gives ${oh}x${ow}`,
+    );
   }
   const planes = checkedMul(n, c, 'n * c');
   checkedMul(checkedMul(planes, h, 'n * c * h'), w, 'n * c * h * w');
@@ -105,5 +107,21 @@ export function resolveAdaptive2d(geometry: AdaptivePool2dGeometry): ResolvedPoo
   const planes = checkedMul(n, c, 'n * c');
   checkedMul(checkedMul(planes, h, 'n * c * h'), w, 'n * c * h * w');
   checkedMul(checkedMul(planes, oh, 'n * c * oh'), ow, 'n * c * oh * ow');
-  return { planes, h, w, oh, ow, kh: 0, kw: 0, sh: 0, sw: 0, ph: 0, pw: 0, dh: 1, dw: 1, countIncludePad: true, divisor: 0 };
+  return {
+    planes,
+    h,
+    w,
+    oh,
+    ow,
+    kh: 0,
+    kw: 0,
+    sh: 0,
+    sw: 0,
+    ph: 0,
+    pw: 0,
+    dh: 1,
+    dw: 1,
+    countIncludePad: true,
+    divisor: 0,
+  };
 }

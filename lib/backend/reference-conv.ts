@@ -55,7 +55,12 @@ export const referenceConv: ConvKernels = {
     check.expectLength(weight, g.wSize, 'weight');
     if (b !== null) check.expectLength(b, g.k, 'bias');
     check.expectLength(out, g.outSize, 'out');
-    for (const [v, name] of [[x, 'x'], [weight, 'weight'], [b, 'bias']] as const) if (v !== null) check.expectDisjoint(out, 'out', v, name);
+    for (const [v, name] of [
+      [x, 'x'],
+      [weight, 'weight'],
+      [b, 'bias'],
+    ] as const)
+      if (v !== null) check.expectDisjoint(out, 'out', v, name);
     const acc = new Float64Array(g.outSize);
     forEachTerm(g, (xi, wi, oi) => {
       acc[oi]! += (xi < 0 ? 0 : x[xi]!) * weight[wi]!;
@@ -93,7 +98,12 @@ export const referenceConv: ConvKernels = {
     if (db !== null) check.expectLength(db, g.k, 'dbias');
     check.expectLength(dy, g.outSize, 'dy');
     check.expectLength(x, g.xSize, 'x');
-    for (const [v, name] of [[dy, 'dy'], [x, 'x'], [db, 'dbias']] as const) if (v !== null) check.expectDisjoint(dweight, 'dweight', v, name);
+    for (const [v, name] of [
+      [dy, 'dy'],
+      [x, 'x'],
+      [db, 'dbias'],
+    ] as const)
+      if (v !== null) check.expectDisjoint(dweight, 'dweight', v, name);
     if (db !== null) {
       check.expectDisjoint(db, 'dbias', dy, 'dy');
       check.expectDisjoint(db, 'dbias', x, 'x');

@@ -10,13 +10,26 @@
 import type { Backend } from './backend.js';
 import * as check from './check.js';
 import {
-  DROP_ALL, dropoutScale, dropoutThreshold, fillNormal, fillUniform, philox4x32, PhiloxStream, seedWords,
+  DROP_ALL,
+  dropoutScale,
+  dropoutThreshold,
+  fillNormal,
+  fillUniform,
+  philox4x32,
+  PhiloxStream,
+  seedWords,
 } from './philox.js';
 
 type DropoutKernels = Pick<
   Backend,
-  | 'dropoutForward' | 'dropoutBackward' | 'dropoutMask' | 'dropoutBroadcastForward' | 'dropoutBroadcastBackward'
-  | 'randnFill' | 'uniformFill' | 'philox4x32'
+  | 'dropoutForward'
+  | 'dropoutBackward'
+  | 'dropoutMask'
+  | 'dropoutBroadcastForward'
+  | 'dropoutBroadcastBackward'
+  | 'randnFill'
+  | 'uniformFill'
+  | 'philox4x32'
 >;
 
 const words = (bits: number): number => Math.ceil(bits / 32);
@@ -36,7 +49,13 @@ function keepBits(mask: Uint32Array, n: number, threshold: number, k0: number, k
 
 /** out[o, m, j] = bit(o * inner + j) ? x[o, m, j] * scale : 0 over [outer, mid, inner]. */
 function applyBroadcast(
-  out: Float32Array, x: Float32Array, mask: Uint32Array, outer: number, mid: number, inner: number, scale: number,
+  out: Float32Array,
+  x: Float32Array,
+  mask: Uint32Array,
+  outer: number,
+  mid: number,
+  inner: number,
+  scale: number,
 ): void {
   if (outer === 0 || mid === 0 || inner === 0) return; // nothing to write, whatever the other sizes
   for (let o = 0; o < outer; o++) {

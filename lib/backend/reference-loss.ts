@@ -4,7 +4,11 @@ import * as check from './check.js';
 
 export const referenceLoss: LossKernels = {
   softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight, rows, classes, labelSmoothing, ignoreIndex) {
-    check.expectArgs(arguments, 10, 'softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight, rows, classes, labelSmoothing, ignoreIndex)');
+    check.expectArgs(
+      arguments,
+      10,
+      'softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight, rows, classes, labelSmoothing, ignoreIndex)',
+    );
     check.f32(loss, 'loss');
     check.f32(dlogits, 'dlogits');
     check.f32(wsum, 'wsum');
@@ -25,7 +29,9 @@ export const referenceLoss: LossKernels = {
     for (let r = 0; r < rows; r++) {
       const y = targets[r]!;
       if (y !== ignoreIndex && (y < 0 || y >= classes)) {
-        throw new RangeError(`Expected class index in [0, ${classes - 1}] for targets[${r}] but received ${y} of type number`);
+        throw new RangeError(
+          `Expected class index in [0, ${classes - 1}] for targets[${r}] but received ${y} of type number`,
+        );
       }
     }
     check.expectDisjoint(dlogits, 'dlogits', logits, 'logits');

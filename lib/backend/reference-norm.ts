@@ -23,7 +23,7 @@ function sum4(n: number, value: (j: number) => number): number {
   if (j < n) p0 += value(j);
   if (j + 1 < n) p1 += value(j + 1);
   if (j + 2 < n) p2 += value(j + 2);
-  return (p0 + p1) + (p2 + p3);
+  return p0 + p1 + (p2 + p3);
 }
 
 /** mean and rstd of row `at` .. at + n of x. */
@@ -41,7 +41,8 @@ function dims(rows: unknown, n: unknown, eps: unknown): { rows: number; n: numbe
   const r = check.size(rows, 'rows');
   const k = check.int(n, 'n', 1, 2147483647);
   const e = check.num(eps, 'eps');
-  if (!(e > 0) || !Number.isFinite(e)) throw new RangeError(`Expected positive finite number for eps but received ${describe(eps)}`);
+  if (!(e > 0) || !Number.isFinite(e))
+    throw new RangeError(`Expected positive finite number for eps but received ${describe(eps)}`);
   return { rows: r, n: k, eps: e, total: check.checkedMul(r, k, 'rows * n') };
 }
 
@@ -91,7 +92,11 @@ export const referenceNorm: NormKernels = {
     if (gx !== null) check.expectLength(gx, d.total, 'dx');
     if (gw !== null) check.expectLength(gw, d.n, 'dweight');
     if (gb !== null) check.expectLength(gb, d.n, 'dbias');
-    const outs: [Float32Array | null, string][] = [[gx, 'dx'], [gw, 'dweight'], [gb, 'dbias']];
+    const outs: [Float32Array | null, string][] = [
+      [gx, 'dx'],
+      [gw, 'dweight'],
+      [gb, 'dbias'],
+    ];
     outs.forEach(([o, name], i) => {
       if (o === null) return;
       check.expectDisjoint(o, name, dy, 'dy');

@@ -23,7 +23,11 @@ function buffers(list: [Float32Array | null, string][], n: number): void {
 
 export const referenceOptim: OptimKernels = {
   sgdStep(param, momentumBuffer, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n) {
-    check.expectArgs(arguments, 11, 'sgdStep(param, momentumBuffer, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n)');
+    check.expectArgs(
+      arguments,
+      11,
+      'sgdStep(param, momentumBuffer, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n)',
+    );
     const p = check.f32(param, 'param');
     const buf = check.f32OrNull(momentumBuffer, 'momentumBuffer');
     const g = check.f32(grad, 'grad');
@@ -38,7 +42,14 @@ export const referenceOptim: OptimKernels = {
     if (mom !== 0 && buf === null) {
       throw new TypeError('Expected Float32Array for momentumBuffer but received null (momentum is not 0)');
     }
-    buffers([[p, 'param'], [buf, 'momentumBuffer'], [g, 'grad']], n);
+    buffers(
+      [
+        [p, 'param'],
+        [buf, 'momentumBuffer'],
+        [g, 'grad'],
+      ],
+      n,
+    );
     const sign = maximize ? -1 : 1;
     for (let i = 0; i < n; i++) {
       let gi = sign * g[i]!;
@@ -53,7 +64,11 @@ export const referenceOptim: OptimKernels = {
   },
 
   adamStep(param, m, v, vmax, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n) {
-    check.expectArgs(arguments, 14, 'adamStep(param, m, v, vmax, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n)');
+    check.expectArgs(
+      arguments,
+      14,
+      'adamStep(param, m, v, vmax, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n)',
+    );
     const p = check.f32(param, 'param');
     const M = check.f32(m, 'm');
     const V = check.f32(v, 'v');
@@ -68,11 +83,25 @@ export const referenceOptim: OptimKernels = {
     check.int(step, 'step', 1, MAX_STEP);
     check.bool(maximize, 'maximize');
     check.size(n, 'n');
-    buffers([[p, 'param'], [M, 'm'], [V, 'v'], [VM, 'vmax'], [g, 'grad']], n);
+    buffers(
+      [
+        [p, 'param'],
+        [M, 'm'],
+        [V, 'v'],
+        [VM, 'vmax'],
+        [g, 'grad'],
+      ],
+      n,
+    );
     const stepSize = f(lr / (1 - beta1 ** step));
     const bias2Sqrt = f(Math.sqrt(1 - beta2 ** step));
-    const b1 = f(beta1), omb1 = f(1 - beta1), b2 = f(beta2), omb2 = f(1 - beta2);
-    const epsF = f(eps), wd = f(weightDecay), decay = f(1 - lr * weightDecay);
+    const b1 = f(beta1),
+      omb1 = f(1 - beta1),
+      b2 = f(beta2),
+      omb2 = f(1 - beta2);
+    const epsF = f(eps),
+      wd = f(weightDecay),
+      decay = f(1 - lr * weightDecay);
     const sign = maximize ? -1 : 1;
     for (let i = 0; i < n; i++) {
       let gi = sign * g[i]!;
@@ -94,7 +123,11 @@ export const referenceOptim: OptimKernels = {
   },
 
   rmspropStep(param, squareAvg, gradAvg, momentumBuffer, grad, lr, alpha, eps, weightDecay, momentum, maximize, n) {
-    check.expectArgs(arguments, 12, 'rmspropStep(param, squareAvg, gradAvg, momentumBuffer, grad, lr, alpha, eps, weightDecay, momentum, maximize, n)');
+    check.expectArgs(
+      arguments,
+      12,
+      'rmspropStep(param, squareAvg, gradAvg, momentumBuffer, grad, lr, alpha, eps, weightDecay, momentum, maximize, n)',
+    );
     const p = check.f32(param, 'param');
     const sq = check.f32(squareAvg, 'squareAvg');
     const ga = check.f32OrNull(gradAvg, 'gradAvg');
@@ -107,8 +140,18 @@ export const referenceOptim: OptimKernels = {
     const mom = f(check.nonneg(momentum, 'momentum'));
     check.bool(maximize, 'maximize');
     check.size(n, 'n');
-    buffers([[p, 'param'], [sq, 'squareAvg'], [ga, 'gradAvg'], [buf, 'momentumBuffer'], [g, 'grad']], n);
-    const aF = f(a), oma = f(1 - a);
+    buffers(
+      [
+        [p, 'param'],
+        [sq, 'squareAvg'],
+        [ga, 'gradAvg'],
+        [buf, 'momentumBuffer'],
+        [g, 'grad'],
+      ],
+      n,
+    );
+    const aF = f(a),
+      oma = f(1 - a);
     const sign = maximize ? -1 : 1;
     for (let i = 0; i < n; i++) {
       let gi = sign * g[i]!;
@@ -145,7 +188,14 @@ export const referenceOptim: OptimKernels = {
     check.int(step, 'step', 1, MAX_STEP);
     check.bool(maximize, 'maximize');
     check.size(n, 'n');
-    buffers([[p, 'param'], [S, 'sum'], [g, 'grad']], n);
+    buffers(
+      [
+        [p, 'param'],
+        [S, 'sum'],
+        [g, 'grad'],
+      ],
+      n,
+    );
     const clr = f(lr / (1 + (step - 1) * lrDecay));
     const sign = maximize ? -1 : 1;
     for (let i = 0; i < n; i++) {

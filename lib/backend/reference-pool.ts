@@ -29,8 +29,10 @@ const avgWindow: Window = (g, oy, ox) => {
 
 /** PyTorch's adaptive windows: floor(o * in / out) to ceil((o + 1) * in / out), divided by their size. */
 const adaptiveWindow: Window = (g, oy, ox) => {
-  const y0 = Math.floor((oy * g.h) / g.oh), y1 = Math.ceil(((oy + 1) * g.h) / g.oh);
-  const x0 = Math.floor((ox * g.w) / g.ow), x1 = Math.ceil(((ox + 1) * g.w) / g.ow);
+  const y0 = Math.floor((oy * g.h) / g.oh),
+    y1 = Math.ceil(((oy + 1) * g.h) / g.oh);
+  const x0 = Math.floor((ox * g.w) / g.ow),
+    x1 = Math.ceil(((ox + 1) * g.w) / g.ow);
   return [y0, y1, x0, x1, (y1 - y0) * (x1 - x0)];
 };
 
@@ -44,8 +46,14 @@ function sizes(g: ResolvedPool2d): [number, number] {
  * aIsImage: a is the image-sized array (dx in backward), else b is (x in forward).
  */
 function checkMeanPool(
-  args: IArguments, signature: string, a: Float32Array, aName: string, b: Float32Array, bName: string,
-  aIsImage: boolean, resolve: () => ResolvedPool2d,
+  args: IArguments,
+  signature: string,
+  a: Float32Array,
+  aName: string,
+  b: Float32Array,
+  bName: string,
+  aIsImage: boolean,
+  resolve: () => ResolvedPool2d,
 ): ResolvedPool2d {
   check.expectArgs(args, 3, signature);
   check.f32(a, aName);
@@ -87,7 +95,8 @@ function meanPoolBackward(dx: Float32Array, dy: Float32Array, g: ResolvedPool2d,
       for (let ox = 0; ox < g.ow; ox++) {
         const [y0, y1, x0, x1, divisor] = window(g, oy, ox);
         const share = f(dy[plane * g.oh * g.ow + oy * g.ow + ox]! / f(divisor));
-        for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) dx[xb + y * g.w + xx] = f(dx[xb + y * g.w + xx]! + share);
+        for (let y = y0; y < y1; y++)
+          for (let xx = x0; xx < x1; xx++) dx[xb + y * g.w + xx] = f(dx[xb + y * g.w + xx]! + share);
       }
     }
   }
@@ -158,28 +167,37 @@ export const referencePool: PoolKernels = {
     for (let plane = 0; plane < g.planes; plane++) {
       for (let o = 0; o < outPlane; o++) {
         const at = indices[plane * outPlane + o]!;
-        if (at >= 0 && at < inPlane) dx[plane * inPlane + at] = f(dx[plane * inPlane + at]! + dy[plane * outPlane + o]!);
+        if (at >= 0 && at < inPlane)
+          dx[plane * inPlane + at] = f(dx[plane * inPlane + at]! + dy[plane * outPlane + o]!);
       }
     }
   },
 
   avgPool2dForward(out, x, geometry) {
-    const g = checkMeanPool(arguments, 'avgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () => resolvePool2d(geometry, false));
+    const g = checkMeanPool(arguments, 'avgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () =>
+      resolvePool2d(geometry, false),
+    );
     meanPoolForward(out, x, g, avgWindow);
   },
 
   avgPool2dBackward(dx, dy, geometry) {
-    const g = checkMeanPool(arguments, 'avgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () => resolvePool2d(geometry, false));
+    const g = checkMeanPool(arguments, 'avgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () =>
+      resolvePool2d(geometry, false),
+    );
     meanPoolBackward(dx, dy, g, avgWindow);
   },
 
   adaptiveAvgPool2dForward(out, x, geometry) {
-    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () => resolveAdaptive2d(geometry));
+    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dForward(out, x, geometry)', out, 'out', x, 'x', false, () =>
+      resolveAdaptive2d(geometry),
+    );
     meanPoolForward(out, x, g, adaptiveWindow);
   },
 
   adaptiveAvgPool2dBackward(dx, dy, geometry) {
-    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () => resolveAdaptive2d(geometry));
+    const g = checkMeanPool(arguments, 'adaptiveAvgPool2dBackward(dx, dy, geometry)', dx, 'dx', dy, 'dy', true, () =>
+      resolveAdaptive2d(geometry),
+    );
     meanPoolBackward(dx, dy, g, adaptiveWindow);
   },
 };

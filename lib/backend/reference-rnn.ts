@@ -29,24 +29,50 @@ function need(present: boolean, v: Float32Array | null, name: string, length: nu
 }
 
 interface ForwardArrays {
-  y: Float32Array; hN: Float32Array; cN: Float32Array | null; ws: Float32Array;
-  x: Float32Array; wIh: Float32Array; wHh: Float32Array; bIh: Float32Array | null; bHh: Float32Array | null;
-  wHr: Float32Array | null; h0: Float32Array; c0: Float32Array | null;
-  inMask: Float32Array | null; recMask: Float32Array | null; zoneH: Float32Array | null; zoneC: Float32Array | null;
+  y: Float32Array;
+  hN: Float32Array;
+  cN: Float32Array | null;
+  ws: Float32Array;
+  x: Float32Array;
+  wIh: Float32Array;
+  wHh: Float32Array;
+  bIh: Float32Array | null;
+  bHh: Float32Array | null;
+  wHr: Float32Array | null;
+  h0: Float32Array;
+  c0: Float32Array | null;
+  inMask: Float32Array | null;
+  recMask: Float32Array | null;
+  zoneH: Float32Array | null;
+  zoneC: Float32Array | null;
 }
 
 /** Validates rnnForward's arguments exactly as the native binding does. */
 export function rnnForwardChecks(args: IArguments | unknown[]): [ResolvedRnn, ForwardArrays] {
-  check.expectArgs(args, 17, 'rnnForward(y, hN, cN, workspace, x, wIh, wHh, bIh, bHh, wHr, h0, c0, inputMask, recurrentMask, zoneoutH, zoneoutC, geometry)');
+  check.expectArgs(
+    args,
+    17,
+    'rnnForward(y, hN, cN, workspace, x, wIh, wHh, bIh, bHh, wHr, h0, c0, inputMask, recurrentMask, zoneoutH, zoneoutC, geometry)',
+  );
   const a = Array.from(args);
   const g = resolveRnn(a[16] as RnnGeometry);
   const arrays: ForwardArrays = {
-    y: check.f32(a[0], 'y'), hN: check.f32(a[1], 'hN'), cN: f32n(a[2], 'cN'), ws: check.f32(a[3], 'workspace'),
-    x: check.f32(a[4], 'x'), wIh: check.f32(a[5], 'wIh'), wHh: check.f32(a[6], 'wHh'),
-    bIh: f32n(a[7], 'bIh'), bHh: f32n(a[8], 'bHh'), wHr: f32n(a[9], 'wHr'),
-    h0: check.f32(a[10], 'h0'), c0: f32n(a[11], 'c0'),
-    inMask: f32n(a[12], 'inputMask'), recMask: f32n(a[13], 'recurrentMask'),
-    zoneH: f32n(a[14], 'zoneoutH'), zoneC: f32n(a[15], 'zoneoutC'),
+    y: check.f32(a[0], 'y'),
+    hN: check.f32(a[1], 'hN'),
+    cN: f32n(a[2], 'cN'),
+    ws: check.f32(a[3], 'workspace'),
+    x: check.f32(a[4], 'x'),
+    wIh: check.f32(a[5], 'wIh'),
+    wHh: check.f32(a[6], 'wHh'),
+    bIh: f32n(a[7], 'bIh'),
+    bHh: f32n(a[8], 'bHh'),
+    wHr: f32n(a[9], 'wHr'),
+    h0: check.f32(a[10], 'h0'),
+    c0: f32n(a[11], 'c0'),
+    inMask: f32n(a[12], 'inputMask'),
+    recMask: f32n(a[13], 'recurrentMask'),
+    zoneH: f32n(a[14], 'zoneoutH'),
+    zoneC: f32n(a[15], 'zoneoutC'),
   };
   const { steps: T, batch: B, inputSize: I, hiddenSize: H, out: O, gates: G } = g;
   const lstm = g.cell === 'lstm';
@@ -70,11 +96,25 @@ export function rnnForwardChecks(args: IArguments | unknown[]): [ResolvedRnn, Fo
     check.expectLength(arrays.zoneC, T * B * H, 'zoneoutC');
   }
   // Outputs overlap nothing.
-  const outs: [Float32Array | null, string][] = [[arrays.y, 'y'], [arrays.hN, 'hN'], [arrays.cN, 'cN'], [arrays.ws, 'workspace']];
+  const outs: [Float32Array | null, string][] = [
+    [arrays.y, 'y'],
+    [arrays.hN, 'hN'],
+    [arrays.cN, 'cN'],
+    [arrays.ws, 'workspace'],
+  ];
   const ins: [Float32Array | null, string][] = [
-    [arrays.x, 'x'], [arrays.wIh, 'wIh'], [arrays.wHh, 'wHh'], [arrays.bIh, 'bIh'], [arrays.bHh, 'bHh'], [arrays.wHr, 'wHr'],
-    [arrays.h0, 'h0'], [arrays.c0, 'c0'], [arrays.inMask, 'inputMask'], [arrays.recMask, 'recurrentMask'],
-    [arrays.zoneH, 'zoneoutH'], [arrays.zoneC, 'zoneoutC'],
+    [arrays.x, 'x'],
+    [arrays.wIh, 'wIh'],
+    [arrays.wHh, 'wHh'],
+    [arrays.bIh, 'bIh'],
+    [arrays.bHh, 'bHh'],
+    [arrays.wHr, 'wHr'],
+    [arrays.h0, 'h0'],
+    [arrays.c0, 'c0'],
+    [arrays.inMask, 'inputMask'],
+    [arrays.recMask, 'recurrentMask'],
+    [arrays.zoneH, 'zoneoutH'],
+    [arrays.zoneC, 'zoneoutC'],
   ];
   disjointAll(outs, ins);
   return [g, arrays];
@@ -93,27 +133,64 @@ function disjointAll(outs: [Float32Array | null, string][], ins: [Float32Array |
 }
 
 interface BackwardArrays {
-  dx: Float32Array; dh0: Float32Array; dc0: Float32Array | null; dwIh: Float32Array; dwHh: Float32Array;
-  dbIh: Float32Array | null; dbHh: Float32Array | null; dwHr: Float32Array | null;
-  dy: Float32Array; dhN: Float32Array; dcN: Float32Array | null;
-  x: Float32Array; wIh: Float32Array; wHh: Float32Array; wHr: Float32Array | null; h0: Float32Array; c0: Float32Array | null;
-  y: Float32Array; ws: Float32Array;
-  inMask: Float32Array | null; recMask: Float32Array | null; zoneH: Float32Array | null; zoneC: Float32Array | null;
+  dx: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array | null;
+  dwIh: Float32Array;
+  dwHh: Float32Array;
+  dbIh: Float32Array | null;
+  dbHh: Float32Array | null;
+  dwHr: Float32Array | null;
+  dy: Float32Array;
+  dhN: Float32Array;
+  dcN: Float32Array | null;
+  x: Float32Array;
+  wIh: Float32Array;
+  wHh: Float32Array;
+  wHr: Float32Array | null;
+  h0: Float32Array;
+  c0: Float32Array | null;
+  y: Float32Array;
+  ws: Float32Array;
+  inMask: Float32Array | null;
+  recMask: Float32Array | null;
+  zoneH: Float32Array | null;
+  zoneC: Float32Array | null;
 }
 
 /** Validates rnnBackward's arguments exactly as the native binding does. */
 export function rnnBackwardChecks(args: IArguments | unknown[]): [ResolvedRnn, BackwardArrays] {
-  check.expectArgs(args, 24, 'rnnBackward(dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr, dy, dhN, dcN, x, wIh, wHh, wHr, h0, c0, y, workspace, inputMask, recurrentMask, zoneoutH, zoneoutC, geometry)');
+  check.expectArgs(
+    args,
+    24,
+    'rnnBackward(dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr, dy, dhN, dcN, x, wIh, wHh, wHr, h0, c0, y, workspace, inputMask, recurrentMask, zoneoutH, zoneoutC, geometry)',
+  );
   const a = Array.from(args);
   const g = resolveRnn(a[23] as RnnGeometry);
   const r: BackwardArrays = {
-    dx: check.f32(a[0], 'dx'), dh0: check.f32(a[1], 'dh0'), dc0: f32n(a[2], 'dc0'),
-    dwIh: check.f32(a[3], 'dwIh'), dwHh: check.f32(a[4], 'dwHh'), dbIh: f32n(a[5], 'dbIh'), dbHh: f32n(a[6], 'dbHh'),
-    dwHr: f32n(a[7], 'dwHr'), dy: check.f32(a[8], 'dy'), dhN: check.f32(a[9], 'dhN'), dcN: f32n(a[10], 'dcN'),
-    x: check.f32(a[11], 'x'), wIh: check.f32(a[12], 'wIh'), wHh: check.f32(a[13], 'wHh'), wHr: f32n(a[14], 'wHr'),
-    h0: check.f32(a[15], 'h0'), c0: f32n(a[16], 'c0'), y: check.f32(a[17], 'y'), ws: check.f32(a[18], 'workspace'),
-    inMask: f32n(a[19], 'inputMask'), recMask: f32n(a[20], 'recurrentMask'),
-    zoneH: f32n(a[21], 'zoneoutH'), zoneC: f32n(a[22], 'zoneoutC'),
+    dx: check.f32(a[0], 'dx'),
+    dh0: check.f32(a[1], 'dh0'),
+    dc0: f32n(a[2], 'dc0'),
+    dwIh: check.f32(a[3], 'dwIh'),
+    dwHh: check.f32(a[4], 'dwHh'),
+    dbIh: f32n(a[5], 'dbIh'),
+    dbHh: f32n(a[6], 'dbHh'),
+    dwHr: f32n(a[7], 'dwHr'),
+    dy: check.f32(a[8], 'dy'),
+    dhN: check.f32(a[9], 'dhN'),
+    dcN: f32n(a[10], 'dcN'),
+    x: check.f32(a[11], 'x'),
+    wIh: check.f32(a[12], 'wIh'),
+    wHh: check.f32(a[13], 'wHh'),
+    wHr: f32n(a[14], 'wHr'),
+    h0: check.f32(a[15], 'h0'),
+    c0: f32n(a[16], 'c0'),
+    y: check.f32(a[17], 'y'),
+    ws: check.f32(a[18], 'workspace'),
+    inMask: f32n(a[19], 'inputMask'),
+    recMask: f32n(a[20], 'recurrentMask'),
+    zoneH: f32n(a[21], 'zoneoutH'),
+    zoneC: f32n(a[22], 'zoneoutC'),
   };
   const { steps: T, batch: B, inputSize: I, hiddenSize: H, out: O, gates: G } = g;
   const lstm = g.cell === 'lstm';
@@ -145,12 +222,31 @@ export function rnnBackwardChecks(args: IArguments | unknown[]): [ResolvedRnn, B
     check.expectLength(r.zoneC, T * B * H, 'zoneoutC');
   }
   const outs: [Float32Array | null, string][] = [
-    [r.dx, 'dx'], [r.dh0, 'dh0'], [r.dc0, 'dc0'], [r.dwIh, 'dwIh'], [r.dwHh, 'dwHh'], [r.dbIh, 'dbIh'], [r.dbHh, 'dbHh'], [r.dwHr, 'dwHr'],
+    [r.dx, 'dx'],
+    [r.dh0, 'dh0'],
+    [r.dc0, 'dc0'],
+    [r.dwIh, 'dwIh'],
+    [r.dwHh, 'dwHh'],
+    [r.dbIh, 'dbIh'],
+    [r.dbHh, 'dbHh'],
+    [r.dwHr, 'dwHr'],
   ];
   const ins: [Float32Array | null, string][] = [
-    [r.dy, 'dy'], [r.dhN, 'dhN'], [r.dcN, 'dcN'], [r.x, 'x'], [r.wIh, 'wIh'], [r.wHh, 'wHh'], [r.wHr, 'wHr'], [r.h0, 'h0'],
-    [r.c0, 'c0'], [r.y, 'y'], [r.ws, 'workspace'], [r.inMask, 'inputMask'], [r.recMask, 'recurrentMask'],
-    [r.zoneH, 'zoneoutH'], [r.zoneC, 'zoneoutC'],
+    [r.dy, 'dy'],
+    [r.dhN, 'dhN'],
+    [r.dcN, 'dcN'],
+    [r.x, 'x'],
+    [r.wIh, 'wIh'],
+    [r.wHh, 'wHh'],
+    [r.wHr, 'wHr'],
+    [r.h0, 'h0'],
+    [r.c0, 'c0'],
+    [r.y, 'y'],
+    [r.ws, 'workspace'],
+    [r.inMask, 'inputMask'],
+    [r.recMask, 'recurrentMask'],
+    [r.zoneH, 'zoneoutH'],
+    [r.zoneC, 'zoneoutC'],
   ];
   disjointAll(outs, ins);
   return [g, r];
@@ -211,8 +307,12 @@ export const referenceRnn: RnnKernels = {
             const cNew = Math.fround(fv * cp + iv * gv);
             const d = zoneC === null ? 0 : zoneC[(t * B + b) * H + j]!;
             const c = Math.fround(d * cp + (1 - d) * cNew);
-            ws[wo + j] = iv; ws[wo + H + j] = fv; ws[wo + 2 * H + j] = gv; ws[wo + 3 * H + j] = ov;
-            ws[wo + 4 * H + j] = cNew; ws[wo + 5 * H + j] = c;
+            ws[wo + j] = iv;
+            ws[wo + H + j] = fv;
+            ws[wo + 2 * H + j] = gv;
+            ws[wo + 3 * H + j] = ov;
+            ws[wo + 4 * H + j] = cNew;
+            ws[wo + 5 * H + j] = c;
             m[j] = Math.fround(ov * Math.tanh(cNew));
           }
           for (let j = 0; j < H; j++) cPrev![b * H + j] = ws[wo + 5 * H + j]!;
@@ -233,7 +333,10 @@ export const referenceRnn: RnnKernels = {
             const zv = Math.fround(sigmoid(xg[H + j]! + hg[H + j]!));
             const hn = Math.fround(hg[2 * H + j]!);
             const nv = Math.fround(Math.tanh(xg[2 * H + j]! + rv * hn));
-            ws[wo + j] = rv; ws[wo + H + j] = zv; ws[wo + 2 * H + j] = nv; ws[wo + 3 * H + j] = hn;
+            ws[wo + j] = rv;
+            ws[wo + H + j] = zv;
+            ws[wo + 2 * H + j] = nv;
+            ws[wo + 3 * H + j] = hn;
             const hp = hPrev[b * O + j]!;
             const hNew = Math.fround((1 - zv) * nv + zv * hp);
             const d = zoneH === null ? 0 : zoneH[yo + j]!;
@@ -292,7 +395,10 @@ export const referenceRnn: RnnKernels = {
             for (let p = 0; p < O; p++) for (let j = 0; j < H; j++) dm[j]! += dhNew[p]! * wHr[p * H + j]!;
           }
           for (let j = 0; j < H; j++) {
-            const iv = ws[wo + j]!, fv = ws[wo + H + j]!, gv = ws[wo + 2 * H + j]!, ov = ws[wo + 3 * H + j]!;
+            const iv = ws[wo + j]!,
+              fv = ws[wo + H + j]!,
+              gv = ws[wo + 2 * H + j]!,
+              ov = ws[wo + 3 * H + j]!;
             const cNew = ws[wo + 4 * H + j]!;
             const tc = Math.tanh(cNew);
             if (gwHr !== null) {
@@ -311,7 +417,10 @@ export const referenceRnn: RnnKernels = {
           }
         } else if (cell === 'gru') {
           for (let j = 0; j < H; j++) {
-            const rv = ws[wo + j]!, zv = ws[wo + H + j]!, nv = ws[wo + 2 * H + j]!, hn = ws[wo + 3 * H + j]!;
+            const rv = ws[wo + j]!,
+              zv = ws[wo + H + j]!,
+              nv = ws[wo + 2 * H + j]!,
+              hn = ws[wo + 3 * H + j]!;
             const hp = prevH(k, b, j);
             const dn = dhNew[j]! * (1 - zv);
             const dz = dhNew[j]! * (hp - nv);
@@ -319,8 +428,12 @@ export const referenceRnn: RnnKernels = {
             const dan = dn * (1 - nv * nv);
             const dar = dan * hn * rv * (1 - rv);
             const daz = dz * zv * (1 - zv);
-            dGx[go + j] = dar; dGx[go + H + j] = daz; dGx[go + 2 * H + j] = dan;
-            dGh[go + j] = dar; dGh[go + H + j] = daz; dGh[go + 2 * H + j] = dan * rv;
+            dGx[go + j] = dar;
+            dGx[go + H + j] = daz;
+            dGx[go + 2 * H + j] = dan;
+            dGh[go + j] = dar;
+            dGh[go + H + j] = daz;
+            dGh[go + 2 * H + j] = dan * rv;
           }
         } else {
           for (let j = 0; j < H; j++) {

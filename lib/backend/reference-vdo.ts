@@ -29,7 +29,12 @@ export const referenceVdo: VdoKernels = {
     }
     check.expectLength(w, n, 'weight');
     check.expectLength(ls, n, 'logSigma2');
-    const outs: [Float32Array | null, string][] = [[s2, 'sigma2'], [la, 'logAlpha'], [dls, 'dLogSigma2'], [dw, 'dWeight']];
+    const outs: [Float32Array | null, string][] = [
+      [s2, 'sigma2'],
+      [la, 'logAlpha'],
+      [dls, 'dLogSigma2'],
+      [dw, 'dWeight'],
+    ];
     for (let i = 0; i < outs.length; i++) {
       const [o, name] = outs[i]!;
       if (o === null) continue;

@@ -71,7 +71,8 @@ export function resolveRnn(geometry: RnnGeometry): ResolvedRnn {
   const o = geometry as unknown as Record<string, unknown>;
   const cell = o.cell;
   if (typeof cell !== 'string') throw argTypeError('geometry.cell', `one of ${RNN_CELLS.join(', ')}`, cell);
-  if (!(RNN_CELLS as readonly string[]).includes(cell)) throw argRangeError('geometry.cell', `one of ${RNN_CELLS.join(', ')}`, cell);
+  if (!(RNN_CELLS as readonly string[]).includes(cell))
+    throw argRangeError('geometry.cell', `one of ${RNN_CELLS.join(', ')}`, cell);
   const c = cell as RnnCell;
   const gates = rnnGates(c);
   const steps = prop(o, 'steps', 1);
@@ -81,7 +82,10 @@ export function resolveRnn(geometry: RnnGeometry): ResolvedRnn {
   const projSize = prop(o, 'projSize', 0, c === 'lstm' ? hiddenSize - 1 : 0);
   const inputMasks = prop(o, 'inputMasks', 0, gates);
   const recurrentMasks = prop(o, 'recurrentMasks', 0, gates);
-  for (const [key, v] of [['inputMasks', inputMasks], ['recurrentMasks', recurrentMasks]] as const) {
+  for (const [key, v] of [
+    ['inputMasks', inputMasks],
+    ['recurrentMasks', recurrentMasks],
+  ] as const) {
     if (v > 1 && v !== gates) throw argRangeError(`geometry.${key}`, `0, 1 or ${gates}`, v);
   }
   const reverse = o.reverse;
@@ -93,5 +97,18 @@ export function resolveRnn(geometry: RnnGeometry): ResolvedRnn {
   checkedMul(checkedMul(steps, batch, 'workspace'), width, 'workspace');
   checkedMul(checkedMul(steps, batch, 'y'), Math.max(out, hiddenSize), 'y');
   checkedMul(gates * hiddenSize, Math.max(inputSize, out), 'wIh');
-  return { cell: c, steps, batch, inputSize, hiddenSize, projSize, inputMasks, recurrentMasks, reverse, gates, out, width };
+  return {
+    cell: c,
+    steps,
+    batch,
+    inputSize,
+    hiddenSize,
+    projSize,
+    inputMasks,
+    recurrentMasks,
+    reverse,
+    gates,
+    out,
+    width,
+  };
 }

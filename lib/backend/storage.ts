@@ -47,7 +47,9 @@ const POOL_MAX_ELEMENTS = 2 ** 31;
 function openPool(): NativeBackend | null {
   const env = process.env.DROPNET_POOL;
   if (env !== undefined && env !== '0' && env !== '1') {
-    process.emitWarning(`DROPNET_POOL must be 0 or 1 but is "${env}"; the storage pool stays on`, { code: 'DROPNET_POOL' });
+    process.emitWarning(`DROPNET_POOL must be 0 or 1 but is "${env}"; the storage pool stays on`, {
+      code: 'DROPNET_POOL',
+    });
   }
   if (env === '0' || activeBackend().name !== 'native') return null;
   const addon = kernels('native');
@@ -148,7 +150,15 @@ const MEMORY_INFO = signature('memoryInfo', [], {});
 export function memoryInfo(...none: []): MemoryInfo {
   MEMORY_INFO.parse(none);
   const s: StorageStats = pool?.storageStats() ?? {
-    bytesInUse: 0, blocksInUse: 0, bytesPooled: 0, blocksPooled: 0, freshAllocations: 0, freshBytes: 0, reuses: 0, servedBytes: 0, poolLimit: 0,
+    bytesInUse: 0,
+    blocksInUse: 0,
+    bytesPooled: 0,
+    blocksPooled: 0,
+    freshAllocations: 0,
+    freshBytes: 0,
+    reuses: 0,
+    servedBytes: 0,
+    poolLimit: 0,
   };
   const usage = process.memoryUsage();
   return {

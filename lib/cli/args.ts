@@ -59,7 +59,8 @@ Options:
 
 function positiveInt(flag: string, value: string | undefined): number {
   const n = Number(value);
-  if (value === undefined || !Number.isSafeInteger(n) || n < 1) throw new RangeError(`${flag} takes a positive integer but received ${String(value)}`);
+  if (value === undefined || !Number.isSafeInteger(n) || n < 1)
+    throw new RangeError(`${flag} takes a positive integer but received ${String(value)}`);
   return n;
 }
 
@@ -72,41 +73,61 @@ export function parseArgs(argv: readonly string[]): MainArgs {
     switch (flag) {
       case '--task': {
         const task = value();
-        if (!(TASKS as readonly (string | undefined)[]).includes(task)) throw new RangeError(`--task takes one of ${TASKS.join(', ')} but received ${String(task)}`);
+        if (!(TASKS as readonly (string | undefined)[]).includes(task))
+          throw new RangeError(`--task takes one of ${TASKS.join(', ')} but received ${String(task)}`);
         given.task = task as Task;
         break;
       }
-      case '--epochs': given.epochs = positiveInt(flag, value()); break;
+      case '--epochs':
+        given.epochs = positiveInt(flag, value());
+        break;
       case '--variant':
       case '--variants':
         variantsFlag = flag;
-        given.variants = (value() ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '') as Variant[];
+        given.variants = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '') as Variant[];
         break;
-      case '--data': given.data = value() ?? null; break;
+      case '--data':
+        given.data = value() ?? null;
+        break;
       case '--train-fraction': {
         const f = Number(value());
-        if (!(f > 0 && f < 1)) throw new RangeError(`--train-fraction takes a number in (0, 1) but received ${argv[i]}`);
+        if (!(f > 0 && f < 1))
+          throw new RangeError(`--train-fraction takes a number in (0, 1) but received ${argv[i]}`);
         given.trainFraction = f;
         break;
       }
-      case '--batch-size': given.batchSize = positiveInt(flag, value()); break;
-      case '--hidden': given.hidden = positiveInt(flag, value()); break;
-      case '--seed': given.seed = positiveInt(flag, value()); break;
+      case '--batch-size':
+        given.batchSize = positiveInt(flag, value());
+        break;
+      case '--hidden':
+        given.hidden = positiveInt(flag, value());
+        break;
+      case '--seed':
+        given.seed = positiveInt(flag, value());
+        break;
       case '--out': {
         const path = value();
-        if (path === undefined || path === '') throw new RangeError(`--out takes a file path but received ${String(path)}`);
+        if (path === undefined || path === '')
+          throw new RangeError(`--out takes a file path but received ${String(path)}`);
         given.out = path;
         break;
       }
       case '--export-onnx': {
         const path = value();
-        if (path === undefined || path === '' || path.startsWith('--')) throw new RangeError(`--export-onnx takes a file path but received ${String(path)}`);
+        if (path === undefined || path === '' || path.startsWith('--'))
+          throw new RangeError(`--export-onnx takes a file path but received ${String(path)}`);
         given.exportOnnx = path;
         break;
       }
       case '--help':
-      case '-h': given.help = true; break;
-      default: throw new RangeError(`unknown option ${flag} (see --help)`);
+      case '-h':
+        given.help = true;
+        break;
+      default:
+        throw new RangeError(`unknown option ${flag} (see --help)`);
     }
   }
   const task = given.task ?? 'dropout';
@@ -115,14 +136,28 @@ export function parseArgs(argv: readonly string[]): MainArgs {
   const bad = variants.filter((v) => !(all as readonly string[]).includes(v));
   if (variants.length === 0 || bad.length > 0) {
     const forTask = task === 'dropout' ? '' : ` for --task ${task}`;
-    throw new RangeError(`${variantsFlag} takes a list of ${all.join(', ')}${forTask} but received ${bad.join(', ') || 'nothing'}`);
+    throw new RangeError(
+      `${variantsFlag} takes a list of ${all.join(', ')}${forTask} but received ${bad.join(', ') || 'nothing'}`,
+    );
   }
-  if (task !== 'dropout' && given.exportOnnx !== undefined) throw new RangeError(`--export-onnx exports the MLP of --task dropout; --task ${task} does not take it`);
-  if (task === 'uncertainty' && given.hidden !== undefined) throw new RangeError('--hidden: --task uncertainty trains networks of fixed widths and does not take it');
+  if (task !== 'dropout' && given.exportOnnx !== undefined)
+    throw new RangeError(`--export-onnx exports the MLP of --task dropout; --task ${task} does not take it`);
+  if (task === 'uncertainty' && given.hidden !== undefined)
+    throw new RangeError('--hidden: --task uncertainty trains networks of fixed widths and does not take it');
   const perTask = {
     dropout: { epochs: 80, hidden: 512, trainFraction: 0.1, batchSize: 32 },
     sequence: { epochs: 40, hidden: 64, trainFraction: 0.1, batchSize: 32 },
     uncertainty: { epochs: 200, hidden: 0, trainFraction: 0.75, batchSize: 64 },
   }[task];
-  return { task, variants, data: null, seed: 1, exportOnnx: null, help: false, out: `reports/${task}-report.html`, ...perTask, ...given };
+  return {
+    task,
+    variants,
+    data: null,
+    seed: 1,
+    exportOnnx: null,
+    help: false,
+    out: `reports/${task}-report.html`,
+    ...perTask,
+    ...given,
+  };
 }

@@ -17,7 +17,13 @@ export function onnxPathFor(path: string, variant: Variant, several: boolean): s
 }
 
 /** Writes the model (inputs features per sample) and returns the file's path. */
-export async function exportTrained(model: Module, path: string, variant: Variant, several: boolean, inputs: number): Promise<string> {
+export async function exportTrained(
+  model: Module,
+  path: string,
+  variant: Variant,
+  several: boolean,
+  inputs: number,
+): Promise<string> {
   const file = onnxPathFor(path, variant, several);
   mkdirSync(dirname(file), { recursive: true });
   await exportOnnx(model, file, { inputShape: [-1, inputs] });

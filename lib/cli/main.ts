@@ -21,7 +21,12 @@ import type { Module } from '../nn/module.js';
 async function loadData(args: MainArgs) {
   if (args.data === null) {
     const d = await loadDigits();
-    return { name: 'UCI handwritten digits (1,797 8x8 images, bundled)', x: d.images, y: d.labels, classes: d.numClasses };
+    return {
+      name: 'UCI handwritten digits (1,797 8x8 images, bundled)',
+      x: d.images,
+      y: d.labels,
+      classes: d.numClasses,
+    };
   }
   const m = await loadMnist(args.data, { flatten: true });
   return { name: `IDX dataset in ${args.data}`, x: m.images, y: m.labels, classes: m.numClasses };
@@ -45,7 +50,10 @@ export async function main(argv: readonly string[]): Promise<string> {
   const started = performance.now();
   const data = await loadData(args);
   const inputs = data.x.size / data.x.shape[0]!;
-  const { train, test } = trainTestSplit({ x: data.x, y: data.y }, { testSize: 1 - args.trainFraction, seed: args.seed });
+  const { train, test } = trainTestSplit(
+    { x: data.x, y: data.y },
+    { testSize: 1 - args.trainFraction, seed: args.seed },
+  );
   const info = backendInfo();
   console.log(`dropnet ${info.version} (${info.backend}, ${info.isa}, ${info.threads} threads)`);
   console.log(`${data.name}: ${train.length} training / ${test.length} validation samples`);
@@ -54,7 +62,9 @@ export async function main(argv: readonly string[]): Promise<string> {
     sequence: `LSTM over ${inputs / 8} steps of 8 values, hidden ${args.hidden}, last state → ${data.classes}`,
     uncertainty: `${inputs} → 300 → 100 → ${data.classes} (dense, sparse variational), ${inputs} → 256 → 256 → ${data.classes} (Concrete, Dropout)`,
   }[args.task];
-  console.log(`network: ${network}, Adam ${args.task === 'sequence' ? '1e-2' : '1e-3'}, batch ${args.batchSize}, ${args.epochs} epochs\n`);
+  console.log(
+    `network: ${network}, Adam ${args.task === 'sequence' ? '1e-2' : '1e-3'}, batch ${args.batchSize}, ${args.epochs} epochs\n`,
+  );
   console.log('variant   epoch  train loss  train acc  val loss  val acc  samples/s');
   const runs: Run[] = [];
   const finals: string[] = [];
@@ -62,29 +72,45 @@ export async function main(argv: readonly string[]): Promise<string> {
   const models = new Map<UncertaintyVariant, Module>();
   for (const variant of args.variants) {
     const { rows, history, model } = await runExperiment(variant, train, test, {
-      task: args.task, inputs, classes: data.classes, hidden: args.hidden, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed,
+      task: args.task,
+      inputs,
+      classes: data.classes,
+      hidden: args.hidden,
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      seed: args.seed,
       onEpoch: (r) => {
         if (r.epoch === 1 || r.epoch % 10 === 0 || r.epoch === args.epochs) printRow(r);
       },
     });
     models.set(variant as UncertaintyVariant, model);
-    const label = { sequence: () => sequenceLabel(variant as SequenceVariant), uncertainty: () => uncertaintyLabel(variant as UncertaintyVariant), dropout: () => dropoutLabel(variant as DropoutVariant) }[args.task]();
+    const label = {
+      sequence: () => sequenceLabel(variant as SequenceVariant),
+      uncertainty: () => uncertaintyLabel(variant as UncertaintyVariant),
+      dropout: () => dropoutLabel(variant as DropoutVariant),
+    }[args.task]();
     runs.push({ name: label, history });
     const last = rows.at(-1)!;
     const best = Math.max(...rows.map((r) => r.valAcc));
     // The generalization gap, one definition everywhere: validation loss minus training loss.
     const gap = last.valLoss - last.trainLoss;
     results.push({ label, gap, best });
-    finals.push(`${label}: final validation accuracy ${fmt(last.valAcc)}, best ${fmt(best)}, generalization gap (validation − training loss) ${fmt(gap)}`);
-    if (args.exportOnnx !== null) console.log(`ONNX: ${await exportTrained(model, args.exportOnnx, variant, args.variants.length > 1, inputs)}`);
+    finals.push(
+      `${label}: final validation accuracy ${fmt(last.valAcc)}, best ${fmt(best)}, generalization gap (validation − training loss) ${fmt(gap)}`,
+    );
+    if (args.exportOnnx !== null)
+      console.log(`ONNX: ${await exportTrained(model, args.exportOnnx, variant, args.variants.length > 1, inputs)}`);
     console.log('');
   }
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  const list = (parts: string[]): string => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
-  const lead = `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label.includes('no dropout') ? 'without dropout' : `with ${r.label}`}`))}; `
-    + `the best validation accuracies were ${list(results.map((r) => `${(r.best * 100).toFixed(1)}%`))}.`;
-  const findings = args.task === 'uncertainty' ? analyseUncertainty(models, test, args.seed) : { notes: [], figures: [] };
+  const list = (parts: string[]): string =>
+    parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  const lead =
+    `At the last epoch the generalization gap (validation − training loss) was ${list(results.map((r) => `${fmt(r.gap, 3)} ${r.label.includes('no dropout') ? 'without dropout' : `with ${r.label}`}`))}; ` +
+    `the best validation accuracies were ${list(results.map((r) => `${(r.best * 100).toFixed(1)}%`))}.`;
+  const findings =
+    args.task === 'uncertainty' ? analyseUncertainty(models, test, args.seed) : { notes: [], figures: [] };
   for (const n of findings.notes) console.log(n);
   const html = renderReport({
     figures: findings.figures,
@@ -116,7 +142,10 @@ export async function main(argv: readonly string[]): Promise<string> {
 }
 
 // Run when executed directly (npm start), not when imported by a test.
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').slice(-2).join('/'))) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').slice(-2).join('/'))
+) {
   main(process.argv.slice(2)).catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
     process.exitCode = 1;

@@ -17,7 +17,10 @@ export type SequenceVariant = (typeof SEQUENCE_VARIANTS)[number];
 const REGULARISERS: Record<SequenceVariant, { label: string; options: Partial<LSTMOptions> }> = {
   none: { label: 'LSTM, no dropout', options: {} },
   // Gal & Ghahramani's rates for a small LSTM: one mask per sequence on the input and the state.
-  variational: { label: 'variational dropout (input 0.25, recurrent 0.25)', options: { inputDropout: 0.25, recurrentDropout: 0.25 } },
+  variational: {
+    label: 'variational dropout (input 0.25, recurrent 0.25)',
+    options: { inputDropout: 0.25, recurrentDropout: 0.25 },
+  },
   // Krueger et al.'s LSTM rates: the cell keeps half its units a step, the hidden state 5%.
   zoneout: { label: 'zoneout (cell 0.5, hidden 0.05)', options: { zoneout: { cell: 0.5, hidden: 0.05 } } },
 };
@@ -34,7 +37,13 @@ export class RowSequenceClassifier extends Module {
   readonly lstm: LSTM;
   readonly head: Linear;
 
-  constructor(readonly steps: number, readonly features: number, hidden: number, classes: number, regulariser: Partial<LSTMOptions>) {
+  constructor(
+    readonly steps: number,
+    readonly features: number,
+    hidden: number,
+    classes: number,
+    regulariser: Partial<LSTMOptions>,
+  ) {
     super();
     this.lstm = new LSTM({ inputSize: features, hiddenSize: hidden, batchFirst: true, ...regulariser });
     this.head = new Linear(hidden, classes);
@@ -48,7 +57,19 @@ export class RowSequenceClassifier extends Module {
 }
 
 /** The sequence task's model for `variant`: `inputs` values per sample read as rows of `rowLength`. */
-export function buildSequenceModel(variant: SequenceVariant, o: { inputs: number; classes: number; hidden: number; rowLength: number }): RowSequenceClassifier {
-  if (o.inputs % o.rowLength !== 0) throw new RangeError(`--task sequence reads each sample as rows of ${o.rowLength} values, but a sample has ${o.inputs}`);
-  return new RowSequenceClassifier(o.inputs / o.rowLength, o.rowLength, o.hidden, o.classes, REGULARISERS[variant].options);
+export function buildSequenceModel(
+  variant: SequenceVariant,
+  o: { inputs: number; classes: number; hidden: number; rowLength: number },
+): RowSequenceClassifier {
+  if (o.inputs % o.rowLength !== 0)
+    throw new RangeError(
+      `--task sequence reads each sample as rows of ${o.rowLength} values, but a sample has ${o.inputs}`,
+    );
+  return new RowSequenceClassifier(
+    o.inputs / o.rowLength,
+    o.rowLength,
+    o.hidden,
+    o.classes,
+    REGULARISERS[variant].options,
+  );
 }

@@ -48,15 +48,31 @@ function halfThenDecay(epochs: number, lr: number): LearningRateScheduler {
 }
 
 /** The network of `variant`, built after manualSeed(seed) so every variant starts alike. */
-export function uncertaintyPlan(variant: UncertaintyVariant, o: { inputs: number; classes: number; epochs: number; seed: number }): Plan {
+export function uncertaintyPlan(
+  variant: UncertaintyVariant,
+  o: { inputs: number; classes: number; epochs: number; seed: number },
+): Plan {
   const { inputs, classes, epochs, seed } = o;
   switch (variant) {
     case 'dense': {
-      const model = new Sequential(new Linear(inputs, 300), new ReLU(), new Linear(300, 100), new ReLU(), new Linear(100, classes));
-      return { model, fit: { optimizer: new Adam(model.parameters(), { lr: 1e-3 }), callbacks: [halfThenDecay(epochs, 1e-3)] } };
+      const model = new Sequential(
+        new Linear(inputs, 300),
+        new ReLU(),
+        new Linear(300, 100),
+        new ReLU(),
+        new Linear(100, classes),
+      );
+      return {
+        model,
+        fit: { optimizer: new Adam(model.parameters(), { lr: 1e-3 }), callbacks: [halfThenDecay(epochs, 1e-3)] },
+      };
     }
     case 'sparse-vd': {
-      const layers = [new LinearSVDO(inputs, 300, { seed: 100 + seed }), new LinearSVDO(300, 100, { seed: 200 + seed }), new LinearSVDO(100, classes, { seed: 300 + seed })];
+      const layers = [
+        new LinearSVDO(inputs, 300, { seed: 100 + seed }),
+        new LinearSVDO(300, 100, { seed: 200 + seed }),
+        new LinearSVDO(100, classes, { seed: 300 + seed }),
+      ];
       // Small initial weights (N(0, 0.02²), zero biases) let the KL term prune from the start.
       const init = new Generator(1000 + seed);
       for (const l of layers) {
@@ -64,18 +80,40 @@ export function uncertaintyPlan(variant: UncertaintyVariant, o: { inputs: number
         l.bias?.data.fill(0);
       }
       const model = new Sequential(layers[0]!, new ReLU(), layers[1]!, new ReLU(), layers[2]!);
-      const warmup = klWarmup({ start: Math.max(1, Math.round(epochs / 40)), end: Math.max(2, Math.round(epochs / 10)) });
-      return { model, fit: { optimizer: new Adam(model.parameters(), { lr: 1e-3 }), klWeight: warmup, callbacks: [halfThenDecay(epochs, 1e-3)] } };
+      const warmup = klWarmup({
+        start: Math.max(1, Math.round(epochs / 40)),
+        end: Math.max(2, Math.round(epochs / 10)),
+      });
+      return {
+        model,
+        fit: {
+          optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
+          klWeight: warmup,
+          callbacks: [halfThenDecay(epochs, 1e-3)],
+        },
+      };
     }
     case 'concrete': {
-      const wrap = (layer: Linear, s: number): ConcreteDropout => new ConcreteDropout(layer, { lengthScale: 1e-2, dropoutScale: 1, seed: s });
-      const model = new Sequential(wrap(new Linear(inputs, 256), 10 + seed), new ReLU(), wrap(new Linear(256, 256), 20 + seed), new ReLU(), wrap(new Linear(256, classes), 30 + seed));
+      const wrap = (layer: Linear, s: number): ConcreteDropout =>
+        new ConcreteDropout(layer, { lengthScale: 1e-2, dropoutScale: 1, seed: s });
+      const model = new Sequential(
+        wrap(new Linear(inputs, 256), 10 + seed),
+        new ReLU(),
+        wrap(new Linear(256, 256), 20 + seed),
+        new ReLU(),
+        wrap(new Linear(256, classes), 30 + seed),
+      );
       return { model, fit: { optimizer: new Adam(model.parameters(), { lr: 1e-3 }) } };
     }
     case 'mc-dropout': {
       const model = new Sequential(
-        new Linear(inputs, 256), new ReLU(), new Dropout(0.5, { seed: 40 + seed }),
-        new Linear(256, 256), new ReLU(), new Dropout(0.5, { seed: 50 + seed }), new Linear(256, classes),
+        new Linear(inputs, 256),
+        new ReLU(),
+        new Dropout(0.5, { seed: 40 + seed }),
+        new Linear(256, 256),
+        new ReLU(),
+        new Dropout(0.5, { seed: 50 + seed }),
+        new Linear(256, classes),
       );
       return { model, fit: { optimizer: new Adam(model.parameters(), { lr: 1e-3, weightDecay: 1e-4 }) } };
     }
@@ -96,7 +134,9 @@ const mean = (v: readonly number[]): number => (v.length === 0 ? Number.NaN : v.
 
 /** The fraction of `values` at or above each threshold: a survival curve, comparable across groups of any size. */
 function survival(values: readonly number[], thresholds: readonly number[]): number[] {
-  return thresholds.map((t) => (values.length === 0 ? Number.NaN : values.filter((v) => v >= t).length / values.length));
+  return thresholds.map((t) =>
+    values.length === 0 ? Number.NaN : values.filter((v) => v >= t).length / values.length,
+  );
 }
 
 export interface UncertaintyFindings {
@@ -105,7 +145,11 @@ export interface UncertaintyFindings {
 }
 
 /** What the trained networks show on the test digits: sparsity, learned rates, predictive entropy. */
-export function analyseUncertainty(models: ReadonlyMap<UncertaintyVariant, Module>, test: TensorDataset, seed: number): UncertaintyFindings {
+export function analyseUncertainty(
+  models: ReadonlyMap<UncertaintyVariant, Module>,
+  test: TensorDataset,
+  seed: number,
+): UncertaintyFindings {
   const labels = test.y as Int32Array;
   const accuracy = (m: Module): number => {
     m.eval();
@@ -122,15 +166,21 @@ export function analyseUncertainty(models: ReadonlyMap<UncertaintyVariant, Modul
   if (svd !== undefined) {
     const report = sparsity(svd);
     const perLayer = report.layers.map((l) => `layer ${l.name} ${pct(l.sparsity)}`).join(', ');
-    notes.push(`Sparse variational dropout: test accuracy ${pct(accuracy(svd))}${denseAcc === undefined ? '' : ` (dense ${pct(denseAcc)})`} `
-      + `with ${report.kept} of ${report.total} weights kept, ${report.compression.toFixed(1)}x fewer; pruned per layer: ${perLayer}.`);
+    notes.push(
+      `Sparse variational dropout: test accuracy ${pct(accuracy(svd))}${denseAcc === undefined ? '' : ` (dense ${pct(denseAcc)})`} ` +
+        `with ${report.kept} of ${report.total} weights kept, ${report.compression.toFixed(1)}x fewer; pruned per layer: ${perLayer}.`,
+    );
   }
   const concrete = models.get('concrete');
   if (concrete !== undefined) {
-    const ps = [...concrete.modules()].filter((m): m is ConcreteDropout => m instanceof ConcreteDropout).map((m) => m.p.toFixed(3));
+    const ps = [...concrete.modules()]
+      .filter((m): m is ConcreteDropout => m instanceof ConcreteDropout)
+      .map((m) => m.p.toFixed(3));
     const mc = mcDropoutPredict(concrete, test.x, { samples: 50, task: 'classification', seed });
     const wrong = wrongRows(mc.mean, labels);
-    notes.push(`Concrete dropout learned p = [${ps.join(', ')}] (input layer first); Monte Carlo accuracy ${pct(1 - wrong.filter(Boolean).length / wrong.length)} over 50 samples.`);
+    notes.push(
+      `Concrete dropout learned p = [${ps.join(', ')}] (input layer first); Monte Carlo accuracy ${pct(1 - wrong.filter(Boolean).length / wrong.length)} over 50 samples.`,
+    );
   }
   const mcModel = models.get('mc-dropout');
   if (mcModel !== undefined) {
@@ -139,20 +189,28 @@ export function analyseUncertainty(models: ReadonlyMap<UncertaintyVariant, Modul
     const entropy = Array.from(mc.entropy!.data);
     const onWrong = entropy.filter((_, i) => wrong[i]);
     const onRight = entropy.filter((_, i) => !wrong[i]);
-    notes.push(`Monte Carlo dropout (50 samples): ${onWrong.length} of ${entropy.length} test digits wrong; mean predictive entropy ${mean(onWrong).toFixed(3)} nats on them `
-      + `against ${mean(onRight).toFixed(3)} on the correct ones (${(mean(onWrong) / mean(onRight)).toFixed(1)}x).`);
+    notes.push(
+      `Monte Carlo dropout (50 samples): ${onWrong.length} of ${entropy.length} test digits wrong; mean predictive entropy ${mean(onWrong).toFixed(3)} nats on them ` +
+        `against ${mean(onRight).toFixed(3)} on the correct ones (${(mean(onWrong) / mean(onRight)).toFixed(1)}x).`,
+    );
     const top = Math.log(labels.length > 0 ? mc.mean.shape[1]! : 10);
     const xs = Array.from({ length: 41 }, (_, i) => (top * i) / 40);
     figures.push({
       heading: 'Predictive entropy: wrong against correct digits',
-      charts: [{
-        title: 'fraction of test digits with entropy ≥ h', xLabel: 'predictive entropy h (nats)', yLabel: 'fraction', yRange: [0, 1],
-        series: [
-          { label: `wrong (${onWrong.length})`, color: '#c92a2a', xs, ys: survival(onWrong, xs) },
-          { label: `correct (${onRight.length})`, color: '#1f5fa8', xs, ys: survival(onRight, xs) },
-        ],
-      }],
-      caption: 'A curve far to the right means high uncertainty: the network knows less about the digits it gets wrong.',
+      charts: [
+        {
+          title: 'fraction of test digits with entropy ≥ h',
+          xLabel: 'predictive entropy h (nats)',
+          yLabel: 'fraction',
+          yRange: [0, 1],
+          series: [
+            { label: `wrong (${onWrong.length})`, color: '#c92a2a', xs, ys: survival(onWrong, xs) },
+            { label: `correct (${onRight.length})`, color: '#1f5fa8', xs, ys: survival(onRight, xs) },
+          ],
+        },
+      ],
+      caption:
+        'A curve far to the right means high uncertainty: the network knows less about the digits it gets wrong.',
     });
   }
   return { notes, figures };

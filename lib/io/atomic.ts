@@ -21,7 +21,10 @@ import { argTypeError } from '../errors.js';
 export type AtomicData = Uint8Array | Iterable<Uint8Array>;
 
 function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 /** A temporary file unmodified for this long, whose pid is not running here, is abandoned. */
@@ -94,7 +97,11 @@ function* chunksOf(data: AtomicData | AsyncIterable<Uint8Array>, name = 'data'):
     yield data;
     return;
   }
-  if (typeof data !== 'object' || data === null || typeof (data as Iterable<Uint8Array>)[Symbol.iterator] !== 'function') {
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    typeof (data as Iterable<Uint8Array>)[Symbol.iterator] !== 'function'
+  ) {
     throw argTypeError(name, 'Uint8Array or iterable of Uint8Array', data);
   }
   let i = 0;
@@ -163,7 +170,11 @@ export function writeFileAtomicSync(target: string, data: AtomicData): void {
 }
 
 async function* asyncChunksOf(data: AtomicData | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (typeof data === 'object' && data !== null && typeof (data as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function'
+  ) {
     let i = 0;
     for await (const chunk of data as AsyncIterable<unknown>) {
       if (!(chunk instanceof Uint8Array)) throw argTypeError(`data chunk ${i}`, 'Uint8Array', chunk);

@@ -18,16 +18,34 @@ import { leakyRelu } from '../ops/unary.js';
 import { softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | 'elu' | 'selu' | 'gelu' | 'leakyRelu' | 'softplus';
+export type ActivationName =
+  'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | 'elu' | 'selu' | 'gelu' | 'leakyRelu' | 'softplus';
 
 /** Keras 3's leaky_relu slope. */
 export const KERAS_LEAKY_RELU_SLOPE = 0.2;
 
-const NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', 'elu', 'selu', 'gelu', 'leakyRelu', 'softplus'];
+const NAMES: readonly ActivationName[] = [
+  'relu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'linear',
+  'elu',
+  'selu',
+  'gelu',
+  'leakyRelu',
+  'softplus',
+];
 
 /** Activations computed inside ops.linear with the same constants as Keras. */
 const FUSED: Partial<Record<ActivationName, LinearActivation>> = {
-  relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', selu: 'selu', gelu: 'gelu', softplus: 'softplus',
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  elu: 'elu',
+  selu: 'selu',
+  gelu: 'gelu',
+  softplus: 'softplus',
 };
 
 /** The canonical name of an activation option (undefined and null mean 'linear', as in Keras). */
@@ -39,7 +57,9 @@ export function activationName(value: unknown, name = 'activation'): ActivationN
   // Other spellings (leaky_relu, leakyReLU ...) through the library's one activation table.
   const canonical = canonicalActivation(value);
   if (canonical !== undefined && (NAMES as readonly string[]).includes(canonical)) return canonical as ActivationName;
-  throw new RangeError(`${invalidArg(name, expected, value)}${didYouMean(value, [...new Set([...NAMES, ...Object.keys(ACTIVATION_SPELLINGS)])])}`);
+  throw new RangeError(
+    `${invalidArg(name, expected, value)}${didYouMean(value, [...new Set([...NAMES, ...Object.keys(ACTIVATION_SPELLINGS)])])}`,
+  );
 }
 
 /** The ops.linear activation equal to `name`, or undefined when it must run separately. */
@@ -64,15 +84,25 @@ export function applyUnfused(x: Tensor, name: ActivationName): Tensor {
 /** The nn module computing an activation, for `layers.activation`. */
 export function activationModule(name: ActivationName): Module {
   switch (name) {
-    case 'relu': return new ReLU();
-    case 'sigmoid': return new Sigmoid();
-    case 'tanh': return new Tanh();
-    case 'softmax': return new Softmax(-1);
-    case 'linear': return new Identity();
-    case 'elu': return new ELU(1);
-    case 'selu': return new SELU();
-    case 'gelu': return new GELU();
-    case 'leakyRelu': return new LeakyReLU(KERAS_LEAKY_RELU_SLOPE);
-    case 'softplus': return new Softplus();
+    case 'relu':
+      return new ReLU();
+    case 'sigmoid':
+      return new Sigmoid();
+    case 'tanh':
+      return new Tanh();
+    case 'softmax':
+      return new Softmax(-1);
+    case 'linear':
+      return new Identity();
+    case 'elu':
+      return new ELU(1);
+    case 'selu':
+      return new SELU();
+    case 'gelu':
+      return new GELU();
+    case 'leakyRelu':
+      return new LeakyReLU(KERAS_LEAKY_RELU_SLOPE);
+    case 'softplus':
+      return new Softplus();
   }
 }

@@ -81,16 +81,31 @@ export function regularizedLoss(loss: Loss, terms: readonly BuiltLayer['regulari
   return Object.assign(total, { lossName: loss.lossName, output: loss.output, target: loss.target });
 }
 
-export function compileArgs(model: Module, raw: unknown, terms: readonly BuiltLayer['regularized'][number][]): Compiled {
-  if (typeof raw !== 'object' || raw === null) throw argTypeError('compile options', 'object { optimizer, loss, metrics }', raw);
+export function compileArgs(
+  model: Module,
+  raw: unknown,
+  terms: readonly BuiltLayer['regularized'][number][],
+): Compiled {
+  if (typeof raw !== 'object' || raw === null)
+    throw argTypeError('compile options', 'object { optimizer, loss, metrics }', raw);
   for (const key of Object.keys(raw)) {
-    if (!KEYS.includes(key)) throw new RangeError(`compile: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key))
+      throw new RangeError(`compile: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
   }
   const args = raw as Partial<CompileArgs>;
-  if (args.loss === undefined) throw new TypeError("compile needs a loss: a name such as 'categoricalCrossentropy' or a function (output, target) => scalar tensor");
+  if (args.loss === undefined)
+    throw new TypeError(
+      "compile needs a loss: a name such as 'categoricalCrossentropy' or a function (output, target) => scalar tensor",
+    );
   const loss = resolveLoss(args.loss);
   const metrics = args.metrics ?? [];
-  if (!Array.isArray(metrics)) throw argTypeError('metrics', 'array of metric names, functions or Metric objects', metrics);
+  if (!Array.isArray(metrics))
+    throw argTypeError('metrics', 'array of metric names, functions or Metric objects', metrics);
   for (const m of metrics) resolveMetric(m as string, loss);
-  return { optimizer: optimizerFor(model, args.optimizer ?? 'rmsprop'), loss: regularizedLoss(loss, terms), dataLoss: loss, metrics };
+  return {
+    optimizer: optimizerFor(model, args.optimizer ?? 'rmsprop'),
+    loss: regularizedLoss(loss, terms),
+    dataLoss: loss,
+    metrics,
+  };
 }

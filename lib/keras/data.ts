@@ -21,7 +21,9 @@ export function toInput(x: unknown, sampleShape: Shape, name = 'x'): Tensor {
     const flat = x instanceof Float32Array ? x : Float32Array.from(x as number[]);
     const size = sampleShape.reduce((p, d) => p * d, 1);
     if (flat.length === 0 || flat.length % size !== 0) {
-      throw new ShapeError(`${name}: ${flat.length} values do not split into samples of shape ${formatShape(sampleShape)}`);
+      throw new ShapeError(
+        `${name}: ${flat.length} values do not split into samples of shape ${formatShape(sampleShape)}`,
+      );
     }
     return new Tensor(flat, [flat.length / size, ...sampleShape]);
   }
@@ -32,7 +34,8 @@ export function toInput(x: unknown, sampleShape: Shape, name = 'x'): Tensor {
 export function toTargets(y: unknown, samples: number, name = 'y'): FitTargets {
   if (isNested(y)) return tensor(y as NestedArray);
   if (y instanceof Float32Array) {
-    if (samples === 0 || y.length % samples !== 0) throw new ShapeError(`${name}: ${y.length} values do not split into ${samples} samples`);
+    if (samples === 0 || y.length % samples !== 0)
+      throw new ShapeError(`${name}: ${y.length} values do not split into ${samples} samples`);
     const k = y.length / samples;
     return new Tensor(y, k === 1 ? [samples] : [samples, k]);
   }

@@ -12,7 +12,13 @@ import { boolean, oneOf, orDefault, positiveInt } from '../args.js';
 import { argRangeError, formatShape, ShapeError } from '../errors.js';
 import { probability } from '../ops/dropout-args.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.js';
-import { Dropout, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d, type SpatialDropoutLayerOptions } from '../nn/dropout.js';
+import {
+  Dropout,
+  SpatialDropout1d,
+  SpatialDropout2d,
+  SpatialDropout3d,
+  type SpatialDropoutLayerOptions,
+} from '../nn/dropout.js';
 import { Flatten } from '../nn/flatten.js';
 import type { Module } from '../nn/module.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise } from '../nn/noise.js';
@@ -68,12 +74,14 @@ export class LayerSpec {
 
 function pairOf(value: unknown, name: string, fallback?: [number, number]): [number, number] {
   if (value === undefined && fallback !== undefined) return fallback;
-  if (Array.isArray(value) && value.length === 2) return [positiveInt(value[0], `${name}[0]`), positiveInt(value[1], `${name}[1]`)];
+  if (Array.isArray(value) && value.length === 2)
+    return [positiveInt(value[0], `${name}[0]`), positiveInt(value[1], `${name}[1]`)];
   return [positiveInt(value, name), positiveInt(value, name)];
 }
 
 function needRank(layer: string, shape: Shape, ranks: readonly number[], what: string): void {
-  if (!ranks.includes(shape.length)) throw new ShapeError(`${layer} needs samples of ${what} but receives samples of shape ${formatShape(shape)}`);
+  if (!ranks.includes(shape.length))
+    throw new ShapeError(`${layer} needs samples of ${what} but receives samples of shape ${formatShape(shape)}`);
 }
 
 const FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
@@ -98,7 +106,10 @@ export function dense(args: DenseArgs): LayerSpec {
   return new LayerSpec('Dense', a, 'dense', (shape) => {
     needRank('Dense', shape, [1, 2, 3, 4], 'rank 1 to 4');
     const m = new Dense(shape[shape.length - 1]!, units, activation, useBias);
-    return { module: m, regularized: [...regularized(m.weight, kernelReg, 'weight'), ...regularized(m.bias, biasReg, 'bias')] };
+    return {
+      module: m,
+      regularized: [...regularized(m.weight, kernelReg, 'weight'), ...regularized(m.bias, biasReg, 'bias')],
+    };
   });
 }
 
@@ -116,8 +127,19 @@ export interface Conv2dArgs extends LayerArgs {
 
 /** A 2-D convolution over channels-last (N, H, W, C) input by default. */
 export function conv2d(args: Conv2dArgs): LayerSpec {
-  const a = checkArgs('conv2d', args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'dataFormat', 'kernelRegularizer', 'biasRegularizer']);
-  if (a.filters === undefined || a.kernelSize === undefined) throw new TypeError('layers.conv2d needs filters and kernelSize');
+  const a = checkArgs('conv2d', args, [
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'activation',
+    'useBias',
+    'dataFormat',
+    'kernelRegularizer',
+    'biasRegularizer',
+  ]);
+  if (a.filters === undefined || a.kernelSize === undefined)
+    throw new TypeError('layers.conv2d needs filters and kernelSize');
   const filters = positiveInt(a.filters, 'filters');
   const kernelSize = pairOf(a.kernelSize, 'kernelSize');
   const strides = pairOf(a.strides, 'strides', [1, 1]);
@@ -128,10 +150,18 @@ export function conv2d(args: Conv2dArgs): LayerSpec {
   const kernelReg = toRegularizer(a.kernelRegularizer, 'kernelRegularizer');
   const biasReg = toRegularizer(a.biasRegularizer, 'biasRegularizer');
   return new LayerSpec('Conv2D', a, 'conv2d', (shape) => {
-    needRank('Conv2D', shape, [3], dataFormat === 'channelsLast' ? '[height, width, channels]' : '[channels, height, width]');
+    needRank(
+      'Conv2D',
+      shape,
+      [3],
+      dataFormat === 'channelsLast' ? '[height, width, channels]' : '[channels, height, width]',
+    );
     const channels = dataFormat === 'channelsLast' ? shape[2]! : shape[0]!;
     const m = new Conv2D(channels, filters, kernelSize, { strides, padding, activation, useBias, dataFormat });
-    return { module: m, regularized: [...regularized(m.weight, kernelReg, 'weight'), ...regularized(m.bias, biasReg, 'bias')] };
+    return {
+      module: m,
+      regularized: [...regularized(m.weight, kernelReg, 'weight'), ...regularized(m.bias, biasReg, 'bias')],
+    };
   });
 }
 
@@ -181,7 +211,11 @@ function seedOf(a: Record<string, unknown>): { seed?: number } {
 /** Element dropout: nn.Dropout(rate). */
 export function dropout(args: DropoutArgs): LayerSpec {
   const a = checkArgs('dropout', args, ['rate', 'noiseShape', 'seed']);
-  const make = (): Dropout => new Dropout(rateOf('dropout', a), { ...seedOf(a), ...(a.noiseShape == null ? {} : { noiseShape: a.noiseShape as (number | null)[] }) });
+  const make = (): Dropout =>
+    new Dropout(rateOf('dropout', a), {
+      ...seedOf(a),
+      ...(a.noiseShape == null ? {} : { noiseShape: a.noiseShape as (number | null)[] }),
+    });
   make(); // checks the options now
   return new LayerSpec('Dropout', a, 'dropout', () => ({ module: make(), regularized: [] }));
 }
@@ -192,9 +226,20 @@ export interface SpatialDropoutArgs extends LayerArgs {
   seed?: number;
 }
 
-function spatial(fn: string, className: string, stem: string, rank: number, Ctor: new (p: number, o: SpatialDropoutLayerOptions) => Module, args: SpatialDropoutArgs): LayerSpec {
+function spatial(
+  fn: string,
+  className: string,
+  stem: string,
+  rank: number,
+  Ctor: new (p: number, o: SpatialDropoutLayerOptions) => Module,
+  args: SpatialDropoutArgs,
+): LayerSpec {
   const a = checkArgs(fn, args, ['rate', 'dataFormat', 'seed']);
-  const make = (): Module => new Ctor(rateOf(fn, a), { ...seedOf(a), ...(a.dataFormat === undefined ? {} : { dataFormat: a.dataFormat as DataFormat }) });
+  const make = (): Module =>
+    new Ctor(rateOf(fn, a), {
+      ...seedOf(a),
+      ...(a.dataFormat === undefined ? {} : { dataFormat: a.dataFormat as DataFormat }),
+    });
   make();
   return new LayerSpec(className, a, stem, (shape) => {
     needRank(className, shape, [rank], `rank ${rank}`);
@@ -267,7 +312,8 @@ export interface BatchNormalizationArgs extends LayerArgs {
 export function batchNormalization(args: BatchNormalizationArgs = {}): LayerSpec {
   const a = checkArgs('batchNormalization', args, ['momentum', 'epsilon', 'axis']);
   const momentum = a.momentum ?? 0.99;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) throw argRangeError('momentum', 'number in [0, 1]', momentum);
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
+    throw argRangeError('momentum', 'number in [0, 1]', momentum);
   const eps = a.epsilon ?? 1e-3;
   if (typeof eps !== 'number' || !(eps > 0)) throw argRangeError('epsilon', 'positive number', eps);
   const axis = a.axis ?? -1;
@@ -283,25 +329,54 @@ export function batchNormalization(args: BatchNormalizationArgs = {}): LayerSpec
 }
 
 /** Declares the input shape (instead of inputShape on the first layer); creates no module. */
-export function inputLayer(args: { inputShape?: readonly number[]; batchInputShape?: readonly (number | null)[]; name?: string }): LayerSpec {
+export function inputLayer(args: {
+  inputShape?: readonly number[];
+  batchInputShape?: readonly (number | null)[];
+  name?: string;
+}): LayerSpec {
   const a = checkArgs('inputLayer', args, []);
-  if (a.inputShape === undefined && a.batchInputShape === undefined) throw new TypeError('layers.inputLayer needs inputShape or batchInputShape');
+  if (a.inputShape === undefined && a.batchInputShape === undefined)
+    throw new TypeError('layers.inputLayer needs inputShape or batchInputShape');
   return new LayerSpec('InputLayer', a, 'input_layer', () => null);
 }
 
 /** Every layer factory by Keras class name (how a saved model is rebuilt). */
 export const LAYER_FACTORIES: Record<string, (config: never) => LayerSpec> = {
-  Dense: dense, Conv2D: conv2d, MaxPooling2D: maxPooling2d, Flatten: flatten, Dropout: dropout,
-  SpatialDropout1D: spatialDropout1d, SpatialDropout2D: spatialDropout2d, SpatialDropout3D: spatialDropout3d,
-  AlphaDropout: alphaDropout, GaussianDropout: gaussianDropout, GaussianNoise: gaussianNoise,
-  Activation: activation, BatchNormalization: batchNormalization, InputLayer: inputLayer,
-  Embedding: embedding, LayerNormalization: layerNormalization,
-  SimpleRNN: simpleRNN, LSTM: lstm, GRU: gru, Bidirectional: bidirectional,
+  Dense: dense,
+  Conv2D: conv2d,
+  MaxPooling2D: maxPooling2d,
+  Flatten: flatten,
+  Dropout: dropout,
+  SpatialDropout1D: spatialDropout1d,
+  SpatialDropout2D: spatialDropout2d,
+  SpatialDropout3D: spatialDropout3d,
+  AlphaDropout: alphaDropout,
+  GaussianDropout: gaussianDropout,
+  GaussianNoise: gaussianNoise,
+  Activation: activation,
+  BatchNormalization: batchNormalization,
+  InputLayer: inputLayer,
+  Embedding: embedding,
+  LayerNormalization: layerNormalization,
+  SimpleRNN: simpleRNN,
+  LSTM: lstm,
+  GRU: gru,
+  Bidirectional: bidirectional,
 };
 
 export {
-  embedding, type EmbeddingArgs, type EmbeddingInitializer, layerNormalization, type LayerNormalizationArgs,
+  embedding,
+  type EmbeddingArgs,
+  type EmbeddingInitializer,
+  layerNormalization,
+  type LayerNormalizationArgs,
 } from './sequence-layers.js';
 export {
-  bidirectional, type BidirectionalArgs, gru, lstm, type MergeMode, type RecurrentArgs, simpleRNN,
+  bidirectional,
+  type BidirectionalArgs,
+  gru,
+  lstm,
+  type MergeMode,
+  type RecurrentArgs,
+  simpleRNN,
 } from './recurrent-layers.js';

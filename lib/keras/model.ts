@@ -83,7 +83,9 @@ export class SequentialModel {
     this.#specs = [...specs];
     const first = specs[0]?.inputShape;
     if (first === undefined) {
-      throw new RangeError('sequential: the first layer needs inputShape (or batchInputShape), or start with layers.inputLayer({ inputShape })');
+      throw new RangeError(
+        'sequential: the first layer needs inputShape (or batchInputShape), or start with layers.inputLayer({ inputShape })',
+      );
     }
     this.inputShape = Object.freeze([...first]);
     let shape: Shape = this.inputShape;
@@ -96,20 +98,26 @@ export class SequentialModel {
     specs.forEach((spec, i) => {
       const declared = spec.inputShape;
       if (i > 0 && declared !== undefined && formatShape(declared) !== formatShape(shape)) {
-        throw new ShapeError(`sequential: layer ${i} (${spec.className}) declares inputShape ${formatShape(declared)} but receives ${formatShape(shape)}`);
+        throw new ShapeError(
+          `sequential: layer ${i} (${spec.className}) declares inputShape ${formatShape(declared)} but receives ${formatShape(shape)}`,
+        );
       }
       const built = spec.create(shape);
       if (built === null) return;
-      if (built.module instanceof KerasEmbedding && built.module.maskZero) maskedBy = `layer ${i} (${spec.className} with maskZero)`;
+      if (built.module instanceof KerasEmbedding && built.module.maskZero)
+        maskedBy = `layer ${i} (${spec.className} with maskZero)`;
       if (built.module instanceof KerasRecurrent && maskedBy !== null) {
-        throw new RangeError(`sequential: layer ${i} (${spec.className}) would run over the padding steps that ${maskedBy} marks: `
-          + 'the recurrent layers do not consume masks; drop maskZero to run them over every step, or pass sequences without padding');
+        throw new RangeError(
+          `sequential: layer ${i} (${spec.className}) would run over the padding steps that ${maskedBy} marks: ` +
+            'the recurrent layers do not consume masks; drop maskZero to run them over every step, or pass sequences without padding',
+        );
       }
       const index = modules.length;
       const n = counts.get(spec.stem) ?? 0;
       counts.set(spec.stem, n + 1);
       const layerName = spec.name ?? (n === 0 ? spec.stem : `${spec.stem}_${n}`);
-      if (names.includes(layerName)) throw new RangeError(`sequential: two layers are named "${layerName}"; layer names must be unique`);
+      if (names.includes(layerName))
+        throw new RangeError(`sequential: two layers are named "${layerName}"; layer names must be unique`);
       modules.push(built.module);
       names.push(layerName);
       this.#classNames.push(spec.className);
@@ -130,7 +138,8 @@ export class SequentialModel {
   /** The layer named `name` (Keras's getLayer). */
   getLayer(name: string): Module {
     const i = this.layerNames.indexOf(name);
-    if (i < 0) throw new RangeError(`getLayer: no layer is named "${name}"; the layers are ${this.layerNames.join(', ')}`);
+    if (i < 0)
+      throw new RangeError(`getLayer: no layer is named "${name}"; the layers are ${this.layerNames.join(', ')}`);
     return this.layers[i]!;
   }
 
@@ -152,7 +161,8 @@ export class SequentialModel {
   }
 
   #needCompiled(fn: string): Compiled {
-    if (this.#compiled === null) throw new Error(`${fn}: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first`);
+    if (this.#compiled === null)
+      throw new Error(`${fn}: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first`);
     return this.#compiled;
   }
 
@@ -164,7 +174,12 @@ export class SequentialModel {
       if (key in args) throw new RangeError(`fit: ${key} is set by compile(), not by fit()`);
     }
     const xt = toInput(x, this.inputShape);
-    const options: FitOptions = { ...(args as Omit<KerasFitArgs, 'validationData'>), loss: c.dataLoss, optimizer: c.optimizer, metrics: c.metrics };
+    const options: FitOptions = {
+      ...(args as Omit<KerasFitArgs, 'validationData'>),
+      loss: c.dataLoss,
+      optimizer: c.optimizer,
+      metrics: c.metrics,
+    };
     if (args.validationData !== undefined) {
       const [vx, vy] = args.validationData;
       const vxt = toInput(vx, this.inputShape, 'validationData[0]');
@@ -180,12 +195,20 @@ export class SequentialModel {
    * TypeScript without casts, `{ loss, accuracy, ... }` with `returnDict: true`.
    */
   async evaluate(x: KerasInput, y: KerasTargets, args: KerasEvaluateArgs & { returnDict: true }): Promise<Logs>;
-  async evaluate(x: KerasInput, y: KerasTargets, args?: KerasEvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(
+    x: KerasInput,
+    y: KerasTargets,
+    args?: KerasEvaluateArgs & { returnDict?: false },
+  ): Promise<number | number[]>;
   async evaluate(x: KerasInput, y: KerasTargets, args: KerasEvaluateArgs = {}): Promise<number | number[] | Logs> {
     const c = this.#needCompiled('evaluate');
     const { returnDict = false, ...rest } = args;
     const xt = toInput(x, this.inputShape);
-    const logs = await this.module.evaluate(xt, toTargets(y, xt.shape[0]!), { ...rest, loss: c.dataLoss, metrics: c.metrics });
+    const logs = await this.module.evaluate(xt, toTargets(y, xt.shape[0]!), {
+      ...rest,
+      loss: c.dataLoss,
+      metrics: c.metrics,
+    });
     if (returnDict) return logs;
     const values = Object.values(logs);
     return values.length === 1 ? values[0]! : values;
@@ -217,7 +240,11 @@ export class SequentialModel {
    * console.log, or `printFn`; `printFn: null` prints nothing), and returned.
    */
   summary(options: { printFn?: ((text: string) => void) | null } = {}): string {
-    const layers = this.layers.map((module, i) => ({ module, name: this.layerNames[i]!, className: this.#classNames[i]! }));
+    const layers = this.layers.map((module, i) => ({
+      module,
+      name: this.layerNames[i]!,
+      className: this.#classNames[i]!,
+    }));
     const text = kerasSummary(this.name, this.module, this.inputShape, layers);
     const print = options.printFn === undefined ? console.log : options.printFn;
     if (print !== null) {
@@ -246,7 +273,9 @@ export class SequentialModel {
   setWeights(weights: readonly Tensor[]): void {
     const keys = Object.keys(this.module.stateDict());
     if (!Array.isArray(weights) || weights.length !== keys.length) {
-      throw new RangeError(`setWeights: expected ${keys.length} tensors (as getWeights returns) but received ${Array.isArray(weights) ? weights.length : String(weights)}`);
+      throw new RangeError(
+        `setWeights: expected ${keys.length} tensors (as getWeights returns) but received ${Array.isArray(weights) ? weights.length : String(weights)}`,
+      );
     }
     this.module.loadStateDict(Object.fromEntries(keys.map((k, i) => [k, weights[i]!])));
   }
@@ -258,7 +287,10 @@ export class SequentialModel {
 
   /** Saves the weights (the nn state dict) as safetensors, with the architecture in its metadata. */
   async save(path: string): Promise<void> {
-    await saveSafetensors(path, this.module.stateDict(), { format: SAVE_FORMAT, model: JSON.stringify(this.toConfig()) });
+    await saveSafetensors(path, this.module.stateDict(), {
+      format: SAVE_FORMAT,
+      model: JSON.stringify(this.toConfig()),
+    });
   }
 
   /** Saves the weights alone (the nn state dict, PyTorch's names) as safetensors; loadWeights() reads them back. */
@@ -282,7 +314,9 @@ export function sequential(layers: readonly LayerSpec[], options: { name?: strin
 export async function loadModel(path: string): Promise<SequentialModel> {
   const { tensors, metadata } = await loadSafetensors(path);
   if (metadata?.format !== SAVE_FORMAT || metadata.model === undefined) {
-    throw new RangeError(`loadModel: ${path} holds no saved model architecture (use model.loadWeights on a model built the same way)`);
+    throw new RangeError(
+      `loadModel: ${path} holds no saved model architecture (use model.loadWeights on a model built the same way)`,
+    );
   }
   const config = JSON.parse(metadata.model) as ReturnType<SequentialModel['toConfig']>;
   const specs = config.layers.map((l, i) => {

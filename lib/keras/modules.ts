@@ -64,7 +64,9 @@ export class Dense extends Linear {
     return `Dense(${this.inFeatures}→${this.outFeatures}${act})`;
   }
 
-  override forward<S extends Shape>(input: Tensor<S> & LastDimCheck<S, number, string>): Tensor<ReplaceLast<S, number>> {
+  override forward<S extends Shape>(
+    input: Tensor<S> & LastDimCheck<S, number, string>,
+  ): Tensor<ReplaceLast<S, number>> {
     const x = expectLayerInput(this, input);
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
     const fused = fusedActivation(this.activation);
@@ -114,7 +116,8 @@ export class Conv2D extends Conv2d {
   override computeOutputShape(inputShape: Shape): Shape {
     if (this.dataFormat === 'channelsFirst') return super.computeOutputShape(inputShape);
     if (inputShape.length !== 4) throw layerShapeError(this, [-1, -1, -1, this.inChannels], inputShape);
-    if (inputShape[3]! >= 0 && inputShape[3] !== this.inChannels) throw layerShapeError(this, [-1, -1, -1, this.inChannels], inputShape);
+    if (inputShape[3]! >= 0 && inputShape[3] !== this.inChannels)
+      throw layerShapeError(this, [-1, -1, -1, this.inChannels], inputShape);
     return lastShape(super.computeOutputShape(firstShape(inputShape)));
   }
 
@@ -141,7 +144,13 @@ function applyActivation(y: Tensor, name: ActivationName): Tensor {
 }
 
 const activationOps: Record<Exclude<LinearActivation, 'leakyRelu'>, (x: Tensor) => Tensor> = {
-  relu, sigmoid, tanh, gelu, selu, softplus: (x) => softplus(x), elu: (x) => elu(x, 1),
+  relu,
+  sigmoid,
+  tanh,
+  gelu,
+  selu,
+  softplus: (x) => softplus(x),
+  elu: (x) => elu(x, 1),
 };
 
 /** Keras's 'same' pooling: output ceil(n / s), padding split with the smaller half first. */
@@ -155,7 +164,12 @@ export class MaxPooling2D extends MaxPool2d {
   readonly dataFormat: DataFormat;
   readonly kerasPadding: 'valid' | 'same';
 
-  constructor(poolSize: [number, number], strides: [number, number], padding: 'valid' | 'same', dataFormat: DataFormat) {
+  constructor(
+    poolSize: [number, number],
+    strides: [number, number],
+    padding: 'valid' | 'same',
+    dataFormat: DataFormat,
+  ) {
     super(poolSize, { stride: strides });
     this.kerasPadding = padding;
     this.dataFormat = dataFormat;
@@ -171,7 +185,12 @@ export class MaxPooling2D extends MaxPool2d {
    * before and, through ceilMode, the odd remainder after; max ignores the -inf padding, so
    * this equals TensorFlow's asymmetric 'same' padding.
    */
-  #options(shape: Shape): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean } {
+  #options(shape: Shape): {
+    kernelSize: [number, number];
+    stride: [number, number];
+    padding: [number, number];
+    ceilMode: boolean;
+  } {
     const { kernelSize: k, stride: s } = this.options;
     if (this.kerasPadding === 'valid') return { kernelSize: k, stride: s, padding: [0, 0], ceilMode: false };
     const ph = samePadding(shape[2]!, k[0], s[0]);
@@ -218,7 +237,8 @@ export class BatchNormalization2D extends BatchNorm2d {
 
   override computeOutputShape(inputShape: Shape): Shape {
     const c = inputShape[3];
-    if (inputShape.length !== 4 || (c! >= 0 && c !== this.numFeatures)) throw layerShapeError(this, [-1, -1, -1, this.numFeatures], inputShape);
+    if (inputShape.length !== 4 || (c! >= 0 && c !== this.numFeatures))
+      throw layerShapeError(this, [-1, -1, -1, this.numFeatures], inputShape);
     return inputShape;
   }
 
@@ -227,8 +247,13 @@ export class BatchNormalization2D extends BatchNorm2d {
     this.computeOutputShape(x.shape);
     if (this.training && this.num_batches_tracked !== null) this.num_batches_tracked.data[0]! += 1;
     const y = batchNorm(toChannelsFirst(x), {
-      training: this.training, runningMean: this.running_mean, runningVar: this.running_var,
-      weight: this.weight, bias: this.bias, momentum: this.momentum, eps: this.eps,
+      training: this.training,
+      runningMean: this.running_mean,
+      runningVar: this.running_var,
+      weight: this.weight,
+      bias: this.bias,
+      momentum: this.momentum,
+      eps: this.eps,
     });
     return toChannelsLast(y) as Tensor<S>;
   }

@@ -72,7 +72,8 @@ function orthogonal(data: Float32Array, rows: number, cols: number): void {
     norm = Math.sqrt(norm);
     for (let i = 0; i < n; i++) v[j * n + i]! /= norm;
   }
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
 }
 
 /** Reverses the time axis (1) of a (batch, steps, features) tensor, with its gradient. */
@@ -93,10 +94,14 @@ function lastAxisSlice(x: Tensor, from: number, size: number): Tensor {
 
 function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
   switch (mode) {
-    case 'concat': return concat([a, b], -1);
-    case 'sum': return add(a, b);
-    case 'mul': return mul(a, b);
-    case 'ave': return mul(add(a, b), 0.5);
+    case 'concat':
+      return concat([a, b], -1);
+    case 'sum':
+      return add(a, b);
+    case 'mul':
+      return mul(a, b);
+    case 'ave':
+      return mul(add(a, b), 0.5);
   }
 }
 
@@ -108,12 +113,33 @@ export class KerasRecurrent extends Module {
     readonly kind: RecurrentKind,
     readonly units: number,
     inputSize: number,
-    readonly options: { useBias: boolean; dropout: number; recurrentDropout: number; returnSequences: boolean; goBackwards: boolean; unitForgetBias: boolean; activation: string },
+    readonly options: {
+      useBias: boolean;
+      dropout: number;
+      recurrentDropout: number;
+      returnSequences: boolean;
+      goBackwards: boolean;
+      unitForgetBias: boolean;
+      activation: string;
+    },
     readonly mergeMode: MergeMode | null = null,
   ) {
     super();
-    const common = { inputSize, hiddenSize: units, bias: options.useBias, batchFirst: true, bidirectional: mergeMode !== null, inputDropout: options.dropout, recurrentDropout: options.recurrentDropout };
-    this.rnn = kind === 'LSTM' ? new LSTM(common) : kind === 'GRU' ? new GRU(common) : new RNN({ ...common, nonlinearity: options.activation as 'tanh' | 'relu' });
+    const common = {
+      inputSize,
+      hiddenSize: units,
+      bias: options.useBias,
+      batchFirst: true,
+      bidirectional: mergeMode !== null,
+      inputDropout: options.dropout,
+      recurrentDropout: options.recurrentDropout,
+    };
+    this.rnn =
+      kind === 'LSTM'
+        ? new LSTM(common)
+        : kind === 'GRU'
+          ? new GRU(common)
+          : new RNN({ ...common, nonlinearity: options.activation as 'tanh' | 'relu' });
     const G = GATES[kind];
     const self = this.rnn as unknown as Record<string, { data: Float32Array; requiresGrad: boolean } | null>;
     for (const suffix of mergeMode === null ? ['_l0'] : ['_l0', '_l0_reverse']) {
@@ -148,12 +174,18 @@ export class KerasRecurrent extends Module {
     }
     // (2, batch, units) -> (batch, 1, 2 * units): the forward and backward final states side by side.
     const both = reshape(transpose(hN, 0, 1), [hN.shape[1]!, 1, 2 * H]);
-    const merged = this.mergeMode === 'concat' ? both : merge(this.mergeMode, lastAxisSlice(both, 0, H), lastAxisSlice(both, H, H));
+    const merged =
+      this.mergeMode === 'concat' ? both : merge(this.mergeMode, lastAxisSlice(both, 0, H), lastAxisSlice(both, H, H));
     return reshape(merged, [hN.shape[1]!, merged.shape[2]!]);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { kind: this.kind, units: this.units, ...this.options, ...(this.mergeMode === null ? {} : { mergeMode: this.mergeMode }) };
+    return {
+      kind: this.kind,
+      units: this.units,
+      ...this.options,
+      ...(this.mergeMode === null ? {} : { mergeMode: this.mergeMode }),
+    };
   }
 }
 
@@ -164,7 +196,17 @@ function rate(value: unknown, name: string): number {
   return value;
 }
 
-const KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'dropout', 'recurrentDropout', 'returnSequences', 'returnState', 'goBackwards'];
+const KEYS = [
+  'units',
+  'activation',
+  'recurrentActivation',
+  'useBias',
+  'dropout',
+  'recurrentDropout',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+];
 
 function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, extra: readonly string[]): LayerSpec {
   const a = checkArgs(fn, args, [...KEYS, ...extra]);
@@ -173,17 +215,27 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
   const activations = kind === 'SimpleRNN' ? ['tanh', 'relu'] : ['tanh'];
   const activation = a.activation ?? 'tanh';
   if (!activations.includes(activation as string)) {
-    throw argRangeError('activation', `${activations.map((s) => `'${s}'`).join(' or ')} (the fused ${kind} kernel's)`, activation);
+    throw argRangeError(
+      'activation',
+      `${activations.map((s) => `'${s}'`).join(' or ')} (the fused ${kind} kernel's)`,
+      activation,
+    );
   }
   if (kind !== 'SimpleRNN' && a.recurrentActivation !== undefined && a.recurrentActivation !== 'sigmoid') {
     // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
     throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
   }
   if (boolean(orDefault(a.returnState, false), 'returnState')) {
-    throw new RangeError(`layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`);
+    throw new RangeError(
+      `layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`,
+    );
   }
   if (kind === 'GRU' && !boolean(orDefault(a.resetAfter, true), 'resetAfter')) {
-    throw argRangeError('resetAfter', 'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)', false);
+    throw argRangeError(
+      'resetAfter',
+      'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)',
+      false,
+    );
   }
   const options = {
     useBias: boolean(orDefault(a.useBias, true), 'useBias'),
@@ -196,7 +248,10 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
   };
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
   const make = (shape: Shape, mergeMode: MergeMode | null): KerasRecurrent => {
-    if (shape.length !== 2) throw new RangeError(`layers.${fn} needs samples of (steps, features) but receives samples of shape [${shape.join(', ')}]`);
+    if (shape.length !== 2)
+      throw new RangeError(
+        `layers.${fn} needs samples of (steps, features) but receives samples of shape [${shape.join(', ')}]`,
+      );
     return new KerasRecurrent(kind, units, shape[1]!, options, mergeMode);
   };
   const spec = new LayerSpec(kind, a, stem, (shape) => ({ module: make(shape, null), regularized: [] }));
@@ -205,7 +260,10 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
 }
 
 /** What layers.bidirectional needs of the recurrent specs it wraps. */
-const RECURRENT = new WeakMap<LayerSpec, { options: KerasRecurrent['options']; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }>();
+const RECURRENT = new WeakMap<
+  LayerSpec,
+  { options: KerasRecurrent['options']; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }
+>();
 
 /** Keras's SimpleRNN: h_t = activation(W x_t + U h_{t-1} + b). */
 export function simpleRNN(args: RecurrentArgs): LayerSpec {
@@ -235,14 +293,25 @@ export function bidirectional(args: BidirectionalArgs): LayerSpec {
   // A saved model gives the wrapped layer as { className, config }.
   const saved = a.layer as { className?: unknown; config?: unknown } | undefined;
   const rebuild = { SimpleRNN: simpleRNN, LSTM: lstm, GRU: gru } as Record<string, (c: RecurrentArgs) => LayerSpec>;
-  const inner = !(a.layer instanceof LayerSpec) && typeof saved?.className === 'string' && rebuild[saved.className] !== undefined
-    ? rebuild[saved.className]!(saved.config as RecurrentArgs)
-    : (a.layer as LayerSpec);
+  const inner =
+    !(a.layer instanceof LayerSpec) && typeof saved?.className === 'string' && rebuild[saved.className] !== undefined
+      ? rebuild[saved.className]!(saved.config as RecurrentArgs)
+      : (a.layer as LayerSpec);
   const recurrent = RECURRENT.get(inner);
-  if (recurrent === undefined) throw argTypeError('layer', 'recurrent layer (layers.lstm, layers.gru or layers.simpleRNN)', inner);
-  if (recurrent.options.goBackwards) throw argRangeError('layer', 'a layer with goBackwards false (the wrapper reads the sequence both ways)', 'goBackwards: true');
+  if (recurrent === undefined)
+    throw argTypeError('layer', 'recurrent layer (layers.lstm, layers.gru or layers.simpleRNN)', inner);
+  if (recurrent.options.goBackwards)
+    throw argRangeError(
+      'layer',
+      'a layer with goBackwards false (the wrapper reads the sequence both ways)',
+      'goBackwards: true',
+    );
   const mode = a.mergeMode ?? 'concat';
-  if (!(MERGE_MODES as readonly unknown[]).includes(mode)) throw argRangeError('mergeMode', MERGE_MODES.map((m) => `'${m}'`).join(', '), mode);
+  if (!(MERGE_MODES as readonly unknown[]).includes(mode))
+    throw argRangeError('mergeMode', MERGE_MODES.map((m) => `'${m}'`).join(', '), mode);
   const config = { ...a, mergeMode: mode, layer: { className: inner.className, config: inner.config } };
-  return new LayerSpec('Bidirectional', config, 'bidirectional', (shape) => ({ module: recurrent.make(shape, mode as MergeMode), regularized: [] }));
+  return new LayerSpec('Bidirectional', config, 'bidirectional', (shape) => ({
+    module: recurrent.make(shape, mode as MergeMode),
+    regularized: [],
+  }));
 }

@@ -73,7 +73,8 @@ export function toRegularizer(value: unknown, name: string): Regularizer | null 
   if (value instanceof Regularizer) return value;
   const v = value as Partial<RegularizerConfig>;
   if (typeof v === 'object' && typeof v.config === 'object' && v.config !== null) {
-    if (v.className === 'L1' || v.className === 'L2' || v.className === 'L1L2') return new Regularizer(v.config.l1 ?? 0, v.config.l2 ?? 0);
+    if (v.className === 'L1' || v.className === 'L2' || v.className === 'L1L2')
+      return new Regularizer(v.config.l1 ?? 0, v.config.l2 ?? 0);
   }
   throw argTypeError(name, 'Regularizer (regularizers.l1, l2 or l1l2)', value);
 }

@@ -47,7 +47,10 @@ export class KerasEmbedding extends Embedding {
   computeMask(ids: Tensor): Tensor | null {
     if (!(ids instanceof Tensor)) throw argTypeError('ids', 'Tensor', ids);
     if (!this.maskZero) return null;
-    return new Tensor(ids.data.map((v) => (v === 0 ? 0 : 1)), ids.shape);
+    return new Tensor(
+      ids.data.map((v) => (v === 0 ? 0 : 1)),
+      ids.shape,
+    );
   }
 
   override getConfig(): Record<string, unknown> {
@@ -71,7 +74,14 @@ export interface EmbeddingArgs extends LayerArgs {
 
 /** Rows of a learned table picked by integer ids: (batch, steps) to (batch, steps, outputDim). */
 export function embedding(args: EmbeddingArgs): LayerSpec {
-  const a = checkArgs('embedding', args, ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'maskZero', 'inputLength']);
+  const a = checkArgs('embedding', args, [
+    'inputDim',
+    'outputDim',
+    'embeddingsInitializer',
+    'embeddingsRegularizer',
+    'maskZero',
+    'inputLength',
+  ]);
   if (a.inputDim === undefined) throw new TypeError('layers.embedding needs inputDim (the vocabulary size)');
   if (a.outputDim === undefined) throw new TypeError('layers.embedding needs outputDim (the embedding width)');
   const inputDim = positiveInt(a.inputDim, 'inputDim');
@@ -80,13 +90,15 @@ export function embedding(args: EmbeddingArgs): LayerSpec {
   const init = a.embeddingsInitializer ?? 'uniform';
   const expected = EMBEDDING_INITIALIZERS.map((n) => `'${n}'`).join(', ');
   if (typeof init !== 'string') throw argTypeError('embeddingsInitializer', `one of ${expected}`, init);
-  if (!(EMBEDDING_INITIALIZERS as readonly string[]).includes(init)) throw argRangeError('embeddingsInitializer', `one of ${expected}`, init);
+  if (!(EMBEDDING_INITIALIZERS as readonly string[]).includes(init))
+    throw argRangeError('embeddingsInitializer', `one of ${expected}`, init);
   const maskZero = boolean(orDefault(a.maskZero, false), 'maskZero');
   const reg = toRegularizer(a.embeddingsRegularizer, 'embeddingsRegularizer');
   let config = a;
   if (a.inputLength !== undefined) {
     const steps = positiveInt(a.inputLength, 'inputLength');
-    if (a.inputShape !== undefined || a.batchInputShape !== undefined) throw new RangeError('layers.embedding: pass inputLength or inputShape, not both');
+    if (a.inputShape !== undefined || a.batchInputShape !== undefined)
+      throw new RangeError('layers.embedding: pass inputLength or inputShape, not both');
     const { inputLength: _steps, ...rest } = a;
     config = { ...rest, inputShape: [steps] };
   }
@@ -135,14 +147,18 @@ function trailingAxes(axis: unknown, sample: Shape): number[] {
   const rank = sample.length + 1;
   const dims = list.map((d: unknown, i) => {
     const name = Array.isArray(axis) ? `axis[${i}]` : 'axis';
-    if (typeof d !== 'number' || !Number.isInteger(d)) throw argTypeError(name, `integer in [${-rank + 1}, ${rank - 1}] other than 0`, d);
+    if (typeof d !== 'number' || !Number.isInteger(d))
+      throw argTypeError(name, `integer in [${-rank + 1}, ${rank - 1}] other than 0`, d);
     const full = d < 0 ? d + rank : d;
-    if (full < 1 || full >= rank) throw argRangeError(name, `integer in [${-rank + 1}, ${rank - 1}] other than 0 (the batch)`, d);
+    if (full < 1 || full >= rank)
+      throw argRangeError(name, `integer in [${-rank + 1}, ${rank - 1}] other than 0 (the batch)`, d);
     return full - 1;
   });
   const sorted = [...new Set(dims)].sort((p, q) => p - q);
   if (sorted.length !== dims.length || sorted.some((d, i) => d !== sample.length - sorted.length + i)) {
-    throw new RangeError(`layers.layerNormalization: axis ${JSON.stringify(axis)} must name the last axes of samples of shape [${sample.join(', ')}] (e.g. -1 or [-2, -1])`);
+    throw new RangeError(
+      `layers.layerNormalization: axis ${JSON.stringify(axis)} must name the last axes of samples of shape [${sample.join(', ')}] (e.g. -1 or [-2, -1])`,
+    );
   }
   return sorted;
 }
@@ -156,9 +172,18 @@ export function layerNormalization(args: LayerNormalizationArgs = {}): LayerSpec
   const center = boolean(orDefault(a.center, true), 'center');
   const scale = boolean(orDefault(a.scale, true), 'scale');
   const axis = a.axis ?? -1;
-  if (typeof axis !== 'number' && !Array.isArray(axis)) throw argTypeError('axis', 'integer or non-empty array of integers', axis);
+  if (typeof axis !== 'number' && !Array.isArray(axis))
+    throw argTypeError('axis', 'integer or non-empty array of integers', axis);
   return new LayerSpec('LayerNormalization', a, 'layer_normalization', (shape) => {
     const axes = trailingAxes(axis, shape);
-    return { module: new KerasLayerNormalization(axes.map((d) => shape[d]!), epsilon, center, scale), regularized: [] };
+    return {
+      module: new KerasLayerNormalization(
+        axes.map((d) => shape[d]!),
+        epsilon,
+        center,
+        scale,
+      ),
+      regularized: [],
+    };
   });
 }

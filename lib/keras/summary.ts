@@ -23,10 +23,19 @@ function kerasShape(shape: Shape | null): string {
 }
 
 function statistics(m: Module): number {
-  return m.namedBuffers().filter(([n]) => n.endsWith('running_mean') || n.endsWith('running_var')).reduce((s, [, b]) => s + b.size, 0);
+  return m
+    .namedBuffers()
+    .filter(([n]) => n.endsWith('running_mean') || n.endsWith('running_var'))
+    .reduce((s, [, b]) => s + b.size, 0);
 }
 
-export function kerasSummary(modelName: string, root: Module, inputShape: Shape, layers: readonly KerasLayerInfo[], lineLength = 65): string {
+export function kerasSummary(
+  modelName: string,
+  root: Module,
+  inputShape: Shape,
+  layers: readonly KerasLayerInfo[],
+  lineLength = 65,
+): string {
   const s = summarize(root, { inputShape: [-1, ...inputShape] });
   const rows = layers.map((l, i) => {
     const row = s.rows.find((r) => r.depth === 1 && r.name === String(i));
@@ -40,7 +49,8 @@ export function kerasSummary(modelName: string, root: Module, inputShape: Shape,
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r.cells[c]!.length)));
   widths[0] = Math.max(widths[0]!, lineLength - widths[1]! - widths[2]! - 6);
-  const line = (cells: string[]): string => ` ${cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (cells: string[]): string =>
+    ` ${cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   const width = widths.reduce((a, b) => a + b, 0) + 5;
   const total = s.totalParams + stats;
   const trainable = s.trainableParams;

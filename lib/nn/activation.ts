@@ -61,7 +61,9 @@ export class ReLU extends Activation {
 export class LeakyReLU extends Activation {
   readonly negativeSlope: number;
 
-  constructor(...args: [negativeSlope?: number, inplace?: boolean] | [options?: { negativeSlope?: number; inplace?: boolean }]) {
+  constructor(
+    ...args: [negativeSlope?: number, inplace?: boolean] | [options?: { negativeSlope?: number; inplace?: boolean }]
+  ) {
     super();
     const o = LEAKY_RELU.parse<{ negativeSlope?: number }>(args);
     this.negativeSlope = finite(o.negativeSlope ?? 0.01, 'negativeSlope');
@@ -109,7 +111,8 @@ export class GELU extends Activation {
   constructor(...args: [approximate?: 'none'] | [options?: { approximate?: 'none' }]) {
     super();
     const { approximate } = GELU_ARGS.parse<{ approximate?: string }>(args);
-    if (approximate !== undefined && approximate !== 'none') throw argRangeError('approximate', "'none' (the exact form; 'tanh' is not supported)", approximate);
+    if (approximate !== undefined && approximate !== 'none')
+      throw argRangeError('approximate', "'none' (the exact form; 'tanh' is not supported)", approximate);
   }
 
   protected activate(x: Tensor): Tensor {

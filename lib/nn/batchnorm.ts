@@ -29,7 +29,13 @@ export type BatchNormArgs =
   | [options?: BatchNormOptions | undefined]
   | [eps?: number, options?: BatchNormOptions | undefined]
   | [eps?: number, momentum?: number, options?: BatchNormOptions | undefined]
-  | [eps?: number, momentum?: number, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormOptions | undefined];
+  | [
+      eps?: number,
+      momentum?: number,
+      affine?: boolean,
+      trackRunningStats?: boolean,
+      options?: BatchNormOptions | undefined,
+    ];
 
 const BATCHNORM = { eps: is.number, momentum: is.number, affine: is.boolean, trackRunningStats: is.boolean };
 
@@ -50,12 +56,14 @@ abstract class BatchNormBase extends Module {
     super();
     const options: BatchNormOptions = signature(new.target.name, ['numFeatures'], BATCHNORM).parse(args);
     if (typeof numFeatures !== 'number') throw argTypeError('numFeatures', 'positive integer', numFeatures);
-    if (!Number.isSafeInteger(numFeatures) || numFeatures < 1) throw argRangeError('numFeatures', 'positive integer', numFeatures);
+    if (!Number.isSafeInteger(numFeatures) || numFeatures < 1)
+      throw argRangeError('numFeatures', 'positive integer', numFeatures);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     if (typeof this.eps !== 'number' || !(this.eps > 0)) throw argRangeError('eps', 'positive number', this.eps);
-    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) throw argRangeError('momentum', 'number in [0, 1]', this.momentum);
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))
+      throw argRangeError('momentum', 'number in [0, 1]', this.momentum);
     if (options.affine ?? true) {
       this.weight = new Parameter(new Tensor(new Float32Array(numFeatures).fill(1), [numFeatures]));
       this.bias = new Parameter(new Tensor(new Float32Array(numFeatures), [numFeatures]));
@@ -73,7 +81,10 @@ abstract class BatchNormBase extends Module {
 
   override computeOutputShape(inputShape: Shape): Shape {
     const channels = inputShape[1];
-    if (!this.ranks.includes(inputShape.length) || (channels !== undefined && channels >= 0 && channels !== this.numFeatures)) {
+    if (
+      !this.ranks.includes(inputShape.length) ||
+      (channels !== undefined && channels >= 0 && channels !== this.numFeatures)
+    ) {
       const expected = new Array<number>(Math.max(...this.ranks)).fill(-1);
       expected[1] = this.numFeatures;
       throw layerShapeError(this, expected, inputShape);
@@ -97,7 +108,13 @@ abstract class BatchNormBase extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { numFeatures: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.weight !== null, trackRunningStats: this.running_mean !== null };
+    return {
+      numFeatures: this.numFeatures,
+      eps: this.eps,
+      momentum: this.momentum,
+      affine: this.weight !== null,
+      trackRunningStats: this.running_mean !== null,
+    };
   }
 
   override extraRepr(): string {

@@ -34,7 +34,14 @@ export interface Conv2dOptions {
   generator?: Generator;
 }
 
-const CONV_ARGS = { stride: is.sizes, padding: is.padding, dilation: is.sizes, groups: is.number, bias: is.boolean, paddingMode: is.string };
+const CONV_ARGS = {
+  stride: is.sizes,
+  padding: is.padding,
+  dilation: is.sizes,
+  groups: is.number,
+  bias: is.boolean,
+  paddingMode: is.string,
+};
 const CONV2D = signature('Conv2d', ['inChannels', 'outChannels', 'kernelSize'], CONV_ARGS, { generator: is.generator });
 const CONV1D = signature('Conv1d', ['inChannels', 'outChannels', 'kernelSize'], CONV_ARGS, { generator: is.generator });
 
@@ -45,7 +52,15 @@ export type Conv2dArgs =
   | [stride?: Pair, padding?: PaddingSpec, options?: Conv2dOptions | undefined]
   | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, options?: Conv2dOptions | undefined]
   | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, groups?: number, options?: Conv2dOptions | undefined]
-  | [stride?: Pair, padding?: PaddingSpec, dilation?: Pair, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Conv2dOptions | undefined];
+  | [
+      stride?: Pair,
+      padding?: PaddingSpec,
+      dilation?: Pair,
+      groups?: number,
+      bias?: boolean,
+      paddingMode?: 'zeros',
+      options?: Conv2dOptions | undefined,
+    ];
 
 /** Conv1d's arguments after the kernel size, in PyTorch's order, then (or instead) options. */
 export type Conv1dArgs =
@@ -53,8 +68,22 @@ export type Conv1dArgs =
   | [stride?: number, options?: Conv1dOptions | undefined]
   | [stride?: number, padding?: Conv1dOptions['padding'], options?: Conv1dOptions | undefined]
   | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, options?: Conv1dOptions | undefined]
-  | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, options?: Conv1dOptions | undefined]
-  | [stride?: number, padding?: Conv1dOptions['padding'], dilation?: number, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Conv1dOptions | undefined];
+  | [
+      stride?: number,
+      padding?: Conv1dOptions['padding'],
+      dilation?: number,
+      groups?: number,
+      options?: Conv1dOptions | undefined,
+    ]
+  | [
+      stride?: number,
+      padding?: Conv1dOptions['padding'],
+      dilation?: number,
+      groups?: number,
+      bias?: boolean,
+      paddingMode?: 'zeros',
+      options?: Conv1dOptions | undefined,
+    ];
 
 function commonOptions(options: Conv2dOptions, inChannels: number, outChannels: number) {
   const groups = positiveInt(options.groups ?? 1, 'groups');
@@ -96,7 +125,12 @@ export class Conv2d extends Module {
     const { groups, bias, generator } = commonOptions(options, inChannels, outChannels);
     this.groups = groups;
     const [kh, kw] = this.kernelSize;
-    [this.weight, this.bias] = defaultInit([outChannels, inChannels / groups, kh, kw], (inChannels / groups) * kh * kw, bias, generator);
+    [this.weight, this.bias] = defaultInit(
+      [outChannels, inChannels / groups, kh, kw],
+      (inChannels / groups) * kh * kw,
+      bias,
+      generator,
+    );
   }
 
   override get category(): ModuleCategory {
@@ -123,13 +157,24 @@ export class Conv2d extends Module {
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias !== null,
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      bias: this.bias !== null,
     };
   }
 
@@ -170,11 +215,21 @@ export class Conv1d extends Module {
     this.stride = positiveInt(options.stride ?? 1, 'stride');
     this.dilation = positiveInt(options.dilation ?? 1, 'dilation');
     const padding = options.padding ?? 0;
-    resolvePadding(typeof padding === 'number' ? [0, padding] : padding, [1, this.kernelSize], [1, this.dilation], [1, this.stride]);
+    resolvePadding(
+      typeof padding === 'number' ? [0, padding] : padding,
+      [1, this.kernelSize],
+      [1, this.dilation],
+      [1, this.stride],
+    );
     this.padding = padding;
     const { groups, bias, generator } = commonOptions(options, inChannels, outChannels);
     this.groups = groups;
-    [this.weight, this.bias] = defaultInit([outChannels, inChannels / groups, this.kernelSize], (inChannels / groups) * this.kernelSize, bias, generator);
+    [this.weight, this.bias] = defaultInit(
+      [outChannels, inChannels / groups, this.kernelSize],
+      (inChannels / groups) * this.kernelSize,
+      bias,
+      generator,
+    );
   }
 
   override get category(): ModuleCategory {
@@ -189,22 +244,39 @@ export class Conv1d extends Module {
     const batched = inputShape.length === 3;
     expectInputShape(this, inputShape, batched ? [-1, this.inChannels, -1] : [this.inChannels, -1]);
     const l = inputShape[inputShape.length - 1]!;
-    const [, , pl, pr] = resolvePadding(typeof this.padding === 'number' ? [0, this.padding] : this.padding, [1, this.kernelSize], [1, this.dilation], [1, this.stride]);
+    const [, , pl, pr] = resolvePadding(
+      typeof this.padding === 'number' ? [0, this.padding] : this.padding,
+      [1, this.kernelSize],
+      [1, this.dilation],
+      [1, this.stride],
+    );
     const ol = l < 0 ? -1 : convOutSize(l, this.kernelSize, this.stride, pl, pr, this.dilation);
-    if (ol === 0 || ol < -1) throw layerShapeError(this, batched ? [-1, this.inChannels, -1] : [this.inChannels, -1], inputShape);
+    if (ol === 0 || ol < -1)
+      throw layerShapeError(this, batched ? [-1, this.inChannels, -1] : [this.inChannels, -1], inputShape);
     return [...inputShape.slice(0, -2), this.outChannels, ol];
   }
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv1d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias !== null,
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      bias: this.bias !== null,
     };
   }
 

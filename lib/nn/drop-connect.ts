@@ -32,9 +32,18 @@ export interface DropConnectOptions {
   generator?: Generator;
 }
 
-const DROP_CONNECT = signature('DropConnect', ['inFeatures', 'outFeatures'], {}, {
-  p: is.number, bias: is.boolean, seed: is.seed, maskGenerator: is.generator, generator: is.generator,
-});
+const DROP_CONNECT = signature(
+  'DropConnect',
+  ['inFeatures', 'outFeatures'],
+  {},
+  {
+    p: is.number,
+    bias: is.boolean,
+    seed: is.seed,
+    maskGenerator: is.generator,
+    generator: is.generator,
+  },
+);
 
 function features(value: unknown, name: string): number {
   if (typeof value !== 'number') throw argTypeError(name, 'positive integer', value);
@@ -74,7 +83,12 @@ export class DropConnect<In extends number = number, Out extends number = number
     }
     this.maskGenerator = maskGenerator ?? (seed === undefined ? defaultGenerator : new Generator(seed));
     this.seed = seed ?? null;
-    const [weight, b] = defaultInit([outFeatures, inFeatures], inFeatures, bias, checkGenerator(options.generator ?? defaultGenerator));
+    const [weight, b] = defaultInit(
+      [outFeatures, inFeatures],
+      inFeatures,
+      bias,
+      checkGenerator(options.generator ?? defaultGenerator),
+    );
     this.weight = weight as Parameter<readonly [Out, In]>;
     this.bias = b as Parameter<readonly [Out]> | null;
   }
@@ -101,12 +115,17 @@ export class DropConnect<In extends number = number, Out extends number = number
     const size = this.weight.size;
     if (this.training && this.p > 0 && this.#scratch?.length !== size) this.#scratch = new Float32Array(size);
     const options = { p: this.p, training: this.training, generator: this.maskGenerator };
-    return dropConnectLinear(x, this.weight, this.bias, options, this.#scratch ?? undefined) as Tensor<ReplaceLast<S, Out>>;
+    return dropConnectLinear(x, this.weight, this.bias, options, this.#scratch ?? undefined) as Tensor<
+      ReplaceLast<S, Out>
+    >;
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      inFeatures: this.inFeatures, outFeatures: this.outFeatures, p: this.p, bias: this.bias !== null,
+      inFeatures: this.inFeatures,
+      outFeatures: this.outFeatures,
+      p: this.p,
+      bias: this.bias !== null,
       ...(this.seed === null ? {} : { seed: this.seed }),
     };
   }

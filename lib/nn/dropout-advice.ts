@@ -5,7 +5,8 @@
  */
 import type { Module } from './module.js';
 
-export type DropoutAdviceCode = 'after-output' | 'before-output' | 'input-rate' | 'hidden-rate' | 'before-batchnorm' | 'after-embedding';
+export type DropoutAdviceCode =
+  'after-output' | 'before-output' | 'input-rate' | 'hidden-rate' | 'before-batchnorm' | 'after-embedding';
 
 export interface DropoutAdvice {
   /** The dropout layer's path in the model ("2", "fc.dropout"). */
@@ -67,25 +68,46 @@ export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
       advice.push({ layer: l.name, code, message: `${label(l)} ${why}` });
     };
     const next = layers.slice(i + 1).find((n) => significant(n.module));
-    const prev = layers.slice(0, i).reverse().find((n) => significant(n.module));
+    const prev = layers
+      .slice(0, i)
+      .reverse()
+      .find((n) => significant(n.module));
     const p = l.module.dropoutRate ?? 0;
     if (outputIndex >= 0 && i > outputIndex) {
-      add('after-output', 'comes after the output layer: it zeroes predictions at random in training, which no layer can learn to undo; move it before the output layer or remove it.');
+      add(
+        'after-output',
+        'comes after the output layer: it zeroes predictions at random in training, which no layer can learn to undo; move it before the output layer or remove it.',
+      );
     } else if (next !== undefined && layers.indexOf(next) === outputIndex && p > INPUT_RATE_LIMIT) {
       // A low rate right before the output layer is common and harmless (the advice itself says
       // "keep the rate low"): only a higher one is worth a warning.
-      add('before-output', `feeds the output layer (${label(next)}) directly: the output sees a different random subset of its inputs at every step, which makes the training loss noisy; keep the rate low here, or remove it, unless validation improves with it.`);
+      add(
+        'before-output',
+        `feeds the output layer (${label(next)}) directly: the output sees a different random subset of its inputs at every step, which makes the training loss noisy; keep the rate low here, or remove it, unless validation improves with it.`,
+      );
     }
     if (next !== undefined && next.module.category === 'batchnorm') {
-      add('before-batchnorm', `comes right before batch norm (${label(next)}): batch norm learns its statistics on dropout-scaled activations and sees unscaled ones in eval (the "variance shift", Li et al. 2019); put dropout after the last batch norm.`);
+      add(
+        'before-batchnorm',
+        `comes right before batch norm (${label(next)}): batch norm learns its statistics on dropout-scaled activations and sees unscaled ones in eval (the "variance shift", Li et al. 2019); put dropout after the last batch norm.`,
+      );
     }
     if (prev !== undefined && isEmbedding(prev.module) && !SEQUENCE_DROPOUTS.has(l.module.constructor.name)) {
-      add('after-embedding', `drops single elements of embedding vectors (${label(prev)}): that blurs every token a little instead of hiding whole tokens; for sequences use nn.EmbeddingDropout (whole vocabulary rows, the same for every occurrence of a word: AWD-LSTM's dropoute 0.1) or nn.LockedDropout on the embedded sequence (one mask per sequence shared by every step: AWD-LSTM's dropouti), as Gal & Ghahramani 2016 do.`);
+      add(
+        'after-embedding',
+        `drops single elements of embedding vectors (${label(prev)}): that blurs every token a little instead of hiding whole tokens; for sequences use nn.EmbeddingDropout (whole vocabulary rows, the same for every occurrence of a word: AWD-LSTM's dropoute 0.1) or nn.LockedDropout on the embedded sequence (one mask per sequence shared by every step: AWD-LSTM's dropouti), as Gal & Ghahramani 2016 do.`,
+      );
     }
     if (prev === undefined && p > INPUT_RATE_LIMIT) {
-      add('input-rate', `drops ${p} of the inputs: above ${INPUT_RATE_LIMIT}, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).`);
+      add(
+        'input-rate',
+        `drops ${p} of the inputs: above ${INPUT_RATE_LIMIT}, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).`,
+      );
     } else if (prev !== undefined && p > HIDDEN_RATE_LIMIT) {
-      add('hidden-rate', `drops ${p} of a hidden layer's units: above ${HIDDEN_RATE_LIMIT} more units are dropped than kept, which slows training and tends to underfit (0.5 is the usual maximum).`);
+      add(
+        'hidden-rate',
+        `drops ${p} of a hidden layer's units: above ${HIDDEN_RATE_LIMIT} more units are dropped than kept, which slows training and tends to underfit (0.5 is the usual maximum).`,
+      );
     }
   });
   return advice;

@@ -8,7 +8,14 @@
 import { type ArgKind, is, type Signature, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import {
-  type DataFormat, dropout, dropout1d, dropout2d, dropout3d, spatialDropout1d, spatialDropout2d, spatialDropout3d,
+  type DataFormat,
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  spatialDropout1d,
+  spatialDropout2d,
+  spatialDropout3d,
 } from '../ops/dropout.js';
 import { probability, resolveNoiseShape } from '../ops/dropout-args.js';
 import type { Shape } from '../shape.js';
@@ -24,13 +31,18 @@ export type { NoiseLayerOptions } from './noise-layer.js';
  * input, and the result is the same.
  */
 export type DropoutArgs<O extends object = NoiseLayerOptions> =
-  | [options?: O & { p?: number; inplace?: boolean } | undefined]
-  | [p?: number, options?: O & { inplace?: boolean } | undefined]
+  | [options?: (O & { p?: number; inplace?: boolean }) | undefined]
+  | [p?: number, options?: (O & { inplace?: boolean }) | undefined]
   | [p?: number, inplace?: boolean, options?: O | undefined];
 
 /** The signature of a dropout layer: (p, inplace) positional, the stream and `keywords` by name. */
 export function dropoutSignature(owner: string, keywords: Readonly<Record<string, ArgKind>> = {}): Signature {
-  return signature(owner, [], { p: is.probability, inplace: is.boolean }, { seed: is.seed, generator: is.generator, ...keywords });
+  return signature(
+    owner,
+    [],
+    { p: is.probability, inplace: is.boolean },
+    { seed: is.seed, generator: is.generator, ...keywords },
+  );
 }
 
 /** Parsed dropout arguments: p (default 0.5) and the options. */
@@ -92,10 +104,12 @@ export class Dropout extends BernoulliDropout {
     super(options.p, options);
     const noiseShape = options.noiseShape ?? null;
     if (noiseShape !== null) {
-      if (!Array.isArray(noiseShape)) throw argTypeError('noiseShape', 'array of sizes (1, a size or null)', noiseShape);
+      if (!Array.isArray(noiseShape))
+        throw argTypeError('noiseShape', 'array of sizes (1, a size or null)', noiseShape);
       noiseShape.forEach((d, i) => {
         if (d !== null && typeof d !== 'number') throw argTypeError(`noiseShape[${i}]`, 'positive integer or null', d);
-        if (d !== null && !(Number.isSafeInteger(d) && d >= 1)) throw argRangeError(`noiseShape[${i}]`, 'positive integer or null', d);
+        if (d !== null && !(Number.isSafeInteger(d) && d >= 1))
+          throw argRangeError(`noiseShape[${i}]`, 'positive integer or null', d);
       });
     }
     this.noiseShape = noiseShape === null ? null : Object.freeze([...noiseShape]);
@@ -106,9 +120,16 @@ export class Dropout extends BernoulliDropout {
     if (noise === null) return;
     try {
       // A size not known yet (-1, the batch) agrees with any noise size.
-      resolveNoiseShape(noise, shape.map((d, i) => (d < 0 ? (noise[i] ?? 1) : d)));
+      resolveNoiseShape(
+        noise,
+        shape.map((d, i) => (d < 0 ? (noise[i] ?? 1) : d)),
+      );
     } catch {
-      throw layerShapeError(this, noise.map((d) => (d === null || d === 1 ? -1 : d)), shape);
+      throw layerShapeError(
+        this,
+        noise.map((d) => (d === null || d === 1 ? -1 : d)),
+        shape,
+      );
     }
   }
 
@@ -121,7 +142,8 @@ export class Dropout extends BernoulliDropout {
   }
 
   override extraRepr(): string {
-    const noise = this.noiseShape === null ? '' : `, noiseShape=[${this.noiseShape.map((d) => d ?? 'null').join(', ')}]`;
+    const noise =
+      this.noiseShape === null ? '' : `, noiseShape=[${this.noiseShape.map((d) => d ?? 'null').join(', ')}]`;
     return `p=${this.p}${noise}`;
   }
 }
@@ -209,7 +231,8 @@ abstract class SpatialDropout extends BernoulliDropout {
   }
 
   protected override checkShape(shape: Shape): void {
-    if (shape.length !== this.spatial + 2) throw layerShapeError(this, new Array<number>(this.spatial + 2).fill(-1), shape);
+    if (shape.length !== this.spatial + 2)
+      throw layerShapeError(this, new Array<number>(this.spatial + 2).fill(-1), shape);
   }
 
   override getConfig(): Record<string, unknown> {

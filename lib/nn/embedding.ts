@@ -9,7 +9,11 @@
 import { intInRange } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import {
-  embedResolved, knownKeys, MAX_EMBEDDINGS, resolveEmbeddingOptions, type ResolvedEmbeddingOptions,
+  embedResolved,
+  knownKeys,
+  MAX_EMBEDDINGS,
+  resolveEmbeddingOptions,
+  type ResolvedEmbeddingOptions,
 } from '../ops/embedding.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import type { Shape } from '../shape.js';
@@ -45,12 +49,17 @@ function optionsFrom(rest: unknown[]): EmbeddingLayerOptions {
   const first = rest[0];
   if (rest.length >= 1 && typeof first === 'object' && first !== null) {
     if (Array.isArray(first) || first instanceof Tensor) throw argTypeError('options', 'object or paddingIdx', first);
-    if (rest.length > 1) throw new TypeError(`Embedding: expected (numEmbeddings, embeddingDim, options) but received ${rest.length + 2} arguments`);
+    if (rest.length > 1)
+      throw new TypeError(
+        `Embedding: expected (numEmbeddings, embeddingDim, options) but received ${rest.length + 2} arguments`,
+      );
     knownKeys(first, OPTION_KEYS, 'Embedding');
     return first as EmbeddingLayerOptions;
   }
   if (rest.length > POSITIONAL.length) {
-    throw new TypeError(`Embedding: expected at most ${POSITIONAL.length + 2} arguments (numEmbeddings, embeddingDim, ${POSITIONAL.join(', ')}) but received ${rest.length + 2}`);
+    throw new TypeError(
+      `Embedding: expected at most ${POSITIONAL.length + 2} arguments (numEmbeddings, embeddingDim, ${POSITIONAL.join(', ')}) but received ${rest.length + 2}`,
+    );
   }
   const out: Record<string, unknown> = {};
   rest.forEach((v, i) => {
@@ -73,8 +82,13 @@ export class Embedding<V extends number = number, D extends number = number> ext
 
   constructor(numEmbeddings: V, embeddingDim: D, options?: EmbeddingLayerOptions);
   constructor(
-    numEmbeddings: V, embeddingDim: D, paddingIdx?: number | null, maxNorm?: number | null, normType?: number,
-    scaleGradByFreq?: boolean, sparse?: boolean,
+    numEmbeddings: V,
+    embeddingDim: D,
+    paddingIdx?: number | null,
+    maxNorm?: number | null,
+    normType?: number,
+    scaleGradByFreq?: boolean,
+    sparse?: boolean,
   );
   constructor(numEmbeddings: V, embeddingDim: D, ...rest: unknown[]) {
     super();
@@ -110,9 +124,11 @@ export class Embedding<V extends number = number, D extends number = number> ext
    * (PyTorch's Embedding.from_pretrained).
    */
   static fromPretrained(
-    embeddings: Tensor, options: Omit<EmbeddingLayerOptions, 'weight' | 'generator'> & { freeze?: boolean } = {},
+    embeddings: Tensor,
+    options: Omit<EmbeddingLayerOptions, 'weight' | 'generator'> & { freeze?: boolean } = {},
   ): Embedding {
-    if (!(embeddings instanceof Tensor) || embeddings.rank !== 2) throw argTypeError('embeddings', '2-D Tensor', embeddings);
+    if (!(embeddings instanceof Tensor) || embeddings.rank !== 2)
+      throw argTypeError('embeddings', '2-D Tensor', embeddings);
     if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object', options);
     const { freeze = true, ...rest } = options;
     if (typeof freeze !== 'boolean') throw argTypeError('freeze', 'boolean', freeze);
@@ -131,7 +147,12 @@ export class Embedding<V extends number = number, D extends number = number> ext
 
   /** The lookup options as the op takes them. */
   get lookupOptions(): ResolvedEmbeddingOptions {
-    return { paddingIdx: this.paddingIdx ?? -1, maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq };
+    return {
+      paddingIdx: this.paddingIdx ?? -1,
+      maxNorm: this.maxNorm,
+      normType: this.normType,
+      scaleGradByFreq: this.scaleGradByFreq,
+    };
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
@@ -141,13 +162,19 @@ export class Embedding<V extends number = number, D extends number = number> ext
   /** Rows of weight picked by the integer ids of `input` (*): (*, embeddingDim). */
   override forward(input: Tensor): Tensor<readonly [...number[], D]> {
     const ids = expectLayerInput(this, input);
-    return embedResolved(ids, this.weight, this.lookupOptions, `the input of ${this.layerName}`) as Tensor<readonly [...number[], D]>;
+    return embedResolved(ids, this.weight, this.lookupOptions, `the input of ${this.layerName}`) as Tensor<
+      readonly [...number[], D]
+    >;
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx,
-      maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq,
+      numEmbeddings: this.numEmbeddings,
+      embeddingDim: this.embeddingDim,
+      paddingIdx: this.paddingIdx,
+      maxNorm: this.maxNorm,
+      normType: this.normType,
+      scaleGradByFreq: this.scaleGradByFreq,
     };
   }
 

@@ -33,7 +33,10 @@ export class Flatten extends Module {
     const s = this.startDim < 0 ? this.startDim + rank : this.startDim;
     const e = this.endDim < 0 ? this.endDim + rank : this.endDim;
     if (s < 0 || e >= rank || s > e) {
-      const needed = Math.max(this.startDim >= 0 ? this.startDim + 1 : -this.startDim, this.endDim >= 0 ? this.endDim + 1 : -this.endDim);
+      const needed = Math.max(
+        this.startDim >= 0 ? this.startDim + 1 : -this.startDim,
+        this.endDim >= 0 ? this.endDim + 1 : -this.endDim,
+      );
       throw layerShapeError(this, new Array<number>(needed).fill(-1), inputShape);
     }
     const merged = inputShape.slice(s, e + 1);

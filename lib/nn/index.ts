@@ -8,29 +8,71 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Module, type ModuleCategory, type RegisterBufferOptions, type ZeroGradOptions } from './module.js';
 export { Parameter, type ParameterOptions } from './parameter.js';
 export { Sequential } from './sequential.js';
-export type { ChainInputCheck, CheckChain, Fold, LastDimCheck, LastDimMap, ReplaceLast, ShapeMap } from './shape-types.js';
+export type {
+  ChainInputCheck,
+  CheckChain,
+  Fold,
+  LastDimCheck,
+  LastDimMap,
+  ReplaceLast,
+  ShapeMap,
+} from './shape-types.js';
 export { LogSoftmax, Softmax } from './softmax.js';
 export type { LoadStateDictOptions, LoadStateDictResult } from './state-dict.js';
 export { summarize, type Summary, type SummaryOptions, type SummaryRow } from './summary.js';
 export { Conv1d, Conv2d, type Conv1dOptions, type Conv2dOptions } from './conv.js';
 export {
-  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
-  type AvgPool2dLayerOptions, type MaxPool2dLayerOptions, type Pool1dLayerOptions,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  MaxPool1d,
+  MaxPool2d,
+  type AvgPool2dLayerOptions,
+  type MaxPool2dLayerOptions,
+  type Pool1dLayerOptions,
 } from './pool.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './batchnorm.js';
 export {
-  BernoulliDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, SpatialDropout1d, SpatialDropout2d, SpatialDropout3d,
-  type DropoutLayerOptions, type NoiseLayerOptions, type SpatialDropoutLayerOptions,
+  BernoulliDropout,
+  Dropout,
+  Dropout1d,
+  Dropout2d,
+  Dropout3d,
+  SpatialDropout1d,
+  SpatialDropout2d,
+  SpatialDropout3d,
+  type DropoutLayerOptions,
+  type NoiseLayerOptions,
+  type SpatialDropoutLayerOptions,
 } from './dropout.js';
 export { NoiseLayer } from './noise-layer.js';
 export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
 export { DropConnect, type DropConnectOptions } from './drop-connect.js';
 export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
 export * from './dropout/index.js';
-export { addPenalty, type RegularizationOptions, type RegularizationParts, type RegularizationTerm } from './regularization.js';
 export {
-  DROPOUT_ONE_LAYER, GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase,
-  type ElmanCellOptions, type GRUOptions, type LSTMOptions, type RecurrentOptions, type RNNCellOptions, type RNNOptions,
+  addPenalty,
+  type RegularizationOptions,
+  type RegularizationParts,
+  type RegularizationTerm,
+} from './regularization.js';
+export {
+  DROPOUT_ONE_LAYER,
+  GRU,
+  GRUCell,
+  LSTM,
+  LSTMCell,
+  RNN,
+  RNNBase,
+  RNNCell,
+  RNNCellBase,
+  type ElmanCellOptions,
+  type GRUOptions,
+  type LSTMOptions,
+  type RecurrentOptions,
+  type RNNCellOptions,
+  type RNNOptions,
   type ZoneoutRates,
 } from './recurrent/index.js';
 export { Embedding, type EmbeddingLayerOptions } from './embedding.js';

@@ -14,7 +14,12 @@ export function checkGenerator(generator: unknown): Generator {
 }
 
 /** A weight of `shape` (output channels first) and, when `bias`, a bias of shape[0] elements. */
-export function defaultInit(shape: readonly number[], fanIn: number, bias: boolean, generator: Generator): [Parameter, Parameter | null] {
+export function defaultInit(
+  shape: readonly number[],
+  fanIn: number,
+  bias: boolean,
+  generator: Generator,
+): [Parameter, Parameter | null] {
   const bound = 1 / Math.sqrt(fanIn);
   const w = new Float32Array(shape.reduce((p, d) => p * d, 1));
   generator.uniform(w, -bound, bound);

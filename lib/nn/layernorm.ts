@@ -42,9 +42,11 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options: LayerNormLayerOptions = {}) {
     super();
     this.normalizedShape = Object.freeze(normalizedShapeOf(normalizedShape));
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      throw argTypeError('options', 'object', options);
     for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new TypeError(`LayerNorm: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
+      if (!OPTION_KEYS.includes(key))
+        throw new TypeError(`LayerNorm: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
     }
     this.eps = epsOf(options.eps);
     this.elementwiseAffine = flag(options.elementwiseAffine, 'elementwiseAffine');
@@ -76,7 +78,12 @@ export class LayerNorm extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { normalizedShape: [...this.normalizedShape], eps: this.eps, elementwiseAffine: this.elementwiseAffine, bias: this.bias !== null || !this.elementwiseAffine };
+    return {
+      normalizedShape: [...this.normalizedShape],
+      eps: this.eps,
+      elementwiseAffine: this.elementwiseAffine,
+      bias: this.bias !== null || !this.elementwiseAffine,
+    };
   }
 
   /** PyTorch's extra_repr: `(8,), eps=1e-05, elementwise_affine=True`. */

@@ -72,7 +72,9 @@ export class Linear<In extends number = number, Out extends number = number> ext
     return [...inputShape.slice(0, -1), this.outFeatures];
   }
 
-  override forward<S extends Shape>(input: Tensor<S> & LastDimCheck<S, In, `Linear(${In}→${Out})`>): Tensor<ReplaceLast<S, Out>> {
+  override forward<S extends Shape>(
+    input: Tensor<S> & LastDimCheck<S, In, `Linear(${In}→${Out})`>,
+  ): Tensor<ReplaceLast<S, Out>> {
     const x = expectLayerInput(this, input);
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
     return linear(x, this.weight, this.bias) as Tensor<ReplaceLast<S, Out>>;

@@ -64,8 +64,15 @@ export interface McDropoutResult {
 
 /** Modules that stay in training mode during Monte Carlo dropout. */
 export function isStochastic(m: Module): boolean {
-  return isDropout(m) || m instanceof DropConnect || m instanceof LinearSVDO || m instanceof Conv2dSVDO ||
-    m instanceof VariationalDropout || m instanceof ConcreteDropout || m instanceof SpatialConcreteDropout;
+  return (
+    isDropout(m) ||
+    m instanceof DropConnect ||
+    m instanceof LinearSVDO ||
+    m instanceof Conv2dSVDO ||
+    m instanceof VariationalDropout ||
+    m instanceof ConcreteDropout ||
+    m instanceof SpatialConcreteDropout
+  );
 }
 
 /**
@@ -110,10 +117,11 @@ function reseed(streams: readonly Generator[], seed: number | bigint): () => voi
   const saved = streams.map((g) => [g.seed, g.offset] as const);
   const base = BigInt(seed);
   streams.forEach((g, i) => g.manualSeed((base + BigInt(i) * 0x9e3779b97f4a7c15n) & U64));
-  return () => streams.forEach((g, i) => {
-    g.manualSeed(saved[i]![0]);
-    g.offset = saved[i]![1];
-  });
+  return () =>
+    streams.forEach((g, i) => {
+      g.manualSeed(saved[i]![0]);
+      g.offset = saved[i]![1];
+    });
 }
 
 interface Moments {
@@ -145,16 +153,28 @@ function sharedPass(model: Module, streams: readonly Generator[], x: Tensor): Te
   const end = [...start];
   const parts: Tensor[] = [];
   for (let r = 0; r < rows; r++) {
-    streams.forEach((g, i) => { g.offset = start[i]!; });
+    streams.forEach((g, i) => {
+      g.offset = start[i]!;
+    });
     parts.push(forwardPass(model, new Tensor(x.data.slice(r * rowSize, (r + 1) * rowSize), [1, ...x.shape.slice(1)])));
-    streams.forEach((g, i) => { end[i] = Math.max(end[i]!, g.offset); });
+    streams.forEach((g, i) => {
+      end[i] = Math.max(end[i]!, g.offset);
+    });
   }
-  streams.forEach((g, i) => { g.offset = end[i]!; });
+  streams.forEach((g, i) => {
+    g.offset = end[i]!;
+  });
   const first = parts[0]!;
-  if (first.shape[0] !== 1) throw new ShapeError(`mcDropoutPredict: sharedMask needs a model that maps rows to rows, but one row gave shape ${formatShape(first.shape)}`);
+  if (first.shape[0] !== 1)
+    throw new ShapeError(
+      `mcDropoutPredict: sharedMask needs a model that maps rows to rows, but one row gave shape ${formatShape(first.shape)}`,
+    );
   const out = new Float32Array(first.size * rows);
   parts.forEach((p, r) => {
-    if (!shapesEqual(p.shape, first.shape)) throw new ShapeError(`mcDropoutPredict: row ${r} gave shape ${formatShape(p.shape)}, row 0 ${formatShape(first.shape)}`);
+    if (!shapesEqual(p.shape, first.shape))
+      throw new ShapeError(
+        `mcDropoutPredict: row ${r} gave shape ${formatShape(p.shape)}, row 0 ${formatShape(first.shape)}`,
+      );
     out.set(p.data, r * first.size);
   });
   return new Tensor(out, [rows, ...first.shape.slice(1)]);
@@ -195,14 +215,23 @@ function moments(model: Module, x: Tensor, samples: number, pass: Pass): Moments
   let acc: Moments | null = null;
   for (let s = 1; s <= samples; s++) {
     const out = pass.run(x);
-    if (pass.softmax !== null && out.rank === 0) throw new ShapeError(`mcDropoutPredict: classification needs outputs with a class dimension, but ${model.layerName} returned a scalar`);
+    if (pass.softmax !== null && out.rank === 0)
+      throw new ShapeError(
+        `mcDropoutPredict: classification needs outputs with a class dimension, but ${model.layerName} returned a scalar`,
+      );
     const y = pass.softmax === null ? out : new Tensor(probabilities(out, pass.softmax), out.shape);
     if (acc === null) {
       const rows = pass.softmax === null ? 0 : y.size / y.shape[y.rank - 1]!;
-      acc = { shape: y.shape, mean: new Float64Array(y.size), m2: new Float64Array(y.size), meanEntropy: pass.softmax === null ? null : new Float64Array(rows) };
-    }
-    else if (!shapesEqual(y.shape, acc.shape)) {
-      throw new ShapeError(`mcDropoutPredict: pass ${s} returned shape ${formatShape(y.shape)}, pass 1 ${formatShape(acc.shape)}`);
+      acc = {
+        shape: y.shape,
+        mean: new Float64Array(y.size),
+        m2: new Float64Array(y.size),
+        meanEntropy: pass.softmax === null ? null : new Float64Array(rows),
+      };
+    } else if (!shapesEqual(y.shape, acc.shape)) {
+      throw new ShapeError(
+        `mcDropoutPredict: pass ${s} returned shape ${formatShape(y.shape)}, pass 1 ${formatShape(acc.shape)}`,
+      );
     }
     const { mean, m2 } = acc;
     const yd = y.data;
@@ -232,13 +261,20 @@ function chunkedMoments(model: Module, x: Tensor, samples: number, batchSize: nu
     const chunk = new Tensor(x.data.slice(start * rowSize, end * rowSize), [end - start, ...x.shape.slice(1)]);
     const part = moments(model, chunk, samples, pass);
     if (part.shape[0] !== end - start || (out !== null && !shapesEqual(part.shape.slice(1), out.shape.slice(1)))) {
-      throw new ShapeError(`mcDropoutPredict: batchSize needs a model that maps rows to rows, but rows ${start}..${end - 1} gave shape ${formatShape(part.shape)}`);
+      throw new ShapeError(
+        `mcDropoutPredict: batchSize needs a model that maps rows to rows, but rows ${start}..${end - 1} gave shape ${formatShape(part.shape)}`,
+      );
     }
     if (out === null) {
       outRow = part.mean.length / (end - start);
       const shape = [rows, ...part.shape.slice(1)];
       const entropyRow = part.meanEntropy === null ? 0 : part.meanEntropy.length / (end - start);
-      out = { shape, mean: new Float64Array(rows * outRow), m2: new Float64Array(rows * outRow), meanEntropy: part.meanEntropy === null ? null : new Float64Array(rows * entropyRow) };
+      out = {
+        shape,
+        mean: new Float64Array(rows * outRow),
+        m2: new Float64Array(rows * outRow),
+        meanEntropy: part.meanEntropy === null ? null : new Float64Array(rows * entropyRow),
+      };
     }
     out.mean.set(part.mean, start * outRow);
     out.m2.set(part.m2, start * outRow);
@@ -260,21 +296,32 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
   if (!(x instanceof Tensor)) throw argTypeError('x', 'Tensor', x);
   if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object', options);
   for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key)) throw new RangeError(`mcDropoutPredict: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key))
+      throw new RangeError(`mcDropoutPredict: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
   }
   const samples = positiveInt(options.samples, 'samples');
   const batchSize = options.batchSize === undefined ? null : positiveInt(options.batchSize, 'batchSize');
-  if (batchSize !== null && x.rank === 0) throw new ShapeError('mcDropoutPredict: batchSize needs an input with a first dimension to split, but x is a scalar');
+  if (batchSize !== null && x.rank === 0)
+    throw new ShapeError(
+      'mcDropoutPredict: batchSize needs an input with a first dimension to split, but x is a scalar',
+    );
   const task = options.task ?? 'regression';
-  if (task !== 'regression' && task !== 'classification') throw argRangeError('task', "'regression' or 'classification'", task);
+  if (task !== 'regression' && task !== 'classification')
+    throw argRangeError('task', "'regression' or 'classification'", task);
   const outputs = options.outputs ?? 'logits';
-  if (outputs !== 'logits' && outputs !== 'probabilities') throw argRangeError('outputs', "'logits' or 'probabilities'", outputs);
-  if (options.outputs !== undefined && task !== 'classification') throw new RangeError("mcDropoutPredict: outputs is for task 'classification'");
+  if (outputs !== 'logits' && outputs !== 'probabilities')
+    throw argRangeError('outputs', "'logits' or 'probabilities'", outputs);
+  if (options.outputs !== undefined && task !== 'classification')
+    throw new RangeError("mcDropoutPredict: outputs is for task 'classification'");
   const sharedMask = options.sharedMask ?? false;
   if (typeof sharedMask !== 'boolean') throw argTypeError('sharedMask', 'boolean', sharedMask);
-  if (sharedMask && x.rank === 0) throw new ShapeError('mcDropoutPredict: sharedMask needs an input with a first dimension (rows), but x is a scalar');
+  if (sharedMask && x.rank === 0)
+    throw new ShapeError(
+      'mcDropoutPredict: sharedMask needs an input with a first dimension (rows), but x is a scalar',
+    );
   const seed = options.seed;
-  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'bigint') throw argTypeError('seed', 'integer or bigint in [0, 2^64)', seed);
+  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'bigint')
+    throw argTypeError('seed', 'integer or bigint in [0, 2^64)', seed);
 
   const restore = saveModes(model);
   const allowed = isTrainModeInferenceAllowed(model);
@@ -289,10 +336,17 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
       run: sharedMask ? (input) => sharedPass(model, streams, input) : (input) => forwardPass(model, input),
       softmax: task === 'classification' ? outputs === 'logits' : null,
     };
-    const { shape, mean, m2, meanEntropy } = noGrad(() => (batchSize === null || sharedMask ? moments(model, x, samples, pass) : chunkedMoments(model, x, samples, batchSize, pass)));
+    const { shape, mean, m2, meanEntropy } = noGrad(() =>
+      batchSize === null || sharedMask
+        ? moments(model, x, samples, pass)
+        : chunkedMoments(model, x, samples, batchSize, pass),
+    );
     const variance = new Float32Array(m2.length);
     for (let i = 0; i < m2.length; i++) variance[i] = m2[i]! / samples;
-    const result: McDropoutResult = { mean: new Tensor(Float32Array.from(mean), shape), variance: new Tensor(variance, shape) };
+    const result: McDropoutResult = {
+      mean: new Tensor(Float32Array.from(mean), shape),
+      variance: new Tensor(variance, shape),
+    };
     if (meanEntropy !== null) {
       const entropy = rowEntropies(mean, shape[shape.length - 1]!);
       const mi = new Float32Array(entropy.length);

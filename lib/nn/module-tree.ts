@@ -75,7 +75,11 @@ export function declareBuffer(module: Module, name: string, persistent: boolean)
 }
 
 /** Buffers by state-dict name; those set to null are left out. */
-export function namedBuffersOf(root: Module, recurse: boolean | undefined, persistentOnly: boolean): [string, Tensor][] {
+export function namedBuffersOf(
+  root: Module,
+  recurse: boolean | undefined,
+  persistentOnly: boolean,
+): [string, Tensor][] {
   const out: [string, Tensor][] = [];
   for (const [path, m] of scope(root, recurse)) {
     for (const [name, persistent] of declaredBuffers.get(m) ?? []) {

@@ -21,7 +21,14 @@ import type { Shape } from '../shape.js';
 import { Tensor, zeros } from '../tensor.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import { asRoot, recordOutput, setTrainModeInferenceAllowed } from './invoke.js';
-import { collectState, declareBuffer, namedBuffersOf, namedParametersOf, ownMembers, walkModules } from './module-tree.js';
+import {
+  collectState,
+  declareBuffer,
+  namedBuffersOf,
+  namedParametersOf,
+  ownMembers,
+  walkModules,
+} from './module-tree.js';
 import type { RegisterBufferOptions, ZeroGradOptions } from './module-tree.js';
 import type { Parameter } from './parameter.js';
 import { regularizationParts, type RegularizationOptions, type RegularizationTerm } from './regularization.js';
@@ -33,8 +40,19 @@ import { formatSummary, formatTree, summarize, type SummaryOptions } from './sum
 
 /** What kind of layer a module is; summary() and the mode checks read it. */
 export type ModuleCategory =
-  | 'linear' | 'conv' | 'pool' | 'activation' | 'dropout' | 'batchnorm' | 'normalization'
-  | 'embedding' | 'recurrent' | 'reshape' | 'identity' | 'container' | 'other';
+  | 'linear'
+  | 'conv'
+  | 'pool'
+  | 'activation'
+  | 'dropout'
+  | 'batchnorm'
+  | 'normalization'
+  | 'embedding'
+  | 'recurrent'
+  | 'reshape'
+  | 'identity'
+  | 'container'
+  | 'other';
 
 export type { RegisterBufferOptions, ZeroGradOptions } from './module-tree.js';
 
@@ -132,7 +150,8 @@ export abstract class Module {
    * Keras) runs in slices joined along the first dimension: `predict(x, { batchSize: 256 })`.
    */
   get predict(): this['forward'] & ((input: Tensor, options: PredictOptions) => Tensor) {
-    return ((...args: unknown[]) => this.#inEvalMode(() => predictCall(args, (a) => this.#invoke(a), this.layerName))) as this['forward'] &
+    return ((...args: unknown[]) =>
+      this.#inEvalMode(() => predictCall(args, (a) => this.#invoke(a), this.layerName))) as this['forward'] &
       ((input: Tensor, options: PredictOptions) => Tensor);
   }
 
@@ -243,7 +262,8 @@ export abstract class Module {
    * unless `persistent: false`, by stateDict().
    */
   registerBuffer(name: string, value: Tensor | null, options: RegisterBufferOptions = {}): void {
-    if (typeof name !== 'string' || name === '' || name.includes('.')) throw argTypeError('name', 'non-empty string without "."', name);
+    if (typeof name !== 'string' || name === '' || name.includes('.'))
+      throw argTypeError('name', 'non-empty string without "."', name);
     if (value !== null && !(value instanceof Tensor)) throw argTypeError('value', 'Tensor or null', value);
     const persistent = options.persistent ?? true;
     if (typeof persistent !== 'boolean') throw argTypeError('persistent', 'boolean', persistent);
@@ -294,7 +314,10 @@ export abstract class Module {
    * reported at once in one StateDictError and nothing is changed. With `strict: false`,
    * missing and unexpected keys are allowed and returned.
    */
-  loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(
+    state: Record<string, Tensor> | Map<string, Tensor>,
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
     return loadState(this.layerName, this.stateDict(), state, options);
   }
 

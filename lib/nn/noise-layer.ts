@@ -25,7 +25,8 @@ export interface NoiseLayerOptions {
 
 function layerOptions<T extends object>(value: T | undefined): T | Record<string, never> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw argTypeError('options', 'object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw argTypeError('options', 'object', value);
   return value;
 }
 

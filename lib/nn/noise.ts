@@ -21,7 +21,9 @@ const GAUSSIAN_DROPOUT = signature('GaussianDropout', ['rate'], { seed: is.seed 
 const GAUSSIAN_NOISE = signature('GaussianNoise', ['stddev'], { seed: is.seed }, { generator: is.generator });
 
 /** What follows a Gaussian layer's rate or stddev: Keras's seed, then (or instead) options. */
-export type GaussianArgs = [options?: NoiseLayerOptions | undefined] | [seed?: number | bigint, options?: { generator?: NoiseLayerOptions['generator'] } | undefined];
+export type GaussianArgs =
+  | [options?: NoiseLayerOptions | undefined]
+  | [seed?: number | bigint, options?: { generator?: NoiseLayerOptions['generator'] } | undefined];
 
 /**
  * Alpha dropout for self-normalizing networks (after SELU): in training a unit is dropped with

@@ -7,8 +7,14 @@ import { poolOutSize } from '../backend/pool-geometry.js';
 import { argRangeError } from '../errors.js';
 import { pair, type Pair } from '../ops/conv.js';
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
-  type AvgPool2dOptions, type MaxPool2dOptions,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  avgPool1d,
+  avgPool2d,
+  maxPool1d,
+  maxPool2d,
+  type AvgPool2dOptions,
+  type MaxPool2dOptions,
 } from '../ops/pool.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -16,13 +22,28 @@ import { Module, type ModuleCategory } from './module.js';
 import { expectLayerInput, layerShapeError } from './shape-check.js';
 
 // PyTorch's positional orders after kernelSize.
-const MAX_POOL = { stride: is.sizesOrNull, padding: is.sizes, dilation: is.sizes, returnIndices: is.boolean, ceilMode: is.boolean };
+const MAX_POOL = {
+  stride: is.sizesOrNull,
+  padding: is.sizes,
+  dilation: is.sizes,
+  returnIndices: is.boolean,
+  ceilMode: is.boolean,
+};
 const MAX_POOL2D = signature('MaxPool2d', ['kernelSize'], MAX_POOL);
 const MAX_POOL1D = signature('MaxPool1d', ['kernelSize'], MAX_POOL);
 const AVG_POOL2D = signature('AvgPool2d', ['kernelSize'], {
-  stride: is.sizesOrNull, padding: is.sizes, ceilMode: is.boolean, countIncludePad: is.boolean, divisorOverride: is.numberOrNull,
+  stride: is.sizesOrNull,
+  padding: is.sizes,
+  ceilMode: is.boolean,
+  countIncludePad: is.boolean,
+  divisorOverride: is.numberOrNull,
 });
-const AVG_POOL1D = signature('AvgPool1d', ['kernelSize'], { stride: is.sizesOrNull, padding: is.sizes, ceilMode: is.boolean, countIncludePad: is.boolean });
+const AVG_POOL1D = signature('AvgPool1d', ['kernelSize'], {
+  stride: is.sizesOrNull,
+  padding: is.sizes,
+  ceilMode: is.boolean,
+  countIncludePad: is.boolean,
+});
 const ADAPTIVE2D = signature('AdaptiveAvgPool2d', ['outputSize'], {});
 const ADAPTIVE1D = signature('AdaptiveAvgPool1d', ['outputSize'], {});
 
@@ -55,7 +76,14 @@ abstract class Pool extends Module {
   }
 }
 
-function windowed(sizes: number[], k: readonly number[], s: readonly number[], p: readonly number[], d: readonly number[], ceil: boolean): number[] {
+function windowed(
+  sizes: number[],
+  k: readonly number[],
+  s: readonly number[],
+  p: readonly number[],
+  d: readonly number[],
+  ceil: boolean,
+): number[] {
   return sizes.map((n, i) => (n < 0 ? -1 : poolOutSize(n, k[i]!, s[i]!, p[i]!, d[i]!, ceil)));
 }
 
@@ -77,12 +105,21 @@ export type MaxPool2dArgs =
   | [options?: MaxPool2dLayerOptions | undefined]
   | [stride?: Pair | null, options?: MaxPool2dLayerOptions | undefined]
   | [stride?: Pair | null, padding?: Pair, options?: MaxPool2dLayerOptions | undefined]
-  | [stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: boolean, ceilMode?: boolean, options?: MaxPool2dLayerOptions | undefined];
+  | [
+      stride?: Pair | null,
+      padding?: Pair,
+      dilation?: Pair,
+      returnIndices?: boolean,
+      ceilMode?: boolean,
+      options?: MaxPool2dLayerOptions | undefined,
+    ];
 
 export class MaxPool2d extends Pool {
   protected readonly spatial = 2;
   readonly options: Required<Omit<MaxPool2dOptions, 'stride'>> & { stride: [number, number] } & {
-    kernelSize: [number, number]; padding: [number, number]; dilation: [number, number];
+    kernelSize: [number, number];
+    padding: [number, number];
+    dilation: [number, number];
   };
 
   constructor(kernelSize: Pair, ...args: MaxPool2dArgs) {
@@ -142,11 +179,23 @@ export type AvgPool2dArgs =
   | [options?: AvgPool2dLayerOptions | undefined]
   | [stride?: Pair | null, options?: AvgPool2dLayerOptions | undefined]
   | [stride?: Pair | null, padding?: Pair, options?: AvgPool2dLayerOptions | undefined]
-  | [stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: AvgPool2dLayerOptions | undefined];
+  | [
+      stride?: Pair | null,
+      padding?: Pair,
+      ceilMode?: boolean,
+      countIncludePad?: boolean,
+      divisorOverride?: number | null,
+      options?: AvgPool2dLayerOptions | undefined,
+    ];
 
 export class AvgPool2d extends Pool {
   protected readonly spatial = 2;
-  readonly options: AvgPool2dOptions & { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean };
+  readonly options: AvgPool2dOptions & {
+    kernelSize: [number, number];
+    stride: [number, number];
+    padding: [number, number];
+    ceilMode: boolean;
+  };
 
   constructor(kernelSize: Pair, ...args: AvgPool2dArgs) {
     super();
@@ -246,14 +295,27 @@ export type MaxPool1dArgs =
   | [options?: Pool1dLayerOptions | undefined]
   | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
   | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, padding?: number, dilation?: number, returnIndices?: boolean, ceilMode?: boolean, options?: Pool1dLayerOptions | undefined];
+  | [
+      stride?: number | null,
+      padding?: number,
+      dilation?: number,
+      returnIndices?: boolean,
+      ceilMode?: boolean,
+      options?: Pool1dLayerOptions | undefined,
+    ];
 
 /** AvgPool1d's arguments after kernelSize, in PyTorch's order (stride, padding, ceilMode, countIncludePad), then (or instead) options. */
 export type AvgPool1dArgs =
   | [options?: Pool1dLayerOptions | undefined]
   | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
   | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, padding?: number, ceilMode?: boolean, countIncludePad?: boolean, options?: Pool1dLayerOptions | undefined];
+  | [
+      stride?: number | null,
+      padding?: number,
+      ceilMode?: boolean,
+      countIncludePad?: boolean,
+      options?: Pool1dLayerOptions | undefined,
+    ];
 
 abstract class Pool1d extends Pool {
   protected readonly spatial = 1;
@@ -266,7 +328,8 @@ abstract class Pool1d extends Pool {
   constructor(kernelSize: number, options: Pool1dLayerOptions, dilated: boolean) {
     super();
     this.kernelSize = pair(kernelSize, 'kernelSize')[0];
-    this.stride = options.stride === undefined || options.stride === null ? this.kernelSize : pair(options.stride, 'stride')[0];
+    this.stride =
+      options.stride === undefined || options.stride === null ? this.kernelSize : pair(options.stride, 'stride')[0];
     this.padding = pair(options.padding ?? 0, 'padding', 0)[0];
     this.dilation = dilated ? pair(options.dilation ?? 1, 'dilation')[0] : 1;
     this.ceilMode = options.ceilMode ?? false;
@@ -277,7 +340,13 @@ abstract class Pool1d extends Pool {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    };
   }
 
   override extraRepr(): string {
@@ -299,7 +368,13 @@ export class MaxPool1d extends Pool1d {
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    return maxPool1d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool1d(x, {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
 }
 
@@ -319,7 +394,13 @@ export class AvgPool1d extends Pool1d {
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    return avgPool1d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+    return avgPool1d(x, {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+    });
   }
 }
 

@@ -24,7 +24,8 @@ export function isPredictOptions(value: unknown): value is PredictOptions {
 export function predictBatchSize(options: PredictOptions | undefined): number {
   const b = options?.batchSize ?? DEFAULT_PREDICT_BATCH;
   if (typeof b !== 'number') throw argTypeError('batchSize', 'positive integer or Infinity', b);
-  if (b !== Infinity && (!Number.isSafeInteger(b) || b <= 0)) throw argRangeError('batchSize', 'positive integer or Infinity', b);
+  if (b !== Infinity && (!Number.isSafeInteger(b) || b <= 0))
+    throw argRangeError('batchSize', 'positive integer or Infinity', b);
   return b;
 }
 
@@ -38,7 +39,9 @@ export function predictInBatches(run: (x: Tensor) => unknown, input: Tensor, bat
     const out = run(new Tensor(input.data.subarray(start * row, end * row), [end - start, ...input.shape.slice(1)]));
     if (!(out instanceof Tensor) || out.rank === 0 || out.shape[0] !== end - start) {
       const got = out instanceof Tensor ? `shape ${formatShape(out.shape)}` : 'a value that is not a Tensor';
-      throw new ShapeError(`${name}.predict: a batch of ${end - start} samples gave ${got}, so outputs cannot be joined by sample; pass { batchSize: Infinity } to run the input in one call`);
+      throw new ShapeError(
+        `${name}.predict: a batch of ${end - start} samples gave ${got}, so outputs cannot be joined by sample; pass { batchSize: Infinity } to run the input in one call`,
+      );
     }
     parts.push(out);
   }
@@ -58,7 +61,10 @@ export function predictInBatches(run: (x: Tensor) => unknown, input: Tensor, bat
  */
 export function predictCall(args: unknown[], invoke: (args: unknown[]) => unknown, name: string): unknown {
   const [input, options] = args;
-  const batched = input instanceof Tensor && input.rank > 0 && (args.length === 1 || (args.length === 2 && isPredictOptions(options)));
+  const batched =
+    input instanceof Tensor &&
+    input.rank > 0 &&
+    (args.length === 1 || (args.length === 2 && isPredictOptions(options)));
   if (!batched) return invoke(args);
   const batchSize = predictBatchSize(options as PredictOptions | undefined);
   if (input.shape[0]! <= batchSize) return invoke([input]);

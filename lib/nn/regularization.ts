@@ -59,15 +59,18 @@ export function attachedPenalties(module: Module): RegularizationTerm[] {
 
 export function checkRegularizationOptions(options: unknown): { datasetSize: number | null; klWeight: number } {
   if (options === undefined) return { datasetSize: null, klWeight: 1 };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object { datasetSize, klWeight }', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError('options', 'object { datasetSize, klWeight }', options);
   for (const key of Object.keys(options)) {
-    if (key !== 'datasetSize' && key !== 'klWeight') throw new RangeError(`regularizationLoss: unknown option "${key}"; the options are datasetSize, klWeight`);
+    if (key !== 'datasetSize' && key !== 'klWeight')
+      throw new RangeError(`regularizationLoss: unknown option "${key}"; the options are datasetSize, klWeight`);
   }
   const o = options as RegularizationOptions;
   let datasetSize: number | null = null;
   if (o.datasetSize !== undefined) {
     if (typeof o.datasetSize !== 'number') throw argTypeError('datasetSize', 'positive integer', o.datasetSize);
-    if (!Number.isSafeInteger(o.datasetSize) || o.datasetSize < 1) throw argRangeError('datasetSize', 'positive integer', o.datasetSize);
+    if (!Number.isSafeInteger(o.datasetSize) || o.datasetSize < 1)
+      throw argRangeError('datasetSize', 'positive integer', o.datasetSize);
     datasetSize = o.datasetSize;
   }
   const klWeight = o.klWeight ?? 1;
@@ -78,7 +81,13 @@ export function checkRegularizationOptions(options: unknown): { datasetSize: num
 
 function checkTerm(term: unknown, where: string): RegularizationTerm {
   const t = term as RegularizationTerm;
-  if (typeof t !== 'object' || t === null || (t.kind !== 'kl' && t.kind !== 'penalty') || !(t.value instanceof Tensor) || t.value.size !== 1) {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    (t.kind !== 'kl' && t.kind !== 'penalty') ||
+    !(t.value instanceof Tensor) ||
+    t.value.size !== 1
+  ) {
     throw new TypeError(`${where}: a regularization term must be { kind: 'kl' | 'penalty', value: scalar Tensor }`);
   }
   return t;
@@ -98,11 +107,14 @@ export function regularizationParts(model: Module, options?: RegularizationOptio
   }
   if (kl !== null) {
     if (datasetSize === null) {
-      throw new TypeError(`regularizationLoss: ${model.layerName} has KL terms, which are divided by the training-set size: pass { datasetSize: N }`);
+      throw new TypeError(
+        `regularizationLoss: ${model.layerName} has KL terms, which are divided by the training-set size: pass { datasetSize: N }`,
+      );
     }
     kl = mul(kl, klWeight / datasetSize);
   }
-  const total = kl === null ? (penalty ?? new Tensor(new Float32Array(1), [])) : penalty === null ? kl : add(kl, penalty);
+  const total =
+    kl === null ? (penalty ?? new Tensor(new Float32Array(1), [])) : penalty === null ? kl : add(kl, penalty);
   return { kl, penalty, total: total.rank === 0 ? total : total.reshape([]) };
 }
 

@@ -12,7 +12,13 @@ import { Module, type ModuleCategory } from './module.js';
 import { checkBuildShape, locate } from './shape-check.js';
 import type { ChainInputCheck, CheckChain, Fold } from './shape-types.js';
 
-type ElementAt<Ms extends readonly Module[], I extends number> = number extends I ? Module : `${I}` extends `-${string}` ? Module : I extends keyof Ms ? Ms[I] : Module;
+type ElementAt<Ms extends readonly Module[], I extends number> = number extends I
+  ? Module
+  : `${I}` extends `-${string}`
+    ? Module
+    : I extends keyof Ms
+      ? Ms[I]
+      : Module;
 
 export class Sequential<const Ms extends readonly Module[] = readonly Module[]> extends Module {
   declare readonly '~shapes': { readonly kind: 'chain'; readonly layers: Ms };

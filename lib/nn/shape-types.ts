@@ -38,36 +38,56 @@ export type ReplaceLast<S extends Shape, O extends number> = S extends readonly 
 /** The last dimension of S, or number when it is not known. */
 export type LastDim<S extends Shape> = S extends readonly [...number[], infer L extends number] ? L : number;
 
-type DimsAgree<A extends number, B extends number> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false;
+type DimsAgree<A extends number, B extends number> = number extends A
+  ? true
+  : number extends B
+    ? true
+    : [A] extends [B]
+      ? true
+      : false;
 
 /** unknown when the last dimension of S can be In; an object naming the mismatch otherwise. */
-export type LastDimCheck<S extends Shape, In extends number, Name extends string> = DimsAgree<LastDim<S>, In> extends true
-  ? unknown
-  : { readonly '~error': `${Name} expects input [..., ${In}] but receives [..., ${LastDim<S>}]` };
+export type LastDimCheck<S extends Shape, In extends number, Name extends string> =
+  DimsAgree<LastDim<S>, In> extends true
+    ? unknown
+    : { readonly '~error': `${Name} expects input [..., ${In}] but receives [..., ${LastDim<S>}]` };
 
 /** The shape after module M, given the shape Cur flowing into it. */
 type Step<M, Cur extends Shape> =
-  MapOf<M> extends { readonly kind: 'same' } ? Cur
-  : MapOf<M> extends { readonly kind: 'last'; readonly out: infer O extends number } ? ReplaceLast<Cur, O>
-  : MapOf<M> extends { readonly kind: 'fixed'; readonly out: infer O extends Shape } ? O
-  : MapOf<M> extends { readonly kind: 'chain'; readonly layers: infer L extends readonly unknown[] } ? Fold<L, Cur>
-  : Shape;
+  MapOf<M> extends { readonly kind: 'same' }
+    ? Cur
+    : MapOf<M> extends { readonly kind: 'last'; readonly out: infer O extends number }
+      ? ReplaceLast<Cur, O>
+      : MapOf<M> extends { readonly kind: 'fixed'; readonly out: infer O extends Shape }
+        ? O
+        : MapOf<M> extends { readonly kind: 'chain'; readonly layers: infer L extends readonly unknown[] }
+          ? Fold<L, Cur>
+          : Shape;
 
 /** The shape after a chain of modules. */
 export type Fold<Ms extends readonly unknown[], Cur extends Shape> = Ms extends readonly [infer H, ...infer R]
-  ? Step<H, Cur> extends infer Next extends Shape ? Fold<R, Next> : never
+  ? Step<H, Cur> extends infer Next extends Shape
+    ? Fold<R, Next>
+    : never
   : Cur;
 
 /** never when M accepts Cur; otherwise the message of the first mismatch. */
 type Problem<M, Cur extends Shape> =
   MapOf<M> extends { readonly kind: 'last'; readonly in: infer I extends number; readonly name: infer N extends string }
-    ? DimsAgree<LastDim<Cur>, I> extends true ? never : `${N} expects input [..., ${I}] but receives [..., ${LastDim<Cur>}]`
-  : MapOf<M> extends { readonly kind: 'chain'; readonly layers: infer L extends readonly unknown[] } ? ChainProblem<L, Cur>
-  : never;
+    ? DimsAgree<LastDim<Cur>, I> extends true
+      ? never
+      : `${N} expects input [..., ${I}] but receives [..., ${LastDim<Cur>}]`
+    : MapOf<M> extends { readonly kind: 'chain'; readonly layers: infer L extends readonly unknown[] }
+      ? ChainProblem<L, Cur>
+      : never;
 
 /** never when the chain Ms accepts Cur; otherwise the message of its first mismatch. */
 export type ChainProblem<Ms extends readonly unknown[], Cur extends Shape> = Ms extends readonly [infer H, ...infer R]
-  ? [Problem<H, Cur>] extends [never] ? (Step<H, Cur> extends infer Next extends Shape ? ChainProblem<R, Next> : never) : Problem<H, Cur>
+  ? [Problem<H, Cur>] extends [never]
+    ? Step<H, Cur> extends infer Next extends Shape
+      ? ChainProblem<R, Next>
+      : never
+    : Problem<H, Cur>
   : never;
 
 /**
@@ -75,11 +95,19 @@ export type ChainProblem<Ms extends readonly unknown[], Cur extends Shape> = Ms 
  * layer's type is intersected with `{ '~error': message }`, so the argument fails to type-check
  * with the message in the error. Arrays of unknown length are not checked.
  */
-export type CheckChain<Ms extends readonly unknown[], Cur extends Shape = Shape, Checked extends unknown[] = []> = number extends Ms['length']
+export type CheckChain<
+  Ms extends readonly unknown[],
+  Cur extends Shape = Shape,
+  Checked extends unknown[] = [],
+> = number extends Ms['length']
   ? Ms
   : Ms extends readonly [infer H, ...infer R]
     ? Step<H, Cur> extends infer Next extends Shape
-      ? CheckChain<R, Next, [...Checked, [Problem<H, Cur>] extends [never] ? H : H & { readonly '~error': Problem<H, Cur> }]>
+      ? CheckChain<
+          R,
+          Next,
+          [...Checked, [Problem<H, Cur>] extends [never] ? H : H & { readonly '~error': Problem<H, Cur> }]
+        >
       : never
     : Checked;
 

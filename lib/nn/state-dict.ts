@@ -50,7 +50,9 @@ export function loadState(
       problems.push(`  "${key}" is not a Tensor but ${describe(value)}`);
     } else if (!shapesEqual(value.shape, target.shape)) {
       mismatchedKeys.push(key);
-      problems.push(`  "${key}" has shape ${formatShape(value.shape)} in the state dict but ${formatShape(target.shape)} in the model`);
+      problems.push(
+        `  "${key}" has shape ${formatShape(value.shape)} in the state dict but ${formatShape(target.shape)} in the model`,
+      );
     }
   }
   const keyProblems: string[] = [];

@@ -75,7 +75,10 @@ export function summarize(model: Module, options: SummaryOptions = {}): Summary 
   visit(model, '', 0);
 
   // Leaf layers in execution order when the trace saw them all, else in definition order.
-  let leaves: LayerAt[] = model.namedModules().filter(([n, m]) => n !== '' && m.children().length === 0).map(([name, module]) => ({ name, module }));
+  let leaves: LayerAt[] = model
+    .namedModules()
+    .filter(([n, m]) => n !== '' && m.children().length === 0)
+    .map(([name, module]) => ({ name, module }));
   if (leaves.every((l) => shapes.has(l.module))) {
     const order = [...shapes.keys()];
     leaves = [...leaves].sort((a, b) => order.indexOf(a.module) - order.indexOf(b.module));
@@ -90,7 +93,12 @@ export function summarize(model: Module, options: SummaryOptions = {}): Summary 
     bufferElements: count(model.buffers()),
     dropoutLayers: leaves
       .filter((l) => isDropout(l.module))
-      .map((l) => ({ name: l.name, layer: l.module.layerName, rate: l.module.dropoutRate, training: l.module.training })),
+      .map((l) => ({
+        name: l.name,
+        layer: l.module.layerName,
+        rate: l.module.dropoutRate,
+        training: l.module.training,
+      })),
     advice: dropoutAdvice(leaves),
   };
 }
@@ -107,7 +115,10 @@ export function formatSummary(s: Summary): string {
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('   ').trimEnd();
+    cells
+      .map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('   ')
+      .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));
   const out = [
     `${s.model} summary${s.inputShape === null ? '' : ` (input ${formatShape(s.inputShape)})`}`,
@@ -121,7 +132,8 @@ export function formatSummary(s: Summary): string {
     `Non-trainable params: ${grouped(s.totalParams - s.trainableParams)}`,
   ];
   if (s.bufferElements > 0) out.push(`Buffer elements: ${grouped(s.bufferElements)}`);
-  if (s.inputShape === null) out.push('Output shapes: call build(inputShape) or summary({ inputShape }) to trace them.');
+  if (s.inputShape === null)
+    out.push('Output shapes: call build(inputShape) or summary({ inputShape }) to trace them.');
   const layers = s.dropoutLayers.map((d) => `${d.name}: ${d.layer}${d.training ? '' : ' (eval)'}`);
   out.push(`Dropout: ${layers.length === 0 ? 'none' : layers.join(', ')}`);
   for (const a of s.advice) out.push(`  warning: ${a.message}`);

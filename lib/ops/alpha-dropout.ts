@@ -39,7 +39,13 @@ export function alphaCoefficients(p: number): [number, number] {
 
 /** Alpha dropout with one mask bit per run of `mid` consecutive elements (`groups` runs). */
 function alphaDropoutRuns<S extends Shape>(
-  x: Tensor<S>, p: number, training: boolean, generator: Generator, groups: number, mid: number, name: string,
+  x: Tensor<S>,
+  p: number,
+  training: boolean,
+  generator: Generator,
+  groups: number,
+  mid: number,
+  name: string,
 ): Tensor<S> {
   const n = x.size;
   if (!training || p === 0 || n === 0) return x;
@@ -55,7 +61,8 @@ function alphaDropoutRuns<S extends Shape>(
     // Element-wise: walk each mask word's bits in order.
     for (let base = 0; base < n; base += 32) {
       let word = mask[base >>> 5]!;
-      for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1) out[i] = (word & 1) !== 0 ? a * xd[i]! + b : dropped;
+      for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1)
+        out[i] = (word & 1) !== 0 ? a * xd[i]! + b : dropped;
     }
   } else {
     for (let o = 0; o < groups; o++) {
@@ -69,7 +76,8 @@ function alphaDropoutRuns<S extends Shape>(
     if (mid === 1) {
       for (let base = 0; base < n; base += 32) {
         let word = mask[base >>> 5]!;
-        for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1) if ((word & 1) !== 0) gx[i] = a * g[i]!;
+        for (let i = base, end = Math.min(base + 32, n); i < end; i++, word >>>= 1)
+          if ((word & 1) !== 0) gx[i] = a * g[i]!;
       }
     } else {
       for (let o = 0; o < groups; o++) {
@@ -101,7 +109,10 @@ export function featureAlphaDropout<S extends Shape>(x: Tensor<S>, options: Alph
   const p = probability(o.p === undefined ? 0.5 : o.p);
   const training = trainingFlag(o.training);
   const generator = streamOf(o);
-  if (x.rank < 2) throw new ShapeError(`featureAlphaDropout: expected input (N, C, *) of rank >= 2 but received ${formatShape(x.shape)}`);
+  if (x.rank < 2)
+    throw new ShapeError(
+      `featureAlphaDropout: expected input (N, C, *) of rank >= 2 but received ${formatShape(x.shape)}`,
+    );
   const groups = x.shape[0]! * x.shape[1]!;
   return alphaDropoutRuns(x, p, training, generator, groups, groups === 0 ? 0 : x.size / groups, 'featureAlphaDropout');
 }

@@ -29,7 +29,8 @@ interface Binary {
 function operands(a: unknown, b: unknown, op: string): [Operand, Operand] {
   const x = expectTensorOrNumber(a, 'a');
   const y = expectTensorOrNumber(b, 'b');
-  if (typeof x === 'number' && typeof y === 'number') throw argTypeError('a', `Tensor (${op} needs at least one tensor)`, a);
+  if (typeof x === 'number' && typeof y === 'number')
+    throw argTypeError('a', `Tensor (${op} needs at least one tensor)`, a);
   return [x, y];
 }
 
@@ -82,8 +83,10 @@ export function sub(a: Operand, b: Operand): Tensor;
 export function sub(a: Operand, b: Operand): Tensor {
   const [x, y] = operands(a, b, 'sub');
   // x - s is x + (-s) and s - x is (-x) + s, exactly, in IEEE arithmetic.
-  if (typeof y === 'number') return record(plusScalar((x as Tensor).data, -y, (x as Tensor).shape), 'sub', [x, y], (g) => [g, null]);
-  if (typeof x === 'number') return record(plusScalar(negate(y.data), x, y.shape), 'sub', [x, y], (g) => [null, negate(g)]);
+  if (typeof y === 'number')
+    return record(plusScalar((x as Tensor).data, -y, (x as Tensor).shape), 'sub', [x, y], (g) => [g, null]);
+  if (typeof x === 'number')
+    return record(plusScalar(negate(y.data), x, y.shape), 'sub', [x, y], (g) => [null, negate(g)]);
   const k = align(x, y, 'sub');
   const A = expandThrough(k.a, k.ia);
   const B = expandThrough(k.b, k.ib);
@@ -177,10 +180,16 @@ export function pow<S extends Shape>(x: Tensor<S>, exponent: number): Tensor<S> 
   const xd = x.data;
   const out = new Float32Array(xd.length);
   for (let i = 0; i < xd.length; i++) out[i] = xd[i]! ** p;
-  return record(new Tensor(out, x.shape), 'pow', [x], (g) => {
-    const gx = new Float32Array(g.length);
-    // As PyTorch: exponent 0 has gradient 0 everywhere, 0^(p-1) included.
-    if (p !== 0) for (let i = 0; i < g.length; i++) gx[i] = g[i]! * p * xd[i]! ** (p - 1);
-    return [gx];
-  }, { exponent: p });
+  return record(
+    new Tensor(out, x.shape),
+    'pow',
+    [x],
+    (g) => {
+      const gx = new Float32Array(g.length);
+      // As PyTorch: exponent 0 has gradient 0 everywhere, 0^(p-1) included.
+      if (p !== 0) for (let i = 0; i < g.length; i++) gx[i] = g[i]! * p * xd[i]! ** (p - 1);
+      return [gx];
+    },
+    { exponent: p },
+  );
 }

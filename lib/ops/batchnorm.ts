@@ -33,21 +33,31 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   if (typeof training !== 'boolean') throw argTypeError('training', 'boolean', training);
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) throw argRangeError('momentum', 'number in [0, 1]', momentum);
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
+    throw argRangeError('momentum', 'number in [0, 1]', momentum);
   if (typeof eps !== 'number' || !(eps > 0)) throw argRangeError('eps', 'positive number', eps);
-  if (x.rank < 2) throw new ShapeError(`batchNorm: expected input of shape [N, C, ...] but received ${formatShape(x.shape)}`);
+  if (x.rank < 2)
+    throw new ShapeError(`batchNorm: expected input of shape [N, C, ...] but received ${formatShape(x.shape)}`);
   const n = x.shape[0]!;
   const c = x.shape[1]!;
   const inner = x.size / Math.max(1, n * c);
-  for (const [t, name] of [[runningMean, 'runningMean'], [runningVar, 'runningVar'], [weight, 'weight'], [bias, 'bias']] as const) {
+  for (const [t, name] of [
+    [runningMean, 'runningMean'],
+    [runningVar, 'runningVar'],
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const) {
     if (t === null) continue;
     expectTensor(t, name);
-    if (t.size !== c) throw new ShapeError(`batchNorm: expected ${name} of ${c} elements but received ${formatShape(t.shape)}`);
+    if (t.size !== c)
+      throw new ShapeError(`batchNorm: expected ${name} of ${c} elements but received ${formatShape(t.shape)}`);
   }
   const useBatch = training || runningMean === null || runningVar === null;
   const count = n * inner;
   if (useBatch && count <= 1 && training) {
-    throw new RangeError(`batchNorm: expected more than 1 value per channel when training but received input of shape ${formatShape(x.shape)}`);
+    throw new RangeError(
+      `batchNorm: expected more than 1 value per channel when training but received input of shape ${formatShape(x.shape)}`,
+    );
   }
   const mean = new Float64Array(c);
   const invStd = new Float64Array(c);
@@ -60,7 +70,8 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
       for (let b = 0; b < n; b++) for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) s += xd[at + i]!;
       m = s / count;
       let q = 0;
-      for (let b = 0; b < n; b++) for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) q += (xd[at + i]! - m) ** 2;
+      for (let b = 0; b < n; b++)
+        for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) q += (xd[at + i]! - m) ** 2;
       v = q / count;
       if (training && runningMean !== null && runningVar !== null) {
         runningMean.data[ch] = (1 - momentum) * runningMean.data[ch]! + momentum * m;
@@ -83,34 +94,40 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
       for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) out[at + i] = (xd[at + i]! - m) * s * g + be;
     }
   }
-  return record(new Tensor(out, x.shape), 'batchNorm', [x, weight, bias], (dy, needs) => {
-    const dx = needs[0] ? new Float32Array(x.size) : null;
-    const dw = needs[1] ? new Float32Array(c) : null;
-    const db = needs[2] ? new Float32Array(c) : null;
-    for (let ch = 0; ch < c; ch++) {
-      const m = mean[ch]!;
-      const s = invStd[ch]!;
-      const g = weight === null ? 1 : weight.data[ch]!;
-      let sumDy = 0;
-      let sumDyXhat = 0;
-      for (let b = 0; b < n; b++) {
-        for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) {
-          sumDy += dy[at + i]!;
-          sumDyXhat += dy[at + i]! * (xd[at + i]! - m) * s;
+  return record(
+    new Tensor(out, x.shape),
+    'batchNorm',
+    [x, weight, bias],
+    (dy, needs) => {
+      const dx = needs[0] ? new Float32Array(x.size) : null;
+      const dw = needs[1] ? new Float32Array(c) : null;
+      const db = needs[2] ? new Float32Array(c) : null;
+      for (let ch = 0; ch < c; ch++) {
+        const m = mean[ch]!;
+        const s = invStd[ch]!;
+        const g = weight === null ? 1 : weight.data[ch]!;
+        let sumDy = 0;
+        let sumDyXhat = 0;
+        for (let b = 0; b < n; b++) {
+          for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) {
+            sumDy += dy[at + i]!;
+            sumDyXhat += dy[at + i]! * (xd[at + i]! - m) * s;
+          }
+        }
+        if (dw !== null) dw[ch] = sumDyXhat;
+        if (db !== null) db[ch] = sumDy;
+        if (dx === null) continue;
+        for (let b = 0; b < n; b++) {
+          for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) {
+            // With batch statistics the mean and variance depend on x too; with running ones not.
+            dx[at + i] = useBatch
+              ? g * s * (dy[at + i]! - sumDy / count - (xd[at + i]! - m) * s * (sumDyXhat / count))
+              : g * s * dy[at + i]!;
+          }
         }
       }
-      if (dw !== null) dw[ch] = sumDyXhat;
-      if (db !== null) db[ch] = sumDy;
-      if (dx === null) continue;
-      for (let b = 0; b < n; b++) {
-        for (let i = 0, at = (b * c + ch) * inner; i < inner; i++) {
-          // With batch statistics the mean and variance depend on x too; with running ones not.
-          dx[at + i] = useBatch
-            ? g * s * (dy[at + i]! - sumDy / count - (xd[at + i]! - m) * s * (sumDyXhat / count))
-            : g * s * dy[at + i]!;
-        }
-      }
-    }
-    return [dx, dw, db];
-  }, { eps, useBatch, runningMean, runningVar });
+      return [dx, dw, db];
+    },
+    { eps, useBatch, runningMean, runningVar },
+  );
 }

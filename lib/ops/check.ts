@@ -50,11 +50,19 @@ export function splitAt(shape: readonly number[], dim: number): [number, number,
  */
 export function outputArray(n: number, op: string): Float32Array;
 export function outputArray(n: number, op: string, ctor: typeof Float64Array): Float64Array;
-export function outputArray(n: number, op: string, ctor: typeof Float32Array | typeof Float64Array = Float32Array): Float32Array | Float64Array {
+export function outputArray(
+  n: number,
+  op: string,
+  ctor: typeof Float32Array | typeof Float64Array = Float32Array,
+): Float32Array | Float64Array {
   try {
     return new ctor(n);
   } catch (e) {
-    if (e instanceof RangeError) throw new RangeError(`${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`, { cause: e });
+    if (e instanceof RangeError)
+      throw new RangeError(
+        `${op}: expected an output that fits in one typed array and in memory but it has ${n} elements`,
+        { cause: e },
+      );
     throw e;
   }
 }

@@ -58,7 +58,11 @@ export function relaxedDrop(logit: number, u: number, temperature: number): numb
  * `count` relaxed drop indicators z at drop probability p (the mask before 1 − z and the
  * 1/(1 − p) scaling), drawn from the stream. For tests and plots of the relaxation.
  */
-export function concreteMask(count: number, p: number, options: StreamOptions & { temperature?: number } = {}): Float32Array {
+export function concreteMask(
+  count: number,
+  p: number,
+  options: StreamOptions & { temperature?: number } = {},
+): Float32Array {
   nonNegativeInt(count, 'count');
   unitInterval(p, 'p');
   const o = optionsObject(options);
@@ -78,14 +82,18 @@ export function concreteMask(count: number, p: number, options: StreamOptions & 
 export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDropoutOptions): Tensor {
   expectTensor(x, 'x');
   expectTensor(pLogit, 'pLogit');
-  if (pLogit.size !== 1) throw new ShapeError(`concreteDropout: expected pLogit of one element but received ${formatShape(pLogit.shape)}`);
+  if (pLogit.size !== 1)
+    throw new ShapeError(`concreteDropout: expected pLogit of one element but received ${formatShape(pLogit.shape)}`);
   const o = optionsObject(options);
   const training = trainingFlag(o.training);
   const t = temperatureOf(o.temperature);
   const spatial = o.spatial ?? false;
   if (typeof spatial !== 'boolean') throw argTypeError('spatial', 'boolean', spatial);
   const generator = streamOf(o);
-  if (spatial && x.rank < 3) throw new ShapeError(`concreteDropout: spatial needs x of shape [N, C, *spatial] but received ${formatShape(x.shape)}`);
+  if (spatial && x.rank < 3)
+    throw new ShapeError(
+      `concreteDropout: spatial needs x of shape [N, C, *spatial] but received ${formatShape(x.shape)}`,
+    );
   if (!training) return x;
   const n = x.size;
   const masks = spatial ? x.shape[0]! * x.shape[1]! : n;
@@ -108,18 +116,23 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
   const xd = x.data;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = xd[i]! * keep[Math.floor(i / inner)]!;
-  return record(new Tensor(out, x.shape), spatial ? 'spatialConcreteDropout' : 'concreteDropout', [x, pLogit], (g, needs) => {
-    let gx: Float32Array | null = null;
-    if (needs[0]) {
-      gx = new Float32Array(n);
-      for (let i = 0; i < n; i++) gx[i] = g[i]! * keep[Math.floor(i / inner)]!;
-    }
-    let gl: Float32Array | null = null;
-    if (needs[1]) {
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += g[i]! * xd[i]! * dkeep[Math.floor(i / inner)]!;
-      gl = Float32Array.of(acc * p * (1 - p));
-    }
-    return [gx, gl];
-  });
+  return record(
+    new Tensor(out, x.shape),
+    spatial ? 'spatialConcreteDropout' : 'concreteDropout',
+    [x, pLogit],
+    (g, needs) => {
+      let gx: Float32Array | null = null;
+      if (needs[0]) {
+        gx = new Float32Array(n);
+        for (let i = 0; i < n; i++) gx[i] = g[i]! * keep[Math.floor(i / inner)]!;
+      }
+      let gl: Float32Array | null = null;
+      if (needs[1]) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += g[i]! * xd[i]! * dkeep[Math.floor(i / inner)]!;
+        gl = Float32Array.of(acc * p * (1 - p));
+      }
+      return [gx, gl];
+    },
+  );
 }

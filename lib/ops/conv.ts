@@ -30,7 +30,12 @@ export interface Conv2dOptions {
 /** A positive integer or a pair of them, as [h, w]. */
 export function pair(value: unknown, name: string, min = 1): [number, number] {
   const expected = `integer >= ${min} or a pair of them`;
-  const [a, b] = typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 2 ? value : [undefined, undefined];
+  const [a, b] =
+    typeof value === 'number'
+      ? [value, value]
+      : Array.isArray(value) && value.length === 2
+        ? value
+        : [undefined, undefined];
   for (const v of [a, b]) {
     if (typeof v !== 'number') throw argTypeError(name, expected, value);
     if (!Number.isInteger(v) || v < min) throw argRangeError(name, expected, value);
@@ -39,19 +44,29 @@ export function pair(value: unknown, name: string, min = 1): [number, number] {
 }
 
 /** The checked geometry of conv2d(x, weight) with these options (x is 4-D). */
-export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions): Conv2dGeometry {
+export function conv2dGeometry(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  options: Conv2dOptions,
+): Conv2dGeometry {
   const [n, c, h, w] = xShape as [number, number, number, number];
-  if (wShape.length !== 4) throw new ShapeError(`conv2d: expected weight of shape [out, in / groups, kh, kw] but received ${formatShape(wShape)}`);
+  if (wShape.length !== 4)
+    throw new ShapeError(
+      `conv2d: expected weight of shape [out, in / groups, kh, kw] but received ${formatShape(wShape)}`,
+    );
   const [k, cg, kh, kw] = wShape as [number, number, number, number];
   const [sh, sw] = pair(options.stride ?? 1, 'stride');
   const [dh, dw] = pair(options.dilation ?? 1, 'dilation');
   const groups = positiveInt(options.groups ?? 1, 'groups');
   const [pt, pb, pl, pr] = resolvePadding(options.padding ?? 0, [kh, kw], [dh, dw], [sh, sw]);
   if (c !== cg * groups) {
-    throw new ShapeError(`conv2d: expected input with ${cg * groups} channels (weight ${formatShape(wShape)}, groups ${groups}) but received ${formatShape(xShape)}`, {
-      expected: [-1, cg * groups, -1, -1],
-      received: xShape,
-    });
+    throw new ShapeError(
+      `conv2d: expected input with ${cg * groups} channels (weight ${formatShape(wShape)}, groups ${groups}) but received ${formatShape(xShape)}`,
+      {
+        expected: [-1, cg * groups, -1, -1],
+        received: xShape,
+      },
+    );
   }
   const g = { n, c, h, w, k, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups };
   resolveConv2d(g); // RangeError for an empty output, channels not divisible by groups, overflow
@@ -64,7 +79,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   expectTensor(weight, 'weight');
   if (bias !== null) expectTensor(bias, 'bias');
   if (x.rank !== 3 && x.rank !== 4) {
-    throw new ShapeError(`conv2d: expected input of shape [N, C, H, W] or [C, H, W] but received ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `conv2d: expected input of shape [N, C, H, W] or [C, H, W] but received ${formatShape(x.shape)}`,
+    );
   }
   const batched = x.rank === 4;
   const xShape = batched ? x.shape : [1, ...x.shape];
@@ -77,21 +94,27 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const out = newDataUninit(r.outSize);
   k.conv2dForward(out, x.data, weight.data, bias === null ? null : bias.data, g);
   const shape = batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow];
-  return record(new Tensor(out, shape), 'conv2d', [x, weight, bias], (dy, needs) => {
-    let dx: Float32Array | null = null;
-    if (needs[0]) {
-      dx = newDataUninit(r.xSize);
-      k.conv2dBackwardData(dx, dy, weight.data, g);
-    }
-    let dw: Float32Array | null = null;
-    let db: Float32Array | null = null;
-    if (needs[1] || needs[2]) {
-      dw = newDataUninit(r.wSize);
-      db = needs[2] ? newDataUninit(g.k) : null;
-      k.conv2dBackwardWeight(dw, db, dy, x.data, g);
-    }
-    return [dx, needs[1] ? dw : null, db];
-  }, g);
+  return record(
+    new Tensor(out, shape),
+    'conv2d',
+    [x, weight, bias],
+    (dy, needs) => {
+      let dx: Float32Array | null = null;
+      if (needs[0]) {
+        dx = newDataUninit(r.xSize);
+        k.conv2dBackwardData(dx, dy, weight.data, g);
+      }
+      let dw: Float32Array | null = null;
+      let db: Float32Array | null = null;
+      if (needs[1] || needs[2]) {
+        dw = newDataUninit(r.wSize);
+        db = needs[2] ? newDataUninit(g.k) : null;
+        k.conv2dBackwardWeight(dw, db, dy, x.data, g);
+      }
+      return [dx, needs[1] ? dw : null, db];
+    },
+    g,
+  );
 }
 
 export interface Conv1dOptions {
@@ -105,8 +128,12 @@ export interface Conv1dOptions {
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
   expectTensor(x, 'x');
   expectTensor(weight, 'weight');
-  if (x.rank !== 2 && x.rank !== 3) throw new ShapeError(`conv1d: expected input of shape [N, C, L] or [C, L] but received ${formatShape(x.shape)}`);
-  if (weight.rank !== 3) throw new ShapeError(`conv1d: expected weight of shape [out, in / groups, k] but received ${formatShape(weight.shape)}`);
+  if (x.rank !== 2 && x.rank !== 3)
+    throw new ShapeError(`conv1d: expected input of shape [N, C, L] or [C, L] but received ${formatShape(x.shape)}`);
+  if (weight.rank !== 3)
+    throw new ShapeError(
+      `conv1d: expected weight of shape [out, in / groups, k] but received ${formatShape(weight.shape)}`,
+    );
   const p = options.padding ?? 0;
   const padding: PaddingSpec = typeof p === 'number' ? [0, p] : p;
   const x4 = x.reshape(x.rank === 3 ? [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!] : [x.shape[0]!, 1, x.shape[1]!]);

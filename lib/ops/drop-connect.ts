@@ -35,18 +35,26 @@ export interface DropConnectOptions extends StreamOptions {
  * Float32Array of the weight's size, is reused for the masked weight instead of allocating one.
  */
 export function dropConnectLinear(
-  x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: DropConnectOptions, scratch?: Float32Array,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: DropConnectOptions,
+  scratch?: Float32Array,
 ): Tensor {
   expectTensor(x, 'x');
   expectTensor(weight, 'weight');
   if (bias !== null && bias !== undefined) expectTensor(bias, 'bias');
-  if (scratch !== undefined && !(scratch instanceof Float32Array)) throw argTypeError('scratch', 'Float32Array or undefined', scratch);
+  if (scratch !== undefined && !(scratch instanceof Float32Array))
+    throw argTypeError('scratch', 'Float32Array or undefined', scratch);
   const o = optionsObject(options);
   const p = probability(o.p === undefined ? 0.5 : o.p);
   const training = trainingFlag(o.training);
   const generator = streamOf(o);
   if (!training || p === 0) return linear(x, weight, bias);
-  if (weight.rank !== 2) throw new ShapeError(`dropConnectLinear: expected weight of shape [out, in] but received ${formatShape(weight.shape)}`);
+  if (weight.rank !== 2)
+    throw new ShapeError(
+      `dropConnectLinear: expected weight of shape [out, in] but received ${formatShape(weight.shape)}`,
+    );
   const [outF, inF] = weight.shape as readonly [number, number];
   const size = outF * inF;
   const buffer = scratch !== undefined && scratch.length === size ? scratch : new Float32Array(size);

@@ -33,7 +33,8 @@ export function trainingFlag(value: unknown): boolean {
 /** The options object of an op (undefined counts as {} so that the missing flag is what is reported). */
 export function optionsObject<T extends object>(value: T | undefined): Partial<T> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw argTypeError('options', 'object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw argTypeError('options', 'object', value);
   return value;
 }
 

@@ -22,7 +22,13 @@ import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import {
-  broadcastSplit, optionsObject, probability, resolveNoiseShape, type StreamOptions, streamOf, trainingFlag,
+  broadcastSplit,
+  optionsObject,
+  probability,
+  resolveNoiseShape,
+  type StreamOptions,
+  streamOf,
+  trainingFlag,
 } from './dropout-args.js';
 
 export type { StreamOptions } from './dropout-args.js';
@@ -100,7 +106,14 @@ function noiseRuns(noise: Shape, shape: Shape): { sizes: number[]; strides: numb
  * `out` is zero-filled on entry. An odometer walks the runs, the innermost run in one loop (one
  * mask bit for all of it when it is broadcast).
  */
-function applyNoiseMask(out: Float32Array, src: Float32Array, mask: Uint32Array, noise: Shape, shape: Shape, scale: number): void {
+function applyNoiseMask(
+  out: Float32Array,
+  src: Float32Array,
+  mask: Uint32Array,
+  noise: Shape,
+  shape: Shape,
+  scale: number,
+): void {
   const kept = (k: number): boolean => ((mask[k >>> 5]! >>> (k & 31)) & 1) === 1;
   const { sizes, strides } = noiseRuns(noise, shape);
   const rank = sizes.length;
@@ -133,7 +146,12 @@ function applyNoiseMask(out: Float32Array, src: Float32Array, mask: Uint32Array,
  * mask over the noise elements applied through an index map for any other pattern.
  */
 export function bernoulliDropout<S extends Shape>(
-  x: Tensor<S>, p: number, training: boolean, generator: Generator, noise: number[] | null, name: string,
+  x: Tensor<S>,
+  p: number,
+  training: boolean,
+  generator: Generator,
+  noise: number[] | null,
+  name: string,
 ): Tensor<S> {
   const n = x.size;
   if (!training || p === 0 || n === 0) return x;
@@ -211,7 +229,9 @@ function channelsFirst<S extends Shape>(x: Tensor<S>, options: ChannelDropoutOpt
   const rank = x.rank;
   if (rank !== spatial + 1 && rank !== spatial + 2) {
     const dims = SPATIAL_NAMES[spatial - 1];
-    throw new ShapeError(`${name}: expected input (N, C, ${dims}) or (C, ${dims}) but received ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `${name}: expected input (N, C, ${dims}) or (C, ${dims}) but received ${formatShape(x.shape)}`,
+    );
   }
   return bernoulliDropout(x, p, training, generator, channelNoise(x.shape, range(rank - spatial, spatial)), name);
 }

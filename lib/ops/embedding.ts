@@ -51,7 +51,8 @@ export interface ResolvedEmbeddingOptions {
 /** Rejects keys an options object does not take (a TypeError listing the ones it does). */
 export function knownKeys(value: object, known: readonly string[], what: string): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new TypeError(`${what}: unknown option "${key}"; the options are ${known.join(', ')}`);
+    if (!known.includes(key))
+      throw new TypeError(`${what}: unknown option "${key}"; the options are ${known.join(', ')}`);
   }
 }
 
@@ -71,7 +72,8 @@ export function resolveEmbeddingOptions(options: unknown, rows: number, what = '
   let maxNorm: number | null = null;
   if (o.maxNorm !== undefined && o.maxNorm !== null) {
     if (typeof o.maxNorm !== 'number') throw argTypeError('maxNorm', 'positive number or null', o.maxNorm);
-    if (!(o.maxNorm > 0) || !Number.isFinite(o.maxNorm)) throw argRangeError('maxNorm', 'positive number or null', o.maxNorm);
+    if (!(o.maxNorm > 0) || !Number.isFinite(o.maxNorm))
+      throw argRangeError('maxNorm', 'positive number or null', o.maxNorm);
     maxNorm = o.maxNorm;
   }
   const normType = o.normType ?? 2;
@@ -116,7 +118,10 @@ export function toIndices(indices: Tensor, rows: number, what = 'indices'): Int3
 function expectWeight(weight: unknown): Tensor {
   expectTensor(weight, 'weight');
   const w = weight as Tensor;
-  if (w.rank !== 2) throw new ShapeError(`embedding: expected weight of shape [numEmbeddings, embeddingDim] but received ${formatShape(w.shape)}`);
+  if (w.rank !== 2)
+    throw new ShapeError(
+      `embedding: expected weight of shape [numEmbeddings, embeddingDim] but received ${formatShape(w.shape)}`,
+    );
   return w;
 }
 
@@ -163,7 +168,12 @@ export function renormRows(w: Float32Array, ids: Int32Array, d: number, maxNorm:
  * backward into the weight. `rowScale` (per vocabulary row) carries the embedding-dropout mask.
  */
 function lookup(
-  indices: Tensor, ids: Int32Array, weight: Tensor, o: ResolvedEmbeddingOptions, rowScale: Float32Array | null, name: string,
+  indices: Tensor,
+  ids: Int32Array,
+  weight: Tensor,
+  o: ResolvedEmbeddingOptions,
+  rowScale: Float32Array | null,
+  name: string,
 ): Tensor {
   const [rows, d] = weight.shape as unknown as [number, number];
   const n = ids.length;
@@ -175,25 +185,31 @@ function lookup(
     if (s === 1) out.set(w.subarray(r * d, (r + 1) * d), p * d);
     else if (s !== 0) for (let j = 0; j < d; j++) out[p * d + j] = w[r * d + j]! * s;
   }
-  return record(new Tensor(out, [...indices.shape, d]), name, [null, weight], (g) => {
-    const gw = new Float32Array(rows * d);
-    let counts: Int32Array | null = null;
-    if (o.scaleGradByFreq) {
-      counts = new Int32Array(rows);
-      for (let p = 0; p < n; p++) counts[ids[p]!]! += 1;
-    }
-    for (let p = 0; p < n; p++) {
-      const r = ids[p]!;
-      if (r === o.paddingIdx) continue;
-      const s = (rowScale === null ? 1 : rowScale[r]!) / (counts === null ? 1 : counts[r]!);
-      if (s === 0) continue;
-      const at = r * d;
-      const from = p * d;
-      if (s === 1) for (let j = 0; j < d; j++) gw[at + j] = gw[at + j]! + g[from + j]!;
-      else for (let j = 0; j < d; j++) gw[at + j] = gw[at + j]! + g[from + j]! * s;
-    }
-    return [null, gw];
-  }, { indices, maxNorm: o.maxNorm, normType: o.normType });
+  return record(
+    new Tensor(out, [...indices.shape, d]),
+    name,
+    [null, weight],
+    (g) => {
+      const gw = new Float32Array(rows * d);
+      let counts: Int32Array | null = null;
+      if (o.scaleGradByFreq) {
+        counts = new Int32Array(rows);
+        for (let p = 0; p < n; p++) counts[ids[p]!]! += 1;
+      }
+      for (let p = 0; p < n; p++) {
+        const r = ids[p]!;
+        if (r === o.paddingIdx) continue;
+        const s = (rowScale === null ? 1 : rowScale[r]!) / (counts === null ? 1 : counts[r]!);
+        if (s === 0) continue;
+        const at = r * d;
+        const from = p * d;
+        if (s === 1) for (let j = 0; j < d; j++) gw[at + j] = gw[at + j]! + g[from + j]!;
+        else for (let j = 0; j < d; j++) gw[at + j] = gw[at + j]! + g[from + j]! * s;
+      }
+      return [null, gw];
+    },
+    { indices, maxNorm: o.maxNorm, normType: o.normType },
+  );
 }
 
 /**
@@ -240,14 +256,23 @@ export function embeddingDropout(indices: Tensor, weight: Tensor, options: Embed
   const { p: rawP, training: rawTraining, generator, seed, ...rest } = o;
   const p = probability(rawP === undefined ? 0.1 : rawP);
   const training = trainingFlag(rawTraining);
-  const stream = streamOf({ ...(generator === undefined ? {} : { generator }), ...(seed === undefined ? {} : { seed }) });
+  const stream = streamOf({
+    ...(generator === undefined ? {} : { generator }),
+    ...(seed === undefined ? {} : { seed }),
+  });
   const eo = resolveEmbeddingOptions(rest, rows, 'embeddingDropout');
   return embedDropoutResolved(indices, w, eo, 'indices', p, training, stream);
 }
 
 /** embeddingDropout() with checked arguments; `what` names the indices in errors. */
 export function embedDropoutResolved(
-  indices: Tensor, weight: Tensor, o: ResolvedEmbeddingOptions, what: string, p: number, training: boolean, stream: Generator,
+  indices: Tensor,
+  weight: Tensor,
+  o: ResolvedEmbeddingOptions,
+  what: string,
+  p: number,
+  training: boolean,
+  stream: Generator,
 ): Tensor {
   if (!training || p === 0) return embedResolved(indices, weight, o, what);
   const rows = weight.shape[0]!;
@@ -264,7 +289,12 @@ export function embedDropoutResolved(
  * replay a mask, or to apply one drawn elsewhere); rowScale has numEmbeddings entries. maxNorm
  * and paddingIdx act as in embedding().
  */
-export function embeddingWithRowScale(indices: Tensor, weight: Tensor, rowScale: Float32Array, options: EmbeddingOptions = {}): Tensor {
+export function embeddingWithRowScale(
+  indices: Tensor,
+  weight: Tensor,
+  rowScale: Float32Array,
+  options: EmbeddingOptions = {},
+): Tensor {
   expectTensor(indices, 'indices');
   const w = expectWeight(weight);
   const rows = w.shape[0]!;

@@ -19,7 +19,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.rank);
   const rank = x.rank;
   if (index.rank !== rank || index.shape.some((s, i) => i !== d && s > x.shape[i]!)) {
-    throw new ShapeError(`gather: index of shape ${formatShape(index.shape)} does not fit x of shape ${formatShape(x.shape)} along dim ${d} (same rank, no larger in the other dimensions)`);
+    throw new ShapeError(
+      `gather: index of shape ${formatShape(index.shape)} does not fit x of shape ${formatShape(x.shape)} along dim ${d} (same rank, no larger in the other dimensions)`,
+    );
   }
   const size = x.shape[d] ?? 1;
   const xStrides = new Array<number>(rank);

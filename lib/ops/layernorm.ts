@@ -49,25 +49,39 @@ export function epsOf(value: unknown, name = 'eps', fallback = 1e-5): number {
 }
 
 /** The layer norm of x over its trailing normalizedShape; differentiable in x, weight and bias. */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  options: LayerNormOptions = {},
+): Tensor {
   expectTensor(x, 'x');
   const shape = normalizedShapeOf(normalizedShape);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError('options', 'object', options);
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new TypeError(`layerNorm: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
+    if (!OPTION_KEYS.includes(key))
+      throw new TypeError(`layerNorm: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
   }
   const weight = options.weight ?? null;
   const bias = options.bias ?? null;
   const eps = epsOf(options.eps);
   const k = shape.length;
   if (x.rank < k || shape.some((d, i) => x.shape[x.rank - k + i] !== d)) {
-    throw new ShapeError(`layerNorm: expected input of shape [*, ${shape.join(', ')}] but received ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `layerNorm: expected input of shape [*, ${shape.join(', ')}] but received ${formatShape(x.shape)}`,
+    );
   }
   const n = shape.reduce((p, d) => p * d, 1);
-  for (const [t, name] of [[weight, 'weight'], [bias, 'bias']] as const) {
+  for (const [t, name] of [
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const) {
     if (t === null) continue;
     expectTensor(t, name);
-    if (t.size !== n) throw new ShapeError(`layerNorm: expected ${name} of shape ${formatShape(shape)} but received ${formatShape(t.shape)}`);
+    if (t.size !== n)
+      throw new ShapeError(
+        `layerNorm: expected ${name} of shape ${formatShape(shape)} but received ${formatShape(t.shape)}`,
+      );
   }
   const rows = x.size / n;
   const backend = activeBackend();
@@ -75,11 +89,17 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const bd = bias?.data ?? null;
   const out = new Float32Array(x.size);
   backend.layerNormForward(out, x.data, wd, bd, rows, n, eps);
-  return record(new Tensor(out, x.shape), 'layerNorm', [x, weight, bias], (dy, needs) => {
-    const dx = needs[0] ? new Float32Array(x.size) : null;
-    const dw = needs[1] ? new Float32Array(n) : null;
-    const db = needs[2] ? new Float32Array(n) : null;
-    backend.layerNormBackward(dx, dw, db, dy, x.data, wd, rows, n, eps);
-    return [dx, dw, db];
-    }, { eps, normalizedShape: shape });
+  return record(
+    new Tensor(out, x.shape),
+    'layerNorm',
+    [x, weight, bias],
+    (dy, needs) => {
+      const dx = needs[0] ? new Float32Array(x.size) : null;
+      const dw = needs[1] ? new Float32Array(n) : null;
+      const db = needs[2] ? new Float32Array(n) : null;
+      backend.layerNormBackward(dx, dw, db, dy, x.data, wd, rows, n, eps);
+      return [dx, dw, db];
+    },
+    { eps, normalizedShape: shape },
+  );
 }

@@ -63,11 +63,18 @@ function swapIndex(shape: Shape, a: number, b: number): { out: number[]; index: 
 }
 
 /** Swaps dimensions dim0 and dim1 (a copy). */
-export function transpose<A extends number, B extends number>(x: Tensor<readonly [A, B]>, dim0?: number, dim1?: number): Tensor<readonly [B, A]>;
+export function transpose<A extends number, B extends number>(
+  x: Tensor<readonly [A, B]>,
+  dim0?: number,
+  dim1?: number,
+): Tensor<readonly [B, A]>;
 export function transpose(x: Tensor, dim0?: number, dim1?: number): Tensor;
 export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
   expectTensor(x, 'x');
-  if (x.rank < 2) throw new ShapeError(`transpose: expected a tensor of at least 2 dimensions but received shape ${formatShape(x.shape)}`);
+  if (x.rank < 2)
+    throw new ShapeError(
+      `transpose: expected a tensor of at least 2 dimensions but received shape ${formatShape(x.shape)}`,
+    );
   const a = normDim(dim0, x.rank, 'dim0');
   const b = normDim(dim1, x.rank, 'dim1');
   if (a === b) return x.clone();
@@ -75,11 +82,17 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
   const xd = x.data;
   const out = new Float32Array(index.length);
   for (let i = 0; i < index.length; i++) out[i] = xd[index[i]!]!;
-  return record(new Tensor(out, shape), 'transpose', [x], (g) => {
-    const gx = new Float32Array(g.length);
-    for (let i = 0; i < index.length; i++) gx[index[i]!] = g[i]!;
-    return [gx];
-  }, { dim0: a, dim1: b });
+  return record(
+    new Tensor(out, shape),
+    'transpose',
+    [x],
+    (g) => {
+      const gx = new Float32Array(g.length);
+      for (let i = 0; i < index.length; i++) gx[index[i]!] = g[i]!;
+      return [gx];
+    },
+    { dim0: a, dim1: b },
+  );
 }
 
 /** Joins tensors along `dim` (default 0); all other dimensions must agree. */
@@ -94,7 +107,9 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
     const t = tensors[i]!;
     const ok = t.rank === first.rank && t.shape.every((s: number, j: number) => j === d || s === first.shape[j]);
     if (!ok) {
-      throw new ShapeError(`concat: tensors[${i}] has shape ${formatShape(t.shape)} but tensors[0] has ${formatShape(first.shape)}; they may differ only in dimension ${d}`);
+      throw new ShapeError(
+        `concat: tensors[${i}] has shape ${formatShape(t.shape)} but tensors[0] has ${formatShape(first.shape)}; they may differ only in dimension ${d}`,
+      );
     }
   }
   const [outer, , inner] = splitAt(first.shape, d);
@@ -103,23 +118,31 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   const out = new Float32Array(outer * row);
   let offset = 0;
   // An empty result copies nothing (its outer size may be 2**40 with rows of 0).
-  if (out.length > 0) tensors.forEach((t, k) => {
-    const w = widths[k]!;
-    for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * w, (o + 1) * w), o * row + offset);
-    offset += w;
-  });
+  if (out.length > 0)
+    tensors.forEach((t, k) => {
+      const w = widths[k]!;
+      for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * w, (o + 1) * w), o * row + offset);
+      offset += w;
+    });
   const shape = [...first.shape];
   shape[d] = tensors.reduce((s, t) => s + t.shape[d]!, 0);
-  return record(new Tensor(out, shape), 'concat', tensors, (g, needs) => {
-    let at = 0;
-    return tensors.map((_, k) => {
-      const w = widths[k]!;
-      const start = at;
-      at += w;
-      if (!needs[k]) return null;
-      const gk = new Float32Array(outer * w);
-      if (gk.length > 0) for (let o = 0; o < outer; o++) gk.set(g.subarray(o * row + start, o * row + start + w), o * w);
-      return gk;
-    });
-  }, { dim: d });
+  return record(
+    new Tensor(out, shape),
+    'concat',
+    tensors,
+    (g, needs) => {
+      let at = 0;
+      return tensors.map((_, k) => {
+        const w = widths[k]!;
+        const start = at;
+        at += w;
+        if (!needs[k]) return null;
+        const gk = new Float32Array(outer * w);
+        if (gk.length > 0)
+          for (let o = 0; o < outer; o++) gk.set(g.subarray(o * row + start, o * row + start + w), o * w);
+        return gk;
+      });
+    },
+    { dim: d },
+  );
 }

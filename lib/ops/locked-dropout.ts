@@ -42,7 +42,9 @@ export function lockedDropout<S extends Shape>(x: Tensor<S>, options: LockedDrop
   if (typeof batchFirst !== 'boolean') throw argTypeError('batchFirst', 'boolean', batchFirst);
   const generator = streamOf(o);
   if (x.rank !== 3) {
-    throw new ShapeError(`lockedDropout: expected input ${batchFirst ? '(B, T, H)' : '(T, B, H)'} but received ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `lockedDropout: expected input ${batchFirst ? '(B, T, H)' : '(T, B, H)'} but received ${formatShape(x.shape)}`,
+    );
   }
   const noise = lockedNoiseShape(x.shape, batchFirst);
   // A noise shape equal to x's (T = 1) is plain element dropout: the same draws either way.

@@ -17,7 +17,15 @@ import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 
 /** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
-export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+export function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+): Float32Array {
   const c = newDataUninit(m * n);
   const lda = Math.max(1, transA ? m : k);
   const ldb = Math.max(1, transB ? k : n);
@@ -40,12 +48,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   expectTensor(a, 'a');
   expectTensor(b, 'b');
   if (a.rank === 0 || b.rank === 0 || b.rank > 2) {
-    throw new ShapeError(`matmul: expected a of rank >= 1 and b of rank 1 or 2 but received shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `matmul: expected a of rank >= 1 and b of rank 1 or 2 but received shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   const k = a.shape[a.rank - 1]!;
   const kb = b.shape[0]!;
   if (k !== kb) {
-    throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${kb})`);
+    throw new ShapeError(
+      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${kb})`,
+    );
   }
   const n = b.rank === 2 ? b.shape[1]! : 1;
   const m = a.shape.slice(0, -1).reduce((p, d) => p * d, 1);
@@ -61,7 +73,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export type LinearActivation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'elu' | 'selu' | 'softplus';
 
 /** Every activation linear takes. */
-export const LINEAR_ACTIVATIONS: readonly LinearActivation[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'elu', 'selu', 'softplus'];
+export const LINEAR_ACTIVATIONS: readonly LinearActivation[] = [
+  'relu',
+  'leakyRelu',
+  'sigmoid',
+  'tanh',
+  'gelu',
+  'elu',
+  'selu',
+  'softplus',
+];
 
 export interface LinearOptions {
   /** Applied to x w^T + b in the same op (default none); parameters are PyTorch's defaults. */
@@ -85,7 +106,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   expectTensor(weight, 'weight');
   if (bias !== undefined && bias !== null) expectTensor(bias, 'bias');
   const activation = checkActivation(options.activation);
-  if (weight.rank !== 2) throw new ShapeError(`linear: expected weight of shape [out, in] but received ${formatShape(weight.shape)}`);
+  if (weight.rank !== 2)
+    throw new ShapeError(`linear: expected weight of shape [out, in] but received ${formatShape(weight.shape)}`);
   const [outF, inF] = weight.shape as readonly [number, number];
   if (x.rank === 0 || x.shape[x.rank - 1] !== inF) {
     throw new ShapeError(`linear: expected input [*, ${inF}] but received ${formatShape(x.shape)}`, {
@@ -113,29 +135,35 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
   }
   const shape = [...x.shape.slice(0, -1), outF];
-  return record(new Tensor(y, shape), activation === null ? 'linear' : `linear+${activation}`, [x, weight, b], (g, needs) => {
-    let gz = g;
-    if (activation === 'relu') {
-      // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
-      gz = newDataUninit(g.length);
-      backend.reluBackward(gz, g, y, g.length);
-    } else if (act !== null) {
-      // pre is null only when the derivative reads from the output alone.
-      const { df } = act.fn;
-      gz = newDataUninit(g.length);
-      if (pre === null) for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(Number.NaN, y[i]!);
-      else for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
-    }
-    let gb: Float32Array | null = null;
-    if (needs[2]) {
-      const acc = new Float64Array(outF);
-      for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) acc[j]! += gz[at]!;
-      gb = Float32Array.from(acc);
-    }
-    return [
-      needs[0] ? gemm(false, false, m, inF, outF, gz, weight.data) : null,
-      needs[1] ? gemm(true, false, outF, inF, m, gz, x.data) : null,
-      gb,
-    ];
-  }, { activation });
+  return record(
+    new Tensor(y, shape),
+    activation === null ? 'linear' : `linear+${activation}`,
+    [x, weight, b],
+    (g, needs) => {
+      let gz = g;
+      if (activation === 'relu') {
+        // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
+        gz = newDataUninit(g.length);
+        backend.reluBackward(gz, g, y, g.length);
+      } else if (act !== null) {
+        // pre is null only when the derivative reads from the output alone.
+        const { df } = act.fn;
+        gz = newDataUninit(g.length);
+        if (pre === null) for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(Number.NaN, y[i]!);
+        else for (let i = 0; i < g.length; i++) gz[i] = g[i]! * df(pre[i]!, y[i]!);
+      }
+      let gb: Float32Array | null = null;
+      if (needs[2]) {
+        const acc = new Float64Array(outF);
+        for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) acc[j]! += gz[at]!;
+        gb = Float32Array.from(acc);
+      }
+      return [
+        needs[0] ? gemm(false, false, m, inF, outF, gz, weight.data) : null,
+        needs[1] ? gemm(true, false, outF, inF, m, gz, x.data) : null,
+        gb,
+      ];
+    },
+    { activation },
+  );
 }

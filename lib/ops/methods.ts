@@ -69,29 +69,75 @@ declare module '../tensor.js' {
 type Methods = Record<string, (this: Tensor, ...args: never[]) => unknown>;
 
 const methods: Methods = {
-  add(other: Tensor | number) { return add(this, other); },
-  sub(other: Tensor | number) { return sub(this, other); },
-  mul(other: Tensor | number) { return mul(this, other); },
-  div(other: Tensor | number) { return div(this, other); },
-  neg() { return neg(this); },
-  pow(exponent: number) { return pow(this, exponent); },
-  matmul(other: Tensor) { return matmul(this, other); },
-  sum(dim?: Dims, keepdim?: boolean) { return sum(this, dim, keepdim); },
-  mean(dim?: Dims, keepdim?: boolean) { return mean(this, dim, keepdim); },
-  max(dim?: number, keepdim?: boolean) { return dim === undefined ? max(this) : max(this, dim, keepdim); },
-  min(dim?: number, keepdim?: boolean) { return dim === undefined ? min(this) : min(this, dim, keepdim); },
-  argmax(dim?: number, keepdim?: boolean) { return argmax(this, dim, keepdim); },
-  argmin(dim?: number, keepdim?: boolean) { return argmin(this, dim, keepdim); },
-  relu() { return relu(this); },
-  sigmoid() { return sigmoid(this); },
-  tanh() { return tanh(this); },
-  exp() { return exp(this); },
-  log() { return log(this); },
-  clamp(lo?: number | null, hi?: number | null) { return clamp(this, lo, hi); },
-  softmax(dim: number) { return softmax(this, dim); },
-  logSoftmax(dim: number) { return logSoftmax(this, dim); },
-  flatten(startDim?: number, endDim?: number) { return flatten(this, startDim, endDim); },
-  transpose(dim0?: number, dim1?: number) { return transpose(this, dim0, dim1); },
+  add(other: Tensor | number) {
+    return add(this, other);
+  },
+  sub(other: Tensor | number) {
+    return sub(this, other);
+  },
+  mul(other: Tensor | number) {
+    return mul(this, other);
+  },
+  div(other: Tensor | number) {
+    return div(this, other);
+  },
+  neg() {
+    return neg(this);
+  },
+  pow(exponent: number) {
+    return pow(this, exponent);
+  },
+  matmul(other: Tensor) {
+    return matmul(this, other);
+  },
+  sum(dim?: Dims, keepdim?: boolean) {
+    return sum(this, dim, keepdim);
+  },
+  mean(dim?: Dims, keepdim?: boolean) {
+    return mean(this, dim, keepdim);
+  },
+  max(dim?: number, keepdim?: boolean) {
+    return dim === undefined ? max(this) : max(this, dim, keepdim);
+  },
+  min(dim?: number, keepdim?: boolean) {
+    return dim === undefined ? min(this) : min(this, dim, keepdim);
+  },
+  argmax(dim?: number, keepdim?: boolean) {
+    return argmax(this, dim, keepdim);
+  },
+  argmin(dim?: number, keepdim?: boolean) {
+    return argmin(this, dim, keepdim);
+  },
+  relu() {
+    return relu(this);
+  },
+  sigmoid() {
+    return sigmoid(this);
+  },
+  tanh() {
+    return tanh(this);
+  },
+  exp() {
+    return exp(this);
+  },
+  log() {
+    return log(this);
+  },
+  clamp(lo?: number | null, hi?: number | null) {
+    return clamp(this, lo, hi);
+  },
+  softmax(dim: number) {
+    return softmax(this, dim);
+  },
+  logSoftmax(dim: number) {
+    return logSoftmax(this, dim);
+  },
+  flatten(startDim?: number, endDim?: number) {
+    return flatten(this, startDim, endDim);
+  },
+  transpose(dim0?: number, dim1?: number) {
+    return transpose(this, dim0, dim1);
+  },
 };
 
 for (const [name, fn] of Object.entries(methods)) {

@@ -6,7 +6,16 @@
 import type { Pointwise } from '../backend/activation.js';
 
 export {
-  eluFn, geluFn, leakyReluFn, type Pointwise, SELU_ALPHA, SELU_SCALE, seluFn, sigmoidFn, softplusFn, tanhFn,
+  eluFn,
+  geluFn,
+  leakyReluFn,
+  type Pointwise,
+  SELU_ALPHA,
+  SELU_SCALE,
+  seluFn,
+  sigmoidFn,
+  softplusFn,
+  tanhFn,
 } from '../backend/activation.js';
 
 export const expFn: Pointwise = { f: Math.exp, df: (_x, y) => y };

@@ -49,7 +49,8 @@ function outShape(x: Tensor, n: number, c: number, oh: number, ow: number): numb
 }
 
 function options(value: unknown, op: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) throw argTypeError('options', `${op} options with kernelSize`, value);
+  if (typeof value !== 'object' || value === null)
+    throw argTypeError('options', `${op} options with kernelSize`, value);
   return value as Record<string, unknown>;
 }
 
@@ -59,7 +60,12 @@ function windowGeometry(x: Tensor, o: Record<string, unknown>, op: string): Pool
   const [kh, kw] = pair(o.kernelSize, 'kernelSize');
   const [sh, sw] = o.stride === undefined || o.stride === null ? [kh, kw] : pair(o.stride, 'stride');
   const [ph, pw] = pair(o.padding ?? 0, 'padding', 0);
-  if (ph > kh / 2 || pw > kw / 2) throw argRangeError('padding', `at most half the kernel size (${Math.floor(kh / 2)}, ${Math.floor(kw / 2)})`, o.padding);
+  if (ph > kh / 2 || pw > kw / 2)
+    throw argRangeError(
+      'padding',
+      `at most half the kernel size (${Math.floor(kh / 2)}, ${Math.floor(kw / 2)})`,
+      o.padding,
+    );
   return { n, c, h, w, kh, kw, sh, sw, ph, pw, ceilMode: boolean(orDefault(o.ceilMode, false), 'ceilMode') };
 }
 
@@ -74,11 +80,17 @@ export function maxPool2d(x: Tensor, opts: MaxPool2dOptions): Tensor {
   const out = newDataUninit(r.planes * r.oh * r.ow);
   const indices = new Int32Array(out.length);
   k.maxPool2dForward(out, indices, x.data, g);
-  return record(new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)), 'maxPool2d', [x], (dy) => {
-    const dx = newData(x.size);
-    k.maxPool2dBackward(dx, dy, indices, g);
-    return [dx];
-  }, g);
+  return record(
+    new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)),
+    'maxPool2d',
+    [x],
+    (dy) => {
+      const dx = newData(x.size);
+      k.maxPool2dBackward(dx, dy, indices, g);
+      return [dx];
+    },
+    g,
+  );
 }
 
 /** 2-D average pooling (PyTorch's F.avg_pool2d). */
@@ -98,33 +110,51 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
   const k = activeBackend();
   const out = newDataUninit(r.planes * r.oh * r.ow);
   k.avgPool2dForward(out, x.data, g);
-  return record(new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)), 'avgPool2d', [x], (dy) => {
-    const dx = newData(x.size);
-    k.avgPool2dBackward(dx, dy, g);
-    return [dx];
-  }, g);
+  return record(
+    new Tensor(out, outShape(x, g.n, g.c, r.oh, r.ow)),
+    'avgPool2d',
+    [x],
+    (dy) => {
+      const dx = newData(x.size);
+      k.avgPool2dBackward(dx, dy, g);
+      return [dx];
+    },
+    g,
+  );
 }
 
 /** Adaptive average pooling to a fixed output size (null keeps that dimension). */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
   expectTensor(x, 'x');
   const [n, c, h, w] = nchw(x, 'adaptiveAvgPool2d');
-  const [oh0, ow0] = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : [undefined, undefined];
+  const [oh0, ow0] =
+    typeof outputSize === 'number'
+      ? [outputSize, outputSize]
+      : Array.isArray(outputSize) && outputSize.length === 2
+        ? outputSize
+        : [undefined, undefined];
   const oh = oh0 === null ? h : oh0;
   const ow = ow0 === null ? w : ow0;
   for (const v of [oh, ow]) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw argRangeError('outputSize', 'positive integer, or a pair of positive integers or null', outputSize);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw argRangeError('outputSize', 'positive integer, or a pair of positive integers or null', outputSize);
   }
   const g: AdaptivePool2dGeometry = { n, c, h, w, oh: oh as number, ow: ow as number };
   const r = resolveAdaptive2d(g);
   const k = activeBackend();
   const out = newDataUninit(r.planes * r.oh * r.ow);
   k.adaptiveAvgPool2dForward(out, x.data, g);
-  return record(new Tensor(out, outShape(x, n, c, r.oh, r.ow)), 'adaptiveAvgPool2d', [x], (dy) => {
-    const dx = newData(x.size);
-    k.adaptiveAvgPool2dBackward(dx, dy, g);
-    return [dx];
-  }, g);
+  return record(
+    new Tensor(out, outShape(x, n, c, r.oh, r.ow)),
+    'adaptiveAvgPool2d',
+    [x],
+    (dy) => {
+      const dx = newData(x.size);
+      k.adaptiveAvgPool2dBackward(dx, dy, g);
+      return [dx];
+    },
+    g,
+  );
 }
 
 /** The 2-D view (N, C, 1, L) of a 1-D input (N, C, L) or (C, L). */
@@ -163,7 +193,7 @@ export function maxPool1d(x: Tensor, opts: Pool1dOptions): Tensor {
     stride: [1, o.stride === undefined || o.stride === null ? k : single(o.stride, 'stride')],
     padding: [0, single(o.padding ?? 0, 'padding', 0)],
     dilation: [1, single(o.dilation ?? 1, 'dilation')],
-    ceilMode: o.ceilMode as boolean | undefined ?? false,
+    ceilMode: (o.ceilMode as boolean | undefined) ?? false,
   });
   return as1d(y, x.rank);
 }
@@ -176,8 +206,8 @@ export function avgPool1d(x: Tensor, opts: Pool1dOptions): Tensor {
     kernelSize: [1, k],
     stride: [1, o.stride === undefined || o.stride === null ? k : single(o.stride, 'stride')],
     padding: [0, single(o.padding ?? 0, 'padding', 0)],
-    ceilMode: o.ceilMode as boolean | undefined ?? false,
-    countIncludePad: o.countIncludePad as boolean | undefined ?? true,
+    ceilMode: (o.ceilMode as boolean | undefined) ?? false,
+    countIncludePad: (o.countIncludePad as boolean | undefined) ?? true,
   });
   return as1d(y, x.rank);
 }

@@ -72,11 +72,17 @@ export interface RecurrentLayerOutputs {
 function part(packed: Tensor, offset: number, shape: Shape, which: 'y' | 'hN' | 'cN'): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
   const out = new Tensor(packed.data.slice(offset, offset + n), shape);
-  return record(out, 'rnnOutput', [packed], (g) => {
-    const gp = new Float32Array(packed.size);
-    gp.set(g, offset);
-    return [gp];
-    }, { part: which });
+  return record(
+    out,
+    'rnnOutput',
+    [packed],
+    (g) => {
+      const gp = new Float32Array(packed.size);
+      gp.set(g, offset);
+      return [gp];
+    },
+    { part: which },
+  );
 }
 
 /** One recurrent layer, one direction: y, hN and cN, differentiable in every tensor input. */
@@ -90,8 +96,15 @@ export function recurrentLayer(inputs: RecurrentLayerInputs): RecurrentLayerOutp
   const H = wHh.shape[0]! / (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
   const P = wHr === null ? 0 : wHr.shape[0]!;
   const geometry = resolveRnn({
-    cell, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P,
-    inputMasks: inputMask?.count ?? 0, recurrentMasks: recurrentMask?.count ?? 0, reverse,
+    cell,
+    steps: T,
+    batch: B,
+    inputSize: I,
+    hiddenSize: H,
+    projSize: P,
+    inputMasks: inputMask?.count ?? 0,
+    recurrentMasks: recurrentMask?.count ?? 0,
+    reverse,
   });
   const O = geometry.out;
   const lstm = cell === 'lstm';
@@ -105,11 +118,29 @@ export function recurrentLayer(inputs: RecurrentLayerInputs): RecurrentLayerOutp
   const ws = new Float32Array(T * B * geometry.width);
   const backend = activeBackend();
   backend.rnnForward(
-    y, hN, cN, ws, x.data, wIh.data, wHh.data, bIh?.data ?? null, bHh?.data ?? null, wHr?.data ?? null,
-    h0.data, c0?.data ?? null, inputMask?.data ?? null, recurrentMask?.data ?? null, zoneoutH, zoneoutC, geometry,
+    y,
+    hN,
+    cN,
+    ws,
+    x.data,
+    wIh.data,
+    wHh.data,
+    bIh?.data ?? null,
+    bHh?.data ?? null,
+    wHr?.data ?? null,
+    h0.data,
+    c0?.data ?? null,
+    inputMask?.data ?? null,
+    recurrentMask?.data ?? null,
+    zoneoutH,
+    zoneoutC,
+    geometry,
   );
-  const node = record(new Tensor(packed, [packed.length]), lstm ? 'lstm' : cell === 'gru' ? 'gru' : 'rnn',
-    [x, h0, c0, wIh, wHh, bIh, bHh, wHr], (g, needs) => {
+  const node = record(
+    new Tensor(packed, [packed.length]),
+    lstm ? 'lstm' : cell === 'gru' ? 'gru' : 'rnn',
+    [x, h0, c0, wIh, wHh, bIh, bHh, wHr],
+    (g, needs) => {
       const dx = new Float32Array(x.size);
       const dh0 = new Float32Array(h0.size);
       const dc0 = lstm ? new Float32Array(B * H) : null;
@@ -119,14 +150,45 @@ export function recurrentLayer(inputs: RecurrentLayerInputs): RecurrentLayerOutp
       const dbHh = bHh === null ? null : new Float32Array(bHh.size);
       const dwHr = wHr === null ? null : new Float32Array(wHr.size);
       backend.rnnBackward(
-        dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr,
-        g.subarray(0, ny), g.subarray(ny, ny + nh), lstm ? g.subarray(ny + nh) : null,
-        x.data, wIh.data, wHh.data, wHr?.data ?? null, h0.data, c0?.data ?? null, y, ws,
-        inputMask?.data ?? null, recurrentMask?.data ?? null, zoneoutH, zoneoutC, geometry,
+        dx,
+        dh0,
+        dc0,
+        dwIh,
+        dwHh,
+        dbIh,
+        dbHh,
+        dwHr,
+        g.subarray(0, ny),
+        g.subarray(ny, ny + nh),
+        lstm ? g.subarray(ny + nh) : null,
+        x.data,
+        wIh.data,
+        wHh.data,
+        wHr?.data ?? null,
+        h0.data,
+        c0?.data ?? null,
+        y,
+        ws,
+        inputMask?.data ?? null,
+        recurrentMask?.data ?? null,
+        zoneoutH,
+        zoneoutC,
+        geometry,
       );
       const keep = <T>(i: number, v: T): T | null => (needs[i] ? v : null);
-      return [keep(0, dx), keep(1, dh0), keep(2, dc0), keep(3, dwIh), keep(4, dwHh), keep(5, dbIh), keep(6, dbHh), keep(7, dwHr)];
-        }, { cell, reverse, masked: inputMask !== null || recurrentMask !== null, zoneoutH, zoneoutC });
+      return [
+        keep(0, dx),
+        keep(1, dh0),
+        keep(2, dc0),
+        keep(3, dwIh),
+        keep(4, dwHh),
+        keep(5, dbIh),
+        keep(6, dbHh),
+        keep(7, dwHr),
+      ];
+    },
+    { cell, reverse, masked: inputMask !== null || recurrentMask !== null, zoneoutH, zoneoutC },
+  );
   return {
     y: part(node, 0, [T, B, O], 'y'),
     hN: part(node, ny, [B, O], 'hN'),
@@ -188,9 +250,15 @@ export function selectFirst(t: Tensor, i: number): Tensor {
   const rest = t.shape.slice(1);
   const n = rest.reduce((p, d) => p * d, 1);
   const out = new Tensor(t.data.slice(i * n, (i + 1) * n), rest);
-  return record(out, 'select', [t], (g) => {
-    const gt = new Float32Array(t.size);
-    gt.set(g, i * n);
-    return [gt];
-    }, { index: i });
+  return record(
+    out,
+    'select',
+    [t],
+    (g) => {
+      const gt = new Float32Array(t.size);
+      gt.set(g, i * n);
+      return [gt];
+    },
+    { index: i },
+  );
 }

@@ -32,20 +32,26 @@ function reduce(x: Tensor, dim: Dims, keepdim: unknown, name: string, average: b
   const out = outputArray(size, name);
   for (let i = 0; i < size; i++) out[i] = average ? sums[i]! / count : sums[i]!;
   const shape = keep ? kept : x.shape.filter((_, i) => !dims.includes(i));
-  return record(new Tensor(out, shape), name, [x], (g) => {
-    if (size === 1) {
-      // Reduced to one element: its gradient is the same everywhere.
-      const gx = new Float32Array(x.size);
-      activeBackend().fill(gx, average ? g[0]! / count : g[0]!, gx.length);
-      return [gx];
-    }
-    let spread = g;
-    if (average) {
-      spread = new Float32Array(g.length);
-      for (let i = 0; i < g.length; i++) spread[i] = g[i]! / count;
-    }
-    return [expandThrough(spread, index)];
-  }, { dims, keepdim: keep });
+  return record(
+    new Tensor(out, shape),
+    name,
+    [x],
+    (g) => {
+      if (size === 1) {
+        // Reduced to one element: its gradient is the same everywhere.
+        const gx = new Float32Array(x.size);
+        activeBackend().fill(gx, average ? g[0]! / count : g[0]!, gx.length);
+        return [gx];
+      }
+      let spread = g;
+      if (average) {
+        spread = new Float32Array(g.length);
+        for (let i = 0; i < g.length; i++) spread[i] = g[i]! / count;
+      }
+      return [expandThrough(spread, index)];
+    },
+    { dims, keepdim: keep },
+  );
 }
 
 /** Float64 sums (a mean divides them before rounding to float32). */
@@ -76,7 +82,13 @@ export type ValuesIndices = [values: Tensor, indices: Tensor] & { readonly value
  * The extreme element's value and index along `dim` (the first one on ties, as PyTorch on CPU; NaN
  * wins, as in PyTorch). Indices are whole numbers in a float32 tensor (exact below 2^24).
  */
-function extreme(x: Tensor, dim: number, keepdim: unknown, name: string, larger: boolean): { values: Tensor; indices: Tensor } {
+function extreme(
+  x: Tensor,
+  dim: number,
+  keepdim: unknown,
+  name: string,
+  larger: boolean,
+): { values: Tensor; indices: Tensor } {
   expectTensor(x, 'x');
   const keep = boolean(orDefault(keepdim, false), 'keepdim');
   const [d] = normDims(dim, Math.max(x.rank, 1));

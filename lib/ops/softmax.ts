@@ -42,19 +42,25 @@ export function softmax<S extends Shape>(x: Tensor<S>, dim: number): Tensor<S> {
   expectTensor(x, 'x');
   const d = normDim(dim, x.rank);
   const y = forward(x, d, false);
-  return record(new Tensor(y, x.shape), 'softmax', [x], (g) => {
-    // dx = y * (g - sum(g * y))
-    const gx = new Float32Array(g.length);
-    forEachLane(x.shape, d, (base, n, inner) => {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += g[base + i * inner]! * y[base + i * inner]!;
-      for (let i = 0; i < n; i++) {
-        const at = base + i * inner;
-        gx[at] = y[at]! * (g[at]! - dot);
-      }
-    });
-    return [gx];
-  }, { dim: d });
+  return record(
+    new Tensor(y, x.shape),
+    'softmax',
+    [x],
+    (g) => {
+      // dx = y * (g - sum(g * y))
+      const gx = new Float32Array(g.length);
+      forEachLane(x.shape, d, (base, n, inner) => {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += g[base + i * inner]! * y[base + i * inner]!;
+        for (let i = 0; i < n; i++) {
+          const at = base + i * inner;
+          gx[at] = y[at]! * (g[at]! - dot);
+        }
+      });
+      return [gx];
+    },
+    { dim: d },
+  );
 }
 
 /** x - log(sum(e^x)) along `dim`: the log of softmax without its underflow. */
@@ -62,17 +68,23 @@ export function logSoftmax<S extends Shape>(x: Tensor<S>, dim: number): Tensor<S
   expectTensor(x, 'x');
   const d = normDim(dim, x.rank);
   const y = forward(x, d, true);
-  return record(new Tensor(y, x.shape), 'logSoftmax', [x], (g) => {
-    // dx = g - softmax(x) * sum(g)
-    const gx = new Float32Array(g.length);
-    forEachLane(x.shape, d, (base, n, inner) => {
-      let total = 0;
-      for (let i = 0; i < n; i++) total += g[base + i * inner]!;
-      for (let i = 0; i < n; i++) {
-        const at = base + i * inner;
-        gx[at] = g[at]! - Math.exp(y[at]!) * total;
-      }
-    });
-    return [gx];
-  }, { dim: d });
+  return record(
+    new Tensor(y, x.shape),
+    'logSoftmax',
+    [x],
+    (g) => {
+      // dx = g - softmax(x) * sum(g)
+      const gx = new Float32Array(g.length);
+      forEachLane(x.shape, d, (base, n, inner) => {
+        let total = 0;
+        for (let i = 0; i < n; i++) total += g[base + i * inner]!;
+        for (let i = 0; i < n; i++) {
+          const at = base + i * inner;
+          gx[at] = g[at]! - Math.exp(y[at]!) * total;
+        }
+      });
+      return [gx];
+    },
+    { dim: d },
+  );
 }

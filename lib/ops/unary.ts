@@ -13,7 +13,16 @@ import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import {
-  eluFn, expFn, geluFn, leakyReluFn, logFn, type Pointwise, seluFn, sigmoidFn, softplusFn, tanhFn,
+  eluFn,
+  expFn,
+  geluFn,
+  leakyReluFn,
+  logFn,
+  type Pointwise,
+  seluFn,
+  sigmoidFn,
+  softplusFn,
+  tanhFn,
 } from './pointwise.js';
 
 /** Applies `fn` element-wise and records its derivative. */
@@ -24,11 +33,17 @@ export function applyPointwise<S extends Shape>(x: Tensor<S>, name: string, fn: 
   const out = newDataUninit(n);
   const { f, df } = fn;
   for (let i = 0; i < n; i++) out[i] = f(xd[i]!);
-  return record(new Tensor(out, x.shape), name, [x], (g) => {
-    const gx = newDataUninit(n);
-    for (let i = 0; i < n; i++) gx[i] = g[i]! * df(xd[i]!, out[i]!);
-    return [gx];
-  }, attrs);
+  return record(
+    new Tensor(out, x.shape),
+    name,
+    [x],
+    (g) => {
+      const gx = newDataUninit(n);
+      for (let i = 0; i < n; i++) gx[i] = g[i]! * df(xd[i]!, out[i]!);
+      return [gx];
+    },
+    attrs,
+  );
 }
 
 /** max(0, x); the gradient is 0 at x = 0, as in PyTorch. */
@@ -105,14 +120,20 @@ export function log<S extends Shape>(x: Tensor<S>): Tensor<S> {
  * min <= x <= max and is 0 outside, as in PyTorch.
  */
 export function clamp<S extends Shape>(x: Tensor<S>, min?: number | null, max?: number | null): Tensor<S> {
-  if ((min ?? null) === null && (max ?? null) === null) throw new TypeError('clamp: expected at least one of min and max');
+  if ((min ?? null) === null && (max ?? null) === null)
+    throw new TypeError('clamp: expected at least one of min and max');
   const lo = min === undefined || min === null ? -Infinity : bound(min, 'min');
   const hi = max === undefined || max === null ? Infinity : bound(max, 'max');
-  return applyPointwise(x, 'clamp', {
-    // min > max gives max everywhere, and NaN stays NaN, as in PyTorch.
-    f: (v) => Math.min(Math.max(v, lo), hi),
-    df: (v) => (v >= lo && v <= hi ? 1 : 0),
-  }, { min: lo, max: hi });
+  return applyPointwise(
+    x,
+    'clamp',
+    {
+      // min > max gives max everywhere, and NaN stays NaN, as in PyTorch.
+      f: (v) => Math.min(Math.max(v, lo), hi),
+      df: (v) => (v >= lo && v <= hi ? 1 : 0),
+    },
+    { min: lo, max: hi },
+  );
 }
 
 function bound(value: unknown, name: string): number {

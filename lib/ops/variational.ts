@@ -68,7 +68,9 @@ function log1pExp(x: number): number {
 
 function sameShape(a: Tensor, b: Tensor, op: string, names: [string, string]): void {
   if (!shapesEqual(a.shape, b.shape)) {
-    throw new ShapeError(`${op}: expected ${names[1]} of the shape of ${names[0]} ${formatShape(a.shape)} but received ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `${op}: expected ${names[1]} of the shape of ${names[0]} ${formatShape(a.shape)} but received ${formatShape(b.shape)}`,
+    );
   }
 }
 
@@ -207,10 +209,13 @@ export function unitNoise(x: Tensor, logAlpha: Tensor, options: UnitNoiseOptions
   const o = optionsObject(options);
   const training = trainingFlag(o.training);
   const generator = streamOf(o);
-  if (x.rank < 2) throw new ShapeError(`unitNoise: expected x of shape [N, features, *] but received ${formatShape(x.shape)}`);
+  if (x.rank < 2)
+    throw new ShapeError(`unitNoise: expected x of shape [N, features, *] but received ${formatShape(x.shape)}`);
   const units = x.shape[1]!;
   if (logAlpha.size !== units) {
-    throw new ShapeError(`unitNoise: expected logAlpha of ${units} elements (x's dimension 1) but received ${formatShape(logAlpha.shape)}`);
+    throw new ShapeError(
+      `unitNoise: expected logAlpha of ${units} elements (x's dimension 1) but received ${formatShape(logAlpha.shape)}`,
+    );
   }
   if (!training) return x;
   const n = x.size;

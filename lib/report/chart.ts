@@ -100,38 +100,56 @@ export function lineChart(spec: ChartSpec): string {
   const pts = (p: [number, number][]) => p.map(([x, y]) => `${coord(sx(x))},${coord(sy(y))}`).join(' ');
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(spec.title)}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(spec.title)}">`,
+  );
   parts.push(`<text class="title" x="${M.left}" y="20">${escapeHtml(spec.title)}</text>`);
   // Grid and ticks.
   for (const v of yt.values) {
     const y = coord(sy(v));
     parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${width - M.right}" y2="${y}"/>`);
-    parts.push(`<text class="tick" x="${M.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${tickLabel(v, yt.step)}</text>`);
+    parts.push(
+      `<text class="tick" x="${M.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${tickLabel(v, yt.step)}</text>`,
+    );
   }
   for (const v of xt.values) {
     const x = coord(sx(v));
     parts.push(`<line class="grid" x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + plotH}"/>`);
-    parts.push(`<text class="tick" x="${x}" y="${M.top + plotH + 16}" text-anchor="middle">${tickLabel(v, xt.step)}</text>`);
+    parts.push(
+      `<text class="tick" x="${x}" y="${M.top + plotH + 16}" text-anchor="middle">${tickLabel(v, xt.step)}</text>`,
+    );
   }
   parts.push(`<rect class="frame" x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}"/>`);
-  parts.push(`<text class="axis" x="${coord(M.left + plotW / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text class="axis" transform="translate(14 ${coord(M.top + plotH / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text class="axis" x="${coord(M.left + plotW / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="axis" transform="translate(14 ${coord(M.top + plotH / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+  );
   if (all.length === 0) {
-    parts.push(`<text class="empty" x="${coord(M.left + plotW / 2)}" y="${coord(M.top + plotH / 2)}" text-anchor="middle">no data</text>`);
+    parts.push(
+      `<text class="empty" x="${coord(M.left + plotW / 2)}" y="${coord(M.top + plotH / 2)}" text-anchor="middle">no data</text>`,
+    );
   }
   // Curves are clipped to the plot (plus a few pixels, so a line at the edge keeps its full width).
-  parts.push(`<svg x="${M.left - 3}" y="${M.top - 3}" width="${plotW + 6}" height="${plotH + 6}" viewBox="${M.left - 3} ${M.top - 3} ${plotW + 6} ${plotH + 6}" overflow="hidden">`);
+  parts.push(
+    `<svg x="${M.left - 3}" y="${M.top - 3}" width="${plotW + 6}" height="${plotH + 6}" viewBox="${M.left - 3} ${M.top - 3} ${plotW + 6} ${plotH + 6}" overflow="hidden">`,
+  );
   if (spec.band !== undefined) {
     const [a, b] = spec.band.between;
     const pa = points[a] ?? [];
     const pb = points[b] ?? [];
     if (pa.length > 1 && pb.length > 1) {
-      parts.push(`<polygon class="band" fill="${escapeHtml(spec.band.color)}" points="${pts([...pa, ...[...pb].reverse()])}"/>`);
+      parts.push(
+        `<polygon class="band" fill="${escapeHtml(spec.band.color)}" points="${pts([...pa, ...[...pb].reverse()])}"/>`,
+      );
     }
   }
   spec.series.forEach((s, i) => {
     const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    parts.push(`<polyline class="series" data-series="${escapeHtml(s.label)}" stroke="${escapeHtml(s.color)}"${dash} points="${pts(points[i]!)}"/>`);
+    parts.push(
+      `<polyline class="series" data-series="${escapeHtml(s.label)}" stroke="${escapeHtml(s.color)}"${dash} points="${pts(points[i]!)}"/>`,
+    );
   });
   parts.push('</svg>');
   // Legend, right-aligned above the plot.
@@ -141,7 +159,9 @@ export function lineChart(spec: ChartSpec): string {
     const w = 30 + 6.6 * s.label.length;
     lx -= w;
     const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    parts.push(`<line class="key" x1="${coord(lx)}" y1="16" x2="${coord(lx + 22)}" y2="16" stroke="${escapeHtml(s.color)}"${dash}/>`);
+    parts.push(
+      `<line class="key" x1="${coord(lx)}" y1="16" x2="${coord(lx + 22)}" y2="16" stroke="${escapeHtml(s.color)}"${dash}/>`,
+    );
     parts.push(`<text class="legend" x="${coord(lx + 26)}" y="20">${escapeHtml(s.label)}</text>`);
   }
   parts.push('</svg>');

@@ -50,7 +50,11 @@ function roundTo(v: number, step: number): number {
 
 /** A tick label: as few digits as the step needs. */
 export function tickLabel(v: number, step: number): string {
-  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9), v !== 0 && Math.abs(v) < 1 ? -Math.floor(Math.log10(Math.abs(v)) + 1e-9) : 0);
+  const digits = Math.max(
+    0,
+    -Math.floor(Math.log10(step) + 1e-9),
+    v !== 0 && Math.abs(v) < 1 ? -Math.floor(Math.log10(Math.abs(v)) + 1e-9) : 0,
+  );
   return v.toFixed(Math.min(digits, 10));
 }
 

@@ -59,7 +59,8 @@ function checkInput(input: unknown): ReportInput {
     const { name, history } = run as Run;
     if (typeof name !== 'string') throw argTypeError(`runs[${r}].name`, 'string', name);
     if (typeof history !== 'object' || history === null) throw argTypeError(`runs[${r}].history`, 'object', history);
-    if (!Array.isArray(history.epoch)) throw argTypeError(`runs[${r}].history.epoch`, 'array of numbers', history.epoch);
+    if (!Array.isArray(history.epoch))
+      throw argTypeError(`runs[${r}].history.epoch`, 'array of numbers', history.epoch);
     for (const key of ['epoch', ...CURVES] as const) {
       const values = history[key];
       if (values === undefined) continue;
@@ -71,16 +72,31 @@ function checkInput(input: unknown): ReportInput {
       }
     }
   });
-  if (notes !== undefined && typeof notes !== 'string' && !(Array.isArray(notes) && notes.every((n) => typeof n === 'string'))) {
+  if (
+    notes !== undefined &&
+    typeof notes !== 'string' &&
+    !(Array.isArray(notes) && notes.every((n) => typeof n === 'string'))
+  ) {
     throw argTypeError('notes', 'string or array of strings', notes);
   }
   const { lead, config } = input as ReportInput;
   if (lead !== undefined && typeof lead !== 'string') throw argTypeError('lead', 'string', lead);
-  if (config !== undefined && (typeof config !== 'object' || config === null || Object.values(config).some((v) => typeof v !== 'string'))) {
+  if (
+    config !== undefined &&
+    (typeof config !== 'object' || config === null || Object.values(config).some((v) => typeof v !== 'string'))
+  ) {
     throw argTypeError('config', 'object of strings', config);
   }
   const { figures } = input as ReportInput;
-  if (figures !== undefined && !(Array.isArray(figures) && figures.every((f: Figure) => typeof f === 'object' && f !== null && typeof f.heading === 'string' && Array.isArray(f.charts)))) {
+  if (
+    figures !== undefined &&
+    !(
+      Array.isArray(figures) &&
+      figures.every(
+        (f: Figure) => typeof f === 'object' && f !== null && typeof f.heading === 'string' && Array.isArray(f.charts),
+      )
+    )
+  ) {
     throw argTypeError('figures', 'array of { heading, charts, caption? }', figures);
   }
   return input as ReportInput;
@@ -91,8 +107,14 @@ function last(values: readonly number[] | undefined): number | undefined {
 }
 
 /** The range of `keys` over every run (finite values; positive ones only for a log axis). */
-function sharedRange(runs: readonly Run[], keys: readonly (typeof CURVES)[number][], positive: boolean): [number, number] | undefined {
-  const values = runs.flatMap((r) => keys.flatMap((k) => r.history[k] ?? [])).filter((v) => Number.isFinite(v) && (!positive || v > 0));
+function sharedRange(
+  runs: readonly Run[],
+  keys: readonly (typeof CURVES)[number][],
+  positive: boolean,
+): [number, number] | undefined {
+  const values = runs
+    .flatMap((r) => keys.flatMap((k) => r.history[k] ?? []))
+    .filter((v) => Number.isFinite(v) && (!positive || v > 0));
   return values.length === 0 ? undefined : [Math.min(...values), Math.max(...values)];
 }
 
@@ -112,12 +134,22 @@ function runCharts(run: Run, color: string, shared: Shared): string {
   const acc = pair(h.trainAcc, h.valAcc);
   return [
     lineChart({
-      title: `${run.name}: loss (log scale)`, xLabel: 'epoch', yLabel: 'loss', series: loss, yScale: 'log',
-      ...(shared.loss === undefined ? {} : { yDomain: shared.loss }), ...(loss.length === 2 ? { band } : {}),
+      title: `${run.name}: loss (log scale)`,
+      xLabel: 'epoch',
+      yLabel: 'loss',
+      series: loss,
+      yScale: 'log',
+      ...(shared.loss === undefined ? {} : { yDomain: shared.loss }),
+      ...(loss.length === 2 ? { band } : {}),
     }),
     lineChart({
-      title: `${run.name}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', series: acc, yRange: [0, 1],
-      ...(shared.acc === undefined ? {} : { yDomain: shared.acc }), ...(acc.length === 2 ? { band } : {}),
+      title: `${run.name}: accuracy`,
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      series: acc,
+      yRange: [0, 1],
+      ...(shared.acc === undefined ? {} : { yDomain: shared.acc }),
+      ...(acc.length === 2 ? { band } : {}),
     }),
   ].join('\n');
 }
@@ -130,22 +162,36 @@ function overview(runs: readonly Run[], shared: Shared): string {
       const t = run.history[train];
       const v = run.history[val];
       if (t !== undefined) out.push({ label: `${run.name} training`, color, xs: run.history.epoch, ys: t });
-      if (v !== undefined) out.push({ label: `${run.name} validation`, color, xs: run.history.epoch, ys: v, dashed: true });
+      if (v !== undefined)
+        out.push({ label: `${run.name} validation`, color, xs: run.history.epoch, ys: v, dashed: true });
       return out;
     });
   const legend = runs
-    .map((run, i) => `<li><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(run.name)}</li>`)
+    .map(
+      (run, i) =>
+        `<li><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(run.name)}</li>`,
+    )
     .join('');
   return [
     '<section class="overview"><h2>All runs</h2>',
     `<ul class="legend">${legend}<li class="hint">solid: training · dashed: validation</li></ul>`,
     '<div class="row">',
     lineChart({
-      title: 'Loss (log scale)', xLabel: 'epoch', yLabel: 'loss', series: series('trainLoss', 'valLoss'), legend: false, yScale: 'log',
+      title: 'Loss (log scale)',
+      xLabel: 'epoch',
+      yLabel: 'loss',
+      series: series('trainLoss', 'valLoss'),
+      legend: false,
+      yScale: 'log',
       ...(shared.loss === undefined ? {} : { yDomain: shared.loss }),
     }),
     lineChart({
-      title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy', series: series('trainAcc', 'valAcc'), yRange: [0, 1], legend: false,
+      title: 'Accuracy',
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      series: series('trainAcc', 'valAcc'),
+      yRange: [0, 1],
+      legend: false,
       ...(shared.acc === undefined ? {} : { yDomain: shared.acc }),
     }),
     '</div></section>',
@@ -169,12 +215,27 @@ function table(runs: readonly Run[]): string {
     const vLoss = last(h.valLoss);
     const gap = tLoss !== undefined && vLoss !== undefined ? formatValue(vLoss - tLoss) : '–';
     const cells = [
-      escapeHtml(run.name), String(h.epoch.length), formatValue(last(h.trainLoss)), formatValue(last(h.valLoss)),
-      formatPercent(tAcc), formatPercent(vAcc), best === undefined ? '–' : `${formatPercent(best)} (epoch ${bestEpoch})`, gap,
+      escapeHtml(run.name),
+      String(h.epoch.length),
+      formatValue(last(h.trainLoss)),
+      formatValue(last(h.valLoss)),
+      formatPercent(tAcc),
+      formatPercent(vAcc),
+      best === undefined ? '–' : `${formatPercent(best)} (epoch ${bestEpoch})`,
+      gap,
     ];
     return `<tr>${cells.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
   });
-  const head = ['run', 'epochs', 'train loss', 'val loss', 'train acc', 'val acc', 'best val acc', 'gap (val − train loss)'];
+  const head = [
+    'run',
+    'epochs',
+    'train loss',
+    'val loss',
+    'train acc',
+    'val acc',
+    'best val acc',
+    'gap (val − train loss)',
+  ];
   return `<div class="table-wrap"><table><thead><tr>${head.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
@@ -214,12 +275,18 @@ export function renderReport(input: ReportInput): string {
     loss: sharedRange(runs, ['trainLoss', 'valLoss'], true),
     acc: sharedRange(runs, ['trainAcc', 'valAcc'], false),
   };
-  const configTable = config === undefined ? [] : [
-    '<h2>Configuration</h2>',
-    `<table class="config"><tbody>${Object.entries(config).map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`,
-  ];
-  const caption = '<p class="caption">Solid: training; dashed: validation. The shaded band between them is the generalization gap: '
-    + 'where validation loss lies above training loss (or validation accuracy below training accuracy), the model does worse on data it has not seen.</p>';
+  const configTable =
+    config === undefined
+      ? []
+      : [
+          '<h2>Configuration</h2>',
+          `<table class="config"><tbody>${Object.entries(config)
+            .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+            .join('')}</tbody></table>`,
+        ];
+  const caption =
+    '<p class="caption">Solid: training; dashed: validation. The shaded band between them is the generalization gap: ' +
+    'where validation loss lies above training loss (or validation accuracy below training accuracy), the model does worse on data it has not seen.</p>';
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -234,10 +301,16 @@ export function renderReport(input: ReportInput): string {
     table(runs),
     '<p class="caption">gap: validation loss minus training loss at the last epoch (the generalization gap; smaller is better).</p>',
     ...configTable,
-    ...figures.map((f) => `<section class="figure"><h2>${escapeHtml(f.heading)}</h2>\n<div class="row">\n${f.charts.map((c) => lineChart(c)).join('\n')}\n</div>\n`
-      + `${f.caption === undefined ? '' : `<p class="caption">${escapeHtml(f.caption)}</p>`}</section>`),
+    ...figures.map(
+      (f) =>
+        `<section class="figure"><h2>${escapeHtml(f.heading)}</h2>\n<div class="row">\n${f.charts.map((c) => lineChart(c)).join('\n')}\n</div>\n` +
+        `${f.caption === undefined ? '' : `<p class="caption">${escapeHtml(f.caption)}</p>`}</section>`,
+    ),
     ...(runs.length > 1 ? [overview(runs, shared)] : []),
-    ...runs.map((run, i) => `<section class="run"><h2>${escapeHtml(run.name)}</h2>\n<div class="row">\n${runCharts(run, PALETTE[i % PALETTE.length]!, shared)}\n</div>\n${caption}</section>`),
+    ...runs.map(
+      (run, i) =>
+        `<section class="run"><h2>${escapeHtml(run.name)}</h2>\n<div class="row">\n${runCharts(run, PALETTE[i % PALETTE.length]!, shared)}\n</div>\n${caption}</section>`,
+    ),
     '</body></html>',
     '',
   ].join('\n');

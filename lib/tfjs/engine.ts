@@ -18,7 +18,8 @@ function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
   }
   if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
   else if (value instanceof Map) for (const v of value.values()) collect(v, out, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, out, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) collect(v, out, depth + 1);
 }
 
 /** Runs fn; tensors it created and does not return are disposed (tfjs's tidy). fn must not be async. */
@@ -72,7 +73,9 @@ export function memory(): MemoryInfo {
     numDataBuffers: liveTensors.count,
     numBytes: liveTensors.bytes,
     unreliable: true,
-    reasons: ['dropnet tensors are garbage-collected: these count the tf.Tensors not disposed, as tfjs does; the memory is freed by the garbage collector either way'],
+    reasons: [
+      'dropnet tensors are garbage-collected: these count the tf.Tensors not disposed, as tfjs does; the memory is freed by the garbage collector either way',
+    ],
   };
 }
 
@@ -89,7 +92,12 @@ export function getBackend(): string {
 /** Resolves true: every tfjs backend name runs on dropnet (native kernels, or its JS reference). */
 export function setBackend(name: string): Promise<boolean> {
   if (typeof name !== 'string') return Promise.reject(argTypeError('backendName', 'string', name));
-  if (!TFJS_BACKENDS.includes(name)) return Promise.reject(new RangeError(`setBackend: unknown backend "${name}"; dropnet/tfjs accepts ${TFJS_BACKENDS.join(', ')} (all run on dropnet)`));
+  if (!TFJS_BACKENDS.includes(name))
+    return Promise.reject(
+      new RangeError(
+        `setBackend: unknown backend "${name}"; dropnet/tfjs accepts ${TFJS_BACKENDS.join(', ')} (all run on dropnet)`,
+      ),
+    );
   return Promise.resolve(true);
 }
 
@@ -154,7 +162,10 @@ function shuffle<T>(array: T[] | Uint32Array | Int32Array | Float32Array): void 
 
 /** Shuffles two arrays of the same length in the same order. */
 function shuffleCombo<T, U>(a: T[] | Float32Array, b: U[] | Float32Array): void {
-  if (a.length !== b.length) throw new Error(`Array sizes must match to be shuffled together First array length was ${a.length}Second array length was ${b.length}`);
+  if (a.length !== b.length)
+    throw new Error(
+      `Array sizes must match to be shuffled together First array length was ${a.length}Second array length was ${b.length}`,
+    );
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [a[i], a[j]] = [a[j]!, a[i]!];
@@ -192,7 +203,9 @@ export const util = {
   flatten: flattenArray,
   arraysEqual,
   now: (): number => performance.now(),
-  isTypedArray: (a: unknown): boolean => a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array || a instanceof Uint8ClampedArray,
-  range: (start: number, stop: number): number[] => Array.from({ length: Math.max(stop - start, 0) }, (_, i) => start + i),
+  isTypedArray: (a: unknown): boolean =>
+    a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array || a instanceof Uint8ClampedArray,
+  range: (start: number, stop: number): number[] =>
+    Array.from({ length: Math.max(stop - start, 0) }, (_, i) => start + i),
   clamp: (min: number, x: number, max: number): number => Math.max(min, Math.min(x, max)),
 };

@@ -7,26 +7,122 @@
 import './methods.js';
 
 export {
-  Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, fromDropnet,
-  type DataType, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type TensorLike, type TypedArray,
+  Tensor,
+  tensor,
+  tensor1d,
+  tensor2d,
+  tensor3d,
+  tensor4d,
+  scalar,
+  fromDropnet,
+  type DataType,
+  type Rank,
+  type Scalar,
+  type Tensor1D,
+  type Tensor2D,
+  type Tensor3D,
+  type Tensor4D,
+  type TensorLike,
+  type TypedArray,
 } from './tensor.js';
 export {
-  abs, add, argMax, argMin, cast, ceil, clipByValue, concat, div, divNoNan, elu, equal, exp, expandDims, fill, floor, floorDiv,
-  gather, greater, greaterEqual, leakyRelu, less, lessEqual, linspace, log, log1p, logSoftmax, matMul, max, maximum, mean, min,
-  minimum, mul, neg, notEqual, oneHot, ones, onesLike, pow, randomNormal, randomUniform, range, reciprocal, relu, reshape, round,
-  rsqrt, selu, sigmoid, sign, slice, softmax, softplus, sqrt, square, squeeze, stack, sub, sum, tanh, tile, transpose,
-  truncatedNormal, unstack, where, zeros, zerosLike,
+  abs,
+  add,
+  argMax,
+  argMin,
+  cast,
+  ceil,
+  clipByValue,
+  concat,
+  div,
+  divNoNan,
+  elu,
+  equal,
+  exp,
+  expandDims,
+  fill,
+  floor,
+  floorDiv,
+  gather,
+  greater,
+  greaterEqual,
+  leakyRelu,
+  less,
+  lessEqual,
+  linspace,
+  log,
+  log1p,
+  logSoftmax,
+  matMul,
+  max,
+  maximum,
+  mean,
+  min,
+  minimum,
+  mul,
+  neg,
+  notEqual,
+  oneHot,
+  ones,
+  onesLike,
+  pow,
+  randomNormal,
+  randomUniform,
+  range,
+  reciprocal,
+  relu,
+  reshape,
+  round,
+  rsqrt,
+  selu,
+  sigmoid,
+  sign,
+  slice,
+  softmax,
+  softplus,
+  sqrt,
+  square,
+  squeeze,
+  stack,
+  sub,
+  sum,
+  tanh,
+  tile,
+  transpose,
+  truncatedNormal,
+  unstack,
+  where,
+  zeros,
+  zerosLike,
 } from './ops.js';
 export {
-  backend, dispose, disposeVariables, enableDebugMode, enableProdMode, engine, getBackend, keep, memory, nextFrame, ready,
-  setBackend, tidy, time, util, type MemoryInfo,
+  backend,
+  dispose,
+  disposeVariables,
+  enableDebugMode,
+  enableProdMode,
+  engine,
+  getBackend,
+  keep,
+  memory,
+  nextFrame,
+  ready,
+  setBackend,
+  tidy,
+  time,
+  util,
+  type MemoryInfo,
 } from './engine.js';
 export { layers, Layer, regularizers } from './layers.js';
 export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
 
 /** Which version of tfjs's API this entry follows. */
-export const version = { tfjs: '4.x (dropnet/tfjs)', 'tfjs-core': '4.x (dropnet/tfjs)', 'tfjs-layers': '4.x (dropnet/tfjs)' };
+export const version = {
+  tfjs: '4.x (dropnet/tfjs)',
+  'tfjs-core': '4.x (dropnet/tfjs)',
+  'tfjs-layers': '4.x (dropnet/tfjs)',
+};
 
 function unsupported(api: string, instead: string): (...args: unknown[]) => never {
   return () => {
@@ -39,12 +135,18 @@ export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Te
 
 export const input = unsupported('tf.input (the functional API)', 'build the model with tf.sequential()');
 export const model = unsupported('tf.model (the functional API)', 'build the model with tf.sequential()');
-export const loadLayersModel = unsupported("tf.loadLayersModel (tfjs's model.json format)", "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)");
+export const loadLayersModel = unsupported(
+  "tf.loadLayersModel (tfjs's model.json format)",
+  "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",
+);
 export const variable = unsupported('tf.variable', 'train through model.fit(); tensors are not mutable variables here');
 export const grad = unsupported('tf.grad', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
 export const grads = unsupported('tf.grads', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
 export const valueAndGrad = unsupported('tf.valueAndGrad', "use dropnet's autograd");
-export const buffer = unsupported('tf.buffer (TensorBuffer)', 'build the values in a typed array and call tf.tensor(values, shape)');
+export const buffer = unsupported(
+  'tf.buffer (TensorBuffer)',
+  'build the values in a typed array and call tf.tensor(values, shape)',
+);
 export const data = {
   array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),
   generator: unsupported('tf.data.generator', 'collect the samples into tensors and call model.fit(x, y)'),

@@ -31,7 +31,8 @@ const initGenerator = defaultGenerator;
 function truncated(data: Float32Array, stddev: number): void {
   const one = new Float32Array(1);
   for (let i = 0; i < data.length; i++) {
-    do initGenerator.normal(one); while (Math.abs(one[0]!) > 2);
+    do initGenerator.normal(one);
+    while (Math.abs(one[0]!) > 2);
     data[i] = one[0]! * stddev;
   }
 }
@@ -57,7 +58,10 @@ const INITIALIZERS: Record<string, Init> = {
   leCunUniform: varianceScaling(1, 'fanIn', 'uniform'),
   zeros: (p) => p.data.fill(0),
   ones: (p) => p.data.fill(1),
-  randomNormal: (p) => { initGenerator.normal(p.data); for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! * 0.05; },
+  randomNormal: (p) => {
+    initGenerator.normal(p.data);
+    for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! * 0.05;
+  },
   randomUniform: (p) => initGenerator.uniform(p.data, -0.05, 0.05),
   truncatedNormal: (p) => truncated(p.data, 0.05),
 };
@@ -65,7 +69,11 @@ const INITIALIZERS: Record<string, Init> = {
 function initializer(value: unknown, name: string, fallback: string): Init {
   const v = value ?? fallback;
   if (typeof v === 'object' && v !== null && typeof (v as { className?: unknown }).className === 'string') {
-    return initializer((v as { className: string }).className.replace(/^./, (c) => c.toLowerCase()), name, fallback);
+    return initializer(
+      (v as { className: string }).className.replace(/^./, (c) => c.toLowerCase()),
+      name,
+      fallback,
+    );
   }
   const key = typeof v === 'string' ? v.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : v;
   if (typeof key !== 'string' || !Object.hasOwn(INITIALIZERS, key)) {
@@ -98,7 +106,10 @@ export class Layer {
   }
 
   #built(fn: string): Module {
-    if (this.module === null) throw new Error(`${this.name}.${fn}(): the layer is not built yet; add it to a model with an input shape and call model.predict/compile/summary first`);
+    if (this.module === null)
+      throw new Error(
+        `${this.name}.${fn}(): the layer is not built yet; add it to a model with an input shape and call model.predict/compile/summary first`,
+      );
     return this.module;
   }
 
@@ -109,7 +120,10 @@ export class Layer {
 
   setWeights(weights: Tensor[]): void {
     const slots = layerWeights(this.#built('setWeights'));
-    if (!Array.isArray(weights) || weights.length !== slots.length) throw new RangeError(`${this.name}.setWeights: expected ${slots.length} tensors but received ${Array.isArray(weights) ? weights.length : String(weights)}`);
+    if (!Array.isArray(weights) || weights.length !== slots.length)
+      throw new RangeError(
+        `${this.name}.setWeights: expected ${slots.length} tensors but received ${Array.isArray(weights) ? weights.length : String(weights)}`,
+      );
     slots.forEach((s, i) => s.check(weights[i]!, `${this.name}.setWeights: weights[${i}]`));
     slots.forEach((s, i) => s.set(weights[i]!, `${this.name}.setWeights: weights[${i}]`));
   }
@@ -119,7 +133,9 @@ export class Layer {
   }
 
   apply(): never {
-    throw new Error('dropnet/tfjs: layer.apply() (the functional API: tf.input, tf.model) is not supported; build the model with tf.sequential()');
+    throw new Error(
+      'dropnet/tfjs: layer.apply() (the functional API: tf.input, tf.model) is not supported; build the model with tf.sequential()',
+    );
   }
 }
 
@@ -140,21 +156,29 @@ function permute(t: DnTensor, perm: readonly number[]): DnTensor {
   const src = t.data;
   const st: number[] = [];
   let acc = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) { st[i] = acc; acc *= t.shape[i]!; }
+  for (let i = t.shape.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= t.shape[i]!;
+  }
   const out = new Float32Array(src.length);
   const counter = new Array<number>(shape.length).fill(0);
   for (let i = 0; i < out.length; i++) {
     let at = 0;
     for (let d = 0; d < shape.length; d++) at += counter[d]! * st[perm[d]!]!;
     out[i] = src[at]!;
-    for (let d = shape.length - 1; d >= 0; d--) { if (++counter[d]! < shape[d]!) break; counter[d] = 0; }
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++counter[d]! < shape[d]!) break;
+      counter[d] = 0;
+    }
   }
   return new DnTensor(out, shape);
 }
 
 function inverse(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => { inv[p] = i; });
+  perm.forEach((p, i) => {
+    inv[p] = i;
+  });
   return inv;
 }
 
@@ -165,14 +189,19 @@ function inverse(perm: readonly number[]): number[] {
 export function layerWeights(m: Module): Slot[] {
   const tensors: [string, DnTensor][] = m.namedParameters();
   if (m.category === 'batchnorm') {
-    for (const [name, b] of m.namedBuffers()) if (name === 'running_mean' || name === 'running_var') tensors.push([name, b]);
+    for (const [name, b] of m.namedBuffers())
+      if (name === 'running_mean' || name === 'running_var') tensors.push([name, b]);
   }
   return tensors.map(([name, p]) => {
-    const perm = name === 'weight' && p.rank >= 2 ? (p.rank === 2 ? [1, 0] : p.rank === 3 ? [2, 1, 0] : [2, 3, 1, 0]) : null;
+    const perm =
+      name === 'weight' && p.rank >= 2 ? (p.rank === 2 ? [1, 0] : p.rank === 3 ? [2, 1, 0] : [2, 3, 1, 0]) : null;
     const check = (t: Tensor, what: string): DnTensor => {
       if (!(t instanceof Tensor)) throw argTypeError(what, 'tf.Tensor', t);
       const v = perm === null ? t.value : permute(t.value, inverse(perm));
-      if (v.shape.join() !== p.shape.join()) throw new RangeError(`${what}: expected shape [${(perm === null ? p.shape : perm.map((a) => p.shape[a]!)).join(',')}] but received [${t.shape.join(',')}]`);
+      if (v.shape.join() !== p.shape.join())
+        throw new RangeError(
+          `${what}: expected shape [${(perm === null ? p.shape : perm.map((a) => p.shape[a]!)).join(',')}] but received [${t.shape.join(',')}]`,
+        );
       return v;
     };
     return {
@@ -187,7 +216,13 @@ export function layerWeights(m: Module): Slot[] {
 // -- factories ----------------------------------------------------------------------------------
 
 const TFJS_ONLY = ['kernelInitializer', 'biasInitializer', 'trainable', 'dtype', 'inputDType', 'batchSize', 'weights'];
-const UNSUPPORTED = ['kernelConstraint', 'biasConstraint', 'activityRegularizer', 'dilationRate', 'embeddingsInitializer'];
+const UNSUPPORTED = [
+  'kernelConstraint',
+  'biasConstraint',
+  'activityRegularizer',
+  'dilationRate',
+  'embeddingsInitializer',
+];
 
 interface Split {
   keras: Record<string, unknown>;
@@ -198,15 +233,26 @@ interface Split {
 
 function split(fn: string, args: unknown): Split {
   if (args === undefined) args = {};
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw argTypeError(`tf.layers.${fn} args`, 'object', args);
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    throw argTypeError(`tf.layers.${fn} args`, 'object', args);
   const a = { ...(args as Record<string, unknown>) };
   for (const key of UNSUPPORTED) {
-    if (a[key] !== undefined && a[key] !== null && !(key === 'dilationRate' && (a[key] === 1 || (Array.isArray(a[key]) && (a[key] as number[]).every((d) => d === 1))))) {
+    if (
+      a[key] !== undefined &&
+      a[key] !== null &&
+      !(
+        key === 'dilationRate' &&
+        (a[key] === 1 || (Array.isArray(a[key]) && (a[key] as number[]).every((d) => d === 1)))
+      )
+    ) {
       throw new Error(`dropnet/tfjs: tf.layers.${fn} option ${key} is not supported; remove it (see docs/tfjs.md)`);
     }
     delete a[key];
   }
-  if (a.dtype !== undefined && a.dtype !== 'float32') throw new Error(`dropnet/tfjs: tf.layers.${fn} dtype ${String(a.dtype)} is not supported; layers compute in float32`);
+  if (a.dtype !== undefined && a.dtype !== 'float32')
+    throw new Error(
+      `dropnet/tfjs: tf.layers.${fn} dtype ${String(a.dtype)} is not supported; layers compute in float32`,
+    );
   if (a.inputDim !== undefined) {
     if (a.inputShape !== undefined) throw new RangeError(`tf.layers.${fn}: pass inputDim or inputShape, not both`);
     a.inputShape = [a.inputDim];
@@ -220,7 +266,12 @@ function split(fn: string, args: unknown): Split {
     // Keras's facade takes the sample shape; a fixed batch size is not enforced.
     a.batchInputShape = [null, ...(a.batchInputShape as unknown[]).slice(1)];
   }
-  const out: Split = { keras: a, kernelInit: a.kernelInitializer, biasInit: a.biasInitializer, trainable: a.trainable !== false };
+  const out: Split = {
+    keras: a,
+    kernelInit: a.kernelInitializer,
+    biasInit: a.biasInitializer,
+    trainable: a.trainable !== false,
+  };
   for (const key of TFJS_ONLY) delete a[key];
   for (const key of ['kernelRegularizer', 'biasRegularizer']) {
     if (a[key] instanceof TfRegularizer) a[key] = (a[key] as TfRegularizer).inner;
@@ -249,11 +300,22 @@ function tfjsSpec(spec: LayerSpec, s: Split, kernelDefault: string | null): Laye
 }
 
 /** A spec for a module this file makes (no facade factory): checks option names itself. */
-function ownSpec(fn: string, className: string, stem: string, args: unknown, known: readonly string[], make: (a: Record<string, unknown>, shape: Shape) => Module, kernelDefault: string | null = null): Layer {
+function ownSpec(
+  fn: string,
+  className: string,
+  stem: string,
+  args: unknown,
+  known: readonly string[],
+  make: (a: Record<string, unknown>, shape: Shape) => Module,
+  kernelDefault: string | null = null,
+): Layer {
   const s = split(fn, args);
   const all = ['name', 'inputShape', 'batchInputShape', ...known];
   for (const key of Object.keys(s.keras)) {
-    if (!all.includes(key)) throw new RangeError(`tf.layers.${fn}: unknown option "${key}"; the options are ${[...all, ...TFJS_ONLY].join(', ')}`);
+    if (!all.includes(key))
+      throw new RangeError(
+        `tf.layers.${fn}: unknown option "${key}"; the options are ${[...all, ...TFJS_ONLY].join(', ')}`,
+      );
   }
   make(s.keras, [1, 1]); // checks the options now
   const spec = new LayerSpec(className, s.keras, stem, (shape) => ({ module: make(s.keras, shape), regularized: [] }));
@@ -267,7 +329,10 @@ function int(value: unknown, name: string, fallback?: number): number {
 }
 
 function validOnly(fn: string, padding: unknown): void {
-  if (padding !== undefined && padding !== 'valid') throw new Error(`dropnet/tfjs: tf.layers.${fn} with padding '${String(padding)}' is not supported; use padding 'valid'`);
+  if (padding !== undefined && padding !== 'valid')
+    throw new Error(
+      `dropnet/tfjs: tf.layers.${fn} with padding '${String(padding)}' is not supported; use padding 'valid'`,
+    );
 }
 
 export const layers = {
@@ -281,15 +346,34 @@ export const layers = {
   },
   conv1d(args: Record<string, unknown>): Layer {
     const a0 = (args ?? {}) as Record<string, unknown>;
-    if (a0.filters === undefined || a0.kernelSize === undefined) throw new TypeError('tf.layers.conv1d needs filters and kernelSize');
-    return ownSpec('conv1d', 'Conv1D', 'conv1d', args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'dataFormat'], (a, shape) => {
-      if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast') throw new Error("dropnet/tfjs: tf.layers.conv1d supports dataFormat 'channelsLast' only");
-      const strides = int(a.strides, 'strides', 1);
-      const padding = (a.padding ?? 'valid') as 'valid' | 'same';
-      if (padding !== 'valid' && padding !== 'same') throw argRangeError('padding', "'valid' or 'same'", padding);
-      if (padding === 'same' && strides !== 1) throw new Error("dropnet/tfjs: tf.layers.conv1d with padding 'same' needs strides 1");
-      return new Conv1D(shape[shape.length - 1]!, int(a.filters, 'filters'), int(a.kernelSize, 'kernelSize'), strides, padding, activationName(a.activation), a.useBias !== false);
-    }, 'glorotNormal');
+    if (a0.filters === undefined || a0.kernelSize === undefined)
+      throw new TypeError('tf.layers.conv1d needs filters and kernelSize');
+    return ownSpec(
+      'conv1d',
+      'Conv1D',
+      'conv1d',
+      args,
+      ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'dataFormat'],
+      (a, shape) => {
+        if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast')
+          throw new Error("dropnet/tfjs: tf.layers.conv1d supports dataFormat 'channelsLast' only");
+        const strides = int(a.strides, 'strides', 1);
+        const padding = (a.padding ?? 'valid') as 'valid' | 'same';
+        if (padding !== 'valid' && padding !== 'same') throw argRangeError('padding', "'valid' or 'same'", padding);
+        if (padding === 'same' && strides !== 1)
+          throw new Error("dropnet/tfjs: tf.layers.conv1d with padding 'same' needs strides 1");
+        return new Conv1D(
+          shape[shape.length - 1]!,
+          int(a.filters, 'filters'),
+          int(a.kernelSize, 'kernelSize'),
+          strides,
+          padding,
+          activationName(a.activation),
+          a.useBias !== false,
+        );
+      },
+      'glorotNormal',
+    );
   },
   maxPooling2d(args: Record<string, unknown> = {}): Layer {
     const s = split('maxPooling2d', args);
@@ -302,28 +386,53 @@ export const layers = {
     return pool1d('averagePooling1d', 'AveragePooling1D', 'average_pooling1d', 'avg', args);
   },
   averagePooling2d(args: Record<string, unknown> = {}): Layer {
-    return ownSpec('averagePooling2d', 'AveragePooling2D', 'average_pooling2d', args, ['poolSize', 'strides', 'padding', 'dataFormat'], (a) => {
-      validOnly('averagePooling2d', a.padding);
-      if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast') throw new Error("dropnet/tfjs: tf.layers.averagePooling2d supports dataFormat 'channelsLast' only");
-      const pair = (v: unknown, name: string, fb: [number, number]): [number, number] => (v === undefined || v === null ? fb : Array.isArray(v) && v.length === 2 ? [int(v[0], name), int(v[1], name)] : [int(v, name), int(v, name)]);
-      const pool = pair(a.poolSize, 'poolSize', [2, 2]);
-      return new AveragePooling2D(pool, pair(a.strides, 'strides', pool));
-    });
+    return ownSpec(
+      'averagePooling2d',
+      'AveragePooling2D',
+      'average_pooling2d',
+      args,
+      ['poolSize', 'strides', 'padding', 'dataFormat'],
+      (a) => {
+        validOnly('averagePooling2d', a.padding);
+        if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast')
+          throw new Error("dropnet/tfjs: tf.layers.averagePooling2d supports dataFormat 'channelsLast' only");
+        const pair = (v: unknown, name: string, fb: [number, number]): [number, number] =>
+          v === undefined || v === null
+            ? fb
+            : Array.isArray(v) && v.length === 2
+              ? [int(v[0], name), int(v[1], name)]
+              : [int(v, name), int(v, name)];
+        const pool = pair(a.poolSize, 'poolSize', [2, 2]);
+        return new AveragePooling2D(pool, pair(a.strides, 'strides', pool));
+      },
+    );
   },
-  globalAveragePooling1d: (args: Record<string, unknown> = {}): Layer => global('globalAveragePooling1d', 'GlobalAveragePooling1D', 'global_average_pooling1d', 'avg', 1, args),
-  globalAveragePooling2d: (args: Record<string, unknown> = {}): Layer => global('globalAveragePooling2d', 'GlobalAveragePooling2D', 'global_average_pooling2d', 'avg', 2, args),
-  globalMaxPooling1d: (args: Record<string, unknown> = {}): Layer => global('globalMaxPooling1d', 'GlobalMaxPooling1D', 'global_max_pooling1d', 'max', 1, args),
-  globalMaxPooling2d: (args: Record<string, unknown> = {}): Layer => global('globalMaxPooling2d', 'GlobalMaxPooling2D', 'global_max_pooling2d', 'max', 2, args),
+  globalAveragePooling1d: (args: Record<string, unknown> = {}): Layer =>
+    global('globalAveragePooling1d', 'GlobalAveragePooling1D', 'global_average_pooling1d', 'avg', 1, args),
+  globalAveragePooling2d: (args: Record<string, unknown> = {}): Layer =>
+    global('globalAveragePooling2d', 'GlobalAveragePooling2D', 'global_average_pooling2d', 'avg', 2, args),
+  globalMaxPooling1d: (args: Record<string, unknown> = {}): Layer =>
+    global('globalMaxPooling1d', 'GlobalMaxPooling1D', 'global_max_pooling1d', 'max', 1, args),
+  globalMaxPooling2d: (args: Record<string, unknown> = {}): Layer =>
+    global('globalMaxPooling2d', 'GlobalMaxPooling2D', 'global_max_pooling2d', 'max', 2, args),
   flatten(args: Record<string, unknown> = {}): Layer {
     const s = split('flatten', args);
-    if (s.keras.dataFormat !== undefined && s.keras.dataFormat !== 'channelsLast') throw new Error("dropnet/tfjs: tf.layers.flatten supports dataFormat 'channelsLast' only");
+    if (s.keras.dataFormat !== undefined && s.keras.dataFormat !== 'channelsLast')
+      throw new Error("dropnet/tfjs: tf.layers.flatten supports dataFormat 'channelsLast' only");
     delete s.keras.dataFormat;
     return tfjsSpec(k.flatten(s.keras as never), s, null);
   },
   reshape(args: Record<string, unknown>): Layer {
     const a0 = (args ?? {}) as Record<string, unknown>;
     if (!Array.isArray(a0.targetShape)) throw argTypeError('targetShape', 'array of integers', a0.targetShape);
-    return ownSpec('reshape', 'Reshape', 'reshape', args, ['targetShape'], (a) => new Reshape(a.targetShape as number[]));
+    return ownSpec(
+      'reshape',
+      'Reshape',
+      'reshape',
+      args,
+      ['targetShape'],
+      (a) => new Reshape(a.targetShape as number[]),
+    );
   },
   dropout(args: Record<string, unknown>): Layer {
     const s = split('dropout', args);
@@ -352,11 +461,13 @@ export const layers = {
   batchNormalization(args: Record<string, unknown> = {}): Layer {
     const s = split('batchNormalization', args);
     for (const key of ['center', 'scale']) {
-      if (s.keras[key] === false) throw new Error(`dropnet/tfjs: tf.layers.batchNormalization with ${key}: false is not supported`);
+      if (s.keras[key] === false)
+        throw new Error(`dropnet/tfjs: tf.layers.batchNormalization with ${key}: false is not supported`);
       delete s.keras[key];
     }
     for (const key of ['betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']) {
-      if (s.keras[key] !== undefined) throw new Error(`dropnet/tfjs: tf.layers.batchNormalization option ${key} is not supported; remove it`);
+      if (s.keras[key] !== undefined)
+        throw new Error(`dropnet/tfjs: tf.layers.batchNormalization option ${key} is not supported; remove it`);
     }
     return tfjsSpec(k.batchNormalization(s.keras as never), s, null);
   },
@@ -377,11 +488,19 @@ export const layers = {
 
 function unsupportedLayer(name: string, why = 'it is not in dropnet/tfjs yet'): (args?: unknown) => never {
   return () => {
-    throw new Error(`dropnet/tfjs: tf.layers.${name} is not supported (${why}); dropnet's main API has the layers it supports (import { nn } from 'dropnet'), see docs/tfjs.md`);
+    throw new Error(
+      `dropnet/tfjs: tf.layers.${name} is not supported (${why}); dropnet's main API has the layers it supports (import { nn } from 'dropnet'), see docs/tfjs.md`,
+    );
   };
 }
 
-function pool1d(fn: string, className: string, stem: string, mode: 'max' | 'avg', args: Record<string, unknown>): Layer {
+function pool1d(
+  fn: string,
+  className: string,
+  stem: string,
+  mode: 'max' | 'avg',
+  args: Record<string, unknown>,
+): Layer {
   return ownSpec(fn, className, stem, args, ['poolSize', 'strides', 'padding', 'dataFormat'], (a) => {
     validOnly(fn, a.padding);
     const pool = int(a.poolSize, 'poolSize', 2);
@@ -389,9 +508,17 @@ function pool1d(fn: string, className: string, stem: string, mode: 'max' | 'avg'
   });
 }
 
-function global(fn: string, className: string, stem: string, mode: 'max' | 'avg', rank: 1 | 2, args: Record<string, unknown>): Layer {
+function global(
+  fn: string,
+  className: string,
+  stem: string,
+  mode: 'max' | 'avg',
+  rank: 1 | 2,
+  args: Record<string, unknown>,
+): Layer {
   return ownSpec(fn, className, stem, args, ['dataFormat'], (a) => {
-    if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast') throw new Error(`dropnet/tfjs: tf.layers.${fn} supports dataFormat 'channelsLast' only`);
+    if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast')
+      throw new Error(`dropnet/tfjs: tf.layers.${fn} supports dataFormat 'channelsLast' only`);
     return new GlobalPooling(mode, rank);
   });
 }
@@ -405,5 +532,6 @@ export class TfRegularizer {
 export const regularizers = {
   l1: (config: { l1?: number } = {}): TfRegularizer => new TfRegularizer(kl1(config.l1 ?? 0.01)),
   l2: (config: { l2?: number } = {}): TfRegularizer => new TfRegularizer(kl2(config.l2 ?? 0.01)),
-  l1l2: (config: { l1?: number; l2?: number } = {}): TfRegularizer => new TfRegularizer(kl1l2({ l1: config.l1 ?? 0.01, l2: config.l2 ?? 0.01 })),
+  l1l2: (config: { l1?: number; l2?: number } = {}): TfRegularizer =>
+    new TfRegularizer(kl1l2({ l1: config.l1 ?? 0.01, l2: config.l2 ?? 0.01 })),
 };

@@ -30,12 +30,27 @@ const LOSS_NAMES: Record<string, LossName | TfLossFn> = {
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
   binaryCrossentropy: 'binaryCrossentropy',
   meanAbsolutePercentageError: tfMetrics.meanAbsolutePercentageError,
-  meanSquaredLogarithmicError: (t, p) => o.mean(o.square(o.sub(o.log1p(o.clipByValue(p, EPSILON, Number.MAX_VALUE)), o.log1p(o.clipByValue(t, EPSILON, Number.MAX_VALUE)))), -1),
+  meanSquaredLogarithmicError: (t, p) =>
+    o.mean(
+      o.square(
+        o.sub(
+          o.log1p(o.clipByValue(p, EPSILON, Number.MAX_VALUE)),
+          o.log1p(o.clipByValue(t, EPSILON, Number.MAX_VALUE)),
+        ),
+      ),
+      -1,
+    ),
   hinge: (t, p) => o.mean(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p))), -1),
   squaredHinge: (t, p) => o.mean(o.square(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p)))), -1),
   categoricalHinge: (t, p) => o.relu(o.add(o.sub(o.max(o.mul(o.sub(1, t), p), -1), o.sum(o.mul(t, p), -1)), 1)),
-  logcosh: (t, p) => { const d = o.sub(p, t); return o.mean(o.sub(o.add(d, o.softplus(o.mul(d, -2))), Math.log(2)), -1); },
-  kullbackLeiblerDivergence: (t, p) => { const tc = o.clipByValue(t, EPSILON, 1); return o.sum(o.mul(tc, o.log(o.div(tc, o.clipByValue(p, EPSILON, 1)))), -1); },
+  logcosh: (t, p) => {
+    const d = o.sub(p, t);
+    return o.mean(o.sub(o.add(d, o.softplus(o.mul(d, -2))), Math.log(2)), -1);
+  },
+  kullbackLeiblerDivergence: (t, p) => {
+    const tc = o.clipByValue(t, EPSILON, 1);
+    return o.sum(o.mul(tc, o.log(o.div(tc, o.clipByValue(p, EPSILON, 1)))), -1);
+  },
   poisson: (t, p) => o.mean(o.sub(p, o.mul(t, o.log(o.add(p, EPSILON)))), -1),
   cosineProximity: tfMetrics.cosineProximity,
 };
@@ -47,9 +62,12 @@ const METRIC_NAMES: Record<string, TfLossFn> = {
   precision: tfMetrics.precision,
   categoricalCrossentropy: tfMetrics.categoricalCrossentropy,
   sparseCategoricalCrossentropy: tfMetrics.sparseCategoricalCrossentropy,
-  mse: tfMetrics.meanSquaredError, MSE: tfMetrics.meanSquaredError,
-  mae: tfMetrics.meanAbsoluteError, MAE: tfMetrics.meanAbsoluteError,
-  mape: tfMetrics.meanAbsolutePercentageError, MAPE: tfMetrics.meanAbsolutePercentageError,
+  mse: tfMetrics.meanSquaredError,
+  MSE: tfMetrics.meanSquaredError,
+  mae: tfMetrics.meanAbsoluteError,
+  MAE: tfMetrics.meanAbsoluteError,
+  mape: tfMetrics.meanAbsolutePercentageError,
+  MAPE: tfMetrics.meanAbsolutePercentageError,
   cosine: tfMetrics.cosineProximity,
 };
 
@@ -64,7 +82,8 @@ function targetTensor(target: Target): DnTensor {
 function runTf(fn: TfLossFn, output: DnTensor, target: Target, name: string): DnTensor {
   return tidy(() => {
     const r = fn(new Tensor(targetTensor(target)), new Tensor(output));
-    if (!(r instanceof Tensor)) throw new TypeError(`${name}: a tfjs loss or metric function must return a tf.Tensor but returned ${typeof r}`);
+    if (!(r instanceof Tensor))
+      throw new TypeError(`${name}: a tfjs loss or metric function must return a tf.Tensor but returned ${typeof r}`);
     const v = o.mean(r).value;
     r.dispose();
     return v;
@@ -119,9 +138,33 @@ export interface ModelFitArgs {
   sampleWeight?: unknown;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'initialEpoch', 'classWeight', 'yieldEvery', 'stepsPerEpoch', 'validationSteps', 'validationBatchSize', 'validationFreq', 'sampleWeight'];
+const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'verbose',
+  'callbacks',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'initialEpoch',
+  'classWeight',
+  'yieldEvery',
+  'stepsPerEpoch',
+  'validationSteps',
+  'validationBatchSize',
+  'validationFreq',
+  'sampleWeight',
+];
 
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
+const HOOKS = [
+  'onTrainBegin',
+  'onTrainEnd',
+  'onEpochBegin',
+  'onEpochEnd',
+  'onBatchBegin',
+  'onBatchEnd',
+  'onYield',
+] as const;
 
 /** tfjs's callbacks argument (one object of hooks, an array, a tf.CustomCallback or earlyStopping) as dropnet callbacks. */
 function toCallbacks(value: unknown, model: Sequential): CallbackHooks[] {
@@ -129,17 +172,26 @@ function toCallbacks(value: unknown, model: Sequential): CallbackHooks[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((c: unknown, i) => {
     if (c instanceof Callback) return c;
-    if (typeof c !== 'object' || c === null) throw argTypeError(`callbacks[${i}]`, `callback object (with ${HOOKS.join(', ')})`, c);
+    if (typeof c !== 'object' || c === null)
+      throw argTypeError(`callbacks[${i}]`, `callback object (with ${HOOKS.join(', ')})`, c);
     const hooks = c as Record<string, unknown>;
-    for (const h of HOOKS) if (hooks[h] !== undefined && typeof hooks[h] !== 'function') throw argTypeError(`callbacks[${i}].${h}`, 'function', hooks[h]);
-    if (!HOOKS.some((h) => typeof hooks[h] === 'function')) throw argTypeError(`callbacks[${i}]`, `callback object with at least one of ${HOOKS.join(', ')}`, c);
-    if (typeof (hooks as { setModel?: unknown }).setModel === 'function') (hooks as { setModel(m: Sequential): void }).setModel(model);
+    for (const h of HOOKS)
+      if (hooks[h] !== undefined && typeof hooks[h] !== 'function')
+        throw argTypeError(`callbacks[${i}].${h}`, 'function', hooks[h]);
+    if (!HOOKS.some((h) => typeof hooks[h] === 'function'))
+      throw argTypeError(`callbacks[${i}]`, `callback object with at least one of ${HOOKS.join(', ')}`, c);
+    if (typeof (hooks as { setModel?: unknown }).setModel === 'function')
+      (hooks as { setModel(m: Sequential): void }).setModel(model);
     let epoch = 0;
-    const call = (h: string, ...args: unknown[]): unknown => (typeof hooks[h] === 'function' ? (hooks[h] as (...a: unknown[]) => unknown).apply(c, args) : undefined);
+    const call = (h: string, ...args: unknown[]): unknown =>
+      typeof hooks[h] === 'function' ? (hooks[h] as (...a: unknown[]) => unknown).apply(c, args) : undefined;
     return {
       onTrainBegin: (logs: Logs) => call('onTrainBegin', logs) as void,
       onTrainEnd: (logs: Logs) => call('onTrainEnd', logs) as void,
-      onEpochBegin: (e: number, logs: Logs) => { epoch = e; return call('onEpochBegin', e, logs) as void; },
+      onEpochBegin: (e: number, logs: Logs) => {
+        epoch = e;
+        return call('onEpochBegin', e, logs) as void;
+      },
       onEpochEnd: (e: number, logs: Logs) => call('onEpochEnd', e, logs) as void,
       onBatchBegin: (b: number, logs: Logs) => call('onBatchBegin', b, logs) as void,
       onBatchEnd: async (b: number, logs: Logs) => {
@@ -169,8 +221,11 @@ export class Sequential {
   #compiled: Compiled | null = null;
 
   constructor(config: { layers?: Layer[]; name?: string } = {}) {
-    if (typeof config !== 'object' || config === null) throw argTypeError('tf.sequential config', 'object { layers, name }', config);
-    for (const key of Object.keys(config)) if (key !== 'layers' && key !== 'name') throw new RangeError(`tf.sequential: unknown option "${key}"; the options are layers, name`);
+    if (typeof config !== 'object' || config === null)
+      throw argTypeError('tf.sequential config', 'object { layers, name }', config);
+    for (const key of Object.keys(config))
+      if (key !== 'layers' && key !== 'name')
+        throw new RangeError(`tf.sequential: unknown option "${key}"; the options are layers, name`);
     this.name = config.name ?? 'sequential_1';
     for (const l of config.layers ?? []) this.add(l);
   }
@@ -178,7 +233,8 @@ export class Sequential {
   /** Appends a layer (tfjs: before compile). */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw argTypeError('layer', 'a layer from tf.layers (dense, conv2d, ...)', layer);
-    if (this.#compiled !== null) throw new Error('dropnet/tfjs: model.add() after compile() is not supported; add every layer, then compile');
+    if (this.#compiled !== null)
+      throw new Error('dropnet/tfjs: model.add() after compile() is not supported; add every layer, then compile');
     if (this.#layers.length === 0 && layer.spec.inputShape === undefined) {
       throw new Error('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
     }
@@ -187,7 +243,10 @@ export class Sequential {
   }
 
   #build(): void {
-    const model = new SequentialModel(this.#layers.map((l) => l.spec), this.name);
+    const model = new SequentialModel(
+      this.#layers.map((l) => l.spec),
+      this.name,
+    );
     let m = 0;
     let shape: readonly number[] = model.inputShape;
     for (const l of this.#layers) {
@@ -234,7 +293,10 @@ export class Sequential {
   getLayer(name?: string, index?: number): Layer {
     if (index !== undefined) {
       const l = this.#layers[index];
-      if (l === undefined) throw new RangeError(`Was asked to retrieve layer at index ${index}, but model only has ${this.#layers.length} layer(s).`);
+      if (l === undefined)
+        throw new RangeError(
+          `Was asked to retrieve layer at index ${index}, but model only has ${this.#layers.length} layer(s).`,
+        );
       return l;
     }
     const l = this.#layers.find((x) => x.name === name);
@@ -244,23 +306,32 @@ export class Sequential {
 
   compile(args: ModelCompileArgs): void {
     const model = this.#need('compile');
-    if (typeof args !== 'object' || args === null) throw argTypeError('compile args', 'object { optimizer, loss, metrics }', args);
-    for (const key of Object.keys(args)) if (!['optimizer', 'loss', 'metrics'].includes(key)) throw new RangeError(`compile: unknown option "${key}"; dropnet/tfjs supports optimizer, loss, metrics`);
+    if (typeof args !== 'object' || args === null)
+      throw argTypeError('compile args', 'object { optimizer, loss, metrics }', args);
+    for (const key of Object.keys(args))
+      if (!['optimizer', 'loss', 'metrics'].includes(key))
+        throw new RangeError(`compile: unknown option "${key}"; dropnet/tfjs supports optimizer, loss, metrics`);
     let opt: unknown = args.optimizer;
     if (typeof opt === 'string') {
       const make = Object.hasOwn(OPTIMIZER_NAMES, opt.toLowerCase()) ? OPTIMIZER_NAMES[opt.toLowerCase()] : undefined;
-      if (make === undefined) throw new RangeError(`Unknown Optimizer ${opt}; dropnet/tfjs has ${Object.keys(OPTIMIZER_NAMES).join(', ')}`);
+      if (make === undefined)
+        throw new RangeError(`Unknown Optimizer ${opt}; dropnet/tfjs has ${Object.keys(OPTIMIZER_NAMES).join(', ')}`);
       opt = make();
     }
-    if (!(opt instanceof Optimizer)) throw argTypeError('optimizer', 'optimizer name or tf.train.* optimizer', args.optimizer);
+    if (!(opt instanceof Optimizer))
+      throw argTypeError('optimizer', 'optimizer name or tf.train.* optimizer', args.optimizer);
     const lossArg = Array.isArray(args.loss) ? (args.loss.length === 1 ? args.loss[0] : undefined) : args.loss;
-    if (lossArg === undefined) throw new Error('dropnet/tfjs: compile needs one loss (models with several outputs are not supported)');
+    if (lossArg === undefined)
+      throw new Error('dropnet/tfjs: compile needs one loss (models with several outputs are not supported)');
     let loss: Loss;
     let sparse = false;
     let lossName = '';
     if (typeof lossArg === 'string') {
       const entry = Object.hasOwn(LOSS_NAMES, lossArg) ? LOSS_NAMES[lossArg] : undefined;
-      if (entry === undefined) throw new RangeError(`Unknown loss ${lossArg}; dropnet/tfjs supports ${Object.keys(LOSS_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`);
+      if (entry === undefined)
+        throw new RangeError(
+          `Unknown loss ${lossArg}; dropnet/tfjs supports ${Object.keys(LOSS_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`,
+        );
       loss = typeof entry === 'string' ? resolveLoss(entry) : tfLoss(entry, lossArg);
       sparse = entry === 'sparseCategoricalCrossentropy';
       lossName = typeof entry === 'string' ? entry : lossArg;
@@ -275,17 +346,28 @@ export class Sequential {
       if (typeof m === 'function') return [m.name || 'metric', m as TfLossFn];
       if (typeof m !== 'string') throw argTypeError('metrics', 'metric names or functions (yTrue, yPred) => Tensor', m);
       if (m === 'accuracy' || m === 'acc') {
-        const fn = outputLast === 1 || lossName === 'binaryCrossentropy' ? tfMetrics.binaryAccuracy
-          : sparse ? tfMetrics.sparseCategoricalAccuracy : tfMetrics.categoricalAccuracy;
+        const fn =
+          outputLast === 1 || lossName === 'binaryCrossentropy'
+            ? tfMetrics.binaryAccuracy
+            : sparse
+              ? tfMetrics.sparseCategoricalAccuracy
+              : tfMetrics.categoricalAccuracy;
         return ['acc', fn];
       }
       if (m === 'crossentropy' || m === 'ce') {
-        const fn = outputLast === 1 || lossName === 'binaryCrossentropy' ? tfMetrics.binaryCrossentropy
-          : sparse ? tfMetrics.sparseCategoricalCrossentropy : tfMetrics.categoricalCrossentropy;
+        const fn =
+          outputLast === 1 || lossName === 'binaryCrossentropy'
+            ? tfMetrics.binaryCrossentropy
+            : sparse
+              ? tfMetrics.sparseCategoricalCrossentropy
+              : tfMetrics.categoricalCrossentropy;
         return ['ce', fn];
       }
       const fn = Object.hasOwn(METRIC_NAMES, m) ? METRIC_NAMES[m] : undefined;
-      if (fn === undefined) throw new RangeError(`Unknown metric ${m}; dropnet/tfjs supports accuracy, ${Object.keys(METRIC_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`);
+      if (fn === undefined)
+        throw new RangeError(
+          `Unknown metric ${m}; dropnet/tfjs supports accuracy, ${Object.keys(METRIC_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`,
+        );
       return [m, fn];
     });
     const optimizer = opt.create(model.module.parameters().filter((p) => p.requiresGrad));
@@ -294,17 +376,24 @@ export class Sequential {
   }
 
   #compiledFor(fn: string): Compiled {
-    if (this.#compiled === null) throw new Error(`You must compile a model before ${fn === 'fit' ? 'training/testing' : 'testing'}. Use LayersModel.compile(modelCompileArgs).`);
+    if (this.#compiled === null)
+      throw new Error(
+        `You must compile a model before ${fn === 'fit' ? 'training/testing' : 'testing'}. Use LayersModel.compile(modelCompileArgs).`,
+      );
     return this.#compiled;
   }
 
   /** y as dropnet's fit takes it: class indices for sparseCategoricalCrossentropy, else the tensor. */
   #targets(y: unknown, c: Compiled, name: string): DnTensor | Int32Array {
-    if (!(y instanceof Tensor)) throw argTypeError(name, 'tf.Tensor (dropnet/tfjs takes one tensor per input and output)', y);
+    if (!(y instanceof Tensor))
+      throw argTypeError(name, 'tf.Tensor (dropnet/tfjs takes one tensor per input and output)', y);
     const v = y.checkLive();
     if (!c.sparse) return v;
     const n = v.shape[0] ?? 1;
-    if (v.size !== n) throw new Error(`${name}: sparseCategoricalCrossentropy needs one class index per sample (shape [n] or [n, 1]) but received shape [${v.shape.join(',')}]`);
+    if (v.size !== n)
+      throw new Error(
+        `${name}: sparseCategoricalCrossentropy needs one class index per sample (shape [n] or [n, 1]) but received shape [${v.shape.join(',')}]`,
+      );
     return Int32Array.from(v.data);
   }
 
@@ -321,11 +410,15 @@ export class Sequential {
     const c = this.#compiledFor('fit');
     const model = this.#need('fit');
     if (typeof args !== 'object' || args === null) throw argTypeError('fit args', 'object', args);
-    for (const key of Object.keys(args)) if (!FIT_KEYS.includes(key)) throw new RangeError(`fit: unknown option "${key}"; the options are ${FIT_KEYS.join(', ')}`);
+    for (const key of Object.keys(args))
+      if (!FIT_KEYS.includes(key))
+        throw new RangeError(`fit: unknown option "${key}"; the options are ${FIT_KEYS.join(', ')}`);
     for (const key of ['classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationSteps'] as const) {
-      if (args[key] !== undefined) throw new Error(`dropnet/tfjs: fit option ${key} is not supported; remove it (see docs/tfjs.md)`);
+      if (args[key] !== undefined)
+        throw new Error(`dropnet/tfjs: fit option ${key} is not supported; remove it (see docs/tfjs.md)`);
     }
-    if (args.validationFreq !== undefined && args.validationFreq !== 1) throw new Error('dropnet/tfjs: fit option validationFreq other than 1 is not supported');
+    if (args.validationFreq !== undefined && args.validationFreq !== 1)
+      throw new Error('dropnet/tfjs: fit option validationFreq other than 1 is not supported');
     const xs = this.#input(x, 'x');
     const ys = this.#targets(y, c, 'y');
     const options: Record<string, unknown> = {
@@ -371,7 +464,9 @@ export class Sequential {
     const xs = this.#input(x, 'x');
     const expected = model.inputShape;
     if (xs.rank !== expected.length + 1 || xs.shape.slice(1).some((d, i) => d !== expected[i])) {
-      throw new Error(`Error when checking : expected ${this.#layers[0]?.name ?? 'input'}_input to have shape [null,${expected.join(',')}] but got array with shape [${xs.shape.join(',')}].`);
+      throw new Error(
+        `Error when checking : expected ${this.#layers[0]?.name ?? 'input'}_input to have shape [null,${expected.join(',')}] but got array with shape [${xs.shape.join(',')}].`,
+      );
     }
     return new Tensor(model.predict(xs, { batchSize: args.batchSize ?? 32 }), 'float32');
   }
@@ -414,7 +509,9 @@ export class Sequential {
   setWeights(weights: Tensor[]): void {
     const slots = this.#slots();
     if (!Array.isArray(weights) || weights.length !== slots.length) {
-      throw new RangeError(`setWeights: the model has ${slots.length} weights but ${Array.isArray(weights) ? weights.length : String(weights)} were given`);
+      throw new RangeError(
+        `setWeights: the model has ${slots.length} weights but ${Array.isArray(weights) ? weights.length : String(weights)} were given`,
+      );
     }
     // Every shape is checked before anything changes.
     slots.forEach((s, i) => s.check(weights[i]!, `weights[${i}]`));
@@ -422,11 +519,15 @@ export class Sequential {
   }
 
   async save(..._args: unknown[]): Promise<never> {
-    throw new Error("dropnet/tfjs: model.save() in tfjs's format is not supported yet; use the Keras-style API of 'dropnet' (sequential(...).save(path.safetensors))");
+    throw new Error(
+      "dropnet/tfjs: model.save() in tfjs's format is not supported yet; use the Keras-style API of 'dropnet' (sequential(...).save(path.safetensors))",
+    );
   }
 
   async fitDataset(..._args: unknown[]): Promise<never> {
-    throw new Error('dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)');
+    throw new Error(
+      'dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)',
+    );
   }
 }
 

@@ -25,7 +25,15 @@ export class Conv1D extends Conv1d {
   readonly activation: ActivationName;
   readonly #act: Module;
 
-  constructor(inChannels: number, filters: number, kernelSize: number, strides: number, padding: 'valid' | 'same', activation: ActivationName, useBias: boolean) {
+  constructor(
+    inChannels: number,
+    filters: number,
+    kernelSize: number,
+    strides: number,
+    padding: 'valid' | 'same',
+    activation: ActivationName,
+    useBias: boolean,
+  ) {
     super(inChannels, filters, kernelSize, { stride: strides, padding, bias: useBias });
     this.activation = activation;
     this.#act = activationModule(activation);
@@ -61,7 +69,11 @@ abstract class Simple extends Module {
 
 /** Max or average pooling over the steps of (N, steps, channels), 'valid' padding. */
 export class Pooling1D extends Simple {
-  constructor(readonly mode: 'max' | 'avg', readonly poolSize: number, readonly strides: number) {
+  constructor(
+    readonly mode: 'max' | 'avg',
+    readonly poolSize: number,
+    readonly strides: number,
+  ) {
     super(mode === 'max' ? 'MaxPooling1D' : 'AveragePooling1D');
   }
 
@@ -87,7 +99,10 @@ export class Pooling1D extends Simple {
 
 /** Average pooling over (N, H, W, C), 'valid' padding. */
 export class AveragePooling2D extends Simple {
-  constructor(readonly poolSize: [number, number], readonly strides: [number, number]) {
+  constructor(
+    readonly poolSize: [number, number],
+    readonly strides: [number, number],
+  ) {
     super('AveragePooling2D');
   }
 
@@ -99,7 +114,10 @@ export class AveragePooling2D extends Simple {
     if (s.length !== 4) throw layerShapeError(this, [-1, -1, -1, -1], s);
     const h = outSize(s[1]!, this.poolSize[0], this.strides[0]);
     const w = outSize(s[2]!, this.poolSize[1], this.strides[1]);
-    if (h === 0 || w === 0 || h < -1 || w < -1) throw new ShapeError(`AveragePooling2D: input ${formatShape(s)} is smaller than poolSize ${formatShape(this.poolSize)}`);
+    if (h === 0 || w === 0 || h < -1 || w < -1)
+      throw new ShapeError(
+        `AveragePooling2D: input ${formatShape(s)} is smaller than poolSize ${formatShape(this.poolSize)}`,
+      );
     return [s[0]!, h, w, s[3]!];
   }
 
@@ -112,7 +130,10 @@ export class AveragePooling2D extends Simple {
 
 /** Mean or max over the spatial axes of (N, steps, C) or (N, H, W, C): (N, C). */
 export class GlobalPooling extends Simple {
-  constructor(readonly mode: 'max' | 'avg', readonly rank: 1 | 2) {
+  constructor(
+    readonly mode: 'max' | 'avg',
+    readonly rank: 1 | 2,
+  ) {
     super(`Global${mode === 'max' ? 'Max' : 'Average'}Pooling${rank}D`);
   }
 
@@ -148,7 +169,9 @@ export class Reshape extends Simple {
     const known = this.targetShape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
     const out = this.targetShape.map((d) => (d === -1 ? size / known : d));
     if (out.reduce((p, d) => p * d, 1) !== size || out.some((d) => !Number.isInteger(d))) {
-      throw new ShapeError(`Reshape: samples of shape ${formatShape(s.slice(1))} (${size} values) cannot be reshaped to ${formatShape(this.targetShape)}`);
+      throw new ShapeError(
+        `Reshape: samples of shape ${formatShape(s.slice(1))} (${size} values) cannot be reshaped to ${formatShape(this.targetShape)}`,
+      );
     }
     return [s[0]!, ...out];
   }

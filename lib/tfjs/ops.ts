@@ -28,7 +28,8 @@ function upcast(a: DataType, b: DataType): DataType {
 function normAxis(axis: unknown, rank: number, name = 'axis', extra = 0): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) throw argTypeError(name, 'integer', axis);
   const n = rank + extra;
-  if (axis < -n || axis >= n) throw argRangeError(name, `integer in [${-n}, ${n - 1}] for a tensor of rank ${rank}`, axis);
+  if (axis < -n || axis >= n)
+    throw argRangeError(name, `integer in [${-n}, ${n - 1}] for a tensor of rank ${rank}`, axis);
   return axis < 0 ? axis + n : axis;
 }
 
@@ -86,7 +87,8 @@ function walk(outShape: readonly number[], step: readonly number[], base = 0): U
 function shapeArg(shape: unknown, fn: string): number[] {
   if (!Array.isArray(shape)) throw argTypeError(`${fn}: shape`, 'array of non-negative integers', shape);
   shape.forEach((d: unknown, i) => {
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw argTypeError(`${fn}: shape[${i}]`, 'non-negative integer', d);
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
+      throw argTypeError(`${fn}: shape[${i}]`, 'non-negative integer', d);
   });
   return [...(shape as number[])];
 }
@@ -101,8 +103,14 @@ export function fill(shape: readonly number[], value: number, dtype?: DataType):
 
 export const zeros = (shape: readonly number[], dtype?: DataType): Tensor => fill(shape, 0, dtype);
 export const ones = (shape: readonly number[], dtype?: DataType): Tensor => fill(shape, 1, dtype);
-export const zerosLike = (x: Input): Tensor => { const t = toTensor(x, 'x'); return zeros(t.shape, t.dtype); };
-export const onesLike = (x: Input): Tensor => { const t = toTensor(x, 'x'); return ones(t.shape, t.dtype); };
+export const zerosLike = (x: Input): Tensor => {
+  const t = toTensor(x, 'x');
+  return zeros(t.shape, t.dtype);
+};
+export const onesLike = (x: Input): Tensor => {
+  const t = toTensor(x, 'x');
+  return ones(t.shape, t.dtype);
+};
 
 /** Unseeded draws come from dropnet's default generator (reproducible under manualSeed()). */
 function generator(seed: unknown): Generator {
@@ -123,21 +131,34 @@ export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, dty
 }
 
 /** Samples of a normal truncated at two standard deviations (redrawn beyond them). */
-export function truncatedNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DataType, seed?: number): Tensor {
+export function truncatedNormal(
+  shape: readonly number[],
+  mean = 0,
+  stdDev = 1,
+  dtype?: DataType,
+  seed?: number,
+): Tensor {
   const s = shapeArg(shape, 'truncatedNormal');
   const dt = dtype === undefined ? 'float32' : checkDtype(dtype);
   const g = generator(seed);
   const data = new Float32Array(shapeSize(s));
   const one = new Float32Array(1);
   for (let i = 0; i < data.length; i++) {
-    do g.normal(one); while (Math.abs(one[0]!) > 2);
+    do g.normal(one);
+    while (Math.abs(one[0]!) > 2);
     data[i] = one[0]! * stdDev + mean;
   }
   return wrap(new DnTensor(castValues(data, dt), s), dt);
 }
 
 /** Uniform samples in [minval, maxval); int32 samples are floored. */
-export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, dtype?: DataType, seed?: number): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  minval = 0,
+  maxval = 1,
+  dtype?: DataType,
+  seed?: number,
+): Tensor {
   const s = shapeArg(shape, 'randomUniform');
   const dt = dtype === undefined ? 'float32' : checkDtype(dtype);
   const data = new Float32Array(shapeSize(s));
@@ -149,8 +170,10 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
 /** One-hot rows of `depth` for int32 indices (an out-of-range index gives a row of offValue, as tfjs). */
 export function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DataType = 'int32'): Tensor {
   const t = toTensor(indices, 'indices', 'int32');
-  if (t.dtype !== 'int32') throw new TypeError(`oneHot: indices must be int32 but received ${t.dtype} (use tf.tensor1d(values, 'int32'))`);
-  if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 2) throw argRangeError('depth', 'integer >= 2', depth);
+  if (t.dtype !== 'int32')
+    throw new TypeError(`oneHot: indices must be int32 but received ${t.dtype} (use tf.tensor1d(values, 'int32'))`);
+  if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 2)
+    throw argRangeError('depth', 'integer >= 2', depth);
   const dt = checkDtype(dtype);
   const idx = t.value.data;
   const out = new Float32Array(idx.length * depth).fill(offValue);
@@ -163,7 +186,11 @@ export function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0,
 
 /** start, start + step ... below stop (above it for a negative step). */
 export function range(start: number, stop: number, step = 1, dtype: DataType = 'float32'): Tensor {
-  for (const [v, n] of [[start, 'start'], [stop, 'stop'], [step, 'step']] as const) {
+  for (const [v, n] of [
+    [start, 'start'],
+    [stop, 'stop'],
+    [step, 'step'],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw argTypeError(n, 'finite number', v);
   }
   if (step === 0) throw new RangeError('Cannot have a step of zero');
@@ -179,7 +206,8 @@ export function range(start: number, stop: number, step = 1, dtype: DataType = '
 
 /** num evenly spaced values from start to stop inclusive. */
 export function linspace(start: number, stop: number, num: number): Tensor {
-  if (typeof num !== 'number' || !Number.isSafeInteger(num) || num <= 0) throw new RangeError('The number of values should be positive.');
+  if (typeof num !== 'number' || !Number.isSafeInteger(num) || num <= 0)
+    throw new RangeError('The number of values should be positive.');
   const data = new Float32Array(num);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) data[i] = start + i * step;
@@ -199,7 +227,11 @@ export function cast(x: Input, dtype: DataType): Tensor {
 
 function pair(a: Input, b: Input): [Tensor, Tensor, DataType] {
   const ta = toTensor(a, 'a');
-  const tb = toTensor(b, 'b', a instanceof Tensor && typeof b === 'number' && Number.isInteger(b) && ta.dtype === 'int32' ? 'int32' : undefined);
+  const tb = toTensor(
+    b,
+    'b',
+    a instanceof Tensor && typeof b === 'number' && Number.isInteger(b) && ta.dtype === 'int32' ? 'int32' : undefined,
+  );
   return [ta, tb, upcast(ta.dtype, tb.dtype)];
 }
 
@@ -232,18 +264,28 @@ export function floorDiv(a: Input, b: Input): Tensor {
 
 export const divNoNan = (a: Input, b: Input): Tensor => {
   const [ta, tb] = pair(a, b);
-  const safe = new DnTensor(tb.value.data.map((v) => (v === 0 ? 1 : v)), tb.value.shape);
-  const zero = new DnTensor(tb.value.data.map((v) => (v === 0 ? 0 : 1)), tb.value.shape);
+  const safe = new DnTensor(
+    tb.value.data.map((v) => (v === 0 ? 1 : v)),
+    tb.value.shape,
+  );
+  const zero = new DnTensor(
+    tb.value.data.map((v) => (v === 0 ? 0 : 1)),
+    tb.value.shape,
+  );
   return wrap(ops.mul(ops.div(ta.value, safe), zero), 'float32');
 };
 
 export function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
   const [ta, tb] = pair(a, b);
-  if (ta.rank < 2 || tb.rank < 2) throw new ShapeError(`matMul: both inputs must be at least rank 2; received ranks ${ta.rank} and ${tb.rank}`);
+  if (ta.rank < 2 || tb.rank < 2)
+    throw new ShapeError(`matMul: both inputs must be at least rank 2; received ranks ${ta.rank} and ${tb.rank}`);
   const x = transposeA ? ops.transpose(ta.value, -2, -1) : ta.value;
   const y = transposeB ? ops.transpose(tb.value, -2, -1) : tb.value;
   const [k1, k2] = [x.shape[x.rank - 1], y.shape[y.rank - 2]];
-  if (k1 !== k2) throw new ShapeError(`Error in matMul: inner shapes (${k1}) and (${k2}) of Tensors with shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+  if (k1 !== k2)
+    throw new ShapeError(
+      `Error in matMul: inner shapes (${k1}) and (${k2}) of Tensors with shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
   return wrap(ops.matmul(x, y), 'float32');
 }
 
@@ -259,7 +301,10 @@ export const square = (x: Input): Tensor => unary(x, (t) => ops.mul(t, t), true)
 export const sqrt = (x: Input): Tensor => unary(x, (t) => ops.pow(t, 0.5), false);
 export const rsqrt = (x: Input): Tensor => unary(x, (t) => ops.pow(t, -0.5), false);
 export const pow = (x: Input, e: number): Tensor => {
-  if (typeof e !== 'number') throw new TypeError('dropnet/tfjs pow: the exponent must be a number (a tensor exponent is not supported; use tf.exp(tf.mul(e, tf.log(x))))');
+  if (typeof e !== 'number')
+    throw new TypeError(
+      'dropnet/tfjs pow: the exponent must be a number (a tensor exponent is not supported; use tf.exp(tf.mul(e, tf.log(x))))',
+    );
   return unary(x, (t) => ops.pow(t, e), Number.isInteger(e) && e >= 0);
 };
 export const exp = (x: Input): Tensor => unary(x, ops.exp, false);
@@ -275,30 +320,62 @@ export const leakyRelu = (x: Input, alpha = 0.2): Tensor => unary(x, (t) => ops.
 export const reciprocal = (x: Input): Tensor => unary(x, (t) => ops.div(1 as never, t) as DnTensor, false);
 
 /** |x| = x * sign(x) (gradient sign(x), 0 at 0 as tfjs). */
-export const abs = (x: Input): Tensor => unary(x, (t) => ops.mul(t, new DnTensor(t.data.map((v) => Math.sign(v)), t.shape)), true);
+export const abs = (x: Input): Tensor =>
+  unary(
+    x,
+    (t) =>
+      ops.mul(
+        t,
+        new DnTensor(
+          t.data.map((v) => Math.sign(v)),
+          t.shape,
+        ),
+      ),
+    true,
+  );
 
 export function sign(x: Input): Tensor {
   const t = toTensor(x, 'x');
-  return wrap(new DnTensor(t.value.data.map((v) => Math.sign(v)), t.value.shape), t.dtype === 'bool' ? 'float32' : t.dtype);
+  return wrap(
+    new DnTensor(
+      t.value.data.map((v) => Math.sign(v)),
+      t.value.shape,
+    ),
+    t.dtype === 'bool' ? 'float32' : t.dtype,
+  );
 }
 
 export function round(x: Input): Tensor {
   const t = toTensor(x, 'x');
   // tfjs rounds half to even.
-  const r = (v: number): number => { const f = Math.floor(v); const d = v - f; return d < 0.5 ? f : d > 0.5 ? f + 1 : (f % 2 === 0 ? f : f + 1); };
+  const r = (v: number): number => {
+    const f = Math.floor(v);
+    const d = v - f;
+    return d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  };
   return wrap(new DnTensor(t.value.data.map(r), t.value.shape), t.dtype);
 }
-export const floor = (x: Input): Tensor => { const t = toTensor(x, 'x'); return wrap(new DnTensor(t.value.data.map(Math.floor), t.value.shape), t.dtype); };
-export const ceil = (x: Input): Tensor => { const t = toTensor(x, 'x'); return wrap(new DnTensor(t.value.data.map(Math.ceil), t.value.shape), t.dtype); };
+export const floor = (x: Input): Tensor => {
+  const t = toTensor(x, 'x');
+  return wrap(new DnTensor(t.value.data.map(Math.floor), t.value.shape), t.dtype);
+};
+export const ceil = (x: Input): Tensor => {
+  const t = toTensor(x, 'x');
+  return wrap(new DnTensor(t.value.data.map(Math.ceil), t.value.shape), t.dtype);
+};
 
 export function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
-  if (!(clipValueMin <= clipValueMax)) throw new RangeError(`Error in clip: min (${clipValueMin}) must be less than or equal to max (${clipValueMax}).`);
+  if (!(clipValueMin <= clipValueMax))
+    throw new RangeError(`Error in clip: min (${clipValueMin}) must be less than or equal to max (${clipValueMax}).`);
   return unary(x, (t) => ops.clamp(t, clipValueMin, clipValueMax), true);
 }
 
 export function softmax(logits: Input, dim = -1): Tensor {
   const t = toTensor(logits, 'logits');
-  if (dim !== -1 && dim !== t.rank - 1) throw new RangeError(`Softmax along a non-last dimension is not yet supported. Logits was rank ${t.rank} and dim was ${dim}`);
+  if (dim !== -1 && dim !== t.rank - 1)
+    throw new RangeError(
+      `Softmax along a non-last dimension is not yet supported. Logits was rank ${t.rank} and dim was ${dim}`,
+    );
   return wrap(ops.softmax(t.value, -1), 'float32');
 }
 
@@ -332,7 +409,10 @@ export function where(condition: Input, a: Input, b: Input): Tensor {
   if (c.dtype !== 'bool') throw new TypeError(`where: condition must be bool but received ${c.dtype}`);
   const [ta, tb, dt] = pair(a, b);
   const mask = c.value;
-  const inv = new DnTensor(mask.data.map((v) => 1 - v), mask.shape);
+  const inv = new DnTensor(
+    mask.data.map((v) => 1 - v),
+    mask.shape,
+  );
   const out = ops.add(ops.mul(ta.value, mask), ops.mul(tb.value, inv));
   return wrap(out, dt);
 }
@@ -358,7 +438,12 @@ export function mean(x: Input, axis: number | number[] | null = null, keepDims =
 }
 
 /** For each output position, the input position that `better` picks over `axes`; plus the output shape. */
-function pick(t: DnTensor, axes: readonly number[], keepDims: boolean, better: (a: number, b: number) => boolean): { index: Uint32Array; shape: number[] } {
+function pick(
+  t: DnTensor,
+  axes: readonly number[],
+  keepDims: boolean,
+  better: (a: number, b: number) => boolean,
+): { index: Uint32Array; shape: number[] } {
   const shape = t.shape;
   if (t.size === 0) throw new ShapeError('max/min of an empty tensor');
   const st = strides(shape);
@@ -414,7 +499,8 @@ export function reshape(x: Input, shape: readonly number[]): Tensor {
   const known = shape.filter((d) => d !== -1);
   const size = shapeSize(known);
   const inferred = shape.map((d) => (d === -1 ? (size === 0 ? 0 : t.size / size) : d));
-  if (shape.filter((d) => d === -1).length > 1) throw new RangeError('Shapes can only have 1 implicit size. Found -1 at dim 0 and dim 1');
+  if (shape.filter((d) => d === -1).length > 1)
+    throw new RangeError('Shapes can only have 1 implicit size. Found -1 at dim 0 and dim 1');
   if (shapeSize(inferred) !== t.size || inferred.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new ShapeError(`Size(${t.size}) must match the product of shape ${shape.join(',')}`);
   }
@@ -431,9 +517,14 @@ export function expandDims(x: Input, axis = 0): Tensor {
 
 export function squeeze(x: Input, axis?: number[]): Tensor {
   const t = toTensor(x, 'x');
-  const axes = axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes(axis, t.rank);
-  for (const a of axes) if (t.shape[a] !== 1) throw new ShapeError(`Can't squeeze axis ${a} since its dim '${t.shape[a]}' is not 1`);
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  const axes =
+    axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes(axis, t.rank);
+  for (const a of axes)
+    if (t.shape[a] !== 1) throw new ShapeError(`Can't squeeze axis ${a} since its dim '${t.shape[a]}' is not 1`);
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 export const flatten = (x: Input): Tensor => reshape(x, [-1]);
@@ -442,10 +533,22 @@ export const flatten = (x: Input): Tensor => reshape(x, [-1]);
 export function transpose(x: Input, perm?: number[]): Tensor {
   const t = toTensor(x, 'x');
   const p = perm === undefined ? t.shape.map((_, i) => t.rank - 1 - i) : perm.map((a) => normAxis(a, t.rank, 'perm'));
-  if (p.length !== t.rank || new Set(p).size !== t.rank) throw new ShapeError(`Error in transpose: rank of input ${t.rank} must match length of perm ${formatShape(p)}.`);
+  if (p.length !== t.rank || new Set(p).size !== t.rank)
+    throw new ShapeError(`Error in transpose: rank of input ${t.rank} must match length of perm ${formatShape(p)}.`);
   const st = strides(t.value.shape);
   const shape = p.map((a) => t.value.shape[a]!);
-  return wrap(byIndex(t.value, shape, walk(shape, p.map((a) => st[a]!)), 'transpose'), t.dtype);
+  return wrap(
+    byIndex(
+      t.value,
+      shape,
+      walk(
+        shape,
+        p.map((a) => st[a]!),
+      ),
+      'transpose',
+    ),
+    t.dtype,
+  );
 }
 
 /** x[begin : begin + size] per dimension; size -1 runs to the end (tfjs's slice). */
@@ -458,7 +561,9 @@ export function slice(x: Input, begin: number | number[], size?: number | number
   const sz = shape.map((d, i) => (s0[i] === undefined || s0[i] === -1 ? d - b[i]! : s0[i]!));
   shape.forEach((d, i) => {
     if (b[i]! < 0 || b[i]! + sz[i]! > d || sz[i]! < 0) {
-      throw new ShapeError(`Error in slice${t.rank}D: begin[${i}] + size[${i}] (${b[i]! + sz[i]!}) would overflow input.shape[${i}] (${d})`);
+      throw new ShapeError(
+        `Error in slice${t.rank}D: begin[${i}] + size[${i}] (${b[i]! + sz[i]!}) would overflow input.shape[${i}] (${d})`,
+      );
     }
   });
   const st = strides(shape);
@@ -492,7 +597,8 @@ export function gather(x: Input, indices: Input, axis = 0): Tensor {
 }
 
 function tensorList(tensors: unknown, fn: string): Tensor[] {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${fn}: expected a non-empty array of tensors`);
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new TypeError(`${fn}: expected a non-empty array of tensors`);
   return tensors.map((t: unknown, i) => toTensor(t, `tensors[${i}]`));
 }
 
@@ -502,21 +608,37 @@ export function concat(tensors: Input[], axis = 0): Tensor {
   const ax = normAxis(axis, rank);
   ts.forEach((t, i) => {
     if (t.rank !== rank || t.shape.some((d, j) => j !== ax && d !== ts[0]!.shape[j])) {
-      throw new ShapeError(`Error in concat${rank}D: Shape of tensors[${i}] (${t.shape.join(',')}) does not match the shape of the rest (${ts[0]!.shape.join(',')}) along the non-concatenated axis ${i}.`);
+      throw new ShapeError(
+        `Error in concat${rank}D: Shape of tensors[${i}] (${t.shape.join(',')}) does not match the shape of the rest (${ts[0]!.shape.join(',')}) along the non-concatenated axis ${i}.`,
+      );
     }
   });
   const dt = ts.map((t) => t.dtype).reduce(upcast);
-  return wrap(ts.length === 1 ? ts[0]!.value : ops.concat(ts.map((t) => t.value), ax), dt);
+  return wrap(
+    ts.length === 1
+      ? ts[0]!.value
+      : ops.concat(
+          ts.map((t) => t.value),
+          ax,
+        ),
+    dt,
+  );
 }
 
 export function stack(tensors: Input[], axis = 0): Tensor {
   const ts = tensorList(tensors, 'stack');
   const shape = ts[0]!.shape;
   ts.forEach((t, i) => {
-    if (t.shape.join() !== shape.join()) throw new ShapeError(`All tensors passed to stack must have matching shapes; tensors[${i}] has shape ${formatShape(t.shape)}, tensors[0] ${formatShape(shape)}`);
+    if (t.shape.join() !== shape.join())
+      throw new ShapeError(
+        `All tensors passed to stack must have matching shapes; tensors[${i}] has shape ${formatShape(t.shape)}, tensors[0] ${formatShape(shape)}`,
+      );
   });
   const ax = normAxis(axis, shape.length, 'axis', 1);
-  return concat(ts.map((t) => expandDims(t, ax)), ax);
+  return concat(
+    ts.map((t) => expandDims(t, ax)),
+    ax,
+  );
 }
 
 export function unstack(x: Input, axis = 0): Tensor[] {
@@ -531,7 +653,10 @@ export function unstack(x: Input, axis = 0): Tensor[] {
 
 export function tile(x: Input, reps: number[]): Tensor {
   const t = toTensor(x, 'x');
-  if (!Array.isArray(reps) || reps.length !== t.rank) throw new ShapeError(`Error in tile: rank of reps ${Array.isArray(reps) ? reps.length : '?'} must match rank of x ${t.rank}.`);
+  if (!Array.isArray(reps) || reps.length !== t.rank)
+    throw new ShapeError(
+      `Error in tile: rank of reps ${Array.isArray(reps) ? reps.length : '?'} must match rank of x ${t.rank}.`,
+    );
   const shape = t.value.shape;
   const outShape = shape.map((d, i) => d * reps[i]!);
   const st = strides(shape);
@@ -540,7 +665,7 @@ export function tile(x: Input, reps: number[]): Tensor {
   const ost = strides(outShape);
   for (let i = 0; i < n; i++) {
     let at = 0;
-    for (let k = 0; k < outShape.length; k++) at += (Math.floor(i / ost[k]!) % outShape[k]! % shape[k]!) * st[k]!;
+    for (let k = 0; k < outShape.length; k++) at += ((Math.floor(i / ost[k]!) % outShape[k]!) % shape[k]!) * st[k]!;
     index[i] = at;
   }
   return wrap(byIndex(t.value, outShape, index, 'tile'), t.dtype);

@@ -39,7 +39,8 @@ export function castValues(data: Float32Array, dtype: DataType): Float32Array {
 
 export function checkDtype(dtype: unknown, name = 'dtype'): DataType {
   if (typeof dtype !== 'string' || !(DTYPES as readonly string[]).includes(dtype)) {
-    if (dtype === 'complex64' || dtype === 'string') throw new TypeError(`dropnet/tfjs: dtype '${dtype}' is not supported; use 'float32', 'int32' or 'bool'`);
+    if (dtype === 'complex64' || dtype === 'string')
+      throw new TypeError(`dropnet/tfjs: dtype '${dtype}' is not supported; use 'float32', 'int32' or 'bool'`);
     throw argTypeError(name, "'float32', 'int32' or 'bool'", dtype);
   }
   return dtype as DataType;
@@ -136,7 +137,9 @@ export class Tensor {
   /** A tensor's single value (tfjs's bufferSync().get() for a scalar). */
   toString(verbose = false): string {
     const v = this.dataSync();
-    const head = verbose ? `Tensor\n  dtype: ${this.dtype}\n  rank: ${this.rank}\n  shape: ${formatShape(this.value.shape)}\n  values:\n` : 'Tensor\n';
+    const head = verbose
+      ? `Tensor\n  dtype: ${this.dtype}\n  rank: ${this.rank}\n  shape: ${formatShape(this.value.shape)}\n  values:\n`
+      : 'Tensor\n';
     return head + '    ' + formatValues(v, this.value.shape, this.dtype);
   }
 
@@ -151,7 +154,8 @@ export class Tensor {
 }
 
 function formatValues(v: TypedArray, shape: readonly number[], dtype: DataType): string {
-  const fmt = (x: number): string => (dtype === 'bool' ? String(x) : dtype === 'int32' ? String(x) : Number(x.toFixed(7)).toString());
+  const fmt = (x: number): string =>
+    dtype === 'bool' ? String(x) : dtype === 'int32' ? String(x) : Number(x.toFixed(7)).toString();
   const build = (dim: number, at: number, indent: string): string => {
     if (dim === shape.length) return fmt(v[at]!);
     const stride = shapeSize(shape.slice(dim + 1));
@@ -174,7 +178,8 @@ export function flattenLike(values: unknown, name = 'values'): { flat: number[];
   const flat: number[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (typeof v === 'number' || typeof v === 'boolean') {
-      if (depth !== shape.length) throw new ShapeError(`${name}: nested arrays are ragged (tfjs requires a rectangular array)`);
+      if (depth !== shape.length)
+        throw new ShapeError(`${name}: nested arrays are ragged (tfjs requires a rectangular array)`);
       flat.push(Number(v));
       return;
     }
@@ -206,7 +211,8 @@ function inferDtype(values: unknown): DataType {
 function checkShapeArg(shape: unknown, name = 'shape'): number[] {
   if (!Array.isArray(shape)) throw argTypeError(name, 'array of non-negative integers', shape);
   shape.forEach((d: unknown, i) => {
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw argTypeError(`${name}[${i}]`, 'non-negative integer', d);
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
+      throw argTypeError(`${name}[${i}]`, 'non-negative integer', d);
   });
   return shape as number[];
 }
@@ -221,7 +227,9 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: Da
     s = checkShapeArg(shape);
     const n = shapeSize(s);
     if (n !== flat.length) {
-      throw new ShapeError(`Based on the provided shape, [${s.join(',')}], the tensor should have ${n} values but has ${flat.length}`);
+      throw new ShapeError(
+        `Based on the provided shape, [${s.join(',')}], the tensor should have ${n} values but has ${flat.length}`,
+      );
     }
   }
   return new Tensor(new DnTensor(castValues(Float32Array.from(flat), dt), s), dt);
@@ -229,7 +237,10 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: Da
 
 function ofRank(rank: number, fn: string, values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor {
   const t = tensor(values, shape, dtype);
-  if (t.rank !== rank) throw new ShapeError(`${fn}() requires values of rank ${rank} but received values of rank ${t.rank} (shape ${formatShape(t.value.shape)})`);
+  if (t.rank !== rank)
+    throw new ShapeError(
+      `${fn}() requires values of rank ${rank} but received values of rank ${t.rank} (shape ${formatShape(t.value.shape)})`,
+    );
   return t;
 }
 
@@ -240,10 +251,14 @@ export function scalar(value: number | boolean, dtype?: DataType): Tensor {
   return tensor(value, [], dtype);
 }
 
-export const tensor1d = (values: TensorLike, dtype?: DataType): Tensor => ofRank(1, 'tensor1d', values, undefined, dtype);
-export const tensor2d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor => ofRank(2, 'tensor2d', values, shape, dtype);
-export const tensor3d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor => ofRank(3, 'tensor3d', values, shape, dtype);
-export const tensor4d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor => ofRank(4, 'tensor4d', values, shape, dtype);
+export const tensor1d = (values: TensorLike, dtype?: DataType): Tensor =>
+  ofRank(1, 'tensor1d', values, undefined, dtype);
+export const tensor2d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor =>
+  ofRank(2, 'tensor2d', values, shape, dtype);
+export const tensor3d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor =>
+  ofRank(3, 'tensor3d', values, shape, dtype);
+export const tensor4d = (values: TensorLike, shape?: readonly number[], dtype?: DataType): Tensor =>
+  ofRank(4, 'tensor4d', values, shape, dtype);
 
 /** Anything tfjs accepts as a tensor argument, as a Tensor (numbers and arrays are float32 unless given). */
 export function toTensor(x: unknown, name: string, dtype?: DataType): Tensor {
@@ -251,8 +266,10 @@ export function toTensor(x: unknown, name: string, dtype?: DataType): Tensor {
     x.checkLive();
     return x;
   }
-  if (x instanceof DnTensor) throw argTypeError(name, "tf.Tensor (a dropnet tensor comes from the main API; wrap it with tf.fromDropnet)", x);
-  if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || ArrayBuffer.isView(x)) return tensor(x as TensorLike, undefined, dtype);
+  if (x instanceof DnTensor)
+    throw argTypeError(name, 'tf.Tensor (a dropnet tensor comes from the main API; wrap it with tf.fromDropnet)', x);
+  if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || ArrayBuffer.isView(x))
+    return tensor(x as TensorLike, undefined, dtype);
   throw argTypeError(name, 'Tensor or TensorLike', x);
 }
 

@@ -38,7 +38,9 @@ export class Optimizer {
 
   /** tfjs's optimizer.minimize(f) needs tf.variable, which dropnet/tfjs does not have. */
   minimize(..._args: unknown[]): never {
-    throw new Error('dropnet/tfjs: optimizer.minimize() is not supported (tf.variable and tf.grads are not available); train a model with model.compile({ optimizer }) and model.fit()');
+    throw new Error(
+      'dropnet/tfjs: optimizer.minimize() is not supported (tf.variable and tf.grads are not available); train a model with model.compile({ optimizer }) and model.fit()',
+    );
   }
 }
 
@@ -64,10 +66,14 @@ export const train = {
     return new Optimizer('Adagrad', lr, (p) => new Adagrad(p, { lr, initialAccumulatorValue, eps: EPSILON }));
   },
   adadelta(..._args: unknown[]): never {
-    throw new Error("dropnet/tfjs: tf.train.adadelta is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad");
+    throw new Error(
+      'dropnet/tfjs: tf.train.adadelta is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad',
+    );
   },
   adamax(..._args: unknown[]): never {
-    throw new Error("dropnet/tfjs: tf.train.adamax is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad");
+    throw new Error(
+      'dropnet/tfjs: tf.train.adamax is not supported; use tf.train.adam, sgd, momentum, rmsprop or adagrad',
+    );
   },
 };
 
@@ -83,7 +89,10 @@ export const OPTIMIZER_NAMES: Record<string, () => Optimizer> = {
 // -- losses (labels, predictions) ---------------------------------------------------------------
 
 function noWeights(fn: string, weights: unknown, reduction: unknown): void {
-  if (weights !== undefined && weights !== null) throw new Error(`dropnet/tfjs: tf.losses.${fn} with weights is not supported; multiply the per-element losses yourself (tf.mul) and reduce with tf.mean`);
+  if (weights !== undefined && weights !== null)
+    throw new Error(
+      `dropnet/tfjs: tf.losses.${fn} with weights is not supported; multiply the per-element losses yourself (tf.mul) and reduce with tf.mean`,
+    );
   if (reduction !== undefined && reduction !== Reduction.SUM_BY_NONZERO_WEIGHTS && reduction !== Reduction.MEAN) {
     if (reduction === Reduction.NONE) return;
     if (reduction === Reduction.SUM) return;
@@ -102,7 +111,10 @@ export const Reduction = { NONE: 0, MEAN: 1, SUM: 2, SUM_BY_NONZERO_WEIGHTS: 3 }
 function pairOf(labels: Input, predictions: Input, fn: string): [Tensor, Tensor] {
   const l = toTensor(labels, 'labels');
   const p = toTensor(predictions, 'predictions');
-  if (l.shape.join() !== p.shape.join()) throw new Error(`Error in ${fn}: Shapes ${JSON.stringify(l.shape).replace(/,/g, ',')} and ${JSON.stringify(p.shape)} must match`);
+  if (l.shape.join() !== p.shape.join())
+    throw new Error(
+      `Error in ${fn}: Shapes ${JSON.stringify(l.shape).replace(/,/g, ',')} and ${JSON.stringify(p.shape)} must match`,
+    );
   return [l, p];
 }
 
@@ -139,14 +151,26 @@ export const losses = {
     const signed = o.sub(o.mul(l, 2), 1);
     return reduce(o.relu(o.sub(1, o.mul(signed, p))), reduction);
   },
-  softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: unknown, labelSmoothing = 0, reduction?: number): Tensor {
+  softmaxCrossEntropy(
+    onehotLabels: Input,
+    logits: Input,
+    weights?: unknown,
+    labelSmoothing = 0,
+    reduction?: number,
+  ): Tensor {
     noWeights('softmaxCrossEntropy', weights, reduction);
     const [l0, x] = pairOf(onehotLabels, logits, 'softmaxCrossEntropy');
     const k = x.shape[x.rank - 1]!;
     const l = labelSmoothing > 0 ? o.add(o.mul(l0, 1 - labelSmoothing), labelSmoothing / k) : l0;
     return reduce(o.neg(o.sum(o.mul(l, o.logSoftmax(x, -1)), -1)), reduction);
   },
-  sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: unknown, labelSmoothing = 0, reduction?: number): Tensor {
+  sigmoidCrossEntropy(
+    multiClassLabels: Input,
+    logits: Input,
+    weights?: unknown,
+    labelSmoothing = 0,
+    reduction?: number,
+  ): Tensor {
     noWeights('sigmoidCrossEntropy', weights, reduction);
     const [l0, x] = pairOf(multiClassLabels, logits, 'sigmoidCrossEntropy');
     const l = labelSmoothing > 0 ? o.add(o.mul(l0, 1 - labelSmoothing), 0.5 * labelSmoothing) : l0;
@@ -256,7 +280,11 @@ export const callbacks = {
   /** tfjs's earlyStopping (monitor default 'val_loss'); restoreBestWeights is tfjs's unsupported option, here it works. */
   earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
     if (typeof args !== 'object' || args === null) throw argTypeError('earlyStopping args', 'object', args);
-    for (const k of Object.keys(args)) if (!EARLY_KEYS.includes(k)) throw new RangeError(`tf.callbacks.earlyStopping: unknown option "${k}"; the options are ${EARLY_KEYS.join(', ')}`);
+    for (const k of Object.keys(args))
+      if (!EARLY_KEYS.includes(k))
+        throw new RangeError(
+          `tf.callbacks.earlyStopping: unknown option "${k}"; the options are ${EARLY_KEYS.join(', ')}`,
+        );
     return new EarlyStopping({
       ...(args.monitor === undefined ? {} : { monitor: args.monitor }),
       ...(args.minDelta === undefined ? {} : { minDelta: args.minDelta }),

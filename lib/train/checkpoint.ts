@@ -66,7 +66,11 @@ function moduleGenerators(model: Module): Map<string, Generator> {
 
 /** Saves a checkpoint to `path` atomically. */
 export async function save(path: string, contents: CheckpointContents): Promise<void> {
-  if (typeof contents !== 'object' || contents === null || typeof (contents.model as Module | undefined)?.stateDict !== 'function') {
+  if (
+    typeof contents !== 'object' ||
+    contents === null ||
+    typeof (contents.model as Module | undefined)?.stateDict !== 'function'
+  ) {
     throw argTypeError('contents', 'object with a model', contents);
   }
   const tensors: Record<string, Tensor> = {};
@@ -106,13 +110,17 @@ function parseMeta(path: string, raw: string): Meta {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`${path} has a corrupt checkpoint: its "${KEY}" metadata is not JSON (${(e as Error).message})`, { cause: e });
+    throw new Error(`${path} has a corrupt checkpoint: its "${KEY}" metadata is not JSON (${(e as Error).message})`, {
+      cause: e,
+    });
   }
-  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!isRecord(parsed)) throw bad('the metadata', 'object', parsed);
   const m = parsed;
-  if (m.format !== FORMAT) throw new Error(`${path} has checkpoint format ${String(m.format)}; this version reads ${FORMAT}`);
+  if (m.format !== FORMAT)
+    throw new Error(`${path} has checkpoint format ${String(m.format)}; this version reads ${FORMAT}`);
   if (m.epoch !== null && !count(m.epoch)) throw bad('epoch', 'null or a non-negative integer', m.epoch);
   if (!isRecord(m.extra)) throw bad('extra', 'object', m.extra);
   if (m.optimizer !== null) {
@@ -121,7 +129,8 @@ function parseMeta(path: string, raw: string): Meta {
     if (!Array.isArray(o.paramGroups)) throw bad('optimizer.paramGroups', 'array', o.paramGroups);
     if (!isRecord(o.scalars)) throw bad('optimizer.scalars', 'object', o.scalars);
     for (const [index, scalars] of Object.entries(o.scalars)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(index) || !count(Number(index))) throw bad('an optimizer parameter index', 'non-negative integer', index);
+      if (!/^(0|[1-9][0-9]*)$/.test(index) || !count(Number(index)))
+        throw bad('an optimizer parameter index', 'non-negative integer', index);
       if (!isRecord(scalars)) throw bad(`optimizer.scalars.${index}`, 'object', scalars);
       for (const [name, value] of Object.entries(scalars)) {
         const field = `optimizer.scalars.${index}.${name}`;
@@ -142,8 +151,10 @@ function parseMeta(path: string, raw: string): Meta {
       } catch {
         seed = null;
       }
-      if (seed === null || seed >= 2n ** 64n) throw bad(`${field}.seed`, 'decimal string of an integer in [0, 2^64)', v.seed);
-      if (!count(v.offset) || v.offset % 4 !== 0) throw bad(`${field}.offset`, 'non-negative integer that is a multiple of 4', v.offset);
+      if (seed === null || seed >= 2n ** 64n)
+        throw bad(`${field}.seed`, 'decimal string of an integer in [0, 2^64)', v.seed);
+      if (!count(v.offset) || v.offset % 4 !== 0)
+        throw bad(`${field}.offset`, 'non-negative integer that is a multiple of 4', v.offset);
     };
     generator('rng.default', r.default);
     if (!isRecord(r.modules)) throw bad('rng.modules', 'object', r.modules);
@@ -179,7 +190,9 @@ export async function load(path: string, target: { model: Module; optimizer?: Op
       const dot = key.indexOf('.');
       const index = Number(key.slice(0, dot));
       if (dot < 1 || !Number.isSafeInteger(index) || index < 0 || dot === key.length - 1) {
-        throw new Error(`${path} has a corrupt checkpoint: tensor "optimizer.${key}" is not named optimizer.<index>.<buffer>`);
+        throw new Error(
+          `${path} has a corrupt checkpoint: tensor "optimizer.${key}" is not named optimizer.<index>.<buffer>`,
+        );
       }
       (state[index] ??= {})[key.slice(dot + 1)] = data;
     }

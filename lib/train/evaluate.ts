@@ -31,7 +31,9 @@ export function checkLossValue(value: unknown, loss: Loss): Tensor {
   }
   const t = value as Tensor;
   if (t.size !== 1) {
-    throw new ShapeError(`the loss ${loss.lossName} returned shape ${formatShape(t.shape)}; expected a scalar (use reduction 'mean' or 'sum')`);
+    throw new ShapeError(
+      `the loss ${loss.lossName} returned shape ${formatShape(t.shape)}; expected a scalar (use reduction 'mean' or 'sum')`,
+    );
   }
   return t;
 }
@@ -57,7 +59,12 @@ export async function evaluationLoop(model: Module, data: Dataset, run: Evaluati
     throwIfAborted(signal);
     const n = batch.x.shape[0]!;
     const out = predict(batch.x, { batchSize: Infinity });
-    if (loss !== null) total += checkLossValue(noGrad(() => loss(out, batch.y)), loss).item() * n;
+    if (loss !== null)
+      total +=
+        checkLossValue(
+          noGrad(() => loss(out, batch.y)),
+          loss,
+        ).item() * n;
     samples += n;
     for (const m of metrics) m.update(out, batch.y);
     if (yielder.due()) await yielder.turn();
@@ -86,7 +93,9 @@ export async function evaluateModel(model: Module, args: readonly unknown[]): Pr
   const [x, y, rawOptions] = dataFirst ? [first, undefined, args[1]] : [first, args[1], args[2]];
   const o: CheckedOptions = checkOptions(rawOptions as EvaluateOptions | undefined, 'evaluate');
   if (o.loss === null && o.metrics.length === 0) {
-    throw new TypeError("evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }");
+    throw new TypeError(
+      "evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }",
+    );
   }
   const { train } = prepareData(model, x, y as FitTargets | undefined, o.loss, 0, undefined, 'evaluate');
   throwIfAborted(o.signal);

@@ -27,7 +27,15 @@ import type { Loss } from './losses/resolve.js';
 export function arrayInput(args: readonly unknown[], name = 'x'): unknown {
   const x = args[0];
   const options = args[1];
-  const yFollows = args[2] !== undefined || !(typeof options === 'object' && options !== null && !Array.isArray(options) && !ArrayBuffer.isView(options) && !(options instanceof Tensor));
+  const yFollows =
+    args[2] !== undefined ||
+    !(
+      typeof options === 'object' &&
+      options !== null &&
+      !Array.isArray(options) &&
+      !ArrayBuffer.isView(options) &&
+      !(options instanceof Tensor)
+    );
   if (!Array.isArray(x) || !yFollows) return x;
   if (x.length === 0) throw argRangeError(name, 'non-empty array of samples (or a Tensor)', x);
   return tensor(x as NestedArray);
@@ -49,20 +57,34 @@ export function scanFinite(t: Tensor, name: string): void {
 }
 
 function isIndexArray(v: unknown): v is ArrayLike<number> {
-  return Array.isArray(v) || v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint16Array ||
-    v instanceof Uint32Array || v instanceof Int8Array || v instanceof Int16Array;
+  return (
+    Array.isArray(v) ||
+    v instanceof Int32Array ||
+    v instanceof Uint8Array ||
+    v instanceof Uint16Array ||
+    v instanceof Uint32Array ||
+    v instanceof Int8Array ||
+    v instanceof Int16Array
+  );
 }
 
 function fits(shape: Shape, pattern: Shape): boolean {
   return shape.length === pattern.length && shape.every((d, i) => pattern[i]! < 0 || d === pattern[i]);
 }
 
-function checkIndices(values: ArrayLike<number>, shape: Shape, classes: number, ignore: number | null, name: string): void {
+function checkIndices(
+  values: ArrayLike<number>,
+  shape: Shape,
+  classes: number,
+  ignore: number | null,
+  name: string,
+): void {
   if (classes <= 0) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v === ignore) continue;
-    if (!Number.isInteger(v) || v < 0 || v >= classes) throw argRangeError(`${name}${formatIndex(i, shape)}`, `class index in [0, ${classes - 1}]`, v);
+    if (!Number.isInteger(v) || v < 0 || v >= classes)
+      throw argRangeError(`${name}${formatIndex(i, shape)}`, `class index in [0, ${classes - 1}]`, v);
   }
 }
 
@@ -70,9 +92,17 @@ function checkIndices(values: ArrayLike<number>, shape: Shape, classes: number, 
  * Targets in batch form for `loss` and a model whose output is `out` ([-1, ...]); `n` samples.
  * A [N] target for a [*, 1] output of an element-wise loss becomes [N, 1], as Keras does.
  */
-export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | null, name: string, fn = 'fit'): Targets {
+export function prepareTargets(
+  y: unknown,
+  n: number,
+  out: Shape,
+  loss: Loss | null,
+  name: string,
+  fn = 'fit',
+): Targets {
   if (!(y instanceof Tensor) && !isIndexArray(y)) throw argTypeError(name, 'Tensor, Int32Array or array of numbers', y);
-  if (y instanceof Tensor && y.rank === 0) throw new ShapeError(`${fn}: ${name} must have a sample dimension but has shape []`);
+  if (y instanceof Tensor && y.rank === 0)
+    throw new ShapeError(`${fn}: ${name} must have a sample dimension but has shape []`);
   const count = y instanceof Tensor ? y.shape[0]! : y.length;
   if (count !== n) throw new ShapeError(`${fn}: x has ${n} samples but ${name} has ${count}`);
   const kind = loss?.target ?? 'any';
@@ -85,14 +115,19 @@ export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | n
     const ignore = loss !== null && (loss.lossName === 'crossEntropy' || loss.lossName === 'nllLoss') ? -100 : null;
     const indexShape = [n, ...out.slice(2)];
     if (!(y instanceof Tensor) || (y.rank === 1 && out.length <= 2)) {
-      if (out.length > 2) throw new ShapeError(`${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices) for output ${formatShape(out)}`);
+      if (out.length > 2)
+        throw new ShapeError(
+          `${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices) for output ${formatShape(out)}`,
+        );
       const values = y instanceof Tensor ? y.data : y;
       checkIndices(values, [n], classes, ignore, name);
       return Int32Array.from(values);
     }
     if (!fits(y.shape, indexShape)) {
       const probs = kind === 'classIndicesOrProbabilities' ? ` or ${formatShape(out)} (class probabilities)` : '';
-      throw new ShapeError(`${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices)${probs} but received ${formatShape(y.shape)}`);
+      throw new ShapeError(
+        `${fn}: ${loss!.lossName} needs ${name} of shape ${formatShape(indexShape)} (class indices)${probs} but received ${formatShape(y.shape)}`,
+      );
     }
     checkIndices(y.data, y.shape, classes, ignore, name);
     return y;
@@ -107,7 +142,9 @@ export function prepareTargets(y: unknown, n: number, out: Shape, loss: Loss | n
   let t = y instanceof Tensor ? y : new Tensor(Float32Array.from(y), [n]);
   if (t.rank === 1 && out.length === 2 && out[1] === 1) t = t.reshape([n, 1]);
   if (!fits(t.shape, out)) {
-    throw new ShapeError(`${fn}: ${name} has shape ${formatShape(t.shape)} but the model outputs ${formatShape(out)} (${loss!.lossName} compares them element by element)`);
+    throw new ShapeError(
+      `${fn}: ${name} has shape ${formatShape(t.shape)} but the model outputs ${formatShape(out)} (${loss!.lossName} compares them element by element)`,
+    );
   }
   scanFinite(t, name);
   return t;
@@ -127,7 +164,15 @@ function samplesOf(data: Dataset, fn: string): Tensor {
 }
 
 /** An x / y pair as a checked TensorDataset. */
-function tensorData(model: Module, x: unknown, y: unknown, loss: Loss | null, names: [string, string], fn: string, out?: Shape): { data: TensorDataset; out: Shape } {
+function tensorData(
+  model: Module,
+  x: unknown,
+  y: unknown,
+  loss: Loss | null,
+  names: [string, string],
+  fn: string,
+  out?: Shape,
+): { data: TensorDataset; out: Shape } {
   if (!(x instanceof Tensor)) throw argTypeError(names[0], 'Tensor', x);
   if (x.rank === 0) throw new ShapeError(`${fn}: ${names[0]} must have a sample dimension but has shape []`);
   if (x.shape[0] === 0) throw new RangeError(`${fn}: ${names[0]} holds no samples`);
@@ -145,8 +190,13 @@ function tensorData(model: Module, x: unknown, y: unknown, loss: Loss | null, na
  * validationSplit (the last samples, before any shuffling) or validationData.
  */
 export function prepareData(
-  model: Module, first: unknown, y: unknown, loss: Loss | null,
-  validationSplit: number, validationData: readonly [Tensor, FitTargets] | Dataset | undefined, fn: 'fit' | 'evaluate' = 'fit',
+  model: Module,
+  first: unknown,
+  y: unknown,
+  loss: Loss | null,
+  validationSplit: number,
+  validationData: readonly [Tensor, FitTargets] | Dataset | undefined,
+  fn: 'fit' | 'evaluate' = 'fit',
 ): PreparedData {
   let train: Dataset;
   let output: Shape;
@@ -163,7 +213,9 @@ export function prepareData(
     const n = train.length;
     const split = Math.floor(n * (1 - validationSplit));
     if (split === 0 || split === n) {
-      throw new RangeError(`${fn}: validationSplit ${validationSplit} of ${n} samples leaves ${split === 0 ? 'no training' : 'no validation'} samples`);
+      throw new RangeError(
+        `${fn}: validationSplit ${validationSplit} of ${n} samples leaves ${split === 0 ? 'no training' : 'no validation'} samples`,
+      );
     }
     const all = Int32Array.from({ length: n }, (_, i) => i);
     validation = new Subset(train, all.subarray(split));
@@ -171,8 +223,20 @@ export function prepareData(
   } else if (validationData !== undefined) {
     if (Array.isArray(validationData)) {
       if (validationData.length !== 2) throw argTypeError('validationData', '[x, y] or Dataset', validationData);
-      validation = tensorData(model, validationData[0], validationData[1], loss, ['validationData[0]', 'validationData[1]'], fn, output).data;
-    } else if (typeof validationData === 'object' && validationData !== null && typeof (validationData as Dataset).batch === 'function') {
+      validation = tensorData(
+        model,
+        validationData[0],
+        validationData[1],
+        loss,
+        ['validationData[0]', 'validationData[1]'],
+        fn,
+        output,
+      ).data;
+    } else if (
+      typeof validationData === 'object' &&
+      validationData !== null &&
+      typeof (validationData as Dataset).batch === 'function'
+    ) {
       validation = validationData as Dataset;
     } else {
       throw argTypeError('validationData', '[x, y] or Dataset', validationData);

@@ -24,7 +24,8 @@ import { checkDatasetSize, checkKlWeight, type KlSchedule } from './regularizati
 /** Targets: class indices (an Int32Array, numbers, or a Tensor of integers) or a Tensor of values. */
 export type FitTargets = Tensor | ClassIndices;
 
-export type OptimizerName = 'adam' | 'adamw' | 'sgd' | 'rmsprop' | 'adagrad' | 'Adam' | 'AdamW' | 'SGD' | 'RMSprop' | 'Adagrad';
+export type OptimizerName =
+  'adam' | 'adamw' | 'sgd' | 'rmsprop' | 'adagrad' | 'Adam' | 'AdamW' | 'SGD' | 'RMSprop' | 'Adagrad';
 
 export interface EvaluateOptions {
   /** Samples per batch (default 32). */
@@ -79,8 +80,20 @@ export interface FitOptions extends Omit<EvaluateOptions, 'loss' | 'klWeight'> {
 const REGULARIZATION_KEYS = ['datasetSize', 'klWeight'];
 const EVALUATE_KEYS = ['batchSize', 'loss', 'metrics', 'signal', 'yieldEveryMs', ...REGULARIZATION_KEYS];
 const FIT_KEYS = [
-  ...EVALUATE_KEYS.filter((k) => !REGULARIZATION_KEYS.includes(k)), 'optimizer', 'epochs', 'initialEpoch', 'shuffle', 'seed',
-  'validationSplit', 'validationData', 'callbacks', 'verbose', 'clipGradNorm', 'clipGradValue', 'printer', ...REGULARIZATION_KEYS,
+  ...EVALUATE_KEYS.filter((k) => !REGULARIZATION_KEYS.includes(k)),
+  'optimizer',
+  'epochs',
+  'initialEpoch',
+  'shuffle',
+  'seed',
+  'validationSplit',
+  'validationData',
+  'callbacks',
+  'verbose',
+  'clipGradNorm',
+  'clipGradValue',
+  'printer',
+  ...REGULARIZATION_KEYS,
 ];
 
 /** Options with no default left undefined, everything checked. */
@@ -127,7 +140,10 @@ function checkMetrics(value: unknown, loss: Loss | null): Metric[] {
   const metrics = value.map((m: unknown) => resolveMetric(m as string, loss ?? undefined));
   const names = new Set<string>(['loss']);
   for (const m of metrics) {
-    if (names.has(m.name)) throw new RangeError(`metrics: the name "${m.name}" is used twice (or clashes with loss); every logged value needs its own name`);
+    if (names.has(m.name))
+      throw new RangeError(
+        `metrics: the name "${m.name}" is used twice (or clashes with loss); every logged value needs its own name`,
+      );
     names.add(m.name);
   }
   return metrics;
@@ -136,35 +152,45 @@ function checkMetrics(value: unknown, loss: Loss | null): Metric[] {
 /** Checks evaluate()'s or fit()'s options (every one, before any data is touched). */
 export function checkOptions(raw: unknown, fn: 'fit' | 'evaluate'): CheckedOptions {
   if (raw === undefined && fn === 'evaluate') raw = {};
-  if (typeof raw !== 'object' || raw === null) throw argTypeError('options', fn === 'fit' ? 'object with a loss' : 'object', raw);
+  if (typeof raw !== 'object' || raw === null)
+    throw argTypeError('options', fn === 'fit' ? 'object with a loss' : 'object', raw);
   checkKeys(raw, fn === 'fit' ? FIT_KEYS : EVALUATE_KEYS, fn);
   const o = raw as Partial<FitOptions>;
   if (fn === 'fit' && o.loss === undefined) {
-    throw new TypeError("fit needs a loss: pass { loss: 'crossEntropy' }, another loss name, or a function (output, target) => scalar tensor");
+    throw new TypeError(
+      "fit needs a loss: pass { loss: 'crossEntropy' }, another loss name, or a function (output, target) => scalar tensor",
+    );
   }
   const loss = o.loss === undefined ? null : resolveLoss(o.loss);
   const signal = o.signal ?? null;
   if (signal !== null && !(signal instanceof AbortSignal)) throw argTypeError('signal', 'AbortSignal', signal);
   const yieldEveryMs = o.yieldEveryMs ?? 5;
-  if (typeof yieldEveryMs !== 'number') throw argTypeError('yieldEveryMs', 'non-negative number or Infinity', yieldEveryMs);
+  if (typeof yieldEveryMs !== 'number')
+    throw argTypeError('yieldEveryMs', 'non-negative number or Infinity', yieldEveryMs);
   if (!(yieldEveryMs >= 0)) throw argRangeError('yieldEveryMs', 'non-negative number or Infinity', yieldEveryMs);
   const epochs = positiveInt(orDefault(o.epochs, 1), 'epochs');
   const initialEpoch = nonNegativeInt(orDefault(o.initialEpoch, 0), 'initialEpoch');
   if (initialEpoch > epochs) throw argRangeError('initialEpoch', `integer in [0, ${epochs}] (epochs)`, initialEpoch);
   const validationSplit = o.validationSplit ?? 0;
   if (typeof validationSplit !== 'number') throw argTypeError('validationSplit', 'number in [0, 1)', validationSplit);
-  if (!(validationSplit >= 0 && validationSplit < 1)) throw argRangeError('validationSplit', 'number in [0, 1)', validationSplit);
+  if (!(validationSplit >= 0 && validationSplit < 1))
+    throw argRangeError('validationSplit', 'number in [0, 1)', validationSplit);
   if (validationSplit > 0 && o.validationData !== undefined) {
     throw new RangeError('fit: pass validationSplit or validationData, not both');
   }
   const verbose = o.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw argRangeError('verbose', '0, 1 or 2', verbose);
   const printer = o.printer ?? stdoutPrinter;
-  if (typeof printer !== 'object' || printer === null || typeof printer.write !== 'function') throw argTypeError('printer', 'object with write(text)', printer);
+  if (typeof printer !== 'object' || printer === null || typeof printer.write !== 'function')
+    throw argTypeError('printer', 'object with write(text)', printer);
   const optimizer = o.optimizer ?? 'adam';
   if (!(optimizer instanceof Optimizer) && !Object.hasOwn(OPTIMIZERS, optimizer as string)) {
-    const expected = `Optimizer or optimizer name (${Object.keys(OPTIMIZERS).filter((k) => k === k.toLowerCase()).join(', ')})`;
-    throw typeof optimizer === 'string' ? argRangeError('optimizer', expected, optimizer) : argTypeError('optimizer', expected, optimizer);
+    const expected = `Optimizer or optimizer name (${Object.keys(OPTIMIZERS)
+      .filter((k) => k === k.toLowerCase())
+      .join(', ')})`;
+    throw typeof optimizer === 'string'
+      ? argRangeError('optimizer', expected, optimizer)
+      : argTypeError('optimizer', expected, optimizer);
   }
   return {
     batchSize: positiveInt(orDefault(o.batchSize, 32), 'batchSize'),
@@ -207,11 +233,14 @@ const OPTIMIZERS: Record<string, Make> = {
 /** The optimizer to train `model` with: the one given, or a new one of that name over its trainable parameters. */
 export function resolveOptimizer(model: Module, optimizer: Optimizer<object> | OptimizerName): Optimizer<object> {
   const trainable = model.parameters().filter((p) => p.requiresGrad);
-  if (trainable.length === 0) throw new RangeError(`fit: ${model.layerName} has no trainable parameters (none with requiresGrad)`);
+  if (trainable.length === 0)
+    throw new RangeError(`fit: ${model.layerName} has no trainable parameters (none with requiresGrad)`);
   if (typeof optimizer === 'string') return OPTIMIZERS[optimizer]!(trainable);
   const held = new Set(optimizer.paramGroups.flatMap((g) => g.params));
   if (!trainable.some((p) => held.has(p))) {
-    throw new RangeError(`fit: the optimizer holds none of ${model.layerName}'s trainable parameters (was it created for another model?)`);
+    throw new RangeError(
+      `fit: the optimizer holds none of ${model.layerName}'s trainable parameters (was it created for another model?)`,
+    );
   }
   return optimizer;
 }

@@ -56,7 +56,8 @@ function splitArgs(args: readonly unknown[]): [unknown, unknown, unknown] {
 const training = new WeakSet<Module>();
 
 export async function fitModel(model: Module, args: readonly unknown[], host: FitHost): Promise<History> {
-  if (training.has(model)) throw new Error(`fit: ${model.layerName} is already training (an earlier fit() call has not finished)`);
+  if (training.has(model))
+    throw new Error(`fit: ${model.layerName} is already training (an earlier fit() call has not finished)`);
   training.add(model);
   try {
     return await fitChecked(model, args, host);
@@ -71,7 +72,11 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
   const loss = o.loss!;
   const data = prepareData(model, x, y, loss, o.validationSplit, o.validationData);
   const optimizer = resolveOptimizer(model, o.optimizer);
-  const loader = new DataLoader(data.train, { batchSize: o.batchSize, shuffle: o.shuffle, ...(o.seed === undefined ? {} : { seed: o.seed }) });
+  const loader = new DataLoader(data.train, {
+    batchSize: o.batchSize,
+    shuffle: o.shuffle,
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+  });
   const regularization = Regularization.forFit(model, data.train.length, o.datasetSize, o.klWeight);
   const params: TrainingParams = {
     epochs: o.epochs,
@@ -108,8 +113,16 @@ async function fitChecked(model: Module, args: readonly unknown[], host: FitHost
 }
 
 async function train(
-  model: Module, optimizer: Optimizer<object>, loader: DataLoader, validation: Dataset | null, o: CheckedOptions,
-  callbacks: CallbackList, progress: Progress, history: History, yielder: EventLoopYielder, regularization: Regularization,
+  model: Module,
+  optimizer: Optimizer<object>,
+  loader: DataLoader,
+  validation: Dataset | null,
+  o: CheckedOptions,
+  callbacks: CallbackList,
+  progress: Progress,
+  history: History,
+  yielder: EventLoopYielder,
+  regularization: Regularization,
 ): Promise<void> {
   const loss = o.loss!;
   const { metrics, signal } = o;
@@ -160,7 +173,14 @@ async function train(
     }
     throwIfAborted(signal);
     if (validation !== null) {
-      const run = { loss, metrics, batchSize: o.batchSize, signal, yielder, regularization: { terms: regularization, epoch } };
+      const run = {
+        loss,
+        metrics,
+        batchSize: o.batchSize,
+        signal,
+        yielder,
+        regularization: { terms: regularization, epoch },
+      };
       Object.assign(logs, await evaluationLoop(model, validation, run, 'val_'));
     }
     progress.epochEnd(epoch, logs, step);

@@ -50,9 +50,20 @@ export class History {
   /** The series the HTML report draws (report.renderReport's History). */
   toReport(): ReportHistory {
     const h = this.history;
-    const accKey = ['accuracy', 'acc', 'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'categoricalAccuracy', 'categorical_accuracy', 'binaryAccuracy', 'binary_accuracy']
-      .find((k) => h[k] !== undefined);
-    const out: { -readonly [K in keyof ReportHistory]: ReportHistory[K] } = { epoch: [...this.epoch], trainLoss: [...h.loss] };
+    const accKey = [
+      'accuracy',
+      'acc',
+      'sparseCategoricalAccuracy',
+      'sparse_categorical_accuracy',
+      'categoricalAccuracy',
+      'categorical_accuracy',
+      'binaryAccuracy',
+      'binary_accuracy',
+    ].find((k) => h[k] !== undefined);
+    const out: { -readonly [K in keyof ReportHistory]: ReportHistory[K] } = {
+      epoch: [...this.epoch],
+      trainLoss: [...h.loss],
+    };
     if (h.val_loss !== undefined) out.valLoss = [...h.val_loss];
     if (accKey !== undefined) {
       out.trainAcc = [...h[accKey]!];

@@ -73,7 +73,9 @@ function argmaxRows(data: Float32Array, outer: number, classes: number, inner: n
 function sameShape(output: Tensor, target: Target, name: string): Tensor {
   if (!(target instanceof Tensor)) throw argTypeError('target', 'Tensor', target);
   if (target.rank !== output.rank || target.shape.some((d, i) => d !== output.shape[i])) {
-    throw new ShapeError(`${name}: target shape ${formatShape(target.shape)} differs from output shape ${formatShape(output.shape)}`);
+    throw new ShapeError(
+      `${name}: target shape ${formatShape(target.shape)} differs from output shape ${formatShape(output.shape)}`,
+    );
   }
   return target;
 }
@@ -82,7 +84,9 @@ const sparseCounts: CountFn = (output, target) => {
   const [outer, classes, inner] = layout(expectOutput(output));
   const y = targetValues(target);
   if (y.length !== outer * inner) {
-    throw new ShapeError(`sparseCategoricalAccuracy: expected ${outer * inner} class indices for output ${formatShape(output.shape)} but received ${y.length}`);
+    throw new ShapeError(
+      `sparseCategoricalAccuracy: expected ${outer * inner} class indices for output ${formatShape(output.shape)} but received ${y.length}`,
+    );
   }
   const pred = argmaxRows(output.data, outer, classes, inner);
   let right = 0;
@@ -209,7 +213,8 @@ class RunningMean implements Metric {
 function fromFunction(name: string, fn: MetricFunction): Metric {
   return new RunningMean(name, (output, target) => {
     const v = fn(output, target);
-    if (typeof v !== 'number') throw new TypeError(`metric ${name} returned ${typeof v}; expected a number (the batch mean)`);
+    if (typeof v !== 'number')
+      throw new TypeError(`metric ${name} returned ${typeof v}; expected a number (the batch mean)`);
     const n = output.rank === 0 ? 1 : output.shape[0]!;
     return [v * n, n];
   });
@@ -251,8 +256,14 @@ function accuracyFor(loss: Loss | undefined): CountFn {
 }
 
 function isMetric(value: unknown): value is Metric {
-  return typeof value === 'object' && value !== null && typeof (value as Metric).update === 'function' &&
-    typeof (value as Metric).result === 'function' && typeof (value as Metric).reset === 'function' && typeof (value as Metric).name === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Metric).update === 'function' &&
+    typeof (value as Metric).result === 'function' &&
+    typeof (value as Metric).reset === 'function' &&
+    typeof (value as Metric).name === 'string'
+  );
 }
 
 /**

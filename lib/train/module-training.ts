@@ -43,7 +43,11 @@ const stopRequested = new WeakMap<Module, boolean>();
 const lastHistory = new WeakMap<Module, History>();
 
 function fit(this: Module, ...args: unknown[]): Promise<History> {
-  return fitModel(this, args, { setHistory: (h) => { lastHistory.set(this, h); } });
+  return fitModel(this, args, {
+    setHistory: (h) => {
+      lastHistory.set(this, h);
+    },
+  });
 }
 
 function evaluate(this: Module, ...args: unknown[]): Promise<Logs> {

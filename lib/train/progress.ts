@@ -123,7 +123,10 @@ export class Progress {
     const steps = this.#steps;
     const width = String(steps).length;
     const filled = steps === 0 ? BAR : Math.floor((done / steps) * BAR);
-    const body = done >= steps ? '='.repeat(BAR) : `${'='.repeat(Math.max(filled - 1, 0))}>${'.'.repeat(BAR - Math.max(filled, 1))}`;
+    const body =
+      done >= steps
+        ? '='.repeat(BAR)
+        : `${'='.repeat(Math.max(filled - 1, 0))}>${'.'.repeat(BAR - Math.max(filled, 1))}`;
     return `${String(done).padStart(width)}/${steps} [${body}]`;
   }
 

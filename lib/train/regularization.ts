@@ -35,12 +35,14 @@ function epochIndex(value: unknown, name: string, fallback: number): number {
  * linear to `max` at epoch `end`, `max` after.
  */
 export function klWarmup(options: KlWarmupOptions = {}): KlSchedule {
-  if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object { start, end, max }', options);
+  if (typeof options !== 'object' || options === null)
+    throw argTypeError('options', 'object { start, end, max }', options);
   const start = epochIndex(options.start, 'start', 5);
   const end = epochIndex(options.end, 'end', 20);
   if (end < start) throw argRangeError('end', `integer >= start (${start})`, end);
   const max = options.max ?? 1;
-  if (typeof max !== 'number' || !(max >= 0 && Number.isFinite(max))) throw argRangeError('max', 'finite number >= 0', max);
+  if (typeof max !== 'number' || !(max >= 0 && Number.isFinite(max)))
+    throw argRangeError('max', 'finite number >= 0', max);
   return (epoch) => (epoch < start ? 0 : epoch >= end ? max : (max * (epoch - start)) / (end - start));
 }
 
@@ -81,12 +83,19 @@ export class Regularization {
     this.datasetSize = datasetSize;
     this.#klWeight = klWeight;
     if (this.hasKl && datasetSize === null) {
-      throw new TypeError(`evaluate: ${model.layerName} has KL terms, which are divided by the training-set size: pass { datasetSize: N } (or fit() it first)`);
+      throw new TypeError(
+        `evaluate: ${model.layerName} has KL terms, which are divided by the training-set size: pass { datasetSize: N } (or fit() it first)`,
+      );
     }
   }
 
   /** fit()'s: N defaults to the number of training samples, and is remembered for evaluate(). */
-  static forFit(model: Module, trainingSamples: number, datasetSize: number | undefined, klWeight: number | KlSchedule | undefined): Regularization {
+  static forFit(
+    model: Module,
+    trainingSamples: number,
+    datasetSize: number | undefined,
+    klWeight: number | KlSchedule | undefined,
+  ): Regularization {
     const n = datasetSize ?? trainingSamples;
     lastDatasetSize.set(model, n);
     return new Regularization(model, n, klWeight ?? 1);
@@ -100,12 +109,16 @@ export class Regularization {
   /** The KL weight at `epoch`. */
   klWeight(epoch: number): number {
     const w = typeof this.#klWeight === 'function' ? this.#klWeight(epoch) : this.#klWeight;
-    if (typeof w !== 'number' || !(w >= 0 && Number.isFinite(w))) throw argRangeError(`klWeight(${epoch})`, 'finite number >= 0', w);
+    if (typeof w !== 'number' || !(w >= 0 && Number.isFinite(w)))
+      throw argRangeError(`klWeight(${epoch})`, 'finite number >= 0', w);
     return w;
   }
 
   /** The terms at `epoch` (on the tape unless inside noGrad). */
   parts(epoch: number): RegularizationParts {
-    return regularizationParts(this.model, { ...(this.datasetSize === null ? {} : { datasetSize: this.datasetSize }), klWeight: this.klWeight(epoch) });
+    return regularizationParts(this.model, {
+      ...(this.datasetSize === null ? {} : { datasetSize: this.datasetSize }),
+      klWeight: this.klWeight(epoch),
+    });
   }
 }

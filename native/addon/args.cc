@@ -7,18 +7,30 @@ namespace {
 
 const char* typed_array_kind(napi_typedarray_type t) {
   switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: break;  // newer element types (Float16Array, ...)
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_uint8_clamped_array:
+      return "Uint8ClampedArray";
+    case napi_int16_array:
+      return "Int16Array";
+    case napi_uint16_array:
+      return "Uint16Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    case napi_bigint64_array:
+      return "BigInt64Array";
+    case napi_biguint64_array:
+      return "BigUint64Array";
+    default:
+      break;  // newer element types (Float16Array, ...)
   }
   return "TypedArray";
 }
@@ -83,20 +95,28 @@ std::string fmt_bound(double x) {
 
 std::string describe(const Napi::Value& v) {
   switch (v.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
     case napi_number:
     case napi_boolean:
     case napi_bigint:
-      return concat(v.ToString().Utf8Value(), " of type ", v.IsNumber() ? "number" : v.IsBoolean() ? "boolean" : "bigint");
+      return concat(v.ToString().Utf8Value(), " of type ",
+                    v.IsNumber()    ? "number"
+                    : v.IsBoolean() ? "boolean"
+                                    : "bigint");
     case napi_string: {
       std::string s = v.As<Napi::String>().Utf8Value();
       if (s.size() > 40) s = s.substr(0, 40) + "...";
       return concat("\"", s, "\" of type string");
     }
-    case napi_symbol: return "symbol";
-    case napi_function: return "function";
-    default: break;
+    case napi_symbol:
+      return "symbol";
+    case napi_function:
+      return "function";
+    default:
+      break;
   }
   if (v.IsTypedArray()) {
     const auto ta = v.As<Napi::TypedArray>();
@@ -117,8 +137,8 @@ void expect_args(const Napi::CallbackInfo& info, std::size_t count, const char* 
 void expect_args_between(const Napi::CallbackInfo& info, std::size_t min, std::size_t max, const char* signature) {
   t_views_taken = false;
   const std::size_t n = info.Length();
-  DN_THROW_TYPE_IF(n < min || n > max, info.Env(), signature, ": expected ", min, max == min + 1 ? " or " : " to ",
-                   max, " arguments but received ", n);
+  DN_THROW_TYPE_IF(n < min || n > max, info.Env(), signature, ": expected ", min, max == min + 1 ? " or " : " to ", max,
+                   " arguments but received ", n);
 }
 
 Napi::Object options_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
@@ -140,10 +160,14 @@ Napi::Value prop(const Napi::Object& o, const char* key) {
 
 Field field_of(const Napi::Value& v) {
   Field f;
-  if (v.IsUndefined()) f.kind = Field::undefined;
-  else if (v.IsNumber()) f.kind = Field::number, f.value = v.As<Napi::Number>().DoubleValue();
-  else if (v.IsBoolean()) f.kind = Field::boolean, f.flag = v.As<Napi::Boolean>().Value();
-  else f.kind = Field::other;
+  if (v.IsUndefined())
+    f.kind = Field::undefined;
+  else if (v.IsNumber())
+    f.kind = Field::number, f.value = v.As<Napi::Number>().DoubleValue();
+  else if (v.IsBoolean())
+    f.kind = Field::boolean, f.flag = v.As<Napi::Boolean>().Value();
+  else
+    f.kind = Field::other;
   f.shown = describe(v);
   return f;
 }

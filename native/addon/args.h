@@ -32,13 +32,13 @@ std::string concat(const Parts&... parts) {
   return os.str();
 }
 
-#define DN_THROW_TYPE_IF(cond, env, ...) \
-  do {                                   \
+#define DN_THROW_TYPE_IF(cond, env, ...)                                           \
+  do {                                                                             \
     if (cond) throw Napi::TypeError::New((env), ::dn::addon::concat(__VA_ARGS__)); \
   } while (0)
 
-#define DN_THROW_RANGE_IF(cond, env, ...) \
-  do {                                    \
+#define DN_THROW_RANGE_IF(cond, env, ...)                                           \
+  do {                                                                              \
     if (cond) throw Napi::RangeError::New((env), ::dn::addon::concat(__VA_ARGS__)); \
   } while (0)
 
@@ -95,8 +95,7 @@ U32View u32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* n
 I32View i32_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name);
 
 // A non-negative integer no larger than `max` (default: the largest safe integer).
-std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name,
-                     double max = kMaxSafeInteger);
+std::size_t size_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double max = kMaxSafeInteger);
 // An integer in [lo, hi].
 std::int64_t int_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name, double lo, double hi);
 // Any number, NaN and infinities included (values such as a fill constant).

@@ -108,7 +108,8 @@ Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
   }
   const KernelTable& kt = active();  // one table for the whole call
   const ConvAlgo a = plan(env, ConvPass::backward_weight, c.g, kt);
-  ran(ConvPass::backward_weight, conv2d_backward_weight(dw.data, db.present ? db.data : nullptr, dy.data, x.data, c.g, kt, a));
+  ran(ConvPass::backward_weight,
+      conv2d_backward_weight(dw.data, db.present ? db.data : nullptr, dy.data, x.data, c.g, kt, a));
   return env.Undefined();
 }
 

@@ -48,10 +48,12 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   const double alpha = number_arg(info, 5, "alpha");
   const auto a = f32_arg(info, 6, "a");
   const std::size_t a_rows = trans_a ? k : m, a_cols = trans_a ? m : k;
-  const auto lda = static_cast<std::size_t>(int_arg(info, 7, "lda", static_cast<double>(at_least_one(a_cols)), kIntMax));
+  const auto lda =
+      static_cast<std::size_t>(int_arg(info, 7, "lda", static_cast<double>(at_least_one(a_cols)), kIntMax));
   const auto b = f32_arg(info, 8, "b");
   const std::size_t b_rows = trans_b ? n : k, b_cols = trans_b ? k : n;
-  const auto ldb = static_cast<std::size_t>(int_arg(info, 9, "ldb", static_cast<double>(at_least_one(b_cols)), kIntMax));
+  const auto ldb =
+      static_cast<std::size_t>(int_arg(info, 9, "ldb", static_cast<double>(at_least_one(b_cols)), kIntMax));
   const double beta = number_arg(info, 10, "beta");
   const auto c = f32_arg(info, 11, "c");
   const auto ldc = static_cast<std::size_t>(int_arg(info, 12, "ldc", static_cast<double>(at_least_one(n)), kIntMax));
@@ -86,9 +88,10 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
   const std::size_t outf = size_arg(info, 6, "outFeatures", kIntMax);
   const std::string act_name = string_arg(info, 7, "activation");
   Activation act;
-  DN_THROW_RANGE_IF(!parse_activation(act_name.c_str(), &act), env,
-                    "Expected one of none, relu, leaky_relu, sigmoid, tanh, gelu, gelu_tanh for activation but received ",
-                    describe(info[7]));
+  DN_THROW_RANGE_IF(
+      !parse_activation(act_name.c_str(), &act), env,
+      "Expected one of none, relu, leaky_relu, sigmoid, tanh, gelu, gelu_tanh for activation but received ",
+      describe(info[7]));
   expect_length(env, out, checked_mul(env, batch, outf, "out"));
   expect_length(env, x, checked_mul(env, batch, in, "x"));
   expect_length(env, w, checked_mul(env, outf, in, "w"));
@@ -103,9 +106,12 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
 Napi::Value GemmLastPath(const Napi::CallbackInfo& info) {
   expect_args(info, 0, "gemmLastPath()");
   switch (gemm::last_path()) {
-    case GemmPath::single_block: return Napi::String::New(info.Env(), "single_block");
-    case GemmPath::blocked: return Napi::String::New(info.Env(), "blocked");
-    case GemmPath::none: break;
+    case GemmPath::single_block:
+      return Napi::String::New(info.Env(), "single_block");
+    case GemmPath::blocked:
+      return Napi::String::New(info.Env(), "blocked");
+    case GemmPath::none:
+      break;
   }
   return Napi::String::New(info.Env(), "none");
 }

@@ -21,7 +21,8 @@ std::string bound(double x) { return cat(static_cast<long long>(x)); }
 std::size_t dim(const FieldReader& read, const char* key, double lo, double hi) {
   const Field f = read(key);
   const std::string expected = cat("integer in [", bound(lo), ", ", bound(hi), "]");
-  if (f.kind != Field::number) throw ArgError(true, cat("Expected ", expected, " for geometry.", key, " but received ", f.shown));
+  if (f.kind != Field::number)
+    throw ArgError(true, cat("Expected ", expected, " for geometry.", key, " but received ", f.shown));
   const double d = f.value;
   if (!(d >= lo && d <= hi) || std::floor(d) != d) {
     throw ArgError(false, cat("Expected ", expected, " for geometry.", key, " but received ", f.shown));
@@ -32,7 +33,8 @@ std::size_t dim(const FieldReader& read, const char* key, double lo, double hi) 
 bool flag(const FieldReader& read, const char* key, bool fallback) {
   const Field f = read(key);
   if (f.kind == Field::undefined) return fallback;
-  if (f.kind != Field::boolean) throw ArgError(true, cat("Expected boolean for geometry.", key, " but received ", f.shown));
+  if (f.kind != Field::boolean)
+    throw ArgError(true, cat("Expected boolean for geometry.", key, " but received ", f.shown));
   return f.flag;
 }
 
@@ -45,7 +47,8 @@ std::size_t mul(std::size_t a, std::size_t b, const char* what) {
 
 }  // namespace
 
-const char* const kConvKeys[16] = {"n", "c", "h", "w", "k", "kh", "kw", "sh", "sw", "pt", "pb", "pl", "pr", "dh", "dw", "groups"};
+const char* const kConvKeys[16] = {"n",  "c",  "h",  "w",  "k",  "kh", "kw", "sh",
+                                   "sw", "pt", "pb", "pl", "pr", "dh", "dw", "groups"};
 
 CheckedConv check_conv_geometry(const FieldReader& read) {
   ConvGeometry g{};
@@ -69,7 +72,8 @@ CheckedConv check_conv_geometry(const FieldReader& read) {
     throw ArgError(false, cat("Expected input channels divisible by groups but c = ", g.c, " and groups = ", g.groups));
   }
   if (g.k % g.groups != 0) {
-    throw ArgError(false, cat("Expected output channels divisible by groups but k = ", g.k, " and groups = ", g.groups));
+    throw ArgError(false,
+                   cat("Expected output channels divisible by groups but k = ", g.k, " and groups = ", g.groups));
   }
   // All terms are below 2^33, so this arithmetic cannot overflow 64 bits.
   const long long span_h = static_cast<long long>(g.h + g.pt + g.pb) - static_cast<long long>(g.dh * (g.kh - 1)) - 1;
@@ -79,9 +83,9 @@ CheckedConv check_conv_geometry(const FieldReader& read) {
   const long long oh = floor_div(span_h, static_cast<long long>(g.sh)) + 1;
   const long long ow = floor_div(span_w, static_cast<long long>(g.sw)) + 1;
   if (oh < 1 || ow < 1) {
-    throw ArgError(false, cat("Expected a non-empty output but an input of ", g.h, "x", g.w, " (padded by ", g.pt, ",", g.pb,
-                              ",", g.pl, ",", g.pr, ") convolved with kernel ", g.kh, "x", g.kw, ", stride ", g.sh, "x", g.sw,
-                              " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow));
+    throw ArgError(false, cat("Expected a non-empty output but an input of ", g.h, "x", g.w, " (padded by ", g.pt, ",",
+                              g.pb, ",", g.pl, ",", g.pr, ") convolved with kernel ", g.kh, "x", g.kw, ", stride ",
+                              g.sh, "x", g.sw, " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow));
   }
   g.oh = static_cast<std::size_t>(oh);
   g.ow = static_cast<std::size_t>(ow);
@@ -114,9 +118,9 @@ dn_pool2d_geometry check_pool_geometry(const FieldReader& read, bool dilated, bo
   const long long ow = dn_pool2d_out_size(W, static_cast<long long>(g.kw), static_cast<long long>(g.sw),
                                           static_cast<long long>(g.pw), static_cast<long long>(g.dw), ceil);
   if (oh < 1 || ow < 1) {
-    throw ArgError(false, cat("Expected a non-empty output but an input of ", g.h, "x", g.w, " pooled with kernel ", g.kh, "x",
-                              g.kw, ", stride ", g.sh, "x", g.sw, ", padding ", g.ph, "x", g.pw, " and dilation ", g.dh, "x",
-                              g.dw, " gives ", oh, "x", ow));
+    throw ArgError(false, cat("Expected a non-empty output but an input of ", g.h, "x", g.w, " pooled with kernel ",
+                              g.kh, "x", g.kw, ", stride ", g.sh, "x", g.sw, ", padding ", g.ph, "x", g.pw,
+                              " and dilation ", g.dh, "x", g.dw, " gives ", oh, "x", ow));
   }
   g.oh = static_cast<std::size_t>(oh);
   g.ow = static_cast<std::size_t>(ow);

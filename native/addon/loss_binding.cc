@@ -1,5 +1,6 @@
 // Losses: the fused softmax cross-entropy with class-index targets.
-//   softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight | null, rows, classes, labelSmoothing, ignoreIndex)
+//   softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight | null, rows, classes, labelSmoothing,
+//   ignoreIndex)
 // loss and wsum: rows floats; dlogits, logits: rows * classes; targets: Int32Array of rows class
 // indices in [0, classes) or equal to ignoreIndex (anything else is a RangeError naming the row).
 #include "../kernels/loss/softmax_xent.h"
@@ -10,7 +11,9 @@
 namespace dn::addon {
 
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
-  expect_args(info, 10, "softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight, rows, classes, labelSmoothing, ignoreIndex)");
+  expect_args(
+      info, 10,
+      "softmaxCrossEntropy(loss, dlogits, wsum, logits, targets, weight, rows, classes, labelSmoothing, ignoreIndex)");
   auto env = info.Env();
   auto loss = f32_arg(info, 0, "loss");
   auto dlogits = f32_arg(info, 1, "dlogits");
@@ -28,8 +31,9 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   if (weight.present) expect_length(env, weight, classes);
   for (std::size_t r = 0; r < rows; ++r) {
     const std::int32_t y = targets.data[r];
-    DN_THROW_RANGE_IF(y != ignore && (y < 0 || static_cast<std::size_t>(y) >= classes), env, "Expected class index in [0, ",
-                      classes - 1, "] for targets[", r, "] but received ", y, " of type number");
+    DN_THROW_RANGE_IF(y != ignore && (y < 0 || static_cast<std::size_t>(y) >= classes), env,
+                      "Expected class index in [0, ", classes - 1, "] for targets[", r, "] but received ", y,
+                      " of type number");
   }
   expect_disjoint(env, dlogits, logits), expect_disjoint(env, loss, logits), expect_disjoint(env, wsum, logits);
   expect_disjoint(env, loss, dlogits), expect_disjoint(env, wsum, dlogits), expect_disjoint(env, loss, wsum);

@@ -53,8 +53,8 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   if (bias.present) expect_length(env, bias, d.n), expect_disjoint(env, y, bias);
   expect_disjoint(env, y, x);
   parallel_range(d.rows, row_grain(d.n), 1, [&](std::size_t b, std::size_t e) {
-    dn_layernorm_forward(y.data, x.data, weight.present ? weight.data : nullptr, bias.present ? bias.data : nullptr, d.n,
-                         d.eps, b, e);
+    dn_layernorm_forward(y.data, x.data, weight.present ? weight.data : nullptr, bias.present ? bias.data : nullptr,
+                         d.n, d.eps, b, e);
   });
   return env.Undefined();
 }
@@ -71,7 +71,8 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   auto weight = f32_or_null_arg(info, 5, "weight");
   expect_length(env, dy, d.total), expect_length(env, x, d.total);
   if (weight.present) expect_length(env, weight, d.n);
-  const F32View* outs[3] = {dx.present ? &dx : nullptr, dweight.present ? &dweight : nullptr, dbias.present ? &dbias : nullptr};
+  const F32View* outs[3] = {dx.present ? &dx : nullptr, dweight.present ? &dweight : nullptr,
+                            dbias.present ? &dbias : nullptr};
   if (dx.present) expect_length(env, dx, d.total);
   if (dweight.present) expect_length(env, dweight, d.n);
   if (dbias.present) expect_length(env, dbias, d.n);

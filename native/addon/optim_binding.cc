@@ -2,9 +2,9 @@
 // place first, then the gradient, hyperparameters, and the count last):
 //   sgdStep(param, momentumBuffer | null, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n)
 //   adamStep(param, m, v, vmax | null, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n)
-//   rmspropStep(param, squareAvg, gradAvg | null, momentumBuffer | null, grad, lr, alpha, eps, weightDecay, momentum, maximize, n)
-//   adagradStep(param, sum, grad, lr, lrDecay, weightDecay, eps, step, maximize, n)
-//   sumSquares(x, n) -> number
+//   rmspropStep(param, squareAvg, gradAvg | null, momentumBuffer | null, grad, lr, alpha, eps, weightDecay, momentum,
+//   maximize, n) adagradStep(param, sum, grad, lr, lrDecay, weightDecay, eps, step, maximize, n) sumSquares(x, n) ->
+//   number
 // Step sizes and bias corrections are computed here in double and rounded to float once, as the
 // reference backend does. Every buffer must be disjoint from every other.
 #include <cmath>
@@ -50,7 +50,9 @@ float* ptr(OptF32View& v, std::size_t i) { return v.present && v.data != nullptr
 }  // namespace
 
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
-  expect_args(info, 11, "sgdStep(param, momentumBuffer, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n)");
+  expect_args(
+      info, 11,
+      "sgdStep(param, momentumBuffer, grad, lr, weightDecay, momentum, dampening, nesterov, maximize, init, n)");
   auto env = info.Env();
   auto p = f32_arg(info, 0, "param");
   auto buf = f32_or_null_arg(info, 1, "momentumBuffer");
@@ -72,7 +74,8 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-  expect_args(info, 14, "adamStep(param, m, v, vmax, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n)");
+  expect_args(info, 14,
+              "adamStep(param, m, v, vmax, grad, lr, beta1, beta2, eps, weightDecay, decoupled, step, maximize, n)");
   auto env = info.Env();
   auto p = f32_arg(info, 0, "param");
   auto m = f32_arg(info, 1, "m");
@@ -108,7 +111,9 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
-  expect_args(info, 12, "rmspropStep(param, squareAvg, gradAvg, momentumBuffer, grad, lr, alpha, eps, weightDecay, momentum, maximize, n)");
+  expect_args(info, 12,
+              "rmspropStep(param, squareAvg, gradAvg, momentumBuffer, grad, lr, alpha, eps, weightDecay, momentum, "
+              "maximize, n)");
   auto env = info.Env();
   auto p = f32_arg(info, 0, "param");
   auto sq = f32_arg(info, 1, "squareAvg");
@@ -166,8 +171,10 @@ Napi::Value SumSquares(const Napi::CallbackInfo& info) {
     const std::size_t b = c * kChunk;
     partial[c] = dn_sum_squares(x.data + b, (n - b < kChunk) ? n - b : kChunk);
   };
-  if (n >= 8 * kChunk) parallel_for(chunks, body);
-  else for (std::size_t c = 0; c < chunks; ++c) body(c);
+  if (n >= 8 * kChunk)
+    parallel_for(chunks, body);
+  else
+    for (std::size_t c = 0; c < chunks; ++c) body(c);
   double total = 0.0;
   for (double s : partial) total += s;
   return Napi::Number::New(env, total);

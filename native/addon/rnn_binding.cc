@@ -27,7 +27,8 @@ constexpr double kMaxDim = 2147483647.0;
 std::size_t prop(Napi::Env env, const Napi::Object& o, const char* key, double lo, double hi = kMaxDim) {
   const std::string name = concat("geometry.", key);
   const Napi::Value v = o.Get(key);
-  const std::string expected = concat("integer in [", static_cast<long long>(lo), ", ", static_cast<long long>(hi), "]");
+  const std::string expected =
+      concat("integer in [", static_cast<long long>(lo), ", ", static_cast<long long>(hi), "]");
   DN_THROW_TYPE_IF(!v.IsNumber(), env, "Expected ", expected, " for ", name, " but received ", describe(v));
   const double d = v.As<Napi::Number>().DoubleValue();
   DN_THROW_RANGE_IF(!(d >= lo && d <= hi) || static_cast<double>(static_cast<long long>(d)) != d, env, "Expected ",
@@ -46,11 +47,16 @@ RnnShape geometry(const Napi::CallbackInfo& info, std::size_t index) {
   DN_THROW_TYPE_IF(!cv.IsString(), env, "Expected ", cells, " for geometry.cell but received ", describe(cv));
   const std::string c = cv.As<Napi::String>().Utf8Value();
   RnnShape s{};
-  if (c == "rnn_tanh") s.cell = RnnCell::rnn_tanh;
-  else if (c == "rnn_relu") s.cell = RnnCell::rnn_relu;
-  else if (c == "lstm") s.cell = RnnCell::lstm;
-  else if (c == "gru") s.cell = RnnCell::gru;
-  else DN_THROW_RANGE_IF(true, env, "Expected ", cells, " for geometry.cell but received ", describe(cv));
+  if (c == "rnn_tanh")
+    s.cell = RnnCell::rnn_tanh;
+  else if (c == "rnn_relu")
+    s.cell = RnnCell::rnn_relu;
+  else if (c == "lstm")
+    s.cell = RnnCell::lstm;
+  else if (c == "gru")
+    s.cell = RnnCell::gru;
+  else
+    DN_THROW_RANGE_IF(true, env, "Expected ", cells, " for geometry.cell but received ", describe(cv));
   const std::size_t gates = s.gates();
   s.steps = prop(env, o, "steps", 1);
   s.batch = prop(env, o, "batch", 1);
@@ -114,9 +120,10 @@ void run(Napi::Env env, F&& f) {
 }  // namespace
 
 Napi::Value RnnForward(const Napi::CallbackInfo& info) {
-  expect_args(info, 17,
-              "rnnForward(y, hN, cN, workspace, x, wIh, wHh, bIh, bHh, wHr, h0, c0, inputMask, recurrentMask, zoneoutH, "
-              "zoneoutC, geometry)");
+  expect_args(
+      info, 17,
+      "rnnForward(y, hN, cN, workspace, x, wIh, wHh, bIh, bHh, wHr, h0, c0, inputMask, recurrentMask, zoneoutH, "
+      "zoneoutC, geometry)");
   auto env = info.Env();
   const RnnShape s = geometry(info, 16);
   // Views from here on: no JavaScript runs.
@@ -159,8 +166,8 @@ Napi::Value RnnForward(const Napi::CallbackInfo& info) {
   }
   disjoint_all(env, {&y, &h_n, &c_n, &ws},
                {&x, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr, &h0, &c0, &in_mask, &rec_mask, &zone_h, &zone_c});
-  RnnForwardArgs a{y.data, h_n.data, c_n.data, ws.data, x.data, w_ih.data, w_hh.data, b_ih.data, b_hh.data, w_hr.data,
-                   h0.data, c0.data, in_mask.data, rec_mask.data, zone_h.data, zone_c.data};
+  RnnForwardArgs a{y.data,    h_n.data,  c_n.data, ws.data, x.data,       w_ih.data,     w_hh.data,   b_ih.data,
+                   b_hh.data, w_hr.data, h0.data,  c0.data, in_mask.data, rec_mask.data, zone_h.data, zone_c.data};
   run(env, [&] { rnn_forward(s, a); });
   return env.Undefined();
 }
@@ -226,9 +233,9 @@ Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
   }
   disjoint_all(env, {&dx, &dh0, &dc0, &dw_ih, &dw_hh, &db_ih, &db_hh, &dw_hr},
                {&dy, &dh_n, &dc_n, &x, &w_ih, &w_hh, &w_hr, &h0, &c0, &y, &ws, &in_mask, &rec_mask, &zone_h, &zone_c});
-  RnnBackwardArgs a{dx.data, dh0.data, dc0.data, dw_ih.data, dw_hh.data, db_ih.data, db_hh.data, dw_hr.data,
-                    dy.data, dh_n.data, dc_n.data, x.data, w_ih.data, w_hh.data, w_hr.data, h0.data, c0.data,
-                    y.data, ws.data, in_mask.data, rec_mask.data, zone_h.data, zone_c.data};
+  RnnBackwardArgs a{dx.data, dh0.data,  dc0.data,  dw_ih.data,   dw_hh.data,    db_ih.data,  db_hh.data, dw_hr.data,
+                    dy.data, dh_n.data, dc_n.data, x.data,       w_ih.data,     w_hh.data,   w_hr.data,  h0.data,
+                    c0.data, y.data,    ws.data,   in_mask.data, rec_mask.data, zone_h.data, zone_c.data};
   run(env, [&] { rnn_backward(s, a); });
   return env.Undefined();
 }

@@ -43,9 +43,9 @@ Napi::Value AllocFloat32(const Napi::CallbackInfo& info) {
   void* block = dn::storage_acquire(n * sizeof(float), zero, &capacity);
   if (block == nullptr) throw std::bad_alloc();
   napi_value buffer = nullptr;
-  const napi_status made = napi_create_external_arraybuffer(env, block, n * sizeof(float), release_block,
-                                                           reinterpret_cast<void*>(static_cast<std::uintptr_t>(capacity)),
-                                                           &buffer);
+  const napi_status made =
+      napi_create_external_arraybuffer(env, block, n * sizeof(float), release_block,
+                                       reinterpret_cast<void*>(static_cast<std::uintptr_t>(capacity)), &buffer);
   if (made != napi_ok) {
     // The runtime refuses external memory (V8's sandbox): the library falls back to plain arrays.
     dn::storage_release(block, capacity);

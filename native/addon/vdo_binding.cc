@@ -23,7 +23,8 @@ Napi::Value SparseVd(const Napi::CallbackInfo& info) {
   auto dw = f32_or_null_arg(info, 3, "dWeight");
   auto w = f32_arg(info, 4, "weight");
   auto ls = f32_arg(info, 5, "logSigma2");
-  DN_THROW_TYPE_IF(dls.present != dw.present, env, "Expected dLogSigma2 and dWeight to be both Float32Array or both null but received ",
+  DN_THROW_TYPE_IF(dls.present != dw.present, env,
+                   "Expected dLogSigma2 and dWeight to be both Float32Array or both null but received ",
                    dls.present ? "Float32Array" : "null", " and ", dw.present ? "Float32Array" : "null");
   expect_length(env, w, n), expect_length(env, ls, n);
   const OptF32View* outs[] = {&sigma2, &log_alpha, &dls, &dw};

@@ -11,7 +11,7 @@
 #include <cstddef>
 
 extern "C" {
-#define DN_DECLARE_FMA_PEAK(isa)                              \
+#define DN_DECLARE_FMA_PEAK(isa)                           \
   float dn_fma_peak__##isa(std::size_t iters, float seed); \
   double dn_fma_peak_flops__##isa(std::size_t iters);
 DN_DECLARE_FMA_PEAK(scalar)

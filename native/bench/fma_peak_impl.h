@@ -26,8 +26,8 @@ float fma_peak(std::size_t iters, float seed) {
 
 }  // namespace
 
-#define DN_DEFINE_FMA_PEAK(isa, S, N)                                                                 \
-  extern "C" {                                                                                        \
-  float dn_fma_peak__##isa(std::size_t iters, float seed) { return fma_peak<S, N>(iters, seed); }   \
+#define DN_DEFINE_FMA_PEAK(isa, S, N)                                                                        \
+  extern "C" {                                                                                               \
+  float dn_fma_peak__##isa(std::size_t iters, float seed) { return fma_peak<S, N>(iters, seed); }            \
   double dn_fma_peak_flops__##isa(std::size_t iters) { return 2.0 * S::W * N * static_cast<double>(iters); } \
   }

@@ -21,11 +21,11 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::neon};
 constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 #endif
 
-#define DN_SET_ELTWISE(t, isa)                   \
-  (t).vadd = dn_f32_vadd__##isa;                 \
-  (t).vmul = dn_f32_vmul__##isa;                 \
-  (t).vscale = dn_f32_vscale__##isa;             \
-  (t).relu_forward = dn_f32_relu_forward__##isa; \
+#define DN_SET_ELTWISE(t, isa)                     \
+  (t).vadd = dn_f32_vadd__##isa;                   \
+  (t).vmul = dn_f32_vmul__##isa;                   \
+  (t).vscale = dn_f32_vscale__##isa;               \
+  (t).relu_forward = dn_f32_relu_forward__##isa;   \
   (t).relu_backward = dn_f32_relu_backward__##isa; \
   (t).fill = dn_f32_fill__##isa;
 
@@ -77,7 +77,7 @@ KernelTable build_table(Isa isa) {
       DN_SET_WINO(t, avx2)
       t.conv_direct = dn_f32_conv_direct__avx2;
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx2;
-  DN_SET_DROPOUT(t, avx2)
+      DN_SET_DROPOUT(t, avx2)
       t.vdo_sparse = dn_vdo_sparse__avx2;
       break;
 #endif
@@ -90,7 +90,7 @@ KernelTable build_table(Isa isa) {
       DN_SET_WINO(t, avx512)
       t.conv_direct = dn_f32_conv_direct__avx512;
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx512;
-  DN_SET_DROPOUT(t, avx512)
+      DN_SET_DROPOUT(t, avx512)
       t.vdo_sparse = dn_vdo_sparse__avx512;
       break;
 #endif
@@ -123,17 +123,22 @@ const Tables& tables() {
 
 bool compiled(Isa isa) {
   switch (isa) {
-    case Isa::scalar: return true;
+    case Isa::scalar:
+      return true;
 #if defined(DN_HAVE_AVX2)
-    case Isa::avx2: return true;
+    case Isa::avx2:
+      return true;
 #endif
 #if defined(DN_HAVE_AVX512)
-    case Isa::avx512: return true;
+    case Isa::avx512:
+      return true;
 #endif
 #if defined(DN_HAVE_NEON)
-    case Isa::neon: return true;
+    case Isa::neon:
+      return true;
 #endif
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -161,10 +166,14 @@ std::atomic<const KernelTable*>& current() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::scalar: return "scalar";
-    case Isa::avx2: return "avx2";
-    case Isa::avx512: return "avx512";
-    case Isa::neon: return "neon";
+    case Isa::scalar:
+      return "scalar";
+    case Isa::avx2:
+      return "avx2";
+    case Isa::avx512:
+      return "avx512";
+    case Isa::neon:
+      return "neon";
   }
   return "unknown";
 }
@@ -183,10 +192,14 @@ bool isa_available(Isa isa) {
   if (!compiled(isa)) return false;
   const CpuFeatures& f = cpu_features();
   switch (isa) {
-    case Isa::scalar: return true;
-    case Isa::avx2: return f.avx2 && f.fma;
-    case Isa::avx512: return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl && f.fma;
-    case Isa::neon: return f.neon;
+    case Isa::scalar:
+      return true;
+    case Isa::avx2:
+      return f.avx2 && f.fma;
+    case Isa::avx512:
+      return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl && f.fma;
+    case Isa::neon:
+      return f.neon;
   }
   return false;
 }

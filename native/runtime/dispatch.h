@@ -57,8 +57,7 @@ struct KernelTable {
   void (*wino2_dinput)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
                        const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
   void (*wino2_doutput)(float* const* rows, const std::size_t* rstep, long long lo, long long hi, const float* m,
-                        const std::size_t* off, std::size_t mstep, std::size_t nch, std::size_t run,
-                        unsigned parity);
+                        const std::size_t* off, std::size_t mstep, std::size_t nch, std::size_t run, unsigned parity);
   void (*wino2_lanes_input)(float* v, const std::size_t* off, const float* rows, std::size_t rs, std::size_t lanes,
                             std::size_t run);
   void (*wino2_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,

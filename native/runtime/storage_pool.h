@@ -17,15 +17,15 @@
 namespace dn {
 
 struct StorageStats {
-  std::int64_t bytes_in_use = 0;      // capacity of the blocks handed out and not yet returned
+  std::int64_t bytes_in_use = 0;  // capacity of the blocks handed out and not yet returned
   std::int64_t blocks_in_use = 0;
-  std::int64_t bytes_pooled = 0;      // capacity of the free blocks kept for reuse
+  std::int64_t bytes_pooled = 0;  // capacity of the free blocks kept for reuse
   std::int64_t blocks_pooled = 0;
-  std::int64_t fresh_allocations = 0; // blocks obtained from the system since the process began
+  std::int64_t fresh_allocations = 0;  // blocks obtained from the system since the process began
   std::int64_t fresh_bytes = 0;
-  std::int64_t reuses = 0;            // requests served from the pool
-  std::int64_t served_bytes = 0;      // capacity of every block handed out, fresh or reused
-  std::int64_t pool_limit = 0;        // the most free bytes the pool keeps
+  std::int64_t reuses = 0;        // requests served from the pool
+  std::int64_t served_bytes = 0;  // capacity of every block handed out, fresh or reused
+  std::int64_t pool_limit = 0;    // the most free bytes the pool keeps
 };
 
 // The capacity a request of `bytes` gets: the size class (at most 1/8 over the request; a

@@ -30,17 +30,21 @@ function guardsIntact({ big, view, off }) {
 }
 
 const copyArg = (a) => (ArrayBuffer.isView(a) ? a.slice() : a !== null && typeof a === 'object' ? { ...a } : a);
-const sameBits = (a, b) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBits = (a, b) =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 function close(a, b, exact) {
   if (a.length !== b.length) return 'length';
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (Number.isNaN(x) || Number.isNaN(y)) {
       if (Number.isNaN(x) !== Number.isNaN(y)) return `element ${i}: ${x} vs ${y}`;
       continue;
     }
-    if (exact ? x !== y : Math.abs(x - y) > 2e-3 + 2e-3 * Math.abs(y)) return `element ${i}: native ${x} vs reference ${y}`;
+    if (exact ? x !== y : Math.abs(x - y) > 2e-3 + 2e-3 * Math.abs(y))
+      return `element ${i}: native ${x} vs reference ${y}`;
   }
   return null;
 }
@@ -48,7 +52,8 @@ function close(a, b, exact) {
 async function child(o) {
   const { kernels, nativeAvailable } = await import('../../lib/index.ts');
   if (!nativeAvailable()) throw new Error('diff.mjs needs the native addon');
-  const native = kernels('native'), js = kernels('js');
+  const native = kernels('native'),
+    js = kernels('js');
   const threads = String(o.threads).split(',').map(Number);
   for (let i = o.from; i < o.to; i++) {
     emit(`S ${i}`);
@@ -60,7 +65,8 @@ async function child(o) {
       continue;
     }
     const refArgs = c.args.map(copyArg);
-    let refErr = null, refRet;
+    let refErr = null,
+      refRet;
     try {
       refRet = js[name](...refArgs);
     } catch (e) {
@@ -72,7 +78,8 @@ async function child(o) {
       native.setNumThreads(t);
       const slots = c.args.map((a) => (ArrayBuffer.isView(a) ? guarded(a, r.int(0, 3)) : null));
       const args = c.args.map((a, j) => (slots[j] ? slots[j].view : copyArg(a)));
-      let err = null, ret;
+      let err = null,
+        ret;
       try {
         ret = native[name](...args);
       } catch (e) {
@@ -98,7 +105,9 @@ async function child(o) {
           if (why) verdict = `mismatch output ${k}: ${why}`;
         }
       } else {
-        for (let k = 0; k < outs.length && verdict === null; k++) if (!sameBits(outs[k], first[k])) verdict = `threads: output ${k} differs between ${threads[0]} and ${t} threads`;
+        for (let k = 0; k < outs.length && verdict === null; k++)
+          if (!sameBits(outs[k], first[k]))
+            verdict = `threads: output ${k} differs between ${threads[0]} and ${t} threads`;
       }
       if (verdict) break;
     }
@@ -111,29 +120,47 @@ async function main() {
   if (o.child) return child(o);
   const { createRequire } = await import('node:module');
   const { join } = await import('node:path');
-  const addon = createRequire(import.meta.url)(process.env.DROPNET_ADDON_PATH ?? join(root, 'build', 'Release', 'dropnet.node'));
+  const addon = createRequire(import.meta.url)(
+    process.env.DROPNET_ADDON_PATH ?? join(root, 'build', 'Release', 'dropnet.node'),
+  );
   const isas = o.isa ? [o.isa] : addon.availableIsas();
-  const from = o.replay ?? 0, to = o.replay !== undefined ? o.replay + 1 : o.cases;
+  const from = o.replay ?? 0,
+    to = o.replay !== undefined ? o.replay + 1 : o.cases;
   const totals = { cases: 0, ok: 0, rejected: 0, skipped: 0, findings: 0, crashes: 0, hangs: 0 };
   const t0 = Date.now();
   for (const isa of isas) {
     const script = fileURLToPath(import.meta.url);
     const { results, crashes, hangs } = await runCases({
-      script, from, to, timeoutMs: o.timeout, env: { DROPNET_ISA: isa },
+      script,
+      from,
+      to,
+      timeoutMs: o.timeout,
+      env: { DROPNET_ISA: isa },
       childArgs: ['--seed', String(o.seed), '--threads', String(o.threads)],
       onResult: (i, r) => {
-        if (r.status === 'finding') console.log(`FINDING isa=${isa} case ${i}: ${r.detail}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${i}`);
+        if (r.status === 'finding')
+          console.log(
+            `FINDING isa=${isa} case ${i}: ${r.detail}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${i}`,
+          );
       },
     });
     for (const r of results.values()) totals[r.status === 'finding' ? 'findings' : r.status]++;
     totals.cases += results.size + crashes.length + hangs.length;
     totals.crashes += crashes.length;
     totals.hangs += hangs.length;
-    for (const c of crashes) console.log(`CRASH isa=${isa} case ${c.i}: signal ${c.signal} code ${c.code}\n${c.stderr}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${c.i}`);
-    for (const i of hangs) console.log(`HANG isa=${isa} case ${i}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${i}`);
+    for (const c of crashes)
+      console.log(
+        `CRASH isa=${isa} case ${c.i}: signal ${c.signal} code ${c.code}\n${c.stderr}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${c.i}`,
+      );
+    for (const i of hangs)
+      console.log(
+        `HANG isa=${isa} case ${i}\n  replay: node scripts/fuzz/diff.mjs --seed ${o.seed} --isa ${isa} --replay ${i}`,
+      );
   }
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(`diff: seed ${o.seed}, ISAs ${isas.join(',')}, threads ${o.threads}: ${totals.cases} cases (${totals.ok} compared, ${totals.rejected} rejected by both, ${totals.skipped} skipped), ${totals.findings} mismatches, ${totals.crashes} crashes, ${totals.hangs} hangs in ${secs} s`);
+  console.log(
+    `diff: seed ${o.seed}, ISAs ${isas.join(',')}, threads ${o.threads}: ${totals.cases} cases (${totals.ok} compared, ${totals.rejected} rejected by both, ${totals.skipped} skipped), ${totals.findings} mismatches, ${totals.crashes} crashes, ${totals.hangs} hangs in ${secs} s`,
+  );
   process.exitCode = totals.findings + totals.crashes + totals.hangs > 0 ? 1 : 0;
 }
 

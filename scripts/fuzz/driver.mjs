@@ -31,9 +31,14 @@ const TS_LOADER = ['--import', join(root, 'scripts', 'register-ts.mjs')];
 function runChild(script, childArgs, env, timeoutMs, nodeArgs, onLine) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs, script, ...childArgs], {
-      cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let buf = '', stderr = '', timedOut = false, timer;
+    let buf = '',
+      stderr = '',
+      timedOut = false,
+      timer;
     const arm = (ms) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -71,7 +76,16 @@ function runChild(script, childArgs, env, timeoutMs, nodeArgs, onLine) {
  * nodeArgs, by default the TypeScript loader so children can import lib/) and
  * returns { results: Map<i, {status, detail}>, crashes: [{i, signal, code, stderr}], hangs: [i] }.
  */
-export async function runCases({ script, childArgs = [], env = {}, from, to, timeoutMs = 10_000, nodeArgs = TS_LOADER, onResult = () => {} }) {
+export async function runCases({
+  script,
+  childArgs = [],
+  env = {},
+  from,
+  to,
+  timeoutMs = 10_000,
+  nodeArgs = TS_LOADER,
+  onResult = () => {},
+}) {
   const results = new Map();
   const crashes = [];
   const hangs = [];
@@ -79,29 +93,44 @@ export async function runCases({ script, childArgs = [], env = {}, from, to, tim
   let startFailures = 0;
   while (start < to) {
     let last = -1;
-    const exit = await runChild(script, ['--child', '--from', String(start), '--to', String(to), ...childArgs], env, timeoutMs, nodeArgs, (line) => {
-      const [tag, i, status, ...rest] = line.split(' ');
-      if (tag === 'S') last = Number(i);
-      else if (tag === 'R') {
-        const r = { status, detail: rest.join(' ') };
-        results.set(Number(i), r);
-        onResult(Number(i), r);
-      }
-    });
+    const exit = await runChild(
+      script,
+      ['--child', '--from', String(start), '--to', String(to), ...childArgs],
+      env,
+      timeoutMs,
+      nodeArgs,
+      (line) => {
+        const [tag, i, status, ...rest] = line.split(' ');
+        if (tag === 'S') last = Number(i);
+        else if (tag === 'R') {
+          const r = { status, detail: rest.join(' ') };
+          results.set(Number(i), r);
+          onResult(Number(i), r);
+        }
+      },
+    );
     const finished = last >= 0 && results.has(last) && last === to - 1;
-    if (exit.code === 0 && !exit.timedOut && (finished || last < 0 && start >= to)) break;
+    if (exit.code === 0 && !exit.timedOut && (finished || (last < 0 && start >= to))) break;
     if (exit.code === 0 && !exit.timedOut && last >= 0 && results.has(last)) break; // the child stopped early on purpose
     if (last < 0) {
       // Died before its first case: a set-up failure (or a kill from outside), not a finding of
       // any case. Try again a few times before giving up.
       if (++startFailures <= 3) {
-        process.stderr.write(`fuzz child died before its first case (code ${exit.code}, signal ${exit.signal}, timed out: ${exit.timedOut}); restarting\n${exit.stderr}`);
+        process.stderr.write(
+          `fuzz child died before its first case (code ${exit.code}, signal ${exit.signal}, timed out: ${exit.timedOut}); restarting\n${exit.stderr}`,
+        );
         continue;
       }
       throw new Error(`fuzz child failed to start (code ${exit.code}, signal ${exit.signal}):\n${exit.stderr}`);
     }
     if (exit.timedOut) hangs.push(last);
-    else crashes.push({ i: last, signal: exit.signal, code: exit.code, stderr: exit.stderr.split('\n').slice(-8).join('\n') });
+    else
+      crashes.push({
+        i: last,
+        signal: exit.signal,
+        code: exit.code,
+        stderr: exit.stderr.split('\n').slice(-8).join('\n'),
+      });
     start = last + 1;
   }
   return { results, crashes, hangs };

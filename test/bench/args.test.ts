@@ -7,7 +7,9 @@ import { BENCH_NAMES, parseBenchArgs, USAGE } from '../../bench/args.js';
 it('parses names and flags, prints help, and rejects unknown flags and names', () => {
   expect(parseBenchArgs(['--help'], 4)).toEqual({ help: true });
   expect(parseBenchArgs(['gemm', '--quick', '--isa', 'avx2', '--threads', '1,2'], 4)).toEqual({
-    help: false, names: ['gemm'], args: { threads: [1, 2], quick: true, extra: new Map([['isa', 'avx2']]) },
+    help: false,
+    names: ['gemm'],
+    args: { threads: [1, 2], quick: true, extra: new Map([['isa', 'avx2']]) },
   });
   expect(parseBenchArgs([], 4)).toMatchObject({ help: false, names: [], args: { threads: [1, 4], quick: false } });
   expect(() => parseBenchArgs(['--bogus'], 4)).toThrow(new RangeError('unknown flag --bogus (see --help)'));

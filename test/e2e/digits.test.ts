@@ -10,8 +10,14 @@ it('an MLP trained with fit() reaches over 93% validation accuracy on the digits
   manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 10));
   const history = await model.fit(train.x, train.y, {
-    loss: 'crossEntropy', optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }), metrics: ['accuracy'],
-    epochs: 8, batchSize: 32, seed: 1, validationData: [test.x, test.y], verbose: 0,
+    loss: 'crossEntropy',
+    optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }),
+    metrics: ['accuracy'],
+    epochs: 8,
+    batchSize: 32,
+    seed: 1,
+    validationData: [test.x, test.y],
+    verbose: 0,
   });
   const valAccuracy = history.history.valAccuracy!;
   expect(valAccuracy).toHaveLength(8);

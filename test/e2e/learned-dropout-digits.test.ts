@@ -25,10 +25,19 @@ function argmaxAccuracy(p: Tensor, y: Int32Array): { acc: number; wrong: boolean
 it('sparse variational dropout prunes most weights and keeps the accuracy; the history shows kl beside loss', async () => {
   const { train, test } = split;
   manualSeed(0);
-  const model = new nn.Sequential(new nn.LinearSVDO(64, 64, { seed: 1 }), new nn.ReLU(), new nn.LinearSVDO(64, 10, { seed: 2 }));
+  const model = new nn.Sequential(
+    new nn.LinearSVDO(64, 64, { seed: 1 }),
+    new nn.ReLU(),
+    new nn.LinearSVDO(64, 10, { seed: 2 }),
+  );
   const history = await model.fit(train.x, train.y, {
-    loss: 'crossEntropy', optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }), epochs: 20, batchSize: 64, seed: 1,
-    klWeight: klWarmup({ start: 2, end: 8 }), verbose: 0,
+    loss: 'crossEntropy',
+    optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }),
+    epochs: 20,
+    batchSize: 64,
+    seed: 1,
+    klWeight: klWarmup({ start: 2, end: 8 }),
+    verbose: 0,
   });
   expect(history.history.kl).toHaveLength(20);
   expect(history.history.kl![0]).toBe(0);
@@ -42,9 +51,19 @@ it('sparse variational dropout prunes most weights and keeps the accuracy; the h
 it('Concrete dropout learns a low input rate and a higher hidden one; MC prediction is accurate and unsure where it errs', async () => {
   const { train, test } = split;
   manualSeed(0);
-  const c = [new nn.ConcreteDropout(new nn.Linear(64, 128), { seed: 1 }), new nn.ConcreteDropout(new nn.Linear(128, 10), { seed: 2 })];
+  const c = [
+    new nn.ConcreteDropout(new nn.Linear(64, 128), { seed: 1 }),
+    new nn.ConcreteDropout(new nn.Linear(128, 10), { seed: 2 }),
+  ];
   const model = new nn.Sequential(c[0]!, new nn.ReLU(), c[1]!);
-  await model.fit(train.x, train.y, { loss: 'crossEntropy', optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }), epochs: 20, batchSize: 64, seed: 1, verbose: 0 });
+  await model.fit(train.x, train.y, {
+    loss: 'crossEntropy',
+    optimizer: new optim.Adam(model.parameters(), { lr: 1e-2 }),
+    epochs: 20,
+    batchSize: 64,
+    seed: 1,
+    verbose: 0,
+  });
   const [input, hidden] = c.map((l) => l.p) as [number, number];
   expect(input).toBeLessThan(0.1);
   expect(hidden).toBeGreaterThan(input + 0.05);

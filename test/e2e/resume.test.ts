@@ -42,7 +42,9 @@ process.stdout.write(hash.digest('hex'));
 function run(mode: string): string {
   const file = join(dir, 'train.ts');
   writeFileSync(file, script);
-  const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), file, mode], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), file, mode], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -26,7 +26,12 @@ function train(model: nn.Module, input: Tensor, opt: optim.Optimizer<object>, st
 
 it('the MLP with Dropout, PyTorch positionals, SGD(params, lr, momentum)', () => {
   manualSeed(0);
-  const model = new nn.Sequential(new nn.Linear(64, 64, true), new nn.ReLU(false), new nn.Dropout(0.2, false), new nn.Linear(64, 10));
+  const model = new nn.Sequential(
+    new nn.Linear(64, 64, true),
+    new nn.ReLU(false),
+    new nn.Dropout(0.2, false),
+    new nn.Linear(64, 10),
+  );
   const opt = new optim.SGD(model.parameters(), 0.1, 0.9);
   expect(opt.defaults).toMatchObject({ lr: 0.1, momentum: 0.9 });
   const [first, last] = train(model, x, opt, 20);
@@ -36,8 +41,13 @@ it('the MLP with Dropout, PyTorch positionals, SGD(params, lr, momentum)', () =>
 it('the CNN, PyTorch positionals (Conv2d stride/padding, MaxPool2d stride, BatchNorm2d eps), Adam(params, lr)', () => {
   manualSeed(0);
   const model = new nn.Sequential(
-    new nn.Conv2d(1, 8, 3, 1, 1), new nn.BatchNorm2d(8, 1e-5, 0.1), new nn.ReLU(), new nn.MaxPool2d(2, 2),
-    new nn.Dropout2d(0.1), new nn.Flatten(1), new nn.Linear(8 * 4 * 4, 10),
+    new nn.Conv2d(1, 8, 3, 1, 1),
+    new nn.BatchNorm2d(8, 1e-5, 0.1),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2, 2),
+    new nn.Dropout2d(0.1),
+    new nn.Flatten(1),
+    new nn.Linear(8 * 4 * 4, 10),
   );
   expect(model.summary({ inputShape: [-1, 1, 8, 8] })).toContain('[*, 8, 4, 4]');
   const opt = new optim.Adam(model.parameters(), 0.01, [0.9, 0.999]);

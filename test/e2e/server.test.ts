@@ -12,7 +12,9 @@ function fetchJson(port: number, path: string, agent: Agent): Promise<unknown> {
   return new Promise((resolve, reject) => {
     get({ port, path, agent }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve(JSON.parse(body)));
     }).on('error', reject);
   });
@@ -20,13 +22,23 @@ function fetchJson(port: number, path: string, agent: Agent): Promise<unknown> {
 
 it('answers HTTP requests, predictions included, while fit() trains', async () => {
   manualSeed(0);
-  const model = new nn.Sequential(new nn.Linear(32, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 4));
+  const model = new nn.Sequential(
+    new nn.Linear(32, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 4),
+  );
   const { x, y } = blobs(2048, 32, 4, 1);
   let epoch = -1;
   const server = createServer((req, res) => {
-    const body = req.url === '/predict'
-      ? { prediction: Array.from(model.predict(tensor([Array.from(x.data.subarray(0, 32))])).data), training: model.training }
-      : { epoch };
+    const body =
+      req.url === '/predict'
+        ? {
+            prediction: Array.from(model.predict(tensor([Array.from(x.data.subarray(0, 32))])).data),
+            training: model.training,
+          }
+        : { epoch };
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
   });
@@ -50,7 +62,19 @@ it('answers HTTP requests, predictions included, while fit() trains', async () =
     const started = performance.now();
     let seconds = 0;
     while (performance.now() - started < 300) {
-      await model.fit(x, y, { loss: 'crossEntropy', epochs: 1, batchSize: 32, verbose: 0, callbacks: [{ onEpochEnd: (e: number) => { epoch = e; } }] });
+      await model.fit(x, y, {
+        loss: 'crossEntropy',
+        epochs: 1,
+        batchSize: 32,
+        verbose: 0,
+        callbacks: [
+          {
+            onEpochEnd: (e: number) => {
+              epoch = e;
+            },
+          },
+        ],
+      });
       seconds = (performance.now() - started) / 1000;
     }
     training = false;

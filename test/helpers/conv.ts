@@ -35,7 +35,6 @@ export function runConv(k: Backend, g: Conv2dGeometry) {
 // another order than the float64 reference: error grows like sqrt(depth) ulps of the terms.
 export const convTol = (n: number) => ({ atol: 2e-6 * Math.sqrt(n) * 4, rtol: 1e-5 });
 
-
 // The reference backend's passes of each geometry, kept for the test file: the sweeps check
 // every ISA against the same results (inputs depend only on the geometry), and the reference
 // takes most of their time.
@@ -53,8 +52,12 @@ function referenceRun(g: Conv2dGeometry) {
 /** Every pass of g on `native` against the reference backend, within convTol of each pass's
  *  sum depth (dxDepth for backward-data: by default the output channels per group times the
  *  kernel taps). */
-export function expectConvParity(native: Backend, g: Conv2dGeometry, context: Record<string, unknown>,
-  dxDepth = (g.k / g.groups) * g.kh * g.kw) {
+export function expectConvParity(
+  native: Backend,
+  g: Conv2dGeometry,
+  context: Record<string, unknown>,
+  dxDepth = (g.k / g.groups) * g.kh * g.kw,
+) {
   const want = referenceRun(g);
   const got = runConv(native, g);
   expectClose(got.out, want.out, { ...convTol(want.depth), context: { ...context, what: 'out', ...g } });
@@ -75,24 +78,60 @@ export function expectThreadInvariance(cases: Conv2dGeometry[]) {
 export type Pads = [number, number, number, number];
 
 /** A 3x3 kernel with unit dilation, the given stride along both axes. */
-export function conv3x3(stride: number, n: number, c: number, h: number, w: number, k: number, pads: Pads,
-  groups = 1): Conv2dGeometry {
-  return { n, c, h, w, k, kh: 3, kw: 3, sh: stride, sw: stride, pt: pads[0], pb: pads[1], pl: pads[2], pr: pads[3],
-    dh: 1, dw: 1, groups };
+export function conv3x3(
+  stride: number,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  k: number,
+  pads: Pads,
+  groups = 1,
+): Conv2dGeometry {
+  return {
+    n,
+    c,
+    h,
+    w,
+    k,
+    kh: 3,
+    kw: 3,
+    sh: stride,
+    sw: stride,
+    pt: pads[0],
+    pb: pads[1],
+    pl: pads[2],
+    pr: pads[3],
+    dh: 1,
+    dw: 1,
+    groups,
+  };
 }
 
 /**
  * `count` seeded random 3x3 geometries with a non-empty output: 1..3 images, one group or two,
  * paddings 0..4 per side, channels per group (c, k) and plane sizes (h, w) drawn from `from`.
  */
-export function random3x3(count: number, seed: number, stride: number,
-  from: { c: number[]; h: number[]; w: number[]; k: number[] }): Conv2dGeometry[] {
+export function random3x3(
+  count: number,
+  seed: number,
+  stride: number,
+  from: { c: number[]; h: number[]; w: number[]; k: number[] },
+): Conv2dGeometry[] {
   const pick = seededPick(seed);
   const out: Conv2dGeometry[] = [];
   while (out.length < count) {
     const groups = pick([1, 1, 2]);
-    const g = conv3x3(stride, pick([1, 2, 3]), pick(from.c) * groups, pick(from.h), pick(from.w), pick(from.k) * groups,
-      [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])], groups);
+    const g = conv3x3(
+      stride,
+      pick([1, 2, 3]),
+      pick(from.c) * groups,
+      pick(from.h),
+      pick(from.w),
+      pick(from.k) * groups,
+      [pick([0, 1, 2, 3]), pick([0, 1, 4]), pick([0, 1, 2]), pick([0, 1, 3])],
+      groups,
+    );
     if (convOutSize(g.h, 3, stride, g.pt, g.pb, 1) >= 1 && convOutSize(g.w, 3, stride, g.pl, g.pr, 1) >= 1) out.push(g);
   }
   return out;

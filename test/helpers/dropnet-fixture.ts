@@ -9,7 +9,10 @@ import { type Tensor, tensor } from '../../lib/index.js';
 
 function filled(shape: [number] | [number, number], phase: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(0.7 * i + phase) / 2), shape);
+  return tensor(
+    Float32Array.from({ length: n }, (_, i) => Math.sin(0.7 * i + phase) / 2),
+    shape,
+  );
 }
 
 export function dropnetStateDict(): Record<string, Tensor> {
@@ -38,5 +41,11 @@ export function forward(sd: Record<string, Tensor>, x: number[][]): number[][] {
       return s;
     });
   };
-  return x.map((row) => linear(sd['3.weight']!, sd['3.bias']!, linear(sd['0.weight']!, sd['0.bias']!, row).map((v) => Math.max(0, v))));
+  return x.map((row) =>
+    linear(
+      sd['3.weight']!,
+      sd['3.bias']!,
+      linear(sd['0.weight']!, sd['0.bias']!, row).map((v) => Math.max(0, v)),
+    ),
+  );
 }

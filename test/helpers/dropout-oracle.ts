@@ -31,7 +31,13 @@ export function noiseIndex(c: readonly number[], noise: readonly number[]): numb
 }
 
 /** Inverted dropout of x (of `shape`) under a mask over `noise` (kept: x * fround(1/(1-p)), else +0). */
-export function referenceDropout(x: Float32Array, shape: readonly number[], noise: readonly number[], keep: readonly boolean[], p: number): Float32Array {
+export function referenceDropout(
+  x: Float32Array,
+  shape: readonly number[],
+  noise: readonly number[],
+  keep: readonly boolean[],
+  p: number,
+): Float32Array {
   const scale = Math.fround(1 / (1 - p));
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = keep[noiseIndex(coordsOf(i, shape), noise)] ? x[i]! * scale : 0;

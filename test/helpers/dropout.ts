@@ -49,13 +49,16 @@ export function expectMaskEqual(got: Uint32Array, want: Uint32Array, bits: numbe
   const words = maskWords(bits);
   for (let w = 0; w < words; w++) {
     if (got[w] !== want[w]) {
-      expect.fail(`mask word ${w}: reference ${want[w]!.toString(16)}, got ${got[w]!.toString(16)} ${JSON.stringify(context)}`);
+      expect.fail(
+        `mask word ${w}: reference ${want[w]!.toString(16)}, got ${got[w]!.toString(16)} ${JSON.stringify(context)}`,
+      );
     }
   }
   if (bits % 32 !== 0) {
     expect(got[words - 1]! >>> (bits % 32), `unused bits of the last word ${JSON.stringify(context)}`).toBe(0);
   }
-  for (let w = words; w < got.length; w++) expect(got[w], `mask guard word ${w} ${JSON.stringify(context)}`).toBe(MASK_FILL);
+  for (let w = words; w < got.length; w++)
+    expect(got[w], `mask guard word ${w} ${JSON.stringify(context)}`).toBe(MASK_FILL);
 }
 
 /** Elements n .. n + GUARD - 1 still NaN. */

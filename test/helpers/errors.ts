@@ -13,7 +13,11 @@ export function expectThrows(fn: () => unknown, ctor: new (...args: never[]) => 
 }
 
 /** The same for a promise (an async function's rejection). */
-export async function expectRejects(promise: Promise<unknown>, ctor: new (...args: never[]) => Error, message: string): Promise<void> {
+export async function expectRejects(
+  promise: Promise<unknown>,
+  ctor: new (...args: never[]) => Error,
+  message: string,
+): Promise<void> {
   let caught: unknown;
   try {
     await promise;

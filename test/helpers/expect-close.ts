@@ -32,6 +32,10 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, opt
 }
 
 /** Bit equality of two float arrays (NaN payloads aside), with the first differing index on failure. */
-export function expectBitEqual(got: ArrayLike<number>, want: ArrayLike<number>, context: Record<string, unknown> = {}): void {
+export function expectBitEqual(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  context: Record<string, unknown> = {},
+): void {
   expectClose(got, want, { context });
 }

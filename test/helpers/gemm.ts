@@ -77,7 +77,21 @@ export function operands(c: GemmCase): GemmOperands {
 /** Runs sgemm on a copy of C (a view of exactly `span` elements over the guarded buffer). */
 export function runSgemm(k: Backend, c: GemmCase, ops: GemmOperands): Float32Array {
   const out = ops.c0.slice();
-  k.sgemm(c.ta, c.tb, c.m, c.n, c.k, c.alpha, ops.a, ops.lda, ops.b, ops.ldb, c.beta, out.subarray(0, ops.span), ops.ldc);
+  k.sgemm(
+    c.ta,
+    c.tb,
+    c.m,
+    c.n,
+    c.k,
+    c.alpha,
+    ops.a,
+    ops.lda,
+    ops.b,
+    ops.ldb,
+    c.beta,
+    out.subarray(0, ops.span),
+    ops.ldc,
+  );
   return out;
 }
 
@@ -92,13 +106,32 @@ export function expected(ref: Backend, c: GemmCase, ops: GemmOperands): Expected
   const abs = (x: Float32Array): Float32Array => x.map(Math.abs);
   const absC = ops.c0.map((v) => (Number.isNaN(v) ? 0 : Math.abs(v)));
   const mag = absC.slice();
-  ref.sgemm(c.ta, c.tb, c.m, c.n, c.k, Math.abs(c.alpha), abs(ops.a), ops.lda, abs(ops.b), ops.ldb,
-    Math.abs(c.beta), mag.subarray(0, ops.span), ops.ldc);
+  ref.sgemm(
+    c.ta,
+    c.tb,
+    c.m,
+    c.n,
+    c.k,
+    Math.abs(c.alpha),
+    abs(ops.a),
+    ops.lda,
+    abs(ops.b),
+    ops.ldb,
+    Math.abs(c.beta),
+    mag.subarray(0, ops.span),
+    ops.ldc,
+  );
   return { want, mag };
 }
 
 /** The kernel's result against the reference within the bound; everything outside the window untouched. */
-export function expectGemmClose(got: Float32Array, c: GemmCase, ops: GemmOperands, exp: Expected, context: string): void {
+export function expectGemmClose(
+  got: Float32Array,
+  c: GemmCase,
+  ops: GemmOperands,
+  exp: Expected,
+  context: string,
+): void {
   const slack = (2 * c.k + 8) * U;
   for (let i = 0; i < c.m; i++) {
     for (let j = 0; j < ops.ldc; j++) {
@@ -106,7 +139,8 @@ export function expectGemmClose(got: Float32Array, c: GemmCase, ops: GemmOperand
       if (at >= ops.span) break;
       const g = got[at]!;
       if (j >= c.n) {
-        if (!Number.isNaN(g)) expect.fail(`${context}: wrote C[${i}][${j}] outside the ${c.m}x${c.n} window (ldc ${ops.ldc})`);
+        if (!Number.isNaN(g))
+          expect.fail(`${context}: wrote C[${i}][${j}] outside the ${c.m}x${c.n} window (ldc ${ops.ldc})`);
         continue;
       }
       const w = exp.want[at]!;

@@ -40,7 +40,11 @@ function projected(y: Tensor, v: Float32Array): number {
  * Checks fn's gradients with respect to every input that has requiresGrad. Returns the number
  * of elements compared (so a test can assert it checked something).
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): number {
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options: GradcheckOptions = {},
+): number {
   const { eps = 1e-3, atol = 2e-3, rtol = 1e-2, seed = 7, context = {} } = options;
   for (const x of inputs) x.grad = null;
   const y = fn(...inputs);
@@ -64,7 +68,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
       const numeric = (fUp - fDown) / (up - down);
       const got = analytic[i]!;
       if (!(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric))) {
-        expect.fail(`gradient of input ${k} [${x.shape.join(', ')}] at element ${i} (x = ${orig}): analytic ${got}, numeric ${numeric} ${JSON.stringify(context)}`);
+        expect.fail(
+          `gradient of input ${k} [${x.shape.join(', ')}] at element ${i} (x = ${orig}): analytic ${got}, numeric ${numeric} ${JSON.stringify(context)}`,
+        );
       }
       compared++;
     }

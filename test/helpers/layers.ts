@@ -58,9 +58,17 @@ export class FakeBatchNorm extends Module {
 /** Rows of a table picked by integer ids: the shape of an embedding. */
 export class FakeEmbedding extends Module {
   weight: Parameter;
-  constructor(readonly count: number, readonly dim: number) {
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+  ) {
     super();
-    this.weight = new Parameter(new Tensor(new Float32Array(count * dim).map((_, i) => i / 10), [count, dim]));
+    this.weight = new Parameter(
+      new Tensor(
+        new Float32Array(count * dim).map((_, i) => i / 10),
+        [count, dim],
+      ),
+    );
   }
   override get category(): ModuleCategory {
     return 'embedding';
@@ -71,7 +79,8 @@ export class FakeEmbedding extends Module {
   override forward(ids: Tensor): Tensor {
     const rows = ids.size;
     const out = new Float32Array(rows * this.dim);
-    for (let r = 0; r < rows; r++) out.set(this.weight.data.subarray(ids.data[r]! * this.dim, (ids.data[r]! + 1) * this.dim), r * this.dim);
+    for (let r = 0; r < rows; r++)
+      out.set(this.weight.data.subarray(ids.data[r]! * this.dim, (ids.data[r]! + 1) * this.dim), r * this.dim);
     return new Tensor(out, [...ids.shape, this.dim]);
   }
 }

@@ -43,7 +43,11 @@ interface MatchOptions extends OnnxExportOptions {
 }
 
 /** Exports `model`, checks ONNX Runtime against dropnet at each batch size; returns the op types. */
-export async function expectOnnxMatches(model: object, sample: readonly number[], options: MatchOptions = {}): Promise<string[]> {
+export async function expectOnnxMatches(
+  model: object,
+  sample: readonly number[],
+  options: MatchOptions = {},
+): Promise<string[]> {
   const { batches = [1, 5], makeInput, reference = model as Callable, ...exportOptions } = options;
   const exported = io.onnxModel(model, { inputShape: [-1, ...sample], ...exportOptions });
   const s = await session(io.toOnnx(model, { inputShape: [-1, ...sample], ...exportOptions }));
@@ -77,7 +81,9 @@ interface OutputsOptions extends OnnxExportOptions {
  * Returns the op types.
  */
 export async function expectOnnxOutputsMatch(
-  model: { eval(): unknown; call: (...args: never[]) => unknown }, sample: readonly number[], options: OutputsOptions = {},
+  model: { eval(): unknown; call: (...args: never[]) => unknown },
+  sample: readonly number[],
+  options: OutputsOptions = {},
 ): Promise<string[]> {
   const { batches = [1, 5], makeArgs, ...exportOptions } = options;
   const opts = { inputShape: [-1, ...sample], ...exportOptions };
@@ -87,16 +93,31 @@ export async function expectOnnxOutputsMatch(
   for (const n of batches) {
     const args = makeArgs === undefined ? [randn([n, ...sample], { generator })] : makeArgs(n, generator);
     const feeds = args.flat();
-    expect(graph.inputs.map((i) => i.name), 'graph inputs').toHaveLength(feeds.length);
-    const ortFeeds = Object.fromEntries(graph.inputs.map((input, i) => [input.name, new ort.Tensor('float32', feeds[i]!.data.slice(), [...feeds[i]!.shape])]));
+    expect(
+      graph.inputs.map((i) => i.name),
+      'graph inputs',
+    ).toHaveLength(feeds.length);
+    const ortFeeds = Object.fromEntries(
+      graph.inputs.map((input, i) => [
+        input.name,
+        new ort.Tensor('float32', feeds[i]!.data.slice(), [...feeds[i]!.shape]),
+      ]),
+    );
     model.eval();
     const want = [noGrad(() => (model.call as (...a: ForwardArgs) => unknown)(...args))].flat(2) as Tensor[];
     const got = await s.run(ortFeeds);
-    expect(graph.outputs.map((o) => o.name), 'graph outputs').toHaveLength(want.length);
+    expect(
+      graph.outputs.map((o) => o.name),
+      'graph outputs',
+    ).toHaveLength(want.length);
     graph.outputs.forEach(({ name }, i) => {
       const y = got[name]!;
       expect([...y.dims], `${name} shape at size ${n}`).toEqual([...want[i]!.shape]);
-      expectClose(y.data as Float32Array, want[i]!.data, { rtol: RTOL, atol: ATOL, context: { output: name, size: n } });
+      expectClose(y.data as Float32Array, want[i]!.data, {
+        rtol: RTOL,
+        atol: ATOL,
+        context: { output: name, size: n },
+      });
     });
   }
   return graph.nodes.map((node) => node.opType);

@@ -46,7 +46,11 @@ export function typeNames(checker: ts.TypeChecker, moduleSymbol: ts.Symbol, pref
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const name = prefix + symbol.getName();
-    if (target.flags & ts.SymbolFlags.ValueModule && target.valueDeclaration && ts.isSourceFile(target.valueDeclaration)) {
+    if (
+      target.flags & ts.SymbolFlags.ValueModule &&
+      target.valueDeclaration &&
+      ts.isSourceFile(target.valueDeclaration)
+    ) {
       if (depth < 2) out.push(...typeNames(checker, target, `${name}.`, depth + 1));
     } else if (!(target.flags & ts.SymbolFlags.Value)) {
       out.push(name);
@@ -58,8 +62,12 @@ export function typeNames(checker: ts.TypeChecker, moduleSymbol: ts.Symbol, pref
 /** Type names of every entry point, from one TypeScript program over them. */
 export function entryTypeNames(entries: Record<string, string>): Record<string, string[]> {
   const options: ts.CompilerOptions = {
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-    types: ['node'], noEmit: true, skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    noEmit: true,
+    skipLibCheck: true,
   };
   const program = ts.createProgram(Object.values(entries), options);
   const checker = program.getTypeChecker();

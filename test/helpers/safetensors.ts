@@ -10,7 +10,11 @@ export interface RawOptions {
 }
 
 /** 8-byte LE length, the header (JSON text, or an object to stringify) and the data bytes. */
-export function rawSafetensors(header: string | object, data: Uint8Array = new Uint8Array(0), options: RawOptions = {}): Uint8Array {
+export function rawSafetensors(
+  header: string | object,
+  data: Uint8Array = new Uint8Array(0),
+  options: RawOptions = {},
+): Uint8Array {
   const json = encoder.encode(typeof header === 'string' ? header : JSON.stringify(header));
   const trailing = options.trailing ?? new Uint8Array(0);
   const out = new Uint8Array(8 + json.length + data.length + trailing.length);

@@ -5,7 +5,13 @@ import { Generator, manualSeed, nn, type Printer, Tensor } from '../../lib/index
  * A classification task: `classes` Gaussian blobs in `features` dimensions, centres drawn from a
  * seeded generator, labels cycling through the classes (so every prefix is balanced).
  */
-export function blobs(n: number, features: number, classes: number, seed: number, spread = 0.5): { x: Tensor; y: Int32Array } {
+export function blobs(
+  n: number,
+  features: number,
+  classes: number,
+  seed: number,
+  spread = 0.5,
+): { x: Tensor; y: Int32Array } {
   const gen = new Generator(seed);
   const centres = new Float32Array(classes * features);
   gen.normal(centres);
@@ -16,7 +22,8 @@ export function blobs(n: number, features: number, classes: number, seed: number
   for (let i = 0; i < n; i++) {
     const c = i % classes;
     y[i] = c;
-    for (let f = 0; f < features; f++) x[i * features + f] = 2 * centres[c * features + f]! + spread * noise[i * features + f]!;
+    for (let f = 0; f < features; f++)
+      x[i * features + f] = 2 * centres[c * features + f]! + spread * noise[i * features + f]!;
   }
   return { x: new Tensor(x, [n, features]), y };
 }
@@ -28,7 +35,14 @@ export function mlp(features: number, hidden: number, classes: number, seed = 0)
 }
 
 export function capturePrinter(isTTY = false): Printer & { text: string } {
-  return { isTTY, columns: 120, text: '', write(t: string) { this.text += t; } };
+  return {
+    isTTY,
+    columns: 120,
+    text: '',
+    write(t: string) {
+      this.text += t;
+    },
+  };
 }
 
 /** The model's weights, copied, by state-dict name. */

@@ -24,7 +24,10 @@ const LAYERS: readonly (readonly string[])[] = [
 
 function layerOf(path: string): number {
   const i = LAYERS.findIndex((prefixes) => prefixes.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p)));
-  if (i < 0) throw new Error(`lib/${path} is in no layer: place it in LAYERS (test/lib/architecture.test.ts) and docs/architecture.md`);
+  if (i < 0)
+    throw new Error(
+      `lib/${path} is in no layer: place it in LAYERS (test/lib/architecture.test.ts) and docs/architecture.md`,
+    );
   return i;
 }
 
@@ -57,7 +60,10 @@ function upwardImports(files: Record<string, string>): string[] {
       const target = resolve(file, specifier);
       if (target.startsWith('../')) continue;
       const [a, b] = [layerOf(file), layerOf(target)];
-      if (b > a) out.push(`lib/${file} imports lib/${target} (layer ${a} → ${b}: ${LAYERS[a]!.join(' ')} → ${LAYERS[b]!.join(' ')})`);
+      if (b > a)
+        out.push(
+          `lib/${file} imports lib/${target} (layer ${a} → ${b}: ${LAYERS[a]!.join(' ')} → ${LAYERS[b]!.join(' ')})`,
+        );
     }
   }
   return out;
@@ -72,8 +78,15 @@ describe('import direction', () => {
   });
 
   it('finds the imports of each form, and flags one that points up', () => {
-    const text = "import { a } from '../nn/module.js';\nimport type { B } from './b.js';\nexport * from '../train/fit.js';\nimport './side.js';\nconst m = await import('../keras/index.js');\n";
-    expect(importsOf(text).sort()).toEqual(['../keras/index.js', '../nn/module.js', '../train/fit.js', './b.js', './side.js']);
+    const text =
+      "import { a } from '../nn/module.js';\nimport type { B } from './b.js';\nexport * from '../train/fit.js';\nimport './side.js';\nconst m = await import('../keras/index.js');\n";
+    expect(importsOf(text).sort()).toEqual([
+      '../keras/index.js',
+      '../nn/module.js',
+      '../train/fit.js',
+      './b.js',
+      './side.js',
+    ]);
     expect(upwardImports({ 'nn/x.ts': text })).toEqual([
       'lib/nn/x.ts imports lib/train/fit.ts (layer 4 → 5: nn/ → train/)',
       'lib/nn/x.ts imports lib/keras/index.ts (layer 4 → 6: nn/ → keras/)',

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 
 /** Node 20's resizable ArrayBuffer (lib ES2023 has no types for it). */
 type Resizable = ArrayBuffer & { resize(byteLength: number): void };
-const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+const ResizableBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => Resizable;
 import { losses, ops, Tensor, tensor } from '../../lib/index.js';
 
 function detached(shape: number[]): Tensor {
@@ -34,21 +37,142 @@ const cases: [string, (x: Tensor) => unknown][] = [
   ['add', (x) => ops.add(x, 1)],
   ['reshape', (x) => ops.reshape(x, [4])],
   ['concat', (x) => ops.concat([x, x], 0)],
-  ['mseLoss (output)', (x) => losses.mseLoss(x, tensor([[0, 0], [0, 0]]))],
-  ['mseLoss (target)', (x) => losses.mseLoss(tensor([[0, 0], [0, 0]]), x)],
-  ['l1Loss', (x) => losses.l1Loss(x, tensor([[0, 0], [0, 0]]))],
-  ['huberLoss', (x) => losses.huberLoss(x, tensor([[0, 0], [0, 0]]))],
-  ['smoothL1Loss', (x) => losses.smoothL1Loss(x, tensor([[0, 0], [0, 0]]))],
+  [
+    'mseLoss (output)',
+    (x) =>
+      losses.mseLoss(
+        x,
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+  ],
+  [
+    'mseLoss (target)',
+    (x) =>
+      losses.mseLoss(
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+        x,
+      ),
+  ],
+  [
+    'l1Loss',
+    (x) =>
+      losses.l1Loss(
+        x,
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+  ],
+  [
+    'huberLoss',
+    (x) =>
+      losses.huberLoss(
+        x,
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+  ],
+  [
+    'smoothL1Loss',
+    (x) =>
+      losses.smoothL1Loss(
+        x,
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+  ],
   ['crossEntropy', (x) => losses.crossEntropy(x, [0, 1])],
   ['nllLoss', (x) => losses.nllLoss(x, [0, 1])],
-  ['binaryCrossEntropy', (x) => losses.binaryCrossEntropy(x, tensor([[0, 1], [1, 0]]))],
-  ['binaryCrossEntropyWithLogits', (x) => losses.binaryCrossEntropyWithLogits(x, tensor([[0, 1], [1, 0]]))],
-  ['klDiv', (x) => losses.klDiv(x, tensor([[0.5, 0.5], [0.5, 0.5]]))],
-  ['categoricalCrossentropy', (x) => losses.categoricalCrossentropy(tensor([[0, 1], [1, 0]]), x)],
+  [
+    'binaryCrossEntropy',
+    (x) =>
+      losses.binaryCrossEntropy(
+        x,
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+      ),
+  ],
+  [
+    'binaryCrossEntropyWithLogits',
+    (x) =>
+      losses.binaryCrossEntropyWithLogits(
+        x,
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+      ),
+  ],
+  [
+    'klDiv',
+    (x) =>
+      losses.klDiv(
+        x,
+        tensor([
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ]),
+      ),
+  ],
+  [
+    'categoricalCrossentropy',
+    (x) =>
+      losses.categoricalCrossentropy(
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+        x,
+      ),
+  ],
   ['sparseCategoricalCrossentropy', (x) => losses.sparseCategoricalCrossentropy(x, tensor([0, 1]))],
-  ['crossEntropy (probability target)', (x) => losses.crossEntropy(tensor([[0, 1], [1, 0]]), x)],
-  ['crossEntropy (class weights)', (x) => losses.crossEntropy(tensor([[0, 1], [1, 0]]), [0, 1], { weight: x })],
-  ['binaryCrossentropy (keras)', (x) => losses.binaryCrossentropy(tensor([[0, 1], [1, 0]]), x)],
+  [
+    'crossEntropy (probability target)',
+    (x) =>
+      losses.crossEntropy(
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+        x,
+      ),
+  ],
+  [
+    'crossEntropy (class weights)',
+    (x) =>
+      losses.crossEntropy(
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+        [0, 1],
+        { weight: x },
+      ),
+  ],
+  [
+    'binaryCrossentropy (keras)',
+    (x) =>
+      losses.binaryCrossentropy(
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+        x,
+      ),
+  ],
 ];
 
 describe.each([

@@ -28,7 +28,7 @@ function pairChiSquare(a: (i: number) => boolean, b: (i: number) => boolean, n: 
   for (let i = 0; i < n; i++) t[(a(i) ? 2 : 0) + (b(i) ? 1 : 0)]!++;
   const ra = [t[0]! + t[1]!, t[2]! + t[3]!];
   const cb = [t[0]! + t[2]!, t[1]! + t[3]!];
-  const expected = [ra[0]! * cb[0]! / n, ra[0]! * cb[1]! / n, ra[1]! * cb[0]! / n, ra[1]! * cb[1]! / n];
+  const expected = [(ra[0]! * cb[0]!) / n, (ra[0]! * cb[1]!) / n, (ra[1]! * cb[0]!) / n, (ra[1]! * cb[1]!) / n];
   return chiSquare(t, expected);
 }
 
@@ -43,7 +43,7 @@ function popcount(m: Uint32Array): number {
   for (let w of m) {
     w -= (w >>> 1) & 0x55555555;
     w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-    c += (Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+    c += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
   }
   return c;
 }
@@ -66,13 +66,16 @@ describe(`dropout mask statistics at n = 10^6 (${k.name} backend)`, () => {
     expect(Math.abs(sum / N - 1)).toBeLessThan(5 * scale * sigma);
   });
 
-  it.each([0.1, 0.5, 0.9])('p=%s: every bit position of the mask words is kept equally often (chi-square, 31 dof)', (p) => {
-    const m = mask(p, 7, 0);
-    const counts = new Array<number>(32).fill(0);
-    for (let i = 0; i < N; i++) if (keepBit(m, i)) counts[i % 32]!++;
-    const expected = new Array<number>(32).fill(((1 - p) * N) / 32);
-    expect(chiSquare(counts, expected)).toBeLessThan(chiSquareBound(31));
-  });
+  it.each([0.1, 0.5, 0.9])(
+    'p=%s: every bit position of the mask words is kept equally often (chi-square, 31 dof)',
+    (p) => {
+      const m = mask(p, 7, 0);
+      const counts = new Array<number>(32).fill(0);
+      for (let i = 0; i < N; i++) if (keepBit(m, i)) counts[i % 32]!++;
+      const expected = new Array<number>(32).fill(((1 - p) * N) / 32);
+      expect(chiSquare(counts, expected)).toBeLessThan(chiSquareBound(31));
+    },
+  );
 
   it('p=0.5: bytes of the mask are uniform over 256 patterns (chi-square, 255 dof)', () => {
     const m = mask(0.5, 11, 0);
@@ -84,30 +87,57 @@ describe(`dropout mask statistics at n = 10^6 (${k.name} backend)`, () => {
 
   it.each([1, 2, 3, 4, 5, 32])('p=0.3: neighbouring bits at lag %i are independent (2x2 chi-square)', (lag) => {
     const m = mask(0.3, 13, 0);
-    expect(pairChiSquare((i) => keepBit(m, i), (i) => keepBit(m, i + lag), N - lag)).toBeLessThan(ONE_DOF);
+    expect(
+      pairChiSquare(
+        (i) => keepBit(m, i),
+        (i) => keepBit(m, i + lag),
+        N - lag,
+      ),
+    ).toBeLessThan(ONE_DOF);
   });
 
   it('consecutive calls (the next reservation of the stream) give independent masks', () => {
     const a = mask(0.5, 17, 0);
     const b = mask(0.5, 17, N); // the draws right after a's
-    expect(pairChiSquare((i) => keepBit(a, i), (i) => keepBit(b, i), N)).toBeLessThan(ONE_DOF);
+    expect(
+      pairChiSquare(
+        (i) => keepBit(a, i),
+        (i) => keepBit(b, i),
+        N,
+      ),
+    ).toBeLessThan(ONE_DOF);
   });
 
   it('neighbouring seeds give independent masks', () => {
     const a = mask(0.5, 1000, 0);
     const b = mask(0.5, 1001, 0);
     const c = mask(0.5, 1000n + (1n << 32n), 0); // differs in the high key word only
-    expect(pairChiSquare((i) => keepBit(a, i), (i) => keepBit(b, i), N)).toBeLessThan(ONE_DOF);
-    expect(pairChiSquare((i) => keepBit(a, i), (i) => keepBit(c, i), N)).toBeLessThan(ONE_DOF);
+    expect(
+      pairChiSquare(
+        (i) => keepBit(a, i),
+        (i) => keepBit(b, i),
+        N,
+      ),
+    ).toBeLessThan(ONE_DOF);
+    expect(
+      pairChiSquare(
+        (i) => keepBit(a, i),
+        (i) => keepBit(c, i),
+        N,
+      ),
+    ).toBeLessThan(ONE_DOF);
   });
 });
 
 describe(`Philox fills at n = 10^6 (${k.name} backend)`, () => {
   it('randnFill: mean, variance and the mass within one sd match N(mean, std^2)', () => {
-    const mean = 0.25, std = 2;
+    const mean = 0.25,
+      std = 2;
     const g = new Float32Array(N);
     k.randnFill(g, mean, std, 99, 0, N);
-    let s = 0, s2 = 0, within = 0;
+    let s = 0,
+      s2 = 0,
+      within = 0;
     for (const v of g) {
       s += v;
       s2 += (v - mean) ** 2;
@@ -123,7 +153,8 @@ describe(`Philox fills at n = 10^6 (${k.name} backend)`, () => {
   it('uniformFill: mean within 5 sigma and 64 equal bins (chi-square, 63 dof)', () => {
     const u = new Float32Array(N);
     k.uniformFill(u, -1, 3, 5, 0, N);
-    let s = 0, outside = 0;
+    let s = 0,
+      outside = 0;
     const bins = new Array<number>(64).fill(0);
     for (const v of u) {
       if (!(v >= -1 && v < 3)) outside++;

@@ -27,7 +27,9 @@ describe('describe()', () => {
 
 describe('invalidArg()', () => {
   it('builds the one message format', () => {
-    expect(invalidArg('p', 'number in [0, 1]', 1.5)).toBe('Expected number in [0, 1] for p but received 1.5 of type number');
+    expect(invalidArg('p', 'number in [0, 1]', 1.5)).toBe(
+      'Expected number in [0, 1] for p but received 1.5 of type number',
+    );
   });
 });
 

@@ -10,7 +10,15 @@ describe('tensor() input validation', () => {
     ['a number beside an array', [1, [2]], ShapeError, /ragged: data\[1\] is an array/],
     ['an array beside a number', [[1], 2], ShapeError, /ragged: data\[1\] is a number/],
     ['rows of different lengths', [[1, 2], [3]], ShapeError, /ragged: data\[1\] has 1 elements/],
-    ['uneven depth further down', [[[1], [2]], [[3], 4]], ShapeError, /ragged: data\[1\]\[1\] is a number/],
+    [
+      'uneven depth further down',
+      [
+        [[1], [2]],
+        [[3], 4],
+      ],
+      ShapeError,
+      /ragged: data\[1\]\[1\] is a number/,
+    ],
     ['a string leaf (nested)', [[1, 'a']], TypeError, /Expected number for data\[0\]\[1\] but received "a"/],
     ['a string leaf (flat)', [1, 'a'], TypeError, /Expected number for data\[1\]/],
     ['an object leaf', [1, {}], TypeError, /data\[1\]/],
@@ -29,7 +37,12 @@ describe('tensor() input validation', () => {
   });
 
   it('accepts well-formed input as before', () => {
-    expect(tensor([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).shape,
+    ).toEqual([2, 2]);
     expect(tensor([[], []]).shape).toEqual([2, 0]);
     expect(tensor([[[1]], [[2]]]).toArray()).toEqual([[[1]], [[2]]]);
     expect(tensor(Int32Array.of(1, 2)).data).toEqual(Float32Array.of(1, 2));
@@ -38,8 +51,10 @@ describe('tensor() input validation', () => {
     expect(tensor([1, 2, 3, 4], [2, 2]).shape).toEqual([2, 2]);
   });
 
-  it('factories turn a shape too large for one Float32Array into the library\'s RangeError', () => {
-    expect(() => zeros([3, 2 ** 32 + 1])).toThrow(/Expected a shape whose 12884901891 elements fit in one Float32Array and in memory but received \[3, 4294967297\]/);
+  it("factories turn a shape too large for one Float32Array into the library's RangeError", () => {
+    expect(() => zeros([3, 2 ** 32 + 1])).toThrow(
+      /Expected a shape whose 12884901891 elements fit in one Float32Array and in memory but received \[3, 4294967297\]/,
+    );
     expect(() => full([2 ** 33], 1)).toThrow(RangeError);
   });
 
@@ -54,7 +69,9 @@ describe('tensor() input validation', () => {
 
 describe('arguments that used to reach V8 unchecked', () => {
   it('clipGradNorm: params that are not an iterable of parameters, bad options', () => {
-    expect(() => optim.clipGradNorm(null as never, 1)).toThrow(/Expected iterable of parameters for params but received null/);
+    expect(() => optim.clipGradNorm(null as never, 1)).toThrow(
+      /Expected iterable of parameters for params but received null/,
+    );
     expect(() => optim.clipGradNorm(5 as never, 1)).toThrow(TypeError);
     expect(() => optim.clipGradNorm([null] as never, 1)).toThrow(/Expected parameter for params\[0\]/);
     expect(() => optim.clipGradNorm([{ data: new Float32Array(1), grad: 3 }] as never, 1)).toThrow(/params\[0\]\.grad/);
@@ -89,14 +106,18 @@ describe('arguments that used to reach V8 unchecked', () => {
   it('dropConnectLinear: an array bias or a non-Float32Array scratch', () => {
     const x = zeros([2, 3]);
     const w = zeros([4, 3]);
-    expect(() => ops.dropConnectLinear(x, w, [0, 0, 0, 0] as never, { p: 0.5, training: true })).toThrow(/Expected Tensor for bias but received Array\(4\)/);
+    expect(() => ops.dropConnectLinear(x, w, [0, 0, 0, 0] as never, { p: 0.5, training: true })).toThrow(
+      /Expected Tensor for bias but received Array\(4\)/,
+    );
     expect(() => ops.dropConnectLinear(x, w, [0, 0, 0, 0] as never, { p: 0, training: false })).toThrow(/bias/);
     expect(() => ops.dropConnectLinear(x, w, null, { p: 0.5, training: true }, [1] as never)).toThrow(/scratch/);
   });
 
   it('conv1d/conv2d: padding true, a pair of the wrong length, an unknown string', () => {
     const x1 = zeros([1, 1, 5]);
-    expect(() => ops.conv1d(x1, zeros([1, 1, 3]), null, { padding: true as never })).toThrow(/Expected non-negative integer, pair, 'valid' or 'same' for padding but received true/);
+    expect(() => ops.conv1d(x1, zeros([1, 1, 3]), null, { padding: true as never })).toThrow(
+      /Expected non-negative integer, pair, 'valid' or 'same' for padding but received true/,
+    );
     const x2 = zeros([1, 1, 5, 5]);
     const w2 = zeros([1, 1, 3, 3]);
     expect(() => ops.conv2d(x2, w2, null, { padding: [1, 1, 1] as never })).toThrow(RangeError);

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { entryPoints, entryTypeNames, entryValueNames } from '../helpers/public-exports.js';
 
 type Pinned = Record<string, { values: string[]; types: string[] }>;
-const expected = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'public-exports.json'), 'utf8')) as Pinned;
+const expected = JSON.parse(
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'public-exports.json'), 'utf8'),
+) as Pinned;
 const entries = entryPoints();
 
 describe('public exports', () => {

@@ -13,18 +13,30 @@ describe('tensor()', () => {
   });
 
   it('copies plain arrays and infers shapes from nested arrays', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect([...t.data]).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tensor(7).shape).toEqual([]);
     expect(tensor(7).toArray()).toBe(7);
   });
 
   it('rejects ragged arrays, mismatched shapes and bad dimensions', () => {
-    expect(() => tensor([[1, 2], [3]])).toThrow(new ShapeError('tensor: nested arrays are ragged: data[1] has 1 elements but [2, 2] needs 2'));
-    expect(() => tensor(Float32Array.of(1, 2, 3), [2, 2])).toThrow(new ShapeError('Expected 4 elements for shape [2, 2] but data has 3'));
-    expect(() => tensor([1, 2], [2.5] as never)).toThrow(new RangeError('Expected non-negative integer for shape[0] but received 2.5 of type number'));
+    expect(() => tensor([[1, 2], [3]])).toThrow(
+      new ShapeError('tensor: nested arrays are ragged: data[1] has 1 elements but [2, 2] needs 2'),
+    );
+    expect(() => tensor(Float32Array.of(1, 2, 3), [2, 2])).toThrow(
+      new ShapeError('Expected 4 elements for shape [2, 2] but data has 3'),
+    );
+    expect(() => tensor([1, 2], [2.5] as never)).toThrow(
+      new RangeError('Expected non-negative integer for shape[0] but received 2.5 of type number'),
+    );
     expect(() => tensor([1, 2], [-2] as never)).toThrow(RangeError);
     expect(() => tensor('abc' as never)).toThrow(TypeError);
     expect(() => zeros([2 ** 30, 2 ** 30])).toThrow(RangeError);
@@ -38,7 +50,10 @@ describe('tensor()', () => {
 
 describe('reshape()', () => {
   it('shares data and infers one -1', () => {
-    const t = tensor(Float32Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    const t = tensor(
+      Float32Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
     const r = t.reshape([6, -1]);
     expect(r.shape).toEqual([6, 4]);
     expect(r.data).toBe(t.data);
@@ -89,6 +104,8 @@ describe('factories', () => {
   });
 
   it('the Tensor constructor checks its data', () => {
-    expect(() => new Tensor([1, 2] as never, [2])).toThrow(new TypeError('Expected Float32Array for data but received Array(2)'));
+    expect(() => new Tensor([1, 2] as never, [2])).toThrow(
+      new TypeError('Expected Float32Array for data but received Array(2)'),
+    );
   });
 });

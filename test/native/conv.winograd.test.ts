@@ -14,16 +14,21 @@ const g3 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, g
   conv3x3(1, n, c, h, w, k, pads, groups);
 
 function sweep(count: number, seed: number) {
-  const out = random3x3(count, seed, 1, { c: [8, 9, 24, 27], h: [1, 2, 3, 5, 8, 11], w: [1, 2, 4, 7, 12], k: [24, 27, 48, 50] });
-  out.push(g3(1, 300, 6, 5, 27, [1, 1, 1, 1]));     // cin over one depth slice
-  out.push(g3(2, 8, 45, 38, 50, [1, 1, 1, 1]));     // several tile blocks, cout past one panel
-  out.push(g3(1, 24, 2, 2, 24, [4, 4, 4, 4]));      // padding larger than the kernel
+  const out = random3x3(count, seed, 1, {
+    c: [8, 9, 24, 27],
+    h: [1, 2, 3, 5, 8, 11],
+    w: [1, 2, 4, 7, 12],
+    k: [24, 27, 48, 50],
+  });
+  out.push(g3(1, 300, 6, 5, 27, [1, 1, 1, 1])); // cin over one depth slice
+  out.push(g3(2, 8, 45, 38, 50, [1, 1, 1, 1])); // several tile blocks, cout past one panel
+  out.push(g3(1, 24, 2, 2, 24, [4, 4, 4, 4])); // padding larger than the kernel
   // Rows wider than two vectors of tiles, with padding on one side only: the input transform's
   // masked loads at either edge and whole groups inside.
   out.push(g3(2, 9, 5, 37, 24, [2, 1, 3, 0]));
   out.push(g3(1, 27, 6, 40, 27, [0, 2, 0, 4]));
-  out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1]));     // 16 outputs: a 12-row and a 4-row panel on AVX-512
-  out.push(g3(10, 9, 32, 30, 24, [1, 1, 1, 1]));    // 2400 tiles: the weight gradient in two ranges
+  out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1])); // 16 outputs: a 12-row and a 4-row panel on AVX-512
+  out.push(g3(10, 9, 32, 30, 24, [1, 1, 1, 1])); // 2400 tiles: the weight gradient in two ranges
   return out;
 }
 
@@ -49,8 +54,12 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d Winograd path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [g3(3, 24, 23, 30, 24, [1, 1, 1, 1]), g3(1, 50, 9, 9, 50, [2, 0, 0, 2], 2), g3(2, 8, 45, 38, 50, [1, 1, 1, 1]),
-      g3(9, 16, 40, 36, 24, [1, 0, 1, 1])];
+    const cases = [
+      g3(3, 24, 23, 30, 24, [1, 1, 1, 1]),
+      g3(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
+      g3(2, 8, 45, 38, 50, [1, 1, 1, 1]),
+      g3(9, 16, 40, 36, 24, [1, 0, 1, 1]),
+    ];
     expectThreadInvariance(cases);
   });
 });

@@ -18,17 +18,22 @@ const s2 = (n: number, c: number, h: number, w: number, k: number, pads: Pads, g
   conv3x3(2, n, c, h, w, k, pads, groups);
 
 function sweep(count: number, seed: number) {
-  const out = random3x3(count, seed, 2, { c: [16, 17, 24, 33], h: [1, 2, 3, 5, 8, 11, 14], w: [1, 2, 4, 7, 12, 13], k: [16, 19, 24, 48] });
-  out.push(s2(1, 80, 9, 10, 16, [1, 1, 1, 1]));     // forward depth 320: two slices
-  out.push(s2(1, 16, 7, 9, 80, [1, 1, 1, 1]));      // backward-data depth 80, 320 rows at one point
-  out.push(s2(2, 16, 45, 38, 50, [1, 1, 1, 1]));    // several tile blocks, cout past one panel
-  out.push(s2(1, 16, 2, 2, 16, [4, 4, 4, 4]));      // padding larger than the kernel
-  out.push(s2(2, 16, 3, 5, 18, [7, 5, 6, 9]));      // padding far past the kernel: whole tiles of zeros
+  const out = random3x3(count, seed, 2, {
+    c: [16, 17, 24, 33],
+    h: [1, 2, 3, 5, 8, 11, 14],
+    w: [1, 2, 4, 7, 12, 13],
+    k: [16, 19, 24, 48],
+  });
+  out.push(s2(1, 80, 9, 10, 16, [1, 1, 1, 1])); // forward depth 320: two slices
+  out.push(s2(1, 16, 7, 9, 80, [1, 1, 1, 1])); // backward-data depth 80, 320 rows at one point
+  out.push(s2(2, 16, 45, 38, 50, [1, 1, 1, 1])); // several tile blocks, cout past one panel
+  out.push(s2(1, 16, 2, 2, 16, [4, 4, 4, 4])); // padding larger than the kernel
+  out.push(s2(2, 16, 3, 5, 18, [7, 5, 6, 9])); // padding far past the kernel: whole tiles of zeros
   // Rows of more than 16 tiles, with padding on one side only.
   out.push(s2(1, 17, 6, 75, 16, [2, 1, 3, 0]));
   out.push(s2(1, 16, 5, 140, 17, [0, 2, 0, 4]));
-  out.push(s2(1, 16, 12, 70, 16, [1, 0, 4, 1]));    // padding over 4: tiles of the input gradient start inside it
-  out.push(s2(40, 16, 16, 16, 16, [1, 1, 1, 1]));   // 2560 tiles: the weight gradient in two ranges
+  out.push(s2(1, 16, 12, 70, 16, [1, 0, 4, 1])); // padding over 4: tiles of the input gradient start inside it
+  out.push(s2(40, 16, 16, 16, 16, [1, 1, 1, 1])); // 2560 tiles: the weight gradient in two ranges
   // 128 outputs and more: backward-data on every ISA, rows of many tiles, odd edges.
   out.push(s2(1, 16, 9, 70, 128, [1, 0, 4, 1]));
   out.push(s2(2, 17, 11, 37, 130, [2, 1, 3, 0]));
@@ -40,13 +45,13 @@ function sweep(count: number, seed: number) {
 // Tiles of 4x4 outputs in the forward pass: 32 input channels or more per group, and at least
 // 256 tiles of 4 in the call (fewer take tiles of 2).
 const tiles4 = [
-  s2(4, 32, 64, 64, 16, [1, 1, 1, 1]),       // 32x32 outputs: whole tiles, rows of one vector group
-  s2(1, 33, 127, 130, 17, [1, 1, 1, 1]),     // 64x65: a partial tile column, rows of 17 tiles
-  s2(8, 32, 16, 140, 16, [0, 2, 0, 4]),      // rows of 18 tiles, padding on one side only
-  s2(64, 32, 3, 5, 16, [8, 6, 5, 7]),        // padding far past the kernel: whole tiles of zeros
-  s2(10, 36, 33, 50, 16, [1, 0, 0, 1]),      // 16x25, the input's last row unread
-  s2(4, 64, 64, 64, 32, [1, 1, 1, 1], 2),    // two groups of 32
-  s2(4, 68, 64, 64, 16, [1, 1, 1, 1]),       // depth 272: two GEMM slices
+  s2(4, 32, 64, 64, 16, [1, 1, 1, 1]), // 32x32 outputs: whole tiles, rows of one vector group
+  s2(1, 33, 127, 130, 17, [1, 1, 1, 1]), // 64x65: a partial tile column, rows of 17 tiles
+  s2(8, 32, 16, 140, 16, [0, 2, 0, 4]), // rows of 18 tiles, padding on one side only
+  s2(64, 32, 3, 5, 16, [8, 6, 5, 7]), // padding far past the kernel: whole tiles of zeros
+  s2(10, 36, 33, 50, 16, [1, 0, 0, 1]), // 16x25, the input's last row unread
+  s2(4, 64, 64, 64, 32, [1, 1, 1, 1], 2), // two groups of 32
+  s2(4, 68, 64, 64, 16, [1, 1, 1, 1]), // depth 272: two GEMM slices
 ];
 
 const sweepGeometries = sweep(24, 11);
@@ -73,8 +78,13 @@ for (const { isa, skip } of testedIsas()) {
 
 describe.skipIf(testedIsas().every((c) => c.skip !== ''))('conv2d stride-2 Winograd path across thread counts', () => {
   it('gives the same bits on 1 and 2 threads', () => {
-    const cases = [s2(3, 24, 23, 30, 24, [1, 1, 1, 1]), s2(4, 32, 64, 64, 16, [1, 1, 1, 1]), s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
-      s2(2, 16, 45, 38, 50, [1, 1, 1, 1]), s2(40, 16, 16, 16, 16, [1, 0, 1, 1])];
+    const cases = [
+      s2(3, 24, 23, 30, 24, [1, 1, 1, 1]),
+      s2(4, 32, 64, 64, 16, [1, 1, 1, 1]),
+      s2(1, 50, 9, 9, 50, [2, 0, 0, 2], 2),
+      s2(2, 16, 45, 38, 50, [1, 1, 1, 1]),
+      s2(40, 16, 16, 16, 16, [1, 0, 1, 1]),
+    ];
     expectThreadInvariance(cases);
   });
 });

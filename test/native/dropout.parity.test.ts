@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { kernels, type Backend } from '../../lib/index.js';
 import {
-  dropoutInput, dropoutSizes, expectGuardNaN, expectMaskEqual, maskFilled, maskWords, nanFilled, OFFSETS,
+  dropoutInput,
+  dropoutSizes,
+  expectGuardNaN,
+  expectMaskEqual,
+  maskFilled,
+  maskWords,
+  nanFilled,
+  OFFSETS,
   PROBABILITIES,
 } from '../helpers/dropout.js';
 import { expectBitEqual } from '../helpers/expect-close.js';
@@ -15,7 +22,10 @@ import { randomFloats } from '../helpers/rng.js';
 const SEED = 0x1234_5678_9abcn;
 const js = kernels('js');
 
-interface Forward { out: Float32Array; mask: Uint32Array }
+interface Forward {
+  out: Float32Array;
+  mask: Uint32Array;
+}
 
 function forward(k: Backend, n: number, offset: number, p: number, seed: number | bigint = SEED): Forward {
   const x = dropoutInput(n, n + 17);
@@ -43,8 +53,18 @@ function expectForwardEqual(got: Forward, want: Forward, n: number, context: obj
 }
 
 const BROADCAST_SHAPES: [number, number, number][] = [
-  [1, 1, 1], [2, 3, 1], [3, 5, 7], [4, 1, 33], [2, 1000, 1], [3, 17, 70], [0, 5, 3], [3, 0, 5], [3, 5, 0],
-  [6, 30011, 1], [5, 300, 67], [1, 9, 100],
+  [1, 1, 1],
+  [2, 3, 1],
+  [3, 5, 7],
+  [4, 1, 33],
+  [2, 1000, 1],
+  [3, 17, 70],
+  [0, 5, 3],
+  [3, 0, 5],
+  [3, 5, 0],
+  [6, 30011, 1],
+  [5, 300, 67],
+  [1, 9, 100],
 ];
 
 for (const { isa, skip } of testedIsas()) {
@@ -109,16 +129,19 @@ for (const { isa, skip } of testedIsas()) {
         for (const p of [0.5, 0.9, 1]) {
           const ctx = { isa, outer, mid, inner, offset, p };
           const x = dropoutInput(n, 7);
-          const want = nanFilled(n), wantMask = maskFilled(bits);
+          const want = nanFilled(n),
+            wantMask = maskFilled(bits);
           js.dropoutBroadcastForward(want, wantMask, x, p, SEED, offset, outer, mid, inner);
-          const got = nanFilled(n), gotMask = maskFilled(bits);
+          const got = nanFilled(n),
+            gotMask = maskFilled(bits);
           withIsa(isa, (native) => native.dropoutBroadcastForward(got, gotMask, x, p, SEED, offset, outer, mid, inner));
           expectBitEqual(got.subarray(0, n), want.subarray(0, n), ctx);
           expectGuardNaN(got, n, ctx);
           expectMaskEqual(gotMask, wantMask, bits, ctx);
 
           const dy = dropoutInput(n, 8);
-          const wantDx = nanFilled(n), gotDx = nanFilled(n);
+          const wantDx = nanFilled(n),
+            gotDx = nanFilled(n);
           js.dropoutBroadcastBackward(wantDx, dy, wantMask, p, outer, mid, inner);
           withIsa(isa, (native) => native.dropoutBroadcastBackward(gotDx, dy, wantMask, p, outer, mid, inner));
           expectBitEqual(gotDx.subarray(0, n), wantDx.subarray(0, n), ctx);
@@ -133,23 +156,33 @@ for (const { isa, skip } of testedIsas()) {
       for (const n of [97, 128, 129, 255, 1000, 1023, 4097]) {
         for (const offset of [0, 1, 3]) {
           const x = dropoutInput(n, n).slice(0, n);
-          const want = new Float32Array(n), wantMask = new Uint32Array(maskWords(n));
+          const want = new Float32Array(n),
+            wantMask = new Uint32Array(maskWords(n));
           js.dropoutForward(want, wantMask, x, 0.5, SEED, offset, n);
-          const out = new Float32Array(n), mask = new Uint32Array(maskWords(n));
+          const out = new Float32Array(n),
+            mask = new Uint32Array(maskWords(n));
           withIsa(isa, (native) => native.dropoutForward(out, mask, x, 0.5, SEED, offset, n));
           expectBitEqual(out, want, { isa, n, offset });
           expect(Array.from(mask)).toEqual(Array.from(wantMask));
-          const dx = new Float32Array(n), wantDx = new Float32Array(n);
+          const dx = new Float32Array(n),
+            wantDx = new Float32Array(n);
           js.dropoutBackward(wantDx, x, mask, 0.5, n);
           withIsa(isa, (native) => native.dropoutBackward(dx, x, mask, 0.5, n));
           expectBitEqual(dx, wantDx, { isa, n, offset });
         }
-        for (const [outer, mid, inner] of [[1, 3, n], [n, 2, 1], [3, 1, n]] as const) {
-          const total = outer * mid * inner, bits = outer * inner;
+        for (const [outer, mid, inner] of [
+          [1, 3, n],
+          [n, 2, 1],
+          [3, 1, n],
+        ] as const) {
+          const total = outer * mid * inner,
+            bits = outer * inner;
           const x = randomFloats(total, 3);
-          const want = new Float32Array(total), wantMask = new Uint32Array(maskWords(bits));
+          const want = new Float32Array(total),
+            wantMask = new Uint32Array(maskWords(bits));
           js.dropoutBroadcastForward(want, wantMask, x, 0.5, SEED, 1, outer, mid, inner);
-          const out = new Float32Array(total), mask = new Uint32Array(maskWords(bits));
+          const out = new Float32Array(total),
+            mask = new Uint32Array(maskWords(bits));
           withIsa(isa, (native) => native.dropoutBroadcastForward(out, mask, x, 0.5, SEED, 1, outer, mid, inner));
           expectBitEqual(out, want, { isa, outer, mid, inner });
           expect(Array.from(mask)).toEqual(Array.from(wantMask));
@@ -160,7 +193,8 @@ for (const { isa, skip } of testedIsas()) {
     it('works in place (out is x, dx is dy)', () => {
       const n = 1031;
       const x = dropoutInput(n, 5);
-      const want = nanFilled(n), wantMask = maskFilled(n);
+      const want = nanFilled(n),
+        wantMask = maskFilled(n);
       js.dropoutForward(want, wantMask, x, 0.4, SEED, 1, n);
       const inPlace = x.slice();
       const mask = maskFilled(n);
@@ -181,7 +215,8 @@ for (const { isa, skip } of testedIsas()) {
       const out = new Float32Array(buf, 4 * (n + 3), n);
       const mask = new Uint32Array(buf, 4 * (2 * n + 7), maskWords(n));
       x.set(randomFloats(n, 3));
-      const want = new Float32Array(n), wantMask = new Uint32Array(maskWords(n));
+      const want = new Float32Array(n),
+        wantMask = new Uint32Array(maskWords(n));
       js.dropoutForward(want, wantMask, x, 0.5, 9, 2, n);
       withIsa(isa, (native) => native.dropoutForward(out, mask, x, 0.5, 9, 2, n));
       expectBitEqual(out, want, { isa });
@@ -192,18 +227,21 @@ for (const { isa, skip } of testedIsas()) {
       for (const n of [1, 2, 3, 31, 513, 1001, 5000]) {
         for (const offset of [0, 1, 6, 2 ** 40 + 1]) {
           const ctx = { isa, n, offset };
-          const wantU = nanFilled(n), gotU = nanFilled(n);
+          const wantU = nanFilled(n),
+            gotU = nanFilled(n);
           js.uniformFill(wantU, -2, 5, SEED, offset, n);
           withIsa(isa, (native) => native.uniformFill(gotU, -2, 5, SEED, offset, n));
           expectBitEqual(gotU.subarray(0, n), wantU.subarray(0, n), ctx);
           expectGuardNaN(gotU, n, ctx);
-          const wantN = nanFilled(n), gotN = nanFilled(n);
+          const wantN = nanFilled(n),
+            gotN = nanFilled(n);
           js.randnFill(wantN, 0.5, 2, SEED, offset, n);
           withIsa(isa, (native) => native.randnFill(gotN, 0.5, 2, SEED, offset, n));
           // libm and V8 may differ in the last bit of a double before the float rounding.
           for (let i = 0; i < n; i++) {
             const tol = 2 ** -22 * Math.max(1, Math.abs(wantN[i]!));
-            if (!(Math.abs(gotN[i]! - wantN[i]!) <= tol)) expect.fail(`randn ${i}: ${wantN[i]} vs ${gotN[i]} ${JSON.stringify(ctx)}`);
+            if (!(Math.abs(gotN[i]! - wantN[i]!) <= tol))
+              expect.fail(`randn ${i}: ${wantN[i]} vs ${gotN[i]} ${JSON.stringify(ctx)}`);
           }
           expectGuardNaN(gotN, n, ctx);
         }
@@ -218,17 +256,30 @@ describe.skipIf(native.length === 0)('dropout kernels across ISAs and thread cou
     const n = 300_007;
     const x = dropoutInput(n, 4);
     const dy = dropoutInput(n, 5);
-    const runs: { label: string; out: Float32Array; mask: Uint32Array; dx: Float32Array; g: Float32Array; u: Float32Array }[] = [];
+    const runs: {
+      label: string;
+      out: Float32Array;
+      mask: Uint32Array;
+      dx: Float32Array;
+      g: Float32Array;
+      u: Float32Array;
+    }[] = [];
     for (const { isa } of native) {
       for (const threads of [1, 2]) {
-        withIsa(isa, (k) => withThreads(threads, () => {
-          const out = nanFilled(n), mask = maskFilled(n), dx = nanFilled(n), g = nanFilled(n), u = nanFilled(n);
-          k.dropoutForward(out, mask, x, 0.3, SEED, 5, n);
-          k.dropoutBackward(dx, dy, mask, 0.3, n);
-          k.randnFill(g, 0, 1, SEED, 3, n);
-          k.uniformFill(u, 0, 1, SEED, 3, n);
-          runs.push({ label: `${isa}/${threads}`, out, mask, dx, g, u });
-        }));
+        withIsa(isa, (k) =>
+          withThreads(threads, () => {
+            const out = nanFilled(n),
+              mask = maskFilled(n),
+              dx = nanFilled(n),
+              g = nanFilled(n),
+              u = nanFilled(n);
+            k.dropoutForward(out, mask, x, 0.3, SEED, 5, n);
+            k.dropoutBackward(dx, dy, mask, 0.3, n);
+            k.randnFill(g, 0, 1, SEED, 3, n);
+            k.uniformFill(u, 0, 1, SEED, 3, n);
+            runs.push({ label: `${isa}/${threads}`, out, mask, dx, g, u });
+          }),
+        );
       }
     }
     const first = runs[0]!;
@@ -240,7 +291,8 @@ describe.skipIf(native.length === 0)('dropout kernels across ISAs and thread cou
       expectBitEqual(r.g, first.g, ctx);
       expectBitEqual(r.u, first.u, ctx);
     }
-    const want = nanFilled(n), wantMask = maskFilled(n);
+    const want = nanFilled(n),
+      wantMask = maskFilled(n);
     js.dropoutForward(want, wantMask, x, 0.3, SEED, 5, n);
     expectForwardEqual(first, { out: want, mask: wantMask }, n, { run: 'reference' });
   });

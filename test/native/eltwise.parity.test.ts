@@ -81,8 +81,16 @@ describe.skipIf(testedIsas().every((c) => c.skip !== ''))('element-wise kernels 
     const native = kernels('native');
     const n = 1_000_003;
     const [a, b] = inputs(n, 5);
-    const one = withThreads(1, () => { const o = nans(n); native.add(o, a, b, n); return o; });
-    const two = withThreads(2, () => { const o = nans(n); native.add(o, a, b, n); return o; });
+    const one = withThreads(1, () => {
+      const o = nans(n);
+      native.add(o, a, b, n);
+      return o;
+    });
+    const two = withThreads(2, () => {
+      const o = nans(n);
+      native.add(o, a, b, n);
+      return o;
+    });
     expectBitEqual(two, one);
   });
 });

@@ -7,21 +7,46 @@
 // is about and rotates the others through their values, so every value meets every tile edge.
 import { describe, expect, it } from 'vitest';
 import { kernels, type Backend } from '../../lib/index.js';
-import { describeCase, expected, expectGemmClose, type Expected, type GemmCase, operands, runSgemm } from '../helpers/gemm.js';
+import {
+  describeCase,
+  expected,
+  expectGemmClose,
+  type Expected,
+  type GemmCase,
+  operands,
+  runSgemm,
+} from '../helpers/gemm.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
 import { seededRandom } from '../helpers/rng.js';
 import { GEMM_TILES } from '../helpers/shapes.js';
 
-const TRANS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+const TRANS: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 const ALPHAS = [1, -0.75, 0, 2.5];
 const BETAS = [0, 1, -0.5, 0, 0.25];
-const PADS: [number, number, number][] = [[0, 0, 0], [3, 1, 2], [1, 5, 0], [0, 0, 9]];
+const PADS: [number, number, number][] = [
+  [0, 0, 0],
+  [3, 1, 2],
+  [1, 5, 0],
+  [0, 0, 9],
+];
 
 function rotate(i: number, m: number, n: number, k: number): GemmCase {
   const [ta, tb] = TRANS[i % 4]!;
   return {
-    ta, tb, m, n, k, alpha: ALPHAS[(i >> 2) % ALPHAS.length]!, beta: BETAS[i % BETAS.length]!,
-    pad: PADS[(i >> 1) % PADS.length]!, exact: i % 3 === 2,
+    ta,
+    tb,
+    m,
+    n,
+    k,
+    alpha: ALPHAS[(i >> 2) % ALPHAS.length]!,
+    beta: BETAS[i % BETAS.length]!,
+    pad: PADS[(i >> 1) % PADS.length]!,
+    exact: i % 3 === 2,
   };
 }
 
@@ -29,7 +54,8 @@ function rotate(i: number, m: number, n: number, k: number): GemmCase {
 function tileSweep(mr: number, nr: number): GemmCase[] {
   const cases: GemmCase[] = [];
   let i = 0;
-  for (let m = 1; m <= 2 * mr + 1; m++) for (let n = 1; n <= 2 * nr + 1; n++) cases.push(rotate(i++, m, n, 1 + (i % 5)));
+  for (let m = 1; m <= 2 * mr + 1; m++)
+    for (let n = 1; n <= 2 * nr + 1; n++) cases.push(rotate(i++, m, n, 1 + (i % 5)));
   return cases;
 }
 
@@ -48,10 +74,14 @@ function depthSweep(mr: number, nr: number, kc: number): GemmCase[] {
 /** Every transpose combination with every alpha and beta on two shapes with edge tiles. */
 function scalingSweep(mr: number, nr: number, kc: number): GemmCase[] {
   const cases: GemmCase[] = [];
-  for (const [m, n, k] of [[2 * mr + 1, 2 * nr - 1, 37], [mr - 1 || 1, nr + 3, kc + 5]] as const) {
+  for (const [m, n, k] of [
+    [2 * mr + 1, 2 * nr - 1, 37],
+    [mr - 1 || 1, nr + 3, kc + 5],
+  ] as const) {
     for (const [ta, tb] of TRANS) {
       for (const alpha of [1, 0, -0.5]) {
-        for (const beta of [0, 1, 0.75]) cases.push({ ta, tb, m, n, k, alpha, beta, pad: [2, 3, 4], exact: beta === 1 });
+        for (const beta of [0, 1, 0.75])
+          cases.push({ ta, tb, m, n, k, alpha, beta, pad: [2, 3, 4], exact: beta === 1 });
       }
     }
   }
@@ -62,9 +92,16 @@ function randomShapes(count: number, seed: number): GemmCase[] {
   const r = seededRandom(seed);
   const pick = (n: number): number => Math.floor(r() * n);
   return Array.from({ length: count }, (_, i) => ({
-    ta: r() < 0.5, tb: r() < 0.5, m: 1 + pick(300), n: 1 + pick(300), k: 1 + pick(300),
-    alpha: [1, -1.5, 0.5][pick(3)]!, beta: [0, 1, 0.3][pick(3)]!, pad: [pick(4), pick(4), pick(4)] as [number, number, number],
-    seed: 1000 + i, exact: i % 2 === 1,
+    ta: r() < 0.5,
+    tb: r() < 0.5,
+    m: 1 + pick(300),
+    n: 1 + pick(300),
+    k: 1 + pick(300),
+    alpha: [1, -1.5, 0.5][pick(3)]!,
+    beta: [0, 1, 0.3][pick(3)]!,
+    pad: [pick(4), pick(4), pick(4)] as [number, number, number],
+    seed: 1000 + i,
+    exact: i % 2 === 1,
   }));
 }
 
@@ -96,20 +133,32 @@ const RANDOM = randomShapes(6, 2024);
 for (const { isa, skip } of testedIsas()) {
   const tile = GEMM_TILES[isa]!;
   describe.skipIf(skip !== '')(`sgemm on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
-    it(`tile sweep: m = 1..${2 * tile.mr + 1} x n = 1..${2 * tile.nr + 1}`, () => checkAll(isa, tileSweep(tile.mr, tile.nr)));
-    it(`depth sweep: k below, at and above kc = ${tile.kc}`, () => checkAll(isa, depthSweep(tile.mr, tile.nr, tile.kc)));
+    it(`tile sweep: m = 1..${2 * tile.mr + 1} x n = 1..${2 * tile.nr + 1}`, () =>
+      checkAll(isa, tileSweep(tile.mr, tile.nr)));
+    it(`depth sweep: k below, at and above kc = ${tile.kc}`, () =>
+      checkAll(isa, depthSweep(tile.mr, tile.nr, tile.kc)));
     it('every transpose combination x alpha in {1, 0, -0.5} x beta in {0, 1, 0.75}', () =>
       checkAll(isa, scalingSweep(tile.mr, tile.nr, tile.kc)));
     it('random shapes up to 300', () => checkAll(isa, RANDOM));
 
     it('ignores A and B when alpha = 0 (Inf and NaN in them do not reach C)', () => {
-      const c: GemmCase = { ta: false, tb: true, m: tile.mr + 1, n: tile.nr + 1, k: 9, alpha: 0, beta: 0.5, pad: [1, 1, 1] };
+      const c: GemmCase = {
+        ta: false,
+        tb: true,
+        m: tile.mr + 1,
+        n: tile.nr + 1,
+        k: 9,
+        alpha: 0,
+        beta: 0.5,
+        pad: [1, 1, 1],
+      };
       const ops = operands(c);
       ops.a.fill(Number.POSITIVE_INFINITY);
       ops.b.fill(Number.NaN);
       const got = withIsa(isa, (native) => runSgemm(native, c, ops));
       expectGemmClose(got, c, ops, expected(ref, c, ops), isa);
-      for (let i = 0; i < c.m; i++) for (let j = 0; j < c.n; j++) expect(Number.isFinite(got[i * ops.ldc + j])).toBe(true);
+      for (let i = 0; i < c.m; i++)
+        for (let j = 0; j < c.n; j++) expect(Number.isFinite(got[i * ops.ldc + j])).toBe(true);
     });
 
     it('reads and writes through byteOffset views', () => {
@@ -122,7 +171,23 @@ for (const { isa, skip } of testedIsas()) {
       a.set(ops.a);
       b.set(ops.b);
       cv.set(ops.c0);
-      withIsa(isa, (native) => native.sgemm(c.ta, c.tb, c.m, c.n, c.k, c.alpha, a, ops.lda, b, ops.ldb, c.beta, cv.subarray(0, ops.span), ops.ldc));
+      withIsa(isa, (native) =>
+        native.sgemm(
+          c.ta,
+          c.tb,
+          c.m,
+          c.n,
+          c.k,
+          c.alpha,
+          a,
+          ops.lda,
+          b,
+          ops.ldb,
+          c.beta,
+          cv.subarray(0, ops.span),
+          ops.ldc,
+        ),
+      );
       expectGemmClose(cv, c, ops, expected(ref, c, ops), isa);
     });
 

@@ -10,10 +10,20 @@ import { describeCase, expected, expectGemmClose, type GemmCase, operands, runSg
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
 import { GEMM_TILES } from '../helpers/shapes.js';
 
-const TRANS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+const TRANS: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 const ALPHAS = [1, -0.75, 2.5, 0.5];
 const BETAS = [0, 1, -0.5, 0.25, 0];
-const PADS: [number, number, number][] = [[0, 0, 0], [3, 1, 2], [1, 5, 0], [0, 0, 9]];
+const PADS: [number, number, number][] = [
+  [0, 0, 0],
+  [3, 1, 2],
+  [1, 5, 0],
+  [0, 0, 9],
+];
 
 /** Sizes at 1, a prime, and one below, at and one above every multiple of the tile sizes used. */
 function around(...units: number[]): number[] {
@@ -30,8 +40,15 @@ function sweep(ms: number[], ns: number[], ks: number[]): GemmCase[] {
       const k = ks[i % ks.length]!;
       const [ta, tb] = TRANS[i % 4]!;
       cases.push({
-        ta, tb, m, n, k, alpha: ALPHAS[(i >> 2) % ALPHAS.length]!, beta: BETAS[i % BETAS.length]!,
-        pad: PADS[(i >> 1) % PADS.length]!, exact: i % 3 === 2,
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha: ALPHAS[(i >> 2) % ALPHAS.length]!,
+        beta: BETAS[i % BETAS.length]!,
+        pad: PADS[(i >> 1) % PADS.length]!,
+        exact: i % 3 === 2,
       });
       i++;
     }
@@ -52,7 +69,7 @@ function checkPath(native: NativeBackend, isa: string, cases: GemmCase[], path: 
 for (const { isa, skip } of testedIsas()) {
   const tile = GEMM_TILES[isa]!;
   describe.skipIf(skip !== '')(`sgemm paths on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
-    it('single block: m, n, k around 6/12/16/32 and this ISA\'s tile, every transpose, alpha, beta and padding', () => {
+    it("single block: m, n, k around 6/12/16/32 and this ISA's tile, every transpose, alpha, beta and padding", () => {
       const ms = around(6, 12, 16, tile.mr);
       const ns = around(6, 16, 32, tile.nr);
       const ks = [1, 2, 7, 12, 13, 31, 97, tile.kc - 1, tile.kc];
@@ -60,7 +77,11 @@ for (const { isa, skip } of testedIsas()) {
     });
 
     it('blocked: k above kc (two K slices) on the same small m and n', () => {
-      const cases = sweep([1, tile.mr - 1, tile.mr + 1, 13], [1, tile.nr - 1, tile.nr + 1, 17], [tile.kc + 1, 2 * tile.kc + 3]);
+      const cases = sweep(
+        [1, tile.mr - 1, tile.mr + 1, 13],
+        [1, tile.nr - 1, tile.nr + 1, 17],
+        [tile.kc + 1, 2 * tile.kc + 3],
+      );
       withIsa(isa, (native) => withThreads(1, () => checkPath(native, isa, cases, 'blocked')));
     });
 
@@ -78,7 +99,16 @@ for (const { isa, skip } of testedIsas()) {
     it('gives the same bits on both paths (1 thread: single block; 2 threads: blocked and split)', () => {
       const shapes: GemmCase[] = [
         { ta: false, tb: false, m: 64, n: 64, k: 33, alpha: 1, beta: 0 },
-        { ta: true, tb: true, m: 2 * tile.mr + 1, n: 4 * tile.nr - 1, k: tile.kc, alpha: -0.5, beta: 0.75, pad: [1, 2, 3] },
+        {
+          ta: true,
+          tb: true,
+          m: 2 * tile.mr + 1,
+          n: 4 * tile.nr - 1,
+          k: tile.kc,
+          alpha: -0.5,
+          beta: 0.75,
+          pad: [1, 2, 3],
+        },
         { ta: false, tb: true, m: 97, n: 41, k: 131, alpha: 2, beta: 1 },
       ];
       withIsa(isa, (native) => {
@@ -90,7 +120,9 @@ for (const { isa, skip } of testedIsas()) {
           expect(native.gemmLastPath()).toBe('blocked');
           for (let i = 0; i < one.length; i++) {
             if (!Object.is(one[i], two[i]) && !(Number.isNaN(one[i]) && Number.isNaN(two[i]))) {
-              expect.fail(`${isa} ${describeCase(c)}: element ${i} is ${one[i]} on the single block, ${two[i]} blocked`);
+              expect.fail(
+                `${isa} ${describeCase(c)}: element ${i} is ${one[i]} on the single block, ${two[i]} blocked`,
+              );
             }
           }
         }

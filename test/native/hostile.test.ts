@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 
 /** Node 20's resizable ArrayBuffer (lib ES2023 has no types for it). */
 type Resizable = ArrayBuffer & { resize(byteLength: number): void };
-const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+const ResizableBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => Resizable;
 import { kernels, nativeAvailable } from '../../lib/backend/index.js';
 import type { Conv2dGeometry } from '../../lib/backend/conv-geometry.js';
 import type { AdaptivePool2dGeometry, Pool2dGeometry } from '../../lib/backend/backend.js';
@@ -16,7 +19,23 @@ import type { AdaptivePool2dGeometry, Pool2dGeometry } from '../../lib/backend/b
 const native = describe.runIf(nativeAvailable());
 
 function convGeometry(h: number, w: number, onGroups: () => void): Conv2dGeometry {
-  const g: Record<string, number> = { n: 1, c: 1, h, w, k: 1, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1 };
+  const g: Record<string, number> = {
+    n: 1,
+    c: 1,
+    h,
+    w,
+    k: 1,
+    kh: 1,
+    kw: 1,
+    sh: 1,
+    sw: 1,
+    pt: 0,
+    pb: 0,
+    pl: 0,
+    pr: 0,
+    dh: 1,
+    dw: 1,
+  };
   Object.defineProperty(g, 'groups', {
     enumerable: true,
     get() {
@@ -73,7 +92,20 @@ native('bindings read the geometry before taking views', () => {
   });
 
   const poolGeometry = (onRead: () => void): Pool2dGeometry => {
-    const g: Record<string, unknown> = { n: 1, c: 1, h: 256, w: 256, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
+    const g: Record<string, unknown> = {
+      n: 1,
+      c: 1,
+      h: 256,
+      w: 256,
+      kh: 2,
+      kw: 2,
+      sh: 2,
+      sw: 2,
+      ph: 0,
+      pw: 0,
+      dh: 1,
+      dw: 1,
+    };
     Object.defineProperty(g, 'ceilMode', {
       get() {
         onRead();
@@ -102,7 +134,9 @@ native('bindings read the geometry before taking views', () => {
   it('avgPool2dBackward and adaptiveAvgPool2dForward: a getter that shrinks the written array gives a RangeError', () => {
     const dx = resizable(256 * 256);
     const g = poolGeometry(() => (dx.buffer as Resizable).resize(0));
-    expect(() => k().avgPool2dBackward(dx, new Float32Array(128 * 128), g)).toThrow(/for dx but received Float32Array\(0\)/);
+    expect(() => k().avgPool2dBackward(dx, new Float32Array(128 * 128), g)).toThrow(
+      /for dx but received Float32Array\(0\)/,
+    );
     const out = resizable(16);
     const a = { n: 1, c: 1, h: 64, w: 64, oh: 4 } as AdaptivePool2dGeometry;
     Object.defineProperty(a, 'ow', {
@@ -111,13 +145,32 @@ native('bindings read the geometry before taking views', () => {
         return 4;
       },
     });
-    expect(() => k().adaptiveAvgPool2dForward(out, new Float32Array(64 * 64), a)).toThrow(/for out but received Float32Array\(0\)/);
+    expect(() => k().adaptiveAvgPool2dForward(out, new Float32Array(64 * 64), a)).toThrow(
+      /for out but received Float32Array\(0\)/,
+    );
   });
 
   it('a Proxy geometry whose traps detach every array gives a clean error', () => {
     const x = new Float32Array(64).fill(1);
     const out = new Float32Array(64);
-    const base = { n: 1, c: 1, h: 8, w: 8, k: 1, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
+    const base = {
+      n: 1,
+      c: 1,
+      h: 8,
+      w: 8,
+      k: 1,
+      kh: 1,
+      kw: 1,
+      sh: 1,
+      sw: 1,
+      pt: 0,
+      pb: 0,
+      pl: 0,
+      pr: 0,
+      dh: 1,
+      dw: 1,
+      groups: 1,
+    };
     const g = new Proxy(base, {
       get(t, key) {
         if (key === 'dw') {
@@ -127,7 +180,9 @@ native('bindings read the geometry before taking views', () => {
         return Reflect.get(t, key);
       },
     });
-    expect(() => k().conv2dForward(out, x, Float32Array.of(1), null, g as Conv2dGeometry)).toThrow(/detached ArrayBuffer/);
+    expect(() => k().conv2dForward(out, x, Float32Array.of(1), null, g as Conv2dGeometry)).toThrow(
+      /detached ArrayBuffer/,
+    );
   });
 
   it('a getter that calls another binding re-entrantly still gets the right result', () => {

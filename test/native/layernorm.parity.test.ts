@@ -7,9 +7,28 @@ import { expectClose } from '../helpers/expect-close.js';
 import { testedIsas, withIsa, withThreads } from '../helpers/isa.js';
 import { nans, randomFloats } from '../helpers/rng.js';
 
-const SHAPES: [number, number][] = [[1, 1], [3, 1], [1, 2], [5, 3], [2, 4], [7, 5], [4, 13], [3, 37], [17, 64], [9, 131], [1, 1021], [300, 7], [65, 257]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [3, 1],
+  [1, 2],
+  [5, 3],
+  [2, 4],
+  [7, 5],
+  [4, 13],
+  [3, 37],
+  [17, 64],
+  [9, 131],
+  [1, 1021],
+  [300, 7],
+  [65, 257],
+];
 
-interface Run { y: Float32Array; dx: Float32Array; dw: Float32Array; db: Float32Array }
+interface Run {
+  y: Float32Array;
+  dx: Float32Array;
+  dw: Float32Array;
+  db: Float32Array;
+}
 
 function run(k: Backend, rows: number, n: number, affine: boolean, seed: number): Run {
   // A row offset of 100 on some rows: the statistics must not lose the deviations to the mean.
@@ -78,22 +97,44 @@ for (const [name, get] of backends) {
       const k = get();
       const x = new Float32Array(6);
       const y = new Float32Array(6);
-      expect(() => (k.layerNormForward as (...a: unknown[]) => void)(y, x, null, null, 2, 3)).toThrow(new TypeError('layerNormForward(y, x, weight, bias, rows, n, eps): expected 7 arguments but received 6'));
-      expect(() => k.layerNormForward(y, x, null, null, 2, 0, 1e-5)).toThrow(new RangeError('Expected integer in [1, 2147483647] for n but received 0 of type number'));
-      expect(() => k.layerNormForward(y, x, null, null, -1, 3, 1e-5)).toThrow(new RangeError('Expected non-negative safe integer for rows but received -1 of type number'));
-      expect(() => k.layerNormForward(y, x, null, null, 2, 3, 0)).toThrow(new RangeError('Expected positive finite number for eps but received 0 of type number'));
+      expect(() => (k.layerNormForward as (...a: unknown[]) => void)(y, x, null, null, 2, 3)).toThrow(
+        new TypeError('layerNormForward(y, x, weight, bias, rows, n, eps): expected 7 arguments but received 6'),
+      );
+      expect(() => k.layerNormForward(y, x, null, null, 2, 0, 1e-5)).toThrow(
+        new RangeError('Expected integer in [1, 2147483647] for n but received 0 of type number'),
+      );
+      expect(() => k.layerNormForward(y, x, null, null, -1, 3, 1e-5)).toThrow(
+        new RangeError('Expected non-negative safe integer for rows but received -1 of type number'),
+      );
+      expect(() => k.layerNormForward(y, x, null, null, 2, 3, 0)).toThrow(
+        new RangeError('Expected positive finite number for eps but received 0 of type number'),
+      );
       expect(() => k.layerNormForward(y, x, null, null, 2, 3, Number.NaN)).toThrow(RangeError);
       // A bad plain argument is reported even when an array is wrong too: plain arguments come first.
       expect(() => k.layerNormForward('y' as never, x, null, null, 2, 3, -1)).toThrow(RangeError);
-      expect(() => k.layerNormForward('y' as never, x, null, null, 2, 3, 1e-5)).toThrow(new TypeError('Expected Float32Array for y but received "y" of type string'));
-      expect(() => k.layerNormForward(y, new Float32Array(5), null, null, 2, 3, 1e-5)).toThrow(new RangeError('Expected Float32Array of at least 6 elements for x but received Float32Array(5)'));
-      expect(() => k.layerNormForward(y, x, new Float32Array(2), null, 2, 3, 1e-5)).toThrow(new RangeError('Expected Float32Array of at least 3 elements for weight but received Float32Array(2)'));
-      expect(() => k.layerNormForward(x, x, null, null, 2, 3, 1e-5)).toThrow(new RangeError('Expected y and x not to overlap but they share memory'));
-      expect(() => k.layerNormBackward(null, null, null, x, y, [1, 2, 3] as never, 2, 3, 1e-5)).toThrow(new TypeError('Expected Float32Array or null for weight but received Array(3)'));
+      expect(() => k.layerNormForward('y' as never, x, null, null, 2, 3, 1e-5)).toThrow(
+        new TypeError('Expected Float32Array for y but received "y" of type string'),
+      );
+      expect(() => k.layerNormForward(y, new Float32Array(5), null, null, 2, 3, 1e-5)).toThrow(
+        new RangeError('Expected Float32Array of at least 6 elements for x but received Float32Array(5)'),
+      );
+      expect(() => k.layerNormForward(y, x, new Float32Array(2), null, 2, 3, 1e-5)).toThrow(
+        new RangeError('Expected Float32Array of at least 3 elements for weight but received Float32Array(2)'),
+      );
+      expect(() => k.layerNormForward(x, x, null, null, 2, 3, 1e-5)).toThrow(
+        new RangeError('Expected y and x not to overlap but they share memory'),
+      );
+      expect(() => k.layerNormBackward(null, null, null, x, y, [1, 2, 3] as never, 2, 3, 1e-5)).toThrow(
+        new TypeError('Expected Float32Array or null for weight but received Array(3)'),
+      );
       const shared = new Float32Array(6);
-      expect(() => k.layerNormBackward(shared, null, null, shared, x, null, 2, 3, 1e-5)).toThrow(new RangeError('Expected dx and dy not to overlap but they share memory'));
+      expect(() => k.layerNormBackward(shared, null, null, shared, x, null, 2, 3, 1e-5)).toThrow(
+        new RangeError('Expected dx and dy not to overlap but they share memory'),
+      );
       const both = new Float32Array(3);
-      expect(() => k.layerNormBackward(null, both, both, y, x, null, 2, 3, 1e-5)).toThrow(new RangeError('Expected dweight and dbias not to overlap but they share memory'));
+      expect(() => k.layerNormBackward(null, both, both, y, x, null, 2, 3, 1e-5)).toThrow(
+        new RangeError('Expected dweight and dbias not to overlap but they share memory'),
+      );
     });
   });
 }

@@ -30,12 +30,24 @@ function inputs(c: LinearCase): { x: Float32Array; w: Float32Array; bias: Float3
   // Inputs around +-3 so that sigmoid, tanh and GELU are exercised on both their flat and steep parts.
   return {
     x: randomFloats(c.batch * c.inF, seed, -1.5, 1.5),
-    w: randomFloats(c.outF * c.inF, seed + 1, -1.5 / Math.sqrt(Math.max(1, c.inF)) * 2, 1.5 / Math.sqrt(Math.max(1, c.inF)) * 2),
+    w: randomFloats(
+      c.outF * c.inF,
+      seed + 1,
+      (-1.5 / Math.sqrt(Math.max(1, c.inF))) * 2,
+      (1.5 / Math.sqrt(Math.max(1, c.inF))) * 2,
+    ),
     bias: c.bias ? randomFloats(c.outF, seed + 2, -1, 1) : null,
   };
 }
 
-function run(k: Backend, c: LinearCase, x: Float32Array, w: Float32Array, bias: Float32Array | null, act: Activation = c.act): Float32Array {
+function run(
+  k: Backend,
+  c: LinearCase,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  act: Activation = c.act,
+): Float32Array {
   const out = nans(c.batch * c.outF + GUARD);
   k.linearForward(out.subarray(0, c.batch * c.outF), x, w, bias, c.batch, c.inF, c.outF, act);
   return out;
@@ -55,18 +67,26 @@ function check(isa: string, c: LinearCase): void {
       expect.fail(`${isa} ${JSON.stringify(c)}: out[${i}] reference = ${want[i]}, got = ${got[i]} (tolerance ${tol})`);
     }
   }
-  for (let i = n; i < n + GUARD; i++) if (!Number.isNaN(got[i]!)) expect.fail(`${isa} ${JSON.stringify(c)}: guard ${i - n} written`);
+  for (let i = n; i < n + GUARD; i++)
+    if (!Number.isNaN(got[i]!)) expect.fail(`${isa} ${JSON.stringify(c)}: guard ${i - n} written`);
 }
 
 for (const { isa, skip } of testedIsas()) {
   const { mr, nr, kc } = GEMM_TILES[isa]!;
   // 1x1x1, sizes below / at / around the tile, and a depth beyond kc (two K slices, so bias
   // and activation must wait for the last one).
-  const sizes: [number, number, number][] = [[1, 1, 1], [3, 7, 5], [mr + 1, 33, nr - 1], [2 * mr + 1, kc + 11, 2 * nr + 1], [17, 0, 3]];
+  const sizes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 7, 5],
+    [mr + 1, 33, nr - 1],
+    [2 * mr + 1, kc + 11, 2 * nr + 1],
+    [17, 0, 3],
+  ];
   describe.skipIf(skip !== '')(`linearForward on ${isa}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     for (const act of ACTIVATIONS) {
       it(`${act}, with and without bias`, () => {
-        for (const [batch, inF, outF] of sizes) for (const bias of [true, false]) check(isa, { batch, inF, outF, bias, act });
+        for (const [batch, inF, outF] of sizes)
+          for (const bias of [true, false]) check(isa, { batch, inF, outF, bias, act });
       });
     }
 
@@ -89,7 +109,10 @@ for (const { isa, skip } of testedIsas()) {
     it('gives a row the same bits in a small batch (weights read in place) as in a large one', () => {
       // batch <= out / 2 takes the transposed product; rows are independent, so the first rows of
       // a large batch (the direct product) must match bit for bit, over two K slices.
-      const inF = kc + 37, outF = 2 * nr + 3, small = 5, large = outF;
+      const inF = kc + 37,
+        outF = 2 * nr + 3,
+        small = 5,
+        large = outF;
       for (const act of ['none', 'relu', 'gelu'] as const) {
         const c: LinearCase = { batch: large, inF, outF, bias: true, act };
         const { x, w, bias } = inputs(c);
@@ -124,9 +147,16 @@ describe('the reference erf', () => {
   it('matches tabulated values to 1e-15', () => {
     // erf at these points, to 17 significant digits (Abramowitz & Stegun table 7.1 extended).
     const table: [number, number][] = [
-      [0, 0], [0.1, 0.1124629160182849], [0.5, 0.5204998778130465], [1, 0.8427007929497149],
-      [1.5, 0.9661051464753108], [2, 0.9953222650189527], [2.5, 0.9995930479825550],
-      [3, 0.9999779095030014], [4, 0.9999999845827421], [6.5, 1],
+      [0, 0],
+      [0.1, 0.1124629160182849],
+      [0.5, 0.5204998778130465],
+      [1, 0.8427007929497149],
+      [1.5, 0.9661051464753108],
+      [2, 0.9953222650189527],
+      [2.5, 0.999593047982555],
+      [3, 0.9999779095030014],
+      [4, 0.9999999845827421],
+      [6.5, 1],
     ];
     for (const [x, v] of table) {
       expect(Math.abs(erf(x) - v), `erf(${x})`).toBeLessThanOrEqual(1e-15);

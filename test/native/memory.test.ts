@@ -22,11 +22,15 @@ describe('native memory', () => {
   it.runIf(nativeAvailable() && existsSync('/proc/self/clear_refs'))(
     'the 2048x2048-kernel convolution keeps its peak RSS within 64 MiB and gives it back',
     () => {
-      const r = spawnSync(process.execPath, [join(root, 'test', 'native', 'fixtures', 'conv-rss.mjs'), kernels('native').path], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'test', 'native', 'fixtures', 'conv-rss.mjs'), kernels('native').path],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
       expect(r.status, r.stderr).toBe(0);
       const m = JSON.parse(r.stdout) as { base: number; peak: number; after: number; values: number[] };
       expect(m.values).toHaveLength(32);
@@ -37,7 +41,6 @@ describe('native memory', () => {
     },
     90_000,
   );
-
 });
 
 // Under AddressSanitizer (npm run test:asan preloads libasan) a capped address space fails
@@ -51,11 +54,15 @@ describe('native allocation failure', () => {
       () => {
         // The child caps its own address space (prlimit) just above its use, then calls kernels
         // whose buffers no longer fit: before, std::bad_alloc on a pool thread aborted the process.
-        const r = spawnSync(process.execPath, [join(root, 'test', 'native', 'fixtures', 'oom.mjs'), kernels('native').path, String(threads)], {
-          cwd: root,
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
+        const r = spawnSync(
+          process.execPath,
+          [join(root, 'test', 'native', 'fixtures', 'oom.mjs'), kernels('native').path, String(threads)],
+          {
+            cwd: root,
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
+        );
         expect(r.signal, r.stderr).toBeNull();
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout.trim().split('\n')).toEqual([
@@ -74,8 +81,26 @@ describe('native allocation failure', () => {
 // path; they must agree with the reference backend on every ISA and give the same bits on 1 and
 // 2 threads.
 describe.runIf(nativeAvailable())('convolution with columns in bands', () => {
-  const g: Conv2dGeometry = { n: 1, c: 2, h: 520, w: 168, k: 3, kh: 512, kw: 160, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 };
-  const oh = 11, ow = 11;
+  const g: Conv2dGeometry = {
+    n: 1,
+    c: 2,
+    h: 520,
+    w: 168,
+    k: 3,
+    kh: 512,
+    kw: 160,
+    sh: 1,
+    sw: 1,
+    pt: 1,
+    pb: 1,
+    pl: 1,
+    pr: 1,
+    dh: 1,
+    dw: 1,
+    groups: 1,
+  };
+  const oh = 11,
+    ow = 11;
   const rnd = (n: number, seed: number) => {
     const a = new Float32Array(n);
     let s = seed;
@@ -85,32 +110,43 @@ describe.runIf(nativeAvailable())('convolution with columns in bands', () => {
     }
     return a;
   };
-  const x = rnd(g.n * g.c * g.h * g.w, 1), w = rnd(g.k * g.c * g.kh * g.kw, 2), b = rnd(g.k, 3), dy = rnd(g.k * oh * ow, 4);
+  const x = rnd(g.n * g.c * g.h * g.w, 1),
+    w = rnd(g.k * g.c * g.kh * g.kw, 2),
+    b = rnd(g.k, 3),
+    dy = rnd(g.k * oh * ow, 4);
   const js = kernels('js');
   const ref = { out: new Float32Array(g.k * oh * ow), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
   js.conv2dForward(ref.out, x, w, b, g);
   js.conv2dBackwardData(ref.dx, dy, w, g);
   js.conv2dBackwardWeight(ref.dw, null, dy, x, g);
   const run = (k: NativeBackend) => {
-    const r = { out: new Float32Array(ref.out.length), dx: new Float32Array(ref.dx.length), dw: new Float32Array(ref.dw.length) };
+    const r = {
+      out: new Float32Array(ref.out.length),
+      dx: new Float32Array(ref.dx.length),
+      dw: new Float32Array(ref.dw.length),
+    };
     k.conv2dForward(r.out, x, w, b, g);
     k.conv2dBackwardData(r.dx, dy, w, g);
     k.conv2dBackwardWeight(r.dw, null, dy, x, g);
     return r;
   };
   for (const { isa, skip } of testedIsas()) {
-    it.skipIf(skip !== '')(`${isa}: matches the reference, the same bits on 1 and 2 threads`, () => {
-      withIsa(isa, (k) => {
-        const one = withThreads(1, () => run(k));
-        const two = withThreads(2, () => run(k));
-        // Sums of up to 163,840 products of magnitude <= 1 in float32.
-        expectClose(one.out, ref.out, { atol: 2e-2, rtol: 1e-3, context: { isa, what: 'out' } });
-        expectClose(one.dx, ref.dx, { atol: 1e-4, rtol: 1e-4, context: { isa, what: 'dx' } });
-        expectClose(one.dw, ref.dw, { atol: 1e-3, rtol: 1e-4, context: { isa, what: 'dweight' } });
-        expect(Buffer.from(two.out.buffer).equals(Buffer.from(one.out.buffer))).toBe(true);
-        expect(Buffer.from(two.dx.buffer).equals(Buffer.from(one.dx.buffer))).toBe(true);
-        expect(Buffer.from(two.dw.buffer).equals(Buffer.from(one.dw.buffer))).toBe(true);
-      });
-    }, 60_000);
+    it.skipIf(skip !== '')(
+      `${isa}: matches the reference, the same bits on 1 and 2 threads`,
+      () => {
+        withIsa(isa, (k) => {
+          const one = withThreads(1, () => run(k));
+          const two = withThreads(2, () => run(k));
+          // Sums of up to 163,840 products of magnitude <= 1 in float32.
+          expectClose(one.out, ref.out, { atol: 2e-2, rtol: 1e-3, context: { isa, what: 'out' } });
+          expectClose(one.dx, ref.dx, { atol: 1e-4, rtol: 1e-4, context: { isa, what: 'dx' } });
+          expectClose(one.dw, ref.dw, { atol: 1e-3, rtol: 1e-4, context: { isa, what: 'dweight' } });
+          expect(Buffer.from(two.out.buffer).equals(Buffer.from(one.out.buffer))).toBe(true);
+          expect(Buffer.from(two.dx.buffer).equals(Buffer.from(one.dx.buffer))).toBe(true);
+          expect(Buffer.from(two.dw.buffer).equals(Buffer.from(one.dw.buffer))).toBe(true);
+        });
+      },
+      60_000,
+    );
   }
 });

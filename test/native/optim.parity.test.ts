@@ -28,7 +28,19 @@ for (const momentum of [0, 0.9]) {
           name: `sgd momentum=${momentum} nesterov=${nesterov} wd=${weightDecay} maximize=${maximize}`,
           buffers: momentum > 0 ? ['buf'] : [],
           run: (k, s, g, step, n) =>
-            k.sgdStep(s.p!, s.buf ?? null, g, 0.1, weightDecay, momentum, nesterov ? 0 : 0.1, nesterov, maximize, step === 1, n),
+            k.sgdStep(
+              s.p!,
+              s.buf ?? null,
+              g,
+              0.1,
+              weightDecay,
+              momentum,
+              nesterov ? 0 : 0.1,
+              nesterov,
+              maximize,
+              step === 1,
+              n,
+            ),
         });
       }
     }
@@ -41,7 +53,22 @@ for (const decoupled of [false, true]) {
         name: `adam decoupled=${decoupled} amsgrad=${amsgrad} wd=${weightDecay}`,
         buffers: ['m', 'v', ...(amsgrad ? ['vmax'] : [])],
         run: (k, s, g, step, n) =>
-          k.adamStep(s.p!, s.m!, s.v!, s.vmax ?? null, g, 1e-3, 0.9, 0.999, 1e-8, weightDecay, decoupled, step, false, n),
+          k.adamStep(
+            s.p!,
+            s.m!,
+            s.v!,
+            s.vmax ?? null,
+            g,
+            1e-3,
+            0.9,
+            0.999,
+            1e-8,
+            weightDecay,
+            decoupled,
+            step,
+            false,
+            n,
+          ),
       });
     }
   }

@@ -14,14 +14,37 @@ import { nans, randomFloats } from '../helpers/rng.js';
 function sweep(): Pool2dGeometry[] {
   const out: Pool2dGeometry[] = [];
   let i = 0;
-  for (const [h, w] of [[1, 1], [5, 7], [8, 8], [13, 6]] as const) {
+  for (const [h, w] of [
+    [1, 1],
+    [5, 7],
+    [8, 8],
+    [13, 6],
+  ] as const) {
     for (const k of [1, 2, 3, 4]) {
       for (const s of [1, 2, 3]) {
         for (const d of [1, 2]) {
           for (const ceilMode of [false, true]) {
-            const p = (i++ % (Math.floor(k / 2) + 1));
-            const g = { n: 1 + (i % 2), c: 1 + (i % 3), h, w, kh: k, kw: Math.max(1, k - (i % 2)), sh: s, sw: 1 + ((s + i) % 3), ph: p, pw: 0, dh: d, dw: 1 + (i % 2), ceilMode };
-            if (poolOutSize(g.h, g.kh, g.sh, g.ph, g.dh, ceilMode) > 0 && poolOutSize(g.w, g.kw, g.sw, g.pw, g.dw, ceilMode) > 0) out.push(g);
+            const p = i++ % (Math.floor(k / 2) + 1);
+            const g = {
+              n: 1 + (i % 2),
+              c: 1 + (i % 3),
+              h,
+              w,
+              kh: k,
+              kw: Math.max(1, k - (i % 2)),
+              sh: s,
+              sw: 1 + ((s + i) % 3),
+              ph: p,
+              pw: 0,
+              dh: d,
+              dw: 1 + (i % 2),
+              ceilMode,
+            };
+            if (
+              poolOutSize(g.h, g.kh, g.sh, g.ph, g.dh, ceilMode) > 0 &&
+              poolOutSize(g.w, g.kw, g.sw, g.pw, g.dw, ceilMode) > 0
+            )
+              out.push(g);
           }
         }
       }
@@ -31,8 +54,8 @@ function sweep(): Pool2dGeometry[] {
 }
 
 function run(k: Backend, g: Pool2dGeometry, kind: 'max' | 'avg', withNan: boolean) {
-  const oh = poolOutSize(g.h, g.kh, g.sh, g.ph, kind === 'max' ? g.dh ?? 1 : 1, g.ceilMode ?? false);
-  const ow = poolOutSize(g.w, g.kw, g.sw, g.pw, kind === 'max' ? g.dw ?? 1 : 1, g.ceilMode ?? false);
+  const oh = poolOutSize(g.h, g.kh, g.sh, g.ph, kind === 'max' ? (g.dh ?? 1) : 1, g.ceilMode ?? false);
+  const ow = poolOutSize(g.w, g.kw, g.sw, g.pw, kind === 'max' ? (g.dw ?? 1) : 1, g.ceilMode ?? false);
   const inSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.c * oh * ow;
   const x = randomFloats(inSize, inSize + oh);
@@ -74,9 +97,13 @@ describe.skipIf(!nativeAvailable())('pooling: native against the reference', () 
       { n: 1, c: 2, h: 9, w: 7, kh: 3, kw: 2, sh: 1, sw: 2, ph: 0, pw: 0, dh: 2, dw: 1 },
       { n: 1, c: 2, h: 9, w: 7, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 },
     ]) {
-      const x = Float32Array.from({ length: g.n * g.c * g.h * g.w }, (_, i) => values[(i * 5 + (i >> 3)) % values.length]!);
+      const x = Float32Array.from(
+        { length: g.n * g.c * g.h * g.w },
+        (_, i) => values[(i * 5 + (i >> 3)) % values.length]!,
+      );
       const [want, got] = [kernels('js'), kernels('native')].map((k) => {
-        const oh = poolOutSize(g.h, g.kh, g.sh, g.ph, g.dh, false), ow = poolOutSize(g.w, g.kw, g.sw, g.pw, g.dw, false);
+        const oh = poolOutSize(g.h, g.kh, g.sh, g.ph, g.dh, false),
+          ow = poolOutSize(g.w, g.kw, g.sw, g.pw, g.dw, false);
         const out = nans(g.n * g.c * oh * ow);
         const idx = new Int32Array(out.length).fill(-7);
         k.maxPool2dForward(out, idx, x, g);
@@ -88,7 +115,13 @@ describe.skipIf(!nativeAvailable())('pooling: native against the reference', () 
   });
 
   it('adaptive average pooling, bit for bit', () => {
-    for (const [h, w, oh, ow] of [[7, 5, 3, 2], [4, 4, 1, 1], [5, 3, 7, 4], [13, 11, 5, 5], [1, 1, 2, 3]] as const) {
+    for (const [h, w, oh, ow] of [
+      [7, 5, 3, 2],
+      [4, 4, 1, 1],
+      [5, 3, 7, 4],
+      [13, 11, 5, 5],
+      [1, 1, 2, 3],
+    ] as const) {
       const g = { n: 2, c: 3, h, w, oh, ow };
       const x = randomFloats(2 * 3 * h * w, h * w);
       const dy = randomFloats(2 * 3 * oh * ow, 3);
@@ -116,7 +149,16 @@ describe.skipIf(!nativeAvailable())('pooling: native against the reference', () 
 interface PoolCase {
   kind: 'max' | 'avg' | 'adaptive';
   shape: [number, number, number, number];
-  params: { k?: number[]; s?: number[]; p?: number[]; d?: number[]; ceil?: boolean; cip?: boolean; div?: number; out?: number[] };
+  params: {
+    k?: number[];
+    s?: number[];
+    p?: number[];
+    d?: number[];
+    ceil?: boolean;
+    cip?: boolean;
+    div?: number;
+    out?: number[];
+  };
   x: (number | null)[];
   out_shape: number[];
   out: (number | null)[];
@@ -124,7 +166,10 @@ interface PoolCase {
   dy: number[];
   dx: number[];
 }
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/pool.json'), 'utf8')) as { torch: string; cases: PoolCase[] };
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/pool.json'), 'utf8')) as {
+  torch: string;
+  cases: PoolCase[];
+};
 const nan = (v: (number | null)[]) => Float32Array.from(v, (x) => (x === null ? Number.NaN : x));
 
 const backends: [string, () => Backend][] = [['js', () => kernels('js')]];
@@ -145,7 +190,23 @@ for (const [name, get] of backends) {
         k.adaptiveAvgPool2dBackward(dx, dy, g);
       } else {
         const p = c.params;
-        const g = { n, c: ch, h, w, kh: p.k![0]!, kw: p.k![1]!, sh: p.s![0]!, sw: p.s![1]!, ph: p.p![0]!, pw: p.p![1]!, dh: p.d?.[0] ?? 1, dw: p.d?.[1] ?? 1, ceilMode: p.ceil ?? false, countIncludePad: p.cip ?? true, divisorOverride: p.div ?? 0 };
+        const g = {
+          n,
+          c: ch,
+          h,
+          w,
+          kh: p.k![0]!,
+          kw: p.k![1]!,
+          sh: p.s![0]!,
+          sw: p.s![1]!,
+          ph: p.p![0]!,
+          pw: p.p![1]!,
+          dh: p.d?.[0] ?? 1,
+          dw: p.d?.[1] ?? 1,
+          ceilMode: p.ceil ?? false,
+          countIncludePad: p.cip ?? true,
+          divisorOverride: p.div ?? 0,
+        };
         if (c.kind === 'max') {
           const idx = new Int32Array(out.length);
           k.maxPool2dForward(out, idx, x, g);
@@ -165,15 +226,60 @@ for (const [name, get] of backends) {
     const base = { n: 1, c: 1, h: 4, w: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
     const f = (n: number) => new Float32Array(n);
     it.each([
-      ['kernel 0', { ...base, kh: 0 }, RangeError, 'Expected integer in [1, 2147483647] for geometry.kh but received 0 of type number'],
-      ['stride -1', { ...base, sw: -1 }, RangeError, 'Expected integer in [1, 2147483647] for geometry.sw but received -1 of type number'],
-      ['padding above half the kernel', { ...base, ph: 2 }, RangeError, 'Expected integer in [0, 1] for geometry.ph but received 2 of type number'],
-      ['dilation 0', { ...base, dh: 0 }, RangeError, 'Expected integer in [1, 2147483647] for geometry.dh but received 0 of type number'],
-      ['fractional height', { ...base, h: 4.5 }, RangeError, 'Expected integer in [1, 2147483647] for geometry.h but received 4.5 of type number'],
-      ['string width', { ...base, w: '4' }, TypeError, 'Expected integer in [1, 2147483647] for geometry.w but received "4" of type string'],
-      ['empty output', { ...base, h: 2, kh: 5, ph: 0 }, RangeError, 'Expected a non-empty output but an input of 2x4 pooled with kernel 5x2, stride 2x2, padding 0x0 and dilation 1x1 gives 0x2'],
-      ['overflowing sizes', { ...base, n: 2 ** 20, c: 2 ** 20, h: 2 ** 20 }, RangeError, 'Expected n * c * h to be at most 9007199254740991 but 1099511627776 * 1048576 overflows'],
-      ['ceilMode not boolean', { ...base, ceilMode: 1 }, TypeError, 'Expected boolean for geometry.ceilMode but received 1 of type number'],
+      [
+        'kernel 0',
+        { ...base, kh: 0 },
+        RangeError,
+        'Expected integer in [1, 2147483647] for geometry.kh but received 0 of type number',
+      ],
+      [
+        'stride -1',
+        { ...base, sw: -1 },
+        RangeError,
+        'Expected integer in [1, 2147483647] for geometry.sw but received -1 of type number',
+      ],
+      [
+        'padding above half the kernel',
+        { ...base, ph: 2 },
+        RangeError,
+        'Expected integer in [0, 1] for geometry.ph but received 2 of type number',
+      ],
+      [
+        'dilation 0',
+        { ...base, dh: 0 },
+        RangeError,
+        'Expected integer in [1, 2147483647] for geometry.dh but received 0 of type number',
+      ],
+      [
+        'fractional height',
+        { ...base, h: 4.5 },
+        RangeError,
+        'Expected integer in [1, 2147483647] for geometry.h but received 4.5 of type number',
+      ],
+      [
+        'string width',
+        { ...base, w: '4' },
+        TypeError,
+        'Expected integer in [1, 2147483647] for geometry.w but received "4" of type string',
+      ],
+      [
+        'empty output',
+        { ...base, h: 2, kh: 5, ph: 0 },
+        RangeError,
+        'Expected a non-empty output but an input of 2x4 pooled with kernel 5x2, stride 2x2, padding 0x0 and dilation 1x1 gives 0x2',
+      ],
+      [
+        'overflowing sizes',
+        { ...base, n: 2 ** 20, c: 2 ** 20, h: 2 ** 20 },
+        RangeError,
+        'Expected n * c * h to be at most 9007199254740991 but 1099511627776 * 1048576 overflows',
+      ],
+      [
+        'ceilMode not boolean',
+        { ...base, ceilMode: 1 },
+        TypeError,
+        'Expected boolean for geometry.ceilMode but received 1 of type number',
+      ],
     ] as const)('%s', (_label, g, error, message) => {
       const k = get();
       const call = () => k.maxPool2dForward(f(64), new Int32Array(64), f(64), g as never);
@@ -183,10 +289,18 @@ for (const [name, get] of backends) {
 
     it('rejects a missing geometry, short arrays and short indices', () => {
       const k = get();
-      expect(() => k.avgPool2dForward(f(4), f(16), null as never)).toThrow(new TypeError('Expected geometry object for geometry but received null'));
-      expect(() => k.maxPool2dForward(f(4), new Int32Array(4), f(15), base)).toThrow(new RangeError('Expected Float32Array of at least 16 elements for x but received Float32Array(15)'));
-      expect(() => k.maxPool2dForward(f(4), new Int32Array(3), f(16), base)).toThrow(new RangeError('Expected Int32Array of at least 4 elements for indices but received Int32Array(3)'));
-      expect(() => k.maxPool2dBackward(f(16), f(4), new Uint32Array(4) as never, base)).toThrow(new TypeError('Expected Int32Array for indices but received Uint32Array(4)'));
+      expect(() => k.avgPool2dForward(f(4), f(16), null as never)).toThrow(
+        new TypeError('Expected geometry object for geometry but received null'),
+      );
+      expect(() => k.maxPool2dForward(f(4), new Int32Array(4), f(15), base)).toThrow(
+        new RangeError('Expected Float32Array of at least 16 elements for x but received Float32Array(15)'),
+      );
+      expect(() => k.maxPool2dForward(f(4), new Int32Array(3), f(16), base)).toThrow(
+        new RangeError('Expected Int32Array of at least 4 elements for indices but received Int32Array(3)'),
+      );
+      expect(() => k.maxPool2dBackward(f(16), f(4), new Uint32Array(4) as never, base)).toThrow(
+        new TypeError('Expected Int32Array for indices but received Uint32Array(4)'),
+      );
     });
 
     it('ignores hostile indices in backward instead of writing out of bounds', () => {

@@ -19,10 +19,21 @@ const GUARD = 3;
 const ref: Backend = kernels('js');
 
 interface Inputs {
-  x: Float32Array; wIh: Float32Array; wHh: Float32Array; bIh: Float32Array | null; bHh: Float32Array | null;
-  wHr: Float32Array | null; h0: Float32Array; c0: Float32Array | null; inMask: Float32Array | null;
-  recMask: Float32Array | null; zoneH: Float32Array | null; zoneC: Float32Array | null;
-  dy: Float32Array; dhN: Float32Array; dcN: Float32Array | null;
+  x: Float32Array;
+  wIh: Float32Array;
+  wHh: Float32Array;
+  bIh: Float32Array | null;
+  bHh: Float32Array | null;
+  wHr: Float32Array | null;
+  h0: Float32Array;
+  c0: Float32Array | null;
+  inMask: Float32Array | null;
+  recMask: Float32Array | null;
+  zoneH: Float32Array | null;
+  zoneC: Float32Array | null;
+  dy: Float32Array;
+  dhN: Float32Array;
+  dcN: Float32Array | null;
 }
 
 function mask(n: number, seed: number, scale: number): Float32Array {
@@ -62,14 +73,64 @@ function run(k: Backend, geo: RnnGeometry, a: Inputs): Float32Array[] {
   const lstm = g.cell === 'lstm';
   const buf = (n: number): Float32Array => nans(n + GUARD);
   const view = (b: Float32Array | null): Float32Array | null => (b === null ? null : b.subarray(0, b.length - GUARD));
-  const y = buf(T * B * O), hN = buf(B * O), cN = lstm ? buf(B * H) : null, ws = buf(T * B * g.width);
-  k.rnnForward(view(y)!, view(hN)!, view(cN), view(ws)!, a.x, a.wIh, a.wHh, a.bIh, a.bHh, a.wHr, a.h0, a.c0,
-    a.inMask, a.recMask, a.zoneH, a.zoneC, geo);
-  const dx = buf(T * B * I), dh0 = buf(B * O), dc0 = lstm ? buf(B * H) : null, dwIh = buf(G * H * I), dwHh = buf(G * H * O);
-  const dbIh = a.bIh ? buf(G * H) : null, dbHh = a.bHh ? buf(G * H) : null, dwHr = a.wHr ? buf(g.projSize * H) : null;
+  const y = buf(T * B * O),
+    hN = buf(B * O),
+    cN = lstm ? buf(B * H) : null,
+    ws = buf(T * B * g.width);
+  k.rnnForward(
+    view(y)!,
+    view(hN)!,
+    view(cN),
+    view(ws)!,
+    a.x,
+    a.wIh,
+    a.wHh,
+    a.bIh,
+    a.bHh,
+    a.wHr,
+    a.h0,
+    a.c0,
+    a.inMask,
+    a.recMask,
+    a.zoneH,
+    a.zoneC,
+    geo,
+  );
+  const dx = buf(T * B * I),
+    dh0 = buf(B * O),
+    dc0 = lstm ? buf(B * H) : null,
+    dwIh = buf(G * H * I),
+    dwHh = buf(G * H * O);
+  const dbIh = a.bIh ? buf(G * H) : null,
+    dbHh = a.bHh ? buf(G * H) : null,
+    dwHr = a.wHr ? buf(g.projSize * H) : null;
   // Backward reads the reference's forward results, so both backends differentiate the same values.
-  k.rnnBackward(view(dx)!, view(dh0)!, view(dc0), view(dwIh)!, view(dwHh)!, view(dbIh), view(dbHh), view(dwHr),
-    a.dy, a.dhN, a.dcN, a.x, a.wIh, a.wHh, a.wHr, a.h0, a.c0, view(y)!, view(ws)!, a.inMask, a.recMask, a.zoneH, a.zoneC, geo);
+  k.rnnBackward(
+    view(dx)!,
+    view(dh0)!,
+    view(dc0),
+    view(dwIh)!,
+    view(dwHh)!,
+    view(dbIh),
+    view(dbHh),
+    view(dwHr),
+    a.dy,
+    a.dhN,
+    a.dcN,
+    a.x,
+    a.wIh,
+    a.wHh,
+    a.wHr,
+    a.h0,
+    a.c0,
+    view(y)!,
+    view(ws)!,
+    a.inMask,
+    a.recMask,
+    a.zoneH,
+    a.zoneC,
+    geo,
+  );
   return [y, hN, cN, ws, dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr].filter((v): v is Float32Array => v !== null);
 }
 
@@ -83,19 +144,30 @@ function compare(got: Float32Array[], want: Float32Array[], what: string): numbe
     const n = w.length - GUARD;
     for (let i = 0; i < n; i++) {
       const tol = 2e-5 + 1e-4 * Math.abs(w[i]!);
-      if (!(Math.abs(g[i]! - w[i]!) <= tol)) expect.fail(`${what}: output ${k} [${i}] reference = ${w[i]}, got = ${g[i]}`);
+      if (!(Math.abs(g[i]! - w[i]!) <= tol))
+        expect.fail(`${what}: output ${k} [${i}] reference = ${w[i]}, got = ${g[i]}`);
       compared++;
     }
-    for (let i = n; i < n + GUARD; i++) if (!Number.isNaN(g[i]!)) expect.fail(`${what}: output ${k} guard ${i - n} written`);
+    for (let i = n; i < n + GUARD; i++)
+      if (!Number.isNaN(g[i]!)) expect.fail(`${what}: output ${k} guard ${i - n} written`);
   });
   return compared;
 }
 
-interface Case { geo: RnnGeometry; zone: boolean; bias: boolean }
+interface Case {
+  geo: RnnGeometry;
+  zone: boolean;
+  bias: boolean;
+}
 
 function cases(): Case[] {
   const out: Case[] = [];
-  const sizes: [number, number, number, number][] = [[1, 1, 1, 1], [3, 2, 3, 5], [7, 5, 17, 13], [2, 3, 1, 7]];
+  const sizes: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [3, 2, 3, 5],
+    [7, 5, 17, 13],
+    [2, 3, 1, 7],
+  ];
   const cells: RnnCell[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
   let n = 0;
   for (const cell of cells) {
@@ -108,8 +180,19 @@ function cases(): Case[] {
         const inputMasks = [0, 1, G][n % 3]!;
         const recurrentMasks = [G, 0, 1][n % 3]!;
         out.push({
-          geo: { cell, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize, inputMasks, recurrentMasks, reverse: n % 2 === 0 },
-          zone: n % 4 < 2, bias: n % 5 !== 0,
+          geo: {
+            cell,
+            steps: T,
+            batch: B,
+            inputSize: I,
+            hiddenSize: H,
+            projSize,
+            inputMasks,
+            recurrentMasks,
+            reverse: n % 2 === 0,
+          },
+          zone: n % 4 < 2,
+          bias: n % 5 !== 0,
         });
       }
     }
@@ -119,45 +202,93 @@ function cases(): Case[] {
 
 describe('rnn kernels: native against the reference', () => {
   for (const { isa, skip } of testedIsas()) {
-    it.skipIf(skip !== '')(`${isa}${skip ? ` (skipped: ${skip})` : ''}: every cell, mask count, zoneout, projection and direction`, () => {
-      let compared = 0;
-      for (const c of cases()) {
-        const a = inputs(c.geo, c.zone, c.bias);
-        const want = run(ref, c.geo, a);
-        const got = withIsa(isa, (native) => run(native, c.geo, a));
-        compared += compare(got, want, `${isa} ${JSON.stringify(c)}`);
-      }
-      expect(compared).toBeGreaterThan(10000);
-    });
+    it.skipIf(skip !== '')(
+      `${isa}${skip ? ` (skipped: ${skip})` : ''}: every cell, mask count, zoneout, projection and direction`,
+      () => {
+        let compared = 0;
+        for (const c of cases()) {
+          const a = inputs(c.geo, c.zone, c.bias);
+          const want = run(ref, c.geo, a);
+          const got = withIsa(isa, (native) => run(native, c.geo, a));
+          compared += compare(got, want, `${isa} ${JSON.stringify(c)}`);
+        }
+        expect(compared).toBeGreaterThan(10000);
+      },
+    );
   }
 
-  it.skipIf(testedIsas().every((c) => c.skip !== ''))('bit-identical results on 1 and 2 threads (threaded GEMMs)', () => {
-    const native = kernels('native');
-    for (const cell of ['lstm', 'gru'] as const) {
-      const geo: RnnGeometry = {
-        cell, steps: 4, batch: 33, inputSize: 70, hiddenSize: 96, projSize: cell === 'lstm' ? 40 : 0,
-        inputMasks: rnnGates(cell), recurrentMasks: 1, reverse: true,
-      };
-      const a = inputs(geo, true, true);
-      const one = withThreads(1, () => run(native, geo, a));
-      const two = withThreads(2, () => run(native, geo, a));
-      one.forEach((v, k) => {
-        expect(Buffer.from(two[k]!.buffer).equals(Buffer.from(v.buffer)), `${cell} ${NAMES[k]}`).toBe(true);
-      });
-    }
-  });
+  it.skipIf(testedIsas().every((c) => c.skip !== ''))(
+    'bit-identical results on 1 and 2 threads (threaded GEMMs)',
+    () => {
+      const native = kernels('native');
+      for (const cell of ['lstm', 'gru'] as const) {
+        const geo: RnnGeometry = {
+          cell,
+          steps: 4,
+          batch: 33,
+          inputSize: 70,
+          hiddenSize: 96,
+          projSize: cell === 'lstm' ? 40 : 0,
+          inputMasks: rnnGates(cell),
+          recurrentMasks: 1,
+          reverse: true,
+        };
+        const a = inputs(geo, true, true);
+        const one = withThreads(1, () => run(native, geo, a));
+        const two = withThreads(2, () => run(native, geo, a));
+        one.forEach((v, k) => {
+          expect(Buffer.from(two[k]!.buffer).equals(Buffer.from(v.buffer)), `${cell} ${NAMES[k]}`).toBe(true);
+        });
+      }
+    },
+  );
 });
 
 describe('rnn kernels: argument checks', () => {
-  const geo: RnnGeometry = { cell: 'lstm', steps: 2, batch: 2, inputSize: 3, hiddenSize: 4, projSize: 0, inputMasks: 0, recurrentMasks: 0, reverse: false };
+  const geo: RnnGeometry = {
+    cell: 'lstm',
+    steps: 2,
+    batch: 2,
+    inputSize: 3,
+    hiddenSize: 4,
+    projSize: 0,
+    inputMasks: 0,
+    recurrentMasks: 0,
+    reverse: false,
+  };
   const a = inputs(geo, false, true);
   const fwd = (k: Backend, over: Partial<Record<string, unknown>>): void => {
     const v = {
-      y: new Float32Array(16), hN: new Float32Array(8), cN: new Float32Array(8) as Float32Array | null, ws: new Float32Array(2 * 2 * 24),
-      x: a.x, wIh: a.wIh, wHh: a.wHh, c0: a.c0 as Float32Array | null, geo: geo as unknown, ...over,
+      y: new Float32Array(16),
+      hN: new Float32Array(8),
+      cN: new Float32Array(8) as Float32Array | null,
+      ws: new Float32Array(2 * 2 * 24),
+      x: a.x,
+      wIh: a.wIh,
+      wHh: a.wHh,
+      c0: a.c0 as Float32Array | null,
+      geo: geo as unknown,
+      ...over,
     } as Record<string, unknown>;
-    (k.rnnForward as (...args: unknown[]) => void)(v.y, v.hN, v.cN, v.ws, v.x, v.wIh, v.wHh, a.bIh, a.bHh, null, a.h0, v.c0,
-      null, null, null, null, v.geo);
+    (k.rnnForward as (...args: unknown[]) => void)(
+      v.y,
+      v.hN,
+      v.cN,
+      v.ws,
+      v.x,
+      v.wIh,
+      v.wHh,
+      a.bIh,
+      a.bHh,
+      null,
+      a.h0,
+      v.c0,
+      null,
+      null,
+      null,
+      null,
+      v.geo,
+    );
   };
   const bad: [string, Partial<Record<string, unknown>>, typeof TypeError | typeof RangeError, RegExp][] = [
     ['an unknown cell', { geo: { ...geo, cell: 'elman' } }, RangeError, /geometry\.cell/],
@@ -167,8 +298,24 @@ describe('rnn kernels: argument checks', () => {
     ['a missing c0', { c0: null }, TypeError, /Float32Array for c0 but received null/],
     ['a short x', { x: new Float32Array(5) }, RangeError, /x/],
     ['a Float64Array', { x: new Float64Array(12) }, TypeError, /x/],
-    ['overlapping outputs', (() => { const b = new Float32Array(16); return { y: b, hN: b.subarray(8) }; })(), RangeError, /y and hN/],
-    ['y overlapping x', (() => { const b = new Float32Array(40); return { y: b.subarray(0, 16), x: b.subarray(4, 16) }; })(), RangeError, /y and x/],
+    [
+      'overlapping outputs',
+      (() => {
+        const b = new Float32Array(16);
+        return { y: b, hN: b.subarray(8) };
+      })(),
+      RangeError,
+      /y and hN/,
+    ],
+    [
+      'y overlapping x',
+      (() => {
+        const b = new Float32Array(40);
+        return { y: b.subarray(0, 16), x: b.subarray(4, 16) };
+      })(),
+      RangeError,
+      /y and x/,
+    ],
     ['a non-boolean reverse', { geo: { ...geo, reverse: 1 } }, TypeError, /geometry\.reverse/],
   ];
   const backends: [string, () => Backend][] = [['js', () => ref]];
@@ -190,6 +337,8 @@ describe('rnn kernels: argument checks', () => {
   }
 
   it('checks the argument count', () => {
-    expect(() => (ref.rnnForward as (...args: unknown[]) => void)(1, 2)).toThrow(/rnnForward\(y, hN, .*expected 17 arguments but received 2/);
+    expect(() => (ref.rnnForward as (...args: unknown[]) => void)(1, 2)).toThrow(
+      /rnnForward\(y, hN, .*expected 17 arguments but received 2/,
+    );
   });
 });

@@ -17,7 +17,9 @@ function walk(dir: string): string[] {
   });
 }
 
-const ccFiles = walk(join(root, 'native')).filter((f) => f.endsWith('.cc')).map((f) => relative(root, f).split('\\').join('/'));
+const ccFiles = walk(join(root, 'native'))
+  .filter((f) => f.endsWith('.cc'))
+  .map((f) => relative(root, f).split('\\').join('/'));
 
 describe('native/sources.json', () => {
   it('lists every .cc file under native/ in exactly one group', () => {
@@ -38,7 +40,9 @@ describe('native/sources.json', () => {
 
   it('gives each ISA group its architecture, define and flags', () => {
     expect(sources.groups.avx2?.flags).toEqual(expect.arrayContaining(['-mavx2', '-mfma']));
-    expect(sources.groups.avx512?.flags).toEqual(expect.arrayContaining(['-mavx512f', '-mavx512bw', '-mavx512dq', '-mavx512vl']));
+    expect(sources.groups.avx512?.flags).toEqual(
+      expect.arrayContaining(['-mavx512f', '-mavx512bw', '-mavx512dq', '-mavx512vl']),
+    );
     for (const isa of ['avx2', 'avx512', 'neon']) {
       expect(sources.groups[isa]?.arch, isa).toMatch(/^(x64|arm64)$/);
       expect(sources.groups[isa]?.define, isa).toMatch(/^DN_HAVE_/);
@@ -49,16 +53,23 @@ describe('native/sources.json', () => {
   });
 
   it('keeps ISA-specific files out of the baseline groups', () => {
-    const baseline = [...sources.groups.core!.sources, ...sources.groups.bench!.sources, ...sources.groups.addon!.sources];
+    const baseline = [
+      ...sources.groups.core!.sources,
+      ...sources.groups.bench!.sources,
+      ...sources.groups.addon!.sources,
+    ];
     expect(baseline.filter((f) => /_(avx2|avx512|neon)[._]/.test(f))).toEqual([]);
   });
 
-  it.each(['binding.gyp', 'CMakeLists.txt', 'native/sources.json'])('%s never asks for -march=native or -ffast-math', (file) => {
-    // Comments may name the flags to forbid them; only non-comment lines count.
-    const text = readFileSync(join(root, file), 'utf8')
-      .split('\n')
-      .filter((line) => !/^\s*#/.test(line) && !line.includes('"//"'))
-      .join('\n');
-    expect(text).not.toMatch(/-march=native|-ffast-math|-Ofast/);
-  });
+  it.each(['binding.gyp', 'CMakeLists.txt', 'native/sources.json'])(
+    '%s never asks for -march=native or -ffast-math',
+    (file) => {
+      // Comments may name the flags to forbid them; only non-comment lines count.
+      const text = readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*#/.test(line) && !line.includes('"//"'))
+        .join('\n');
+      expect(text).not.toMatch(/-march=native|-ffast-math|-Ofast/);
+    },
+  );
 });

@@ -61,9 +61,15 @@ describe('storage pool under AddressSanitizer', () => {
   it('reuses a block given back, and a deliberate use after free is reported (use-after-poison)', () => {
     const exe = join(dir, 'storage_uaf');
     execFileSync('g++', [
-      '-std=c++17', '-O1', '-g', '-fsanitize=address', '-fno-omit-frame-pointer',
-      join(root, 'test', 'native', 'fixtures', 'storage_uaf.cc'), join(root, 'native', 'runtime', 'storage_pool.cc'),
-      '-o', exe,
+      '-std=c++17',
+      '-O1',
+      '-g',
+      '-fsanitize=address',
+      '-fno-omit-frame-pointer',
+      join(root, 'test', 'native', 'fixtures', 'storage_uaf.cc'),
+      join(root, 'native', 'runtime', 'storage_pool.cc'),
+      '-o',
+      exe,
     ]);
     // The driver carries its own ASan runtime: a preloaded one (npm run test:asan) is not needed.
     const env = { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: 'detect_leaks=0' };

@@ -71,11 +71,16 @@ for (const { isa, skip } of testedIsas()) {
       // log α = log σ² − 2 log|θ| cancels: its error is a few ulp of the larger term.
       for (let i = 0; i < n; i++) {
         const scale = Math.abs(ls[i]!) + Math.abs(2 * Math.log(Math.abs(w[i]!)));
-        expect(Math.abs(got.logAlpha[i]! - want.logAlpha[i]!), `logAlpha[${i}] ${JSON.stringify(context)}`).toBeLessThanOrEqual(4 * ulp(scale));
+        expect(
+          Math.abs(got.logAlpha[i]! - want.logAlpha[i]!),
+          `logAlpha[${i}] ${JSON.stringify(context)}`,
+        ).toBeLessThanOrEqual(4 * ulp(scale));
       }
       expectClose(got.dls, want.dls, { rtol: 2e-6, atol: 1e-7, context: { ...context, out: 'dLogSigma2' } });
       expectClose(got.dw, want.dw, { rtol: 2e-6, atol: 1e-7, context: { ...context, out: 'dWeight' } });
-      expect(Math.abs(got.kl - want.kl), `kl ${JSON.stringify(context)}`).toBeLessThanOrEqual(2e-6 * Math.abs(want.kl) + 1e-7);
+      expect(Math.abs(got.kl - want.kl), `kl ${JSON.stringify(context)}`).toBeLessThanOrEqual(
+        2e-6 * Math.abs(want.kl) + 1e-7,
+      );
       for (const a of [got.sigma2, got.logAlpha, got.dls, got.dw]) guardUntouched(a, n);
     });
 
@@ -104,11 +109,25 @@ for (const { isa, skip } of testedIsas()) {
       expect(maxUlpError(got, Array.from(ls, Math.exp))).toBeLessThanOrEqual(2);
       const specials = Float32Array.of(88.8, 100, Infinity, -Infinity, Number.NaN, -104, -120, -100, -95, -88, 0, -0);
       const out = new Float32Array(specials.length);
-      withIsa(isa, (native) => native.sparseVd(out, null, null, null, new Float32Array(specials.length).fill(1), specials, false, specials.length));
+      withIsa(isa, (native) =>
+        native.sparseVd(
+          out,
+          null,
+          null,
+          null,
+          new Float32Array(specials.length).fill(1),
+          specials,
+          false,
+          specials.length,
+        ),
+      );
       expect(Array.from(out.subarray(0, 5))).toEqual([Infinity, Infinity, Infinity, 0, Number.NaN]);
       expect(out[5]).toBe(0);
       expect(out[6]).toBe(0);
-      for (let i = 7; i < 10; i++) expect(Math.abs(out[i]! - Math.fround(Math.exp(specials[i]!)))).toBeLessThanOrEqual(2 * 2 ** -149 + 2 * ulp(Math.exp(specials[i]!)));
+      for (let i = 7; i < 10; i++)
+        expect(Math.abs(out[i]! - Math.fround(Math.exp(specials[i]!)))).toBeLessThanOrEqual(
+          2 * 2 ** -149 + 2 * ulp(Math.exp(specials[i]!)),
+        );
       expect(out[10]).toBe(1);
       expect(out[11]).toBe(1);
     });
@@ -120,7 +139,12 @@ for (const { isa, skip } of testedIsas()) {
       const la = new Float32Array(n);
       // log σ² = 0: log α = −2 log|θ|, inside the clip range.
       withIsa(isa, (native) => native.sparseVd(null, la, null, null, w, new Float32Array(n), false, n));
-      expect(maxUlpError(la, Array.from(w, (v) => -2 * Math.log(Math.abs(v))))).toBeLessThanOrEqual(2);
+      expect(
+        maxUlpError(
+          la,
+          Array.from(w, (v) => -2 * Math.log(Math.abs(v))),
+        ),
+      ).toBeLessThanOrEqual(2);
 
       const sub = Float32Array.of(1e-40, -3e-42, 1.1e-38, 2 ** -149);
       const lsSub = Float32Array.from(sub, (v) => 2 * Math.log(Math.abs(v)) + 1.5);
@@ -160,8 +184,13 @@ describe('sparseVd argument checks, the same on both backends', () => {
   const f = (n: number) => new Float32Array(n);
   it.each(backends)('%s: plain arguments are checked first, then arrays, pairs and overlaps', (name) => {
     const k: Backend = name === 'js' ? kernels('js') : kernels('native');
-    const call = (...args: unknown[]) => () => (k.sparseVd as (...a: unknown[]) => number)(...args);
-    expect(call(f(4), null, null, null, f(4), f(4), true)).toThrow(/sparseVd\(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n\)/);
+    const call =
+      (...args: unknown[]) =>
+      () =>
+        (k.sparseVd as (...a: unknown[]) => number)(...args);
+    expect(call(f(4), null, null, null, f(4), f(4), true)).toThrow(
+      /sparseVd\(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n\)/,
+    );
     // withKl is read before the (invalid) weight.
     expect(call(null, null, null, null, 'w', f(4), 1, 4)).toThrow(TypeError);
     expect(call(null, null, null, null, 'w', f(4), 1, 4)).toThrow(/withKl/);

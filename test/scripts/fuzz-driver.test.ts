@@ -22,7 +22,9 @@ describe('fuzz driver', () => {
   it('records a crash (with its signal) and a hang, and runs every other case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dropnet-fuzz-'));
     const script = join(dir, 'child.mjs');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { writeSync } from 'node:fs';
       const argv = process.argv.slice(2);
       const from = Number(argv[argv.indexOf('--from') + 1]), to = Number(argv[argv.indexOf('--to') + 1]);
@@ -32,7 +34,8 @@ describe('fuzz driver', () => {
         if (i === 5) for (;;);
         writeSync(1, 'R ' + i + ' ok case ' + i + '\\n');
       }
-    `);
+    `,
+    );
     const run = (await runCases({ script, from: 0, to: 8, timeoutMs: 1500, nodeArgs: [] })) as Run;
     expect(run.crashes.map((c) => [c.i, c.signal])).toEqual([[3, 'SIGSEGV']]);
     expect(run.hangs).toEqual([5]);
@@ -40,8 +43,12 @@ describe('fuzz driver', () => {
   }, 120_000);
 
   it('draws the same case for the same seed and index', () => {
-    const a = rngFor(7, 11), b = rngFor(7, 11), c = rngFor(7, 12);
-    const da = [a.next(), a.next()], db = [b.next(), b.next()], dc = [c.next(), c.next()];
+    const a = rngFor(7, 11),
+      b = rngFor(7, 11),
+      c = rngFor(7, 12);
+    const da = [a.next(), a.next()],
+      db = [b.next(), b.next()],
+      dc = [c.next(), c.next()];
     expect(da).toEqual(db);
     expect(dc).not.toEqual(da);
   });

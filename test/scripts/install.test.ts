@@ -20,7 +20,9 @@ afterAll(() => {
 
 const check = async (env: Record<string, string> = {}): Promise<[number, string]> => {
   try {
-    const { stdout } = await run(process.execPath, [join(root, 'scripts/install.mjs'), '--check'], { env: { ...process.env, ...env } });
+    const { stdout } = await run(process.execPath, [join(root, 'scripts/install.mjs'), '--check'], {
+      env: { ...process.env, ...env },
+    });
     return [0, stdout.trim()];
   } catch (e) {
     const err = e as { code: number; stdout: string };
@@ -38,7 +40,10 @@ it('reuses the addon only when the stamp matches and the addon loads', async () 
 
   writeFileSync(stamp, JSON.stringify(key));
   expect(await check()).toEqual([0, 'dropnet: the built addon is valid']);
-  expect(await check({ DROPNET_FORCE_BUILD: '1' })).toEqual([1, 'dropnet: the addon needs a build: DROPNET_FORCE_BUILD=1']);
+  expect(await check({ DROPNET_FORCE_BUILD: '1' })).toEqual([
+    1,
+    'dropnet: the addon needs a build: DROPNET_FORCE_BUILD=1',
+  ]);
 
   writeFileSync(stamp, JSON.stringify({ ...key, abi: '1' }));
   expect(await check()).toEqual([1, `dropnet: the addon needs a build: abi changed (1 -> ${key.abi})`]);

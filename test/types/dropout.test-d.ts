@@ -8,13 +8,19 @@ declare const batch: Tensor<readonly [number, 784]>;
 
 describe('dropout layers in typed chains', () => {
   it('pass the shape through, so a mismatch after them still fails', () => {
-    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(256, 10));
+    const model = new nn.Sequential(
+      new nn.Linear(784, 256),
+      new nn.ReLU(),
+      new nn.Dropout(0.5),
+      new nn.Linear(256, 10),
+    );
     expectTypeOf(model.forward(batch)).toEqualTypeOf<Tensor<readonly [number, 10]>>();
     // @ts-expect-error Linear(128→10) cannot follow Linear(784→256), dropout in between or not
     new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(128, 10));
+    const { Linear: L, AlphaDropout: AD, GaussianNoise: GN, GaussianDropout: GD } = nn;
     // @ts-expect-error nor through the other members of the family
-    new nn.Sequential(new nn.Linear(8, 4), new nn.AlphaDropout(), new nn.GaussianNoise(0.1), new nn.GaussianDropout(0.2), new nn.Linear(5, 2));
-    new nn.Sequential(new nn.Linear(8, 4), new nn.AlphaDropout(), new nn.GaussianNoise(0.1), new nn.GaussianDropout(0.2), new nn.Linear(4, 2));
+    new nn.Sequential(new L(8, 4), new AD(), new GN(0.1), new GD(0.2), new L(5, 2));
+    new nn.Sequential(new L(8, 4), new AD(), new GN(0.1), new GD(0.2), new L(4, 2));
   });
 
   it('keep the exact tensor type', () => {

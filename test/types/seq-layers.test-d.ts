@@ -9,7 +9,12 @@ describe('sequence layers', () => {
     expectTypeOf(emb).toEqualTypeOf<nn.Embedding<100, 16>>();
     expectTypeOf(emb.forward(zeros([2, 5]))).toEqualTypeOf<Tensor<readonly [...number[], 16]>>();
     expectTypeOf(emb.weight.shape).toEqualTypeOf<readonly [100, 16]>();
-    const model = new nn.Sequential(emb, new nn.LockedDropout(0.3, { batchFirst: true }), new nn.LayerNorm(16), new nn.Linear(16, 4));
+    const model = new nn.Sequential(
+      emb,
+      new nn.LockedDropout(0.3, { batchFirst: true }),
+      new nn.LayerNorm(16),
+      new nn.Linear(16, 4),
+    );
     expectTypeOf(model.forward(zeros([2, 5]))).toEqualTypeOf<Tensor<readonly [...number[], 4]>>();
     // @ts-expect-error a 16-wide embedding into Linear(8→4)
     new nn.Sequential(new nn.Embedding(100, 16), new nn.Linear(8, 4));

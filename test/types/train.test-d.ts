@@ -11,7 +11,9 @@ describe('training API types', () => {
   it('fit resolves with a History, evaluate with logs', () => {
     expectTypeOf(model.fit(x, labels, { loss: 'crossEntropy' })).toEqualTypeOf<Promise<History>>();
     expectTypeOf(model.evaluate(x, labels, { metrics: ['accuracy'] })).toEqualTypeOf<Promise<Logs>>();
-    expectTypeOf(model.fit(x, labels, { loss: 'crossEntropy', optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }) })).toEqualTypeOf<Promise<History>>();
+    expectTypeOf(
+      model.fit(x, labels, { loss: 'crossEntropy', optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }) }),
+    ).toEqualTypeOf<Promise<History>>();
     // @ts-expect-error fit needs a loss
     void model.fit(x, labels, {});
     // @ts-expect-error verbose is 0, 1 or 2

@@ -86,8 +86,11 @@ interface CheckedOptions {
 }
 
 function checkOptions(options: unknown, builtShape: Shape | null): CheckedOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
-  for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw argRangeError('options', `object with keys ${[...KNOWN_OPTIONS].join(', ')}`, key);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError('options', 'object', options);
+  for (const key of Object.keys(options))
+    if (!KNOWN_OPTIONS.has(key))
+      throw argRangeError('options', `object with keys ${[...KNOWN_OPTIONS].join(', ')}`, key);
   const o = options as OnnxExportOptions;
   const dynamicBatch = o.dynamicBatch ?? true;
   if (typeof dynamicBatch !== 'boolean') throw argTypeError('dynamicBatch', 'boolean', dynamicBatch);
@@ -100,16 +103,21 @@ function checkOptions(options: unknown, builtShape: Shape | null): CheckedOption
   }
   const opset = o.opset ?? DEFAULT_OPSET;
   if (typeof opset !== 'number') throw argTypeError('opset', `integer in [${MIN_OPSET}, ${MAX_OPSET}]`, opset);
-  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) throw argRangeError('opset', `integer in [${MIN_OPSET}, ${MAX_OPSET}]`, opset);
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET)
+    throw argRangeError('opset', `integer in [${MIN_OPSET}, ${MAX_OPSET}]`, opset);
   const given = o.inputShape ?? builtShape;
-  if (given === null) throw new TypeError('exportOnnx: the model has not been built; pass options.inputShape (with the batch dimension first, -1 for any)');
+  if (given === null)
+    throw new TypeError(
+      'exportOnnx: the model has not been built; pass options.inputShape (with the batch dimension first, -1 for any)',
+    );
   const expected = 'array of positive integers (the first may be -1), batch dimension first';
   if (!Array.isArray(given) || given.length === 0) throw argTypeError('inputShape', expected, given);
   given.forEach((d: unknown, i: number) => {
     if (typeof d !== 'number') throw argTypeError('inputShape', expected, given);
     if (!Number.isInteger(d) || (d < 1 && !(i === 0 && d === -1))) throw argRangeError('inputShape', expected, given);
   });
-  if (!dynamicBatch && given[0] === -1) throw argRangeError('inputShape', 'a batch size (not -1) when dynamicBatch is false', given);
+  if (!dynamicBatch && given[0] === -1)
+    throw argRangeError('inputShape', 'a batch size (not -1) when dynamicBatch is false', given);
   return { shape: [...given], opset, dynamicBatch, initialState, inputIds };
 }
 
@@ -122,7 +130,10 @@ export function onnxModel(model: unknown, options: OnnxExportOptions = {}): Onnx
   const sample = (dims: readonly number[]): Tensor => {
     if (inputIds === null) return randn(dims, { generator });
     const ids = generator.uniform(new Float32Array(dims.reduce((p, d) => p * d, 1)), 0, inputIds);
-    return new Tensor(ids.map((v) => Math.min(Math.floor(v), inputIds - 1)), dims);
+    return new Tensor(
+      ids.map((v) => Math.min(Math.floor(v), inputIds - 1)),
+      dims,
+    );
   };
   const [b1, b2] = dynamicBatch ? [2, 3] : [shape[0]!, shape[0]!];
   const traceAt = (batch: number): Trace => {
@@ -131,7 +142,9 @@ export function onnxModel(model: unknown, options: OnnxExportOptions = {}): Onnx
     // The state the layer returns has the shape of the state it takes.
     const probe = traceForward(module, [x]);
     if (probe.outputNames[1] !== 'h_n') {
-      throw new OnnxExportError(`initialState: ${module.layerName} does not return [output, state] as a recurrent layer does`);
+      throw new OnnxExportError(
+        `initialState: ${module.layerName} does not return [output, state] as a recurrent layer does`,
+      );
     }
     const states = probe.outputs.slice(1).map((t) => randn(t.shape, { generator }));
     return traceForward(module, [x, states.length === 1 ? states[0]! : states]);
@@ -152,13 +165,22 @@ export function onnxModel(model: unknown, options: OnnxExportOptions = {}): Onnx
       });
     } else {
       // The output is an input (every layer an identity in eval mode), a weight, or another output.
-      nodes.push({ opType: 'Identity', inputs: [claimed.has(value) ? a.outputNames[lowered.outputs.indexOf(value)]! : value], outputs: [name], name: `Identity_${name}`, attributes: {}, doc: 'the model returns this value unchanged' });
+      nodes.push({
+        opType: 'Identity',
+        inputs: [claimed.has(value) ? a.outputNames[lowered.outputs.indexOf(value)]! : value],
+        outputs: [name],
+        name: `Identity_${name}`,
+        attributes: {},
+        doc: 'the model returns this value unchanged',
+      });
     }
   });
   const dims = (x: Shape, y: Shape): (number | string)[] => x.map((d, i) => (d !== y[i] ? BATCH : d));
   const follows = a.outputs.some((t, i) => t.shape.some((d, k) => d !== b.outputs[i]!.shape[k]));
   if (dynamicBatch && !follows) {
-    throw new OnnxExportError(`the model's output shape [${a.outputs[0]!.shape.join(', ')}] does not follow the batch size; export it with dynamicBatch: false`);
+    throw new OnnxExportError(
+      `the model's output shape [${a.outputs[0]!.shape.join(', ')}] does not follow the batch size; export it with dynamicBatch: false`,
+    );
   }
   return {
     graph: {

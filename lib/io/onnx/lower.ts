@@ -42,7 +42,12 @@ export interface LowerContext {
   /** Adds a node; returns its output's name. */
   node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
   /** Adds a node with `count` outputs; returns their names. */
-  nodeOutputs(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttribute>>, count: number): string[];
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, OnnxAttribute>>,
+    count: number,
+  ): string[];
   floatConst(values: readonly number[], dims: readonly number[]): string;
   int64Const(values: readonly number[], dims: readonly number[]): string;
   /** Throws the OnnxExportError for this op and layer. */
@@ -68,7 +73,11 @@ export const INPUT_NAME = 'input';
 
 /** Lowers two traces of one model; `inputNames` name the traces' inputs, in order. */
 export function lowerTraces(
-  a: Trace, b: Trace, opset: number, table: Readonly<Record<string, Lowering>>, inputNames: readonly string[] = [INPUT_NAME],
+  a: Trace,
+  b: Trace,
+  opset: number,
+  table: Readonly<Record<string, Lowering>>,
+  inputNames: readonly string[] = [INPUT_NAME],
 ): LoweredGraph {
   if (a.records.length !== b.records.length || a.records.some((r, i) => r.name !== b.records[i]!.name)) {
     const ops = (t: Trace): string => t.records.map((r) => r.name).join(', ');
@@ -98,7 +107,10 @@ export function lowerTraces(
     const other = b.records[index]!;
     const where = describeLayer(rec.layer);
     const fail = (reason: string): never => {
-      throw new OnnxExportError(`cannot export op ${rec.name} in ${where}: ${reason}`, { op: rec.name, layer: rec.layer.path });
+      throw new OnnxExportError(`cannot export op ${rec.name} in ${where}: ${reason}`, {
+        op: rec.name,
+        layer: rec.layer.path,
+      });
     };
     const prefix = rec.layer.path === '' ? '' : `${rec.layer.path}/`;
     // A tensor the trace did not produce: a parameter or buffer, or else a constant, which
@@ -113,7 +125,9 @@ export function lowerTraces(
         return name;
       }
       if (!(twin instanceof Tensor) || !sameShape(t.shape, twin.shape) || !sameData(t.data, twin.data)) {
-        fail(`its ${what} depends on the model's input (its values or its batch size) but was not computed by an op the exporter can trace`);
+        fail(
+          `its ${what} depends on the model's input (its values or its batch size) but was not computed by an op the exporter can trace`,
+        );
       }
       const name = addInitializer(`${prefix}${rec.name}_const`, t.shape, t.data.slice());
       values.set(t, name);
@@ -121,7 +135,10 @@ export function lowerTraces(
     };
     let count = 0;
     const c: LowerContext = {
-      rec, other, opset, fail,
+      rec,
+      other,
+      opset,
+      fail,
       has: (i) => rec.inputs[i] !== null && rec.inputs[i] !== undefined,
       value: (i) => {
         const v = rec.inputs[i];
@@ -162,18 +179,32 @@ export function lowerTraces(
           count++;
           return out;
         });
-        nodes.push({ opType, inputs: [...inputs], outputs: outs, name: unique(`${prefix}${opType}_${index}`), attributes, doc: `${where}: ${rec.name}` });
+        nodes.push({
+          opType,
+          inputs: [...inputs],
+          outputs: outs,
+          name: unique(`${prefix}${opType}_${index}`),
+          attributes,
+          doc: `${where}: ${rec.name}`,
+        });
         return outs;
       },
       node: (opType, inputs, attributes = {}) => c.nodeOutputs(opType, inputs, attributes, 1)[0]!,
       floatConst: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, Float32Array.from(v)),
-      int64Const: (v, dims) => addInitializer(`${prefix}${rec.name}_${index}_const`, dims, BigInt64Array.from(v, (x) => BigInt(x))),
+      int64Const: (v, dims) =>
+        addInitializer(
+          `${prefix}${rec.name}_${index}_const`,
+          dims,
+          BigInt64Array.from(v, (x) => BigInt(x)),
+        ),
     };
     const lower = table[rec.name];
     if (lower === undefined) {
       if (/dropout|noise|dropconnect/i.test(rec.name)) {
-        fail('it ran in training mode during an eval-mode trace (does the layer force training, as Monte Carlo dropout does?); ' +
-          'the exported graph is for inference, where the dropout family is the identity');
+        fail(
+          'it ran in training mode during an eval-mode trace (does the layer force training, as Monte Carlo dropout does?); ' +
+            'the exported graph is for inference, where the dropout family is the identity',
+        );
       }
       fail('it has no ONNX mapping yet');
       return;

@@ -79,12 +79,24 @@ export function irVersionFor(opset: number): number {
 function attributeProto(name: string, a: OnnxAttribute): ProtoWriter {
   const w = new ProtoWriter().string(1, name);
   switch (a.type) {
-    case 'float': w.float(2, a.value); break;
-    case 'int': w.int(3, a.value); break;
-    case 'string': w.string(4, a.value); break;
-    case 'floats': for (const v of a.value) w.float(7, v); break;
-    case 'ints': w.ints(8, a.value); break;
-    case 'strings': for (const v of a.value) w.string(9, v); break;
+    case 'float':
+      w.float(2, a.value);
+      break;
+    case 'int':
+      w.int(3, a.value);
+      break;
+    case 'string':
+      w.string(4, a.value);
+      break;
+    case 'floats':
+      for (const v of a.value) w.float(7, v);
+      break;
+    case 'ints':
+      w.ints(8, a.value);
+      break;
+    case 'strings':
+      for (const v of a.value) w.string(9, v);
+      break;
   }
   return w.int(20, ATTR_TYPE[a.type]);
 }

@@ -20,8 +20,14 @@ function num(c: LowerContext, key: string): number {
   return v;
 }
 
-const unary = (opType: string): Lowering => (c) => c.node(opType, [c.value(0)]);
-const binary = (opType: string): Lowering => (c) => c.node(opType, [c.value(0), c.value(1)]);
+const unary =
+  (opType: string): Lowering =>
+  (c) =>
+    c.node(opType, [c.value(0)]);
+const binary =
+  (opType: string): Lowering =>
+  (c) =>
+    c.node(opType, [c.value(0), c.value(1)]);
 
 function gelu(c: LowerContext, x: string): string {
   // x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), dropnet's exact form (Gelu itself is opset 20 only).
@@ -42,16 +48,27 @@ function softplus(c: LowerContext, x: string, beta: number, threshold: number): 
 /** The activations linear can fuse, with PyTorch's default constants (lib/ops/matmul.ts). */
 function activation(c: LowerContext, name: unknown, x: string): string {
   switch (name) {
-    case null: case undefined: return x;
-    case 'relu': return c.node('Relu', [x]);
-    case 'leakyRelu': return c.node('LeakyRelu', [x], { alpha: attr.float(0.01) });
-    case 'sigmoid': return c.node('Sigmoid', [x]);
-    case 'tanh': return c.node('Tanh', [x]);
-    case 'gelu': return gelu(c, x);
-    case 'elu': return c.node('Elu', [x], { alpha: attr.float(1) });
-    case 'selu': return c.node('Selu', [x], { alpha: attr.float(SELU_ALPHA), gamma: attr.float(SELU_SCALE) });
-    case 'softplus': return softplus(c, x, 1, 20);
-    default: return c.fail(`its fused activation ${String(name)} has no ONNX mapping`);
+    case null:
+    case undefined:
+      return x;
+    case 'relu':
+      return c.node('Relu', [x]);
+    case 'leakyRelu':
+      return c.node('LeakyRelu', [x], { alpha: attr.float(0.01) });
+    case 'sigmoid':
+      return c.node('Sigmoid', [x]);
+    case 'tanh':
+      return c.node('Tanh', [x]);
+    case 'gelu':
+      return gelu(c, x);
+    case 'elu':
+      return c.node('Elu', [x], { alpha: attr.float(1) });
+    case 'selu':
+      return c.node('Selu', [x], { alpha: attr.float(SELU_ALPHA), gamma: attr.float(SELU_SCALE) });
+    case 'softplus':
+      return softplus(c, x, 1, 20);
+    default:
+      return c.fail(`its fused activation ${String(name)} has no ONNX mapping`);
   }
 }
 
@@ -70,7 +87,8 @@ const linear: Lowering = (c) => {
 };
 
 function expectRank4(c: LowerContext): void {
-  if (c.shape(0).length !== 4) c.fail(`ONNX expects a batched (N, C, H, W) input but it received [${c.shape(0).join(', ')}]`);
+  if (c.shape(0).length !== 4)
+    c.fail(`ONNX expects a batched (N, C, H, W) input but it received [${c.shape(0).join(', ')}]`);
 }
 
 const conv2d: Lowering = (c) => {
@@ -106,7 +124,10 @@ const maxPool2d: Lowering = (c) => {
 const avgPool2d: Lowering = (c) => {
   expectRank4(c);
   if (num(c, 'divisorOverride') !== 0) c.fail('ONNX AveragePool has no divisor override');
-  return c.node('AveragePool', [c.value(0)], { ...poolAttributes(c), count_include_pad: attr.int(c.rec.attrs.countIncludePad === false ? 0 : 1) });
+  return c.node('AveragePool', [c.value(0)], {
+    ...poolAttributes(c),
+    count_include_pad: attr.int(c.rec.attrs.countIncludePad === false ? 0 : 1),
+  });
 };
 
 const adaptiveAvgPool2d: Lowering = (c) => {
@@ -114,19 +135,29 @@ const adaptiveAvgPool2d: Lowering = (c) => {
   const [h, w, oh, ow] = [num(c, 'h'), num(c, 'w'), num(c, 'oh'), num(c, 'ow')];
   if (oh === 1 && ow === 1) return c.node('GlobalAveragePool', [c.value(0)]);
   // Equal windows that tile the input are an ordinary average pool; uneven ones have no ONNX op.
-  if (h % oh !== 0 || w % ow !== 0) c.fail(`an output of ${oh}x${ow} does not divide the input's ${h}x${w} evenly, which only an output of 1x1 or of divisors exports`);
+  if (h % oh !== 0 || w % ow !== 0)
+    c.fail(
+      `an output of ${oh}x${ow} does not divide the input's ${h}x${w} evenly, which only an output of 1x1 or of divisors exports`,
+    );
   const k = [h / oh, w / ow];
   return c.node('AveragePool', [c.value(0)], { kernel_shape: attr.ints(k), strides: attr.ints(k) });
 };
 
 const batchNorm: Lowering = (c) => {
-  if (c.rec.attrs.useBatch !== false) c.fail('it normalized with batch statistics (training mode, or no running statistics), which an inference graph cannot');
+  if (c.rec.attrs.useBatch !== false)
+    c.fail(
+      'it normalized with batch statistics (training mode, or no running statistics), which an inference graph cannot',
+    );
   const channels = c.shape(0)[1]!;
   const scale = c.has(1) ? c.value(1) : c.floatConst(new Array<number>(channels).fill(1), [channels]);
   const bias = c.has(2) ? c.value(2) : c.floatConst(new Array<number>(channels).fill(0), [channels]);
-  return c.node('BatchNormalization', [c.value(0), scale, bias, c.tensorValue('runningMean'), c.tensorValue('runningVar')], {
-    epsilon: attr.float(num(c, 'eps')),
-  });
+  return c.node(
+    'BatchNormalization',
+    [c.value(0), scale, bias, c.tensorValue('runningMean'), c.tensorValue('runningVar')],
+    {
+      epsilon: attr.float(num(c, 'eps')),
+    },
+  );
 };
 
 const reshape: Lowering = (c) => {
@@ -134,8 +165,15 @@ const reshape: Lowering = (c) => {
   const a = c.rec.out.shape;
   const b = c.other.out.shape;
   const varying = a.map((d, i) => d !== b[i]);
-  if (varying.filter(Boolean).length > 1) c.fail(`more than one dimension of its result [${a.join(', ')}] depends on the batch size`);
-  return c.node('Reshape', [c.value(0), c.int64Const(a.map((d, i) => (varying[i] ? -1 : d)), [a.length])]);
+  if (varying.filter(Boolean).length > 1)
+    c.fail(`more than one dimension of its result [${a.join(', ')}] depends on the batch size`);
+  return c.node('Reshape', [
+    c.value(0),
+    c.int64Const(
+      a.map((d, i) => (varying[i] ? -1 : d)),
+      [a.length],
+    ),
+  ]);
 };
 
 const transpose: Lowering = (c) => {
@@ -145,18 +183,25 @@ const transpose: Lowering = (c) => {
   return c.node('Transpose', [c.value(0)], { perm: attr.ints(perm) });
 };
 
-const reduce = (opType: 'ReduceSum' | 'ReduceMean'): Lowering => (c) => {
-  const dims = c.rec.attrs.dims;
-  if (!Array.isArray(dims)) return c.fail('it did not record its dims');
-  const keepdims = attr.int(c.rec.attrs.keepdim === true ? 1 : 0);
-  // ReduceSum takes its axes as an input from opset 13, ReduceMean from opset 18.
-  if (opType === 'ReduceSum' || c.opset >= 18) return c.node(opType, [c.value(0), c.int64Const(dims as number[], [dims.length])], { keepdims });
-  return c.node(opType, [c.value(0)], { axes: attr.ints(dims as number[]), keepdims });
-};
+const reduce =
+  (opType: 'ReduceSum' | 'ReduceMean'): Lowering =>
+  (c) => {
+    const dims = c.rec.attrs.dims;
+    if (!Array.isArray(dims)) return c.fail('it did not record its dims');
+    const keepdims = attr.int(c.rec.attrs.keepdim === true ? 1 : 0);
+    // ReduceSum takes its axes as an input from opset 13, ReduceMean from opset 18.
+    if (opType === 'ReduceSum' || c.opset >= 18)
+      return c.node(opType, [c.value(0), c.int64Const(dims as number[], [dims.length])], { keepdims });
+    return c.node(opType, [c.value(0)], { axes: attr.ints(dims as number[]), keepdims });
+  };
 
 const clamp: Lowering = (c) => {
   const [lo, hi] = [num(c, 'min'), num(c, 'max')];
-  return c.node('Clip', [c.value(0), lo === -Infinity ? '' : c.floatConst([lo], []), hi === Infinity ? '' : c.floatConst([hi], [])]);
+  return c.node('Clip', [
+    c.value(0),
+    lo === -Infinity ? '' : c.floatConst([lo], []),
+    hi === Infinity ? '' : c.floatConst([hi], []),
+  ]);
 };
 
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
@@ -190,7 +235,12 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   reshape,
   clone: unary('Identity'),
   transpose,
-  concat: (c) => c.node('Concat', c.rec.inputs.map((_, i) => c.value(i)), { axis: attr.int(num(c, 'dim')) }),
+  concat: (c) =>
+    c.node(
+      'Concat',
+      c.rec.inputs.map((_, i) => c.value(i)),
+      { axis: attr.int(num(c, 'dim')) },
+    ),
   sum: reduce('ReduceSum'),
   mean: reduce('ReduceMean'),
   ...SEQUENCE_LOWERINGS,

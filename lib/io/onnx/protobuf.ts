@@ -95,6 +95,7 @@ export function varint(value: bigint): Uint8Array {
 }
 
 function checkInteger(value: number, field: number): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`protobuf field ${field}: expected a safe integer but received ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`protobuf field ${field}: expected a safe integer but received ${value}`);
   return value;
 }

@@ -36,7 +36,8 @@ const ONNX_OP: Readonly<Record<Cell, string>> = { lstm: 'LSTM', gru: 'GRU', rnn_
 
 function cellOf(c: LowerContext): Cell {
   const cell = c.rec.attrs.cell;
-  if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn_tanh' && cell !== 'rnn_relu') return c.fail('it did not record its cell');
+  if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn_tanh' && cell !== 'rnn_relu')
+    return c.fail('it did not record its cell');
   return cell;
 }
 
@@ -82,7 +83,8 @@ function bias(c: LowerContext, cell: Cell, hidden: number): string {
     if (ph !== null) data.set(reorderedRows(ph.data, cell, hidden, 1), size);
     return c.initializer(`${(pi ?? ph)!.name}.onnx`, [1, 2 * size], data);
   }
-  const part = (i: number): string => reordered(c, c.has(i) ? c.value(i) : c.floatConst(new Array<number>(size).fill(0), [size]), cell, hidden);
+  const part = (i: number): string =>
+    reordered(c, c.has(i) ? c.value(i) : c.floatConst(new Array<number>(size).fill(0), [size]), cell, hidden);
   return unsqueeze(c, c.node('Concat', [part(5), part(6)], { axis: attr.int(0) }), 0);
 }
 
@@ -94,7 +96,9 @@ function squeeze(c: LowerContext, value: string, axis: number): string {
 const recurrent: Lowering = (c): Lowered => {
   const cell = cellOf(c);
   if (c.rec.attrs.masked === true) {
-    c.fail('it applied recurrent dropout masks (training mode) during an eval-mode trace; in eval they are the identity');
+    c.fail(
+      'it applied recurrent dropout masks (training mode) during an eval-mode trace; in eval they are the identity',
+    );
   }
   const zoneout = c.rec.attrs.zoneoutH instanceof Float32Array || c.rec.attrs.zoneoutC instanceof Float32Array;
   if (zoneout || c.has(7)) return unrolledRecurrent(c, cell);
@@ -103,7 +107,15 @@ const recurrent: Lowering = (c): Lowered => {
   const lstm = cell === 'lstm';
   // A default (zero) initial state is ONNX's absent one.
   const state = (i: number): string => (c.isUntracedZeros(i) ? '' : unsqueeze(c, c.value(i), 0));
-  const inputs = [c.value(0), weight(c, 3, cell, hidden), weight(c, 4, cell, hidden), bias(c, cell, hidden), '', state(1), ...(lstm ? [state(2)] : [])];
+  const inputs = [
+    c.value(0),
+    weight(c, 3, cell, hidden),
+    weight(c, 4, cell, hidden),
+    bias(c, cell, hidden),
+    '',
+    state(1),
+    ...(lstm ? [state(2)] : []),
+  ];
   while (inputs[inputs.length - 1] === '') inputs.pop();
   const attributes = {
     hidden_size: attr.int(hidden),

@@ -18,7 +18,8 @@ const INT64 = 7;
 
 /** A reduction over `axes` keeping them: axes an input (ReduceSum from opset 13, the others from 18) or an attribute. */
 function reduceKeep(c: LowerContext, opType: string, x: string, axes: readonly number[]): string {
-  if (opType === 'ReduceSum' || c.opset >= 18) return c.node(opType, [x, c.int64Const(axes, [axes.length])], { keepdims: attr.int(1) });
+  if (opType === 'ReduceSum' || c.opset >= 18)
+    return c.node(opType, [x, c.int64Const(axes, [axes.length])], { keepdims: attr.int(1) });
   return c.node(opType, [x], { axes: attr.ints(axes), keepdims: attr.int(1) });
 }
 
@@ -33,7 +34,8 @@ const layerNorm: Lowering = (c) => {
   if (c.opset >= 17) {
     const scale = c.has(1) ? c.value(1) : c.floatConst(new Array<number>(size).fill(1), shape as number[]);
     return c.node('LayerNormalization', c.has(2) ? [x, scale, c.value(2)] : [x, scale], {
-      axis: attr.int(rank - k), epsilon: attr.float(eps),
+      axis: attr.int(rank - k),
+      epsilon: attr.float(eps),
     });
   }
   const axes = Array.from({ length: k }, (_, i) => rank - k + i);

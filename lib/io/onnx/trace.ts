@@ -85,7 +85,9 @@ function namesOf(result: unknown, count: number, root: TraceableModule): string[
 
 /** "layer 2 (Linear(4→3))", or "the model (Net)" for the root. */
 export function describeLayer(layer: LayerRef): string {
-  return layer.path === '' ? `the model (${layer.module.layerName})` : `layer ${layer.path} (${layer.module.layerName})`;
+  return layer.path === ''
+    ? `the model (${layer.module.layerName})`
+    : `layer ${layer.path} (${layer.module.layerName})`;
 }
 
 /** Runs root on args (the input, then e.g. the initial state) in eval mode without gradients and returns what ran. */
@@ -105,7 +107,9 @@ export function traceForward(root: TraceableModule, args: readonly TensorTree[])
       const forward = m.forward;
       const own = Object.getOwnPropertyDescriptor(m, 'forward');
       Object.defineProperty(m, 'forward', {
-        configurable: true, enumerable: false, writable: true,
+        configurable: true,
+        enumerable: false,
+        writable: true,
         value: function (this: TraceableModule, ...args: unknown[]): unknown {
           stack.push({ path, module: m });
           try {
@@ -130,16 +134,36 @@ export function traceForward(root: TraceableModule, args: readonly TensorTree[])
     // Builds lazily-built layers first, so that building (which may run forward on zeros) is not traced.
     noGrad(() => call(...args.map(zerosLike)));
     tracing = true;
-    const result = noGrad(() => traceOps((out, name, opInputs, attrs) => {
-      produced.add(out);
-      records.push({ name, out, inputs: [...opInputs], attrs: (attrs ?? {}) as Readonly<Record<string, unknown>>, layer: stack[stack.length - 1]! });
-    }, () => call(...args)));
+    const result = noGrad(() =>
+      traceOps(
+        (out, name, opInputs, attrs) => {
+          produced.add(out);
+          records.push({
+            name,
+            out,
+            inputs: [...opInputs],
+            attrs: (attrs ?? {}) as Readonly<Record<string, unknown>>,
+            layer: stack[stack.length - 1]!,
+          });
+        },
+        () => call(...args),
+      ),
+    );
     const outputs = flattenTree(result);
     if (outputs === null) {
       const what = Array.isArray(result) ? 'an array holding something other than Tensors' : typeof result;
-      throw new OnnxExportError(`${describeLayer(stack[0]!)} returned ${what}; only Tensors (or nested arrays of them, as a recurrent layer's [output, state]) export`, { layer: '' });
+      throw new OnnxExportError(
+        `${describeLayer(stack[0]!)} returned ${what}; only Tensors (or nested arrays of them, as a recurrent layer's [output, state]) export`,
+        { layer: '' },
+      );
     }
-    return { inputs, outputs, outputNames: namesOf(result, outputs.length, root), records: live(records, outputs), named };
+    return {
+      inputs,
+      outputs,
+      outputNames: namesOf(result, outputs.length, root),
+      records: live(records, outputs),
+      named,
+    };
   } finally {
     for (const [m, own] of wrapped) {
       if (own === undefined) delete (m as { forward?: unknown }).forward;

@@ -16,7 +16,8 @@ function zoneoutRate(c: LowerContext, key: string): number {
   const w = c.rec.attrs[key];
   if (!(w instanceof Float32Array) || w.length === 0) return 0;
   const z = w[0]!;
-  if (!w.every((v) => v === z)) c.fail(`its ${key} weights vary by step and unit (training-mode zoneout); in eval they are the rate`);
+  if (!w.every((v) => v === z))
+    c.fail(`its ${key} weights vary by step and unit (training-mode zoneout); in eval they are the rate`);
   return z;
 }
 
@@ -25,8 +26,10 @@ export function unrolledRecurrent(c: LowerContext, cell: Cell): Lowered {
   const steps = c.shape(0)[0]!;
   const twin = c.other.inputs[0];
   if (!(twin instanceof Tensor) || twin.shape[0] !== steps) {
-    c.fail('zoneout and projSize export unrolled over a fixed number of steps, but here the steps are the dimension that varies ' +
-      '(a time-major input); export with batchFirst: true or dynamicBatch: false');
+    c.fail(
+      'zoneout and projSize export unrolled over a fixed number of steps, but here the steps are the dimension that varies ' +
+        '(a time-major input); export with batchFirst: true or dynamicBatch: false',
+    );
   }
   const lstm = cell === 'lstm';
   const gates = lstm ? 4 : cell === 'gru' ? 3 : 1;
@@ -40,7 +43,9 @@ export function unrolledRecurrent(c: LowerContext, cell: Cell): Lowered {
   const sigmoid = (v: string): string => c.node('Sigmoid', [v]);
   const tanh = (v: string): string => c.node('Tanh', [v]);
   const split = (v: string, n: number): string[] =>
-    n === 1 ? [v] : c.nodeOutputs('Split', [v, c.int64Const(new Array<number>(n).fill(hidden), [n])], { axis: attr.int(-1) }, n);
+    n === 1
+      ? [v]
+      : c.nodeOutputs('Split', [v, c.int64Const(new Array<number>(n).fill(hidden), [n])], { axis: attr.int(-1) }, n);
   const mix = (prev: string, next: string, z: number): string =>
     z === 0 ? next : add(mul(prev, c.floatConst([z], [])), mul(next, c.floatConst([1 - z], [])));
   // A zero state of (B, size), the batch read from x at run time.

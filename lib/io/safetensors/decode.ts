@@ -31,7 +31,8 @@ export function checkLoadOptions(options: unknown): Required<LoadOptions> {
   if (options === undefined) return { maxHeaderBytes: DEFAULT_MAX_HEADER_BYTES, rejectNonFinite: false };
   if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object', options);
   const { maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES, rejectNonFinite = false } = options as LoadOptions;
-  if (typeof maxHeaderBytes !== 'number') throw argTypeError('options.maxHeaderBytes', 'positive integer', maxHeaderBytes);
+  if (typeof maxHeaderBytes !== 'number')
+    throw argTypeError('options.maxHeaderBytes', 'positive integer', maxHeaderBytes);
   if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes <= 0) {
     throw argRangeError('options.maxHeaderBytes', 'positive integer', maxHeaderBytes);
   }

@@ -9,11 +9,23 @@ import { preview, SafetensorsError } from './error.js';
 
 /** Dtypes that load (converted to float32 where needed). */
 export type SafetensorsDtype =
-  | 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64';
+  'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64';
 
 /** Bytes per element. The order is the format's alignment order (writers sort by it, descending). */
 export const DTYPE_SIZES: Readonly<Record<SafetensorsDtype, number>> = Object.freeze({
-  BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 });
 
 /** Dtypes the format defines that have no float32 conversion here. */
@@ -45,7 +57,12 @@ export function halfToFloat(h: number): number {
  * `name` is for messages.
  */
 export function toFloat32(
-  bytes: Uint8Array, begin: number, count: number, dtype: SafetensorsDtype, name: string, littleEndianHost = HOST_LITTLE_ENDIAN,
+  bytes: Uint8Array,
+  begin: number,
+  count: number,
+  dtype: SafetensorsDtype,
+  name: string,
+  littleEndianHost = HOST_LITTLE_ENDIAN,
 ): Float32Array {
   const out = new Float32Array(count);
   if (dtype === 'F32' && littleEndianHost) {
@@ -75,7 +92,11 @@ export function toFloat32(
     case 'BOOL':
       for (let i = 0; i < count; i++) {
         const b = view.getUint8(i);
-        if (b > 1) throw new SafetensorsError('BAD_VALUE', `tensor ${preview(name)} (BOOL) holds byte ${b} at element ${i}; expected 0 or 1`);
+        if (b > 1)
+          throw new SafetensorsError(
+            'BAD_VALUE',
+            `tensor ${preview(name)} (BOOL) holds byte ${b} at element ${i}; expected 0 or 1`,
+          );
         out[i] = b;
       }
       return out;
@@ -118,5 +139,8 @@ function exactBig(v: bigint, name: string, dtype: SafetensorsDtype, i: number): 
 }
 
 function inexact(value: string, name: string, dtype: SafetensorsDtype, i: number): SafetensorsError {
-  return new SafetensorsError('BAD_VALUE', `tensor ${preview(name)} (${dtype}) holds ${value} at element ${i}, which float32 cannot represent exactly`);
+  return new SafetensorsError(
+    'BAD_VALUE',
+    `tensor ${preview(name)} (${dtype}) holds ${value} at element ${i}, which float32 cannot represent exactly`,
+  );
 }

@@ -27,10 +27,11 @@ interface Item {
 const encoder = new TextEncoder();
 
 function entriesOf(tensors: unknown): [string, unknown][] {
-  if (tensors instanceof Map) return [...(tensors as Map<unknown, unknown>)].map(([k, v]) => {
-    if (typeof k !== 'string') throw argTypeError('tensor name', 'string', k);
-    return [k, v];
-  });
+  if (tensors instanceof Map)
+    return [...(tensors as Map<unknown, unknown>)].map(([k, v]) => {
+      if (typeof k !== 'string') throw argTypeError('tensor name', 'string', k);
+      return [k, v];
+    });
   if (typeof tensors !== 'object' || tensors === null || Array.isArray(tensors) || ArrayBuffer.isView(tensors)) {
     throw argTypeError('tensors', 'Map or object of named tensors', tensors);
   }
@@ -39,12 +40,17 @@ function entriesOf(tensors: unknown): [string, unknown][] {
 
 function checkTensor(name: string, value: unknown): TensorData {
   const label = `tensors[${JSON.stringify(name)}]`;
-  if (typeof value !== 'object' || value === null) throw argTypeError(label, 'tensor (shape and Float32Array data)', value);
+  if (typeof value !== 'object' || value === null)
+    throw argTypeError(label, 'tensor (shape and Float32Array data)', value);
   const { shape, data } = value as { shape: unknown; data: unknown };
   if (!(data instanceof Float32Array)) throw argTypeError(`${label}.data`, 'Float32Array', data);
   checkShape(shape, `${label}.shape`);
   if (shapeSize(shape as number[]) !== data.length) {
-    throw argRangeError(`${label}.data`, `${shapeSize(shape as number[])} elements for shape [${(shape as number[]).join(', ')}]`, data);
+    throw argRangeError(
+      `${label}.data`,
+      `${shapeSize(shape as number[])} elements for shape [${(shape as number[]).join(', ')}]`,
+      data,
+    );
   }
   return value as TensorData;
 }
@@ -96,7 +102,9 @@ export function encodeSafetensorsChunks(tensors: NamedTensors, metadata?: Record
   let offset = 0;
   for (const { name, tensor } of items) {
     const end = offset + tensor.data.byteLength;
-    parts.push(`${JSON.stringify(name)}:{"dtype":"F32","shape":[${tensor.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":"F32","shape":[${tensor.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
+    );
     offset = end;
   }
   const json = encoder.encode(`{${parts.join(',')}}`);

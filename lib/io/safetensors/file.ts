@@ -18,7 +18,10 @@ function checkPath(path: unknown): string {
 }
 
 function shortRead(got: number, wanted: number, at: number): SafetensorsError {
-  return new SafetensorsError('TRUNCATED', `file ended after ${got} of ${wanted} bytes at offset ${at} (it shrank while being read)`);
+  return new SafetensorsError(
+    'TRUNCATED',
+    `file ended after ${got} of ${wanted} bytes at offset ${at} (it shrank while being read)`,
+  );
 }
 
 function readFullySync(fd: number, length: number, position: number): Uint8Array {
@@ -88,7 +91,11 @@ export function saveSafetensorsSync(path: string, tensors: NamedTensors, metadat
  * call is made: training may go on while the file is written, and the file holds the values of
  * that moment.
  */
-export async function saveSafetensors(path: string, tensors: NamedTensors, metadata?: Record<string, string>): Promise<void> {
+export async function saveSafetensors(
+  path: string,
+  tensors: NamedTensors,
+  metadata?: Record<string, string>,
+): Promise<void> {
   checkPath(path);
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }

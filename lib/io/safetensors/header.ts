@@ -40,12 +40,16 @@ export interface Header {
 export function notSafetensorsHint(prefix: Uint8Array): string {
   const b = prefix.subarray(0, 8);
   if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
-    return "; this is a zip archive (PyTorch's torch.save writes .pt/.pth files as zip), not a safetensors file: "
-      + "in Python, safetensors.torch.save_file(model.state_dict(), 'model.safetensors') converts it";
+    return (
+      "; this is a zip archive (PyTorch's torch.save writes .pt/.pth files as zip), not a safetensors file: " +
+      "in Python, safetensors.torch.save_file(model.state_dict(), 'model.safetensors') converts it"
+    );
   }
-  if (b[0] === 0x80 && b[1] !== undefined && b[1] <= 5) return '; this is a Python pickle (an old-style torch.save file), not a safetensors file';
+  if (b[0] === 0x80 && b[1] !== undefined && b[1] <= 5)
+    return '; this is a Python pickle (an old-style torch.save file), not a safetensors file';
   const first = String.fromCharCode(...b.filter((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)).charAt(0);
-  if (first === '{' || first === '[') return '; this is JSON, not a safetensors file (which starts with an 8-byte header length)';
+  if (first === '{' || first === '[')
+    return '; this is JSON, not a safetensors file (which starts with an 8-byte header length)';
   if (b.length === 8 && b.every((c) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c < 0x7f))) {
     return '; this is text, not a safetensors file (which starts with an 8-byte header length)';
   }
@@ -58,15 +62,24 @@ export function notSafetensorsHint(prefix: Uint8Array): string {
  */
 export function readHeaderLength(prefix: Uint8Array, fileLength: number, maxHeaderBytes: number): number {
   if (prefix.length < 8 || fileLength < 8) {
-    throw new SafetensorsError('TRUNCATED', `file has ${fileLength} bytes; a safetensors file starts with an 8-byte header length`);
+    throw new SafetensorsError(
+      'TRUNCATED',
+      `file has ${fileLength} bytes; a safetensors file starts with an 8-byte header length`,
+    );
   }
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(maxHeaderBytes)) {
-    throw new SafetensorsError('HEADER_TOO_LARGE', `header length ${n} exceeds the limit of ${maxHeaderBytes} bytes${notSafetensorsHint(prefix)}`);
+    throw new SafetensorsError(
+      'HEADER_TOO_LARGE',
+      `header length ${n} exceeds the limit of ${maxHeaderBytes} bytes${notSafetensorsHint(prefix)}`,
+    );
   }
   const length = Number(n);
   if (length > fileLength - 8) {
-    throw new SafetensorsError('HEADER_PAST_EOF', `header length ${length} runs past the end of the file (${fileLength - 8} bytes after the length prefix)${notSafetensorsHint(prefix)}`);
+    throw new SafetensorsError(
+      'HEADER_PAST_EOF',
+      `header length ${length} runs past the end of the file (${fileLength - 8} bytes after the length prefix)${notSafetensorsHint(prefix)}`,
+    );
   }
   return length;
 }
@@ -92,7 +105,10 @@ export function parseHeader(bytes: Uint8Array, dataLength: number): Header {
     throw new SafetensorsError('BAD_JSON', `header is not valid JSON (${(e as Error).message})`);
   }
   if (scan.duplicate !== undefined) {
-    throw new SafetensorsError('DUPLICATE_KEY', `key ${preview(scan.duplicate.key)} appears twice in ${cut(scan.duplicate.path)}`);
+    throw new SafetensorsError(
+      'DUPLICATE_KEY',
+      `key ${preview(scan.duplicate.key)} appears twice in ${cut(scan.duplicate.path)}`,
+    );
   }
   if (!isPlainObject(json)) {
     throw new SafetensorsError('BAD_HEADER', `header is JSON ${jsonKind(json)}; expected an object`);
@@ -108,7 +124,10 @@ export function parseHeader(bytes: Uint8Array, dataLength: number): Header {
   for (const e of entries) {
     if (e.begin !== at) {
       const what = e.begin < at ? `overlaps the previous tensor, which ends at ${at}` : `leaves a gap after byte ${at}`;
-      throw new SafetensorsError('OFFSETS_NOT_CONTIGUOUS', `tensor ${preview(e.name)} data_offsets [${e.begin}, ${e.end}] ${what}`);
+      throw new SafetensorsError(
+        'OFFSETS_NOT_CONTIGUOUS',
+        `tensor ${preview(e.name)} data_offsets [${e.begin}, ${e.end}] ${what}`,
+      );
     }
     at = e.end;
   }
@@ -116,18 +135,27 @@ export function parseHeader(bytes: Uint8Array, dataLength: number): Header {
     throw new SafetensorsError('TRUNCATED', `header declares ${at} data bytes but the file holds ${dataLength}`);
   }
   if (at < dataLength) {
-    throw new SafetensorsError('TRAILING_BYTES', `file holds ${dataLength - at} bytes after the last tensor (data ends at ${at})`);
+    throw new SafetensorsError(
+      'TRAILING_BYTES',
+      `file holds ${dataLength - at} bytes after the last tensor (data ends at ${at})`,
+    );
   }
   return { entries, metadata };
 }
 
 function checkMetadata(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) {
-    throw new SafetensorsError('BAD_METADATA', `__metadata__ is JSON ${jsonKind(value)}; expected an object of strings`);
+    throw new SafetensorsError(
+      'BAD_METADATA',
+      `__metadata__ is JSON ${jsonKind(value)}; expected an object of strings`,
+    );
   }
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') {
-      throw new SafetensorsError('BAD_METADATA', `__metadata__[${preview(k)}] is JSON ${jsonKind(v)}; expected a string`);
+      throw new SafetensorsError(
+        'BAD_METADATA',
+        `__metadata__[${preview(k)}] is JSON ${jsonKind(v)}; expected a string`,
+      );
     }
   }
   return value as Record<string, string>;
@@ -140,46 +168,79 @@ function checkEntry(name: string, value: unknown): TensorEntry {
     throw new SafetensorsError('BAD_ENTRY', `tensor ${preview(name)} is JSON ${jsonKind(value)}; expected an object`);
   }
   for (const k of Object.keys(value)) {
-    if (!FIELDS.includes(k)) throw new SafetensorsError('BAD_ENTRY', `tensor ${preview(name)} has unexpected field ${preview(k)}`);
+    if (!FIELDS.includes(k))
+      throw new SafetensorsError('BAD_ENTRY', `tensor ${preview(name)} has unexpected field ${preview(k)}`);
   }
   for (const k of FIELDS) {
     if (!Object.hasOwn(value, k)) throw new SafetensorsError('BAD_ENTRY', `tensor ${preview(name)} lacks field "${k}"`);
   }
   const { dtype, shape, data_offsets: offsets } = value as { dtype: unknown; shape: unknown; data_offsets: unknown };
   if (typeof dtype !== 'string') {
-    throw new SafetensorsError('BAD_ENTRY', `tensor ${preview(name)} dtype is JSON ${jsonKind(dtype)}; expected a string`);
+    throw new SafetensorsError(
+      'BAD_ENTRY',
+      `tensor ${preview(name)} dtype is JSON ${jsonKind(dtype)}; expected a string`,
+    );
   }
   if (!isSupportedDtype(dtype)) {
-    if (isKnownDtype(dtype)) throw new SafetensorsError('UNSUPPORTED_DTYPE', `tensor ${preview(name)} has dtype ${dtype}, which does not convert to float32`);
+    if (isKnownDtype(dtype))
+      throw new SafetensorsError(
+        'UNSUPPORTED_DTYPE',
+        `tensor ${preview(name)} has dtype ${dtype}, which does not convert to float32`,
+      );
     throw new SafetensorsError('UNKNOWN_DTYPE', `tensor ${preview(name)} has unknown dtype ${preview(dtype)}`);
   }
   if (!Array.isArray(shape)) {
-    throw new SafetensorsError('BAD_SHAPE', `tensor ${preview(name)} shape is JSON ${jsonKind(shape)}; expected an array`);
+    throw new SafetensorsError(
+      'BAD_SHAPE',
+      `tensor ${preview(name)} shape is JSON ${jsonKind(shape)}; expected an array`,
+    );
   }
   let size = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new SafetensorsError('BAD_SHAPE', `tensor ${preview(name)} shape[${i}] is ${preview(d)}; expected a non-negative integer`);
+      throw new SafetensorsError(
+        'BAD_SHAPE',
+        `tensor ${preview(name)} shape[${i}] is ${preview(d)}; expected a non-negative integer`,
+      );
     }
     size *= d;
     if (!Number.isSafeInteger(d) || !Number.isSafeInteger(size)) {
-      throw new SafetensorsError('SHAPE_OVERFLOW', `tensor ${preview(name)} shape ${preview(shape)} has more than 2^53 - 1 elements`);
+      throw new SafetensorsError(
+        'SHAPE_OVERFLOW',
+        `tensor ${preview(name)} shape ${preview(shape)} has more than 2^53 - 1 elements`,
+      );
     }
   }
   const nbytes = size * DTYPE_SIZES[dtype];
   if (!Number.isSafeInteger(nbytes)) {
-    throw new SafetensorsError('SHAPE_OVERFLOW', `tensor ${preview(name)} shape ${preview(shape)} of ${dtype} needs more than 2^53 - 1 bytes`);
+    throw new SafetensorsError(
+      'SHAPE_OVERFLOW',
+      `tensor ${preview(name)} shape ${preview(shape)} of ${dtype} needs more than 2^53 - 1 bytes`,
+    );
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-    throw new SafetensorsError('BAD_OFFSETS', `tensor ${preview(name)} data_offsets is ${preview(offsets)}; expected [begin, end] of non-negative integers`);
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)
+  ) {
+    throw new SafetensorsError(
+      'BAD_OFFSETS',
+      `tensor ${preview(name)} data_offsets is ${preview(offsets)}; expected [begin, end] of non-negative integers`,
+    );
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end) {
-    throw new SafetensorsError('BAD_OFFSETS', `tensor ${preview(name)} data_offsets [${begin}, ${end}] ends before it begins`);
+    throw new SafetensorsError(
+      'BAD_OFFSETS',
+      `tensor ${preview(name)} data_offsets [${begin}, ${end}] ends before it begins`,
+    );
   }
   if (end - begin !== nbytes) {
-    throw new SafetensorsError('SIZE_MISMATCH', `tensor ${preview(name)} data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${preview(shape)} needs ${nbytes}`);
+    throw new SafetensorsError(
+      'SIZE_MISMATCH',
+      `tensor ${preview(name)} data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${preview(shape)} needs ${nbytes}`,
+    );
   }
   // `+ 0` turns a JSON -0 into 0.
   return { name, dtype, shape: shape.map((d: number) => d + 0), size, begin, end };

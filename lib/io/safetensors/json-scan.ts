@@ -60,7 +60,12 @@ export function scanJson(text: string, maxDepth: number): JsonScan | { depthExce
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= maxDepth) return { depthExceeded: stack.length + 1 };
       const parent = stack[stack.length - 1];
-      const path = parent === undefined ? '$' : parent.isObject ? `${parent.path}[${JSON.stringify(parent.lastKey)}]` : `${parent.path}[]`;
+      const path =
+        parent === undefined
+          ? '$'
+          : parent.isObject
+            ? `${parent.path}[${JSON.stringify(parent.lastKey)}]`
+            : `${parent.path}[]`;
       const isObject = c === 0x7b;
       stack.push({ isObject, keys: isObject ? new Set() : undefined, expectKey: isObject, path, lastKey: '' });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {

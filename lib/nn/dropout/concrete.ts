@@ -60,7 +60,8 @@ function nonNegative(value: unknown, name: string, fallback: number): number {
 /** The weight a wrapped layer is regularised by: its `weight` parameter. */
 function weightOf(layer: Module): Parameter {
   const w = (layer as unknown as { weight?: unknown }).weight;
-  if (!(w instanceof Parameter)) throw argTypeError('layer', 'Module with a weight Parameter (nn.Linear, nn.Conv2d ...)', layer);
+  if (!(w instanceof Parameter))
+    throw argTypeError('layer', 'Module with a weight Parameter (nn.Linear, nn.Conv2d ...)', layer);
   return w;
 }
 
@@ -81,9 +82,11 @@ abstract class ConcreteBase extends Module {
     super();
     if (!(layer instanceof Module)) throw argTypeError('layer', 'Module', layer);
     weightOf(layer);
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      throw argTypeError('options', 'object', options);
     for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key)) throw new RangeError(`${this.constructor.name}: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
+      if (!KEYS.includes(key))
+        throw new RangeError(`${this.constructor.name}: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
     }
     const p = options.p ?? 0.1;
     if (typeof p !== 'number') throw argTypeError('p', 'number in (0, 1)', p);
@@ -132,7 +135,10 @@ abstract class ConcreteBase extends Module {
     const x = expectLayerInput(this, input);
     const active = this.training || this.alwaysActive;
     const dropped = concreteDropout(x, this.p_logit, {
-      training: active, temperature: this.temperature, spatial: this.spatial, generator: this.noiseGenerator,
+      training: active,
+      temperature: this.temperature,
+      spatial: this.spatial,
+      generator: this.noiseGenerator,
     });
     return this.layer.call(dropped);
   }
@@ -157,7 +163,10 @@ abstract class ConcreteBase extends Module {
   override getConfig(): Record<string, unknown> {
     return {
       layer: { className: this.layer.constructor.name, config: this.layer.getConfig() },
-      temperature: this.temperature, lengthScale: this.lengthScale, dropoutScale: this.dropoutScale, alwaysActive: this.alwaysActive,
+      temperature: this.temperature,
+      lengthScale: this.lengthScale,
+      dropoutScale: this.dropoutScale,
+      alwaysActive: this.alwaysActive,
       ...(this.seed === null ? {} : { seed: this.seed }),
     };
   }

@@ -41,7 +41,8 @@ export class EmbeddingDropout<D extends number = number> extends Module {
     super();
     if (!(embedding instanceof Embedding)) throw argTypeError('embedding', 'nn.Embedding', embedding);
     this.p = probability(p);
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      throw argTypeError('options', 'object', options);
     knownKeys(options, ['seed', 'generator'], 'EmbeddingDropout');
     this.generator = streamOf(options);
     this.seed = options.seed ?? null;
@@ -74,7 +75,15 @@ export class EmbeddingDropout<D extends number = number> extends Module {
   override forward(input: Tensor): Tensor<readonly [...number[], D]> {
     const ids = expectLayerInput(this, input);
     const o = this.#embedding.lookupOptions;
-    return embedDropoutResolved(ids, this.weight, o, `the input of ${this.layerName}`, this.p, this.training, this.generator) as Tensor<readonly [...number[], D]>;
+    return embedDropoutResolved(
+      ids,
+      this.weight,
+      o,
+      `the input of ${this.layerName}`,
+      this.p,
+      this.training,
+      this.generator,
+    ) as Tensor<readonly [...number[], D]>;
   }
 
   override getConfig(): Record<string, unknown> {

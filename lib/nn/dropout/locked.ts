@@ -25,7 +25,8 @@ export class LockedDropout extends BernoulliDropout {
   constructor(p = 0.5, options: LockedDropoutLayerOptions = {}) {
     if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
       for (const key of Object.keys(options)) {
-        if (!OPTION_KEYS.includes(key)) throw new TypeError(`LockedDropout: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
+        if (!OPTION_KEYS.includes(key))
+          throw new TypeError(`LockedDropout: unknown option "${key}"; the options are ${OPTION_KEYS.join(', ')}`);
       }
     }
     super(p, options);

@@ -71,9 +71,11 @@ interface Checked {
 
 export function checkSparseVdOptions(options: unknown, keys: readonly string[] = KEYS, layer = 'LinearSVDO'): Checked {
   if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError('options', 'object', options);
   for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) throw new RangeError(`${layer}: unknown option "${key}"; the options are ${keys.join(', ')}`);
+    if (!keys.includes(key))
+      throw new RangeError(`${layer}: unknown option "${key}"; the options are ${keys.join(', ')}`);
   }
   const o = options as SparseVdOptions;
   const bias = o.bias ?? true;
@@ -142,7 +144,10 @@ function meanWeight(layer: SparseVariational, clip: boolean): Tensor {
   return clip ? mul(layer.weight, keptMaskOf(layer)) : layer.weight;
 }
 
-export class LinearSVDO<In extends number = number, Out extends number = number> extends Module implements SparseVariational {
+export class LinearSVDO<In extends number = number, Out extends number = number>
+  extends Module
+  implements SparseVariational
+{
   declare readonly '~shapes': LastDimMap<In, Out, `LinearSVDO(${In}→${Out})`>;
   readonly inFeatures: In;
   readonly outFeatures: Out;
@@ -191,7 +196,9 @@ export class LinearSVDO<In extends number = number, Out extends number = number>
   }
 
   /** Training: the local reparameterisation sample; eval: the pruned mean. */
-  override forward<S extends Shape>(input: Tensor<S> & LastDimCheck<S, In, `LinearSVDO(${In}→${Out})`>): Tensor<ReplaceLast<S, Out>> {
+  override forward<S extends Shape>(
+    input: Tensor<S> & LastDimCheck<S, In, `LinearSVDO(${In}→${Out})`>,
+  ): Tensor<ReplaceLast<S, Out>> {
     const x = expectLayerInput(this, input);
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
     if (!this.training) return linear(x, meanWeight(this, true), this.bias) as Tensor<ReplaceLast<S, Out>>;
@@ -228,8 +235,12 @@ export class LinearSVDO<In extends number = number, Out extends number = number>
 
   override getConfig(): Record<string, unknown> {
     return {
-      inFeatures: this.inFeatures, outFeatures: this.outFeatures, threshold: this.threshold, bias: this.bias !== null,
-      trainClip: this.trainClip, ...(this.seed === null ? {} : { seed: this.seed }),
+      inFeatures: this.inFeatures,
+      outFeatures: this.outFeatures,
+      threshold: this.threshold,
+      bias: this.bias !== null,
+      trainClip: this.trainClip,
+      ...(this.seed === null ? {} : { seed: this.seed }),
     };
   }
 
@@ -281,15 +292,22 @@ export class Conv2dSVDO extends Module implements SparseVariational {
     resolvePadding(padding, this.kernelSize, this.dilation, this.stride); // validates ('same' needs stride 1)
     this.padding = typeof padding === 'object' ? [padding[0], padding[1]] : padding;
     this.groups = positiveInt(options.groups ?? 1, 'groups');
-    if (this.inChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of inChannels (${this.inChannels})`, this.groups);
-    if (this.outChannels % this.groups !== 0) throw argRangeError('groups', `a divisor of outChannels (${this.outChannels})`, this.groups);
+    if (this.inChannels % this.groups !== 0)
+      throw argRangeError('groups', `a divisor of inChannels (${this.inChannels})`, this.groups);
+    if (this.outChannels % this.groups !== 0)
+      throw argRangeError('groups', `a divisor of outChannels (${this.outChannels})`, this.groups);
     this.threshold = o.threshold;
     this.trainClip = o.trainClip;
     this.seed = o.seed;
     this.noiseGenerator = o.noiseGenerator;
     const [kh, kw] = this.kernelSize;
     const fanIn = (this.inChannels / this.groups) * kh * kw;
-    const [weight, bias] = defaultInit([this.outChannels, this.inChannels / this.groups, kh, kw], fanIn, o.bias, o.generator);
+    const [weight, bias] = defaultInit(
+      [this.outChannels, this.inChannels / this.groups, kh, kw],
+      fanIn,
+      o.bias,
+      o.generator,
+    );
     this.weight = weight;
     this.log_sigma2 = new Parameter(new Tensor(new Float32Array(weight.size).fill(o.logSigma2Init), weight.shape));
     this.bias = bias;
@@ -355,9 +373,17 @@ export class Conv2dSVDO extends Module implements SparseVariational {
 
   override getConfig(): Record<string, unknown> {
     return {
-      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias !== null,
-      threshold: this.threshold, trainClip: this.trainClip, ...(this.seed === null ? {} : { seed: this.seed }),
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      bias: this.bias !== null,
+      threshold: this.threshold,
+      trainClip: this.trainClip,
+      ...(this.seed === null ? {} : { seed: this.seed }),
     };
   }
 
@@ -390,7 +416,13 @@ export function sparsity(model: Module): SparsityReport {
   }
   const total = layers.reduce((s, l) => s + l.total, 0);
   const kept = layers.reduce((s, l) => s + l.kept, 0);
-  return { layers, total, kept, sparsity: total === 0 ? 0 : 1 - kept / total, compression: kept === 0 ? Infinity : total / kept };
+  return {
+    layers,
+    total,
+    kept,
+    sparsity: total === 0 ? 0 : 1 - kept / total,
+    compression: kept === 0 ? Infinity : total / kept,
+  };
 }
 
 /**

@@ -46,7 +46,8 @@ function initialAlpha(o: VariationalDropoutOptions): number {
   if (o.alpha !== undefined && o.p !== undefined) throw new RangeError('VariationalDropout: pass p or alpha, not both');
   if (o.alpha !== undefined) {
     if (typeof o.alpha !== 'number') throw argTypeError('alpha', 'number in (0, 1]', o.alpha);
-    if (!(o.alpha > 0 && o.alpha <= 1)) throw new RangeError(`Expected number in (0, 1] for alpha but received ${o.alpha} of type number`);
+    if (!(o.alpha > 0 && o.alpha <= 1))
+      throw new RangeError(`Expected number in (0, 1] for alpha but received ${o.alpha} of type number`);
     return o.alpha;
   }
   const p = o.p ?? 0.5;
@@ -71,9 +72,11 @@ export class VariationalDropout extends Module {
 
   constructor(featuresOrLayer: number | Linear, options: VariationalDropoutOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argTypeError('options', 'object', options);
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      throw argTypeError('options', 'object', options);
     for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key)) throw new RangeError(`VariationalDropout: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
+      if (!KEYS.includes(key))
+        throw new RangeError(`VariationalDropout: unknown option "${key}"; the options are ${KEYS.join(', ')}`);
     }
     const alpha = initialAlpha(options);
     const learnAlpha = options.learnAlpha ?? true;
@@ -93,9 +96,12 @@ export class VariationalDropout extends Module {
       this.layer = featuresOrLayer;
       shape = [...featuresOrLayer.weight.shape];
     } else {
-      if (typeof featuresOrLayer !== 'number') throw argTypeError('featuresOrLayer', 'positive integer or nn.Linear', featuresOrLayer);
+      if (typeof featuresOrLayer !== 'number')
+        throw argTypeError('featuresOrLayer', 'positive integer or nn.Linear', featuresOrLayer);
       if (!Number.isSafeInteger(featuresOrLayer) || featuresOrLayer < 1) {
-        throw new RangeError(`Expected positive integer or nn.Linear for featuresOrLayer but received ${featuresOrLayer} of type number`);
+        throw new RangeError(
+          `Expected positive integer or nn.Linear for featuresOrLayer but received ${featuresOrLayer} of type number`,
+        );
       }
       this.per = 'unit';
       this.features = featuresOrLayer;
@@ -103,7 +109,9 @@ export class VariationalDropout extends Module {
       shape = [featuresOrLayer];
     }
     const size = shape.reduce((p, d) => p * d, 1);
-    this.log_alpha = new Parameter(new Tensor(new Float32Array(size).fill(Math.log(alpha)), shape), { requiresGrad: learnAlpha });
+    this.log_alpha = new Parameter(new Tensor(new Float32Array(size).fill(Math.log(alpha)), shape), {
+      requiresGrad: learnAlpha,
+    });
   }
 
   /** log α (the `log_alpha` parameter). */
@@ -113,7 +121,10 @@ export class VariationalDropout extends Module {
 
   /** α = min(exp(log α), 1), element-wise (a copy, no gradient). */
   get alpha(): Tensor {
-    return new Tensor(this.log_alpha.data.map((v) => Math.exp(Math.min(v, 0))), this.log_alpha.shape);
+    return new Tensor(
+      this.log_alpha.data.map((v) => Math.exp(Math.min(v, 0))),
+      this.log_alpha.shape,
+    );
   }
 
   override get category(): ModuleCategory {
@@ -130,12 +141,15 @@ export class VariationalDropout extends Module {
   }
 
   override get layerName(): string {
-    return this.per === 'unit' ? `VariationalDropout(${this.features})` : `VariationalDropout(${this.layer!.layerName})`;
+    return this.per === 'unit'
+      ? `VariationalDropout(${this.features})`
+      : `VariationalDropout(${this.layer!.layerName})`;
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
     if (this.layer !== null) return this.layer.computeOutputShape(inputShape);
-    if (inputShape.length < 2 || (inputShape[1]! >= 0 && inputShape[1] !== this.features)) throw layerShapeError(this, [-1, this.features!], inputShape);
+    if (inputShape.length < 2 || (inputShape[1]! >= 0 && inputShape[1] !== this.features))
+      throw layerShapeError(this, [-1, this.features!], inputShape);
     return inputShape;
   }
 
@@ -165,10 +179,17 @@ export class VariationalDropout extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { per: this.per, features: this.features, learnAlpha: this.learnAlpha, ...(this.seed === null ? {} : { seed: this.seed }) };
+    return {
+      per: this.per,
+      features: this.features,
+      learnAlpha: this.learnAlpha,
+      ...(this.seed === null ? {} : { seed: this.seed }),
+    };
   }
 
   override extraRepr(): string {
-    return this.per === 'unit' ? `features=${this.features}, learnAlpha=${this.learnAlpha}` : `per=weight, learnAlpha=${this.learnAlpha}`;
+    return this.per === 'unit'
+      ? `features=${this.features}, learnAlpha=${this.learnAlpha}`
+      : `per=weight, learnAlpha=${this.learnAlpha}`;
   }
 }

@@ -45,7 +45,13 @@ export abstract class RNNCellBase extends Module {
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
 
-  protected constructor(mode: RnnCell, kind: string, args: readonly unknown[], order: readonly string[], extra: readonly string[]) {
+  protected constructor(
+    mode: RnnCell,
+    kind: string,
+    args: readonly unknown[],
+    order: readonly string[],
+    extra: readonly string[],
+  ) {
     super();
     const o = gatherArgs(kind, args, order, ['inputSize', 'hiddenSize', 'bias', 'generator', ...extra]);
     this.mode = mode;
@@ -86,9 +92,14 @@ export abstract class RNNCellBase extends Module {
   #state(t: unknown, name: string, expected: number[]): Tensor {
     if (!(t instanceof Tensor)) throw argTypeError(`${name} of ${this.layerName}`, 'Tensor', t);
     if (t.rank !== expected.length || !t.shape.every((s: number, i: number) => s === expected[i])) {
-      throw new ShapeError(`${this.layerName} expected ${name} of shape ${formatShape(expected)} but received ${formatShape(t.shape)}`, {
-        layer: this.layerName, expected, received: t.shape,
-      });
+      throw new ShapeError(
+        `${this.layerName} expected ${name} of shape ${formatShape(expected)} but received ${formatShape(t.shape)}`,
+        {
+          layer: this.layerName,
+          expected,
+          received: t.shape,
+        },
+      );
     }
     return t;
   }
@@ -96,7 +107,11 @@ export abstract class RNNCellBase extends Module {
   /** One step: h' and (LSTM) c', in the input's batchedness. */
   protected step(input: Tensor, hx: unknown): [Tensor, Tensor | null] {
     const x = expectLayerInput(this, input);
-    if ((x.rank !== 1 && x.rank !== 2) || x.shape[x.rank - 1] !== this.inputSize || (x.rank === 2 && x.shape[0] === 0)) {
+    if (
+      (x.rank !== 1 && x.rank !== 2) ||
+      x.shape[x.rank - 1] !== this.inputSize ||
+      (x.rank === 2 && x.shape[0] === 0)
+    ) {
       throw layerShapeError(this, x.rank === 1 ? [this.inputSize] : [-1, this.inputSize], x.shape);
     }
     const batched = x.rank === 2;
@@ -108,7 +123,8 @@ export abstract class RNNCellBase extends Module {
     let c: Tensor | null = null;
     if (hx !== undefined && hx !== null) {
       if (lstm) {
-        if (!Array.isArray(hx) || hx.length !== 2) throw argTypeError(`hx of ${this.layerName}`, '[h, c] (two Tensors) or null', hx);
+        if (!Array.isArray(hx) || hx.length !== 2)
+          throw argTypeError(`hx of ${this.layerName}`, '[h, c] (two Tensors) or null', hx);
         h = this.#state(hx[0], 'hx[0]', shape);
         c = this.#state(hx[1], 'hx[1]', shape);
       } else {
@@ -116,10 +132,16 @@ export abstract class RNNCellBase extends Module {
       }
     }
     const r = recurrentLayer({
-      cell: this.mode, reverse: false, x: reshape(x, [1, B, this.inputSize]),
+      cell: this.mode,
+      reverse: false,
+      x: reshape(x, [1, B, this.inputSize]),
       h0: h === null ? zeros([B, H]) : reshape(h, [B, H]),
       c0: lstm ? (c === null ? zeros([B, H]) : reshape(c, [B, H])) : null,
-      wIh: this.weight_ih, wHh: this.weight_hh, bIh: this.bias_ih, bHh: this.bias_hh, wHr: null,
+      wIh: this.weight_ih,
+      wHh: this.weight_hh,
+      bIh: this.bias_ih,
+      bHh: this.bias_hh,
+      wHr: null,
     });
     return [reshape(r.hN, shape), r.cN === null ? null : reshape(r.cN, shape)];
   }
@@ -143,9 +165,17 @@ export class RNNCell extends RNNCellBase {
     const positional = args.length > 3 && !isPlainObject(args[3]) ? args[3] : undefined;
     const nl = positional ?? (isPlainObject(last) ? last.nonlinearity : undefined) ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') {
-      throw typeof nl === 'string' ? argRangeError('nonlinearity', `'tanh' or 'relu'`, nl) : argTypeError('nonlinearity', `'tanh' or 'relu'`, nl);
+      throw typeof nl === 'string'
+        ? argRangeError('nonlinearity', `'tanh' or 'relu'`, nl)
+        : argTypeError('nonlinearity', `'tanh' or 'relu'`, nl);
     }
-    super(nl === 'relu' ? 'rnn_relu' : 'rnn_tanh', 'RNNCell', args, ['inputSize', 'hiddenSize', 'bias', 'nonlinearity'], ['nonlinearity']);
+    super(
+      nl === 'relu' ? 'rnn_relu' : 'rnn_tanh',
+      'RNNCell',
+      args,
+      ['inputSize', 'hiddenSize', 'bias', 'nonlinearity'],
+      ['nonlinearity'],
+    );
   }
 
   get nonlinearity(): 'tanh' | 'relu' {

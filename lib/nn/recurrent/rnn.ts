@@ -21,7 +21,13 @@ import { boolean, isPlainObject, nonNegativeInt, orDefault, positiveInt, probabi
 import { concat, reshape, transpose } from '../../ops/layout.js';
 import { dropout as dropoutOp } from '../../ops/dropout.js';
 import {
-  dropWeight, recurrentLayer, type RnnCell, type SampleMasks, selectFirst, variationalMask, zoneoutWeights,
+  dropWeight,
+  recurrentLayer,
+  type RnnCell,
+  type SampleMasks,
+  selectFirst,
+  variationalMask,
+  zoneoutWeights,
 } from '../../ops/recurrent.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../../errors.js';
 import { defaultGenerator, Generator } from '../../random.js';
@@ -88,8 +94,21 @@ export interface GRUOptions extends RecurrentOptions {
 }
 
 const COMMON = [
-  'inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional',
-  'inputDropout', 'recurrentDropout', 'maskPerGate', 'weightDropout', 'zoneout', 'seed', 'maskGenerator', 'generator',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bias',
+  'batchFirst',
+  'dropout',
+  'bidirectional',
+  'inputDropout',
+  'recurrentDropout',
+  'maskPerGate',
+  'weightDropout',
+  'zoneout',
+  'seed',
+  'maskGenerator',
+  'generator',
 ] as const;
 
 export const DROPOUT_ONE_LAYER = 'DROPNET_RNN_DROPOUT_ONE_LAYER';
@@ -101,7 +120,6 @@ interface LayerWeights {
   bHh: Parameter | null;
   wHr: Parameter | null;
 }
-
 
 export abstract class RNNBase extends Module {
   readonly mode: RnnCell;
@@ -130,7 +148,13 @@ export abstract class RNNBase extends Module {
    */
   lastDropoutMasks: { input: SampleMasks | null; recurrent: SampleMasks | null }[] = [];
 
-  protected constructor(mode: RnnCell, kind: string, args: readonly unknown[], order: readonly string[], extra: readonly string[]) {
+  protected constructor(
+    mode: RnnCell,
+    kind: string,
+    args: readonly unknown[],
+    order: readonly string[],
+    extra: readonly string[],
+  ) {
     super();
     const o = gatherArgs(kind, args, order, [...COMMON, ...extra]);
     this.mode = mode;
@@ -153,7 +177,8 @@ export abstract class RNNBase extends Module {
     if (mode === 'lstm' && typeof z === 'object' && z !== null && !Array.isArray(z)) {
       const rates = z as Record<string, unknown>;
       for (const key of Object.keys(rates)) {
-        if (key !== 'cell' && key !== 'hidden') throw new TypeError(`${kind}: unknown zoneout rate ${JSON.stringify(key)}; it takes cell, hidden`);
+        if (key !== 'cell' && key !== 'hidden')
+          throw new TypeError(`${kind}: unknown zoneout rate ${JSON.stringify(key)}; it takes cell, hidden`);
       }
       this.zoneoutCell = probability(orDefault(rates.cell, 0), 'zoneout.cell');
       this.zoneoutHidden = probability(orDefault(rates.hidden, 0), 'zoneout.hidden');
@@ -169,8 +194,11 @@ export abstract class RNNBase extends Module {
       if (!(maskGenerator instanceof Generator)) throw argTypeError('maskGenerator', 'Generator', maskGenerator);
       if (seed !== undefined) throw argTypeError('seed', 'undefined (a maskGenerator is given)', seed);
     }
-    if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'bigint') throw argTypeError('seed', 'integer or bigint', seed);
-    this.maskGenerator = (maskGenerator as Generator | undefined) ?? (seed === undefined ? defaultGenerator : new Generator(seed as number | bigint));
+    if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'bigint')
+      throw argTypeError('seed', 'integer or bigint', seed);
+    this.maskGenerator =
+      (maskGenerator as Generator | undefined) ??
+      (seed === undefined ? defaultGenerator : new Generator(seed as number | bigint));
     this.seed = (seed as number | bigint | undefined) ?? null;
     if (this.dropout > 0 && this.numLayers === 1) {
       process.emitWarning(
@@ -249,7 +277,12 @@ export abstract class RNNBase extends Module {
   }
 
   #checkInput(x: Tensor): void {
-    if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== this.inputSize || x.shape[0] === 0 || (x.rank === 3 && x.shape[1] === 0)) {
+    if (
+      (x.rank !== 2 && x.rank !== 3) ||
+      x.shape[x.rank - 1] !== this.inputSize ||
+      x.shape[0] === 0 ||
+      (x.rank === 3 && x.shape[1] === 0)
+    ) {
       throw layerShapeError(this, this.#expectedInput(x.rank === 2 ? 2 : 3), x.shape);
     }
   }
@@ -268,9 +301,14 @@ export abstract class RNNBase extends Module {
     if (!(t instanceof Tensor)) throw argTypeError(`${name} of ${this.layerName}`, 'Tensor', t);
     const ok = t.rank === expected.length && t.shape.every((s: number, i: number) => s === expected[i]);
     if (!ok) {
-      throw new ShapeError(`${this.layerName} expected ${name} of shape ${formatShape(expected)} but received ${formatShape(t.shape)}`, {
-        layer: this.layerName, expected, received: t.shape,
-      });
+      throw new ShapeError(
+        `${this.layerName} expected ${name} of shape ${formatShape(expected)} but received ${formatShape(t.shape)}`,
+        {
+          layer: this.layerName,
+          expected,
+          received: t.shape,
+        },
+      );
     }
     return t;
   }
@@ -293,7 +331,8 @@ export abstract class RNNBase extends Module {
     let c0: Tensor | null = null;
     if (hx !== undefined && hx !== null) {
       if (lstm) {
-        if (!Array.isArray(hx) || hx.length !== 2) throw argTypeError(`hx of ${this.layerName}`, '[h0, c0] (two Tensors) or null', hx);
+        if (!Array.isArray(hx) || hx.length !== 2)
+          throw argTypeError(`hx of ${this.layerName}`, '[h0, c0] (two Tensors) or null', hx);
         h0 = this.#checkState(hx[0], 'hx[0]', hShape);
         c0 = this.#checkState(hx[1], 'hx[1]', cShape);
       } else {
@@ -315,21 +354,36 @@ export abstract class RNNBase extends Module {
         const c0k = !lstm ? null : c0 === null ? zeros([B, H]) : reshape(selectFirst(c0, k), [B, H]);
         const wHh = training && this.weightDropout > 0 ? dropWeight(w.wHh, this.weightDropout, gen) : w.wHh;
         const count = this.maskPerGate ? this.gates : 1;
-        const inputMask: SampleMasks | null = training && this.inputDropout > 0 ? variationalMask(this.inputDropout, B, count, inSize, gen) : null;
-        const recurrentMask: SampleMasks | null = training && this.recurrentDropout > 0 ? variationalMask(this.recurrentDropout, B, count, O, gen) : null;
+        const inputMask: SampleMasks | null =
+          training && this.inputDropout > 0 ? variationalMask(this.inputDropout, B, count, inSize, gen) : null;
+        const recurrentMask: SampleMasks | null =
+          training && this.recurrentDropout > 0 ? variationalMask(this.recurrentDropout, B, count, O, gen) : null;
         if (training) this.lastDropoutMasks.push({ input: inputMask, recurrent: recurrentMask });
         const zoneoutH = zoneoutWeights(this.zoneoutHidden, T * B * O, training, gen);
         const zoneoutC = lstm ? zoneoutWeights(this.zoneoutCell, T * B * H, training, gen) : null;
         const r = recurrentLayer({
-          cell: this.mode, reverse: d === 1, x, h0: h0k, c0: c0k, wIh: w.wIh, wHh, bIh: w.bIh, bHh: w.bHh, wHr: w.wHr,
-          inputMask, recurrentMask, zoneoutH, zoneoutC,
+          cell: this.mode,
+          reverse: d === 1,
+          x,
+          h0: h0k,
+          c0: c0k,
+          wIh: w.wIh,
+          wHh,
+          bIh: w.bIh,
+          bHh: w.bHh,
+          wHr: w.wHr,
+          inputMask,
+          recurrentMask,
+          zoneoutH,
+          zoneoutC,
         });
         outs.push(r.y);
         hs.push(reshape(r.hN, [1, B, O]));
         if (r.cN !== null) cs.push(reshape(r.cN, [1, B, H]));
       }
       x = D === 1 ? outs[0]! : concat(outs, 2);
-      if (l < L - 1 && training && this.dropout > 0) x = dropoutOp(x, { p: this.dropout, training: true, generator: gen });
+      if (l < L - 1 && training && this.dropout > 0)
+        x = dropoutOp(x, { p: this.dropout, training: true, generator: gen });
     }
     let output = x;
     let hN = hs.length === 1 ? hs[0]! : concat(hs, 0);
@@ -346,8 +400,13 @@ export abstract class RNNBase extends Module {
 
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, bias: this.bias,
-      batchFirst: this.batchFirst, dropout: this.dropout, bidirectional: this.bidirectional,
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      bias: this.bias,
+      batchFirst: this.batchFirst,
+      dropout: this.dropout,
+      bidirectional: this.bidirectional,
     };
     if (this.mode === 'lstm') config.projSize = this.projSize;
     if (this.mode === 'rnn_relu') config.nonlinearity = 'relu';
@@ -355,7 +414,8 @@ export abstract class RNNBase extends Module {
     if (this.recurrentDropout > 0) config.recurrentDropout = this.recurrentDropout;
     if (this.inputDropout > 0 || this.recurrentDropout > 0) config.maskPerGate = this.maskPerGate;
     if (this.weightDropout > 0) config.weightDropout = this.weightDropout;
-    if (this.mode === 'lstm' && (this.zoneoutCell > 0 || this.zoneoutHidden > 0)) config.zoneout = { cell: this.zoneoutCell, hidden: this.zoneoutHidden };
+    if (this.mode === 'lstm' && (this.zoneoutCell > 0 || this.zoneoutHidden > 0))
+      config.zoneout = { cell: this.zoneoutCell, hidden: this.zoneoutHidden };
     else if (this.zoneoutHidden > 0) config.zoneout = this.zoneoutHidden;
     if (this.seed !== null) config.seed = this.seed;
     return config;
@@ -374,7 +434,11 @@ export abstract class RNNBase extends Module {
     if (this.recurrentDropout !== 0) parts.push(`recurrentDropout=${this.recurrentDropout}`);
     if (this.weightDropout !== 0) parts.push(`weightDropout=${this.weightDropout}`);
     if (this.zoneoutHidden !== 0 || this.zoneoutCell !== 0) {
-      parts.push(this.mode === 'lstm' ? `zoneout={cell: ${this.zoneoutCell}, hidden: ${this.zoneoutHidden}}` : `zoneout=${this.zoneoutHidden}`);
+      parts.push(
+        this.mode === 'lstm'
+          ? `zoneout={cell: ${this.zoneoutCell}, hidden: ${this.zoneoutHidden}}`
+          : `zoneout=${this.zoneoutHidden}`,
+      );
     }
     return parts.join(', ');
   }
@@ -388,12 +452,23 @@ export abstract class RNNBase extends Module {
 export class RNN extends RNNBase {
   constructor(...args: [inputSize: number, hiddenSize: number, ...rest: unknown[]] | [options: RNNOptions]);
   constructor(...args: unknown[]) {
-    const order = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+    const order = [
+      'inputSize',
+      'hiddenSize',
+      'numLayers',
+      'nonlinearity',
+      'bias',
+      'batchFirst',
+      'dropout',
+      'bidirectional',
+    ];
     const last = args[args.length - 1];
     const positional = args.length > 3 && !isPlainObject(args[3]) ? args[3] : undefined;
     const nl = positional ?? (isPlainObject(last) ? last.nonlinearity : undefined) ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') {
-      throw typeof nl === 'string' ? argRangeError('nonlinearity', `'tanh' or 'relu'`, nl) : argTypeError('nonlinearity', `'tanh' or 'relu'`, nl);
+      throw typeof nl === 'string'
+        ? argRangeError('nonlinearity', `'tanh' or 'relu'`, nl)
+        : argTypeError('nonlinearity', `'tanh' or 'relu'`, nl);
     }
     super(nl === 'relu' ? 'rnn_relu' : 'rnn_tanh', 'RNN', args, order, ['nonlinearity']);
   }
@@ -418,7 +493,16 @@ export class RNN extends RNNBase {
 export class LSTM extends RNNBase {
   constructor(...args: [inputSize: number, hiddenSize: number, ...rest: unknown[]] | [options: LSTMOptions]);
   constructor(...args: unknown[]) {
-    const order = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize'];
+    const order = [
+      'inputSize',
+      'hiddenSize',
+      'numLayers',
+      'bias',
+      'batchFirst',
+      'dropout',
+      'bidirectional',
+      'projSize',
+    ];
     super('lstm', 'LSTM', args, order, ['projSize']);
   }
 

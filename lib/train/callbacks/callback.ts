@@ -89,7 +89,10 @@ export class CallbackList {
 
   constructor(callbacks: readonly CallbackHooks[]) {
     this.callbacks = callbacks;
-    this.#has = Object.fromEntries(HOOKS.map((h) => [h, callbacks.some((c) => typeof c[h] === 'function')])) as Record<HookName, boolean>;
+    this.#has = Object.fromEntries(HOOKS.map((h) => [h, callbacks.some((c) => typeof c[h] === 'function')])) as Record<
+      HookName,
+      boolean
+    >;
   }
 
   has(hook: HookName): boolean {
@@ -147,8 +150,8 @@ export function checkCallbacks(callbacks: unknown): CallbackHooks[] {
       const v = (c as Record<string, unknown>)[h];
       if (v !== undefined && typeof v !== 'function') throw argTypeError(`callbacks[${i}].${h}`, 'function', v);
     }
-    if (!hooks.some((h) => typeof (c as Record<string, unknown>)[h] === 'function')) throw argTypeError(`callbacks[${i}]`, expected, c);
+    if (!hooks.some((h) => typeof (c as Record<string, unknown>)[h] === 'function'))
+      throw argTypeError(`callbacks[${i}]`, expected, c);
   });
   return callbacks as CallbackHooks[];
 }
-

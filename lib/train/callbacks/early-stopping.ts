@@ -9,7 +9,16 @@ import { argTypeError } from '../../errors.js';
 import { Tensor } from '../../tensor.js';
 import type { Logs } from '../history.js';
 import { Callback, type TrainingContext } from './callback.js';
-import { checkMode, checkMonitor, count, direction, flag, type MonitorMode, nonNegative, resolveMonitor } from './monitor.js';
+import {
+  checkMode,
+  checkMonitor,
+  count,
+  direction,
+  flag,
+  type MonitorMode,
+  nonNegative,
+  resolveMonitor,
+} from './monitor.js';
 
 export interface EarlyStoppingOptions {
   /** The logged value to watch (default 'val_loss'). */
@@ -56,7 +65,8 @@ export class EarlyStopping extends Callback {
     this.patience = count(options.patience, 'patience', 0);
     this.mode = checkMode(options.mode);
     this.restoreBestWeights = flag(options.restoreBestWeights, 'restoreBestWeights', false);
-    if (options.baseline !== undefined && typeof options.baseline !== 'number') throw argTypeError('baseline', 'number', options.baseline);
+    if (options.baseline !== undefined && typeof options.baseline !== 'number')
+      throw argTypeError('baseline', 'number', options.baseline);
     this.baseline = options.baseline;
     this.startFromEpoch = count(options.startFromEpoch, 'startFromEpoch', 0);
     this.verbose = options.verbose === 1 ? 1 : 0;
@@ -101,7 +111,8 @@ export class EarlyStopping extends Callback {
   onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) this.context.note(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (this.restoreBestWeights && this.#bestWeights !== null) {
-      if (this.verbose > 0) this.context.note(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      if (this.verbose > 0)
+        this.context.note(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
       this.model.loadStateDict(this.#bestWeights);
     }
   }

@@ -36,7 +36,9 @@ export class LearningRateScheduler extends Callback {
   override setContext(context: TrainingContext): void {
     super.setContext(context);
     if (this.schedule instanceof LRScheduler && this.schedule.optimizer !== (context.optimizer as unknown)) {
-      throw new RangeError('LearningRateScheduler: the scheduler drives another optimizer than the one fit() trains with; pass that optimizer to fit()');
+      throw new RangeError(
+        'LearningRateScheduler: the scheduler drives another optimizer than the one fit() trains with; pass that optimizer to fit()',
+      );
     }
   }
 
@@ -46,10 +48,14 @@ export class LearningRateScheduler extends Callback {
     for (const g of groups(this.context)) {
       const lr = schedule(epoch, g.lr);
       if (typeof lr !== 'number') throw argTypeError(`schedule(${epoch}, ${g.lr})`, 'number', lr);
-      if (!(lr >= 0) || !Number.isFinite(lr)) throw argRangeError(`schedule(${epoch}, ${g.lr})`, 'finite non-negative number', lr);
+      if (!(lr >= 0) || !Number.isFinite(lr))
+        throw argRangeError(`schedule(${epoch}, ${g.lr})`, 'finite non-negative number', lr);
       g.lr = lr;
     }
-    if (this.verbose > 0) this.context.note(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${groups(this.context)[0]!.lr}.`);
+    if (this.verbose > 0)
+      this.context.note(
+        `Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${groups(this.context)[0]!.lr}.`,
+      );
   }
 
   onEpochEnd(_epoch: number, logs: Logs): void {
@@ -126,7 +132,8 @@ export class ReduceLROnPlateau extends Callback {
     const before = groups(this.context)[0]!.lr;
     if (current !== undefined) plateau.step(current);
     const after = groups(this.context)[0]!.lr;
-    if (after !== before && this.verbose > 0) this.context.note(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${after}.`);
+    if (after !== before && this.verbose > 0)
+      this.context.note(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${after}.`);
     logs.lr = after;
   }
 }

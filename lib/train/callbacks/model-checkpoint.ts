@@ -38,8 +38,13 @@ function formatValue(value: number, spec: string | undefined, path: string): str
     return m[2] === '' ? s : s.padStart(Number(m[2]), m[1] === '0' ? '0' : ' ');
   }
   m = /^\.(\d+)([fe])$/.exec(spec);
-  if (m) return m[2] === 'f' ? value.toFixed(Number(m[1])) : value.toExponential(Number(m[1])).replace(/e([+-])(\d)$/, 'e$10$2');
-  throw new RangeError(`ModelCheckpoint: format "${spec}" in filepath "${path}" is not supported (use d, 02d, .2f or .3e)`);
+  if (m)
+    return m[2] === 'f'
+      ? value.toFixed(Number(m[1]))
+      : value.toExponential(Number(m[1])).replace(/e([+-])(\d)$/, 'e$10$2');
+  throw new RangeError(
+    `ModelCheckpoint: format "${spec}" in filepath "${path}" is not supported (use d, 02d, .2f or .3e)`,
+  );
 }
 
 /** Fills {name} and {name:spec} placeholders from `values`. */
@@ -67,7 +72,8 @@ export class ModelCheckpoint extends Callback {
   constructor(options: ModelCheckpointOptions) {
     super();
     if (typeof options !== 'object' || options === null) throw argTypeError('options', 'object with filepath', options);
-    if (typeof options.filepath !== 'string' || options.filepath === '') throw argTypeError('filepath', 'non-empty string', options.filepath);
+    if (typeof options.filepath !== 'string' || options.filepath === '')
+      throw argTypeError('filepath', 'non-empty string', options.filepath);
     this.filepath = options.filepath;
     this.monitor = checkMonitor(options.monitor);
     this.saveBestOnly = flag(options.saveBestOnly, 'saveBestOnly', false);
@@ -81,7 +87,9 @@ export class ModelCheckpoint extends Callback {
     const known = ['epoch', ...context.params.metrics];
     for (const m of this.filepath.matchAll(PLACEHOLDER)) {
       if (!known.includes(m[1]!)) {
-        throw new RangeError(`ModelCheckpoint: filepath "${this.filepath}" uses {${m[1]}}, which fit() does not log; it logs ${known.join(', ')}`);
+        throw new RangeError(
+          `ModelCheckpoint: filepath "${this.filepath}" uses {${m[1]}}, which fit() does not log; it logs ${known.join(', ')}`,
+        );
       }
       formatValue(0, m[2], this.filepath);
     }

@@ -37,8 +37,13 @@ export function resolveMonitor(owner: string, monitor: string, params: TrainingP
   if (params.metrics.includes(monitor)) return monitor;
   const key = params.metrics.find((k) => camelKey(k) === monitor);
   if (key !== undefined) return key;
-  const hint = monitor.startsWith('val') && !params.validation ? ' (validation values need validationSplit or validationData)' : '';
-  throw new RangeError(`${owner}: monitor "${monitor}" is not a value fit() logs${hint}; it logs ${params.metrics.join(', ')}`);
+  const hint =
+    monitor.startsWith('val') && !params.validation
+      ? ' (validation values need validationSplit or validationData)'
+      : '';
+  throw new RangeError(
+    `${owner}: monitor "${monitor}" is not a value fit() logs${hint}; it logs ${params.metrics.join(', ')}`,
+  );
 }
 
 /** A non-negative number option. */

@@ -38,10 +38,17 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
     const v = p[i]!;
     if (!(v >= 0 && v <= 1)) throw argRangeError(`input${formatIndex(i, input.shape)}`, 'probability in [0, 1]', v);
   }
-  return elementwiseLoss('binaryCrossEntropy', input, t, {
-    value: (x, y) => -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log1p(-x), -100)),
-    dx: (x, y) => (x - y) / Math.max((1 - x) * x, EPSILON),
-  }, weight, divisorFor(reduction, input.size));
+  return elementwiseLoss(
+    'binaryCrossEntropy',
+    input,
+    t,
+    {
+      value: (x, y) => -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log1p(-x), -100)),
+      dx: (x, y) => (x - y) / Math.max((1 - x) * x, EPSILON),
+    },
+    weight,
+    divisorFor(reduction, input.size),
+  );
 }
 
 /** log(1 + e^-x), without overflow for any x. */
@@ -59,16 +66,27 @@ function sigmoid(x: number): number {
  * binaryCrossEntropy(sigmoid(x), t) computed stably from the logits x:
  * w ((1 - t) x + (1 + (posWeight - 1) t) log(1 + e^-x)).
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: BinaryCrossEntropyWithLogitsOptions = {},
+): Tensor {
   expectLogits(input, 'input');
   const t = expectSameShape(input, target, 'binaryCrossEntropyWithLogits');
   const reduction = checkReduction<Reduction>(options.reduction);
   const weight = expandWeight(options.weight, input.shape, 'binaryCrossEntropyWithLogits');
   const pw = expandWeight(options.posWeight, input.shape, 'binaryCrossEntropyWithLogits', 'posWeight');
   const lw = (y: number, i: number): number => (pw === null ? 1 : 1 + (pw[i]! - 1) * y);
-  return elementwiseLoss('binaryCrossEntropyWithLogits', input, t, {
-    value: (x, y, i) => (1 - y) * x + lw(y, i) * softplusNeg(x),
-    dx: (x, y, i) => lw(y, i) * sigmoid(x) - (pw === null ? y : pw[i]! * y),
-    dt: (x, _y, i) => -x + (pw === null ? 0 : (pw[i]! - 1) * softplusNeg(x)),
-  }, weight, divisorFor(reduction, input.size));
+  return elementwiseLoss(
+    'binaryCrossEntropyWithLogits',
+    input,
+    t,
+    {
+      value: (x, y, i) => (1 - y) * x + lw(y, i) * softplusNeg(x),
+      dx: (x, y, i) => lw(y, i) * sigmoid(x) - (pw === null ? y : pw[i]! * y),
+      dt: (x, _y, i) => -x + (pw === null ? 0 : (pw[i]! - 1) * softplusNeg(x)),
+    },
+    weight,
+    divisorFor(reduction, input.size),
+  );
 }

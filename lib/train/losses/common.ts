@@ -11,7 +11,8 @@ import { expectLiveStorage, Tensor } from '../../tensor.js';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Class indices: a Tensor of integer values, an Int32Array (or any integer array), or numbers. */
-export type ClassIndices = Tensor | Int32Array | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | readonly number[];
+export type ClassIndices =
+  Tensor | Int32Array | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | readonly number[];
 
 /** What a loss compares the output with: class indices or a tensor (probabilities, values). */
 export type Target = Tensor | ClassIndices;
@@ -25,7 +26,10 @@ export function expectLogits(value: unknown, name: string, minRank = 0): Tensor 
   return value;
 }
 
-export function checkReduction<R extends string>(value: unknown, allowed: readonly R[] = ['mean', 'sum', 'none'] as unknown as R[]): R {
+export function checkReduction<R extends string>(
+  value: unknown,
+  allowed: readonly R[] = ['mean', 'sum', 'none'] as unknown as R[],
+): R {
   if (value === undefined) return 'mean' as R;
   const expected = allowed.map((r) => `'${r}'`).join(', ');
   if (typeof value !== 'string') throw argTypeError('reduction', `one of ${expected}`, value);
@@ -55,13 +59,24 @@ export function formatIndex(flat: number, shape: Shape): string {
 }
 
 function isIntegerArray(v: unknown): v is Exclude<ClassIndices, Tensor | readonly number[]> {
-  return v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array ||
-    v instanceof Int8Array || v instanceof Int16Array;
+  return (
+    v instanceof Int32Array ||
+    v instanceof Uint8Array ||
+    v instanceof Uint16Array ||
+    v instanceof Uint32Array ||
+    v instanceof Int8Array ||
+    v instanceof Int16Array
+  );
 }
 
 /** Whether a target is class indices (anything but a Tensor of the output's shape); a TypeError for a non-target. */
 export function isClassIndices(target: unknown, output: Tensor): boolean {
-  if (target instanceof Tensor) return !(target.rank === output.rank && target.rank > 0 && target.shape.every((d: number, i: number) => d === output.shape[i]));
+  if (target instanceof Tensor)
+    return !(
+      target.rank === output.rank &&
+      target.rank > 0 &&
+      target.shape.every((d: number, i: number) => d === output.shape[i])
+    );
   if (Array.isArray(target) || isIntegerArray(target)) return true;
   throw argTypeError('target', 'Tensor, Int32Array or array of class indices', target);
 }
@@ -71,7 +86,13 @@ export function isClassIndices(target: unknown, output: Tensor): boolean {
  * or dim 0 for an unbatched output of shape [C]): expectedShape. Each index must be an integer
  * in [0, classes) or equal ignoreIndex.
  */
-export function toClassIndices(target: unknown, expectedShape: Shape, classes: number, ignoreIndex: number | null, op: string): Int32Array {
+export function toClassIndices(
+  target: unknown,
+  expectedShape: Shape,
+  classes: number,
+  ignoreIndex: number | null,
+  op: string,
+): Int32Array {
   let values: ArrayLike<number>;
   let shape: Shape;
   if (target instanceof Tensor) {
@@ -86,19 +107,28 @@ export function toClassIndices(target: unknown, expectedShape: Shape, classes: n
   }
   const n = values.length;
   const want = expectedShape.reduce((p, d) => p * d, 1);
-  const sameShape = target instanceof Tensor ? shape.length === expectedShape.length && shape.every((d, i) => d === expectedShape[i]) : n === want && expectedShape.length <= 1;
+  const sameShape =
+    target instanceof Tensor
+      ? shape.length === expectedShape.length && shape.every((d, i) => d === expectedShape[i])
+      : n === want && expectedShape.length <= 1;
   if (!sameShape) {
-    throw new ShapeError(`${op}: expected target of shape ${formatShape(expectedShape)} (class indices) but received ${target instanceof Tensor ? formatShape(shape) : `${n} indices`}`, {
-      expected: expectedShape,
-      received: shape,
-    });
+    throw new ShapeError(
+      `${op}: expected target of shape ${formatShape(expectedShape)} (class indices) but received ${target instanceof Tensor ? formatShape(shape) : `${n} indices`}`,
+      {
+        expected: expectedShape,
+        received: shape,
+      },
+    );
   }
   // An Int32Array is used as it is (checked, never written); anything else is copied into one.
   const out = target instanceof Int32Array ? null : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (v !== ignoreIndex && (!Number.isInteger(v) || v < 0 || v >= classes)) {
-      const what = ignoreIndex === null || ignoreIndex === -100 ? `class index in [0, ${classes - 1}]` : `class index in [0, ${classes - 1}] or ${ignoreIndex} (ignoreIndex)`;
+      const what =
+        ignoreIndex === null || ignoreIndex === -100
+          ? `class index in [0, ${classes - 1}]`
+          : `class index in [0, ${classes - 1}] or ${ignoreIndex} (ignoreIndex)`;
       throw argRangeError(`target${formatIndex(i, shape)}`, what, v);
     }
     if (out !== null) out[i] = v;
@@ -113,12 +143,16 @@ export function toClassWeights(weight: unknown, classes: number, op: string): Fl
   if (weight instanceof Tensor) {
     expectLiveStorage(weight, 'weight');
     if (weight.rank !== 1 || weight.shape[0] !== classes) {
-      throw new ShapeError(`${op}: expected weight of shape [${classes}] (one per class) but received ${formatShape(weight.shape)}`);
+      throw new ShapeError(
+        `${op}: expected weight of shape [${classes}] (one per class) but received ${formatShape(weight.shape)}`,
+      );
     }
     data = weight.data;
   } else if (Array.isArray(weight) || weight instanceof Float32Array) {
     if (weight.length !== classes) {
-      throw new ShapeError(`${op}: expected weight of shape [${classes}] (one per class) but received ${weight.length} values`);
+      throw new ShapeError(
+        `${op}: expected weight of shape [${classes}] (one per class) but received ${weight.length} values`,
+      );
     }
     data = weight instanceof Float32Array ? weight : Float32Array.from(weight as number[]);
   } else {
@@ -139,7 +173,13 @@ export function classLayout(output: Tensor): { outer: number; classes: number; i
  * [outer, classes, inner] -> [outer, inner, classes] (or back, with `back`): class-index kernels
  * want each row's classes contiguous.
  */
-export function moveClassLast(data: Float32Array, outer: number, classes: number, inner: number, back = false): Float32Array {
+export function moveClassLast(
+  data: Float32Array,
+  outer: number,
+  classes: number,
+  inner: number,
+  back = false,
+): Float32Array {
   if (inner === 1) return data;
   const out = new Float32Array(data.length);
   for (let o = 0; o < outer; o++) {
@@ -161,10 +201,13 @@ export function expectSameShape(input: Tensor, target: unknown, op: string): Ten
   if (!(target instanceof Tensor)) throw argTypeError('target', 'Tensor', target);
   expectLiveStorage(target, 'target');
   if (target.rank !== input.rank || target.shape.some((d: number, i: number) => d !== input.shape[i])) {
-    throw new ShapeError(`${op}: target shape ${formatShape(target.shape)} differs from input shape ${formatShape(input.shape)}`, {
-      expected: input.shape,
-      received: target.shape,
-    });
+    throw new ShapeError(
+      `${op}: target shape ${formatShape(target.shape)} differs from input shape ${formatShape(input.shape)}`,
+      {
+        expected: input.shape,
+        received: target.shape,
+      },
+    );
   }
   return target;
 }

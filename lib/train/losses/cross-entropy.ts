@@ -13,8 +13,17 @@ import { argRangeError, argTypeError, formatShape, ShapeError } from '../../erro
 import * as ops from '../../ops/index.js';
 import { Tensor } from '../../tensor.js';
 import {
-  checkReduction, classLayout, expectLogits, isClassIndices, moveClassLast, numberOption, type Reduction, sum64,
-  type Target, toClassIndices, toClassWeights,
+  checkReduction,
+  classLayout,
+  expectLogits,
+  isClassIndices,
+  moveClassLast,
+  numberOption,
+  type Reduction,
+  sum64,
+  type Target,
+  toClassIndices,
+  toClassWeights,
 } from './common.js';
 
 export interface CrossEntropyOptions {
@@ -37,7 +46,8 @@ function checkIgnoreIndex(value: unknown): number {
   if (value === undefined) return -100;
   const expected = 'integer in [-2147483648, 2147483647]';
   if (typeof value !== 'number') throw argTypeError('ignoreIndex', expected, value);
-  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw argRangeError('ignoreIndex', expected, value);
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647)
+    throw argRangeError('ignoreIndex', expected, value);
   return value;
 }
 
@@ -61,14 +71,18 @@ export function crossEntropy(logits: Tensor, target: Target, options: CrossEntro
   const ignoreIndex = checkIgnoreIndex(options.ignoreIndex);
   const { outer, classes, inner, targetShape } = classLayout(logits);
   const weight = toClassWeights(options.weight, classes, 'crossEntropy');
-  if (!isClassIndices(target, logits)) return probabilityCrossEntropy(logits, target as Tensor, weight, reduction, smoothing);
+  if (!isClassIndices(target, logits))
+    return probabilityCrossEntropy(logits, target as Tensor, weight, reduction, smoothing);
 
   if (target instanceof Tensor && target.rank === logits.rank) {
     // Same rank, other shape: neither class indices nor probabilities; say both.
-    throw new ShapeError(`crossEntropy: expected target of shape ${formatShape(targetShape)} (class indices) or ${formatShape(logits.shape)} (class probabilities) but received ${formatShape(target.shape)}`, {
-      expected: logits.shape,
-      received: target.shape,
-    });
+    throw new ShapeError(
+      `crossEntropy: expected target of shape ${formatShape(targetShape)} (class indices) or ${formatShape(logits.shape)} (class probabilities) but received ${formatShape(target.shape)}`,
+      {
+        expected: logits.shape,
+        received: target.shape,
+      },
+    );
   }
   const indices = toClassIndices(target, targetShape, classes, ignoreIndex, 'crossEntropy');
   const rows = outer * inner;
@@ -104,7 +118,13 @@ function reduce(loss: Float32Array, wsum: Float32Array, reduction: Reduction, sh
 }
 
 /** Probability targets: -sum_c w_c t_c log softmax(z)_c per row; 'mean' divides by the row count. */
-function probabilityCrossEntropy(logits: Tensor, target: Tensor, weight: Float32Array | null, reduction: Reduction, smoothing: number): Tensor {
+function probabilityCrossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  weight: Float32Array | null,
+  reduction: Reduction,
+  smoothing: number,
+): Tensor {
   const classDim = logits.rank === 1 ? 0 : 1;
   const classes = logits.shape[classDim]!;
   let t: Tensor = target;

@@ -22,21 +22,37 @@ export interface PointwiseLoss {
 export type Divisor = number | null;
 
 /** A weight broadcast to `shape` (laid out like it), or null. */
-export function expandWeight(weight: unknown, shape: readonly number[], op: string, name = 'weight'): Float32Array | null {
+export function expandWeight(
+  weight: unknown,
+  shape: readonly number[],
+  op: string,
+  name = 'weight',
+): Float32Array | null {
   if (weight === undefined || weight === null) return null;
   if (!(weight instanceof Tensor)) throw argTypeError(name, 'Tensor or null', weight);
   expectLiveStorage(weight, name);
   const w: readonly number[] = weight.shape;
   const offset = shape.length - w.length;
   if (offset < 0 || w.some((d, i) => d !== 1 && d !== shape[offset + i])) {
-    throw new ShapeError(`${op}: ${name} of shape ${formatShape(weight.shape)} does not broadcast to the input shape ${formatShape(shape)}`);
+    throw new ShapeError(
+      `${op}: ${name} of shape ${formatShape(weight.shape)} does not broadcast to the input shape ${formatShape(shape)}`,
+    );
   }
   return expandThrough(weight.data, broadcastIndex(weight.shape, shape));
 }
 
-export function elementwiseLoss(op: string, input: Tensor, target: Tensor, fn: PointwiseLoss, weight: Float32Array | null, divisor: Divisor): Tensor {
+export function elementwiseLoss(
+  op: string,
+  input: Tensor,
+  target: Tensor,
+  fn: PointwiseLoss,
+  weight: Float32Array | null,
+  divisor: Divisor,
+): Tensor {
   if (target.requiresGrad && isGradEnabled() && fn.dt === undefined) {
-    throw new Error(`${op}: the gradient with respect to the target is not implemented (nor in PyTorch); pass target.detach()`);
+    throw new Error(
+      `${op}: the gradient with respect to the target is not implemented (nor in PyTorch); pass target.detach()`,
+    );
   }
   const x = input.data;
   const t = target.data;
@@ -52,7 +68,8 @@ export function elementwiseLoss(op: string, input: Tensor, target: Tensor, fn: P
     out = new Tensor(Float32Array.of(s / divisor), []);
   }
   return record(out, op, [input, target], (g, needs) => {
-    const scale = (i: number): number => (weight === null ? 1 : weight[i]!) * (divisor === null ? g[i]! : g[0]! / divisor);
+    const scale = (i: number): number =>
+      (weight === null ? 1 : weight[i]!) * (divisor === null ? g[i]! : g[0]! / divisor);
     let gx: Float32Array | null = null;
     let gt: Float32Array | null = null;
     if (needs[0]) {

@@ -49,7 +49,9 @@ export function sparseCategoricalCrossentropy(output: Tensor, target: Target, op
   expectLogits(output, 'output', 1);
   const fromLogits = fromLogitsOption(options);
   if (options.labelSmoothing !== undefined && options.labelSmoothing !== 0) {
-    throw new RangeError('sparseCategoricalCrossentropy has no labelSmoothing in Keras; use categoricalCrossentropy with one-hot targets');
+    throw new RangeError(
+      'sparseCategoricalCrossentropy has no labelSmoothing in Keras; use categoricalCrossentropy with one-hot targets',
+    );
   }
   const classes = output.shape[output.rank - 1]!;
   // Rows of classes: [..., C] -> [rows, C] (a view), targets flattened alike.
@@ -70,12 +72,19 @@ export function binaryCrossentropy(output: Tensor, target: Tensor, options: Kera
   if (fromLogits) return binaryCrossEntropyWithLogits(output, t);
   const eps = KERAS_EPSILON;
   const clip = (p: number): number => Math.min(Math.max(p, eps), 1 - eps);
-  return elementwiseLoss('binaryCrossentropy', output, t, {
-    value: (p, y) => {
-      const q = clip(p);
-      return -(y * Math.log(q + eps) + (1 - y) * Math.log(1 - q + eps));
+  return elementwiseLoss(
+    'binaryCrossentropy',
+    output,
+    t,
+    {
+      value: (p, y) => {
+        const q = clip(p);
+        return -(y * Math.log(q + eps) + (1 - y) * Math.log(1 - q + eps));
+      },
+      // Clipping passes no gradient outside [eps, 1 - eps], as TensorFlow's clip_by_value.
+      dx: (p, y) => (p < eps || p > 1 - eps ? 0 : -y / (p + eps) + (1 - y) / (1 - p + eps)),
     },
-    // Clipping passes no gradient outside [eps, 1 - eps], as TensorFlow's clip_by_value.
-    dx: (p, y) => (p < eps || p > 1 - eps ? 0 : -y / (p + eps) + (1 - y) / (1 - p + eps)),
-  }, null, output.size);
+    null,
+    output.size,
+  );
 }

@@ -23,7 +23,16 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   const reduction = checkReduction<KlDivReduction>(options.reduction, ['mean', 'batchmean', 'sum', 'none']);
   const logTarget = options.logTarget ?? false;
   if (typeof logTarget !== 'boolean') throw argTypeError('logTarget', 'boolean', logTarget);
-  const divisor = reduction === 'none' ? null : reduction === 'sum' ? 1 : reduction === 'mean' ? input.size : (input.rank === 0 ? 1 : input.shape[0]!);
+  const divisor =
+    reduction === 'none'
+      ? null
+      : reduction === 'sum'
+        ? 1
+        : reduction === 'mean'
+          ? input.size
+          : input.rank === 0
+            ? 1
+            : input.shape[0]!;
   const fn = logTarget
     ? {
         value: (x: number, y: number) => Math.exp(y) * (y - x),

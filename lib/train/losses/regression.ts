@@ -51,14 +51,20 @@ export interface HuberOptions extends RegressionOptions {
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
   const delta = numberOption(options.delta, 'delta', 1, 0);
   if (delta === 0) throw new RangeError('Expected positive number for delta but received 0 of type number');
-  return run('huberLoss', input, target, {
-    value: (x, t) => {
-      const a = Math.abs(x - t);
-      return a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+  return run(
+    'huberLoss',
+    input,
+    target,
+    {
+      value: (x, t) => {
+        const a = Math.abs(x - t);
+        return a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+      },
+      dx: (x, t) => clampTo(x - t, delta),
+      dt: (x, t) => -clampTo(x - t, delta),
     },
-    dx: (x, t) => clampTo(x - t, delta),
-    dt: (x, t) => -clampTo(x - t, delta),
-  }, options);
+    options,
+  );
 }
 
 export interface SmoothL1Options extends RegressionOptions {
@@ -70,21 +76,33 @@ export interface SmoothL1Options extends RegressionOptions {
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
   const beta = numberOption(options.beta, 'beta', 1, 0);
   if (beta === 0) {
-    return run('smoothL1Loss', input, target, {
-      value: absolute.value,
-      // At d = 0 PyTorch's kernel takes its d <= -beta branch: -1, not l1Loss's 0. Kept for parity.
-      dx: (x, t) => (x - t > 0 ? 1 : -1),
-      dt: (x, t) => (x - t < 0 ? 1 : -1),
-    }, options);
+    return run(
+      'smoothL1Loss',
+      input,
+      target,
+      {
+        value: absolute.value,
+        // At d = 0 PyTorch's kernel takes its d <= -beta branch: -1, not l1Loss's 0. Kept for parity.
+        dx: (x, t) => (x - t > 0 ? 1 : -1),
+        dt: (x, t) => (x - t < 0 ? 1 : -1),
+      },
+      options,
+    );
   }
-  return run('smoothL1Loss', input, target, {
-    value: (x, t) => {
-      const a = Math.abs(x - t);
-      return a < beta ? (0.5 * a * a) / beta : a - 0.5 * beta;
+  return run(
+    'smoothL1Loss',
+    input,
+    target,
+    {
+      value: (x, t) => {
+        const a = Math.abs(x - t);
+        return a < beta ? (0.5 * a * a) / beta : a - 0.5 * beta;
+      },
+      dx: (x, t) => clampTo(x - t, beta) / beta,
+      dt: (x, t) => -clampTo(x - t, beta) / beta,
     },
-    dx: (x, t) => clampTo(x - t, beta) / beta,
-    dt: (x, t) => -clampTo(x - t, beta) / beta,
-  }, options);
+    options,
+  );
 }
 
 function clampTo(d: number, limit: number): number {

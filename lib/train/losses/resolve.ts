@@ -62,30 +62,54 @@ const ENTRIES = {
   smoothL1Loss: { fn: smoothL1Loss, output: 'values', target: 'values' },
   klDiv: { fn: klDiv, output: 'logProbabilities', target: 'probabilities' },
   categoricalCrossentropy: {
-    fn: categoricalCrossentropy, output: 'probabilities', target: 'probabilities',
+    fn: categoricalCrossentropy,
+    output: 'probabilities',
+    target: 'probabilities',
     logits: (o: Tensor, t: Tensor) => categoricalCrossentropy(o, t, { fromLogits: true }),
   },
   sparseCategoricalCrossentropy: {
-    fn: sparseCategoricalCrossentropy, output: 'probabilities', target: 'classIndices',
+    fn: sparseCategoricalCrossentropy,
+    output: 'probabilities',
+    target: 'classIndices',
     logits: (o: Tensor, t: Target) => sparseCategoricalCrossentropy(o, t, { fromLogits: true }),
   },
   binaryCrossentropy: {
-    fn: binaryCrossentropy, output: 'probabilities', target: 'binary',
+    fn: binaryCrossentropy,
+    output: 'probabilities',
+    target: 'binary',
     logits: (o: Tensor, t: Tensor) => binaryCrossentropy(o, t, { fromLogits: true }),
   },
 } satisfies Record<string, Entry>;
 
 /** Other spellings: PyTorch's functional and module names, Keras's snake_case and short names. */
 const ALIASES = {
-  cross_entropy: 'crossEntropy', CrossEntropyLoss: 'crossEntropy',
-  nll_loss: 'nllLoss', NLLLoss: 'nllLoss',
-  binary_cross_entropy: 'binaryCrossEntropy', BCELoss: 'binaryCrossEntropy',
-  binary_cross_entropy_with_logits: 'binaryCrossEntropyWithLogits', BCEWithLogitsLoss: 'binaryCrossEntropyWithLogits',
-  mse_loss: 'mseLoss', MSELoss: 'mseLoss', mse: 'mseLoss', MSE: 'mseLoss', meanSquaredError: 'mseLoss', mean_squared_error: 'mseLoss',
-  l1_loss: 'l1Loss', L1Loss: 'l1Loss', mae: 'l1Loss', MAE: 'l1Loss', meanAbsoluteError: 'l1Loss', mean_absolute_error: 'l1Loss',
-  huber_loss: 'huberLoss', HuberLoss: 'huberLoss', huber: 'huberLoss',
-  smooth_l1_loss: 'smoothL1Loss', SmoothL1Loss: 'smoothL1Loss',
-  kl_div: 'klDiv', KLDivLoss: 'klDiv',
+  cross_entropy: 'crossEntropy',
+  CrossEntropyLoss: 'crossEntropy',
+  nll_loss: 'nllLoss',
+  NLLLoss: 'nllLoss',
+  binary_cross_entropy: 'binaryCrossEntropy',
+  BCELoss: 'binaryCrossEntropy',
+  binary_cross_entropy_with_logits: 'binaryCrossEntropyWithLogits',
+  BCEWithLogitsLoss: 'binaryCrossEntropyWithLogits',
+  mse_loss: 'mseLoss',
+  MSELoss: 'mseLoss',
+  mse: 'mseLoss',
+  MSE: 'mseLoss',
+  meanSquaredError: 'mseLoss',
+  mean_squared_error: 'mseLoss',
+  l1_loss: 'l1Loss',
+  L1Loss: 'l1Loss',
+  mae: 'l1Loss',
+  MAE: 'l1Loss',
+  meanAbsoluteError: 'l1Loss',
+  mean_absolute_error: 'l1Loss',
+  huber_loss: 'huberLoss',
+  HuberLoss: 'huberLoss',
+  huber: 'huberLoss',
+  smooth_l1_loss: 'smoothL1Loss',
+  SmoothL1Loss: 'smoothL1Loss',
+  kl_div: 'klDiv',
+  KLDivLoss: 'klDiv',
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
   binary_crossentropy: 'binaryCrossentropy',
@@ -97,7 +121,12 @@ export type LossName = keyof typeof ENTRIES | keyof typeof ALIASES;
 /** The canonical loss names resolveLoss accepts (each also under its PyTorch/Keras spellings). */
 export const LOSS_NAMES = Object.keys(ENTRIES);
 
-function named(fn: (output: Tensor, target: never) => Tensor, lossName: string, output: OutputKind, target: TargetKind): Loss {
+function named(
+  fn: (output: Tensor, target: never) => Tensor,
+  lossName: string,
+  output: OutputKind,
+  target: TargetKind,
+): Loss {
   const loss = (o: Tensor, t: Target): Tensor => fn(o, t as never);
   return Object.assign(loss, { lossName, output, target });
 }
@@ -114,15 +143,24 @@ function isLoss(value: unknown): value is Loss {
  */
 export function resolveLoss(loss: LossName | LossFunction | Loss, options: ResolveLossOptions = {}): Loss {
   const fromLogits = options.fromLogits;
-  if (fromLogits !== undefined && typeof fromLogits !== 'boolean') throw argTypeError('fromLogits', 'boolean', fromLogits);
+  if (fromLogits !== undefined && typeof fromLogits !== 'boolean')
+    throw argTypeError('fromLogits', 'boolean', fromLogits);
   if (typeof loss === 'function') {
-    if (fromLogits !== undefined) throw new RangeError('fromLogits applies to Keras loss names only, not to a loss function');
+    if (fromLogits !== undefined)
+      throw new RangeError('fromLogits applies to Keras loss names only, not to a loss function');
     return isLoss(loss) ? loss : named(loss, loss.name || 'loss', 'values', 'any');
   }
   const expected = `loss function or loss name (${LOSS_NAMES.join(', ')}, or their PyTorch/Keras spellings)`;
   if (typeof loss !== 'string') throw argTypeError('loss', expected, loss);
-  const canonical: string | undefined = Object.hasOwn(ENTRIES, loss) ? loss : Object.hasOwn(ALIASES, loss) ? ALIASES[loss as keyof typeof ALIASES] : undefined;
-  if (canonical === undefined) throw new RangeError(`${invalidArg('loss', expected, loss)}${didYouMean(loss, [...LOSS_NAMES, ...Object.keys(ALIASES)])}`);
+  const canonical: string | undefined = Object.hasOwn(ENTRIES, loss)
+    ? loss
+    : Object.hasOwn(ALIASES, loss)
+      ? ALIASES[loss as keyof typeof ALIASES]
+      : undefined;
+  if (canonical === undefined)
+    throw new RangeError(
+      `${invalidArg('loss', expected, loss)}${didYouMean(loss, [...LOSS_NAMES, ...Object.keys(ALIASES)])}`,
+    );
   const entry: Entry = ENTRIES[canonical as keyof typeof ENTRIES];
   if (fromLogits === undefined || fromLogits === false) {
     if (fromLogits === false && entry.output === 'logits') {
@@ -132,7 +170,9 @@ export function resolveLoss(loss: LossName | LossFunction | Loss, options: Resol
   }
   if (entry.logits === undefined) {
     if (entry.output === 'logits') return named(entry.fn, canonical, entry.output, entry.target);
-    throw new RangeError(`fromLogits applies to Keras's categoricalCrossentropy, sparseCategoricalCrossentropy and binaryCrossentropy, not to ${canonical}`);
+    throw new RangeError(
+      `fromLogits applies to Keras's categoricalCrossentropy, sparseCategoricalCrossentropy and binaryCrossentropy, not to ${canonical}`,
+    );
   }
   return named(entry.logits, canonical, 'logits', entry.target);
 }

@@ -28,13 +28,21 @@ export type AdamArgs =
   | [options?: Partial<AdamOptions> | undefined]
   | [lr?: number, options?: Partial<AdamOptions> | undefined]
   | [lr?: number, betas?: readonly [number, number], options?: Partial<AdamOptions> | undefined]
-  | [lr?: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: Partial<AdamOptions> | undefined];
+  | [
+      lr?: number,
+      betas?: readonly [number, number],
+      eps?: number,
+      weightDecay?: number,
+      amsgrad?: boolean,
+      options?: Partial<AdamOptions> | undefined,
+    ];
 
 function validateAdam(o: AdamOptions): void {
   nonNegativeFinite(o.lr, 'lr');
   nonNegativeFinite(o.eps, 'eps');
   nonNegativeFinite(o.weightDecay, 'weightDecay');
-  if (!Array.isArray(o.betas) || o.betas.length !== 2) throw argTypeError('betas', 'pair of numbers in [0, 1)', o.betas);
+  if (!Array.isArray(o.betas) || o.betas.length !== 2)
+    throw argTypeError('betas', 'pair of numbers in [0, 1)', o.betas);
   unitInterval(o.betas[0], 'betas[0]');
   unitInterval(o.betas[1], 'betas[1]');
   boolean(o.amsgrad, 'amsgrad');
@@ -54,14 +62,37 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const m = this.buffer(state, 'expAvg', p);
     const v = this.buffer(state, 'expAvgSq', p);
     const vmax = g.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
-    k.adamStep(p.data, m, v, vmax, grad, g.lr, g.betas[0], g.betas[1], g.eps, g.weightDecay, this.decoupled, step, g.maximize, p.data.length);
+    k.adamStep(
+      p.data,
+      m,
+      v,
+      vmax,
+      grad,
+      g.lr,
+      g.betas[0],
+      g.betas[1],
+      g.eps,
+      g.weightDecay,
+      this.decoupled,
+      step,
+      g.maximize,
+      p.data.length,
+    );
   }
 }
 
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamOptions>, ...args: AdamArgs) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...ADAM.parse<Partial<AdamOptions>>(args) });
+    super(params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      ...ADAM.parse<Partial<AdamOptions>>(args),
+    });
   }
 }
 
@@ -69,7 +100,14 @@ export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   /** PyTorch's AdamW default weight decay is 1e-2. */
   constructor(params: ParamsInput<AdamOptions>, ...args: AdamArgs) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...ADAMW.parse<Partial<AdamOptions>>(args) });
+    super(params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      ...ADAMW.parse<Partial<AdamOptions>>(args),
+    });
   }
 }
-

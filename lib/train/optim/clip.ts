@@ -7,7 +7,10 @@ import type { ParamLike } from './optimizer.js';
 
 /** The gradients of `params` (an iterable of parameters; those without a gradient are skipped). */
 function grads(params: Iterable<ParamLike>): Float32Array[] {
-  const iterable = typeof params === 'object' && params !== null && typeof (params as Iterable<unknown>)[Symbol.iterator] === 'function';
+  const iterable =
+    typeof params === 'object' &&
+    params !== null &&
+    typeof (params as Iterable<unknown>)[Symbol.iterator] === 'function';
   if (!iterable) throw argTypeError('params', 'iterable of parameters', params);
   const out: Float32Array[] = [];
   let i = 0;

@@ -30,7 +30,13 @@ export interface OptimizerStateDict<O> {
 }
 
 function isGroupList<O>(input: ParamsInput<O>): input is ReadonlyArray<Partial<O> & { params: Iterable<ParamLike> }> {
-  return Array.isArray(input) && input.length > 0 && typeof input[0] === 'object' && input[0] !== null && 'params' in input[0];
+  return (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    typeof input[0] === 'object' &&
+    input[0] !== null &&
+    'params' in input[0]
+  );
 }
 
 function isParam(p: unknown): p is ParamLike {
@@ -47,14 +53,21 @@ export abstract class Optimizer<O extends object> {
     this.defaults = Object.freeze({ ...defaults });
     const groups = isGroupList(params) ? params : [{ params: [...params] }];
     for (const g of groups) this.addParamGroup(g as Partial<O> & { params: Iterable<ParamLike> });
-    if (this.paramGroups.every((g) => g.params.length === 0)) throw new RangeError('optimizer got an empty parameter list');
+    if (this.paramGroups.every((g) => g.params.length === 0))
+      throw new RangeError('optimizer got an empty parameter list');
   }
 
   /** Checks hyperparameters (PyTorch's rules); throws RangeError naming the bad one. */
   protected abstract validate(options: O): void;
 
   /** Applies one step to parameter `p` with gradient `grad`, whose state is `state`. */
-  protected abstract update(k: Backend, p: ParamLike, grad: Float32Array, state: ParamState, group: ParamGroup<O>): void;
+  protected abstract update(
+    k: Backend,
+    p: ParamLike,
+    grad: Float32Array,
+    state: ParamState,
+    group: ParamGroup<O>,
+  ): void;
 
   /** Adds a group; options it omits come from the defaults. A parameter may be in one group only. */
   addParamGroup(group: Partial<O> & { params: Iterable<ParamLike> }): void {
@@ -115,10 +128,13 @@ export abstract class Optimizer<O extends object> {
     const index = new Map<ParamLike, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...options } = g;
-      return { ...(options as unknown as O), params: params.map((p) => {
-        index.set(p, index.size);
-        return index.size - 1;
-      }) };
+      return {
+        ...(options as unknown as O),
+        params: params.map((p) => {
+          index.set(p, index.size);
+          return index.size - 1;
+        }),
+      };
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
@@ -140,22 +156,32 @@ export abstract class Optimizer<O extends object> {
     const params = this.paramGroups.flatMap((g) => g.params);
     dict.paramGroups.forEach((g, i) => {
       if (g.params.length !== this.paramGroups[i]!.params.length) {
-        throw new RangeError(`stateDict.paramGroups[${i}] has ${g.params.length} parameters but the optimizer's group has ${this.paramGroups[i]!.params.length}`);
+        throw new RangeError(
+          `stateDict.paramGroups[${i}] has ${g.params.length} parameters but the optimizer's group has ${this.paramGroups[i]!.params.length}`,
+        );
       }
     });
     for (const [key, s] of Object.entries(dict.state)) {
       const p = params[Number(key)];
-      if (p === undefined) throw new RangeError(`stateDict.state has parameter index ${key} but the optimizer has ${params.length} parameters`);
+      if (p === undefined)
+        throw new RangeError(
+          `stateDict.state has parameter index ${key} but the optimizer has ${params.length} parameters`,
+        );
       for (const [name, v] of Object.entries(s)) {
         if (v instanceof Float32Array && v.length !== p.data.length) {
-          throw new RangeError(`stateDict.state[${key}].${name} has ${v.length} elements but the parameter has ${p.data.length}`);
+          throw new RangeError(
+            `stateDict.state[${key}].${name} has ${v.length} elements but the parameter has ${p.data.length}`,
+          );
         }
       }
     }
     this.state.clear();
     for (const [key, s] of Object.entries(dict.state)) {
       const p = params[Number(key)]!;
-      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Float32Array ? v.slice() : v])));
+      this.state.set(
+        p,
+        Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Float32Array ? v.slice() : v])),
+      );
     }
     dict.paramGroups.forEach((g, i) => {
       const { params: _ignored, ...options } = g;

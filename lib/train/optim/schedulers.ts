@@ -15,13 +15,28 @@ const STEP_LR = signature('StepLR', ['optimizer'], { stepSize: is.number, gamma:
 const EXPONENTIAL_LR = signature('ExponentialLR', ['optimizer'], { gamma: is.number });
 const COSINE_LR = signature('CosineAnnealingLR', ['optimizer'], { tMax: is.number, etaMin: is.number });
 const ONE_CYCLE = signature('OneCycleLR', ['optimizer'], {
-  maxLr: is.numberOrArray, totalSteps: is.numberOrNull, epochs: is.numberOrNull, stepsPerEpoch: is.numberOrNull, pctStart: is.number,
-  annealStrategy: is.string, cycleMomentum: is.boolean, baseMomentum: is.number, maxMomentum: is.number, divFactor: is.number,
-  finalDivFactor: is.number, threePhase: is.boolean,
+  maxLr: is.numberOrArray,
+  totalSteps: is.numberOrNull,
+  epochs: is.numberOrNull,
+  stepsPerEpoch: is.numberOrNull,
+  pctStart: is.number,
+  annealStrategy: is.string,
+  cycleMomentum: is.boolean,
+  baseMomentum: is.number,
+  maxMomentum: is.number,
+  divFactor: is.number,
+  finalDivFactor: is.number,
+  threePhase: is.boolean,
 });
 const PLATEAU = signature('ReduceLROnPlateau', ['optimizer'], {
-  mode: is.string, factor: is.number, patience: is.number, threshold: is.number, thresholdMode: is.string, cooldown: is.number,
-  minLr: is.number, eps: is.number,
+  mode: is.string,
+  factor: is.number,
+  patience: is.number,
+  threshold: is.number,
+  thresholdMode: is.string,
+  cooldown: is.number,
+  minLr: is.number,
+  eps: is.number,
 });
 
 export abstract class LRScheduler {
@@ -80,7 +95,10 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, ...args: [options: { stepSize: number; gamma?: number }] | [stepSize: number, gamma?: number]) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [options: { stepSize: number; gamma?: number }] | [stepSize: number, gamma?: number]
+  ) {
     super(optimizer);
     const options = STEP_LR.parse<{ stepSize?: number; gamma?: number }>(args);
     this.stepSize = positiveInt(options.stepSize, 'stepSize');
@@ -110,7 +128,10 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: AnyOptimizer, ...args: [options: { tMax: number; etaMin?: number }] | [tMax: number, etaMin?: number]) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [options: { tMax: number; etaMin?: number }] | [tMax: number, etaMin?: number]
+  ) {
     super(optimizer);
     const options = COSINE_LR.parse<{ tMax?: number; etaMin?: number }>(args);
     this.tMax = positiveInt(options.tMax, 'tMax');
@@ -120,7 +141,9 @@ export class CosineAnnealingLR extends LRScheduler {
     this.start();
   }
   protected lrAt(epoch: number): number[] {
-    return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2);
+    return this.baseLrs.map(
+      (b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2,
+    );
   }
 }
 
@@ -170,13 +193,22 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(
     optimizer: AnyOptimizer,
-    ...args: [options: OneCycleOptions] | [maxLr: number | number[], totalSteps?: number | null, epochs?: number | null, stepsPerEpoch?: number | null, options?: Omit<OneCycleOptions, 'maxLr'>]
+    ...args:
+      | [options: OneCycleOptions]
+      | [
+          maxLr: number | number[],
+          totalSteps?: number | null,
+          epochs?: number | null,
+          stepsPerEpoch?: number | null,
+          options?: Omit<OneCycleOptions, 'maxLr'>,
+        ]
   ) {
     super(optimizer);
     const o = ONE_CYCLE.parse<OneCycleOptions>(args);
-    this.totalSteps = o.totalSteps !== undefined && o.totalSteps !== null
-      ? positiveInt(o.totalSteps, 'totalSteps')
-      : positiveInt(o.epochs, 'epochs') * positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
+    this.totalSteps =
+      o.totalSteps !== undefined && o.totalSteps !== null
+        ? positiveInt(o.totalSteps, 'totalSteps')
+        : positiveInt(o.epochs, 'epochs') * positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
     const pct = o.pctStart ?? 0.3;
     if (typeof pct !== 'number' || !(pct > 0 && pct < 1)) throw argRangeError('pctStart', 'number in (0, 1)', pct);
     const groups = optimizer.paramGroups.length;
@@ -279,7 +311,12 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   lastEpoch = 0;
 
-  constructor(optimizer: AnyOptimizer, ...args: [options?: ReduceLROnPlateauOptions] | [mode?: 'min' | 'max', factor?: number, patience?: number, options?: ReduceLROnPlateauOptions]) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args:
+      | [options?: ReduceLROnPlateauOptions]
+      | [mode?: 'min' | 'max', factor?: number, patience?: number, options?: ReduceLROnPlateauOptions]
+  ) {
     if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
       throw argTypeError('optimizer', 'Optimizer', optimizer);
     }
@@ -288,12 +325,15 @@ export class ReduceLROnPlateau {
     this.mode = options.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw argRangeError('mode', `'min' or 'max'`, this.mode);
     this.factor = options.factor ?? 0.1;
-    if (typeof this.factor !== 'number' || !(this.factor >= 0 && this.factor < 1)) throw argRangeError('factor', 'number in [0, 1)', this.factor);
+    if (typeof this.factor !== 'number' || !(this.factor >= 0 && this.factor < 1))
+      throw argRangeError('factor', 'number in [0, 1)', this.factor);
     this.patience = options.patience ?? 10;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw argRangeError('patience', 'non-negative integer', this.patience);
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw argRangeError('patience', 'non-negative integer', this.patience);
     this.threshold = options.threshold ?? 1e-4;
     this.thresholdMode = options.thresholdMode ?? 'rel';
-    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw argRangeError('thresholdMode', `'rel' or 'abs'`, this.thresholdMode);
+    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs')
+      throw argRangeError('thresholdMode', `'rel' or 'abs'`, this.thresholdMode);
     this.cooldown = options.cooldown ?? 0;
     this.minLr = options.minLr ?? 0;
     this.eps = options.eps ?? 1e-8;

@@ -83,7 +83,6 @@ std::size_t block_cols(std::size_t ckk, std::size_t p) {
   return std::min(cols, p);
 }
 
-
 // dbias[k] = sum of dy over images and positions (double accumulation), when dbias is not null.
 void conv2d_bias_grad(float* dbias, const float* dy, const ConvGeometry& g, const Dims& d) {
   if (dbias == nullptr) return;
@@ -239,7 +238,8 @@ ConvAlgo conv2d_backward_weight(float* dweight, float* dbias, const float* dy, c
   if (winograd(algo)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.
-    const auto wgrad = algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3_weight_grad : conv::winograd_3x3_s2_weight_grad;
+    const auto wgrad =
+        algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3_weight_grad : conv::winograd_3x3_s2_weight_grad;
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       wgrad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr, dy + gi * d.kg * d.p,
             x + gi * d.cg * g.h * g.w, s);
@@ -277,8 +277,7 @@ ConvAlgo conv2d_backward_weight(float* dweight, float* dbias, const float* dy, c
         for (std::size_t r0 = 0; r0 < d.ckk; r0 += band) {
           const std::size_t rows = std::min(band, d.ckk - r0);
           conv::im2col_rows(cols, xg, g, p0, np, r0, r0 + rows);
-          sgemm(false, true, d.kg, rows, np, 1.0f, dyg + p0, d.p, cols, np, first ? 0.0f : 1.0f, dst + r0, d.ckk,
-                none);
+          sgemm(false, true, d.kg, rows, np, 1.0f, dyg + p0, d.p, cols, np, first ? 0.0f : 1.0f, dst + r0, d.ckk, none);
         }
         first = false;
         continue;

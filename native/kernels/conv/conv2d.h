@@ -29,13 +29,13 @@ enum class ConvAlgo : int {
 constexpr int kConvAlgoCount = 6;
 
 struct ConvGeometry {
-  std::size_t n, c, h, w;    // input
-  std::size_t k, kh, kw;     // output channels, kernel
-  std::size_t sh, sw;        // stride
+  std::size_t n, c, h, w;      // input
+  std::size_t k, kh, kw;       // output channels, kernel
+  std::size_t sh, sw;          // stride
   std::size_t pt, pb, pl, pr;  // padding: top, bottom, left, right
-  std::size_t dh, dw;        // dilation
+  std::size_t dh, dw;          // dilation
   std::size_t groups;
-  std::size_t oh, ow;        // output (computed by the caller)
+  std::size_t oh, ow;  // output (computed by the caller)
 };
 
 ConvAlgo conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g,

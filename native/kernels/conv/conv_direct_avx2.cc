@@ -11,4 +11,6 @@ using dn::conv::simd::Avx2;
 
 extern "C" void dn_f32_conv_direct__avx2(const dn_conv_direct* a) { dn::conv::direct::forward<Avx2>(a); }
 
-extern "C" void dn_f32_conv_direct_wgrad__avx2(const dn_conv_direct_wgrad* a) { dn::conv::direct::weight_grad<Avx2>(a); }
+extern "C" void dn_f32_conv_direct_wgrad__avx2(const dn_conv_direct_wgrad* a) {
+  dn::conv::direct::weight_grad<Avx2>(a);
+}

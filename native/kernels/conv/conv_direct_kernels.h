@@ -162,7 +162,8 @@ void weight_grad(const dn_conv_direct_wgrad* a) {
           for (std::size_t v = 0; v < NV; ++v) {
             V g[NC], in[NT];
 #pragma GCC unroll 4
-            for (std::size_t i = 0; i < NC; ++i) g[i] = T::maskz_load(i < nk ? m[v] : T::none(), d + i * plane + y * ow + v * L);
+            for (std::size_t i = 0; i < NC; ++i)
+              g[i] = T::maskz_load(i < nk ? m[v] : T::none(), d + i * plane + y * ow + v * L);
 #pragma GCC unroll 4
             for (std::size_t u = 0; u < NT; ++u) {
               const long long iy = static_cast<long long>(y) + row0[u];

@@ -26,9 +26,7 @@ struct Avx512 {
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
-  static M lanes(long long lo, long long hi) {
-    return static_cast<M>(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-  }
+  static M lanes(long long lo, long long hi) { return static_cast<M>(((1u << hi) - 1u) & ~((1u << lo) - 1u)); }
   static M none() { return 0; }
   static V maskz_load(M m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
   static void mask_store(float* p, M m, V v) { _mm512_mask_storeu_ps(p, m, v); }

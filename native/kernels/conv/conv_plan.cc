@@ -12,8 +12,8 @@
 namespace dn {
 namespace {
 
-constexpr const char* kAlgoNames[kConvAlgoCount] = {"im2col", "pointwise", "direct", "winograd_f2x3",
-                                                     "winograd_stride2_f2x2", "winograd_stride2_f4x2"};
+constexpr const char* kAlgoNames[kConvAlgoCount] = {
+    "im2col", "pointwise", "direct", "winograd_f2x3", "winograd_stride2_f2x2", "winograd_stride2_f4x2"};
 constexpr const char* kPassNames[kConvPassCount] = {"forward", "backward_data", "backward_weight"};
 
 // The override per pass: -1 for none, else a ConvAlgo.

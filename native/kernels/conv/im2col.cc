@@ -53,56 +53,61 @@ void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_
   im2col_rows(cols, x_group, g, p0, np, 0, cg * g.kh * g.kw);
 }
 
-void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np) {
+void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0,
+                std::size_t np) {
   col2im_add_rows(dx_group, cols, g, p0, np, 0, cg * g.kh * g.kw);
 }
 
 void im2col_rows(float* cols, const float* x_group, const ConvGeometry& g, std::size_t p0, std::size_t np,
                  std::size_t r0, std::size_t r1) {
-  for_each_segment(g, r0, r1, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
-                                      std::size_t ox1, std::size_t lo, std::size_t hi, std::size_t j0) {
-    float* dst = cols + (r - r0) * np + j0;
-    const std::size_t len = ox1 - ox0;
-    if (y < 0 || y >= static_cast<long long>(g.h)) {
-      std::memset(dst, 0, len * sizeof(float));
-      return;
-    }
-    const float* src = x_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
-    const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
-    for (std::size_t ox = ox0; ox < lo; ++ox) dst[ox - ox0] = 0.0f;
-    if (g.sw == 1) {
-      if (hi > lo) std::memcpy(dst + (lo - ox0), src + (static_cast<long long>(lo) + off), (hi - lo) * sizeof(float));
-    } else if (g.sw == 2) {  // a constant stride lets the loop vectorise (stride-2 layers are common)
-      const float* base = src + (static_cast<long long>(2 * lo) + off);
-      float* d = dst + (lo - ox0);
-      for (std::size_t j = 0; j < hi - lo; ++j) d[j] = base[2 * j];
-    } else {
-      for (std::size_t ox = lo; ox < hi; ++ox)
-        dst[ox - ox0] = src[static_cast<long long>(ox * g.sw) + off];
-    }
-    for (std::size_t ox = hi; ox < ox1; ++ox) dst[ox - ox0] = 0.0f;
-  });
+  for_each_segment(g, r0, r1, p0, np,
+                   [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0, std::size_t ox1,
+                       std::size_t lo, std::size_t hi, std::size_t j0) {
+                     float* dst = cols + (r - r0) * np + j0;
+                     const std::size_t len = ox1 - ox0;
+                     if (y < 0 || y >= static_cast<long long>(g.h)) {
+                       std::memset(dst, 0, len * sizeof(float));
+                       return;
+                     }
+                     const float* src = x_group + (c * g.h + static_cast<std::size_t>(y)) * g.w;
+                     const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
+                     for (std::size_t ox = ox0; ox < lo; ++ox) dst[ox - ox0] = 0.0f;
+                     if (g.sw == 1) {
+                       if (hi > lo)
+                         std::memcpy(dst + (lo - ox0), src + (static_cast<long long>(lo) + off),
+                                     (hi - lo) * sizeof(float));
+                     } else if (g.sw == 2) {  // a constant stride lets the loop vectorise (stride-2 layers are common)
+                       const float* base = src + (static_cast<long long>(2 * lo) + off);
+                       float* d = dst + (lo - ox0);
+                       for (std::size_t j = 0; j < hi - lo; ++j) d[j] = base[2 * j];
+                     } else {
+                       for (std::size_t ox = lo; ox < hi; ++ox)
+                         dst[ox - ox0] = src[static_cast<long long>(ox * g.sw) + off];
+                     }
+                     for (std::size_t ox = hi; ox < ox1; ++ox) dst[ox - ox0] = 0.0f;
+                   });
 }
 
 void col2im_add_rows(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t p0, std::size_t np,
                      std::size_t r0, std::size_t r1) {
-  for_each_segment(g, r0, r1, p0, np, [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0,
-                                      std::size_t /*ox1*/, std::size_t lo, std::size_t hi, std::size_t j0) {
-    if (y < 0 || y >= static_cast<long long>(g.h) || hi <= lo) return;
-    const float* __restrict src = cols + (r - r0) * np + j0 + (lo - ox0);
-    const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
-    // The first input column this segment adds to; cols and dx never overlap.
-    float* __restrict dst = dx_group + (c * g.h + static_cast<std::size_t>(y)) * g.w +
-                            (static_cast<long long>(lo * g.sw) + off);
-    const std::size_t n = hi - lo;
-    if (g.sw == 1) {  // constant strides let these loops vectorise
-      for (std::size_t j = 0; j < n; ++j) dst[j] += src[j];
-    } else if (g.sw == 2) {
-      for (std::size_t j = 0; j < n; ++j) dst[2 * j] += src[j];
-    } else {
-      for (std::size_t j = 0; j < n; ++j) dst[j * g.sw] += src[j];
-    }
-  });
+  for_each_segment(g, r0, r1, p0, np,
+                   [&](std::size_t r, std::size_t c, long long y, std::size_t kx, std::size_t ox0, std::size_t /*ox1*/,
+                       std::size_t lo, std::size_t hi, std::size_t j0) {
+                     if (y < 0 || y >= static_cast<long long>(g.h) || hi <= lo) return;
+                     const float* __restrict src = cols + (r - r0) * np + j0 + (lo - ox0);
+                     const long long off = static_cast<long long>(kx * g.dw) - static_cast<long long>(g.pl);
+                     // The first input column this segment adds to; cols and dx never overlap.
+                     float* __restrict dst = dx_group + (c * g.h + static_cast<std::size_t>(y)) * g.w +
+                                             (static_cast<long long>(lo * g.sw) + off);
+                     const std::size_t n = hi - lo;
+                     if (g.sw == 1) {  // constant strides let these loops vectorise
+                       for (std::size_t j = 0; j < n; ++j) dst[j] += src[j];
+                     } else if (g.sw == 2) {
+                       for (std::size_t j = 0; j < n; ++j) dst[2 * j] += src[j];
+                     } else {
+                       for (std::size_t j = 0; j < n; ++j) dst[j * g.sw] += src[j];
+                     }
+                   });
 }
 
 }  // namespace dn::conv

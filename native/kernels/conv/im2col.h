@@ -11,7 +11,8 @@ namespace dn::conv {
 
 void im2col(float* cols, const float* x_group, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np);
 // dx_group[c, y, x] += cols[r, j] for every in-image tap.
-void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0, std::size_t np);
+void col2im_add(float* dx_group, const float* cols, const ConvGeometry& g, std::size_t cg, std::size_t p0,
+                std::size_t np);
 // The same for the band of rows [r0, r1) only: cols then holds r1 - r0 rows (row r at r - r0).
 void im2col_rows(float* cols, const float* x_group, const ConvGeometry& g, std::size_t p0, std::size_t np,
                  std::size_t r0, std::size_t r1);

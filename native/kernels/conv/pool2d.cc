@@ -58,8 +58,8 @@ void maxpool2d_forward_inside(float* out, int32_t* indices, const float* x, cons
 
 extern "C" {
 
-void dn_maxpool2d_forward(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g,
-                          size_t plane_begin, size_t plane_end) {
+void dn_maxpool2d_forward(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g, size_t plane_begin,
+                          size_t plane_end) {
   if (g->ph == 0 && g->pw == 0 && g->oh > 0 && g->ow > 0 && (g->oh - 1) * g->sh + (g->kh - 1) * g->dh < g->h &&
       (g->ow - 1) * g->sw + (g->kw - 1) * g->dw < g->w) {
     return maxpool2d_forward_inside(out, indices, x, g, plane_begin, plane_end);
@@ -145,7 +145,8 @@ inline size_t adaptive_end(size_t o, size_t in, size_t out) { return ((o + 1) * 
 
 }  // namespace
 
-void dn_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* g, size_t plane_begin, size_t plane_end) {
+void dn_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* g, size_t plane_begin,
+                          size_t plane_end) {
   for (size_t plane = plane_begin; plane < plane_end; ++plane) {
     const float* xp = x + plane * g->h * g->w;
     float* op = out + plane * g->oh * g->ow;
@@ -161,7 +162,8 @@ void dn_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* 
   }
 }
 
-void dn_avgpool2d_backward(float* dx, const float* dy, const dn_pool2d_geometry* g, size_t plane_begin, size_t plane_end) {
+void dn_avgpool2d_backward(float* dx, const float* dy, const dn_pool2d_geometry* g, size_t plane_begin,
+                           size_t plane_end) {
   for (size_t plane = plane_begin; plane < plane_end; ++plane) {
     float* dxp = dx + plane * g->h * g->w;
     std::memset(dxp, 0, g->h * g->w * sizeof(float));

@@ -21,9 +21,9 @@ extern "C" {
 #endif
 
 typedef struct {
-  size_t planes;  /* N * C */
-  size_t h, w;    /* input height, width */
-  size_t oh, ow;  /* output height, width */
+  size_t planes; /* N * C */
+  size_t h, w;   /* input height, width */
+  size_t oh, ow; /* output height, width */
   size_t kh, kw, sh, sw, ph, pw, dh, dw;
   int count_include_pad; /* avg only */
   size_t divisor;        /* avg only: 0 = none */
@@ -32,12 +32,14 @@ typedef struct {
 /* PyTorch's pooling output size along one dimension; 0 means empty (an error for the caller). */
 long long dn_pool2d_out_size(long long in, long long k, long long s, long long p, long long d, int ceil_mode);
 
-void dn_maxpool2d_forward(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g,
-                          size_t plane_begin, size_t plane_end);
+void dn_maxpool2d_forward(float* out, int32_t* indices, const float* x, const dn_pool2d_geometry* g, size_t plane_begin,
+                          size_t plane_end);
 void dn_maxpool2d_backward(float* dx, const float* dy, const int32_t* indices, const dn_pool2d_geometry* g,
                            size_t plane_begin, size_t plane_end);
-void dn_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* g, size_t plane_begin, size_t plane_end);
-void dn_avgpool2d_backward(float* dx, const float* dy, const dn_pool2d_geometry* g, size_t plane_begin, size_t plane_end);
+void dn_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* g, size_t plane_begin,
+                          size_t plane_end);
+void dn_avgpool2d_backward(float* dx, const float* dy, const dn_pool2d_geometry* g, size_t plane_begin,
+                           size_t plane_end);
 void dn_adaptive_avgpool2d_forward(float* out, const float* x, const dn_pool2d_geometry* g, size_t plane_begin,
                                    size_t plane_end);
 void dn_adaptive_avgpool2d_backward(float* dx, const float* dy, const dn_pool2d_geometry* g, size_t plane_begin,

@@ -116,10 +116,10 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
         const float* rows[4];
         size_t step[4];  // one channel a call: no step between channels
         wino::window_rows(in + img * s.in_image + i * s.h * s.w, y0, 4, x0, s.h, s.w, 0, sc.zeros, rows, step);
-        wino::for_each_segment<4>(lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt,
-                                                                 const float* const* seg, long long shift) {
-          kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - shift, hi - shift, cnt);
-        });
+        wino::for_each_segment<4>(
+            lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
+              kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - shift, hi - shift, cnt);
+            });
       }
     });
     const size_t used = ceil_div(nt, g.nr);
@@ -214,8 +214,7 @@ void winograd_3x3_weight_grad(float* dweight, float* dbias, const float* dout, c
         const float* a = ap + xi * axs + op * tb * g.mr;
         for (size_t ip = 0; ip < ipan; ++ip) {
           const size_t nr = std::min(g.nr, s.cin - ip * g.nr);
-          g.ukernel(mr, nr, nt, a, 0, bp + xi * bxs + ip * tb * g.nr, sx + op * g.mr * s.cin + ip * g.nr, s.cin,
-                    &prm);
+          g.ukernel(mr, nr, nt, a, 0, bp + xi * bxs + ip * tb * g.nr, sx + op * g.mr * s.cin + ip * g.nr, s.cin, &prm);
         }
       }
     });

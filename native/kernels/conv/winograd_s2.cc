@@ -94,7 +94,7 @@ void weight_transform(const float* src, bool flip, float* u) {
 //   w0 / 2, (w0 + w2) / 2, (w0 - w2) / 6, (w0 + 2 w2) / 6, w2 | w1 / 2, w1 / 2, w1 / 6, w1 / 6.
 template <class V>
 inline void g9(V* t, V w0, V w1, V w2) {  // per axis, G's 9 values of taps (w0 w1 w2)
-  const double sixth = 1.0 / 6;  // (in double, far below the float result's rounding)
+  const double sixth = 1.0 / 6;           // (in double, far below the float result's rounding)
   t[0] = w0 * 0.5, t[1] = (w0 + w2) * 0.5, t[2] = (w0 - w2) * sixth, t[3] = (w0 + 2 * w2) * sixth, t[4] = w2;
   t[5] = w1 * 0.5, t[6] = t[5], t[7] = w1 * sixth, t[8] = t[7];
 }
@@ -195,7 +195,7 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
   if (T.total == 0 || s.cout == 0) return;
   const Slots sl(four ? kAxis4 : kAxis01, four ? kAxis4 : kAxis01);
   const size_t kpan = ceil_div(s.cout, g.mr), win = 2 * m + 1;  // a tile's window: win x win inputs
-  size_t depth[kMaxPoints];  // each point's GEMM depth
+  size_t depth[kMaxPoints];                                     // each point's GEMM depth
   for (size_t p = 0; p < sl.points; ++p) depth[p] = sl.depth[p] * s.cin;
 
   // The weights as A panels, output channels down the rows: point p's at
@@ -257,15 +257,15 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
       size_t rstep[9];  // from one channel's row to the next one's
       wino::window_rows(in + img * s.in_image, y0, win, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, rstep);
       // All channels of a piece in one call.
-      wino::for_each_segment<9>(lane0, run, g.nr, rows, win - 1, [&](size_t tp, size_t l, size_t cnt,
-                                                                      const float* const* seg, long long shift) {
-        size_t off[kMaxSlots];
-        for (size_t k = 0; k < sl.slots; ++k) {
-          const size_t p = sl.point[k];
-          off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin) * g.nr + l;
-        }
-        input(vp, off, g.nr, seg, rstep, s.cin, lo - shift, hi - shift, cnt);
-      });
+      wino::for_each_segment<9>(lane0, run, g.nr, rows, win - 1,
+                                [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
+                                  size_t off[kMaxSlots];
+                                  for (size_t k = 0; k < sl.slots; ++k) {
+                                    const size_t p = sl.point[k];
+                                    off[k] = vo.first[p] + (tp * depth[p] + sl.index[k] * s.cin) * g.nr + l;
+                                  }
+                                  input(vp, off, g.nr, seg, rstep, s.cin, lo - shift, hi - shift, cnt);
+                                });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
@@ -295,8 +295,7 @@ void winograd_3x3_s2(float* out, const float* in, const float* weight, const flo
         kt.wino2_output4(rows, rstep, cols, mb + lane0, tb, xs, bias, s.cout);
       } else {
         const bool down = y0 + 1 < s.oh;
-        kt.wino2_output(o, down ? o + s.ow : sc.spill, plane, down ? plane : 0, cols, mb + lane0, tb, xs, bias,
-                        s.cout);
+        kt.wino2_output(o, down ? o + s.ow : sc.spill, plane, down ? plane : 0, cols, mb + lane0, tb, xs, bias, s.cout);
       }
     });
   });
@@ -356,12 +355,12 @@ void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* w
       const float* rows[3];
       size_t rstep[3];
       wino::window_rows(dout + img * s.out_image, y0, 3, x0, s.oh, s.ow, oplane, sc.zeros, rows, rstep);
-      wino::for_each_segment<3>(lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt,
-                                                               const float* const* seg, long long shift) {
-        size_t off[kPoints];
-        for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + tp * s.cout * g.nr + l;
-        kt.wino2_dinput(vp, off, g.nr, seg, rstep, s.cout, lo - shift, hi - shift, cnt);
-      });
+      wino::for_each_segment<3>(lane0, run, g.nr, rows, 2,
+                                [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
+                                  size_t off[kPoints];
+                                  for (size_t p = 0; p < kPoints; ++p) off[p] = p * vs + tp * s.cout * g.nr + l;
+                                  kt.wino2_dinput(vp, off, g.nr, seg, rstep, s.cout, lo - shift, hi - shift, cnt);
+                                });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {

@@ -63,24 +63,24 @@
 extern "C" {
 #endif
 
-#define DN_WINO2_DECLARE(isa)                                                                                    \
-  void dn_f32_wino2_input__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,           \
-                                 const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);      \
-  void dn_f32_wino2_output__##isa(float* r0, float* r1, size_t step0, size_t step1, size_t cols, const float* m, \
-                                  size_t mstep, size_t xs, const float* bias, size_t nch);                      \
-  void dn_f32_wino2_dinput__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,          \
-                                  const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);     \
-  void dn_f32_wino2_doutput__##isa(float* const* rows, const size_t* rstep, long long lo, long long hi,          \
-                                   const float* m, const size_t* off, size_t mstep, size_t nch, size_t run,     \
-                                   unsigned parity);                                                            \
-  void dn_f32_wino2_lanes_input__##isa(float* v, const size_t* off, const float* rows, size_t rs, size_t lanes,  \
-                                       size_t run);                                                            \
-  void dn_f32_wino2_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
-                                      size_t run, double* sums);                                                \
-  void dn_f32_wino2_input4__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,          \
-                                  const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);     \
-  void dn_f32_wino2_output4__##isa(float* const* rows, const size_t* rstep, size_t cols, const float* m,         \
-                                   size_t mstep, size_t xs, const float* bias, size_t nch);
+#define DN_WINO2_DECLARE(isa)                                                                                          \
+  void dn_f32_wino2_input__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,                  \
+                                 const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);             \
+  void dn_f32_wino2_output__##isa(float* r0, float* r1, size_t step0, size_t step1, size_t cols, const float* m,       \
+                                  size_t mstep, size_t xs, const float* bias, size_t nch);                             \
+  void dn_f32_wino2_dinput__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,                 \
+                                  const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);            \
+  void dn_f32_wino2_doutput__##isa(float* const* rows, const size_t* rstep, long long lo, long long hi,                \
+                                   const float* m, const size_t* off, size_t mstep, size_t nch, size_t run,            \
+                                   unsigned parity);                                                                   \
+  void dn_f32_wino2_lanes_input__##isa(float* v, const size_t* off, const float* rows, size_t rs, size_t lanes,        \
+                                       size_t run);                                                                    \
+  void dn_f32_wino2_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes, size_t run,     \
+                                      double* sums);                                                                   \
+  void dn_f32_wino2_input4__##isa(float* v, const size_t* off, size_t vstep, const float* const* rows,                 \
+                                  const size_t* rstep, size_t nch, long long lo, long long hi, size_t run);            \
+  void dn_f32_wino2_output4__##isa(float* const* rows, const size_t* rstep, size_t cols, const float* m, size_t mstep, \
+                                   size_t xs, const float* bias, size_t nch);
 
 DN_WINO2_DECLARE(scalar)
 DN_WINO2_DECLARE(avx2)

@@ -30,14 +30,13 @@
 extern "C" {
 #endif
 
-#define DN_WINO_DECLARE(isa)                                                                                     \
-  void dn_f32_wino_input__##isa(float* v, size_t vs, const float* const* rows, long long lo, long long hi,     \
-                                size_t run);                                                                  \
-  void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,         \
-                                      size_t run);                                                            \
-  void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,          \
-                                     size_t run, double* sums);                                               \
-  void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);    \
+#define DN_WINO_DECLARE(isa)                                                                                        \
+  void dn_f32_wino_input__##isa(float* v, size_t vs, const float* const* rows, long long lo, long long hi,          \
+                                size_t run);                                                                        \
+  void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes, size_t run); \
+  void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes, size_t run,   \
+                                     double* sums);                                                                 \
+  void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs, float bias);         \
   void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows, size_t cols);
 
 DN_WINO_DECLARE(scalar)

@@ -42,12 +42,12 @@ typedef struct dn_dropout_params {
  * dropout_apply:   out[i] = bit(mask, bit0 + i) ? x[i] * scale : 0 for i < n (backward, and the
  *                  broadcast forms); reads only the mask words holding bits bit0 .. bit0 + n - 1.
  * philox_draws:    out[i] = draw number offset + i of the stream keyed by (k0, k1). */
-#define DN_DECLARE_DROPOUT(isa)                                                                          \
-  void dn_f32_dropout_forward__##isa(float* out, uint32_t* mask, const float* x, size_t n,               \
-                                     const dn_dropout_params* params);                                   \
-  void dn_dropout_mask__##isa(uint32_t* mask, size_t n, const dn_dropout_params* params);                \
+#define DN_DECLARE_DROPOUT(isa)                                                                             \
+  void dn_f32_dropout_forward__##isa(float* out, uint32_t* mask, const float* x, size_t n,                  \
+                                     const dn_dropout_params* params);                                      \
+  void dn_dropout_mask__##isa(uint32_t* mask, size_t n, const dn_dropout_params* params);                   \
   void dn_f32_dropout_apply__##isa(float* out, const float* x, const uint32_t* mask, size_t bit0, size_t n, \
-                                   float scale);                                                         \
+                                   float scale);                                                            \
   void dn_philox_draws__##isa(uint32_t* out, size_t n, uint32_t k0, uint32_t k1, uint64_t offset);
 
 DN_DECLARE_DROPOUT(scalar)

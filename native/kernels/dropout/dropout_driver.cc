@@ -72,8 +72,10 @@ void apply_broadcast(const KernelTable& k, float* out, const float* x, const std
       // One bit per plane (channels-first Dropout2d): a scaled copy or zeros, at memory speed.
       const std::size_t plane_end = (o + 1) * plane;
       len = (plane_end < e ? plane_end : e) - i;
-      if ((mask[o / kWordBits] >> (o % kWordBits)) & 1u) k.vscale(out + i, x + i, scale, len);
-      else k.fill(out + i, 0.0f, len);
+      if ((mask[o / kWordBits] >> (o % kWordBits)) & 1u)
+        k.vscale(out + i, x + i, scale, len);
+      else
+        k.fill(out + i, 0.0f, len);
     } else {
       const std::size_t j = q % inner;
       len = inner - j < e - i ? inner - j : e - i;

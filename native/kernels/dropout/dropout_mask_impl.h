@@ -86,8 +86,10 @@ inline void apply(float* out, const float* x, std::uint32_t word, std::size_t m,
   for (std::size_t q = 0; W * q < m; ++q) {
     const std::size_t lanes = m - W * q < W ? m - W * q : W;
     const auto keep = S::bit_lanes(word, static_cast<int>(q));
-    if (lanes == W) S::store(out + W * q, S::keep(keep, S::mul(S::load(x + W * q), scale)));
-    else S::store_n(out + W * q, S::keep(keep, S::mul(S::load_n(x + W * q, lanes), scale)), lanes);
+    if (lanes == W)
+      S::store(out + W * q, S::keep(keep, S::mul(S::load(x + W * q), scale)));
+    else
+      S::store_n(out + W * q, S::keep(keep, S::mul(S::load_n(x + W * q, lanes), scale)), lanes);
   }
 }
 
@@ -140,20 +142,20 @@ void draws(std::uint32_t* out, std::size_t n, std::uint32_t k0, std::uint32_t k1
 }  // namespace dropout
 }  // namespace
 
-#define DN_DEFINE_DROPOUT(isa, S, E)                                                                         \
-  extern "C" {                                                                                               \
-  void dn_f32_dropout_forward__##isa(float* out, uint32_t* mask, const float* x, size_t n,                   \
-                                     const dn_dropout_params* params) {                                      \
-    dropout::forward<S, E>(out, mask, x, n, params);                                                         \
-  }                                                                                                          \
-  void dn_dropout_mask__##isa(uint32_t* mask, size_t n, const dn_dropout_params* params) {                   \
-    dropout::mask_only<E>(mask, n, params);                                                                  \
-  }                                                                                                          \
-  void dn_f32_dropout_apply__##isa(float* out, const float* x, const uint32_t* mask, size_t bit0, size_t n,  \
-                                   float scale) {                                                            \
-    dropout::apply_mask<S>(out, x, mask, bit0, n, scale);                                                    \
-  }                                                                                                          \
-  void dn_philox_draws__##isa(uint32_t* out, size_t n, uint32_t k0, uint32_t k1, uint64_t offset) {          \
-    dropout::draws<E>(out, n, k0, k1, offset);                                                               \
-  }                                                                                                          \
+#define DN_DEFINE_DROPOUT(isa, S, E)                                                                        \
+  extern "C" {                                                                                              \
+  void dn_f32_dropout_forward__##isa(float* out, uint32_t* mask, const float* x, size_t n,                  \
+                                     const dn_dropout_params* params) {                                     \
+    dropout::forward<S, E>(out, mask, x, n, params);                                                        \
+  }                                                                                                         \
+  void dn_dropout_mask__##isa(uint32_t* mask, size_t n, const dn_dropout_params* params) {                  \
+    dropout::mask_only<E>(mask, n, params);                                                                 \
+  }                                                                                                         \
+  void dn_f32_dropout_apply__##isa(float* out, const float* x, const uint32_t* mask, size_t bit0, size_t n, \
+                                   float scale) {                                                           \
+    dropout::apply_mask<S>(out, x, mask, bit0, n, scale);                                                   \
+  }                                                                                                         \
+  void dn_philox_draws__##isa(uint32_t* out, size_t n, uint32_t k0, uint32_t k1, uint64_t offset) {         \
+    dropout::draws<E>(out, n, k0, k1, offset);                                                              \
+  }                                                                                                         \
   }

@@ -142,8 +142,7 @@ void dn_dropout_mask__neon(uint32_t* mask, size_t n, const dn_dropout_params* pa
   }
 }
 
-void dn_f32_dropout_apply__neon(float* out, const float* x, const uint32_t* mask, size_t bit0, size_t n,
-                                float scale) {
+void dn_f32_dropout_apply__neon(float* out, const float* x, const uint32_t* mask, size_t bit0, size_t n, float scale) {
   for (size_t i = 0; i < n; i += 32) {
     const size_t b = bit0 + i, w = b >> 5;
     const unsigned sh = static_cast<unsigned>(b & 31u);

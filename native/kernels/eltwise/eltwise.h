@@ -20,12 +20,12 @@
 extern "C" {
 #endif
 
-#define DN_DECLARE_ELTWISE(isa)                                                              \
-  void dn_f32_vadd__##isa(float* out, const float* a, const float* b, size_t n);            \
-  void dn_f32_vmul__##isa(float* out, const float* a, const float* b, size_t n);            \
-  void dn_f32_vscale__##isa(float* out, const float* x, float s, size_t n);                 \
-  void dn_f32_relu_forward__##isa(float* out, const float* x, size_t n);                    \
-  void dn_f32_relu_backward__##isa(float* dx, const float* dy, const float* x, size_t n);   \
+#define DN_DECLARE_ELTWISE(isa)                                                           \
+  void dn_f32_vadd__##isa(float* out, const float* a, const float* b, size_t n);          \
+  void dn_f32_vmul__##isa(float* out, const float* a, const float* b, size_t n);          \
+  void dn_f32_vscale__##isa(float* out, const float* x, float s, size_t n);               \
+  void dn_f32_relu_forward__##isa(float* out, const float* x, size_t n);                  \
+  void dn_f32_relu_backward__##isa(float* dx, const float* dy, const float* x, size_t n); \
   void dn_f32_fill__##isa(float* out, float v, size_t n);
 
 DN_DECLARE_ELTWISE(scalar)

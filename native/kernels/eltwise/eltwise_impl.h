@@ -34,26 +34,31 @@ void map(float* out, std::size_t n, Op op, const In*... in) {
 }  // namespace
 
 // relu is max(0, x) with x86 max semantics (0 > x ? 0 : x): NaN and -0 pass through.
-#define DN_DEFINE_ELTWISE(isa, S)                                                                                \
-  extern "C" {                                                                                                   \
-  void dn_f32_vadd__##isa(float* out, const float* a, const float* b, size_t n) {                                \
-    eltwise::map<S>(out, n, [](S::V x, S::V y) { return S::add(x, y); }, a, b);                                  \
-  }                                                                                                              \
-  void dn_f32_vmul__##isa(float* out, const float* a, const float* b, size_t n) {                                \
-    eltwise::map<S>(out, n, [](S::V x, S::V y) { return S::mul(x, y); }, a, b);                                  \
-  }                                                                                                              \
-  void dn_f32_vscale__##isa(float* out, const float* x, float s, size_t n) {                                     \
-    const S::V vs = S::set1(s);                                                                                  \
-    eltwise::map<S>(out, n, [vs](S::V v) { return S::mul(v, vs); }, x);                                          \
-  }                                                                                                              \
-  void dn_f32_relu_forward__##isa(float* out, const float* x, size_t n) {                                        \
-    eltwise::map<S>(out, n, [](S::V v) { return S::max(S::zero(), v); }, x);                                     \
-  }                                                                                                              \
-  void dn_f32_relu_backward__##isa(float* dx, const float* dy, const float* x, size_t n) {                       \
-    eltwise::map<S>(dx, n, [](S::V g, S::V v) { return S::keep(S::gt(v, S::zero()), g); }, dy, x);               \
-  }                                                                                                              \
-  void dn_f32_fill__##isa(float* out, float v, size_t n) {                                                       \
-    const S::V vv = S::set1(v);                                                                                  \
-    eltwise::map<S>(out, n, [vv]() { return vv; });                                                              \
-  }                                                                                                              \
+#define DN_DEFINE_ELTWISE(isa, S)                                                          \
+  extern "C" {                                                                             \
+  void dn_f32_vadd__##isa(float* out, const float* a, const float* b, size_t n) {          \
+    eltwise::map<S>(                                                                       \
+        out, n, [](S::V x, S::V y) { return S::add(x, y); }, a, b);                        \
+  }                                                                                        \
+  void dn_f32_vmul__##isa(float* out, const float* a, const float* b, size_t n) {          \
+    eltwise::map<S>(                                                                       \
+        out, n, [](S::V x, S::V y) { return S::mul(x, y); }, a, b);                        \
+  }                                                                                        \
+  void dn_f32_vscale__##isa(float* out, const float* x, float s, size_t n) {               \
+    const S::V vs = S::set1(s);                                                            \
+    eltwise::map<S>(                                                                       \
+        out, n, [vs](S::V v) { return S::mul(v, vs); }, x);                                \
+  }                                                                                        \
+  void dn_f32_relu_forward__##isa(float* out, const float* x, size_t n) {                  \
+    eltwise::map<S>(                                                                       \
+        out, n, [](S::V v) { return S::max(S::zero(), v); }, x);                           \
+  }                                                                                        \
+  void dn_f32_relu_backward__##isa(float* dx, const float* dy, const float* x, size_t n) { \
+    eltwise::map<S>(                                                                       \
+        dx, n, [](S::V g, S::V v) { return S::keep(S::gt(v, S::zero()), g); }, dy, x);     \
+  }                                                                                        \
+  void dn_f32_fill__##isa(float* out, float v, size_t n) {                                 \
+    const S::V vv = S::set1(v);                                                            \
+    eltwise::map<S>(out, n, [vv]() { return vv; });                                        \
+  }                                                                                        \
   }

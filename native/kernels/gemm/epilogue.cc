@@ -45,10 +45,18 @@ namespace gemm {
 
 bool fused_in_kernel(Activation act, int* code) {
   switch (act) {
-    case Activation::none: *code = DN_GEMM_ACT_NONE; return true;
-    case Activation::relu: *code = DN_GEMM_ACT_RELU; return true;
-    case Activation::leaky_relu: *code = DN_GEMM_ACT_LEAKY_RELU; return true;
-    default: *code = DN_GEMM_ACT_NONE; return false;
+    case Activation::none:
+      *code = DN_GEMM_ACT_NONE;
+      return true;
+    case Activation::relu:
+      *code = DN_GEMM_ACT_RELU;
+      return true;
+    case Activation::leaky_relu:
+      *code = DN_GEMM_ACT_LEAKY_RELU;
+      return true;
+    default:
+      *code = DN_GEMM_ACT_NONE;
+      return false;
   }
 }
 
@@ -64,7 +72,8 @@ void activate(float* c, std::size_t ldc, std::size_t rows, std::size_t cols, Act
       return for_each(c, ldc, rows, cols,
                       [](float t) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(t)))); });
     case Activation::tanh:
-      return for_each(c, ldc, rows, cols, [](float t) { return static_cast<float>(std::tanh(static_cast<double>(t))); });
+      return for_each(c, ldc, rows, cols,
+                      [](float t) { return static_cast<float>(std::tanh(static_cast<double>(t))); });
     case Activation::gelu:
       return for_each(c, ldc, rows, cols, [](float t) {
         const double x = t;

@@ -33,8 +33,7 @@ struct Epilogue {
 // Sums the tile over kc steps into acc[i][v] (NV vectors of 16 columns). A is the packed panel
 // (kPacked) or read in place through row pointers with unit stride along k.
 template <int NV, size_t kRows, bool kPacked>
-inline void accumulate(__m512 (&acc)[kMR][2], size_t kc, const float* a, size_t a_stride, size_t mr,
-                       const float* b) {
+inline void accumulate(__m512 (&acc)[kMR][2], size_t kc, const float* a, size_t a_stride, size_t mr, const float* b) {
   // In place, rows past mr read row 0 (always there); the packed panel has zeros for them.
   const float* row[kRows];
   for (size_t i = 0; i < kRows; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
@@ -95,8 +94,8 @@ inline void store_tile(const Epilogue& e, __m512 (&acc)[kMR][2], size_t mr, floa
 }
 
 template <int NV, size_t kRows, bool kPacked>
-inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b, float* c,
-                 size_t ldc, const dn_f32_gemm_params* params) {
+inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
+                 const dn_f32_gemm_params* params) {
   // Start C's lines on their way now: they are needed only after the k loop.
   for (size_t i = 0; i < mr; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);

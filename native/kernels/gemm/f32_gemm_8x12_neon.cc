@@ -27,8 +27,7 @@ struct Epilogue {
   const float* row_bias;  // or null
 };
 
-inline float32x4_t finish(const Epilogue& e, float32x4_t acc, float32x4_t old, float32x4_t bias,
-                          float32x4_t row_bias) {
+inline float32x4_t finish(const Epilogue& e, float32x4_t acc, float32x4_t old, float32x4_t bias, float32x4_t row_bias) {
   float32x4_t t = vmulq_f32(e.alpha, acc);
   if (e.read_c) t = vfmaq_f32(t, e.beta, old);
   if (e.has_bias) t = vaddq_f32(t, bias);
@@ -58,8 +57,7 @@ inline void store_row(const Epilogue& e, float* c, float rb, float32x4_t a0, flo
 }  // namespace
 
 extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
-                                               const float* b, float* c, size_t ldc,
-                                               const dn_f32_gemm_params* params) {
+                                               const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params) {
   assert(mr >= 1 && mr <= kMR && nr >= 1 && nr <= kNR);
   // 24 named accumulators: an array here ends up stored to the stack on every step.
   const float32x4_t zero = vdupq_n_f32(0.0f);
@@ -68,9 +66,9 @@ extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, 
   float32x4_t c40 = zero, c41 = zero, c42 = zero, c50 = zero, c51 = zero, c52 = zero;
   float32x4_t c60 = zero, c61 = zero, c62 = zero, c70 = zero, c71 = zero, c72 = zero;
   // acc[i][v] += A[i][p] * B[p][4v .. 4v+3]: the same fused multiply-add in both loops.
-#define DN_ROW(i, fma, av)           \
-  c##i##0 = fma(c##i##0, b0, av);    \
-  c##i##1 = fma(c##i##1, b1, av);    \
+#define DN_ROW(i, fma, av)        \
+  c##i##0 = fma(c##i##0, b0, av); \
+  c##i##1 = fma(c##i##1, b1, av); \
   c##i##2 = fma(c##i##2, b2, av);
 #define DN_LANE(lane) [](float32x4_t acc, float32x4_t bv, float32x4_t av) { return vfmaq_laneq_f32(acc, bv, av, lane); }
   const auto l0 = DN_LANE(0);
@@ -84,9 +82,10 @@ extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, 
       const float32x4_t b0 = vld1q_f32(b);
       const float32x4_t b1 = vld1q_f32(b + 4);
       const float32x4_t b2 = vld1q_f32(b + 8);
-      DN_ROW(0, l0, a0) DN_ROW(1, l1, a0) DN_ROW(2, l2, a0) DN_ROW(3, l3, a0)
-      DN_ROW(4, l0, a1) DN_ROW(5, l1, a1) DN_ROW(6, l2, a1) DN_ROW(7, l3, a1)
-      a += kMR;
+      DN_ROW(0, l0, a0)
+      DN_ROW(1, l1, a0)
+      DN_ROW(2, l2, a0)
+      DN_ROW(3, l3, a0) DN_ROW(4, l0, a1) DN_ROW(5, l1, a1) DN_ROW(6, l2, a1) DN_ROW(7, l3, a1) a += kMR;
       b += kNR;
     }
   } else {
@@ -106,9 +105,10 @@ extern "C" void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, 
       const float32x4_t b0 = vld1q_f32(b);
       const float32x4_t b1 = vld1q_f32(b + 4);
       const float32x4_t b2 = vld1q_f32(b + 8);
-      DN_ROW(0, l0, a0) DN_ROW(1, l1, a0) DN_ROW(2, l2, a0) DN_ROW(3, l3, a0)
-      DN_ROW(4, l0, a1) DN_ROW(5, l1, a1) DN_ROW(6, l2, a1) DN_ROW(7, l3, a1)
-      b += kNR;
+      DN_ROW(0, l0, a0)
+      DN_ROW(1, l1, a0)
+      DN_ROW(2, l2, a0)
+      DN_ROW(3, l3, a0) DN_ROW(4, l0, a1) DN_ROW(5, l1, a1) DN_ROW(6, l2, a1) DN_ROW(7, l3, a1) b += kNR;
     }
   }
 #undef DN_LANE

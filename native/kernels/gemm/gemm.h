@@ -40,15 +40,15 @@ enum { DN_GEMM_ACT_NONE = 0, DN_GEMM_ACT_RELU = 1, DN_GEMM_ACT_LEAKY_RELU = 2 };
 
 typedef struct dn_f32_gemm_params {
   float alpha;
-  float beta;         /* 0: C is write-only */
-  const float* bias;  /* NULL, or nr floats added per column */
-  int act;            /* DN_GEMM_ACT_* */
-  float slope;        /* negative slope of leaky relu */
-  const float* row_bias;  /* NULL, or mr floats added per row (a convolution's channel bias) */
+  float beta;            /* 0: C is write-only */
+  const float* bias;     /* NULL, or nr floats added per column */
+  int act;               /* DN_GEMM_ACT_* */
+  float slope;           /* negative slope of leaky relu */
+  const float* row_bias; /* NULL, or mr floats added per row (a convolution's channel bias) */
 } dn_f32_gemm_params;
 
-typedef void (*dn_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
-                                       const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
+typedef void (*dn_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,
+                                       float* c, size_t ldc, const dn_f32_gemm_params* params);
 
 /* One ISA's GEMM configuration: the micro-kernel, its register tile, and the cache blocking the
  * driver uses with it (kc: depth of a packed panel; mc: rows of a packed A block, a multiple of
@@ -61,14 +61,14 @@ typedef struct dn_f32_gemm_config {
   size_t kc, mc, nc;
 } dn_f32_gemm_config;
 
-void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
-                                     const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
+void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,
+                                     float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_12x32__avx512f(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
-void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
-                                    const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
+void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,
+                                    float* c, size_t ldc, const dn_f32_gemm_params* params);
 
 #ifdef __cplusplus
 }

@@ -77,9 +77,9 @@ struct Problem {
   float alpha, beta, slope;
   const float* bias;
   const float* row_bias;
-  int kernel_act;        // fused in the micro-kernel (DN_GEMM_ACT_*)
-  Activation post_act;   // applied by the driver to each finished tile (none if fused)
-  bool a_in_place;       // micro-kernels read A's rows where they are (no A packing)
+  int kernel_act;       // fused in the micro-kernel (DN_GEMM_ACT_*)
+  Activation post_act;  // applied by the driver to each finished tile (none if fused)
+  bool a_in_place;      // micro-kernels read A's rows where they are (no A packing)
 };
 
 // One task's share of C: rows [m0, m1) x columns [n0, n1), with its own packing buffers.

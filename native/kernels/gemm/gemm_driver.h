@@ -32,7 +32,7 @@ constexpr float kLeakyReluSlope = 0.01f;
 enum class GemmPath : int { none = 0, single_block, blocked };
 
 struct GemmEpilogue {
-  const float* bias = nullptr;  // n floats (one per column of C), or null
+  const float* bias = nullptr;      // n floats (one per column of C), or null
   const float* row_bias = nullptr;  // m floats (one per row of C, added after bias), or null
   Activation act = Activation::none;
   float slope = kLeakyReluSlope;  // leaky_relu only

@@ -46,14 +46,22 @@ void pack_copy_fixed(float* dst, const float* src, std::size_t rows, std::size_t
 
 void pack_copy(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t cs, std::size_t R) {
   switch (R) {
-    case 4: return pack_copy_fixed<4>(dst, src, rows, kc, cs);
-    case 6: return pack_copy_fixed<6>(dst, src, rows, kc, cs);
-    case 8: return pack_copy_fixed<8>(dst, src, rows, kc, cs);
-    case 12: return pack_copy_fixed<12>(dst, src, rows, kc, cs);
-    case 14: return pack_copy_fixed<14>(dst, src, rows, kc, cs);
-    case 16: return pack_copy_fixed<16>(dst, src, rows, kc, cs);
-    case 32: return pack_copy_fixed<32>(dst, src, rows, kc, cs);
-    default: break;
+    case 4:
+      return pack_copy_fixed<4>(dst, src, rows, kc, cs);
+    case 6:
+      return pack_copy_fixed<6>(dst, src, rows, kc, cs);
+    case 8:
+      return pack_copy_fixed<8>(dst, src, rows, kc, cs);
+    case 12:
+      return pack_copy_fixed<12>(dst, src, rows, kc, cs);
+    case 14:
+      return pack_copy_fixed<14>(dst, src, rows, kc, cs);
+    case 16:
+      return pack_copy_fixed<16>(dst, src, rows, kc, cs);
+    case 32:
+      return pack_copy_fixed<32>(dst, src, rows, kc, cs);
+    default:
+      break;
   }
   for (std::size_t r0 = 0; r0 < rows; r0 += R, dst += R * kc) {
     const std::size_t n = rows - r0 < R ? rows - r0 : R;
@@ -67,8 +75,7 @@ void pack_copy(float* dst, const float* src, std::size_t rows, std::size_t kc, s
 
 // Depth contiguous: dst[p*R + r] = src[r*rs + p] for r < rows (<= R), zeros after.
 // Element by element; full panels of the usual tile sizes take the SSE2 path below.
-void pack_transpose_any(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs,
-                        std::size_t R) {
+void pack_transpose_any(float* dst, const float* src, std::size_t rows, std::size_t kc, std::size_t rs, std::size_t R) {
   for (std::size_t p = 0; p < kc; ++p) {
     float* d = dst + p * R;
     for (std::size_t r = 0; r < rows; ++r) d[r] = src[r * rs + p];
@@ -142,14 +149,22 @@ void pack_transpose(float* dst, const float* src, std::size_t rows, std::size_t 
 #if defined(__SSE2__)
   if (rows == R) {
     switch (R) {
-      case 4: return pack_transpose_sse<4>(dst, src, kc, rs);
-      case 6: return pack_transpose_sse<6>(dst, src, kc, rs);
-      case 8: return pack_transpose_sse<8>(dst, src, kc, rs);
-      case 12: return pack_transpose_sse<12>(dst, src, kc, rs);
-      case 14: return pack_transpose_sse<14>(dst, src, kc, rs);
-      case 16: return pack_transpose_sse<16>(dst, src, kc, rs);
-      case 32: return pack_transpose_sse<32>(dst, src, kc, rs);
-      default: break;
+      case 4:
+        return pack_transpose_sse<4>(dst, src, kc, rs);
+      case 6:
+        return pack_transpose_sse<6>(dst, src, kc, rs);
+      case 8:
+        return pack_transpose_sse<8>(dst, src, kc, rs);
+      case 12:
+        return pack_transpose_sse<12>(dst, src, kc, rs);
+      case 14:
+        return pack_transpose_sse<14>(dst, src, kc, rs);
+      case 16:
+        return pack_transpose_sse<16>(dst, src, kc, rs);
+      case 32:
+        return pack_transpose_sse<32>(dst, src, kc, rs);
+      default:
+        break;
     }
   }
   if (rows >= 4) return pack_transpose_partial_sse(dst, src, rows, kc, rs, R);

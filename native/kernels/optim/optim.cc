@@ -64,14 +64,20 @@ void dn_adam_step(float* p, const float* grad, float* m, float* v, float* vmax, 
   const bool l2 = !decoupled && hp->weight_decay != 0.0f;
   const bool ams = vmax != nullptr;
   if (decoupled) {
-    if (ams) adam_loop<true, false, true>(p, grad, m, v, vmax, n, *hp, sign);
-    else adam_loop<true, false, false>(p, grad, m, v, vmax, n, *hp, sign);
+    if (ams)
+      adam_loop<true, false, true>(p, grad, m, v, vmax, n, *hp, sign);
+    else
+      adam_loop<true, false, false>(p, grad, m, v, vmax, n, *hp, sign);
   } else if (l2) {
-    if (ams) adam_loop<false, true, true>(p, grad, m, v, vmax, n, *hp, sign);
-    else adam_loop<false, true, false>(p, grad, m, v, vmax, n, *hp, sign);
+    if (ams)
+      adam_loop<false, true, true>(p, grad, m, v, vmax, n, *hp, sign);
+    else
+      adam_loop<false, true, false>(p, grad, m, v, vmax, n, *hp, sign);
   } else {
-    if (ams) adam_loop<false, false, true>(p, grad, m, v, vmax, n, *hp, sign);
-    else adam_loop<false, false, false>(p, grad, m, v, vmax, n, *hp, sign);
+    if (ams)
+      adam_loop<false, false, true>(p, grad, m, v, vmax, n, *hp, sign);
+    else
+      adam_loop<false, false, false>(p, grad, m, v, vmax, n, *hp, sign);
   }
 }
 

@@ -325,7 +325,8 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
       whh->multiply(B, dgh, GH, tmp.data(), O, nullptr);
       for (std::size_t b = 0; b < B; b++) {
         const float* m = s.rec_masks ? a.rec_mask + b * O : nullptr;
-        for (std::size_t i = 0; i < O; i++) dh[b * O + i] = dprev[b * O + i] + (m ? tmp[b * O + i] * m[i] : tmp[b * O + i]);
+        for (std::size_t i = 0; i < O; i++)
+          dh[b * O + i] = dprev[b * O + i] + (m ? tmp[b * O + i] * m[i] : tmp[b * O + i]);
       }
     } else {
       dh = dprev;
@@ -358,7 +359,8 @@ void rnn_backward(const RnnShape& s, const RnnBackwardArgs& a) {
   }
   {
     std::vector<float> hprev(TB * O), hmask(s.rec_masks ? TB * O : 0);
-    for (std::size_t k = 0; k < T; k++) std::memcpy(hprev.data() + time_of(k) * B * O, h_before(k), B * O * sizeof(float));
+    for (std::size_t k = 0; k < T; k++)
+      std::memcpy(hprev.data() + time_of(k) * B * O, h_before(k), B * O * sizeof(float));
     const std::size_t parts = s.rec_masks > 1 ? G : 1;
     const std::size_t rows = s.rec_masks > 1 ? H : GH;
     for (std::size_t q = 0; q < parts; q++) {

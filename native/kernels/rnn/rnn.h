@@ -48,7 +48,7 @@ struct RnnForwardArgs {
   float* c_n;  // LSTM only
   float* ws;
   const float *x, *w_ih, *w_hh, *b_ih, *b_hh, *w_hr;  // biases and w_hr may be null
-  const float *h0, *c0;                              // c0: LSTM only
+  const float *h0, *c0;                               // c0: LSTM only
   const float *in_mask, *rec_mask, *zone_h, *zone_c;  // each may be null
 };
 

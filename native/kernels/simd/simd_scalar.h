@@ -3,9 +3,9 @@
 // A kernel is written once as a template over a traits type S (S::V holds S::W floats, S::I the
 // same number of int32, S::M a lane mask) and instantiated by one .cc file per ISA, compiled
 // with that ISA's flags (native/sources.json). Every operation is one IEEE operation per lane,
-// so every ISA gives the same bits (fma excepted: fused on the vector ISAs). min/max follow x86: the second operand when either is NaN
-// (or both are zeros). keep(m, v) is v where m holds and +0 elsewhere; bit_lanes(bits, q) is
-// true in lane l iff bit W * q + l of bits is set. load_n/store_n touch lanes 0 .. n - 1 only.
+// so every ISA gives the same bits (fma excepted: fused on the vector ISAs). min/max follow x86: the second operand
+// when either is NaN (or both are zeros). keep(m, v) is v where m holds and +0 elsewhere; bit_lanes(bits, q) is true in
+// lane l iff bit W * q + l of bits is set. load_n/store_n touch lanes 0 .. n - 1 only.
 //
 // Everything is in an unnamed namespace: each translation unit keeps its own copy, so the linker
 // can never substitute one ISA's instantiation for another's (see TOOLCHAIN.md, ODR hazard).

@@ -26,11 +26,11 @@ struct dn_vdo_sparse_args {
   const float* w;
   const float* ls;
   size_t n;
-  float* sigma2;     /* exp(ls), or null */
-  float* log_alpha;  /* clipped log α, or null */
-  float* dls;        /* dKL/dls, or null */
-  float* dw;         /* dKL/dθ, or null */
-  double* kl;        /* Σ KL, or null */
+  float* sigma2;    /* exp(ls), or null */
+  float* log_alpha; /* clipped log α, or null */
+  float* dls;       /* dKL/dls, or null */
+  float* dw;        /* dKL/dθ, or null */
+  double* kl;       /* Σ KL, or null */
 };
 
 #define DN_DECLARE_VDO(isa) void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a);

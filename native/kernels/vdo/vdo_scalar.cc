@@ -1,4 +1,5 @@
-// Sparse variational dropout's per-weight pass, one float at a time, the same polynomials as the vector ISAs (not the C library's exp/log): vdo_impl.h over simd::Scalar.
+// Sparse variational dropout's per-weight pass, one float at a time, the same polynomials as the vector ISAs (not the C
+// library's exp/log): vdo_impl.h over simd::Scalar.
 #include "../simd/simd_scalar.h"
 #include "vdo.h"
 #include "vdo_impl.h"

@@ -17,7 +17,14 @@ mkdirSync(join(out, 'obj'), { recursive: true });
 mkdirSync(join(out, 'corpus'), { recursive: true });
 const groups = JSON.parse(readFileSync(join(root, 'native', 'sources.json'), 'utf8')).groups;
 const cpu = arch() === 'x64' ? 'x64' : arch() === 'arm64' ? 'arm64' : arch();
-const common = ['-std=c++17', '-O1', '-g', '-fno-omit-frame-pointer', '-fsanitize=fuzzer-no-link,address,undefined', '-fno-sanitize-recover=undefined'];
+const common = [
+  '-std=c++17',
+  '-O1',
+  '-g',
+  '-fno-omit-frame-pointer',
+  '-fsanitize=fuzzer-no-link,address,undefined',
+  '-fno-sanitize-recover=undefined',
+];
 const units = [];
 for (const [name, group] of Object.entries(groups)) {
   if (name === 'addon' || (group.arch !== undefined && group.arch !== cpu)) continue;
@@ -35,13 +42,26 @@ for (const u of units) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const bin = join(out, 'geometry_fuzz');
-const link = spawnSync(o.cxx, ['-fsanitize=fuzzer,address,undefined', ...objects, '-lpthread', '-o', bin], { stdio: 'inherit' });
+const link = spawnSync(o.cxx, ['-fsanitize=fuzzer,address,undefined', ...objects, '-lpthread', '-o', bin], {
+  stdio: 'inherit',
+});
 if (link.status !== 0) process.exit(link.status ?? 1);
 console.log(`built ${bin} from ${units.length} sources`);
 if (o.run > 0) {
-  const r = spawnSync(bin, [`-max_total_time=${o.run}`, '-max_len=256', '-timeout=20', `-artifact_prefix=${out}/`, '-print_final_stats=1', join(out, 'corpus')], {
-    stdio: 'inherit',
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
-  });
+  const r = spawnSync(
+    bin,
+    [
+      `-max_total_time=${o.run}`,
+      '-max_len=256',
+      '-timeout=20',
+      `-artifact_prefix=${out}/`,
+      '-print_final_stats=1',
+      join(out, 'corpus'),
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+    },
+  );
   process.exit(r.status ?? 1);
 }

@@ -75,7 +75,9 @@ describe('backward', () => {
     y.backward();
     expect(Array.from(x.grad!.data)).toEqual([4, 8]);
     expect(() => y.backward()).toThrow(
-      new Error('backward: the graph through sum was already freed by an earlier backward(); pass { retainGraph: true } to the first backward() to backpropagate through it again'),
+      new Error(
+        'backward: the graph through sum was already freed by an earlier backward(); pass { retainGraph: true } to the first backward() to backpropagate through it again',
+      ),
     );
     expect(Array.from(x.grad!.data)).toEqual([4, 8]);
   });
@@ -92,11 +94,17 @@ describe('backward', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = ops.mul(x, 2);
     expect(() => tensor([1]).backward()).toThrow(
-      new Error('backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)'),
+      new Error(
+        'backward: this tensor does not require grad (no tensor it was computed from has requiresGrad: true, or it was computed inside noGrad)',
+      ),
     );
-    expect(() => y.backward()).toThrow('backward: a gradient argument is needed for a tensor of shape [2]; it can only be implied (as 1) for a tensor of one element');
+    expect(() => y.backward()).toThrow(
+      'backward: a gradient argument is needed for a tensor of shape [2]; it can only be implied (as 1) for a tensor of one element',
+    );
     expect(() => y.backward(tensor([1, 2, 3]))).toThrow('backward: expected gradient of shape [2] but received [3]');
-    expect(() => y.backward([1, 1] as never)).toThrow(new TypeError('Expected Tensor for gradient but received Array(2)'));
+    expect(() => y.backward([1, 1] as never)).toThrow(
+      new TypeError('Expected Tensor for gradient but received Array(2)'),
+    );
     expect(() => y.backward(tensor([1, 1]), { retainGraph: 1 as never })).toThrow(
       new TypeError('Expected boolean for retainGraph but received 1 of type number'),
     );
@@ -126,7 +134,11 @@ describe('Tensor autograd properties', () => {
     expect(y.gradFn!.name).toBe('mul');
     expect(() => {
       y.requiresGrad = false;
-    }).toThrow(new Error('requiresGrad can only be changed on leaf tensors; this one was computed by mul (use detach() for a leaf copy)'));
+    }).toThrow(
+      new Error(
+        'requiresGrad can only be changed on leaf tensors; this one was computed by mul (use detach() for a leaf copy)',
+      ),
+    );
     expect(() => {
       x.requiresGrad = 'yes' as never;
     }).toThrow(new TypeError('Expected boolean for requiresGrad but received "yes" of type string'));

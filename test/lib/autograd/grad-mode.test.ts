@@ -40,7 +40,9 @@ describe('noGrad', () => {
   it('rejects a non-function and an async fn with exact messages', () => {
     expect(() => noGrad(5 as never)).toThrow(new TypeError('Expected function for fn but received 5 of type number'));
     expect(() => noGrad(async () => 1)).toThrow(
-      new TypeError('noGrad(fn) covers synchronous code only but fn returned a Promise; call noGrad inside the async function instead'),
+      new TypeError(
+        'noGrad(fn) covers synchronous code only but fn returned a Promise; call noGrad inside the async function instead',
+      ),
     );
     expect(isGradEnabled()).toBe(true);
   });

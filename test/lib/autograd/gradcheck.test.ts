@@ -6,7 +6,10 @@ import { ops, Tensor } from '../../../lib/index.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 
 function square(x: Tensor, factor: number): Tensor {
-  const out = new Tensor(x.data.map((v) => v * v), x.shape);
+  const out = new Tensor(
+    x.data.map((v) => v * v),
+    x.shape,
+  );
   return record(out, 'square', [x], (g) => [g.map((gi, i) => gi * factor * x.data[i]!)]);
 }
 

@@ -14,9 +14,16 @@ function collect(fn: () => unknown): Seen[] {
 
 describe('traceOps', () => {
   it('reports each op with its output, inputs (numbers included) and attributes, also under noGrad', () => {
-    const x = tensor([[1, -2, 3], [4, 5, -6]]);
+    const x = tensor([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
     let y: Tensor | undefined;
-    const seen = collect(() => noGrad(() => { y = ops.softmax(ops.mul(ops.leakyRelu(x, 0.25), 2).reshape([3, 2]), 0); }));
+    const seen = collect(() =>
+      noGrad(() => {
+        y = ops.softmax(ops.mul(ops.leakyRelu(x, 0.25), 2).reshape([3, 2]), 0);
+      }),
+    );
     expect(seen.map((s) => s.name)).toEqual(['leakyRelu', 'mul', 'reshape', 'softmax']);
     expect(seen[0]!.attrs).toEqual({ negativeSlope: 0.25 });
     expect(seen[1]!.inputs).toEqual([seen[0]!.out, 2]);
@@ -30,13 +37,24 @@ describe('traceOps', () => {
     const w = tensor(new Float32Array(3 * 2 * 3 * 3).fill(0.1), [3, 2, 3, 3]);
     const mean = tensor([0, 1, 2]);
     const variance = tensor([1, 1, 1]);
-    const seen = collect(() => ops.batchNorm(ops.conv2d(x, w, null, { stride: 2, padding: 1 }), { training: false, runningMean: mean, runningVar: variance }));
+    const seen = collect(() =>
+      ops.batchNorm(ops.conv2d(x, w, null, { stride: 2, padding: 1 }), {
+        training: false,
+        runningMean: mean,
+        runningVar: variance,
+      }),
+    );
     expect(seen[0]!.attrs).toMatchObject({ sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 });
     expect(seen[1]!.attrs).toMatchObject({ eps: 1e-5, useBatch: false, runningMean: mean, runningVar: variance });
   });
 
   it('is off by default and after a trace, also one that threw', () => {
-    expect(() => collect(() => { ops.relu(tensor([1])); throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      collect(() => {
+        ops.relu(tensor([1]));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     const after: string[] = [];
     ops.relu(tensor([1]));
     expect(after).toEqual([]);
@@ -44,7 +62,9 @@ describe('traceOps', () => {
   });
 
   it('does not nest', () => {
-    expect(() => collect(() => collect(() => undefined))).toThrow('traceOps: a trace is already running; traces do not nest');
+    expect(() => collect(() => collect(() => undefined))).toThrow(
+      'traceOps: a trace is already running; traces do not nest',
+    );
   });
 
   it('leaves gradients as without it', () => {

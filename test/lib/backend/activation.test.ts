@@ -3,7 +3,11 @@
 // of its forward.
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATION_NAMES, ACTIVATION_SPELLINGS, ACTIVATION_TABLE, activationFn, canonicalActivation,
+  ACTIVATION_NAMES,
+  ACTIVATION_SPELLINGS,
+  ACTIVATION_TABLE,
+  activationFn,
+  canonicalActivation,
 } from '../../../lib/backend/activation.js';
 import { ACTIVATIONS } from '../../../lib/backend/constants.js';
 

@@ -10,14 +10,28 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const version = (await import('../../../package.json', { with: { type: 'json' } })).default.version;
 
 /** Runs a snippet in a new process (through the TS loader) with extra environment variables. */
-function probe(env: Record<string, string>, code = 'console.log(JSON.stringify(m.backendInfo()))'): { out: string; err: string; status: number | null } {
+function probe(
+  env: Record<string, string>,
+  code = 'console.log(JSON.stringify(m.backendInfo()))',
+): { out: string; err: string; status: number | null } {
   const script = `const m = await import(${JSON.stringify(join(root, 'lib', 'index.ts'))}); ${code}`;
   const clean = { ...process.env };
-  for (const key of ['DROPNET_BACKEND', 'DROPNET_ISA', 'DROPNET_NUM_THREADS', 'DROPNET_ADDON_PATH', 'DROPNET_CONV_ALGO']) delete clean[key];
-  const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), '--input-type=module', '-e', script], {
-    env: { ...clean, ...env },
-    encoding: 'utf8',
-  });
+  for (const key of [
+    'DROPNET_BACKEND',
+    'DROPNET_ISA',
+    'DROPNET_NUM_THREADS',
+    'DROPNET_ADDON_PATH',
+    'DROPNET_CONV_ALGO',
+  ])
+    delete clean[key];
+  const r = spawnSync(
+    process.execPath,
+    ['--import', join(root, 'scripts', 'register-ts.mjs'), '--input-type=module', '-e', script],
+    {
+      env: { ...clean, ...env },
+      encoding: 'utf8',
+    },
+  );
   return { out: r.stdout, err: r.stderr, status: r.status };
 }
 
@@ -52,15 +66,45 @@ describe('backendInfo()', () => {
     expect(JSON.parse(probe({ DROPNET_ISA: 'avx2' }).out).isa).toBe(want);
   });
 
-  it.skipIf(!nativeAvailable())('takes DROPNET_CONV_ALGO, and an unknown algorithm fails the import with the list of names', () => {
-    const g = { n: 1, c: 16, h: 8, w: 8, k: 16, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 };
-    const code = `console.log(JSON.stringify(m.kernels('native').convPlan(${JSON.stringify(g)})))`;
-    expect(JSON.parse(probe({}, code).out)).toEqual({ forward: 'winograd_f2x3', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' });
-    expect(JSON.parse(probe({ DROPNET_CONV_ALGO: 'forward=im2col' }, code).out)).toEqual({ forward: 'im2col', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' });
-    const bad = probe({ DROPNET_CONV_ALGO: 'fft' }, code);
-    expect(bad.status).not.toBe(0);
-    expect(bad.err).toContain("RangeError: DROPNET_CONV_ALGO: unknown algorithm 'fft' (expected one of im2col, pointwise, direct,");
-  });
+  it.skipIf(!nativeAvailable())(
+    'takes DROPNET_CONV_ALGO, and an unknown algorithm fails the import with the list of names',
+    () => {
+      const g = {
+        n: 1,
+        c: 16,
+        h: 8,
+        w: 8,
+        k: 16,
+        kh: 3,
+        kw: 3,
+        sh: 1,
+        sw: 1,
+        pt: 1,
+        pb: 1,
+        pl: 1,
+        pr: 1,
+        dh: 1,
+        dw: 1,
+        groups: 1,
+      };
+      const code = `console.log(JSON.stringify(m.kernels('native').convPlan(${JSON.stringify(g)})))`;
+      expect(JSON.parse(probe({}, code).out)).toEqual({
+        forward: 'winograd_f2x3',
+        backwardData: 'winograd_f2x3',
+        backwardWeight: 'winograd_f2x3',
+      });
+      expect(JSON.parse(probe({ DROPNET_CONV_ALGO: 'forward=im2col' }, code).out)).toEqual({
+        forward: 'im2col',
+        backwardData: 'winograd_f2x3',
+        backwardWeight: 'winograd_f2x3',
+      });
+      const bad = probe({ DROPNET_CONV_ALGO: 'fft' }, code);
+      expect(bad.status).not.toBe(0);
+      expect(bad.err).toContain(
+        "RangeError: DROPNET_CONV_ALGO: unknown algorithm 'fft' (expected one of im2col, pointwise, direct,",
+      );
+    },
+  );
 
   it('takes DROPNET_NUM_THREADS and warns once about bad values', () => {
     expect(JSON.parse(probe({ DROPNET_NUM_THREADS: '3' }).out).threads).toBe(3);
@@ -94,7 +138,14 @@ describe('loadNative()', () => {
     expect(result.error.message).toContain('/nope/a.node: ');
     expect(result.error.message).toContain('/nope/b.node: ');
     expect(result.error.message).toContain('Possible solutions:');
-    expect(result.error.message).toBe(loadFailureMessage(result.error.message.split('\n').filter((l) => l.startsWith('  - /nope')).map((l) => l.slice(4))));
+    expect(result.error.message).toBe(
+      loadFailureMessage(
+        result.error.message
+          .split('\n')
+          .filter((l) => l.startsWith('  - /nope'))
+          .map((l) => l.slice(4)),
+      ),
+    );
   });
 });
 
@@ -102,7 +153,9 @@ describe('kernels()', () => {
   it('returns the reference backend for js and the active one without a name', () => {
     expect(kernels('js').name).toBe('js');
     expect(kernels().name).toBe(backendInfo().backend);
-    expect(() => kernels('gpu' as never)).toThrow(new RangeError(`Expected 'native' or 'js' for name but received "gpu" of type string`));
+    expect(() => kernels('gpu' as never)).toThrow(
+      new RangeError(`Expected 'native' or 'js' for name but received "gpu" of type string`),
+    );
   });
 });
 
@@ -117,7 +170,11 @@ describe('setNumThreads()', () => {
     } finally {
       setNumThreads(before);
     }
-    expect(() => setNumThreads(0)).toThrow(new RangeError('Expected integer in [1, 256] for n but received 0 of type number'));
-    expect(() => setNumThreads('4' as never)).toThrow(new TypeError('Expected integer in [1, 256] for n but received "4" of type string'));
+    expect(() => setNumThreads(0)).toThrow(
+      new RangeError('Expected integer in [1, 256] for n but received 0 of type number'),
+    );
+    expect(() => setNumThreads('4' as never)).toThrow(
+      new TypeError('Expected integer in [1, 256] for n but received "4" of type string'),
+    );
   });
 });

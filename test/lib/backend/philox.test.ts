@@ -40,7 +40,8 @@ describe('Philox4x32-10 in TypeScript', () => {
     const u = (): number => Math.floor(r() * 2 ** 32) >>> 0;
     const out = new Uint32Array(4);
     for (let t = 0; t < 300; t++) {
-      const ctr = [u(), u(), u(), u()], key = [u(), u()];
+      const ctr = [u(), u(), u(), u()],
+        key = [u(), u()];
       philox4x32(ctr[0]!, ctr[1]!, ctr[2]!, ctr[3]!, key[0]!, key[1]!, out);
       expect(hex(out), `ctr ${hex(ctr)} key ${hex(key)}`).toEqual(hex(philoxBig(ctr, key)));
     }
@@ -82,7 +83,8 @@ describe('the stream: draw e is word e % 4 of block floor(e / 4)', () => {
 
 describe('Generator on the shared stream', () => {
   it('number and bigint seeds name the same stream; key splits the seed', () => {
-    const a = new Generator(2 ** 40 + 3), b = new Generator(2n ** 40n + 3n);
+    const a = new Generator(2 ** 40 + 3),
+      b = new Generator(2n ** 40n + 3n);
     expect(a.key).toEqual([3, 256]);
     expect(a.seed).toBe(2n ** 40n + 3n);
     expect(Array.from(a.uniform(new Float32Array(10)))).toEqual(Array.from(b.uniform(new Float32Array(10))));
@@ -116,9 +118,19 @@ describe('Generator on the shared stream', () => {
     const first = Array.from(g.uniform(new Float32Array(4)));
     g.manualSeed(9);
     expect(Array.from(g.uniform(new Float32Array(4)))).toEqual(first);
-    expect(() => new Generator(-1)).toThrow(new RangeError('Expected integer in [0, 2^53) or bigint in [0, 2^64) for seed but received -1 of type number'));
+    expect(() => new Generator(-1)).toThrow(
+      new RangeError('Expected integer in [0, 2^53) or bigint in [0, 2^64) for seed but received -1 of type number'),
+    );
     expect(() => new Generator('1' as never)).toThrow(TypeError);
-    expect(() => { g.offset = 6; }).toThrow(new RangeError('Expected non-negative safe integer that is a multiple of 4 for offset but received 6 of type number'));
-    expect(() => g.draws(new Uint32Array(1), -4)).toThrow(new RangeError('Expected non-negative safe integer for offset but received -4 of type number'));
+    expect(() => {
+      g.offset = 6;
+    }).toThrow(
+      new RangeError(
+        'Expected non-negative safe integer that is a multiple of 4 for offset but received 6 of type number',
+      ),
+    );
+    expect(() => g.draws(new Uint32Array(1), -4)).toThrow(
+      new RangeError('Expected non-negative safe integer for offset but received -4 of type number'),
+    );
   });
 });

@@ -39,11 +39,16 @@ const pattern = (id: number, i: number): number => id * 0.5 + (i % 17);
 function make(kind: number, n: number): Tensor {
   const x = randn([n]);
   switch (kind % 5) {
-    case 0: return ops.relu(x);
-    case 1: return ops.add(x, x);
-    case 2: return ops.mul(x, 3);
-    case 3: return zeros([n]);
-    default: return x.clone();
+    case 0:
+      return ops.relu(x);
+    case 1:
+      return ops.add(x, x);
+    case 2:
+      return ops.mul(x, 3);
+    case 3:
+      return zeros([n]);
+    default:
+      return x.clone();
   }
 }
 
@@ -55,12 +60,15 @@ function startWorker(): Promise<{ go: () => Promise<Trained> }> {
   const w = new Worker(file, { execArgv: ['--import', join(root, 'scripts', 'register-ts.mjs')] });
   return new Promise((resolve, reject) => {
     w.once('error', reject);
-    w.once('message', () => resolve({
-      go: () => new Promise<Trained>((done) => {
-        w.once('message', (m: Trained) => void w.terminate().then(() => done(m)));
-        w.postMessage('go');
+    w.once('message', () =>
+      resolve({
+        go: () =>
+          new Promise<Trained>((done) => {
+            w.once('message', (m: Trained) => void w.terminate().then(() => done(m)));
+            w.postMessage('go');
+          }),
       }),
-    }));
+    );
   });
 }
 
@@ -158,7 +166,8 @@ describe('tensor storage', () => {
       await turn(); // finalizers run: dropped blocks go back to the pool and are handed out again
       for (const k of kept) {
         const h = k.hold;
-        const view = h instanceof ArrayBuffer ? new Float32Array(h) : h instanceof Float32Array ? h : (h as Tensor).data;
+        const view =
+          h instanceof ArrayBuffer ? new Float32Array(h) : h instanceof Float32Array ? h : (h as Tensor).data;
         const offset = h instanceof Float32Array ? 1 : 0;
         checked++;
         for (let i = 0; i < view.length; i++) {

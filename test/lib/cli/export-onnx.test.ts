@@ -19,7 +19,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function quiet<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    lines.push(a.join(' '));
+  });
   try {
     return { result: await fn(), lines };
   } finally {
@@ -30,11 +32,31 @@ async function quiet<T>(fn: () => Promise<T>): Promise<{ result: T; lines: strin
 describe('--export-onnx', () => {
   it('writes the trained model, which ONNX Runtime runs with the same outputs', async () => {
     const path = join(dir, 'model.onnx');
-    const { lines } = await quiet(() => main(['--epochs', '2', '--variants', 'dropout', '--hidden', '32', '--out', join(dir, 'r.html'), '--export-onnx', path]));
+    const { lines } = await quiet(() =>
+      main([
+        '--epochs',
+        '2',
+        '--variants',
+        'dropout',
+        '--hidden',
+        '32',
+        '--out',
+        join(dir, 'r.html'),
+        '--export-onnx',
+        path,
+      ]),
+    );
     expect(lines).toContain(`ONNX: ${path}`);
     const digits = await loadDigits();
     const { train, test } = trainTestSplit({ x: digits.images, y: digits.labels }, { testSize: 0.9, seed: 1 });
-    const { model } = await runExperiment('dropout', train, test, { inputs: 64, classes: 10, hidden: 32, epochs: 2, batchSize: 32, seed: 1 });
+    const { model } = await runExperiment('dropout', train, test, {
+      inputs: 64,
+      classes: 10,
+      hidden: 32,
+      epochs: 2,
+      batchSize: 32,
+      seed: 1,
+    });
     const x = test.x;
     const got = await runSession(await session(new Uint8Array(readFileSync(path))), x);
     model.eval();
@@ -44,7 +66,20 @@ describe('--export-onnx', () => {
 
   it('writes one file per variant when several are trained', async () => {
     const path = join(dir, 'sweep.onnx');
-    await quiet(() => main(['--epochs', '1', '--variants', 'none,alpha', '--hidden', '16', '--out', join(dir, 'r2.html'), '--export-onnx', path]));
+    await quiet(() =>
+      main([
+        '--epochs',
+        '1',
+        '--variants',
+        'none,alpha',
+        '--hidden',
+        '16',
+        '--out',
+        join(dir, 'r2.html'),
+        '--export-onnx',
+        path,
+      ]),
+    );
     for (const variant of ['none', 'alpha']) {
       const file = join(dir, `sweep-${variant}.onnx`);
       expect(existsSync(file)).toBe(true);
@@ -58,6 +93,8 @@ describe('--export-onnx', () => {
     expect(parseArgs(['--export-onnx', 'a.onnx']).exportOnnx).toBe('a.onnx');
     expect(parseArgs([]).exportOnnx).toBeNull();
     expect(() => parseArgs(['--export-onnx'])).toThrow('--export-onnx takes a file path but received undefined');
-    expect(() => parseArgs(['--export-onnx', '--epochs', '2'])).toThrow('--export-onnx takes a file path but received --epochs');
+    expect(() => parseArgs(['--export-onnx', '--epochs', '2'])).toThrow(
+      '--export-onnx takes a file path but received --epochs',
+    );
   });
 });

@@ -31,7 +31,13 @@ describe('npm start', () => {
     // One loss and one accuracy chart per run, each with a training and a validation curve of 3 points.
     const curves = html.match(/<polyline[^>]*points="([^"]*)"/g) ?? [];
     expect(curves.length).toBeGreaterThanOrEqual(8);
-    for (const c of curves) expect(c.match(/points="([^"]*)"/)![1]!.trim().split(/\s+/)).toHaveLength(3);
+    for (const c of curves)
+      expect(
+        c
+          .match(/points="([^"]*)"/)![1]!
+          .trim()
+          .split(/\s+/),
+      ).toHaveLength(3);
   }, 60_000);
 
   it('--task sequence trains the LSTM without dropout, with variational dropout and with zoneout', async () => {
@@ -47,9 +53,15 @@ describe('npm start', () => {
     }
     const text = lines.join('\n');
     expect(text).toContain('network: LSTM over 8 steps of 8 values, hidden 8, last state → 10');
-    for (const v of ['none', 'variational', 'zoneout']) expect(lines.filter((l) => new RegExp(`^${v}\\s+2\\s`).test(l))).toHaveLength(1);
+    for (const v of ['none', 'variational', 'zoneout'])
+      expect(lines.filter((l) => new RegExp(`^${v}\\s+2\\s`).test(l))).toHaveLength(1);
     const html = readFileSync(out, 'utf8');
-    for (const label of ['LSTM, no dropout', 'variational dropout (input 0.25, recurrent 0.25)', 'zoneout (cell 0.5, hidden 0.05)']) expect(html).toContain(label);
+    for (const label of [
+      'LSTM, no dropout',
+      'variational dropout (input 0.25, recurrent 0.25)',
+      'zoneout (cell 0.5, hidden 0.05)',
+    ])
+      expect(html).toContain(label);
     expect(html).toContain('Recurrent dropout on');
   }, 120_000);
 
@@ -58,8 +70,12 @@ describe('npm start', () => {
     const m = buildSequenceModel('zoneout', { inputs: 64, classes: 10, hidden: 5, rowLength: 8 });
     expect(m.lstm.inputSize).toBe(8);
     expect(String(m.lstm)).toMatch(/zoneout/i);
-    expect(String(buildSequenceModel('variational', { inputs: 64, classes: 10, hidden: 5, rowLength: 8 }).lstm)).toMatch(/recurrentDropout=0.25/);
-    expect(() => buildSequenceModel('none', { inputs: 60, classes: 10, hidden: 5, rowLength: 8 })).toThrow('rows of 8 values, but a sample has 60');
+    expect(
+      String(buildSequenceModel('variational', { inputs: 64, classes: 10, hidden: 5, rowLength: 8 }).lstm),
+    ).toMatch(/recurrentDropout=0.25/);
+    expect(() => buildSequenceModel('none', { inputs: 60, classes: 10, hidden: 5, rowLength: 8 })).toThrow(
+      'rows of 8 values, but a sample has 60',
+    );
   });
 
   it('--task uncertainty trains the four networks and reports sparsity, learned rates and entropy', async () => {
@@ -74,8 +90,11 @@ describe('npm start', () => {
       log.mockRestore();
     }
     const text = lines.join('\n');
-    for (const v of ['dense', 'sparse-vd', 'concrete', 'mc-dropout']) expect(lines.filter((l) => new RegExp(`^${v}\\s+2\\s`).test(l))).toHaveLength(1);
-    expect(text).toMatch(/Sparse variational dropout: test accuracy \d+\.\d% \(dense \d+\.\d%\) with \d+ of 50200 weights kept/);
+    for (const v of ['dense', 'sparse-vd', 'concrete', 'mc-dropout'])
+      expect(lines.filter((l) => new RegExp(`^${v}\\s+2\\s`).test(l))).toHaveLength(1);
+    expect(text).toMatch(
+      /Sparse variational dropout: test accuracy \d+\.\d% \(dense \d+\.\d%\) with \d+ of 50200 weights kept/,
+    );
     expect(text).toMatch(/Concrete dropout learned p = \[0\.\d{3}, 0\.\d{3}, 0\.\d{3}\]/);
     expect(text).toMatch(/mean predictive entropy \d\.\d{3} nats on them against \d\.\d{3} on the correct ones/);
     const html = readFileSync(out, 'utf8');
@@ -88,16 +107,42 @@ describe('npm start', () => {
 
   it('rejects unknown flags and bad values with a clear message', () => {
     expect(() => parseArgs(['--epochs', '0'])).toThrow('--epochs takes a positive integer but received 0');
-    expect(() => parseArgs(['--variants', 'dropout,bogus'])).toThrow('--variants takes a list of none, dropout, gaussian, alpha but received bogus');
+    expect(() => parseArgs(['--variants', 'dropout,bogus'])).toThrow(
+      '--variants takes a list of none, dropout, gaussian, alpha but received bogus',
+    );
     expect(() => parseArgs(['--fast'])).toThrow('unknown option --fast (see --help)');
     expect(parseArgs(['--data', '/x', '--seed', '7'])).toMatchObject({ data: '/x', seed: 7 });
-    expect(parseArgs([])).toMatchObject({ task: 'dropout', variants: ['none', 'dropout', 'gaussian'], epochs: 80, hidden: 512 });
-    expect(parseArgs(['--task', 'sequence'])).toMatchObject({ task: 'sequence', variants: ['none', 'variational', 'zoneout'], epochs: 40, hidden: 64, out: 'reports/sequence-report.html' });
-    expect(() => parseArgs(['--task', 'vision'])).toThrow('--task takes one of dropout, sequence, uncertainty but received vision');
-    expect(() => parseArgs(['--task', 'sequence', '--variants', 'dropout'])).toThrow('--variants takes a list of none, variational, zoneout for --task sequence but received dropout');
-    expect(() => parseArgs(['--task', 'sequence', '--export-onnx', 'm.onnx'])).toThrow('--task sequence does not take it');
+    expect(parseArgs([])).toMatchObject({
+      task: 'dropout',
+      variants: ['none', 'dropout', 'gaussian'],
+      epochs: 80,
+      hidden: 512,
+    });
+    expect(parseArgs(['--task', 'sequence'])).toMatchObject({
+      task: 'sequence',
+      variants: ['none', 'variational', 'zoneout'],
+      epochs: 40,
+      hidden: 64,
+      out: 'reports/sequence-report.html',
+    });
+    expect(() => parseArgs(['--task', 'vision'])).toThrow(
+      '--task takes one of dropout, sequence, uncertainty but received vision',
+    );
+    expect(() => parseArgs(['--task', 'sequence', '--variants', 'dropout'])).toThrow(
+      '--variants takes a list of none, variational, zoneout for --task sequence but received dropout',
+    );
+    expect(() => parseArgs(['--task', 'sequence', '--export-onnx', 'm.onnx'])).toThrow(
+      '--task sequence does not take it',
+    );
     expect(() => parseArgs(['--out'])).toThrow('--out takes a file path but received undefined');
-    expect(parseArgs(['--task', 'uncertainty'])).toMatchObject({ epochs: 200, trainFraction: 0.75, batchSize: 64, variants: ['dense', 'sparse-vd', 'concrete', 'mc-dropout'] });
-    expect(() => parseArgs(['--task', 'uncertainty', '--hidden', '10'])).toThrow('--hidden: --task uncertainty trains networks of fixed widths');
+    expect(parseArgs(['--task', 'uncertainty'])).toMatchObject({
+      epochs: 200,
+      trainFraction: 0.75,
+      batchSize: 64,
+      variants: ['dense', 'sparse-vd', 'concrete', 'mc-dropout'],
+    });
+    expect(() => parseArgs(['--task', 'uncertainty', '--hidden', '10'])).toThrow(
+      '--hidden: --task uncertainty trains networks of fixed widths',
+    );
   });
 });

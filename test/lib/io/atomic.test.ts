@@ -51,8 +51,12 @@ describe.each([
       throw new Error('source failed');
     }
     await expect(write(target, failing())).rejects.toThrow('source failed');
-    await expect(write(target, [bytes(1), 'x' as never])).rejects.toThrow(new TypeError('Expected Uint8Array for data chunk 1 but received "x" of type string'));
-    await expect(write(target, 42 as never)).rejects.toThrow(new TypeError('Expected Uint8Array or iterable of Uint8Array for data but received 42 of type number'));
+    await expect(write(target, [bytes(1), 'x' as never])).rejects.toThrow(
+      new TypeError('Expected Uint8Array for data chunk 1 but received "x" of type string'),
+    );
+    await expect(write(target, 42 as never)).rejects.toThrow(
+      new TypeError('Expected Uint8Array or iterable of Uint8Array for data but received 42 of type number'),
+    );
     expect(fs.readFileSync(target, 'utf8')).toBe('old contents');
     expect(tempFiles()).toEqual([]);
   });
@@ -61,15 +65,21 @@ describe.each([
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
     fs.writeFileSync(path.join(sub, 'inside'), 'x');
-    await expect(write(sub, bytes(1))).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/) });
+    await expect(write(sub, bytes(1))).rejects.toMatchObject({
+      code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/),
+    });
     expect(fs.readFileSync(path.join(sub, 'inside'), 'utf8')).toBe('x');
     await expect(write(path.join(dir, 'missing', 'f.bin'), bytes(1))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(fs.readdirSync(dir)).toEqual(['sub']);
   });
 
   it('rejects a path that is not a non-empty string', async () => {
-    await expect(write('', bytes(1))).rejects.toThrow(new TypeError('Expected non-empty string for path but received "" of type string'));
-    await expect(write(3 as never, bytes(1))).rejects.toThrow(new TypeError('Expected non-empty string for path but received 3 of type number'));
+    await expect(write('', bytes(1))).rejects.toThrow(
+      new TypeError('Expected non-empty string for path but received "" of type string'),
+    );
+    await expect(write(3 as never, bytes(1))).rejects.toThrow(
+      new TypeError('Expected non-empty string for path but received 3 of type number'),
+    );
   });
 });
 
@@ -85,12 +95,19 @@ describe('writeFileAtomic under concurrency', () => {
   });
 });
 
-function runSlowWriter(target: string, mode: 'sync' | 'async'): Promise<{ tempSize: number; signal: NodeJS.Signals | null }> {
+function runSlowWriter(
+  target: string,
+  mode: 'sync' | 'async',
+): Promise<{ tempSize: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', 'test/lib/io/fixtures/slow-writer.ts', target, mode], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', './scripts/register-ts.mjs', 'test/lib/io/fixtures/slow-writer.ts', target, mode],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     let tempSize = -1;

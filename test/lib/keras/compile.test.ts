@@ -1,27 +1,52 @@
 // compile(): names checked at compile time with exact messages, Keras's optimizer defaults,
 // and regularizers that add exactly their penalty to the loss and its gradient.
 import { describe, expect, it } from 'vitest';
-import { l2, layers, losses, manualSeed, ops, optim, randn, regularizers, sequential, Tensor } from '../../../lib/index.js';
+import {
+  l2,
+  layers,
+  losses,
+  manualSeed,
+  ops,
+  optim,
+  randn,
+  regularizers,
+  sequential,
+  Tensor,
+} from '../../../lib/index.js';
 import { expectClose } from '../../helpers/expect-close.js';
 
-const small = () => sequential([layers.dense({ units: 4, activation: 'relu', inputShape: [3] }), layers.dense({ units: 2, activation: 'softmax' })]);
+const small = () =>
+  sequential([
+    layers.dense({ units: 4, activation: 'relu', inputShape: [3] }),
+    layers.dense({ units: 2, activation: 'softmax' }),
+  ]);
 
 describe('compile', () => {
   it('rejects unknown optimizer, loss and metric names at compile time', () => {
     const m = small();
-    expect(() => m.compile({ optimizer: 'adamx' as never, loss: 'mse' })).toThrow(new RangeError(
-      'Expected optimizer name (adam, adamw, sgd, rmsprop, adagrad) or Optimizer for optimizer but received "adamx" of type string',
-    ));
-    expect(() => m.compile({ optimizer: 'adam', loss: 'categoricalCrossEntropyy' as never })).toThrow(new RangeError(
-      'Expected loss function or loss name (crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, or their PyTorch/Keras spellings) for loss but received "categoricalCrossEntropyy" of type string (did you mean "categoricalCrossentropy"?)',
-    ));
-    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy', 'f1'] })).toThrow(new RangeError(
-      'Expected metric function, Metric or metric name (accuracy, acc, sparseCategoricalAccuracy, sparse_categorical_accuracy, categoricalAccuracy, categorical_accuracy, binaryAccuracy, binary_accuracy, mse, meanSquaredError, mean_squared_error, mae, meanAbsoluteError, mean_absolute_error) for metric but received "f1" of type string',
-    ));
-    expect(() => m.compile({ optimizer: 42 as never, loss: 'mse' })).toThrow(new TypeError(
-      'Expected optimizer name (adam, adamw, sgd, rmsprop, adagrad) or Optimizer for optimizer but received 42 of type number',
-    ));
-    expect(() => m.compile({ loss: 'mse', lossWeights: [1] } as never)).toThrow(new RangeError('compile: unknown option "lossWeights"; the options are optimizer, loss, metrics'));
+    expect(() => m.compile({ optimizer: 'adamx' as never, loss: 'mse' })).toThrow(
+      new RangeError(
+        'Expected optimizer name (adam, adamw, sgd, rmsprop, adagrad) or Optimizer for optimizer but received "adamx" of type string',
+      ),
+    );
+    expect(() => m.compile({ optimizer: 'adam', loss: 'categoricalCrossEntropyy' as never })).toThrow(
+      new RangeError(
+        'Expected loss function or loss name (crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, or their PyTorch/Keras spellings) for loss but received "categoricalCrossEntropyy" of type string (did you mean "categoricalCrossentropy"?)',
+      ),
+    );
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy', 'f1'] })).toThrow(
+      new RangeError(
+        'Expected metric function, Metric or metric name (accuracy, acc, sparseCategoricalAccuracy, sparse_categorical_accuracy, categoricalAccuracy, categorical_accuracy, binaryAccuracy, binary_accuracy, mse, meanSquaredError, mean_squared_error, mae, meanAbsoluteError, mean_absolute_error) for metric but received "f1" of type string',
+      ),
+    );
+    expect(() => m.compile({ optimizer: 42 as never, loss: 'mse' })).toThrow(
+      new TypeError(
+        'Expected optimizer name (adam, adamw, sgd, rmsprop, adagrad) or Optimizer for optimizer but received 42 of type number',
+      ),
+    );
+    expect(() => m.compile({ loss: 'mse', lossWeights: [1] } as never)).toThrow(
+      new RangeError('compile: unknown option "lossWeights"; the options are optimizer, loss, metrics'),
+    );
     expect(() => m.compile({} as never)).toThrow(TypeError);
     expect(m.optimizer).toBeNull();
   });
@@ -49,10 +74,16 @@ describe('compile', () => {
   it('fit before compile, or with compile options, fails clearly', async () => {
     const m = small();
     const x = randn([4, 3]);
-    await expect(m.fit(x, [0, 1, 0, 1])).rejects.toThrow(new Error('fit: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first'));
+    await expect(m.fit(x, [0, 1, 0, 1])).rejects.toThrow(
+      new Error('fit: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first'),
+    );
     m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-    await expect(m.fit(x, [0, 1, 0, 1], { loss: 'mse' } as never)).rejects.toThrow(new RangeError('fit: loss is set by compile(), not by fit()'));
-    await expect(m.fit(x, [0, 1, 0, 1], { batch_size: 2 } as never)).rejects.toThrow('unknown option "batch_size" (did you mean batchSize?)');
+    await expect(m.fit(x, [0, 1, 0, 1], { loss: 'mse' } as never)).rejects.toThrow(
+      new RangeError('fit: loss is set by compile(), not by fit()'),
+    );
+    await expect(m.fit(x, [0, 1, 0, 1], { batch_size: 2 } as never)).rejects.toThrow(
+      'unknown option "batch_size" (did you mean batchSize?)',
+    );
   });
 });
 
@@ -66,7 +97,7 @@ describe('categoricalCrossentropy after a softmax layer', () => {
     const p = m.module.call(x);
     m.loss!(p, t).backward();
     // dL/dz = (p - t) / N, so dL/db = column sums of that.
-    const want = [0, 1, 2].map((c) => ((p.data[c]! - t.data[c]!) + (p.data[3 + c]! - t.data[3 + c]!)) / 2);
+    const want = [0, 1, 2].map((c) => (p.data[c]! - t.data[c]! + (p.data[3 + c]! - t.data[3 + c]!)) / 2);
     expectClose(d[1].grad!.data, Float32Array.from(want), { rtol: 1e-4, atol: 1e-6 });
     const saturated = new Tensor(Float32Array.of(1, 0, 0), [1, 3]);
     const loss = m.loss!(saturated, new Tensor(Float32Array.of(0, 1, 0), [1, 3])).item();
@@ -78,7 +109,13 @@ describe('regularizers', () => {
   it('add exactly l2 * sum(w²) + l1 * sum(|b|) to the loss, and 2·l2·w, l1·sign(b) to the gradient', () => {
     manualSeed(2);
     const m = sequential([
-      layers.dense({ units: 5, activation: 'tanh', inputShape: [3], kernelRegularizer: l2(0.01), biasRegularizer: regularizers.l1(0.05) }),
+      layers.dense({
+        units: 5,
+        activation: 'tanh',
+        inputShape: [3],
+        kernelRegularizer: l2(0.01),
+        biasRegularizer: regularizers.l1(0.05),
+      }),
       layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: regularizers.l1l2({ l1: 0.02, l2: 0.03 }) }),
     ]);
     const d0 = m.layers[0]!.parameters();
@@ -87,7 +124,10 @@ describe('regularizers', () => {
     const [w1] = m.layers[1]!.parameters() as [Tensor];
     m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     const x = randn([6, 3]);
-    const y = new Tensor(Float32Array.from({ length: 18 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [6, 3]);
+    const y = new Tensor(
+      Float32Array.from({ length: 18 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)),
+      [6, 3],
+    );
 
     const sumSq = (t: Tensor): number => t.data.reduce((s, v) => s + v * v, 0);
     const sumAbs = (t: Tensor): number => t.data.reduce((s, v) => s + Math.abs(v), 0);
@@ -104,9 +144,21 @@ describe('regularizers', () => {
     m.module.zeroGrad();
     m.loss!(m.module.call(x), y).backward();
     const grads = m.module.parameters().map((p) => p.grad!.data);
-    expectClose(grads[0]!.map((g, i) => g - baseGrads[0]![i]!), w0.data.map((w) => 2 * 0.01 * w), { rtol: 1e-3, atol: 1e-6 });
-    expectClose(grads[1]!.map((g, i) => g - baseGrads[1]![i]!), b0.data.map((b) => 0.05 * Math.sign(b)), { rtol: 1e-3, atol: 1e-6 });
-    expectClose(grads[2]!.map((g, i) => g - baseGrads[2]![i]!), w1.data.map((w) => 0.02 * Math.sign(w) + 2 * 0.03 * w), { rtol: 1e-3, atol: 1e-6 });
+    expectClose(
+      grads[0]!.map((g, i) => g - baseGrads[0]![i]!),
+      w0.data.map((w) => 2 * 0.01 * w),
+      { rtol: 1e-3, atol: 1e-6 },
+    );
+    expectClose(
+      grads[1]!.map((g, i) => g - baseGrads[1]![i]!),
+      b0.data.map((b) => 0.05 * Math.sign(b)),
+      { rtol: 1e-3, atol: 1e-6 },
+    );
+    expectClose(
+      grads[2]!.map((g, i) => g - baseGrads[2]![i]!),
+      w1.data.map((w) => 0.02 * Math.sign(w) + 2 * 0.03 * w),
+      { rtol: 1e-3, atol: 1e-6 },
+    );
     expectClose(grads[3]!, baseGrads[3]!, { rtol: 1e-6, atol: 1e-7 });
   });
 
@@ -137,6 +189,8 @@ describe('regularizers', () => {
     const loss = await m.evaluate(x, y);
     expect(loss).toBeCloseTo(mse + 0.5 * w.data.reduce((s, v) => s + v * v, 0), 5);
     expect(m.optimizer!.paramGroups[0]!).toMatchObject({ weightDecay: 0 });
-    expect(() => l2(-1)).toThrow(new RangeError('Expected non-negative finite number for l2 but received -1 of type number'));
+    expect(() => l2(-1)).toThrow(
+      new RangeError('Expected non-negative finite number for l2 but received -1 of type number'),
+    );
   });
 });

@@ -40,9 +40,17 @@ describe('keras layers', () => {
   it('dense: fused and separate activations equal linear followed by the Keras function', () => {
     const x = randn([4, 6]);
     const cases: [string, (t: Tensor) => Tensor][] = [
-      ['relu', ops.relu], ['sigmoid', ops.sigmoid], ['tanh', ops.tanh], ['gelu', ops.gelu], ['elu', (t) => ops.elu(t, 1)],
-      ['selu', ops.selu], ['softplus', (t) => ops.softplus(t)], ['softmax', (t) => ops.softmax(t, -1)],
-      ['leakyRelu', (t) => ops.leakyRelu(t, 0.2)], ['leaky_relu', (t) => ops.leakyRelu(t, 0.2)], ['linear', (t) => t],
+      ['relu', ops.relu],
+      ['sigmoid', ops.sigmoid],
+      ['tanh', ops.tanh],
+      ['gelu', ops.gelu],
+      ['elu', (t) => ops.elu(t, 1)],
+      ['selu', ops.selu],
+      ['softplus', (t) => ops.softplus(t)],
+      ['softmax', (t) => ops.softmax(t, -1)],
+      ['leakyRelu', (t) => ops.leakyRelu(t, 0.2)],
+      ['leaky_relu', (t) => ops.leakyRelu(t, 0.2)],
+      ['linear', (t) => t],
     ];
     for (const [name, f] of cases) {
       const m = sequential([layers.dense({ units: 5, activation: name as keras.ActivationName, inputShape: [6] })]);
@@ -52,14 +60,19 @@ describe('keras layers', () => {
   });
 
   it('activation layers are nn modules with Keras constants', () => {
-    const m = sequential([layers.activation({ activation: 'leakyRelu', inputShape: [3] }), layers.activation({ activation: 'softmax' })]);
+    const m = sequential([
+      layers.activation({ activation: 'leakyRelu', inputShape: [3] }),
+      layers.activation({ activation: 'softmax' }),
+    ]);
     expect(m.layers[0]).toBeInstanceOf(nn.LeakyReLU);
     expect((m.layers[0] as nn.LeakyReLU).negativeSlope).toBe(0.2);
     expect(m.layers[1]).toBeInstanceOf(nn.Softmax);
     expect(m.layerNames).toEqual(['activation', 'activation_1']);
-    expect(() => layers.activation({ activation: 'swish' })).toThrow(new RangeError(
-      'Expected activation name (relu, sigmoid, tanh, softmax, linear, elu, selu, gelu, leakyRelu, softplus; also leaky_relu) for activation but received "swish" of type string',
-    ));
+    expect(() => layers.activation({ activation: 'swish' })).toThrow(
+      new RangeError(
+        'Expected activation name (relu, sigmoid, tanh, softmax, linear, elu, selu, gelu, leakyRelu, softplus; also leaky_relu) for activation but received "swish" of type string',
+      ),
+    );
   });
 
   it('conv2d: Keras parameter counts; channels-last equals nn.Conv2d on transposed data, forward and backward', () => {
@@ -69,7 +82,10 @@ describe('keras layers', () => {
       layers.conv2d({ filters: 5, kernelSize: [2, 3], strides: 2 }),
     ]);
     // Keras: kh * kw * in * filters + filters.
-    expect(model.layers.map((l) => l.parameters().reduce((s, p) => s + p.size, 0))).toEqual([3 * 3 * 3 * 4 + 4, 2 * 3 * 4 * 5 + 5]);
+    expect(model.layers.map((l) => l.parameters().reduce((s, p) => s + p.size, 0))).toEqual([
+      3 * 3 * 3 * 4 + 4,
+      2 * 3 * 4 * 5 + 5,
+    ]);
     expect(model.outputShape).toEqual([2, 1, 5]);
     const [c1, c2] = model.layers as [keras.Conv2D, keras.Conv2D];
     const ref1 = new nn.Conv2d(3, 4, 3);
@@ -88,11 +104,17 @@ describe('keras layers', () => {
   });
 
   it('conv2d channelsFirst takes NCHW as nn does; same padding keeps the size at stride 1', () => {
-    const m = sequential([layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', dataFormat: 'channelsFirst', inputShape: [3, 5, 5] })]);
+    const m = sequential([
+      layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', dataFormat: 'channelsFirst', inputShape: [3, 5, 5] }),
+    ]);
     expect(m.outputShape).toEqual([2, 5, 5]);
     expect(() => layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', strides: 2 })).not.toThrow();
-    expect(() => sequential([layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', strides: 2, inputShape: [5, 5, 1] })])).toThrow(
-      new RangeError("Expected 'valid' when strides are not 1 ('same' is supported at strides 1) for padding but received \"same\" of type string"),
+    expect(() =>
+      sequential([layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', strides: 2, inputShape: [5, 5, 1] })]),
+    ).toThrow(
+      new RangeError(
+        "Expected 'valid' when strides are not 1 ('same' is supported at strides 1) for padding but received \"same\" of type string",
+      ),
     );
   });
 
@@ -106,10 +128,15 @@ describe('keras layers', () => {
     const y = same.predict(x);
     expect(y.shape).toEqual([2, 3, 4, 3]);
     // TensorFlow 'same' at stride 2 over 5: windows [0,1], [2,3], [4]: the last row pools row 4 alone.
-    const at = (t: Tensor, n: number, h: number, w: number, c: number): number => t.data[((n * t.shape[1]! + h) * t.shape[2]! + w) * t.shape[3]! + c]!;
+    const at = (t: Tensor, n: number, h: number, w: number, c: number): number =>
+      t.data[((n * t.shape[1]! + h) * t.shape[2]! + w) * t.shape[3]! + c]!;
     expect(at(y, 1, 2, 3, 2)).toBe(at(x, 1, 4, 6, 2));
-    expect(at(y, 0, 0, 0, 1)).toBe(Math.max(at(x, 0, 0, 0, 1), at(x, 0, 0, 1, 1), at(x, 0, 1, 0, 1), at(x, 0, 1, 1, 1)));
-    const same3 = sequential([layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', inputShape: [5, 7, 3] })]);
+    expect(at(y, 0, 0, 0, 1)).toBe(
+      Math.max(at(x, 0, 0, 0, 1), at(x, 0, 0, 1, 1), at(x, 0, 1, 0, 1), at(x, 0, 1, 1, 1)),
+    );
+    const same3 = sequential([
+      layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', inputShape: [5, 7, 3] }),
+    ]);
     expect(same3.predict(x).shape).toEqual([2, 5, 7, 3]);
   });
 
@@ -154,25 +181,43 @@ describe('keras layers', () => {
       layers.gaussianNoise({ stddev: 0.3 }),
       layers.alphaDropout({ rate: 0.1 }),
     ]);
-    expect(m.layers.map((l) => l.constructor.name)).toEqual(['Dropout', 'SpatialDropout1d', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout']);
+    expect(m.layers.map((l) => l.constructor.name)).toEqual([
+      'Dropout',
+      'SpatialDropout1d',
+      'GaussianDropout',
+      'GaussianNoise',
+      'AlphaDropout',
+    ]);
     expect((m.layers[0] as nn.Dropout).noiseShape).toEqual([null, 1, 6]);
     expect((m.layers[0] as nn.Dropout).seed).toBe(5);
     expect((m.layers[3] as nn.GaussianNoise).stddev).toBe(0.3);
-    expect(m.layerNames).toEqual(['dropout', 'spatial_dropout1d', 'gaussian_dropout', 'gaussian_noise', 'alpha_dropout']);
+    expect(m.layerNames).toEqual([
+      'dropout',
+      'spatial_dropout1d',
+      'gaussian_dropout',
+      'gaussian_noise',
+      'alpha_dropout',
+    ]);
   });
 
   it('checks options and shapes with exact messages', () => {
-    expect(() => layers.dense({ units: 0 })).toThrow(new RangeError('Expected positive integer for units but received 0 of type number'));
-    expect(() => layers.dense({ units: 3, input_shape: [2] } as never)).toThrow(new RangeError(
-      'layers.dense: unknown option "input_shape" (did you mean inputShape?); the options are name, inputShape, batchInputShape, units, activation, useBias, kernelRegularizer, biasRegularizer',
-    ));
+    expect(() => layers.dense({ units: 0 })).toThrow(
+      new RangeError('Expected positive integer for units but received 0 of type number'),
+    );
+    expect(() => layers.dense({ units: 3, input_shape: [2] } as never)).toThrow(
+      new RangeError(
+        'layers.dense: unknown option "input_shape" (did you mean inputShape?); the options are name, inputShape, batchInputShape, units, activation, useBias, kernelRegularizer, biasRegularizer',
+      ),
+    );
     expect(() => layers.dropout({ rate: 1.5 })).toThrow(RangeError);
-    expect(() => sequential([layers.dense({ units: 3 })])).toThrow(new RangeError(
-      'sequential: the first layer needs inputShape (or batchInputShape), or start with layers.inputLayer({ inputShape })',
-    ));
-    expect(() => sequential([layers.dense({ units: 3, inputShape: [4] }), layers.dense({ units: 2, inputShape: [5] })])).toThrow(new ShapeError(
-      'sequential: layer 1 (Dense) declares inputShape [5] but receives [3]',
-    ));
+    expect(() => sequential([layers.dense({ units: 3 })])).toThrow(
+      new RangeError(
+        'sequential: the first layer needs inputShape (or batchInputShape), or start with layers.inputLayer({ inputShape })',
+      ),
+    );
+    expect(() =>
+      sequential([layers.dense({ units: 3, inputShape: [4] }), layers.dense({ units: 2, inputShape: [5] })]),
+    ).toThrow(new ShapeError('sequential: layer 1 (Dense) declares inputShape [5] but receives [3]'));
     expect(() => sequential([layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [5, 5] })])).toThrow(
       'Conv2D needs samples of [height, width, channels] but receives samples of shape [5, 5]',
     );
@@ -185,7 +230,11 @@ describe('keras layers', () => {
 
 describe('activation names', () => {
   it('suggest the closest name at run time', () => {
-    expect(() => layers.dense({ units: 2, activation: 'Relu' as never, inputShape: [2] })).toThrow(/received "Relu" of type string \(did you mean "relu"\?\)$/);
-    expect(() => layers.dense({ units: 2, activation: 'sigmod' as never, inputShape: [2] })).toThrow(/\(did you mean "sigmoid"\?\)$/);
+    expect(() => layers.dense({ units: 2, activation: 'Relu' as never, inputShape: [2] })).toThrow(
+      /received "Relu" of type string \(did you mean "relu"\?\)$/,
+    );
+    expect(() => layers.dense({ units: 2, activation: 'sigmod' as never, inputShape: [2] })).toThrow(
+      /\(did you mean "sigmoid"\?\)$/,
+    );
   });
 });

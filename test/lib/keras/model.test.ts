@@ -36,19 +36,32 @@ describe('keras model', () => {
     expect(lines[0]).toBe('Model: "sequential"');
     expect(lines[2]).toMatch(/^ Layer \(type\) +Output Shape +Param #$/);
     const rows: [string, string, string][] = [
-      ['dense (Dense)', '(None, 256)', '25,856'], ['dropout (Dropout)', '(None, 256)', '0'], ['dense_1 (Dense)', '(None, 128)', '32,896'],
-      ['dropout_1 (Dropout)', '(None, 128)', '0'], ['dense_2 (Dense)', '(None, 10)', '1,290'],
+      ['dense (Dense)', '(None, 256)', '25,856'],
+      ['dropout (Dropout)', '(None, 256)', '0'],
+      ['dense_1 (Dense)', '(None, 128)', '32,896'],
+      ['dropout_1 (Dropout)', '(None, 128)', '0'],
+      ['dense_2 (Dense)', '(None, 10)', '1,290'],
     ];
     for (const [name, shape, params] of rows) {
-      expect(lines.some((l) => new RegExp(`^ ${name.replace(/[()]/g, '\\$&')} +${shape.replace(/[()]/g, '\\$&')} +${params}$`).test(l))).toBe(true);
+      expect(
+        lines.some((l) =>
+          new RegExp(`^ ${name.replace(/[()]/g, '\\$&')} +${shape.replace(/[()]/g, '\\$&')} +${params}$`).test(l),
+        ),
+      ).toBe(true);
     }
     expect(text).toContain('Total params: 60,042\nTrainable params: 60,042\nNon-trainable params: 0');
     expect(text).toContain('Dropout: dropout (Dropout, rate 0.5), dropout_1 (Dropout, rate 0.3)');
-    expect(text).toContain('warning (dropout_1): layer 3 Dropout(p=0.3) feeds the output layer (4 Dense(128→10, softmax)) directly');
+    expect(text).toContain(
+      'warning (dropout_1): layer 3 Dropout(p=0.3) feeds the output layer (4 Dense(128→10, softmax)) directly',
+    );
   });
 
   it('summary counts batch-norm moving statistics as non-trainable, as Keras', () => {
-    const m = sequential([layers.dense({ units: 8, inputShape: [4] }), layers.batchNormalization(), layers.dense({ units: 2 })]);
+    const m = sequential([
+      layers.dense({ units: 8, inputShape: [4] }),
+      layers.batchNormalization(),
+      layers.dense({ units: 2 }),
+    ]);
     const text = m.summary({ printFn: null });
     expect(text).toMatch(/ batch_normalization \(BatchNormalization\) +\(None, 8\) +32\n/);
     expect(text).toContain('Total params: 90\nTrainable params: 74\nNon-trainable params: 16');
@@ -56,7 +69,10 @@ describe('keras model', () => {
 
   it('fits with class indices and sparse loss, nested arrays and flat Float32Arrays', async () => {
     manualSeed(5);
-    const m = sequential([layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), layers.dense({ units: 2, activation: 'softmax' })]);
+    const m = sequential([
+      layers.dense({ units: 8, activation: 'relu', inputShape: [2] }),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ]);
     m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
     const xs: number[][] = [];
     const ys: number[] = [];
@@ -83,7 +99,9 @@ describe('keras model', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = randn([32, 2]);
     const h = await m.fit(x, randn([32, 1]), {
-      epochs: 50, verbose: 0, validationSplit: 0.25,
+      epochs: 50,
+      verbose: 0,
+      validationSplit: 0.25,
       callbacks: [new callbacks.EarlyStopping({ monitor: 'val_loss', patience: 0, minDelta: 10 })],
     });
     expect(h.epoch.length).toBeLessThan(50);
@@ -91,13 +109,22 @@ describe('keras model', () => {
 
   it('save and loadModel round-trip weights and architecture; loadWeights and setWeights copy', async () => {
     manualSeed(7);
-    const m = sequential([
-      layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', inputShape: [5, 5, 2], kernelRegularizer: l2(0.1) }),
-      layers.maxPooling2d({ padding: 'same' }),
-      layers.flatten(),
-      layers.dropout({ rate: 0.2 }),
-      layers.dense({ units: 4, activation: 'softmax', name: 'out' }),
-    ], { name: 'cnn' });
+    const m = sequential(
+      [
+        layers.conv2d({
+          filters: 3,
+          kernelSize: 2,
+          activation: 'relu',
+          inputShape: [5, 5, 2],
+          kernelRegularizer: l2(0.1),
+        }),
+        layers.maxPooling2d({ padding: 'same' }),
+        layers.flatten(),
+        layers.dropout({ rate: 0.2 }),
+        layers.dense({ units: 4, activation: 'softmax', name: 'out' }),
+      ],
+      { name: 'cnn' },
+    );
     const path = join(dir, 'cnn.safetensors');
     await m.save(path);
     const x = randn([3, 5, 5, 2]);
@@ -115,7 +142,10 @@ describe('keras model', () => {
     manualSeed(8);
     const fresh = sequential([
       layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', inputShape: [5, 5, 2] }),
-      layers.maxPooling2d({ padding: 'same' }), layers.flatten(), layers.dropout({ rate: 0.2 }), layers.dense({ units: 4, activation: 'softmax' }),
+      layers.maxPooling2d({ padding: 'same' }),
+      layers.flatten(),
+      layers.dropout({ rate: 0.2 }),
+      layers.dense({ units: 4, activation: 'softmax' }),
     ]);
     expect(fresh.predict(x).data).not.toEqual(m.predict(x).data);
     await fresh.loadWeights(path);
@@ -127,7 +157,9 @@ describe('keras model', () => {
     expect(m.getWeights()[2]!.data.some((v) => v !== 0.5)).toBe(true); // copies
     fresh.setWeights(weights);
     expect(fresh.getWeights()[2]!.data.every((v) => v === 0.5)).toBe(true);
-    expect(() => fresh.setWeights(weights.slice(1))).toThrow(new RangeError('setWeights: expected 4 tensors (as getWeights returns) but received 3'));
+    expect(() => fresh.setWeights(weights.slice(1))).toThrow(
+      new RangeError('setWeights: expected 4 tensors (as getWeights returns) but received 3'),
+    );
   });
 });
 
@@ -155,12 +187,21 @@ describe('Keras habits', () => {
   it('evaluate with returnDict is typed without casts', async () => {
     const m = small();
     m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-    const { loss, accuracy } = await m.evaluate([[0, 1], [1, 0]], [0, 2], { returnDict: true });
+    const { loss, accuracy } = await m.evaluate(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [0, 2],
+      { returnDict: true },
+    );
     expect(typeof loss).toBe('number');
     expect(accuracy).toBeGreaterThanOrEqual(0);
   });
 
   it('a bad rate names rate', () => {
-    expect(() => sequential([layers.dropout({ rate: 1.5, inputShape: [2] })])).toThrow(new RangeError('Expected number in [0, 1] for rate but received 1.5 of type number'));
+    expect(() => sequential([layers.dropout({ rate: 1.5, inputShape: [2] })])).toThrow(
+      new RangeError('Expected number in [0, 1] for rate but received 1.5 of type number'),
+    );
   });
 });

@@ -40,14 +40,19 @@ function simpleRnnReference(x: Tensor, p: Params, suffix: string, backwards: boo
   return out;
 }
 
-const input = (B: number, T: number, F: number, seed: number): Tensor => new Tensor(randomFloats(B * T * F, seed), [B, T, F]);
+const input = (B: number, T: number, F: number, seed: number): Tensor =>
+  new Tensor(randomFloats(B * T * F, seed), [B, T, F]);
 const step = (seq: Float32Array, B: number, T: number, H: number, t: number): number[] =>
   Array.from({ length: B }, (_, b) => Array.from(seq.subarray((b * T + t) * H, (b * T + t + 1) * H))).flat();
 
 describe('layers.simpleRNN / lstm / gru', () => {
-  it('return the last output, or every step with returnSequences, as SimpleRNN\'s equation gives', () => {
+  it("return the last output, or every step with returnSequences, as SimpleRNN's equation gives", () => {
     manualSeed(3);
-    for (const [B, T, F, H] of [[1, 1, 1, 1], [2, 5, 3, 4], [3, 7, 5, 2]] as const) {
+    for (const [B, T, F, H] of [
+      [1, 1, 1, 1],
+      [2, 5, 3, 4],
+      [3, 7, 5, 2],
+    ] as const) {
       const seqModel = sequential([layers.simpleRNN({ units: H, returnSequences: true, inputShape: [T, F] })]);
       const lastModel = sequential([layers.simpleRNN({ units: H, inputShape: [T, F] })]);
       lastModel.module.loadStateDict(seqModel.module.stateDict());
@@ -63,12 +68,15 @@ describe('layers.simpleRNN / lstm / gru', () => {
   it('goBackwards reads the sequence from its end and returns the outputs in that order', () => {
     manualSeed(4);
     const [B, T, F, H] = [2, 6, 3, 5];
-    const model = sequential([layers.simpleRNN({ units: H, returnSequences: true, goBackwards: true, inputShape: [T, F] })]);
+    const model = sequential([
+      layers.simpleRNN({ units: H, returnSequences: true, goBackwards: true, inputShape: [T, F] }),
+    ]);
     const x = input(B, T, F, 7);
     const want = simpleRnnReference(x, params(model.layers[0] as KerasRecurrent), '_l0', true);
     const got = noGrad(() => model.predict(x)).data;
     // Output step s is the state after reading steps T-1 ... T-1-s.
-    for (let s = 0; s < T; s++) expectClose(step(got, B, T, H, s), step(want, B, T, H, T - 1 - s), { atol: 1e-5, context: { s } });
+    for (let s = 0; s < T; s++)
+      expectClose(step(got, B, T, H, s), step(want, B, T, H, T - 1 - s), { atol: 1e-5, context: { s } });
   });
 
   it('bidirectional merges the two directions by concat, sum, mul or ave', () => {
@@ -76,7 +84,13 @@ describe('layers.simpleRNN / lstm / gru', () => {
     const x = input(B, T, F, 11);
     for (const mergeMode of ['concat', 'sum', 'mul', 'ave'] as const) {
       manualSeed(5);
-      const model = sequential([layers.bidirectional({ layer: layers.simpleRNN({ units: H, returnSequences: true }), mergeMode, inputShape: [T, F] })]);
+      const model = sequential([
+        layers.bidirectional({
+          layer: layers.simpleRNN({ units: H, returnSequences: true }),
+          mergeMode,
+          inputShape: [T, F],
+        }),
+      ]);
       const p = params(model.layers[0] as KerasRecurrent);
       const fwd = simpleRnnReference(x, p, '_l0', false);
       const bwd = simpleRnnReference(x, p, '_l0_reverse', true);
@@ -96,7 +110,9 @@ describe('layers.simpleRNN / lstm / gru', () => {
       }
       expectClose(got.data, want, { atol: 1e-5, context: { mergeMode } });
       // Without returnSequences: the forward direction's last step and the backward direction's first.
-      const last = sequential([layers.bidirectional({ layer: layers.simpleRNN({ units: H }), mergeMode, inputShape: [T, F] })]);
+      const last = sequential([
+        layers.bidirectional({ layer: layers.simpleRNN({ units: H }), mergeMode, inputShape: [T, F] }),
+      ]);
       last.module.loadStateDict(model.module.stateDict());
       const lastOut = noGrad(() => last.predict(x));
       expect(lastOut.shape).toEqual([B, width]);
@@ -104,13 +120,18 @@ describe('layers.simpleRNN / lstm / gru', () => {
         const f = fwd.subarray((b * T + T - 1) * H, (b * T + T) * H);
         const r = bwd.subarray(b * T * H, (b * T + 1) * H);
         const row = Array.from(lastOut.data.subarray(b * width, (b + 1) * width));
-        const expected = mergeMode === 'concat' ? [...f, ...r] : Array.from(f, (v, j) => (mergeMode === 'sum' ? v + r[j]! : mergeMode === 'mul' ? v * r[j]! : (v + r[j]!) / 2));
+        const expected =
+          mergeMode === 'concat'
+            ? [...f, ...r]
+            : Array.from(f, (v, j) =>
+                mergeMode === 'sum' ? v + r[j]! : mergeMode === 'mul' ? v * r[j]! : (v + r[j]!) / 2,
+              );
         expectClose(row, expected, { atol: 1e-5, context: { mergeMode, b } });
       }
     }
   });
 
-  it('start from Keras\'s initializers: orthogonal recurrent kernel, zero biases, forget-gate bias 1', () => {
+  it("start from Keras's initializers: orthogonal recurrent kernel, zero biases, forget-gate bias 1", () => {
     manualSeed(6);
     const model = sequential([layers.lstm({ units: 6, inputShape: [4, 5] }), layers.dense({ units: 2 })]);
     const p = params(model.layers[0] as KerasRecurrent);
@@ -140,8 +161,15 @@ describe('layers.simpleRNN / lstm / gru', () => {
         ys[i] = i % 2;
         xs[i * 6 + (ys[i] === 0 ? 1 : 4)] = 1;
       }
-      const model = sequential([layers[kind]({ units: 8, dropout: 0.1, recurrentDropout: 0.1, inputShape: [6, 1] }), layers.dense({ units: 2, activation: 'softmax' })]);
-      model.compile({ optimizer: new optim.Adam(model.module.parameters(), { lr: 0.02 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const model = sequential([
+        layers[kind]({ units: 8, dropout: 0.1, recurrentDropout: 0.1, inputShape: [6, 1] }),
+        layers.dense({ units: 2, activation: 'softmax' }),
+      ]);
+      model.compile({
+        optimizer: new optim.Adam(model.module.parameters(), { lr: 0.02 }),
+        loss: 'sparseCategoricalCrossentropy',
+        metrics: ['accuracy'],
+      });
       const before = Array.from(params(model.layers[0] as KerasRecurrent).bias_hh_l0!.data);
       const h = await model.fit(new Tensor(xs, [n, 6, 1]), ys, { epochs: 30, batchSize: 16, verbose: 0 });
       const loss = h.history.loss!;
@@ -155,7 +183,14 @@ describe('layers.simpleRNN / lstm / gru', () => {
 
   it('save and reload, bidirectional included', async () => {
     manualSeed(8);
-    const model = sequential([layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'ave', inputShape: [5, 2] }), layers.lstm({ units: 2 })]);
+    const model = sequential([
+      layers.bidirectional({
+        layer: layers.gru({ units: 3, returnSequences: true }),
+        mergeMode: 'ave',
+        inputShape: [5, 2],
+      }),
+      layers.lstm({ units: 2 }),
+    ]);
     const file = join(mkdtempSync(join(tmpdir(), 'dropnet-rnn-')), 'model');
     await model.save(file);
     const again = await loadModel(file);
@@ -164,7 +199,9 @@ describe('layers.simpleRNN / lstm / gru', () => {
   });
 
   it('refuse what they cannot do, naming the argument', () => {
-    expect(() => layers.lstm({ units: 4, recurrentActivation: 'hardSigmoid' })).toThrow(/'sigmoid'.*recurrentActivation/);
+    expect(() => layers.lstm({ units: 4, recurrentActivation: 'hardSigmoid' })).toThrow(
+      /'sigmoid'.*recurrentActivation/,
+    );
     expect(() => layers.simpleRNN({ units: 4, activation: 'sigmoid' })).toThrow(/'tanh' or 'relu'.*activation/);
     expect(() => layers.gru({ units: 4, resetAfter: false })).toThrow(/resetAfter/);
     expect(() => layers.lstm({ units: 4, returnState: true })).toThrow(/returnState gives several outputs/);
@@ -173,11 +210,15 @@ describe('layers.simpleRNN / lstm / gru', () => {
     expect(() => layers.lstm({ units: 4, stateful: true } as never)).toThrow(/unknown option "stateful"/);
     expect(() => layers.gru({} as never)).toThrow(/needs units/);
     expect(() => layers.bidirectional({ layer: layers.dense({ units: 3 }) })).toThrow(/layer/);
-    expect(() => layers.bidirectional({ layer: layers.lstm({ units: 3 }), mergeMode: 'max' as never })).toThrow(/mergeMode/);
+    expect(() => layers.bidirectional({ layer: layers.lstm({ units: 3 }), mergeMode: 'max' as never })).toThrow(
+      /mergeMode/,
+    );
     expect(() => sequential([layers.lstm({ units: 3, inputShape: [4] })])).toThrow(/samples of \(steps, features\)/);
-    expect(() => sequential([
-      layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5], maskZero: true }),
-      layers.lstm({ units: 3 }),
-    ])).toThrow(/layer 1 \(LSTM\) would run over the padding steps that layer 0 \(Embedding with maskZero\) marks/);
+    expect(() =>
+      sequential([
+        layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5], maskZero: true }),
+        layers.lstm({ units: 3 }),
+      ]),
+    ).toThrow(/layer 1 \(LSTM\) would run over the padding steps that layer 0 \(Embedding with maskZero\) marks/);
   });
 });

@@ -29,9 +29,16 @@ describe('layers.embedding', () => {
   });
 
   it('takes inputLength for the steps, and other initializers', () => {
-    const m = sequential([layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 4, embeddingsInitializer: 'zeros' })]);
+    const m = sequential([
+      layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 4, embeddingsInitializer: 'zeros' }),
+    ]);
     expect(m.inputShape).toEqual([4]);
-    expect(m.toConfig().layers[0]!.config).toEqual({ inputDim: 10, outputDim: 3, embeddingsInitializer: 'zeros', inputShape: [4] });
+    expect(m.toConfig().layers[0]!.config).toEqual({
+      inputDim: 10,
+      outputDim: 3,
+      embeddingsInitializer: 'zeros',
+      inputShape: [4],
+    });
     expect(Array.from((m.layers[0] as KerasEmbedding).weight.data)).toEqual(new Array(30).fill(0));
   });
 
@@ -46,11 +53,21 @@ describe('layers.embedding', () => {
   });
 
   it('rejects missing and bad options, and options it does not take', () => {
-    expect(() => layers.embedding({ outputDim: 3 } as never)).toThrow(new TypeError('layers.embedding needs inputDim (the vocabulary size)'));
-    expect(() => layers.embedding({ inputDim: 3 } as never)).toThrow(new TypeError('layers.embedding needs outputDim (the embedding width)'));
-    expect(() => layers.embedding({ inputDim: 0, outputDim: 3 })).toThrow(new RangeError('Expected positive integer for inputDim but received 0 of type number'));
-    expect(() => layers.embedding({ inputDim: 3, outputDim: 3, embeddingsInitializer: 'glorot' as never })).toThrow(RangeError);
-    expect(() => layers.embedding({ inputDim: 3, outputDim: 3, mask_zero: true } as never)).toThrow('layers.embedding: unknown option "mask_zero" (did you mean maskZero?)');
+    expect(() => layers.embedding({ outputDim: 3 } as never)).toThrow(
+      new TypeError('layers.embedding needs inputDim (the vocabulary size)'),
+    );
+    expect(() => layers.embedding({ inputDim: 3 } as never)).toThrow(
+      new TypeError('layers.embedding needs outputDim (the embedding width)'),
+    );
+    expect(() => layers.embedding({ inputDim: 0, outputDim: 3 })).toThrow(
+      new RangeError('Expected positive integer for inputDim but received 0 of type number'),
+    );
+    expect(() => layers.embedding({ inputDim: 3, outputDim: 3, embeddingsInitializer: 'glorot' as never })).toThrow(
+      RangeError,
+    );
+    expect(() => layers.embedding({ inputDim: 3, outputDim: 3, mask_zero: true } as never)).toThrow(
+      'layers.embedding: unknown option "mask_zero" (did you mean maskZero?)',
+    );
     expect(() => layers.embedding({ inputDim: 3, outputDim: 3, inputLength: 2, inputShape: [2] })).toThrow(RangeError);
   });
 
@@ -63,14 +80,22 @@ describe('layers.embedding', () => {
       layers.dense({ units: 2 }),
     ]);
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-    const x = new Tensor(Float32Array.from({ length: 40 }, (_, i) => (i * 7) % 12), [8, 5]);
+    const x = new Tensor(
+      Float32Array.from({ length: 40 }, (_, i) => (i * 7) % 12),
+      [8, 5],
+    );
     // Class 1 iff the first id is even: learnable from the embedding.
-    const y = new Tensor(Float32Array.from({ length: 8 }, (_, i) => ((i * 35) % 12) % 2 === 0 ? 1 : 0), [8]);
+    const y = new Tensor(
+      Float32Array.from({ length: 8 }, (_, i) => (((i * 35) % 12) % 2 === 0 ? 1 : 0)),
+      [8],
+    );
     const before = (await model.evaluate(x, y)) as number;
     await model.fit(x, y, { epochs: 30, batchSize: 8, verbose: 0 });
     const after = (await model.evaluate(x, y)) as number;
     expect(after).toBeLessThan(before * 0.8);
-    expect(() => model.predict(new Tensor(Float32Array.of(0, 1, 2, 3, 12), [1, 5]))).toThrow(/Expected integer in \[0, 11\] for the input of Embedding\(12, 4\) at \[0, 4\] but received 12/);
+    expect(() => model.predict(new Tensor(Float32Array.of(0, 1, 2, 3, 12), [1, 5]))).toThrow(
+      /Expected integer in \[0, 11\] for the input of Embedding\(12, 4\) at \[0, 4\] but received 12/,
+    );
   });
 });
 
@@ -103,9 +128,15 @@ describe('layers.layerNormalization', () => {
   });
 
   it('rejects axes that are not the trailing ones, the batch axis and bad options', () => {
-    expect(() => sequential([layers.layerNormalization({ inputShape: [3, 4], axis: 1 })])).toThrow('layers.layerNormalization: axis 1 must name the last axes of samples of shape [3, 4] (e.g. -1 or [-2, -1])');
-    expect(() => sequential([layers.layerNormalization({ inputShape: [3, 4], axis: 0 })])).toThrow(new RangeError('Expected integer in [-2, 2] other than 0 (the batch) for axis but received 0 of type number'));
-    expect(() => layers.layerNormalization({ epsilon: 0 })).toThrow(new RangeError('Expected positive number for epsilon but received 0 of type number'));
+    expect(() => sequential([layers.layerNormalization({ inputShape: [3, 4], axis: 1 })])).toThrow(
+      'layers.layerNormalization: axis 1 must name the last axes of samples of shape [3, 4] (e.g. -1 or [-2, -1])',
+    );
+    expect(() => sequential([layers.layerNormalization({ inputShape: [3, 4], axis: 0 })])).toThrow(
+      new RangeError('Expected integer in [-2, 2] other than 0 (the batch) for axis but received 0 of type number'),
+    );
+    expect(() => layers.layerNormalization({ epsilon: 0 })).toThrow(
+      new RangeError('Expected positive number for epsilon but received 0 of type number'),
+    );
     expect(() => layers.layerNormalization({ rmsScaling: true } as never)).toThrow(/unknown option "rmsScaling"/);
   });
 

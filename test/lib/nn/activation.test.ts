@@ -21,7 +21,10 @@ const LAYERS: [nn.Module, (t: Tensor) => Tensor][] = [
 
 describe.each(LAYERS)('%s', (layer, op) => {
   it('equals its op on any shape, and differentiates', () => {
-    for (const shape of [[4, 5], [2, 3, 7]]) {
+    for (const shape of [
+      [4, 5],
+      [2, 3, 7],
+    ]) {
       const x = awayFrom(leaf(shape, shape.length, -3, 3), [0]);
       const y = layer.call(x);
       expect(y.shape).toEqual(shape);
@@ -46,11 +49,21 @@ describe('activation layers', () => {
   });
 
   it('reject bad settings and inputs with exact messages', () => {
-    expect(() => new nn.LeakyReLU('x' as never)).toThrow(new TypeError('Expected finite number for negativeSlope of LeakyReLU but received "x" of type string'));
-    expect(() => new nn.ELU(NaN)).toThrow(new RangeError('Expected finite number for alpha but received NaN of type number'));
-    expect(() => new (nn.Softmax as unknown as new () => nn.Module)()).toThrow(new TypeError('Expected integer for dim but received undefined'));
-    expect(() => new nn.LogSoftmax(0.5)).toThrow(new RangeError('Expected integer for dim but received 0.5 of type number'));
-    expect(() => new nn.ReLU().call(5 as never)).toThrow(new TypeError('Expected Tensor for the input of ReLU but received 5 of type number'));
+    expect(() => new nn.LeakyReLU('x' as never)).toThrow(
+      new TypeError('Expected finite number for negativeSlope of LeakyReLU but received "x" of type string'),
+    );
+    expect(() => new nn.ELU(NaN)).toThrow(
+      new RangeError('Expected finite number for alpha but received NaN of type number'),
+    );
+    expect(() => new (nn.Softmax as unknown as new () => nn.Module)()).toThrow(
+      new TypeError('Expected integer for dim but received undefined'),
+    );
+    expect(() => new nn.LogSoftmax(0.5)).toThrow(
+      new RangeError('Expected integer for dim but received 0.5 of type number'),
+    );
+    expect(() => new nn.ReLU().call(5 as never)).toThrow(
+      new TypeError('Expected Tensor for the input of ReLU but received 5 of type number'),
+    );
   });
 });
 
@@ -68,8 +81,12 @@ describe('Flatten', () => {
 
   it('rejects inputs of too low a rank and bad dims', () => {
     expect(() => new nn.Flatten().call(zeros([5]))).toThrow('Flatten expected input [*, *] but received [5]');
-    expect(() => new nn.Flatten('1' as never)).toThrow(new TypeError('Expected integer for startDim of Flatten but received "1" of type string'));
-    expect(() => new nn.Flatten(0, 1.5)).toThrow(new RangeError('Expected integer for endDim but received 1.5 of type number'));
+    expect(() => new nn.Flatten('1' as never)).toThrow(
+      new TypeError('Expected integer for startDim of Flatten but received "1" of type string'),
+    );
+    expect(() => new nn.Flatten(0, 1.5)).toThrow(
+      new RangeError('Expected integer for endDim but received 1.5 of type number'),
+    );
   });
 });
 

@@ -9,14 +9,29 @@ import { randomFloats } from '../../helpers/rng.js';
 
 const js = kernels('js');
 
-function gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+function gemm(
+  ta: boolean,
+  tb: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+): Float32Array {
   const c = new Float32Array(m * n);
   js.sgemm(ta, tb, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, c, n);
   return c;
 }
 
 /** x w^T + b with the fused kernel Linear runs on (the bias is added before the one rounding). */
-function linearRows(x: Float32Array, w: Float32Array, b: Float32Array, m: number, nIn: number, nOut: number): Float32Array {
+function linearRows(
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  m: number,
+  nIn: number,
+  nOut: number,
+): Float32Array {
   const y = new Float32Array(m * nOut);
   js.linearForward(y, x, w, b, m, nIn, nOut, 'none');
   return y;
@@ -35,7 +50,12 @@ describe(`Linear and Sequential on the ${backendInfo().backend} backend against 
   it('forward and backward of Linear -> ReLU -> Linear', () => {
     const [m, nIn, hidden, nOut] = [13, 17, 11, 5];
     const model = new nn.Sequential(new nn.Linear(nIn, hidden), new nn.ReLU(), new nn.Linear(hidden, nOut));
-    const [w1, b1, w2, b2] = model.parameters().map((p) => p.data) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [w1, b1, w2, b2] = model.parameters().map((p) => p.data) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     const x = new Tensor(randomFloats(m * nIn, 1), [m, nIn], { requiresGrad: true });
     const dy = randomFloats(m * nOut, 2);
 

@@ -10,17 +10,31 @@ import { gradcheck } from '../../helpers/gradcheck.js';
 import { randomFloats } from '../../helpers/rng.js';
 
 const t = (shape: number[], seed: number, requiresGrad = true) =>
-  new Tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed), shape, { requiresGrad });
+  new Tensor(
+    randomFloats(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+    { requiresGrad },
+  );
 
 describe('batchNorm op', () => {
   it('has correct gradients with batch statistics and with running statistics', () => {
     const x = t([3, 2, 4], 1);
     const w = t([2], 2);
     const b = t([2], 3);
-    expect(gradcheck((a, ww, bb) => ops.batchNorm(a!, { training: true, weight: ww!, bias: bb! }), [x, w, b])).toBeGreaterThan(0);
+    expect(
+      gradcheck((a, ww, bb) => ops.batchNorm(a!, { training: true, weight: ww!, bias: bb! }), [x, w, b]),
+    ).toBeGreaterThan(0);
     const rm = new Tensor(Float32Array.of(0.1, -0.2), [2]);
     const rv = new Tensor(Float32Array.of(0.5, 2), [2]);
-    expect(gradcheck((a, ww, bb) => ops.batchNorm(a!, { training: false, runningMean: rm, runningVar: rv, weight: ww!, bias: bb! }), [x, w, b])).toBeGreaterThan(0);
+    expect(
+      gradcheck(
+        (a, ww, bb) => ops.batchNorm(a!, { training: false, runningMean: rm, runningVar: rv, weight: ww!, bias: bb! }),
+        [x, w, b],
+      ),
+    ).toBeGreaterThan(0);
   });
 
   it('updates running statistics with the unbiased variance, as PyTorch', () => {
@@ -35,7 +49,9 @@ describe('batchNorm op', () => {
 
   it('requires the training flag and more than one value per channel', () => {
     const x = t([1, 2], 1, false);
-    expect(() => ops.batchNorm(x, {} as never)).toThrow(new TypeError('Expected boolean for training but received undefined'));
+    expect(() => ops.batchNorm(x, {} as never)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
     expect(() => ops.batchNorm(x, { training: true })).toThrow(RangeError);
   });
 });
@@ -43,14 +59,26 @@ describe('batchNorm op', () => {
 describe('BatchNorm layers', () => {
   it('use PyTorch names and switch statistics with the mode', () => {
     const bn = new nn.BatchNorm1d(3);
-    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(Object.keys(bn.stateDict())).toEqual([
+      'weight',
+      'bias',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
+    ]);
     const x = t([4, 3], 5, false);
     bn.forward(x);
     bn.forward(x);
     expect(bn.num_batches_tracked!.data[0]).toBe(2);
     bn.eval();
     const y = noGrad(() => bn.forward(x));
-    const expected = ops.batchNorm(x, { training: false, runningMean: bn.running_mean, runningVar: bn.running_var, weight: bn.weight, bias: bn.bias });
+    const expected = ops.batchNorm(x, {
+      training: false,
+      runningMean: bn.running_mean,
+      runningVar: bn.running_var,
+      weight: bn.weight,
+      bias: bn.bias,
+    });
     expect(y.data).toEqual(expected.data);
     expect(() => new nn.BatchNorm2d(3).forward(t([2, 4, 5, 5], 1, false))).toThrow(ShapeError);
     expect(() => new nn.BatchNorm2d(3).forward(t([3, 5, 5], 1, false))).toThrow(ShapeError);
@@ -66,12 +94,20 @@ const cnn = JSON.parse(readFileSync(join(fixtureDir, 'torch_cnn.json'), 'utf8'))
 describe(`a state dict written from PyTorch ${cnn.torch}`, () => {
   it('loads by name into the same architecture and gives PyTorch eval output', async () => {
     const model = new nn.Sequential(
-      new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2), new nn.ReLU(), new nn.Flatten(), new nn.Identity(), new nn.Linear(8, 3),
+      new nn.Conv2d(1, 2, 3),
+      new nn.BatchNorm2d(2),
+      new nn.ReLU(),
+      new nn.Flatten(),
+      new nn.Identity(),
+      new nn.Linear(8, 3),
     );
     const { tensors } = await io.loadSafetensors(join(fixtureDir, 'torch_cnn.safetensors'));
     model.loadStateDict(tensors);
     model.eval();
-    const x = new Tensor(new Float32Array(Uint32Array.from(cnn.forward.input_f32_bits).buffer), cnn.forward.input_shape);
+    const x = new Tensor(
+      new Float32Array(Uint32Array.from(cnn.forward.input_f32_bits).buffer),
+      cnn.forward.input_shape,
+    );
     const y = noGrad(() => model.forward(x));
     const want = new Float32Array(Uint32Array.from(cnn.forward.output_f32_bits).buffer);
     expect(y.shape).toEqual(cnn.forward.output_shape);

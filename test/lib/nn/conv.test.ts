@@ -17,16 +17,28 @@ describe('Conv2d', () => {
   });
 
   it('computes output shapes when built and names itself in shape errors', () => {
-    const model = new nn.Sequential(new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(4096, 10));
+    const model = new nn.Sequential(
+      new nn.Conv2d(3, 16, 3, { padding: 1 }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Linear(4096, 10),
+    );
     model.build([-1, 3, 32, 32]);
     expect(model.forward(zeros([2, 3, 32, 32])).shape).toEqual([2, 10]);
     expect(() => model.forward(zeros([2, 4, 32, 32]))).toThrow(ShapeError);
-    expect(() => model.forward(zeros([2, 4, 32, 32]))).toThrow('Conv2d(3→16, 3x3) at layer 0 expected input [*, 3, *, *] but received [2, 4, 32, 32]');
+    expect(() => model.forward(zeros([2, 4, 32, 32]))).toThrow(
+      'Conv2d(3→16, 3x3) at layer 0 expected input [*, 3, *, *] but received [2, 4, 32, 32]',
+    );
   });
 
   it('rejects bad construction arguments', () => {
-    expect(() => new nn.Conv2d(3, 4, 0)).toThrow(new RangeError('Expected integer >= 1 or a pair of them for kernelSize but received 0 of type number'));
-    expect(() => new nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(new RangeError('Expected a divisor of inChannels (3) for groups but received 2 of type number'));
+    expect(() => new nn.Conv2d(3, 4, 0)).toThrow(
+      new RangeError('Expected integer >= 1 or a pair of them for kernelSize but received 0 of type number'),
+    );
+    expect(() => new nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(
+      new RangeError('Expected a divisor of inChannels (3) for groups but received 2 of type number'),
+    );
     expect(() => new nn.Conv2d(3, 4, 3, { padding: 'same', stride: 2 })).toThrow(RangeError);
     expect(() => new nn.Conv2d(3, 4, 3, { paddingMode: 'reflect' as never })).toThrow(RangeError);
   });
@@ -51,19 +63,37 @@ describe('pooling layers', () => {
   });
 });
 
-interface Flat { shape: number[]; data: number[] }
+interface Flat {
+  shape: number[];
+  data: number[];
+}
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/cnn.json'), 'utf8')) as {
-  torch: string; state: Record<string, Flat>; x: Flat; y: Flat; dy: number[]; dx: number[]; grads: Record<string, number[]>;
+  torch: string;
+  state: Record<string, Flat>;
+  x: Flat;
+  y: Flat;
+  dy: number[];
+  dx: number[];
+  grads: Record<string, number[]>;
 };
 
 describe(`a small CNN against PyTorch ${fixture.torch}`, () => {
   it('matches forward and every gradient', () => {
     const model = new nn.Sequential(
-      new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Conv2d(4, 6, 3, { padding: 'same', groups: 2 }), new nn.Tanh(), new nn.AvgPool2d(2, { ceilMode: true }),
-      new nn.Conv2d(6, 5, 1), new nn.AdaptiveAvgPool2d([2, 3]), new nn.Flatten(), new nn.Linear(30, 7),
+      new nn.Conv2d(3, 4, 3, { padding: 1 }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3, { padding: 'same', groups: 2 }),
+      new nn.Tanh(),
+      new nn.AvgPool2d(2, { ceilMode: true }),
+      new nn.Conv2d(6, 5, 1),
+      new nn.AdaptiveAvgPool2d([2, 3]),
+      new nn.Flatten(),
+      new nn.Linear(30, 7),
     );
-    const state = new Map(Object.entries(fixture.state).map(([k, v]) => [k, new Tensor(Float32Array.from(v.data), v.shape)]));
+    const state = new Map(
+      Object.entries(fixture.state).map(([k, v]) => [k, new Tensor(Float32Array.from(v.data), v.shape)]),
+    );
     model.loadStateDict(state);
     const x = new Tensor(Float32Array.from(fixture.x.data), fixture.x.shape, { requiresGrad: true });
     const y = model.forward(x);

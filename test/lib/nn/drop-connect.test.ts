@@ -30,7 +30,13 @@ describe('DropConnect', () => {
     expect(dc.dropoutRate).toBeUndefined();
     expect(dc.layerName).toBe('DropConnect(4→3, p=0.5)');
     expect(dc.toString()).toBe('DropConnect(inFeatures=4, outFeatures=3, bias=true, p=0.5)');
-    expect(new nn.DropConnect(4, 3, { p: 0.2, seed: 7 }).getConfig()).toEqual({ inFeatures: 4, outFeatures: 3, p: 0.2, bias: true, seed: 7 });
+    expect(new nn.DropConnect(4, 3, { p: 0.2, seed: 7 }).getConfig()).toEqual({
+      inFeatures: 4,
+      outFeatures: 3,
+      p: 0.2,
+      bias: true,
+      seed: 7,
+    });
   });
 
   it('in eval mode equals a Linear with the same weights, drawing nothing', () => {
@@ -43,32 +49,38 @@ describe('DropConnect', () => {
     expect(g.offset).toBe(0);
   });
 
-  it.each([0.3, 0.5])('p=%s: in training equals a Linear whose weights are masked by the same draws and scaled by 1/(1-p)', (p) => {
-    const g = new Generator(9);
-    const dc = new nn.DropConnect(4, 3, { p, maskGenerator: g });
-    const scale = Math.fround(1 / (1 - p));
-    for (let step = 0; step < 3; step++) {
-      const keep = keepBits(9, step * advance(12), 12, p);
-      const masked = Float32Array.from(dc.weight.data, (w, i) => (keep[i] ? w * scale : 0));
-      expectBitEqual(dc.call(x).data, linearWith(dc, masked).call(x).data, { p, step });
-    }
-    expect(g.offset).toBe(3 * advance(12));
-  });
+  it.each([0.3, 0.5])(
+    'p=%s: in training equals a Linear whose weights are masked by the same draws and scaled by 1/(1-p)',
+    (p) => {
+      const g = new Generator(9);
+      const dc = new nn.DropConnect(4, 3, { p, maskGenerator: g });
+      const scale = Math.fround(1 / (1 - p));
+      for (let step = 0; step < 3; step++) {
+        const keep = keepBits(9, step * advance(12), 12, p);
+        const masked = Float32Array.from(dc.weight.data, (w, i) => (keep[i] ? w * scale : 0));
+        expectBitEqual(dc.call(x).data, linearWith(dc, masked).call(x).data, { p, step });
+      }
+      expect(g.offset).toBe(3 * advance(12));
+    },
+  );
 
   it('has finite-difference gradients for input, weight and bias (the mask fixed by resetting the offset)', () => {
     const g = new Generator(4);
     const dc = new nn.DropConnect(4, 3, { p: 0.4, maskGenerator: g });
-    const n = gradcheck((input, w, b) => {
-      g.offset = 0;
-      const saved = [dc.weight, dc.bias] as const;
-      dc.weight = w as never;
-      dc.bias = b as never;
-      try {
-        return dc.call(input!);
-      } finally {
-        [dc.weight, dc.bias] = saved;
-      }
-    }, [leaf([5, 4], 2), leaf([3, 4], 3), leaf([3], 4)]);
+    const n = gradcheck(
+      (input, w, b) => {
+        g.offset = 0;
+        const saved = [dc.weight, dc.bias] as const;
+        dc.weight = w as never;
+        dc.bias = b as never;
+        try {
+          return dc.call(input!);
+        } finally {
+          [dc.weight, dc.bias] = saved;
+        }
+      },
+      [leaf([5, 4], 2), leaf([3, 4], 3), leaf([3], 4)],
+    );
     expect(n).toBe(20 + 12 + 3);
     // Through the layer's own parameters: dropped weights get no gradient, the bias all of it.
     g.offset = 0;
@@ -93,14 +105,24 @@ describe('DropConnect', () => {
   });
 
   it('checks its arguments and its input', () => {
-    expect(() => new nn.DropConnect(4, 3, { p: 1.5 })).toThrow(new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'));
-    expect(() => new nn.DropConnect(4, 3, { p: Number.NaN })).toThrow(new RangeError('Expected number in [0, 1] for p but received NaN of type number'));
-    expect(() => new nn.DropConnect(0, 3)).toThrow(new RangeError('Expected positive integer for inFeatures but received 0 of type number'));
+    expect(() => new nn.DropConnect(4, 3, { p: 1.5 })).toThrow(
+      new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'),
+    );
+    expect(() => new nn.DropConnect(4, 3, { p: Number.NaN })).toThrow(
+      new RangeError('Expected number in [0, 1] for p but received NaN of type number'),
+    );
+    expect(() => new nn.DropConnect(0, 3)).toThrow(
+      new RangeError('Expected positive integer for inFeatures but received 0 of type number'),
+    );
     expect(() => new nn.DropConnect(4, 3, { seed: 1, maskGenerator: new Generator(1) })).toThrow(
       new TypeError('Expected undefined (a maskGenerator is given) for seed but received 1 of type number'),
     );
-    expect(() => new nn.DropConnect(4, 3, { maskGenerator: {} as never })).toThrow(new TypeError('Expected Generator for maskGenerator but received object'));
-    expect(() => new nn.DropConnect(4, 3).call(leaf([2, 5], 1) as never)).toThrow('DropConnect(4→3, p=0.5) expected input [*, 4] but received [2, 5]');
+    expect(() => new nn.DropConnect(4, 3, { maskGenerator: {} as never })).toThrow(
+      new TypeError('Expected Generator for maskGenerator but received object'),
+    );
+    expect(() => new nn.DropConnect(4, 3).call(leaf([2, 5], 1) as never)).toThrow(
+      'DropConnect(4→3, p=0.5) expected input [*, 4] but received [2, 5]',
+    );
   });
 
   it('at p = 1 outputs the bias alone', () => {

@@ -30,7 +30,9 @@ describe('nn.Embedding', () => {
     const emb = new nn.Embedding(7, 3, { paddingIdx: -1 });
     expect(emb.paddingIdx).toBe(6);
     expect(Array.from(emb.weight.data.subarray(18))).toEqual([0, 0, 0]);
-    expect(() => new nn.Embedding(7, 3, { paddingIdx: -8 })).toThrow(new RangeError('Expected integer in [-7, 6] or null for paddingIdx but received -8 of type number'));
+    expect(() => new nn.Embedding(7, 3, { paddingIdx: -8 })).toThrow(
+      new RangeError('Expected integer in [-7, 6] or null for paddingIdx but received -8 of type number'),
+    );
     expect(() => new nn.Embedding(7, 3, { paddingIdx: 7 })).toThrow(RangeError);
   });
 
@@ -40,25 +42,51 @@ describe('nn.Embedding', () => {
     const b = new nn.Embedding(10, 4, null, null, 2, false, false);
     expect([b.paddingIdx, b.maxNorm, b.normType, b.scaleGradByFreq]).toEqual([null, null, 2, false]);
     const c = new nn.Embedding(10, 4, { paddingIdx: 0, maxNorm: 1.5, normType: 1, scaleGradByFreq: true });
-    expect(c.getConfig()).toEqual({ numEmbeddings: 10, embeddingDim: 4, paddingIdx: 0, maxNorm: 1.5, normType: 1, scaleGradByFreq: true });
+    expect(c.getConfig()).toEqual({
+      numEmbeddings: 10,
+      embeddingDim: 4,
+      paddingIdx: 0,
+      maxNorm: 1.5,
+      normType: 1,
+      scaleGradByFreq: true,
+    });
     expect(c.toString()).toBe('Embedding(10, 4, paddingIdx=0, maxNorm=1.5, normType=1, scaleGradByFreq=true)');
   });
 
   it('rejects arguments it does not take', () => {
     const E = nn.Embedding as unknown as new (...a: unknown[]) => nn.Embedding;
-    expect(() => new E(10, 4, { padding_idx: 0 })).toThrow(new TypeError('Embedding: unknown option "padding_idx"; the options are paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, weight, generator'));
-    expect(() => new E(10, 4, null, null, 2, false, false, 'extra')).toThrow(new TypeError('Embedding: expected at most 7 arguments (numEmbeddings, embeddingDim, paddingIdx, maxNorm, normType, scaleGradByFreq, sparse) but received 8'));
+    expect(() => new E(10, 4, { padding_idx: 0 })).toThrow(
+      new TypeError(
+        'Embedding: unknown option "padding_idx"; the options are paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, weight, generator',
+      ),
+    );
+    expect(() => new E(10, 4, null, null, 2, false, false, 'extra')).toThrow(
+      new TypeError(
+        'Embedding: expected at most 7 arguments (numEmbeddings, embeddingDim, paddingIdx, maxNorm, normType, scaleGradByFreq, sparse) but received 8',
+      ),
+    );
     expect(() => new E(10, 4, {}, 1)).toThrow(TypeError);
-    expect(() => new E(10, 4, 'a')).toThrow(new TypeError('Expected integer in [-10, 9] or null for paddingIdx but received "a" of type string'));
-    expect(() => new E(10, 4, { sparse: true })).toThrow(new RangeError('Expected false (gradients are dense) for sparse but received true of type boolean'));
-    expect(() => new E(0, 4)).toThrow(new RangeError('Expected integer in [1, 16777216] for numEmbeddings but received 0 of type number'));
+    expect(() => new E(10, 4, 'a')).toThrow(
+      new TypeError('Expected integer in [-10, 9] or null for paddingIdx but received "a" of type string'),
+    );
+    expect(() => new E(10, 4, { sparse: true })).toThrow(
+      new RangeError('Expected false (gradients are dense) for sparse but received true of type boolean'),
+    );
+    expect(() => new E(0, 4)).toThrow(
+      new RangeError('Expected integer in [1, 16777216] for numEmbeddings but received 0 of type number'),
+    );
     expect(() => new E(2 ** 24 + 1, 4)).toThrow(RangeError);
     expect(() => new E(10, 2.5)).toThrow(RangeError);
     expect(() => new E('10', 4)).toThrow(TypeError);
   });
 
   it('looks up (*) ids to (*, D) and chains into Linear in a Sequential', () => {
-    const emb = new nn.Embedding(5, 3, { weight: new Tensor(Float32Array.from({ length: 15 }, (_, i) => i), [5, 3]) });
+    const emb = new nn.Embedding(5, 3, {
+      weight: new Tensor(
+        Float32Array.from({ length: 15 }, (_, i) => i),
+        [5, 3],
+      ),
+    });
     const out = emb.call(ids([4, 0, 2, 2], [2, 2]));
     expect(out.shape).toEqual([2, 2, 3]);
     expect(Array.from(out.data)).toEqual([12, 13, 14, 0, 1, 2, 6, 7, 8, 6, 7, 8]);
@@ -70,9 +98,19 @@ describe('nn.Embedding', () => {
 
   it('names the layer and the position of a bad id', () => {
     const emb = new nn.Embedding(5, 3);
-    expect(() => emb.call(ids([0, 1, 2, 3, 4, 5], [2, 3]))).toThrow(new RangeError('Expected integer in [0, 4] for the input of Embedding(5, 3) at [1, 2] but received 5 of type number'));
-    expect(() => emb.call(ids([0.5], [1]))).toThrow(new RangeError('Expected integer in [0, 4] for the input of Embedding(5, 3) at [0] but received 0.5 of type number'));
-    expect(() => emb.forward([1, 2] as never)).toThrow(new TypeError('Expected Tensor for the input of Embedding(5, 3) but received Array(2)'));
+    expect(() => emb.call(ids([0, 1, 2, 3, 4, 5], [2, 3]))).toThrow(
+      new RangeError(
+        'Expected integer in [0, 4] for the input of Embedding(5, 3) at [1, 2] but received 5 of type number',
+      ),
+    );
+    expect(() => emb.call(ids([0.5], [1]))).toThrow(
+      new RangeError(
+        'Expected integer in [0, 4] for the input of Embedding(5, 3) at [0] but received 0.5 of type number',
+      ),
+    );
+    expect(() => emb.forward([1, 2] as never)).toThrow(
+      new TypeError('Expected Tensor for the input of Embedding(5, 3) but received Array(2)'),
+    );
   });
 
   it('trains: the padding row stays zero and gets no gradient, maxNorm keeps looked-up rows within the norm', () => {

@@ -47,7 +47,9 @@ describe('training mode inside noGrad', () => {
     const model = new nn.Sequential(new nn.Linear(4, 3), new FakeBatchNorm(3));
     const seen = warnings(() => noGrad(() => model.forward(zeros([2, 4]))));
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.message).toMatch(/^Sequential runs in training mode inside noGrad\(\), so its dropout and batch-norm layers \(1: FakeBatchNorm\) still/);
+    expect(seen[0]!.message).toMatch(
+      /^Sequential runs in training mode inside noGrad\(\), so its dropout and batch-norm layers \(1: FakeBatchNorm\) still/,
+    );
   });
 
   it('stays quiet in eval, with gradients on, in predict, without such layers, or when allowed', () => {
@@ -68,13 +70,20 @@ describe('training mode inside noGrad', () => {
     expect(seen).toEqual([]);
     const e = mlp().allowTrainModeInference().allowTrainModeInference(false);
     expect(warnings(() => noGrad(() => e.call(x)))).toHaveLength(1);
-    expect(() => e.allowTrainModeInference('no' as never)).toThrow(new TypeError('Expected boolean for allow but received "no" of type string'));
+    expect(() => e.allowTrainModeInference('no' as never)).toThrow(
+      new TypeError('Expected boolean for allow but received "no" of type string'),
+    );
   });
 });
 
 describe('shape errors', () => {
   it('name the layer and its index in a Sequential, for call, forward and build', () => {
-    const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 784), new nn.Linear(784, 256));
+    const model = new nn.Sequential(
+      new nn.Linear(784, 512),
+      new nn.ReLU(),
+      new nn.Linear(512, 784),
+      new nn.Linear(784, 256),
+    );
     const x: Tensor = zeros([64, 785]);
     const first = 'Linear(784→512) at layer 0 expected input [*, 784] but received [64, 785]';
     expect(() => model.call(x)).toThrow(first);
@@ -95,16 +104,27 @@ describe('shape errors', () => {
 
   it('name a layer deep in the chain by its index', () => {
     // `as nn.Module` hides the first layer's width from the compile-time check, which would reject this chain.
-    const model = new nn.Sequential(new nn.Linear(4, 785) as nn.Module, new nn.ReLU(), new nn.Identity(), new nn.Linear(784, 256));
-    expect(() => model.call(zeros([64, 4]))).toThrow(/^Linear\(784→256\) at layer 3 expected input \[\*, 784\] but received \[64, 785\]$/);
+    const model = new nn.Sequential(
+      new nn.Linear(4, 785) as nn.Module,
+      new nn.ReLU(),
+      new nn.Identity(),
+      new nn.Linear(784, 256),
+    );
+    expect(() => model.call(zeros([64, 4]))).toThrow(
+      /^Linear\(784→256\) at layer 3 expected input \[\*, 784\] but received \[64, 785\]$/,
+    );
   });
 
   it('give the full path in nested containers, and name the layer alone when called directly', () => {
     const inner = new nn.Sequential(new nn.Linear(3, 4), new nn.Linear(5, 2) as nn.Module);
     const model = new nn.Sequential(new nn.Tanh(), inner);
-    expect(() => model.call(zeros([2, 3]))).toThrow('Linear(5→2) at layer 1.1 expected input [*, 5] but received [2, 4]');
+    expect(() => model.call(zeros([2, 3]))).toThrow(
+      'Linear(5→2) at layer 1.1 expected input [*, 5] but received [2, 4]',
+    );
     expect(() => model.build([-1, 3])).toThrow('Linear(5→2) at layer 1.1 expected input [*, 5] but received [*, 4]');
-    expect(() => inner.at(1).call(zeros([2, 4]))).toThrow(/^Linear\(5→2\) expected input \[\*, 5\] but received \[2, 4\]$/);
+    expect(() => inner.at(1).call(zeros([2, 4]))).toThrow(
+      /^Linear\(5→2\) expected input \[\*, 5\] but received \[2, 4\]$/,
+    );
   });
 
   it('reach through hand-written forwards', () => {
@@ -116,15 +136,25 @@ describe('shape errors', () => {
         return ops.sigmoid(this.head.call(this.encoder.call(x) as Tensor));
       }
     }
-    expect(() => new Net().call(zeros([5, 8]))).toThrow('Linear(3→1) at layer head expected input [*, 3] but received [5, 4]');
-    expect(() => new Net().call(zeros([5, 9]))).toThrow('Linear(8→4) at layer encoder.0 expected input [*, 8] but received [5, 9]');
+    expect(() => new Net().call(zeros([5, 8]))).toThrow(
+      'Linear(3→1) at layer head expected input [*, 3] but received [5, 4]',
+    );
+    expect(() => new Net().call(zeros([5, 9]))).toThrow(
+      'Linear(8→4) at layer encoder.0 expected input [*, 8] but received [5, 9]',
+    );
   });
 
   it('wrong rank and non-tensor inputs', () => {
     const lin = new nn.Linear(3, 2);
     expect(() => lin.call(zeros([]))).toThrow('Linear(3→2) expected input [*, 3] but received []');
-    expect(() => lin.call([1, 2, 3] as never)).toThrow(new TypeError('Expected Tensor for the input of Linear(3→2) but received Array(3)'));
-    expect(() => new nn.Softmax(2).call(zeros([2, 2]))).toThrow('Softmax(dim=2) expected input [*, *, *] but received [2, 2]');
-    expect(() => new nn.Flatten(1, 3).call(zeros([2, 2]))).toThrow('Flatten expected input [*, *, *, *] but received [2, 2]');
+    expect(() => lin.call([1, 2, 3] as never)).toThrow(
+      new TypeError('Expected Tensor for the input of Linear(3→2) but received Array(3)'),
+    );
+    expect(() => new nn.Softmax(2).call(zeros([2, 2]))).toThrow(
+      'Softmax(dim=2) expected input [*, *, *] but received [2, 2]',
+    );
+    expect(() => new nn.Flatten(1, 3).call(zeros([2, 2]))).toThrow(
+      'Flatten expected input [*, *, *, *] but received [2, 2]',
+    );
   });
 });

@@ -20,7 +20,15 @@ describe('nn.LayerNorm', () => {
     expect(new nn.LayerNorm(5, { elementwiseAffine: false }).parameters()).toEqual([]);
     const noBias = new nn.LayerNorm(5, { bias: false });
     expect(Object.keys(noBias.stateDict())).toEqual(['weight']);
-    expect(gradcheck((x, w) => { noBias.weight = w as nn.Parameter; return noBias.forward(x!); }, [leaf([2, 5], 1), new nn.Parameter(leaf([5], 2, 0.5, 1.5))])).toBe(15);
+    expect(
+      gradcheck(
+        (x, w) => {
+          noBias.weight = w as nn.Parameter;
+          return noBias.forward(x!);
+        },
+        [leaf([2, 5], 1), new nn.Parameter(leaf([5], 2, 0.5, 1.5))],
+      ),
+    ).toBe(15);
   });
 
   it('gives the same output in training and eval, equal to the op', () => {
@@ -36,16 +44,22 @@ describe('nn.LayerNorm', () => {
   it('names itself and the expected shape in a Sequential', () => {
     const model = new nn.Sequential(new nn.Linear(4, 6), new nn.LayerNorm(5));
     expect(() => model.build([-1, 4])).toThrow(ShapeError);
-    expect(() => model.build([-1, 4])).toThrow(/^LayerNorm\(\[5\]\) at layer 1 expected input \[\*, 5\] but received \[\*, 6\]$/);
+    expect(() => model.build([-1, 4])).toThrow(
+      /^LayerNorm\(\[5\]\) at layer 1 expected input \[\*, 5\] but received \[\*, 6\]$/,
+    );
     const ok = new nn.Sequential(new nn.Linear(4, 6), new nn.LayerNorm(6), new nn.ReLU());
     expect(ok.build([-1, 4])).toEqual([-1, 6]);
   });
 
   it('rejects arguments it does not take', () => {
     const L = nn.LayerNorm as unknown as new (...a: unknown[]) => nn.LayerNorm;
-    expect(() => new L(4, { epsilon: 1e-3 })).toThrow(new TypeError('LayerNorm: unknown option "epsilon"; the options are eps, elementwiseAffine, bias'));
+    expect(() => new L(4, { epsilon: 1e-3 })).toThrow(
+      new TypeError('LayerNorm: unknown option "epsilon"; the options are eps, elementwiseAffine, bias'),
+    );
     expect(() => new L(4, { eps: -1 })).toThrow(RangeError);
-    expect(() => new L(4, { elementwiseAffine: 1 })).toThrow(new TypeError('Expected boolean for elementwiseAffine but received 1 of type number'));
+    expect(() => new L(4, { elementwiseAffine: 1 })).toThrow(
+      new TypeError('Expected boolean for elementwiseAffine but received 1 of type number'),
+    );
     expect(() => new L([4, 0])).toThrow(RangeError);
     expect(() => new L('4')).toThrow(TypeError);
   });

@@ -18,7 +18,7 @@ describe('Linear', () => {
     const variance = w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length;
     // U(-b, b) has variance b^2 / 3; 30000 draws pin it to about 1%.
     expect(Math.abs(mean)).toBeLessThan(0.002);
-    expect(variance / (bound * bound / 3)).toBeCloseTo(1, 1);
+    expect(variance / ((bound * bound) / 3)).toBeCloseTo(1, 1);
     expect(lin.bias!.data.every((v) => v >= -bound && v <= bound)).toBe(true);
   });
 
@@ -70,13 +70,27 @@ describe('Linear', () => {
   });
 
   it('rejects bad arguments and inputs with exact messages', () => {
-    expect(() => new nn.Linear(0, 3)).toThrow(new RangeError('Expected positive integer for inFeatures but received 0 of type number'));
-    expect(() => new nn.Linear(2.5, 3)).toThrow(new RangeError('Expected positive integer for inFeatures but received 2.5 of type number'));
-    expect(() => new nn.Linear(2, '3' as never)).toThrow(new TypeError('Expected positive integer for outFeatures but received "3" of type string'));
-    expect(() => new nn.Linear(2, 3, { bias: 1 as never })).toThrow(new TypeError('Expected boolean for bias of Linear but received 1 of type number'));
-    expect(() => new nn.Linear(2, 3, { generator: {} as never })).toThrow(new TypeError('Expected Generator for generator but received object'));
+    expect(() => new nn.Linear(0, 3)).toThrow(
+      new RangeError('Expected positive integer for inFeatures but received 0 of type number'),
+    );
+    expect(() => new nn.Linear(2.5, 3)).toThrow(
+      new RangeError('Expected positive integer for inFeatures but received 2.5 of type number'),
+    );
+    expect(() => new nn.Linear(2, '3' as never)).toThrow(
+      new TypeError('Expected positive integer for outFeatures but received "3" of type string'),
+    );
+    expect(() => new nn.Linear(2, 3, { bias: 1 as never })).toThrow(
+      new TypeError('Expected boolean for bias of Linear but received 1 of type number'),
+    );
+    expect(() => new nn.Linear(2, 3, { generator: {} as never })).toThrow(
+      new TypeError('Expected Generator for generator but received object'),
+    );
     const lin = new nn.Linear(784, 256);
-    expect(() => lin.forward(zeros([64, 785]) as never)).toThrow(/^Linear\(784→256\) expected input \[\*, 784\] but received \[64, 785\]$/);
-    expect(() => lin.forward('x' as never)).toThrow(new TypeError('Expected Tensor for the input of Linear(784→256) but received "x" of type string'));
+    expect(() => lin.forward(zeros([64, 785]) as never)).toThrow(
+      /^Linear\(784→256\) expected input \[\*, 784\] but received \[64, 785\]$/,
+    );
+    expect(() => lin.forward('x' as never)).toThrow(
+      new TypeError('Expected Tensor for the input of Linear(784→256) but received "x" of type string'),
+    );
   });
 });

@@ -23,7 +23,13 @@ const x = leaf([5, 6], 1).detach();
 
 function model(p: number, seed = 3) {
   const spy = new ModeSpy(8);
-  const net = new nn.Sequential(new nn.Linear(6, 8), spy, new nn.ReLU(), new nn.Dropout(p, { seed }), new nn.Linear(8, 3));
+  const net = new nn.Sequential(
+    new nn.Linear(6, 8),
+    spy,
+    new nn.ReLU(),
+    new nn.Dropout(p, { seed }),
+    new nn.Linear(8, 3),
+  );
   return { net, spy };
 }
 
@@ -57,7 +63,8 @@ describe('mcDropoutPredict', () => {
     const { mean, variance } = nn.mcDropoutPredict(net, x, { samples });
     const exact = net.predict(x).data;
     // 5 standard errors of a mean of `samples` passes.
-    for (let i = 0; i < exact.length; i++) expect(Math.abs(mean.data[i]! - exact[i]!)).toBeLessThan(5 * Math.sqrt(variance.data[i]! / samples) + 1e-6);
+    for (let i = 0; i < exact.length; i++)
+      expect(Math.abs(mean.data[i]! - exact[i]!)).toBeLessThan(5 * Math.sqrt(variance.data[i]! / samples) + 1e-6);
   });
 
   it('keeps DropConnect stochastic too; a model without dropout has no variance', () => {
@@ -74,7 +81,11 @@ describe('mcDropoutPredict', () => {
     const whole = nn.mcDropoutPredict(batched, x, { samples: 4, batchSize: 2 });
     const byHand = model(0.5, 9).net;
     byHand.loadStateDict(weights);
-    const parts = [[0, 2], [2, 4], [4, 5]].map(([a, b]) => nn.mcDropoutPredict(byHand, sliceRows(x, a!, b!), { samples: 4 }));
+    const parts = [
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ].map(([a, b]) => nn.mcDropoutPredict(byHand, sliceRows(x, a!, b!), { samples: 4 }));
     expectBitEqual(whole.mean.data, Float32Array.from(parts.flatMap((r) => Array.from(r.mean.data))));
     expectBitEqual(whole.variance.data, Float32Array.from(parts.flatMap((r) => Array.from(r.variance.data))));
     expect(whole.mean.shape).toEqual([5, 3]);
@@ -84,7 +95,9 @@ describe('mcDropoutPredict', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const { net } = model(0.5);
     net.train();
-    expect(() => nn.mcDropoutPredict(net, leaf([2, 7], 1), { samples: 3 })).toThrow('Linear(6→8) at layer 0 expected input [*, 6] but received [2, 7]');
+    expect(() => nn.mcDropoutPredict(net, leaf([2, 7], 1), { samples: 3 })).toThrow(
+      'Linear(6→8) at layer 0 expected input [*, 6] but received [2, 7]',
+    );
     expect(net.modules().every((m) => m.training)).toBe(true);
     expect(warn).not.toHaveBeenCalled();
     noGrad(() => net.call(x));
@@ -103,11 +116,21 @@ describe('mcDropoutPredict', () => {
 
   it('checks its arguments', () => {
     const { net } = model(0.5);
-    expect(() => nn.mcDropoutPredict(net, x, { samples: 0 })).toThrow(new RangeError('Expected positive integer for samples but received 0 of type number'));
-    expect(() => nn.mcDropoutPredict(net, x, {} as never)).toThrow(new TypeError('Expected positive integer for samples but received undefined'));
-    expect(() => nn.mcDropoutPredict(net, x, { samples: 2, batchSize: 1.5 })).toThrow(new RangeError('Expected positive integer for batchSize but received 1.5 of type number'));
-    expect(() => nn.mcDropoutPredict({} as never, x, { samples: 2 })).toThrow(new TypeError('Expected Module for model but received object'));
-    expect(() => nn.mcDropoutPredict(net, [1] as never, { samples: 2 })).toThrow(new TypeError('Expected Tensor for x but received Array(1)'));
+    expect(() => nn.mcDropoutPredict(net, x, { samples: 0 })).toThrow(
+      new RangeError('Expected positive integer for samples but received 0 of type number'),
+    );
+    expect(() => nn.mcDropoutPredict(net, x, {} as never)).toThrow(
+      new TypeError('Expected positive integer for samples but received undefined'),
+    );
+    expect(() => nn.mcDropoutPredict(net, x, { samples: 2, batchSize: 1.5 })).toThrow(
+      new RangeError('Expected positive integer for batchSize but received 1.5 of type number'),
+    );
+    expect(() => nn.mcDropoutPredict({} as never, x, { samples: 2 })).toThrow(
+      new TypeError('Expected Module for model but received object'),
+    );
+    expect(() => nn.mcDropoutPredict(net, [1] as never, { samples: 2 })).toThrow(
+      new TypeError('Expected Tensor for x but received Array(1)'),
+    );
   });
 });
 

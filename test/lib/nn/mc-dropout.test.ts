@@ -13,7 +13,10 @@ const x = leaf([6, 4], 2).detach();
 const STOCHASTIC: [string, () => nn.Module][] = [
   ['Dropout', () => new nn.Sequential(new nn.Dropout(0.3, { seed: 1 }), new nn.Linear(4, 3))],
   ['GaussianDropout', () => new nn.Sequential(new nn.GaussianDropout(0.3, { seed: 1 }), new nn.Linear(4, 3))],
-  ['VariationalDropout per unit', () => new nn.Sequential(new nn.VariationalDropout(4, { p: 0.3, seed: 1 }), new nn.Linear(4, 3))],
+  [
+    'VariationalDropout per unit',
+    () => new nn.Sequential(new nn.VariationalDropout(4, { p: 0.3, seed: 1 }), new nn.Linear(4, 3)),
+  ],
   ['VariationalDropout per weight', () => new nn.VariationalDropout(new nn.Linear(4, 3), { p: 0.3, seed: 1 })],
   ['LinearSVDO', () => new nn.LinearSVDO(4, 3, { logSigma2Init: -2, seed: 1 })],
   ['ConcreteDropout', () => new nn.ConcreteDropout(new nn.Linear(4, 3), { p: 0.3, seed: 1 })],
@@ -32,7 +35,10 @@ describe('mcDropoutPredict over the learned-rate layers', () => {
 
   it('samples Conv2dSVDO and SpatialConcreteDropout', () => {
     const images = leaf([2, 2, 4, 4], 3).detach();
-    for (const model of [new nn.Conv2dSVDO(2, 3, 2, { logSigma2Init: -2, seed: 1 }), new nn.SpatialConcreteDropout(new nn.Conv2d(2, 3, 2), { p: 0.3, seed: 1 })]) {
+    for (const model of [
+      new nn.Conv2dSVDO(2, 3, 2, { logSigma2Init: -2, seed: 1 }),
+      new nn.SpatialConcreteDropout(new nn.Conv2d(2, 3, 2), { p: 0.3, seed: 1 }),
+    ]) {
       const { variance } = nn.mcDropoutPredict(model, images, { samples: 10 });
       expect(variance.shape).toEqual([2, 3, 3, 3]);
       expect(variance.data.some((v) => v > 0)).toBe(true);
@@ -58,7 +64,12 @@ describe('mcDropoutPredict over the learned-rate layers', () => {
 
 describe('classification', () => {
   it('averages softmax probabilities and gives entropy H[mean p] and mutual information H[mean p] − mean H[p]', () => {
-    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.5, { seed: 3 }), new nn.Linear(8, 3));
+    const model = new nn.Sequential(
+      new nn.Linear(4, 8),
+      new nn.ReLU(),
+      new nn.Dropout(0.5, { seed: 3 }),
+      new nn.Linear(8, 3),
+    );
     const samples = 25;
     const r = nn.mcDropoutPredict(model, x, { samples, task: 'classification', seed: 9 });
     expect(r.entropy!.shape).toEqual([6]);
@@ -104,7 +115,8 @@ describe('sharedMask and seed', () => {
     const model = new nn.Dropout(0.5, { seed: 4 });
     const ones = new Tensor(new Float32Array(5 * 16).fill(1), [5, 16]);
     const shared = nn.mcDropoutPredict(model, ones, { samples: 1, sharedMask: true }).mean.data;
-    for (let r = 1; r < 5; r++) expect(Array.from(shared.subarray(r * 16, r * 16 + 16))).toEqual(Array.from(shared.subarray(0, 16)));
+    for (let r = 1; r < 5; r++)
+      expect(Array.from(shared.subarray(r * 16, r * 16 + 16))).toEqual(Array.from(shared.subarray(0, 16)));
     const own = nn.mcDropoutPredict(model, ones, { samples: 1 }).mean.data;
     expect(Array.from(own.subarray(16, 32))).not.toEqual(Array.from(own.subarray(0, 16)));
     // LRT layers too: with sharedMask every row is one draw of the same network.
@@ -130,10 +142,16 @@ describe('sharedMask and seed', () => {
 
   it('checks the new options', () => {
     const model = new nn.Dropout(0.5);
-    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, task: 'ranking' as never })).toThrow(new RangeError(`Expected 'regression' or 'classification' for task but received "ranking" of type string`));
-    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, outputs: 'logits' })).toThrow("outputs is for task 'classification'");
+    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, task: 'ranking' as never })).toThrow(
+      new RangeError(`Expected 'regression' or 'classification' for task but received "ranking" of type string`),
+    );
+    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, outputs: 'logits' })).toThrow(
+      "outputs is for task 'classification'",
+    );
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, sharedMask: 1 as never })).toThrow(TypeError);
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, seed: '1' as never })).toThrow(TypeError);
-    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, share: true } as never)).toThrow('mcDropoutPredict: unknown option "share"');
+    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, share: true } as never)).toThrow(
+      'mcDropoutPredict: unknown option "share"',
+    );
   });
 });

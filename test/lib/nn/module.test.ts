@@ -2,7 +2,17 @@
 // call, predict, apply, zeroGrad, toString. Subclasses are written the PyTorch way: assign
 // layers in the constructor, write forward by hand.
 import { describe, expect, it } from 'vitest';
-import { defaultGenerator, isGradEnabled, manualSeed, nn, ops, Parameter, type Tensor, tensor, zeros } from '../../../lib/index.js';
+import {
+  defaultGenerator,
+  isGradEnabled,
+  manualSeed,
+  nn,
+  ops,
+  Parameter,
+  type Tensor,
+  tensor,
+  zeros,
+} from '../../../lib/index.js';
 import { FakeBatchNorm, FakeDropout } from '../../helpers/layers.js';
 
 class Net extends nn.Module {
@@ -36,7 +46,13 @@ describe('children and parameters', () => {
     const net = new Net();
     expect(net.namedChildren().map(([n]) => n)).toEqual(['fc1', 'act', 'fc2']);
     expect(net.children()).toEqual([net.fc1, net.act, net.fc2]);
-    expect(net.namedParameters().map(([n]) => n)).toEqual(['scale', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(net.namedParameters().map(([n]) => n)).toEqual([
+      'scale',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
     expect(net.parameters()).toHaveLength(5);
     expect(net.namedModules().map(([n]) => n)).toEqual(['', 'fc1', 'act', 'fc2']);
     expect(net.modules()[0]).toBe(net);
@@ -45,7 +61,14 @@ describe('children and parameters', () => {
 
   it('include arrays of modules, named "<property>.<index>" like a ModuleList', () => {
     const s = new Stack();
-    expect(s.namedParameters().map(([n]) => n)).toEqual(['blocks.0.weight', 'blocks.0.bias', 'blocks.2.weight', 'blocks.2.bias', 'head.weight', 'head.bias']);
+    expect(s.namedParameters().map(([n]) => n)).toEqual([
+      'blocks.0.weight',
+      'blocks.0.bias',
+      'blocks.2.weight',
+      'blocks.2.bias',
+      'head.weight',
+      'head.bias',
+    ]);
     expect(s.call(zeros([3, 2])).shape).toEqual([3, 1]);
   });
 
@@ -64,8 +87,12 @@ describe('children and parameters', () => {
     bn.runningMean = tensor([1, 2, 3]);
     expect(bn.buffers()[0]!.toArray()).toEqual([1, 2, 3]);
     expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'runningMean']);
-    expect(() => bn.registerBuffer('a.b', null)).toThrow(new TypeError('Expected non-empty string without "." for name but received "a.b" of type string'));
-    expect(() => bn.registerBuffer('x', [1] as never)).toThrow(new TypeError('Expected Tensor or null for value but received Array(1)'));
+    expect(() => bn.registerBuffer('a.b', null)).toThrow(
+      new TypeError('Expected non-empty string without "." for name but received "a.b" of type string'),
+    );
+    expect(() => bn.registerBuffer('x', [1] as never)).toThrow(
+      new TypeError('Expected Tensor or null for value but received Array(1)'),
+    );
   });
 });
 
@@ -83,8 +110,12 @@ describe('train and eval', () => {
 
   it('reject a non-boolean mode; training is read-only', () => {
     const net = new Net();
-    expect(() => net.train('yes' as never)).toThrow(new TypeError('Expected boolean for mode but received "yes" of type string'));
-    expect(() => net.train(0 as never)).toThrow(new TypeError('Expected boolean for mode but received 0 of type number'));
+    expect(() => net.train('yes' as never)).toThrow(
+      new TypeError('Expected boolean for mode but received "yes" of type string'),
+    );
+    expect(() => net.train(0 as never)).toThrow(
+      new TypeError('Expected boolean for mode but received 0 of type number'),
+    );
     expect(() => {
       (net as unknown as { training: boolean }).training = false;
     }).toThrow(TypeError);
@@ -116,8 +147,14 @@ describe('call, build and predict', () => {
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
     expect(() => net.build([-1, 5])).toThrow('Linear(4→8) at layer fc1 expected input [*, 4] but received [*, 5]');
     expect(() => net.build([2, 5])).toThrow('Linear(4→8) at layer fc1 expected input [*, 4] but received [2, 5]');
-    expect(() => net.build('x' as never)).toThrow(new TypeError('Expected array of non-negative integers (or -1 for any size) for inputShape but received "x" of type string'));
-    expect(() => net.build([2, -3])).toThrow(new RangeError('Expected integer >= -1 for inputShape[1] but received -3 of type number'));
+    expect(() => net.build('x' as never)).toThrow(
+      new TypeError(
+        'Expected array of non-negative integers (or -1 for any size) for inputShape but received "x" of type string',
+      ),
+    );
+    expect(() => net.build([2, -3])).toThrow(
+      new RangeError('Expected integer >= -1 for inputShape[1] but received -3 of type number'),
+    );
   });
 
   it('predict runs in eval without recording and restores every mode, even on error', () => {
@@ -129,8 +166,16 @@ describe('call, build and predict', () => {
     const y = model.predict(x);
     expect(y.requiresGrad).toBe(false);
     expect(Array.from(y.data)).toEqual(Array.from(net.predict(x).data)); // dropout was off
-    expect([model.training, net.training, net.fc1.training, net.fc2.training, drop.training]).toEqual([true, true, true, false, true]);
-    expect(() => model.predict(zeros([1, 7]))).toThrow('Linear(4→8) at layer 0.fc1 expected input [*, 4] but received [1, 7]');
+    expect([model.training, net.training, net.fc1.training, net.fc2.training, drop.training]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
+    expect(() => model.predict(zeros([1, 7]))).toThrow(
+      'Linear(4→8) at layer 0.fc1 expected input [*, 4] but received [1, 7]',
+    );
     expect([model.training, net.fc2.training, drop.training]).toEqual([true, false, true]);
     expect(isGradEnabled()).toBe(true);
   });
@@ -142,7 +187,9 @@ describe('apply, zeroGrad, toString', () => {
     const seen: string[] = [];
     expect(net.apply((m) => seen.push(m.layerName))).toBe(net);
     expect(seen).toEqual(['Linear(4→8)', 'ReLU', 'Linear(8→3)', 'Net']);
-    expect(() => net.apply(1 as never)).toThrow(new TypeError('Expected function for fn but received 1 of type number'));
+    expect(() => net.apply(1 as never)).toThrow(
+      new TypeError('Expected function for fn but received 1 of type number'),
+    );
   });
 
   it('zeroGrad sets grads to null, or to zeros with setToNone: false', () => {
@@ -156,7 +203,9 @@ describe('apply, zeroGrad, toString', () => {
   });
 
   it('toString prints the tree as PyTorch does', () => {
-    expect(String(new nn.Sequential(new nn.Linear(2, 3, { bias: false }), new nn.Sequential(new nn.LeakyReLU(0.1))))).toBe(
+    expect(
+      String(new nn.Sequential(new nn.Linear(2, 3, { bias: false }), new nn.Sequential(new nn.LeakyReLU(0.1)))),
+    ).toBe(
       [
         'Sequential(',
         '  (0): Linear(inFeatures=2, outFeatures=3, bias=false)',

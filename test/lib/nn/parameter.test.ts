@@ -25,6 +25,8 @@ describe('Parameter', () => {
   });
 
   it('rejects non-tensors', () => {
-    expect(() => new Parameter([1, 2] as never)).toThrow(new TypeError('Expected Tensor for data but received Array(2)'));
+    expect(() => new Parameter([1, 2] as never)).toThrow(
+      new TypeError('Expected Tensor for data but received Array(2)'),
+    );
   });
 });

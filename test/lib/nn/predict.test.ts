@@ -50,9 +50,19 @@ describe('predict in batches', () => {
         return ops.sum(input);
       }
     })();
-    expectThrows(() => model.predict(randn([40, 2])), ShapeError,
-      'predict: a batch of 32 samples gave shape [], so outputs cannot be joined by sample; pass { batchSize: Infinity } to run the input in one call'.replace('predict', `${model.layerName}.predict`));
+    expectThrows(
+      () => model.predict(randn([40, 2])),
+      ShapeError,
+      'predict: a batch of 32 samples gave shape [], so outputs cannot be joined by sample; pass { batchSize: Infinity } to run the input in one call'.replace(
+        'predict',
+        `${model.layerName}.predict`,
+      ),
+    );
     expect(model.predict(randn([40, 2]), { batchSize: Infinity }).shape).toEqual([]);
-    expectThrows(() => mlp(2, 2, 2).predict(randn([4, 2]), { batchSize: 0 }), RangeError, 'Expected positive integer or Infinity for batchSize but received 0 of type number');
+    expectThrows(
+      () => mlp(2, 2, 2).predict(randn([4, 2]), { batchSize: 0 }),
+      RangeError,
+      'Expected positive integer or Infinity for batchSize but received 0 of type number',
+    );
   });
 });

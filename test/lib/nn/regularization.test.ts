@@ -42,9 +42,17 @@ describe('regularizationLoss', () => {
     expect(plain.regularizationLoss().item()).toBe(0);
     expect(plain.regularizationLoss().shape).toEqual([]);
     const { net } = model();
-    expect(() => net.regularizationLoss()).toThrow(new TypeError('regularizationLoss: Sequential has KL terms, which are divided by the training-set size: pass { datasetSize: N }'));
-    expect(() => net.regularizationLoss({ datasetSize: 0 })).toThrow(new RangeError('Expected positive integer for datasetSize but received 0 of type number'));
-    expect(() => net.regularizationLoss({ datasetSize: 5, klWeight: -1 })).toThrow(new RangeError('Expected finite number >= 0 for klWeight but received -1 of type number'));
+    expect(() => net.regularizationLoss()).toThrow(
+      new TypeError(
+        'regularizationLoss: Sequential has KL terms, which are divided by the training-set size: pass { datasetSize: N }',
+      ),
+    );
+    expect(() => net.regularizationLoss({ datasetSize: 0 })).toThrow(
+      new RangeError('Expected positive integer for datasetSize but received 0 of type number'),
+    );
+    expect(() => net.regularizationLoss({ datasetSize: 5, klWeight: -1 })).toThrow(
+      new RangeError('Expected finite number >= 0 for klWeight but received -1 of type number'),
+    );
     expect(() => net.regularizationLoss({ n: 5 } as never)).toThrow('regularizationLoss: unknown option "n"');
   });
 

@@ -18,9 +18,13 @@ describe('Sequential', () => {
     expect(m.at(-1)).toBe(m[3]);
     expect([...m]).toEqual(m.children());
     expect(m.category).toBe('container');
-    expect(() => m.at(4)).toThrow(new RangeError('Expected integer in [-4, 3] for index but received 4 of type number'));
+    expect(() => m.at(4)).toThrow(
+      new RangeError('Expected integer in [-4, 3] for index but received 4 of type number'),
+    );
     expect(() => m.at(1.5)).toThrow(new TypeError('Expected integer for index but received 1.5 of type number'));
-    expect(() => new nn.Sequential(new nn.ReLU(), {} as never)).toThrow(new TypeError('Expected Module for modules[1] but received object'));
+    expect(() => new nn.Sequential(new nn.ReLU(), {} as never)).toThrow(
+      new TypeError('Expected Module for modules[1] but received object'),
+    );
   });
 
   it('forward and backward equal composing the layers by hand', () => {
@@ -29,7 +33,10 @@ describe('Sequential', () => {
     const y = m.forward(x);
     const h = (m.at(3) as nn.Module).call((m.at(2) as nn.Module).call(m.at(1).call(m.at(0).call(x))));
     expectBitEqual(y.data, h.data);
-    const v = tensor(new Float32Array(12).map((_, i) => (i % 5) - 2), [4, 3]);
+    const v = tensor(
+      new Float32Array(12).map((_, i) => (i % 5) - 2),
+      [4, 3],
+    );
     y.backward(v);
     const grads = m.parameters().map((p) => Array.from(p.grad!.data));
     const gx = Array.from(x.grad!.data);
@@ -53,7 +60,9 @@ describe('Sequential', () => {
     expect(m.build([-1, 3, 4])).toEqual([-1, 4]);
     expect(m.children().every((c) => c.built)).toBe(true);
     expect(m.at(1).inputShape).toEqual([-1, 12]);
-    expect(() => m.computeOutputShape([-1, 3, 5])).toThrow('Linear(12→4) at layer 1 expected input [*, 12] but received [*, 15]');
+    expect(() => m.computeOutputShape([-1, 3, 5])).toThrow(
+      'Linear(12→4) at layer 1 expected input [*, 12] but received [*, 15]',
+    );
   });
 
   it('an empty Sequential is the identity', () => {
@@ -78,7 +87,12 @@ describe('Sequential', () => {
       }
     }
     const model = new nn.Sequential(new Residual(), new nn.Linear(4, 1));
-    expect(model.namedParameters().map(([n]) => n)).toEqual(['0.inner.0.weight', '0.inner.0.bias', '1.weight', '1.bias']);
+    expect(model.namedParameters().map(([n]) => n)).toEqual([
+      '0.inner.0.weight',
+      '0.inner.0.bias',
+      '1.weight',
+      '1.bias',
+    ]);
     expect(gradcheck((t) => model.call(t!), [leaf([3, 4], 5), ...model.parameters()])).toBe(12 + 16 + 4 + 4 + 1);
   });
 });

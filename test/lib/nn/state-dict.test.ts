@@ -47,7 +47,13 @@ describe('loadStateDict', () => {
 
   it('accepts a Map and loads buffers', () => {
     const bn = new FakeBatchNorm(2);
-    bn.loadStateDict(new Map([['weight', tensor([3, 4])], ['bias', tensor([0, 1])], ['runningMean', tensor([5, 6])]]));
+    bn.loadStateDict(
+      new Map([
+        ['weight', tensor([3, 4])],
+        ['bias', tensor([0, 1])],
+        ['runningMean', tensor([5, 6])],
+      ]),
+    );
     expect(Array.from(bn.runningMean.data)).toEqual([5, 6]);
     expect(Array.from(bn.weight.data)).toEqual([3, 4]);
   });
@@ -78,7 +84,11 @@ describe('loadStateDict', () => {
       ].join('\n'),
     );
     const e = error as StateDictError;
-    expect([e.missingKeys, e.unexpectedKeys, e.mismatchedKeys]).toEqual([['2.weight', '2.bias'], ['3.weight'], ['0.weight', '0.bias']]);
+    expect([e.missingKeys, e.unexpectedKeys, e.mismatchedKeys]).toEqual([
+      ['2.weight', '2.bias'],
+      ['3.weight'],
+      ['0.weight', '0.bias'],
+    ]);
     expect(snapshot(model)).toEqual(before);
   });
 
@@ -93,9 +103,15 @@ describe('loadStateDict', () => {
   });
 
   it('rejects a state dict that is not an object, and a non-boolean strict', () => {
-    expect(() => mlp().loadStateDict([] as never)).toThrow(new TypeError('Expected object or Map of Tensors by name for state but received Array(0)'));
-    expect(() => mlp().loadStateDict(null as never)).toThrow(new TypeError('Expected object or Map of Tensors by name for state but received null'));
-    expect(() => mlp().loadStateDict({}, { strict: 'no' as never })).toThrow(new TypeError('Expected boolean for strict but received "no" of type string'));
+    expect(() => mlp().loadStateDict([] as never)).toThrow(
+      new TypeError('Expected object or Map of Tensors by name for state but received Array(0)'),
+    );
+    expect(() => mlp().loadStateDict(null as never)).toThrow(
+      new TypeError('Expected object or Map of Tensors by name for state but received null'),
+    );
+    expect(() => mlp().loadStateDict({}, { strict: 'no' as never })).toThrow(
+      new TypeError('Expected boolean for strict but received "no" of type string'),
+    );
   });
 
   it('round-trips a trained model', () => {

@@ -6,7 +6,8 @@ import { FakeBatchNorm, FakeDropout, FakeEmbedding } from '../../helpers/layers.
 
 afterEach(() => vi.restoreAllMocks());
 
-const codes = (m: nn.Module, inputShape?: number[]): string[] => nn.summarize(m, inputShape ? { inputShape } : {}).advice.map((a) => `${a.layer}:${a.code}`);
+const codes = (m: nn.Module, inputShape?: number[]): string[] =>
+  nn.summarize(m, inputShape ? { inputShape } : {}).advice.map((a) => `${a.layer}:${a.code}`);
 
 describe('summary table', () => {
   it('lists layers with output shapes, parameters and modes', () => {
@@ -50,7 +51,12 @@ describe('summary table', () => {
     expect(text).toContain('Output shapes: call build(inputShape) or summary({ inputShape }) to trace them.');
     expect(text).toContain('  1.0  FakeBatchNorm   ?');
     model.build([-1, 3]);
-    expect(nn.summarize(model).rows.map((r) => r.outputShape)).toEqual([[-1, 4], [-1, 4], [-1, 4], [-1, 4]]);
+    expect(nn.summarize(model).rows.map((r) => r.outputShape)).toEqual([
+      [-1, 4],
+      [-1, 4],
+      [-1, 4],
+      [-1, 4],
+    ]);
   });
 
   it('printSummary prints it', () => {
@@ -63,32 +69,83 @@ describe('summary table', () => {
 
 describe('dropout guidance', () => {
   it('is silent for the textbook placement', () => {
-    const model = new nn.Sequential(new FakeDropout(0.2), new nn.Linear(8, 8), new nn.ReLU(), new FakeDropout(0.5), new nn.Linear(8, 8), new nn.ReLU(), new nn.Linear(8, 2));
+    const model = new nn.Sequential(
+      new FakeDropout(0.2),
+      new nn.Linear(8, 8),
+      new nn.ReLU(),
+      new FakeDropout(0.5),
+      new nn.Linear(8, 8),
+      new nn.ReLU(),
+      new nn.Linear(8, 2),
+    );
     expect(codes(model, [-1, 8])).toEqual([]);
     expect(model.summary()).toContain('Dropout: 0: FakeDropout(p=0.2), 3: FakeDropout(p=0.5)');
   });
 
   it('flags dropout before or after the output layer', () => {
-    expect(codes(new nn.Sequential(new nn.Linear(4, 4), new nn.ReLU(), new FakeDropout(0.3), new nn.Linear(4, 2), new nn.Softmax(1)))).toEqual(['2:before-output']);
+    expect(
+      codes(
+        new nn.Sequential(
+          new nn.Linear(4, 4),
+          new nn.ReLU(),
+          new FakeDropout(0.3),
+          new nn.Linear(4, 2),
+          new nn.Softmax(1),
+        ),
+      ),
+    ).toEqual(['2:before-output']);
     // At a low rate (the README's models: 0.2, Dropout → ReLU → Linear) dropout before the output is not scolded.
-    expect(codes(new nn.Sequential(new nn.Linear(4, 4), new nn.ReLU(), new FakeDropout(0.2), new nn.Linear(4, 2)))).toEqual([]);
-    expect(codes(new nn.Sequential(new nn.Linear(4, 4), new nn.Dropout(0.2), new nn.ReLU(), new nn.Linear(4, 2)))).toEqual([]);
-    expect(codes(new nn.Sequential(new nn.Linear(4, 2), new nn.Sigmoid(), new FakeDropout(0.1)))).toEqual(['2:after-output']);
+    expect(
+      codes(new nn.Sequential(new nn.Linear(4, 4), new nn.ReLU(), new FakeDropout(0.2), new nn.Linear(4, 2))),
+    ).toEqual([]);
+    expect(
+      codes(new nn.Sequential(new nn.Linear(4, 4), new nn.Dropout(0.2), new nn.ReLU(), new nn.Linear(4, 2))),
+    ).toEqual([]);
+    expect(codes(new nn.Sequential(new nn.Linear(4, 2), new nn.Sigmoid(), new FakeDropout(0.1)))).toEqual([
+      '2:after-output',
+    ]);
   });
 
   it('flags rates above 0.2 on inputs and 0.5 on hidden layers', () => {
-    const model = new nn.Sequential(new nn.Identity(), new FakeDropout(0.25), new nn.Linear(4, 4), new FakeDropout(0.6), new nn.Linear(4, 4), new FakeDropout(0.5), new nn.Linear(4, 4), new nn.Linear(4, 1));
+    const model = new nn.Sequential(
+      new nn.Identity(),
+      new FakeDropout(0.25),
+      new nn.Linear(4, 4),
+      new FakeDropout(0.6),
+      new nn.Linear(4, 4),
+      new FakeDropout(0.5),
+      new nn.Linear(4, 4),
+      new nn.Linear(4, 1),
+    );
     expect(codes(model)).toEqual(['1:input-rate', '3:hidden-rate']);
     const s = nn.summarize(model);
-    expect(s.advice[0]!.message).toBe('1 FakeDropout(p=0.25) drops 0.25 of the inputs: above 0.2, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).');
-    expect(s.advice[1]!.message).toBe("3 FakeDropout(p=0.6) drops 0.6 of a hidden layer's units: above 0.5 more units are dropped than kept, which slows training and tends to underfit (0.5 is the usual maximum).");
+    expect(s.advice[0]!.message).toBe(
+      '1 FakeDropout(p=0.25) drops 0.25 of the inputs: above 0.2, input dropout throws away much of the raw signal (Srivastava et al. 2014 used 0.2 on inputs).',
+    );
+    expect(s.advice[1]!.message).toBe(
+      "3 FakeDropout(p=0.6) drops 0.6 of a hidden layer's units: above 0.5 more units are dropped than kept, which slows training and tends to underfit (0.5 is the usual maximum).",
+    );
   });
 
   it('flags dropout right before batch norm (through an activation) and on embedding outputs', () => {
-    const bn = new nn.Sequential(new nn.Linear(4, 4), new FakeDropout(0.1), new nn.ReLU(), new FakeBatchNorm(4), new nn.Linear(4, 4), new nn.Linear(4, 1));
+    const bn = new nn.Sequential(
+      new nn.Linear(4, 4),
+      new FakeDropout(0.1),
+      new nn.ReLU(),
+      new FakeBatchNorm(4),
+      new nn.Linear(4, 4),
+      new nn.Linear(4, 1),
+    );
     expect(codes(bn)).toEqual(['1:before-batchnorm']);
-    expect(nn.summarize(bn).advice[0]!.message).toMatch(/^1 FakeDropout\(p=0.1\) comes right before batch norm \(3 FakeBatchNorm\): batch norm learns its statistics/);
-    const emb = new nn.Sequential(new FakeEmbedding(10, 4), new FakeDropout(0.1), new nn.Linear(4, 4), new nn.Linear(4, 1));
+    expect(nn.summarize(bn).advice[0]!.message).toMatch(
+      /^1 FakeDropout\(p=0.1\) comes right before batch norm \(3 FakeBatchNorm\): batch norm learns its statistics/,
+    );
+    const emb = new nn.Sequential(
+      new FakeEmbedding(10, 4),
+      new FakeDropout(0.1),
+      new nn.Linear(4, 4),
+      new nn.Linear(4, 1),
+    );
     expect(codes(emb, [-1, 3])).toEqual(['1:after-embedding']);
   });
 
@@ -107,6 +164,8 @@ describe('dropout guidance', () => {
     // Without a trace the declared order (fc2, dropout, fc1) is all there is, and fc1 reads as the output layer.
     const untraced = nn.summarize(new Net());
     expect(untraced.advice).toHaveLength(1);
-    expect(untraced.advice[0]!.message).toMatch(/^dropout FakeDropout\(p=0.5\) feeds the output layer \(fc1 Linear\(4→8\)\)/);
+    expect(untraced.advice[0]!.message).toMatch(
+      /^dropout FakeDropout\(p=0.5\) feeds the output layer \(fc1 Linear\(4→8\)\)/,
+    );
   });
 });

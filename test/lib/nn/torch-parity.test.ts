@@ -30,11 +30,30 @@ const MODELS: Record<string, () => nn.Module> = {
   linear: () => new nn.Sequential(new nn.Linear(7, 5)),
   linearNoBias: () => new nn.Sequential(new nn.Linear(4, 3, { bias: false })),
   linear3d: () => new nn.Sequential(new nn.Linear(4, 3)),
-  mlp: () => new nn.Sequential(new nn.Linear(6, 8), new nn.ReLU(), new nn.Linear(8, 8), new nn.GELU(), new nn.Linear(8, 3), new nn.LogSoftmax(1)),
+  mlp: () =>
+    new nn.Sequential(
+      new nn.Linear(6, 8),
+      new nn.ReLU(),
+      new nn.Linear(8, 8),
+      new nn.GELU(),
+      new nn.Linear(8, 3),
+      new nn.LogSoftmax(1),
+    ),
   activations: () =>
     new nn.Sequential(
-      new nn.Linear(5, 6), new nn.Tanh(), new nn.Linear(6, 6), new nn.Sigmoid(), new nn.Linear(6, 6), new nn.ELU(0.5),
-      new nn.Linear(6, 6), new nn.SELU(), new nn.Linear(6, 6), new nn.LeakyReLU(0.2), new nn.Flatten(), new nn.Linear(6, 4), new nn.Softmax(1),
+      new nn.Linear(5, 6),
+      new nn.Tanh(),
+      new nn.Linear(6, 6),
+      new nn.Sigmoid(),
+      new nn.Linear(6, 6),
+      new nn.ELU(0.5),
+      new nn.Linear(6, 6),
+      new nn.SELU(),
+      new nn.Linear(6, 6),
+      new nn.LeakyReLU(0.2),
+      new nn.Flatten(),
+      new nn.Linear(6, 4),
+      new nn.Softmax(1),
     ),
   subclass: () => new SimpleModel(),
 };
@@ -54,6 +73,7 @@ describe(`layers against PyTorch ${fixture.torch}`, () => {
     expectClose(x.grad!.data, c.inputGrad.data, { ...tol, context: { name, grad: 'input' } });
     const params = model.namedParameters();
     expect(params.map(([k]) => k)).toEqual(Object.keys(c.grads));
-    for (const [key, p] of params) expectClose(p.grad!.data, c.grads[key]!.data, { ...tol, context: { name, grad: key } });
+    for (const [key, p] of params)
+      expectClose(p.grad!.data, c.grads[key]!.data, { ...tol, context: { name, grad: key } });
   });
 });

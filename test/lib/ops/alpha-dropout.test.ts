@@ -8,7 +8,16 @@ import { expectBitEqual } from '../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 import { randomFloats } from '../../helpers/rng.js';
 
-const input = (shape: number[], seed = 1): Tensor => new Tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed, -2, 2), shape);
+const input = (shape: number[], seed = 1): Tensor =>
+  new Tensor(
+    randomFloats(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      -2,
+      2,
+    ),
+    shape,
+  );
 
 /** PyTorch's coefficients, written out: a = ((1-p)(1 + p α'^2))^-1/2, b = -a α' p. */
 function coefficients(p: number): { a: number; b: number } {
@@ -29,13 +38,17 @@ describe('alphaDropout', () => {
     expect(far).toBe(Math.fround(ops.ALPHA_PRIME));
   });
 
-  it.each([0.1, 0.5, 0.8])('p=%s: kept a·x + b, dropped a·α\' + b, as the raw draws say', (p) => {
+  it.each([0.1, 0.5, 0.8])("p=%s: kept a·x + b, dropped a·α' + b, as the raw draws say", (p) => {
     const x = input([9, 13], 3);
     const g = new Generator(40);
     const y = ops.alphaDropout(x, { p, training: true, generator: g });
     expect(g.offset).toBe(advance(x.size));
     const keep = keepBits(40, 0, x.size, p);
-    expectBitEqual(y.data, reference(x.data, (i) => keep[i]!, p), { p });
+    expectBitEqual(
+      y.data,
+      reference(x.data, (i) => keep[i]!, p),
+      { p },
+    );
   });
 
   it('is the identity unless training and at p = 0 (no draw); zeros with zero gradients at p = 1', () => {
@@ -63,27 +76,42 @@ describe('alphaDropout', () => {
 
   it('checks p and the training flag', () => {
     const x = input([2]);
-    expect(() => ops.alphaDropout(x, { p: 2, training: true })).toThrow(new RangeError('Expected number in [0, 1] for p but received 2 of type number'));
-    expect(() => ops.alphaDropout(x, {} as never)).toThrow(new TypeError('Expected boolean for training but received undefined'));
+    expect(() => ops.alphaDropout(x, { p: 2, training: true })).toThrow(
+      new RangeError('Expected number in [0, 1] for p but received 2 of type number'),
+    );
+    expect(() => ops.alphaDropout(x, {} as never)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
   });
 });
 
 describe('featureAlphaDropout', () => {
-  it.each([[[4, 3, 5, 2]], [[3, 6]], [[2, 2, 2, 3, 2]]])('on %j: whole (sample, channel) pairs, as the raw draws say', (shape) => {
-    const p = 0.5;
-    const x = input(shape, 8);
-    const g = new Generator(12);
-    const y = ops.featureAlphaDropout(x, { p, training: true, generator: g });
-    const channels = shape[0]! * shape[1]!;
-    const size = x.size / channels;
-    expect(g.offset).toBe(advance(channels));
-    const keep = keepBits(12, 0, channels, p);
-    expectBitEqual(y.data, reference(x.data, (i) => keep[Math.floor(i / size)]!, p), { shape });
-  });
+  it.each([[[4, 3, 5, 2]], [[3, 6]], [[2, 2, 2, 3, 2]]])(
+    'on %j: whole (sample, channel) pairs, as the raw draws say',
+    (shape) => {
+      const p = 0.5;
+      const x = input(shape, 8);
+      const g = new Generator(12);
+      const y = ops.featureAlphaDropout(x, { p, training: true, generator: g });
+      const channels = shape[0]! * shape[1]!;
+      const size = x.size / channels;
+      expect(g.offset).toBe(advance(channels));
+      const keep = keepBits(12, 0, channels, p);
+      expectBitEqual(
+        y.data,
+        reference(x.data, (i) => keep[Math.floor(i / size)]!, p),
+        { shape },
+      );
+    },
+  );
 
   it('has finite-difference gradients; needs (N, C, ...)', () => {
-    expect(gradcheck((t) => ops.featureAlphaDropout(t, { p: 0.5, training: true, seed: 4 }), [leaf([2, 3, 4], 1)])).toBe(24);
-    expect(() => ops.featureAlphaDropout(input([5]), { training: true })).toThrow('featureAlphaDropout: expected input (N, C, *) of rank >= 2 but received [5]');
+    expect(
+      gradcheck((t) => ops.featureAlphaDropout(t, { p: 0.5, training: true, seed: 4 }), [leaf([2, 3, 4], 1)]),
+    ).toBe(24);
+    expect(() => ops.featureAlphaDropout(input([5]), { training: true })).toThrow(
+      'featureAlphaDropout: expected input (N, C, *) of rank >= 2 but received [5]',
+    );
     const x = input([2, 3]);
     expect(ops.featureAlphaDropout(x, { training: false })).toBe(x);
   });

@@ -5,9 +5,15 @@ import { ops, ShapeError, Tensor, tensor } from '../../../lib/index.js';
 import { awayFrom, gradcheck, leaf } from '../../helpers/gradcheck.js';
 
 const PAIRS: [number[], number[]][] = [
-  [[3, 5], [3, 5]],
+  [
+    [3, 5],
+    [3, 5],
+  ],
   [[3, 5], [5]],
-  [[2, 1, 5], [3, 1]],
+  [
+    [2, 1, 5],
+    [3, 1],
+  ],
   [[1], [4, 3]],
   [[], [2, 3]],
   [[7], [1]],
@@ -17,12 +23,27 @@ const BINARY = { add: ops.add, sub: ops.sub, mul: ops.mul, div: ops.div } as con
 
 describe('binary ops', () => {
   it('compute element-wise with broadcasting', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tensor([10, 20, 30]);
-    expect(ops.add(a, b).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(ops.sub(b, a).toArray()).toEqual([[9, 18, 27], [6, 15, 24]]);
-    expect(ops.mul(tensor([[1], [2]]), tensor([[1, 2, 3]])).toArray()).toEqual([[1, 2, 3], [2, 4, 6]]);
-    expect(ops.div(a, 2).toArray()).toEqual([[0.5, 1, 1.5], [2, 2.5, 3]]);
+    expect(ops.add(a, b).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(ops.sub(b, a).toArray()).toEqual([
+      [9, 18, 27],
+      [6, 15, 24],
+    ]);
+    expect(ops.mul(tensor([[1], [2]]), tensor([[1, 2, 3]])).toArray()).toEqual([
+      [1, 2, 3],
+      [2, 4, 6],
+    ]);
+    expect(ops.div(a, 2).toArray()).toEqual([
+      [0.5, 1, 1.5],
+      [2, 2.5, 3],
+    ]);
     expect(ops.div(1, tensor([0, -0, 4])).toArray()).toEqual([Infinity, -Infinity, 0.25]);
     expect(ops.sub(10, tensor([1, 2])).toArray()).toEqual([9, 8]);
     expect(ops.mul(0.1, tensor([1])).data[0]).toBe(Math.fround(0.1));
@@ -44,14 +65,23 @@ describe('binary ops', () => {
   }
 
   it('reject non-tensors and shapes that do not broadcast, with exact messages', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(() => ops.add(t, tensor([1, 2, 3, 4]))).toThrow(
       new ShapeError('add: shapes [2, 3] and [4] cannot be broadcast together (dimension 1: 3 vs 4)'),
     );
     expect(() => ops.mul(t, tensor([[1], [2], [3]]))).toThrow(ShapeError);
-    expect(() => ops.add(1 as never, 2)).toThrow(new TypeError('Expected Tensor (add needs at least one tensor) for a but received 1 of type number'));
-    expect(() => ops.sub('x' as never, t)).toThrow(new TypeError('Expected Tensor or number for a but received "x" of type string'));
-    expect(() => ops.div(t, [1, 2] as never)).toThrow(new TypeError('Expected Tensor or number for b but received Array(2)'));
+    expect(() => ops.add(1 as never, 2)).toThrow(
+      new TypeError('Expected Tensor (add needs at least one tensor) for a but received 1 of type number'),
+    );
+    expect(() => ops.sub('x' as never, t)).toThrow(
+      new TypeError('Expected Tensor or number for a but received "x" of type string'),
+    );
+    expect(() => ops.div(t, [1, 2] as never)).toThrow(
+      new TypeError('Expected Tensor or number for b but received Array(2)'),
+    );
   });
 });
 
@@ -74,8 +104,12 @@ describe('neg and pow', () => {
 
   it('pow rejects a non-finite or non-number exponent', () => {
     const x = tensor([1]);
-    expect(() => ops.pow(x, Number.NaN)).toThrow(new RangeError('Expected finite number for exponent but received NaN of type number'));
-    expect(() => ops.pow(x, '2' as never)).toThrow(new TypeError('Expected finite number for exponent but received "2" of type string'));
+    expect(() => ops.pow(x, Number.NaN)).toThrow(
+      new RangeError('Expected finite number for exponent but received NaN of type number'),
+    );
+    expect(() => ops.pow(x, '2' as never)).toThrow(
+      new TypeError('Expected finite number for exponent but received "2" of type string'),
+    );
     expect(() => ops.neg({} as Tensor)).toThrow(new TypeError('Expected Tensor for x but received object'));
   });
 });

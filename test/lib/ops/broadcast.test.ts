@@ -25,8 +25,16 @@ function naiveIndex(from: number[], to: number[]): number[] {
 describe('broadcastShapes', () => {
   it.each([
     [[2, 3], [3], [2, 3]],
-    [[2, 1], [1, 3], [2, 3]],
-    [[5, 1, 4], [3, 1], [5, 3, 4]],
+    [
+      [2, 1],
+      [1, 3],
+      [2, 3],
+    ],
+    [
+      [5, 1, 4],
+      [3, 1],
+      [5, 3, 4],
+    ],
     [[], [2, 2], [2, 2]],
     [[1], [0], [0]],
   ])('%j with %j gives %j', (a, b, want) => {
@@ -35,20 +43,40 @@ describe('broadcastShapes', () => {
   });
 
   it('names the op and the clashing dimension', () => {
-    expect(() => broadcastShapes([2, 3], [4], 'add')).toThrow('add: shapes [2, 3] and [4] cannot be broadcast together (dimension 1: 3 vs 4)');
+    expect(() => broadcastShapes([2, 3], [4], 'add')).toThrow(
+      'add: shapes [2, 3] and [4] cannot be broadcast together (dimension 1: 3 vs 4)',
+    );
   });
 });
 
 describe('broadcastIndex', () => {
   it.each([
     [[3], [2, 3]],
-    [[2, 1], [2, 5]],
-    [[1, 5], [3, 5]],
-    [[5, 1, 4], [5, 3, 4]],
-    [[3, 1], [5, 3, 4]],
+    [
+      [2, 1],
+      [2, 5],
+    ],
+    [
+      [1, 5],
+      [3, 5],
+    ],
+    [
+      [5, 1, 4],
+      [5, 3, 4],
+    ],
+    [
+      [3, 1],
+      [5, 3, 4],
+    ],
     [[], [2, 3]],
-    [[1, 1, 1], [2, 3, 1]],
-    [[7, 1], [2, 7, 3]],
+    [
+      [1, 1, 1],
+      [2, 3, 1],
+    ],
+    [
+      [7, 1],
+      [2, 7, 3],
+    ],
   ])('%j into %j matches the naive map', (from, to) => {
     expect(Array.from(broadcastIndex(from, to)!)).toEqual(naiveIndex(from, to));
   });

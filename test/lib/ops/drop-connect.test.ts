@@ -32,18 +32,29 @@ describe('dropConnectLinear', () => {
     expect(g.offset).toBe(0);
   });
 
-  it.each([0.2, 0.5, 0.9])('p=%s: equals linear with the weights masked by the raw draws and scaled by 1/(1-p)', (p) => {
-    const { x, w, b } = setup(4);
-    const g = new Generator(13);
-    const y = ops.dropConnectLinear(x, w, b, { p, training: true, generator: g });
-    expect(g.offset).toBe(advance(OUT * IN));
-    const keep = keepBits(13, 0, OUT * IN, p);
-    expectBitEqual(y.data, ops.linear(x.detach(), new Tensor(maskedWeight(w.data, keep, p), [OUT, IN]), b.detach()).data, { p });
-    // The next call draws the next mask.
-    const y2 = ops.dropConnectLinear(x, w, b, { p, training: true, generator: g });
-    const keep2 = keepBits(13, advance(OUT * IN), OUT * IN, p);
-    expectBitEqual(y2.data, ops.linear(x.detach(), new Tensor(maskedWeight(w.data, keep2, p), [OUT, IN]), b.detach()).data, { p, call: 2 });
-  });
+  it.each([0.2, 0.5, 0.9])(
+    'p=%s: equals linear with the weights masked by the raw draws and scaled by 1/(1-p)',
+    (p) => {
+      const { x, w, b } = setup(4);
+      const g = new Generator(13);
+      const y = ops.dropConnectLinear(x, w, b, { p, training: true, generator: g });
+      expect(g.offset).toBe(advance(OUT * IN));
+      const keep = keepBits(13, 0, OUT * IN, p);
+      expectBitEqual(
+        y.data,
+        ops.linear(x.detach(), new Tensor(maskedWeight(w.data, keep, p), [OUT, IN]), b.detach()).data,
+        { p },
+      );
+      // The next call draws the next mask.
+      const y2 = ops.dropConnectLinear(x, w, b, { p, training: true, generator: g });
+      const keep2 = keepBits(13, advance(OUT * IN), OUT * IN, p);
+      expectBitEqual(
+        y2.data,
+        ops.linear(x.detach(), new Tensor(maskedWeight(w.data, keep2, p), [OUT, IN]), b.detach()).data,
+        { p, call: 2 },
+      );
+    },
+  );
 
   it('masks and scales the weight gradient; the bias gradient is not masked', () => {
     const p = 0.4;
@@ -70,7 +81,11 @@ describe('dropConnectLinear', () => {
   it('has finite-difference gradients for x, weight and bias', () => {
     for (const p of [0.3, 0.7]) {
       const { x, w, b } = setup(11);
-      const n = gradcheck((xx, ww, bb) => ops.dropConnectLinear(xx!, ww!, bb, { p, training: true, seed: 21 }), [x, w, b], { context: { p } });
+      const n = gradcheck(
+        (xx, ww, bb) => ops.dropConnectLinear(xx!, ww!, bb, { p, training: true, seed: 21 }),
+        [x, w, b],
+        { context: { p } },
+      );
       expect(n).toBe(4 * IN + OUT * IN + OUT);
     }
   });
@@ -103,9 +118,17 @@ describe('dropConnectLinear', () => {
 
   it('checks its arguments', () => {
     const { x, w, b } = setup();
-    expect(() => ops.dropConnectLinear(x, w, b, { p: 1.1, training: true })).toThrow(new RangeError('Expected number in [0, 1] for p but received 1.1 of type number'));
-    expect(() => ops.dropConnectLinear(x, w, b, {} as never)).toThrow(new TypeError('Expected boolean for training but received undefined'));
-    expect(() => ops.dropConnectLinear(x, leaf([IN], 1), b, { training: true })).toThrow('dropConnectLinear: expected weight of shape [out, in] but received [7]');
-    expect(() => ops.dropConnectLinear(leaf([2, 3], 1), w, b, { training: true })).toThrow('linear: expected input [*, 7] but received [2, 3]');
+    expect(() => ops.dropConnectLinear(x, w, b, { p: 1.1, training: true })).toThrow(
+      new RangeError('Expected number in [0, 1] for p but received 1.1 of type number'),
+    );
+    expect(() => ops.dropConnectLinear(x, w, b, {} as never)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
+    expect(() => ops.dropConnectLinear(x, leaf([IN], 1), b, { training: true })).toThrow(
+      'dropConnectLinear: expected weight of shape [out, in] but received [7]',
+    );
+    expect(() => ops.dropConnectLinear(leaf([2, 3], 1), w, b, { training: true })).toThrow(
+      'linear: expected input [*, 7] but received [2, 3]',
+    );
   });
 });

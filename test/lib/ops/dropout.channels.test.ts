@@ -8,14 +8,44 @@ import { expectBitEqual } from '../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 import { randomFloats } from '../../helpers/rng.js';
 
-const input = (shape: number[], seed = 1): Tensor => new Tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed, 0.5, 2), shape);
+const input = (shape: number[], seed = 1): Tensor =>
+  new Tensor(
+    randomFloats(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      0.5,
+      2,
+    ),
+    shape,
+  );
 
 type ChannelOp = (x: Tensor, o: { p?: number; training: boolean; generator?: Generator; seed?: number }) => Tensor;
 
 const channelsFirst: [string, ChannelOp, number[][]][] = [
-  ['dropout1d', ops.dropout1d, [[4, 6, 9], [6, 9]]],
-  ['dropout2d', ops.dropout2d, [[3, 5, 4, 7], [5, 4, 7]]],
-  ['dropout3d', ops.dropout3d, [[2, 4, 3, 2, 5], [4, 3, 2, 5]]],
+  [
+    'dropout1d',
+    ops.dropout1d,
+    [
+      [4, 6, 9],
+      [6, 9],
+    ],
+  ],
+  [
+    'dropout2d',
+    ops.dropout2d,
+    [
+      [3, 5, 4, 7],
+      [5, 4, 7],
+    ],
+  ],
+  [
+    'dropout3d',
+    ops.dropout3d,
+    [
+      [2, 4, 3, 2, 5],
+      [4, 3, 2, 5],
+    ],
+  ],
 ];
 
 describe('dropout1d / 2d / 3d (channels first)', () => {
@@ -46,16 +76,26 @@ describe('dropout1d / 2d / 3d (channels first)', () => {
     });
 
     it('has finite-difference gradients', () => {
-      expect(gradcheck((x) => op(x, { p: 0.5, training: true, seed: 12 }), [leaf(shapes[0]!, 4)])).toBe(shapes[0]!.reduce((a, b) => a * b, 1));
+      expect(gradcheck((x) => op(x, { p: 0.5, training: true, seed: 12 }), [leaf(shapes[0]!, 4)])).toBe(
+        shapes[0]!.reduce((a, b) => a * b, 1),
+      );
     });
   });
 
   it('names the layouts it takes', () => {
     const x = input([2, 3]);
-    expect(() => ops.dropout1d(input([2, 3, 4, 5]), { training: true })).toThrow('dropout1d: expected input (N, C, L) or (C, L) but received [2, 3, 4, 5]');
-    expect(() => ops.dropout2d(x, { training: true })).toThrow('dropout2d: expected input (N, C, H, W) or (C, H, W) but received [2, 3]');
-    expect(() => ops.dropout3d(x, { training: true })).toThrow('dropout3d: expected input (N, C, D, H, W) or (C, D, H, W) but received [2, 3]');
-    expect(() => ops.dropout2d(x, { training: 'yes' as never })).toThrow(new TypeError('Expected boolean for training but received "yes" of type string'));
+    expect(() => ops.dropout1d(input([2, 3, 4, 5]), { training: true })).toThrow(
+      'dropout1d: expected input (N, C, L) or (C, L) but received [2, 3, 4, 5]',
+    );
+    expect(() => ops.dropout2d(x, { training: true })).toThrow(
+      'dropout2d: expected input (N, C, H, W) or (C, H, W) but received [2, 3]',
+    );
+    expect(() => ops.dropout3d(x, { training: true })).toThrow(
+      'dropout3d: expected input (N, C, D, H, W) or (C, D, H, W) but received [2, 3]',
+    );
+    expect(() => ops.dropout2d(x, { training: 'yes' as never })).toThrow(
+      new TypeError('Expected boolean for training but received "yes" of type string'),
+    );
   });
 
   it('reads a 3-D input to dropout2d as one unbatched (C, H, W) sample', () => {
@@ -99,20 +139,31 @@ describe('spatialDropout1d / 2d / 3d (channels last, Keras)', () => {
       const viaFirst = permute(first(permute(x, toFirst), { p: 0.5, training: true, seed: 8 }), toLast);
       expectBitEqual(op(x, { p: 0.5, training: true, seed: 8 }).data, viaFirst.data, { name });
       expectBitEqual(
-        (op as typeof ops.spatialDropout2d)(permute(x, toFirst), { p: 0.5, training: true, seed: 8, dataFormat: 'channelsFirst' }).data,
+        (op as typeof ops.spatialDropout2d)(permute(x, toFirst), {
+          p: 0.5,
+          training: true,
+          seed: 8,
+          dataFormat: 'channelsFirst',
+        }).data,
         first(permute(x, toFirst), { p: 0.5, training: true, seed: 8 }).data,
         { name, dataFormat: 'channelsFirst' },
       );
     });
 
     it('has finite-difference gradients', () => {
-      expect(gradcheck((x) => op(x, { p: 0.4, training: true, seed: 2 }), [leaf(shape, 7)])).toBe(shape.reduce((a, b) => a * b, 1));
+      expect(gradcheck((x) => op(x, { p: 0.4, training: true, seed: 2 }), [leaf(shape, 7)])).toBe(
+        shape.reduce((a, b) => a * b, 1),
+      );
     });
   });
 
   it('takes batched input only, and names the layout', () => {
-    expect(() => ops.spatialDropout1d(input([8, 5]), { training: true })).toThrow('spatialDropout1d: expected input (N, L, C) but received [8, 5]');
-    expect(() => ops.spatialDropout2d(input([4, 3, 6]), { training: true })).toThrow('spatialDropout2d: expected input (N, H, W, C) but received [4, 3, 6]');
+    expect(() => ops.spatialDropout1d(input([8, 5]), { training: true })).toThrow(
+      'spatialDropout1d: expected input (N, L, C) but received [8, 5]',
+    );
+    expect(() => ops.spatialDropout2d(input([4, 3, 6]), { training: true })).toThrow(
+      'spatialDropout2d: expected input (N, H, W, C) but received [4, 3, 6]',
+    );
     expect(() => ops.spatialDropout3d(input([4, 3, 6]), { training: true, dataFormat: 'channelsFirst' })).toThrow(
       'spatialDropout3d: expected input (N, C, D, H, W) but received [4, 3, 6]',
     );

@@ -38,37 +38,46 @@ describe('dropout statistics at n = 10^6', () => {
     sumX2 += v * v;
   }
 
-  it.each(RATES)('p=%s: kept fraction within 5 sigma of 1 - p, mean of the outputs within 5 sigma of the input mean', (p) => {
-    const y = ops.dropout(x, { p, training: true, seed: 100 });
-    let kept = 0;
-    let sumY = 0;
-    for (const v of y.data) {
-      if (v !== 0) kept++;
-      sumY += v;
-    }
-    expect(Math.abs(kept / N - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
-    expect(Math.abs(sumY / N - sumX / N)).toBeLessThan((5 * Math.sqrt((sumX2 * p) / (1 - p))) / N);
-  });
+  it.each(RATES)(
+    'p=%s: kept fraction within 5 sigma of 1 - p, mean of the outputs within 5 sigma of the input mean',
+    (p) => {
+      const y = ops.dropout(x, { p, training: true, seed: 100 });
+      let kept = 0;
+      let sumY = 0;
+      for (const v of y.data) {
+        if (v !== 0) kept++;
+        sumY += v;
+      }
+      expect(Math.abs(kept / N - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
+      expect(Math.abs(sumY / N - sumX / N)).toBeLessThan((5 * Math.sqrt((sumX2 * p) / (1 - p))) / N);
+    },
+  );
 
-  it.each(RATES)('p=%s: dropout2d zeroes whole channels; the kept fraction of the 10^4 channels within 5 sigma', (p) => {
-    const shape = [100, 100, 10, 10];
-    const y = ops.dropout2d(new Tensor(x.data, shape), { p, training: true, seed: 7 });
-    const scale = Math.fround(1 / (1 - p));
-    let kept = 0;
-    for (let c = 0; c < 10_000; c++) {
-      const ch = y.data.subarray(c * 100, (c + 1) * 100);
-      const src = x.data.subarray(c * 100, (c + 1) * 100);
-      const zero = ch.every((v) => v === 0);
-      const scaled = ch.every((v, i) => v === Math.fround(src[i]! * scale));
-      expect(zero || scaled, `channel ${c}`).toBe(true);
-      if (scaled) kept++;
-    }
-    expect(Math.abs(kept / 10_000 - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / 10_000));
-  });
+  it.each(RATES)(
+    'p=%s: dropout2d zeroes whole channels; the kept fraction of the 10^4 channels within 5 sigma',
+    (p) => {
+      const shape = [100, 100, 10, 10];
+      const y = ops.dropout2d(new Tensor(x.data, shape), { p, training: true, seed: 7 });
+      const scale = Math.fround(1 / (1 - p));
+      let kept = 0;
+      for (let c = 0; c < 10_000; c++) {
+        const ch = y.data.subarray(c * 100, (c + 1) * 100);
+        const src = x.data.subarray(c * 100, (c + 1) * 100);
+        const zero = ch.every((v) => v === 0);
+        const scaled = ch.every((v, i) => v === Math.fround(src[i]! * scale));
+        expect(zero || scaled, `channel ${c}`).toBe(true);
+        if (scaled) kept++;
+      }
+      expect(Math.abs(kept / 10_000 - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / 10_000));
+    },
+  );
 
   const raw = randn([N], { generator: new Generator(5) });
   const m = moments(raw.data);
-  const z = new Tensor(Float32Array.from(raw.data, (v) => (v - m.mean) / Math.sqrt(m.variance)), [N]);
+  const z = new Tensor(
+    Float32Array.from(raw.data, (v) => (v - m.mean) / Math.sqrt(m.variance)),
+    [N],
+  );
 
   it.each(RATES)('p=%s: alpha dropout keeps mean 0 and variance 1 of a standardized input', (p) => {
     const y = moments(ops.alphaDropout(z, { p, training: true, seed: 9 }).data);
@@ -78,7 +87,9 @@ describe('dropout statistics at n = 10^6', () => {
 
   it.each(RATES)('rate=%s: Gaussian dropout of a unit input has mean 1 and variance rate / (1 - rate)', (rate) => {
     const s2 = rate / (1 - rate);
-    const y = moments(ops.gaussianDropout(new Tensor(new Float32Array(N).fill(1), [N]), { rate, training: true, seed: 3 }).data);
+    const y = moments(
+      ops.gaussianDropout(new Tensor(new Float32Array(N).fill(1), [N]), { rate, training: true, seed: 3 }).data,
+    );
     expect(Math.abs(y.mean - 1)).toBeLessThan(5 * Math.sqrt(s2 / N));
     expect(Math.abs(y.variance - s2)).toBeLessThan(5 * s2 * Math.sqrt(2 / N));
   });

@@ -10,33 +10,62 @@ import { expectBitEqual } from '../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 import { randomFloats } from '../../helpers/rng.js';
 
-const input = (shape: number[], seed = 1): Tensor => new Tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed, -2, 2), shape);
+const input = (shape: number[], seed = 1): Tensor =>
+  new Tensor(
+    randomFloats(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      -2,
+      2,
+    ),
+    shape,
+  );
 
 describe('dropout arguments', () => {
   const x = input([2, 3]);
 
   it('requires the training flag as a boolean', () => {
-    expect(() => ops.dropout(x, {} as never)).toThrow(new TypeError('Expected boolean for training but received undefined'));
-    expect(() => (ops.dropout as (t: Tensor) => Tensor)(x)).toThrow(new TypeError('Expected boolean for training but received undefined'));
-    expect(() => ops.dropout(x, { training: 1 as never })).toThrow(new TypeError('Expected boolean for training but received 1 of type number'));
-    expect(() => ops.dropout(x, 'train' as never)).toThrow(new TypeError('Expected object for options but received "train" of type string'));
+    expect(() => ops.dropout(x, {} as never)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
+    expect(() => (ops.dropout as (t: Tensor) => Tensor)(x)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
+    expect(() => ops.dropout(x, { training: 1 as never })).toThrow(
+      new TypeError('Expected boolean for training but received 1 of type number'),
+    );
+    expect(() => ops.dropout(x, 'train' as never)).toThrow(
+      new TypeError('Expected object for options but received "train" of type string'),
+    );
   });
 
   it('rejects p outside [0, 1] and NaN, in eval too', () => {
     for (const training of [true, false]) {
-      expect(() => ops.dropout(x, { p: 1.5, training })).toThrow(new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'));
-      expect(() => ops.dropout(x, { p: -0.1, training })).toThrow(new RangeError('Expected number in [0, 1] for p but received -0.1 of type number'));
-      expect(() => ops.dropout(x, { p: Number.NaN, training })).toThrow(new RangeError('Expected number in [0, 1] for p but received NaN of type number'));
-      expect(() => ops.dropout(x, { p: '0.5' as never, training })).toThrow(new TypeError('Expected number in [0, 1] for p but received "0.5" of type string'));
+      expect(() => ops.dropout(x, { p: 1.5, training })).toThrow(
+        new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'),
+      );
+      expect(() => ops.dropout(x, { p: -0.1, training })).toThrow(
+        new RangeError('Expected number in [0, 1] for p but received -0.1 of type number'),
+      );
+      expect(() => ops.dropout(x, { p: Number.NaN, training })).toThrow(
+        new RangeError('Expected number in [0, 1] for p but received NaN of type number'),
+      );
+      expect(() => ops.dropout(x, { p: '0.5' as never, training })).toThrow(
+        new TypeError('Expected number in [0, 1] for p but received "0.5" of type string'),
+      );
     }
-    expect(() => ops.dropout([1, 2] as never, { training: true })).toThrow(new TypeError('Expected Tensor for x but received Array(2)'));
+    expect(() => ops.dropout([1, 2] as never, { training: true })).toThrow(
+      new TypeError('Expected Tensor for x but received Array(2)'),
+    );
   });
 
   it('takes a generator or a seed, not both', () => {
     expect(() => ops.dropout(x, { training: true, generator: new Generator(1), seed: 2 })).toThrow(
       new TypeError('Expected undefined (a generator is given) for seed but received 2 of type number'),
     );
-    expect(() => ops.dropout(x, { training: true, generator: {} as never })).toThrow(new TypeError('Expected Generator for generator but received object'));
+    expect(() => ops.dropout(x, { training: true, generator: {} as never })).toThrow(
+      new TypeError('Expected Generator for generator but received object'),
+    );
     expect(() => ops.dropout(x, { training: true, seed: -1 })).toThrow(RangeError);
   });
 });
@@ -75,7 +104,10 @@ describe('dropout masks', () => {
     const y2 = ops.dropout(x, { p, training: true, generator: g });
     expect(g.offset).toBe(2 * advance(x.size));
     expectBitEqual(y1.data, referenceDropout(x.data, shape, shape, keepBits(11, 0, x.size, p), p), { p, call: 1 });
-    expectBitEqual(y2.data, referenceDropout(x.data, shape, shape, keepBits(11, advance(x.size), x.size, p), p), { p, call: 2 });
+    expectBitEqual(y2.data, referenceDropout(x.data, shape, shape, keepBits(11, advance(x.size), x.size, p), p), {
+      p,
+      call: 2,
+    });
     expect(Array.from(y1.data)).not.toEqual(Array.from(y2.data));
     expect(y1.shape).toEqual(shape);
   });
@@ -147,18 +179,57 @@ describe('dropout noiseShape (Keras)', () => {
   it('handles dimensions of size 1 in x on either side of the run', () => {
     const s = [3, 1, 5, 1, 2];
     const x = input(s, 2);
-    for (const pattern of [[3, 1, 1, 1, 2], [1, 1, 5, 1, 1], [3, 1, 1, 1, 1]]) {
+    for (const pattern of [
+      [3, 1, 1, 1, 2],
+      [1, 1, 5, 1, 1],
+      [3, 1, 1, 1, 1],
+    ]) {
       const y = ops.dropout(x, { p: 0.5, training: true, seed: 4, noiseShape: pattern });
-      expectBitEqual(y.data, referenceDropout(x.data, s, pattern, keepBits(4, 0, pattern.reduce((a, b) => a * b, 1), 0.5), 0.5), { pattern });
+      expectBitEqual(
+        y.data,
+        referenceDropout(
+          x.data,
+          s,
+          pattern,
+          keepBits(
+            4,
+            0,
+            pattern.reduce((a, b) => a * b, 1),
+            0.5,
+          ),
+          0.5,
+        ),
+        { pattern },
+      );
     }
   });
 
   it('merges neighbouring drawn dimensions and neighbouring broadcast ones (rank 5)', () => {
     const s = [2, 3, 4, 5, 2];
     const x = input(s, 5);
-    for (const pattern of [[1, 3, 4, 1, 2], [2, 1, 1, 5, 1], [1, 3, 1, 1, 2], [2, 3, 1, 5, 2]]) {
+    for (const pattern of [
+      [1, 3, 4, 1, 2],
+      [2, 1, 1, 5, 1],
+      [1, 3, 1, 1, 2],
+      [2, 3, 1, 5, 2],
+    ]) {
       const y = ops.dropout(x, { p: 0.6, training: true, seed: 8, noiseShape: pattern });
-      expectBitEqual(y.data, referenceDropout(x.data, s, pattern, keepBits(8, 0, pattern.reduce((a, b) => a * b, 1), 0.6), 0.6), { pattern });
+      expectBitEqual(
+        y.data,
+        referenceDropout(
+          x.data,
+          s,
+          pattern,
+          keepBits(
+            8,
+            0,
+            pattern.reduce((a, b) => a * b, 1),
+            0.6,
+          ),
+          0.6,
+        ),
+        { pattern },
+      );
     }
   });
 
@@ -170,7 +241,10 @@ describe('dropout noiseShape (Keras)', () => {
   });
 
   it('has finite-difference gradients on a pattern that does not fit the kernel', () => {
-    const n = gradcheck((x) => ops.dropout(x, { p: 0.3, training: true, seed: 3, noiseShape: [2, 1, 3, 1] }), [leaf([2, 3, 3, 2], 6)]);
+    const n = gradcheck(
+      (x) => ops.dropout(x, { p: 0.3, training: true, seed: 3, noiseShape: [2, 1, 3, 1] }),
+      [leaf([2, 3, 3, 2], 6)],
+    );
     expect(n).toBe(36);
   });
 
@@ -179,11 +253,17 @@ describe('dropout noiseShape (Keras)', () => {
     expect(() => ops.dropout(x, { training: true, noiseShape: [3] })).toThrow(
       new RangeError("Expected array of 2 sizes (x's sizes, 1 or null) for noiseShape but received Array(1)"),
     );
-    expect(() => ops.dropout(x, { training: true, noiseShape: [3, 2] })).toThrow(new RangeError('Expected 1, 4 or null for noiseShape[1] but received 2 of type number'));
-    expect(() => ops.dropout(x, { training: true, noiseShape: ['3', 4] as never })).toThrow(new TypeError('Expected 1, 3 or null for noiseShape[0] but received "3" of type string'));
+    expect(() => ops.dropout(x, { training: true, noiseShape: [3, 2] })).toThrow(
+      new RangeError('Expected 1, 4 or null for noiseShape[1] but received 2 of type number'),
+    );
+    expect(() => ops.dropout(x, { training: true, noiseShape: ['3', 4] as never })).toThrow(
+      new TypeError('Expected 1, 3 or null for noiseShape[0] but received "3" of type string'),
+    );
     expect(() => ops.dropout(x, { training: true, noiseShape: 3 as never })).toThrow(
       new TypeError("Expected array of 2 sizes (x's sizes, 1 or null) for noiseShape but received 3 of type number"),
     );
-    expect(() => ops.dropout(tensor([1]), { training: true, noiseShape: [2] })).toThrow(new RangeError('Expected 1 or null for noiseShape[0] but received 2 of type number'));
+    expect(() => ops.dropout(tensor([1]), { training: true, noiseShape: [2] })).toThrow(
+      new RangeError('Expected 1 or null for noiseShape[0] but received 2 of type number'),
+    );
   });
 });

@@ -32,8 +32,10 @@ describe('ops on empty tensors with a huge dimension return at once', () => {
     }
   });
 
-  it('sum and mean whose output would have 2**40 elements are the library\'s RangeError', () => {
-    expect(() => ops.mean(zeros([HUGE, 0]), 1)).toThrow(/mean: expected an output that fits in one typed array and in memory but it has 1099511627776 elements/);
+  it("sum and mean whose output would have 2**40 elements are the library's RangeError", () => {
+    expect(() => ops.mean(zeros([HUGE, 0]), 1)).toThrow(
+      /mean: expected an output that fits in one typed array and in memory but it has 1099511627776 elements/,
+    );
     expect(() => ops.sum(zeros([HUGE, 0]), 1)).toThrow(/sum: expected an output/);
     expect(ops.sum(zeros([HUGE, 0]), 0).shape).toEqual([0]);
   });

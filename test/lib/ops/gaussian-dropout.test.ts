@@ -7,7 +7,16 @@ import { expectBitEqual, expectClose } from '../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 import { randomFloats } from '../../helpers/rng.js';
 
-const input = (shape: number[], seed = 1): Tensor => new Tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed, -2, 2), shape);
+const input = (shape: number[], seed = 1): Tensor =>
+  new Tensor(
+    randomFloats(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      -2,
+      2,
+    ),
+    shape,
+  );
 
 function normals(n: number, mean: number, std: number, seed: number, offset: number): Float32Array {
   const out = new Float32Array(n);
@@ -25,7 +34,10 @@ describe('gaussianDropout', () => {
     const y = ops.gaussianDropout(x, { rate, training: true, generator: g });
     expect(g.offset).toBe(12 + 36);
     const e = normals(35, 1, std, 9, 12);
-    expectBitEqual(y.data, Float32Array.from(x.data, (v, i) => v * e[i]!));
+    expectBitEqual(
+      y.data,
+      Float32Array.from(x.data, (v, i) => v * e[i]!),
+    );
     // The same numbers as the Generator's own normal draws (up to the last bit of log/sin/cos).
     const own = new Generator(9);
     own.offset = 12;
@@ -37,7 +49,9 @@ describe('gaussianDropout', () => {
     const y = ops.gaussianDropout(x, { rate: 0.5, training: true, seed: 4 });
     y.backward(new Tensor(new Float32Array(101).fill(1), [101]));
     expectBitEqual(x.grad!.data, y.data);
-    expect(gradcheck((t) => ops.gaussianDropout(t, { rate: 0.4, training: true, seed: 2 }), [leaf([3, 5], 3)])).toBe(15);
+    expect(gradcheck((t) => ops.gaussianDropout(t, { rate: 0.4, training: true, seed: 2 }), [leaf([3, 5], 3)])).toBe(
+      15,
+    );
   });
 
   it('is the identity unless training and at rate 0, without drawing', () => {
@@ -50,10 +64,18 @@ describe('gaussianDropout', () => {
 
   it('takes rate in [0, 1): at 1 the noise variance is infinite', () => {
     const x = input([4]);
-    expect(() => ops.gaussianDropout(x, { rate: 1, training: true })).toThrow(new RangeError('Expected number in [0, 1) for rate but received 1 of type number'));
-    expect(() => ops.gaussianDropout(x, { rate: Number.NaN, training: true })).toThrow(new RangeError('Expected number in [0, 1) for rate but received NaN of type number'));
-    expect(() => ops.gaussianDropout(x, { training: true } as never)).toThrow(new TypeError('Expected number in [0, 1) for rate but received undefined'));
-    expect(() => ops.gaussianDropout(x, { rate: 0.5 } as never)).toThrow(new TypeError('Expected boolean for training but received undefined'));
+    expect(() => ops.gaussianDropout(x, { rate: 1, training: true })).toThrow(
+      new RangeError('Expected number in [0, 1) for rate but received 1 of type number'),
+    );
+    expect(() => ops.gaussianDropout(x, { rate: Number.NaN, training: true })).toThrow(
+      new RangeError('Expected number in [0, 1) for rate but received NaN of type number'),
+    );
+    expect(() => ops.gaussianDropout(x, { training: true } as never)).toThrow(
+      new TypeError('Expected number in [0, 1) for rate but received undefined'),
+    );
+    expect(() => ops.gaussianDropout(x, { rate: 0.5 } as never)).toThrow(
+      new TypeError('Expected boolean for training but received undefined'),
+    );
   });
 });
 
@@ -65,7 +87,10 @@ describe('gaussianNoise', () => {
     const y = ops.gaussianNoise(x, { stddev: 0.25, training: true, generator: g });
     expect(g.offset).toBe(20);
     const e = normals(18, 0, 0.25, 77, 0);
-    expectBitEqual(y.data, Float32Array.from(x.data, (v, i) => v + e[i]!));
+    expectBitEqual(
+      y.data,
+      Float32Array.from(x.data, (v, i) => v + e[i]!),
+    );
     const v = randomFloats(18, 2);
     y.backward(new Tensor(v, [6, 3]));
     expectBitEqual(x.grad!.data, v);
@@ -76,7 +101,11 @@ describe('gaussianNoise', () => {
     const x = input([3]);
     expect(ops.gaussianNoise(x, { stddev: 0.1, training: false })).toBe(x);
     expect(ops.gaussianNoise(x, { stddev: 0, training: true })).toBe(x);
-    expect(() => ops.gaussianNoise(x, { stddev: -1, training: true })).toThrow(new RangeError('Expected finite number >= 0 for stddev but received -1 of type number'));
-    expect(() => ops.gaussianNoise(x, { stddev: Infinity, training: true })).toThrow(new RangeError('Expected finite number >= 0 for stddev but received Infinity of type number'));
+    expect(() => ops.gaussianNoise(x, { stddev: -1, training: true })).toThrow(
+      new RangeError('Expected finite number >= 0 for stddev but received -1 of type number'),
+    );
+    expect(() => ops.gaussianNoise(x, { stddev: Infinity, training: true })).toThrow(
+      new RangeError('Expected finite number >= 0 for stddev but received Infinity of type number'),
+    );
   });
 });

@@ -33,8 +33,14 @@ describe('layerNorm against torch 1.13', () => {
     expectClose(out.data, c.out.data, { atol: 1e-6, rtol: 1e-6, context });
     out.backward(decode(c.dy));
     expectClose(x.grad!.data, c.dx.data, { atol: 1e-5, rtol: 1e-5, context: { ...context, what: 'dx' } });
-    if (weight !== null) expectClose(weight.grad!.data, c.dweight!.data, { atol: 1e-5, rtol: 1e-5, context: { ...context, what: 'dweight' } });
-    if (bias !== null) expectClose(bias.grad!.data, c.dbias!.data, { atol: 1e-5, rtol: 1e-5, context: { ...context, what: 'dbias' } });
+    if (weight !== null)
+      expectClose(weight.grad!.data, c.dweight!.data, {
+        atol: 1e-5,
+        rtol: 1e-5,
+        context: { ...context, what: 'dweight' },
+      });
+    if (bias !== null)
+      expectClose(bias.grad!.data, c.dbias!.data, { atol: 1e-5, rtol: 1e-5, context: { ...context, what: 'dbias' } });
   });
 
   it('gives the bias for constant rows, with the biased variance', () => {
@@ -53,13 +59,18 @@ describe('layerNorm gradients by finite differences', () => {
     ['3-d', [2, 2, 3, 2], [2, 3, 2]],
     ['width 1', [4, 1], 1],
   ] as const)('normalizedShape %s, with and without affine', (_n, shape, ns) => {
-    const size = (ns as number | readonly number[]) === ns && typeof ns === 'number' ? ns : (ns as readonly number[]).reduce((a, b) => a * b, 1);
+    const size =
+      (ns as number | readonly number[]) === ns && typeof ns === 'number'
+        ? ns
+        : (ns as readonly number[]).reduce((a, b) => a * b, 1);
     const nsShape = typeof ns === 'number' ? [ns] : [...ns];
     const x = leaf([...shape], 1, -2, 2);
     const w = leaf(nsShape, 2, 0.5, 1.5);
     const b = leaf(nsShape, 3);
     const total = x.size + 2 * size;
-    expect(gradcheck((a, ww, bb) => ops.layerNorm(a!, ns, { weight: ww!, bias: bb! }), [x, w, b], { atol: 3e-3 })).toBe(total);
+    expect(gradcheck((a, ww, bb) => ops.layerNorm(a!, ns, { weight: ww!, bias: bb! }), [x, w, b], { atol: 3e-3 })).toBe(
+      total,
+    );
     expect(gradcheck((a) => ops.layerNorm(a!, ns), [leaf([...shape], 4, -2, 2)], { atol: 3e-3 })).toBe(x.size);
   });
 });
@@ -67,15 +78,29 @@ describe('layerNorm gradients by finite differences', () => {
 describe('layerNorm checks', () => {
   const x = new Tensor(new Float32Array(12), [3, 4]);
   it('names the expected shape', () => {
-    expect(() => ops.layerNorm(x, 3)).toThrow(new ShapeError('layerNorm: expected input of shape [*, 3] but received [3, 4]'));
+    expect(() => ops.layerNorm(x, 3)).toThrow(
+      new ShapeError('layerNorm: expected input of shape [*, 3] but received [3, 4]'),
+    );
     expect(() => ops.layerNorm(x, [2, 3, 4])).toThrow(ShapeError);
-    expect(() => ops.layerNorm(x, 4, { weight: new Tensor(new Float32Array(3), [3]) })).toThrow('layerNorm: expected weight of shape [4] but received [3]');
+    expect(() => ops.layerNorm(x, 4, { weight: new Tensor(new Float32Array(3), [3]) })).toThrow(
+      'layerNorm: expected weight of shape [4] but received [3]',
+    );
   });
 
   it('rejects bad normalizedShape, eps and options', () => {
-    expect(() => ops.layerNorm(x, [])).toThrow(new TypeError('Expected positive integer or non-empty array of positive integers for normalizedShape but received Array(0)'));
-    expect(() => ops.layerNorm(x, 0)).toThrow(new RangeError('Expected positive integer for normalizedShape[0] but received 0 of type number'));
-    expect(() => ops.layerNorm(x, 4, { eps: 0 })).toThrow(new RangeError('Expected finite positive number for eps but received 0 of type number'));
-    expect(() => ops.layerNorm(x, 4, { epsilon: 1e-3 } as never)).toThrow(new TypeError('layerNorm: unknown option "epsilon"; the options are weight, bias, eps'));
+    expect(() => ops.layerNorm(x, [])).toThrow(
+      new TypeError(
+        'Expected positive integer or non-empty array of positive integers for normalizedShape but received Array(0)',
+      ),
+    );
+    expect(() => ops.layerNorm(x, 0)).toThrow(
+      new RangeError('Expected positive integer for normalizedShape[0] but received 0 of type number'),
+    );
+    expect(() => ops.layerNorm(x, 4, { eps: 0 })).toThrow(
+      new RangeError('Expected finite positive number for eps but received 0 of type number'),
+    );
+    expect(() => ops.layerNorm(x, 4, { epsilon: 1e-3 } as never)).toThrow(
+      new TypeError('layerNorm: unknown option "epsilon"; the options are weight, bias, eps'),
+    );
   });
 });

@@ -12,14 +12,21 @@ const linearActs = vi.hoisted(() => [] as string[]);
 vi.mock('../../../lib/backend/index.js', async (importOriginal) => {
   const mod = await importOriginal<typeof import('../../../lib/backend/index.js')>();
   const real = mod.activeBackend() as unknown as Record<string | symbol, unknown>;
-  const wrapped = new Proxy({}, {
-    get(_t, key) {
-      const v = real[key];
-      if (typeof v !== 'function') return v;
-      if (key === 'linearForward') return (...args: unknown[]) => (linearActs.push(args[7] as string), (v as (...a: unknown[]) => unknown).apply(real, args));
-      return (v as (...a: unknown[]) => unknown).bind(real);
+  const wrapped = new Proxy(
+    {},
+    {
+      get(_t, key) {
+        const v = real[key];
+        if (typeof v !== 'function') return v;
+        if (key === 'linearForward')
+          return (...args: unknown[]) => (
+            linearActs.push(args[7] as string),
+            (v as (...a: unknown[]) => unknown).apply(real, args)
+          );
+        return (v as (...a: unknown[]) => unknown).bind(real);
+      },
     },
-  });
+  );
   return { ...mod, activeBackend: () => wrapped };
 });
 
@@ -36,7 +43,12 @@ function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number
 }
 
 describe('matmul', () => {
-  it.each([[1, 1, 1], [3, 5, 7], [2, 1, 4], [6, 13, 1]])('(%i x %i) (%i cols) matches a triple loop', (m, k, n) => {
+  it.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [2, 1, 4],
+    [6, 13, 1],
+  ])('(%i x %i) (%i cols) matches a triple loop', (m, k, n) => {
     const a = leaf([m, k], 1);
     const b = leaf([k, n], 2);
     const y = ops.matmul(a, b);
@@ -45,15 +57,50 @@ describe('matmul', () => {
   });
 
   it('handles vectors and a batched left operand', () => {
-    const a = tensor([[1, 2], [3, 4]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(ops.matmul(tensor([1, 1]), a).toArray()).toEqual([4, 6]);
     expect(ops.matmul(a, tensor([1, 1])).toArray()).toEqual([3, 7]);
     expect(ops.matmul(tensor([1, 2]), tensor([3, 4])).shape).toEqual([]);
-    const batch = ops.matmul(tensor([[[1, 0], [0, 1]], [[2, 0], [0, 2]]]), a);
-    expect(batch.toArray()).toEqual([[[1, 2], [3, 4]], [[2, 4], [6, 8]]]);
+    const batch = ops.matmul(
+      tensor([
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [2, 0],
+          [0, 2],
+        ],
+      ]),
+      a,
+    );
+    expect(batch.toArray()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [2, 4],
+        [6, 8],
+      ],
+    ]);
   });
 
-  it.each([[[3, 5], [5, 7]], [[2, 3, 4], [4, 1]], [[4], [4, 3]], [[2, 3], [3]]])('gradients for %j x %j', (sa, sb) => {
+  it.each([
+    [
+      [3, 5],
+      [5, 7],
+    ],
+    [
+      [2, 3, 4],
+      [4, 1],
+    ],
+    [[4], [4, 3]],
+    [[2, 3], [3]],
+  ])('gradients for %j x %j', (sa, sb) => {
     const a = leaf(sa, 3);
     const b = leaf(sb, 4);
     expect(gradcheck((x, y) => ops.matmul(x!, y!), [a, b])).toBe(a.size + b.size);
@@ -83,13 +130,20 @@ const ACTIVATIONS: [string, (t: Tensor) => Tensor][] = [
 describe('linear', () => {
   it('is x w^T + b with w in PyTorch layout [out, in]', () => {
     const x = tensor([[1, 2, 3]]);
-    const w = tensor([[1, 0, 0], [0, 1, 1]]);
+    const w = tensor([
+      [1, 0, 0],
+      [0, 1, 1],
+    ]);
     expect(ops.linear(x, w, tensor([10, 20])).toArray()).toEqual([[11, 25]]);
     expect(ops.linear(x, w).toArray()).toEqual([[1, 5]]);
     expect(ops.linear(tensor([[[1, 2, 3]], [[0, 0, 1]]]), w).shape).toEqual([2, 1, 2]);
   });
 
-  it.each([[[5, 7], 3, true], [[1, 4], 1, false], [[2, 3, 5], 6, true]] as const)('gradients for x %j, %i outputs, bias %s', (sx, out, bias) => {
+  it.each([
+    [[5, 7], 3, true],
+    [[1, 4], 1, false],
+    [[2, 3, 5], 6, true],
+  ] as const)('gradients for x %j, %i outputs, bias %s', (sx, out, bias) => {
     const x = leaf([...sx], 5);
     const w = leaf([out, sx[sx.length - 1]!], 6);
     const b = bias ? leaf([out], 7) : null;
@@ -105,14 +159,22 @@ describe('linear', () => {
     const composed = act(ops.linear(x, w, b));
     expectBitEqual(fused.data, composed.data, { name });
     expect(fused.gradFn!.name).toBe(`linear+${name}`);
-    expect(gradcheck((p, q, r) => ops.linear(p!, q!, r!, { activation: name as never }), [x, w, b], { context: { name } })).toBe(24 + 30 + 5);
+    expect(
+      gradcheck((p, q, r) => ops.linear(p!, q!, r!, { activation: name as never }), [x, w, b], { context: { name } }),
+    ).toBe(24 + 30 + 5);
   });
 
   // The kernel id linearForward receives: fused where the kernel has the activation with the
   // same constants; gelu's derivative needs the pre-activation, so it is fused only without a gradient.
   it.each([
-    ['relu', 'relu', 'relu'], ['sigmoid', 'sigmoid', 'sigmoid'], ['tanh', 'tanh', 'tanh'], ['gelu', 'none', 'gelu'],
-    ['leakyRelu', 'none', 'none'], ['elu', 'none', 'none'], ['selu', 'none', 'none'], ['softplus', 'none', 'none'],
+    ['relu', 'relu', 'relu'],
+    ['sigmoid', 'sigmoid', 'sigmoid'],
+    ['tanh', 'tanh', 'tanh'],
+    ['gelu', 'none', 'gelu'],
+    ['leakyRelu', 'none', 'none'],
+    ['elu', 'none', 'none'],
+    ['selu', 'none', 'none'],
+    ['softplus', 'none', 'none'],
   ] as const)('runs %s on the kernel epilogue as %s with a gradient and %s without', (name, withGrad, without) => {
     const x = leaf([3, 4], 11);
     const w = leaf([2, 4], 12);
@@ -127,11 +189,19 @@ describe('linear', () => {
   it('rejects bad shapes and options with exact messages', () => {
     const w = tensor([[1, 2, 3]]);
     expect(() => ops.linear(tensor([[1, 2]]), w)).toThrow(/^linear: expected input \[\*, 3\] but received \[1, 2\]$/);
-    expect(() => ops.linear(tensor([1, 2, 3]), tensor([1, 2, 3]))).toThrow('linear: expected weight of shape [out, in] but received [3]');
-    expect(() => ops.linear(tensor([[1, 2, 3]]), w, tensor([1, 2]))).toThrow('linear: expected bias of shape [1] but received [2]');
-    expect(() => ops.linear(tensor([[1, 2, 3]]), w, null, { activation: 'swish' as never })).toThrow(
-      new RangeError('Expected one of relu, leakyRelu, sigmoid, tanh, gelu, elu, selu, softplus for activation but received "swish" of type string'),
+    expect(() => ops.linear(tensor([1, 2, 3]), tensor([1, 2, 3]))).toThrow(
+      'linear: expected weight of shape [out, in] but received [3]',
     );
-    expect(() => ops.linear([1, 2, 3] as never, w)).toThrow(new TypeError('Expected Tensor for x but received Array(3)'));
+    expect(() => ops.linear(tensor([[1, 2, 3]]), w, tensor([1, 2]))).toThrow(
+      'linear: expected bias of shape [1] but received [2]',
+    );
+    expect(() => ops.linear(tensor([[1, 2, 3]]), w, null, { activation: 'swish' as never })).toThrow(
+      new RangeError(
+        'Expected one of relu, leakyRelu, sigmoid, tanh, gelu, elu, selu, softplus for activation but received "swish" of type string',
+      ),
+    );
+    expect(() => ops.linear([1, 2, 3] as never, w)).toThrow(
+      new TypeError('Expected Tensor for x but received Array(3)'),
+    );
   });
 });

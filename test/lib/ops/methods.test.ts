@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { manualSeed, nn, ops, randn, rand, type Tensor, tensor } from '../../../lib/index.js';
 import { TENSOR_METHODS } from '../../../lib/ops/methods.js';
 
-const x = tensor([[1, 5, 3], [7, 2, 7]]);
+const x = tensor([
+  [1, 5, 3],
+  [7, 2, 7],
+]);
 
 describe('ops.max / ops.argmax with dim', () => {
   it('returns [values, indices] along a dim, first index on ties', () => {
@@ -32,20 +35,34 @@ describe('ops.max / ops.argmax with dim', () => {
   });
 
   it('sends the gradient of max to the chosen element', () => {
-    const w = tensor([[1, 5, 3], [7, 2, 7]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 5, 3],
+        [7, 2, 7],
+      ],
+      { requiresGrad: true },
+    );
     ops.sum(ops.max(w, 1).values).backward();
-    expect(w.grad!.toArray()).toEqual([[0, 1, 0], [1, 0, 0]]);
+    expect(w.grad!.toArray()).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
   });
 
   it('rejects a bad dim', () => {
     expect(() => ops.argmax(x, 2)).toThrow(RangeError);
-    expect(() => ops.max(x, '1' as never)).toThrow(new TypeError('Expected integer for dim but received "1" of type string'));
+    expect(() => ops.max(x, '1' as never)).toThrow(
+      new TypeError('Expected integer for dim but received "1" of type string'),
+    );
   });
 });
 
 describe('Tensor methods', () => {
   it('are the ops', () => {
-    const y = tensor([[1, 1, 1], [2, 2, 2]]);
+    const y = tensor([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
     const same = (a: Tensor, b: Tensor): void => expect(a.toArray()).toEqual(b.toArray());
     same(x.add(y), ops.add(x, y));
     same(x.sub(1), ops.sub(x, 1));
@@ -86,7 +103,14 @@ describe('Tensor methods', () => {
   });
 
   it('prints its values, abbreviated past 6 per dimension', () => {
-    expect(String(tensor([[1, 2.5], [3, 4]]))).toBe('Tensor([2, 2], [[1, 2.5], [3, 4]])');
+    expect(
+      String(
+        tensor([
+          [1, 2.5],
+          [3, 4],
+        ]),
+      ),
+    ).toBe('Tensor([2, 2], [[1, 2.5], [3, 4]])');
     const long = tensor(Array.from({ length: 10 }, (_, i) => i / 3));
     expect(long.toString()).toBe('Tensor([10], [0, 0.3333, 0.6667, ..., 2.333, 2.667, 3])');
     expect(inspect(tensor([1, 2]))).toBe('Tensor([2], [1, 2])');
@@ -96,7 +120,9 @@ describe('Tensor methods', () => {
 describe('modules', () => {
   it('console.log(model) shows the module tree', () => {
     const model = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Dropout(0.2));
-    expect(inspect(model)).toBe('Sequential(\n  (0): Linear(inFeatures=4, outFeatures=3, bias=true)\n  (1): ReLU()\n  (2): Dropout(p=0.2)\n)');
+    expect(inspect(model)).toBe(
+      'Sequential(\n  (0): Linear(inFeatures=4, outFeatures=3, bias=true)\n  (1): ReLU()\n  (2): Dropout(p=0.2)\n)',
+    );
   });
 
   it('a multi-input forward(a, b) type-checks and runs through call', () => {

@@ -7,10 +7,22 @@ import { gradcheck, leaf } from '../../helpers/gradcheck.js';
 
 describe('softmax and logSoftmax', () => {
   it('normalize along the dimension, stably', () => {
-    const y = ops.softmax(tensor([[1000, 1001, 1002], [-5, 0, 5]]), 1);
+    const y = ops.softmax(
+      tensor([
+        [1000, 1001, 1002],
+        [-5, 0, 5],
+      ]),
+      1,
+    );
     expect(y.data.every(Number.isFinite)).toBe(true);
     expectClose(y.data.subarray(0, 3), [0.09003057, 0.24472847, 0.66524096], { rtol: 1e-6 });
-    const byCol = ops.softmax(tensor([[1, 2], [3, 4]]), 0);
+    const byCol = ops.softmax(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      0,
+    );
     expectClose(byCol.data, [0.11920292, 0.11920292, 0.88079708, 0.88079708], { rtol: 1e-6 });
     const l = ops.logSoftmax(tensor([[1000, 1001, 1002]]), -1);
     expectClose(l.data, [-2.40760596, -1.40760596, -0.40760596], { rtol: 1e-6 });
@@ -31,7 +43,9 @@ describe('softmax and logSoftmax', () => {
   });
 
   it('rejects a bad dim', () => {
-    expect(() => ops.softmax(tensor([[1]]), 2)).toThrow(new RangeError('Expected integer in [-2, 1] for dim but received 2 of type number'));
+    expect(() => ops.softmax(tensor([[1]]), 2)).toThrow(
+      new RangeError('Expected integer in [-2, 1] for dim but received 2 of type number'),
+    );
     expect(() => ops.logSoftmax(tensor([[1]]), undefined as never)).toThrow(
       new TypeError('Expected integer in [-2, 1] for dim but received undefined'),
     );

@@ -12,7 +12,10 @@ const TORCH: Record<string, number[]> = {
   gelu: [0.0, -0.004049867391586304, -0.1586552858352661, 0.0, 0.8413447141647339, 2.995950222015381],
   selu: [-1.7580194473266602, -1.6705687046051025, -1.1113307476043701, 0.0, 1.0507010221481323, 3.1521029472351074],
   elu: [-0.9999545812606812, -0.9502129554748535, -0.6321205496788025, 0.0, 1.0, 3.0],
-  softplus: [4.5398901420412585e-5, 0.04858735203742981, 0.3132616877555847, 0.6931471824645996, 1.31326162815094, 3.0485873222351074],
+  softplus: [
+    4.5398901420412585e-5, 0.04858735203742981, 0.3132616877555847, 0.6931471824645996, 1.31326162815094,
+    3.0485873222351074,
+  ],
 };
 
 type Unary = (x: Tensor) => Tensor;
@@ -87,10 +90,18 @@ describe('bad arguments', () => {
   it('give exact messages', () => {
     const x = tensor([1]);
     expect(() => ops.relu(5 as never)).toThrow(new TypeError('Expected Tensor for x but received 5 of type number'));
-    expect(() => ops.leakyRelu(x, 'a' as never)).toThrow(new TypeError('Expected finite number for negativeSlope but received "a" of type string'));
-    expect(() => ops.elu(x, Infinity)).toThrow(new RangeError('Expected finite number for alpha but received Infinity of type number'));
-    expect(() => ops.softplus(x, { beta: 0 })).toThrow(new RangeError('Expected non-zero finite number for beta but received 0 of type number'));
+    expect(() => ops.leakyRelu(x, 'a' as never)).toThrow(
+      new TypeError('Expected finite number for negativeSlope but received "a" of type string'),
+    );
+    expect(() => ops.elu(x, Infinity)).toThrow(
+      new RangeError('Expected finite number for alpha but received Infinity of type number'),
+    );
+    expect(() => ops.softplus(x, { beta: 0 })).toThrow(
+      new RangeError('Expected non-zero finite number for beta but received 0 of type number'),
+    );
     expect(() => ops.clamp(x)).toThrow(new TypeError('clamp: expected at least one of min and max'));
-    expect(() => ops.clamp(x, NaN)).toThrow(new RangeError('Expected number (not NaN) for min but received NaN of type number'));
+    expect(() => ops.clamp(x, NaN)).toThrow(
+      new RangeError('Expected number (not NaN) for min but received NaN of type number'),
+    );
   });
 });

@@ -51,7 +51,13 @@ describe('renderReport', () => {
   });
 
   it('adds overview charts when there are several runs', () => {
-    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(5) }, { name: 'b', history: history(8, 0.1) }] });
+    const html = report.renderReport({
+      title: 'T',
+      runs: [
+        { name: 'a', history: history(5) },
+        { name: 'b', history: history(8, 0.1) },
+      ],
+    });
     expect(count(html, /<svg [^>]*class="chart"/g)).toBe(2 + 2 * 2);
     const lines = polylines(html);
     expect(lines.filter((l) => l.series === 'a validation').map((l) => l.points.length)).toEqual([5, 5]);
@@ -71,20 +77,42 @@ describe('renderReport', () => {
   });
 
   it('gives every run one colour, training solid and validation dashed, and captions the band', () => {
-    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(5) }, { name: 'b', history: history(5, 0.1) }] });
-    const strokes = [...html.matchAll(/<polyline class="series" data-series="([^"]*)" stroke="([^"]*)"( stroke-dasharray="6 4")?/g)].map((m) => [m[1], m[2], m[3] !== undefined]);
+    const html = report.renderReport({
+      title: 'T',
+      runs: [
+        { name: 'a', history: history(5) },
+        { name: 'b', history: history(5, 0.1) },
+      ],
+    });
+    const strokes = [
+      ...html.matchAll(/<polyline class="series" data-series="([^"]*)" stroke="([^"]*)"( stroke-dasharray="6 4")?/g),
+    ].map((m) => [m[1], m[2], m[3] !== undefined]);
     const a = strokes.filter(([s]) => s === 'training' || s === 'validation' || String(s).startsWith('a ')).slice(0, 2);
     expect(new Set(strokes.filter(([s]) => String(s).startsWith('a ')).map(([, c]) => c)).size).toBe(1);
     expect(new Set(strokes.filter(([s]) => String(s).startsWith('b ')).map(([, c]) => c)).size).toBe(1);
     for (const [series, , dashed] of strokes) expect(dashed).toBe(String(series).endsWith('validation'));
     expect(a.length).toBe(2);
-    expect(count(html, /<p class="caption">Solid: training; dashed: validation\. The shaded band between them is the generalization gap/g)).toBe(2);
+    expect(
+      count(
+        html,
+        /<p class="caption">Solid: training; dashed: validation\. The shaded band between them is the generalization gap/g,
+      ),
+    ).toBe(2);
   });
 
   it('draws losses on a log axis, with the same y range in every loss chart', () => {
-    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(20) }, { name: 'b', history: history(20, 1) }] });
+    const html = report.renderReport({
+      title: 'T',
+      runs: [
+        { name: 'a', history: history(20) },
+        { name: 'b', history: history(20, 1) },
+      ],
+    });
     expect(html).toContain('a: loss (log scale)');
-    const charts = html.split('<svg xmlns').slice(1).filter((c) => /loss \(log scale\)/i.test(c));
+    const charts = html
+      .split('<svg xmlns')
+      .slice(1)
+      .filter((c) => /loss \(log scale\)/i.test(c));
     expect(charts).toHaveLength(3);
     const ticksOf = (c: string) => [...c.matchAll(/<text class="tick" x="52"[^>]*>([^<]*)</g)].map((m) => m[1]);
     expect(ticksOf(charts[0]!)).toEqual(['0.05', '0.1', '0.2', '0.5', '1', '2']);
@@ -92,15 +120,28 @@ describe('renderReport', () => {
   });
 
   it('shows the lead sentence and the configuration', () => {
-    const html = report.renderReport({ title: 'T', runs: [{ name: 'a', history: history(3) }], lead: 'Dropout <halved> the gap.', config: { epochs: '3' } });
+    const html = report.renderReport({
+      title: 'T',
+      runs: [{ name: 'a', history: history(3) }],
+      lead: 'Dropout <halved> the gap.',
+      config: { epochs: '3' },
+    });
     expect(html).toContain('<p class="lead">Dropout &lt;halved&gt; the gap.</p>');
-    expect(html).toContain('<table class="config"><tbody><tr><th scope="row">epochs</th><td>3</td></tr></tbody></table>');
-    expect(() => report.renderReport({ title: 'T', runs: [], config: { epochs: 3 as never } })).toThrow(new TypeError('Expected object of strings for config but received object'));
+    expect(html).toContain(
+      '<table class="config"><tbody><tr><th scope="row">epochs</th><td>3</td></tr></tbody></table>',
+    );
+    expect(() => report.renderReport({ title: 'T', runs: [], config: { epochs: 3 as never } })).toThrow(
+      new TypeError('Expected object of strings for config but received object'),
+    );
   });
 
   it('escapes names, titles and notes: no HTML injection', () => {
     const evil = '<script>alert("x")</script>&';
-    const html = report.renderReport({ title: evil, runs: [{ name: `"><img src=x onerror=alert(1)>`, history: history(3) }], notes: [evil] });
+    const html = report.renderReport({
+      title: evil,
+      runs: [{ name: `"><img src=x onerror=alert(1)>`, history: history(3) }],
+      notes: [evil],
+    });
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;');
@@ -115,11 +156,14 @@ describe('renderReport', () => {
 
   it('copes with missing curves, NaN values and an empty history', () => {
     const epoch = [1, 2, 3, 4];
-    const html = report.renderReport({ title: 't', runs: [
-      { name: 'no val', history: { epoch, trainLoss: [4, 3, 2, 1] } },
-      { name: 'diverged', history: { epoch, trainLoss: [1, NaN, 2, 3], trainAcc: [0.5, 0.6, NaN, 0.7] } },
-      { name: 'empty', history: { epoch: [] } },
-    ] });
+    const html = report.renderReport({
+      title: 't',
+      runs: [
+        { name: 'no val', history: { epoch, trainLoss: [4, 3, 2, 1] } },
+        { name: 'diverged', history: { epoch, trainLoss: [1, NaN, 2, 3], trainAcc: [0.5, 0.6, NaN, 0.7] } },
+        { name: 'empty', history: { epoch: [] } },
+      ],
+    });
     const lines = polylines(html);
     expect(lines.find((l) => l.series === 'diverged training')!.points).toHaveLength(3);
     expect(html).toContain('>no data</text>');
@@ -127,12 +171,18 @@ describe('renderReport', () => {
   });
 
   it('rejects malformed input with the library message format', () => {
-    expect(() => report.renderReport({ title: 't', runs: [{ name: 'r', history: { epoch: [1, 2], trainLoss: [1] } }] })).toThrow(
-      new RangeError('Expected 2 values (one per epoch) for runs[0].history.trainLoss but received Array(1)'),
+    expect(() =>
+      report.renderReport({ title: 't', runs: [{ name: 'r', history: { epoch: [1, 2], trainLoss: [1] } }] }),
+    ).toThrow(new RangeError('Expected 2 values (one per epoch) for runs[0].history.trainLoss but received Array(1)'));
+    expect(() => report.renderReport({ title: 't', runs: [{ name: 3 as never, history: { epoch: [] } }] })).toThrow(
+      new TypeError('Expected string for runs[0].name but received 3 of type number'),
     );
-    expect(() => report.renderReport({ title: 't', runs: [{ name: 3 as never, history: { epoch: [] } }] })).toThrow(new TypeError('Expected string for runs[0].name but received 3 of type number'));
-    expect(() => report.renderReport({ title: 't', runs: [{ name: 'r', history: { epoch: [1], valAcc: ['1'] as never } }] })).toThrow(TypeError);
-    expect(() => report.renderReport({ title: 't', runs: {} as never })).toThrow(new TypeError('Expected array of { name, history } for runs but received object'));
+    expect(() =>
+      report.renderReport({ title: 't', runs: [{ name: 'r', history: { epoch: [1], valAcc: ['1'] as never } }] }),
+    ).toThrow(TypeError);
+    expect(() => report.renderReport({ title: 't', runs: {} as never })).toThrow(
+      new TypeError('Expected array of { name, history } for runs but received object'),
+    );
   });
 });
 
@@ -148,6 +198,8 @@ describe('niceTicks', () => {
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in content and attributes', () => {
-    expect(report.escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(report.escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 });

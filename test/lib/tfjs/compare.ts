@@ -33,7 +33,8 @@ export function expectSame(program: (lib: Lib) => unknown, tol = { atol: 1e-6, r
   got.values.forEach((g, i) => {
     const w = want.values[i]!;
     if (Number.isNaN(w)) expect(g, `value ${i}`).toBeNaN();
-    else expect(Math.abs(g - w), `value ${i}: got ${g}, tfjs ${w}`).toBeLessThanOrEqual(tol.atol + tol.rtol * Math.abs(w));
+    else
+      expect(Math.abs(g - w), `value ${i}: got ${g}, tfjs ${w}`).toBeLessThanOrEqual(tol.atol + tol.rtol * Math.abs(w));
   });
 }
 
@@ -41,7 +42,21 @@ export function expectSame(program: (lib: Lib) => unknown, tol = { atol: 1e-6, r
 export function expectBothThrow(program: (lib: Lib) => unknown): { got: string; want: string } {
   let got = '';
   let want = '';
-  expect(() => { try { program(tf); } catch (e) { got = (e as Error).message; throw e; } }).toThrow();
-  expect(() => { try { program(real as unknown as Lib); } catch (e) { want = (e as Error).message; throw e; } }).toThrow();
+  expect(() => {
+    try {
+      program(tf);
+    } catch (e) {
+      got = (e as Error).message;
+      throw e;
+    }
+  }).toThrow();
+  expect(() => {
+    try {
+      program(real as unknown as Lib);
+    } catch (e) {
+      want = (e as Error).message;
+      throw e;
+    }
+  }).toThrow();
   return { got, want };
 }

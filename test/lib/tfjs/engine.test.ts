@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { real, tf, type Lib } from './compare.js';
 
 describe('dropnet/tfjs memory API', () => {
-  it.each([['dropnet/tfjs', tf], ['@tensorflow/tfjs', real as unknown as Lib]] as const)('%s: tidy, keep, dispose and memory() agree', (_n, lib) => {
+  it.each([
+    ['dropnet/tfjs', tf],
+    ['@tensorflow/tfjs', real as unknown as Lib],
+  ] as const)('%s: tidy, keep, dispose and memory() agree', (_n, lib) => {
     const before = lib.memory().numTensors;
     let kept: ReturnType<Lib['scalar']> | undefined;
     let inner: ReturnType<Lib['scalar']> | undefined;
@@ -54,10 +57,12 @@ describe('dropnet/tfjs memory API', () => {
     expect(tf.backend().name).toBe('dropnet');
   });
 
-  it("refuses what is not a tensor, and a main-API tensor with a hint to wrap it", async () => {
+  it('refuses what is not a tensor, and a main-API tensor with a hint to wrap it', async () => {
     expect(() => tf.add(tf.ones([1]), {} as never)).toThrow(TypeError);
     const dn = await import('../../../lib/index.js');
-    expect(() => tf.add(tf.ones([1]), dn.ones([1]) as never)).toThrow('tf.Tensor (a dropnet tensor comes from the main API; wrap it with tf.fromDropnet)');
+    expect(() => tf.add(tf.ones([1]), dn.ones([1]) as never)).toThrow(
+      'tf.Tensor (a dropnet tensor comes from the main API; wrap it with tf.fromDropnet)',
+    );
     expect(tf.add(tf.ones([1]), tf.fromDropnet(dn.ones([1]))).dataSync()).toEqual(new Float32Array([2]));
   });
 });

@@ -14,11 +14,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 function loaded(entry: string): string[] {
   const trace = join(mkdtempSync(join(tmpdir(), 'dropnet-trace-')), 'trace.txt');
   const script = `await import(${JSON.stringify(join(root, entry))});`;
-  const r = spawnSync(process.execPath, [
-    '--import', join(root, 'scripts', 'register-ts.mjs'),
-    '--import', join(root, 'test', 'lib', 'tfjs', 'fixtures', 'trace-hooks.mjs'),
-    '--input-type=module', '-e', script,
-  ], { encoding: 'utf8', env: { ...process.env, DROPNET_TRACE_FILE: trace, DROPNET_TRACE_HOOKED: '' } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      join(root, 'scripts', 'register-ts.mjs'),
+      '--import',
+      join(root, 'test', 'lib', 'tfjs', 'fixtures', 'trace-hooks.mjs'),
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    { encoding: 'utf8', env: { ...process.env, DROPNET_TRACE_FILE: trace, DROPNET_TRACE_HOOKED: '' } },
+  );
   expect(r.stderr.replace(/.*ExperimentalWarning.*\n?|.*--trace-warnings.*\n?/g, '')).toBe('');
   expect(r.status).toBe(0);
   return readFileSync(trace, 'utf8').trim().split('\n');
@@ -26,8 +34,12 @@ function loaded(entry: string): string[] {
 
 describe('dropnet/tfjs entry', () => {
   it("is exported as 'dropnet/tfjs' with the same conditions as the main entry", () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-    const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, string>>;
+    };
+    const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string };
+    };
     expect(pkg.exports['./tfjs']).toEqual({ types: './dist/tfjs/index.d.ts', default: './dist/tfjs/index.js' });
     expect(Object.keys(pkg.exports['./tfjs']!)).toEqual(Object.keys(pkg.exports['.']!));
     // lib/tfjs/index.ts compiles to the exported path.

@@ -13,8 +13,16 @@ function twin(build: (lib: Lib) => AnyModel): { ours: AnyModel; theirs: AnyModel
   // Fixed weights, not tfjs's unseeded initializers: every run compares the same two trainings
   // (random ones occasionally put a sample on a decision boundary, where accuracy may differ by one).
   // Vectors (biases, batch-norm parameters and statistics) get positive values: a variance must be.
-  const value = (k: number, i: number, rank: number): number => (rank === 1 ? 0.1 + 0.4 * Math.abs(Math.sin((i + 1) * (k + 1.3))) : Math.sin((i + 1) * (k + 1.3) * 0.77) * 0.5);
-  theirs.setWeights((theirs.getWeights() as { size: number; rank: number; shape: number[] }[]).map((t, k) => real.tensor(Array.from({ length: t.size }, (_, i) => value(k, i, t.rank)), t.shape)) as never);
+  const value = (k: number, i: number, rank: number): number =>
+    rank === 1 ? 0.1 + 0.4 * Math.abs(Math.sin((i + 1) * (k + 1.3))) : Math.sin((i + 1) * (k + 1.3) * 0.77) * 0.5;
+  theirs.setWeights(
+    (theirs.getWeights() as { size: number; rank: number; shape: number[] }[]).map((t, k) =>
+      real.tensor(
+        Array.from({ length: t.size }, (_, i) => value(k, i, t.rank)),
+        t.shape,
+      ),
+    ) as never,
+  );
   const w = theirs.getWeights().map((t) => tf.tensor(t.dataSync() as Float32Array, t.shape));
   ours.setWeights(w);
   return { ours, theirs };
@@ -22,54 +30,116 @@ function twin(build: (lib: Lib) => AnyModel): { ours: AnyModel; theirs: AnyModel
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1e-4): void {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(atol + 1e-4 * Math.abs(b[i]!));
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i]! - b[i]!), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(
+      atol + 1e-4 * Math.abs(b[i]!),
+    );
 }
 
 function input(lib: Lib, shape: number[]): ReturnType<Lib['tensor']> {
   const n = shape.reduce((p, d) => p * d, 1);
-  return lib.tensor(Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2), shape);
+  return lib.tensor(
+    Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2),
+    shape,
+  );
 }
 
 describe('dropnet/tfjs layers', () => {
   it.each<[string, number[], (lib: Lib) => AnyModel]>([
-    ['dense relu + dense softmax', [5, 4], (lib) => lib.sequential({ layers: [lib.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), lib.layers.dense({ units: 3, activation: 'softmax' })] })],
-    ['dense without bias, sigmoid', [3, 4], (lib) => lib.sequential({ layers: [lib.layers.dense({ units: 2, useBias: false, activation: 'sigmoid', inputShape: [4] })] })],
-    ['conv2d + maxPooling2d + flatten + dense', [2, 8, 8, 2], (lib) => lib.sequential({ layers: [
-      lib.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
-      lib.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }),
-      lib.layers.flatten(),
-      lib.layers.dense({ units: 4 }),
-    ] })],
-    ['conv2d strides 2 + averagePooling2d + globalAveragePooling2d', [2, 9, 9, 1], (lib) => lib.sequential({ layers: [
-      lib.layers.conv2d({ inputShape: [9, 9, 1], filters: 4, kernelSize: [3, 2], strides: 2 }),
-      lib.layers.averagePooling2d({ poolSize: 2 }),
-      lib.layers.globalAveragePooling2d({}),
-    ] })],
-    ['conv1d + maxPooling1d + globalAveragePooling1d', [3, 12, 2], (lib) => lib.sequential({ layers: [
-      lib.layers.conv1d({ inputShape: [12, 2], filters: 5, kernelSize: 3, activation: 'relu' }),
-      lib.layers.maxPooling1d({ poolSize: 2 }),
-      lib.layers.conv1d({ filters: 2, kernelSize: 2, strides: 2 }),
-      lib.layers.globalAveragePooling1d({}),
-    ] })],
-    ['conv1d same padding + globalMaxPooling1d', [2, 7, 3], (lib) => lib.sequential({ layers: [
-      lib.layers.conv1d({ inputShape: [7, 3], filters: 4, kernelSize: 3, padding: 'same' }),
-      lib.layers.globalMaxPooling1d({}),
-    ] })],
-    ['reshape + batchNormalization + activation + dropout family', [4, 6], (lib) => lib.sequential({ layers: [
-      lib.layers.reshape({ targetShape: [2, 3], inputShape: [6] }),
-      lib.layers.flatten(),
-      lib.layers.batchNormalization({}),
-      lib.layers.activation({ activation: 'tanh' }),
-      lib.layers.dropout({ rate: 0.5 }),
-      lib.layers.gaussianNoise({ stddev: 0.3 }),
-      lib.layers.gaussianDropout({ rate: 0.2 }),
-      lib.layers.alphaDropout({ rate: 0.2 }),
-      lib.layers.dense({ units: 2 }),
-    ] })],
-    ['spatialDropout1d', [2, 5, 3], (lib) => lib.sequential({ layers: [
-      lib.layers.spatialDropout1d({ rate: 0.5, inputShape: [5, 3] }),
-      lib.layers.flatten(),
-    ] })],
+    [
+      'dense relu + dense softmax',
+      [5, 4],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }),
+            lib.layers.dense({ units: 3, activation: 'softmax' }),
+          ],
+        }),
+    ],
+    [
+      'dense without bias, sigmoid',
+      [3, 4],
+      (lib) =>
+        lib.sequential({
+          layers: [lib.layers.dense({ units: 2, useBias: false, activation: 'sigmoid', inputShape: [4] })],
+        }),
+    ],
+    [
+      'conv2d + maxPooling2d + flatten + dense',
+      [2, 8, 8, 2],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
+            lib.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }),
+            lib.layers.flatten(),
+            lib.layers.dense({ units: 4 }),
+          ],
+        }),
+    ],
+    [
+      'conv2d strides 2 + averagePooling2d + globalAveragePooling2d',
+      [2, 9, 9, 1],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.conv2d({ inputShape: [9, 9, 1], filters: 4, kernelSize: [3, 2], strides: 2 }),
+            lib.layers.averagePooling2d({ poolSize: 2 }),
+            lib.layers.globalAveragePooling2d({}),
+          ],
+        }),
+    ],
+    [
+      'conv1d + maxPooling1d + globalAveragePooling1d',
+      [3, 12, 2],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.conv1d({ inputShape: [12, 2], filters: 5, kernelSize: 3, activation: 'relu' }),
+            lib.layers.maxPooling1d({ poolSize: 2 }),
+            lib.layers.conv1d({ filters: 2, kernelSize: 2, strides: 2 }),
+            lib.layers.globalAveragePooling1d({}),
+          ],
+        }),
+    ],
+    [
+      'conv1d same padding + globalMaxPooling1d',
+      [2, 7, 3],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.conv1d({ inputShape: [7, 3], filters: 4, kernelSize: 3, padding: 'same' }),
+            lib.layers.globalMaxPooling1d({}),
+          ],
+        }),
+    ],
+    [
+      'reshape + batchNormalization + activation + dropout family',
+      [4, 6],
+      (lib) =>
+        lib.sequential({
+          layers: [
+            lib.layers.reshape({ targetShape: [2, 3], inputShape: [6] }),
+            lib.layers.flatten(),
+            lib.layers.batchNormalization({}),
+            lib.layers.activation({ activation: 'tanh' }),
+            lib.layers.dropout({ rate: 0.5 }),
+            lib.layers.gaussianNoise({ stddev: 0.3 }),
+            lib.layers.gaussianDropout({ rate: 0.2 }),
+            lib.layers.alphaDropout({ rate: 0.2 }),
+            lib.layers.dense({ units: 2 }),
+          ],
+        }),
+    ],
+    [
+      'spatialDropout1d',
+      [2, 5, 3],
+      (lib) =>
+        lib.sequential({
+          layers: [lib.layers.spatialDropout1d({ rate: 0.5, inputShape: [5, 3] }), lib.layers.flatten()],
+        }),
+    ],
   ])('%s: same output shape, parameter count, weight shapes and predictions', (_name, xShape, build) => {
     const { ours, theirs } = twin(build);
     expect(ours.outputShape).toEqual(theirs.outputShape);
@@ -88,9 +158,14 @@ describe('dropnet/tfjs layers', () => {
     const a = tf.sequential();
     a.add(tf.layers.dense({ units: 3, inputShape: [2] }));
     a.add(tf.layers.dense({ units: 1 }));
-    const b = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+    const b = tf.sequential({
+      layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.dense({ units: 1 })],
+    });
     b.setWeights(a.getWeights());
-    const x = tf.tensor2d([[1, 2], [3, -1]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, -1],
+    ]);
     expect(a.predict(x).dataSync()).toEqual(b.predict(x).dataSync());
     expect(a.layers.map((l) => l.name)).toEqual(['dense', 'dense_1']);
     // tfjs's inputDim is inputShape [inputDim].
@@ -107,17 +182,27 @@ describe('dropnet/tfjs layers', () => {
     }
     expect(() => tf.layers.lstm({ units: 4 } as never)).toThrow('dropnet/tfjs: tf.layers.lstm is not supported');
     expect(() => tf.layers.embedding({} as never)).toThrow('dropnet/tfjs: tf.layers.embedding is not supported');
-    expect(() => tf.model({} as never)).toThrow('dropnet/tfjs: tf.model (the functional API) is not supported; build the model with tf.sequential()');
+    expect(() => tf.model({} as never)).toThrow(
+      'dropnet/tfjs: tf.model (the functional API) is not supported; build the model with tf.sequential()',
+    );
     expect(() => tf.data.array([] as never)).toThrow('dropnet/tfjs: tf.data.array is not supported');
     expect(() => tf.loadLayersModel('file://x' as never)).toThrow('dropnet/tfjs: tf.loadLayersModel');
-    expect(() => tf.layers.dense({ units: 2, inputShape: [3], kernelConstraint: 'maxNorm' })).toThrow('dropnet/tfjs: tf.layers.dense option kernelConstraint is not supported');
-    expect(() => tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' })).toThrow("dropnet/tfjs: tf.layers.averagePooling2d with padding 'same' is not supported; use padding 'valid'");
+    expect(() => tf.layers.dense({ units: 2, inputShape: [3], kernelConstraint: 'maxNorm' })).toThrow(
+      'dropnet/tfjs: tf.layers.dense option kernelConstraint is not supported',
+    );
+    expect(() => tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' })).toThrow(
+      "dropnet/tfjs: tf.layers.averagePooling2d with padding 'same' is not supported; use padding 'valid'",
+    );
     expect(() => tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'orthogonal' })).toThrow(RangeError);
     const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    await expect(m.fit(tf.zeros([2, 2]), tf.zeros([2, 1]), { classWeight: {} })).rejects.toThrow('dropnet/tfjs: fit option classWeight is not supported');
+    await expect(m.fit(tf.zeros([2, 2]), tf.zeros([2, 1]), { classWeight: {} })).rejects.toThrow(
+      'dropnet/tfjs: fit option classWeight is not supported',
+    );
     expect(() => m.compile({ optimizer: 'adamax', loss: 'mse' })).toThrow('Unknown Optimizer adamax');
-    expect(() => m.predict(tf.zeros([2, 3]))).toThrow('expected dense_input to have shape [null,2] but got array with shape [2,3]');
+    expect(() => m.predict(tf.zeros([2, 3]))).toThrow(
+      'expected dense_input to have shape [null,2] but got array with shape [2,3]',
+    );
   });
 });
 
@@ -128,17 +213,31 @@ function blobs(lib: Lib, n: number): { x: ReturnType<Lib['tensor']>; y: ReturnTy
   for (let i = 0; i < n; i++) {
     const c = i % 3;
     labels.push(c);
-    xs.push([Math.cos(c * 2.1) * 2 + Math.sin(i * 1.7) * 0.5, Math.sin(c * 2.1) * 2 + Math.cos(i * 2.3) * 0.5, Math.sin(i)]);
+    xs.push([
+      Math.cos(c * 2.1) * 2 + Math.sin(i * 1.7) * 0.5,
+      Math.sin(c * 2.1) * 2 + Math.cos(i * 2.3) * 0.5,
+      Math.sin(i),
+    ]);
   }
   return { x: lib.tensor2d(xs), y: lib.oneHot(lib.tensor1d(labels, 'int32'), 3).toFloat(), labels };
 }
 
 describe('dropnet/tfjs training', () => {
-  const build = (lib: Lib): AnyModel => lib.sequential({ layers: [lib.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), lib.layers.dense({ units: 3, activation: 'softmax' })] });
+  const build = (lib: Lib): AnyModel =>
+    lib.sequential({
+      layers: [
+        lib.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
+        lib.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
 
   it('fit logs the same losses and accuracies under tfjs names (acc, val_acc) with the same weights', async () => {
     const { ours, theirs } = twin(build);
-    for (const [m, lib] of [[ours, tf], [theirs, real]] as const) m.compile({ optimizer: (lib as Lib).train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    for (const [m, lib] of [
+      [ours, tf],
+      [theirs, real],
+    ] as const)
+      m.compile({ optimizer: (lib as Lib).train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const run = async (m: AnyModel, lib: Lib) => {
       const { x, y } = blobs(lib, 30);
       return m.fit(x, y, { epochs: 3, batchSize: 30, shuffle: false, validationSplit: 0.2 });
@@ -148,15 +247,26 @@ describe('dropnet/tfjs training', () => {
     expect(Object.keys(h1.history).sort()).toEqual(Object.keys(h2.history).sort());
     expect(Object.keys(h1.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     expect(h1.epoch).toEqual(h2.epoch);
-    for (const key of Object.keys(h2.history)) close(h1.history[key]!, (h2.history as Record<string, number[]>)[key]!, 1e-4);
+    for (const key of Object.keys(h2.history))
+      close(h1.history[key]!, (h2.history as Record<string, number[]>)[key]!, 1e-4);
   });
 
   it('sparseCategoricalCrossentropy, rmsprop/adam/adagrad objects and names, metric names as given', async () => {
-    for (const opt of [tf.train.adam(0.01), tf.train.rmsprop(0.01), tf.train.adagrad(0.1), tf.train.momentum(0.1, 0.9), 'adam', 'sgd']) {
+    for (const opt of [
+      tf.train.adam(0.01),
+      tf.train.rmsprop(0.01),
+      tf.train.adagrad(0.1),
+      tf.train.momentum(0.1, 0.9),
+      'adam',
+      'sgd',
+    ]) {
       const { ours, theirs } = twin(build);
       ours.compile({ optimizer: opt as never, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
       const makers: Record<string, (lr: number) => unknown> = {
-        Adam: (lr) => real.train.adam(lr), RMSProp: (lr) => real.train.rmsprop(lr), Adagrad: (lr) => real.train.adagrad(lr), Momentum: (lr) => real.train.momentum(lr, 0.9),
+        Adam: (lr) => real.train.adam(lr),
+        RMSProp: (lr) => real.train.rmsprop(lr),
+        Adagrad: (lr) => real.train.adagrad(lr),
+        Momentum: (lr) => real.train.momentum(lr, 0.9),
       };
       const theirsOpt = typeof opt === 'string' ? opt : makers[opt.className]!(opt.learningRate);
       theirs.compile({ optimizer: theirsOpt as never, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
@@ -174,14 +284,18 @@ describe('dropnet/tfjs training', () => {
 
   it('evaluate returns Scalars ([loss, ...metrics]) equal to tfjs, synchronously; a Scalar without metrics', () => {
     const { ours, theirs } = twin(build);
-    for (const m of [ours, theirs]) m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    for (const m of [ours, theirs])
+      m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const a = ours.evaluate(blobs(tf, 12).x, blobs(tf, 12).y) as ReturnType<Lib['scalar']>[];
     const rb = blobs(real as unknown as Lib, 12);
     const b = theirs.evaluate(rb.x, rb.y) as ReturnType<Lib['scalar']>[];
     expect(a).toHaveLength(2);
     expect(a[0]).toBeInstanceOf(tf.Tensor);
     expect(a[0]!.rank).toBe(0);
-    close(a.map((t) => t.dataSync()[0]!), b.map((t) => t.dataSync()[0]!));
+    close(
+      a.map((t) => t.dataSync()[0]!),
+      b.map((t) => t.dataSync()[0]!),
+    );
     const { ours: o2 } = twin(build);
     o2.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     const single = o2.evaluate(blobs(tf, 12).x, blobs(tf, 12).y);
@@ -191,12 +305,25 @@ describe('dropnet/tfjs training', () => {
   it('a loss function (yTrue, yPred) => Tensor trains as the named loss does', async () => {
     const reg = (lib: Lib): AnyModel => lib.sequential({ layers: [lib.layers.dense({ units: 1, inputShape: [2] })] });
     const { ours, theirs } = twin(reg);
-    ours.compile({ optimizer: tf.train.sgd(0.05), loss: (yt, yp) => tf.losses.meanSquaredError(yt, yp), metrics: ['mse', 'mae'] });
+    ours.compile({
+      optimizer: tf.train.sgd(0.05),
+      loss: (yt, yp) => tf.losses.meanSquaredError(yt, yp),
+      metrics: ['mse', 'mae'],
+    });
     theirs.compile({ optimizer: real.train.sgd(0.05) as never, loss: 'meanSquaredError', metrics: ['mse', 'mae'] });
-    const xs = [[1, 2], [2, 1], [3, 0], [0, 1]];
+    const xs = [
+      [1, 2],
+      [2, 1],
+      [3, 0],
+      [0, 1],
+    ];
     const ys = [[5], [4], [3], [2]];
     const h1 = await ours.fit(tf.tensor2d(xs), tf.tensor2d(ys), { epochs: 4, batchSize: 4, shuffle: false });
-    const h2 = await theirs.fit(real.tensor2d(xs) as never, real.tensor2d(ys) as never, { epochs: 4, batchSize: 4, shuffle: false });
+    const h2 = await theirs.fit(real.tensor2d(xs) as never, real.tensor2d(ys) as never, {
+      epochs: 4,
+      batchSize: 4,
+      shuffle: false,
+    });
     close(h1.history.loss, h2.history.loss, 1e-4);
     expect(Object.keys(h1.history).sort()).toEqual(Object.keys(h2.history).sort());
     expect(Object.keys(h1.history).sort()).toEqual(['loss', 'mae', 'mse']);
@@ -209,16 +336,52 @@ describe('dropnet/tfjs training', () => {
     m.compile({ optimizer: tf.train.sgd(0.0), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const { x, y } = blobs(tf, 20);
     const events: string[] = [];
-    await m.fit(x, y, { epochs: 2, batchSize: 10, callbacks: { onEpochEnd: (e: number, logs: Record<string, number>) => { events.push(`end${e}:${Object.keys(logs).sort().join(',')}`); }, onBatchEnd: () => { events.push('batch'); } } });
+    await m.fit(x, y, {
+      epochs: 2,
+      batchSize: 10,
+      callbacks: {
+        onEpochEnd: (e: number, logs: Record<string, number>) => {
+          events.push(`end${e}:${Object.keys(logs).sort().join(',')}`);
+        },
+        onBatchEnd: () => {
+          events.push('batch');
+        },
+      },
+    });
     expect(events).toEqual(['batch', 'batch', 'end0:acc,loss', 'batch', 'batch', 'end1:acc,loss']);
     const seen: number[] = [];
-    await m.fit(x, y, { epochs: 2, callbacks: [new tf.CustomCallback({ onEpochBegin: async (e: number) => { seen.push(e); } }), { onTrainEnd: () => { seen.push(-1); } }] });
+    await m.fit(x, y, {
+      epochs: 2,
+      callbacks: [
+        new tf.CustomCallback({
+          onEpochBegin: async (e: number) => {
+            seen.push(e);
+          },
+        }),
+        {
+          onTrainEnd: () => {
+            seen.push(-1);
+          },
+        },
+      ],
+    });
     expect(seen).toEqual([0, 1, -1]);
     // lr 0: val_loss never improves, so patience 1 stops after epoch 1 of 10.
-    const h = await m.fit(x, y, { epochs: 10, validationSplit: 0.25, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_acc', patience: 1 }) });
+    const h = await m.fit(x, y, {
+      epochs: 10,
+      validationSplit: 0.25,
+      callbacks: tf.callbacks.earlyStopping({ monitor: 'val_acc', patience: 1 }),
+    });
     expect(h.epoch).toEqual([0, 1]);
     // model.stopTraining from a hook ends fit, as in tfjs.
-    const h2 = await m.fit(x, y, { epochs: 5, callbacks: { onEpochEnd: (e: number) => { if (e === 2) m.stopTraining = true; } } });
+    const h2 = await m.fit(x, y, {
+      epochs: 5,
+      callbacks: {
+        onEpochEnd: (e: number) => {
+          if (e === 2) m.stopTraining = true;
+        },
+      },
+    });
     expect(h2.epoch).toEqual([0, 1, 2]);
   });
 

@@ -6,8 +6,16 @@ import { nativeAvailable } from '../../../lib/backend/index.js';
 import { real, tf, type Lib } from './compare.js';
 
 /** Iris-like data: 3 classes of 4 features, as the iris example's (xTrain, yTrain, xTest, yTest). */
-function irisData(lib: Lib, n: number, seed: number): { xs: ReturnType<Lib['tensor2d']>; ys: ReturnType<Lib['tensor2d']> } {
-  const centers = [[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]];
+function irisData(
+  lib: Lib,
+  n: number,
+  seed: number,
+): { xs: ReturnType<Lib['tensor2d']>; ys: ReturnType<Lib['tensor2d']> } {
+  const centers = [
+    [5.0, 3.4, 1.5, 0.2],
+    [5.9, 2.8, 4.3, 1.3],
+    [6.6, 3.0, 5.6, 2.0],
+  ];
   const rows: number[][] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -15,11 +23,16 @@ function irisData(lib: Lib, n: number, seed: number): { xs: ReturnType<Lib['tens
     rows.push(centers[c]!.map((v, j) => v + 0.3 * Math.sin(i * 1.3 + j * 2.1 + seed)));
     labels.push(c);
   }
-  return lib.tidy(() => ({ xs: lib.tensor2d(rows, [n, 4]), ys: lib.oneHot(lib.tensor1d(labels, 'int32'), 3).toFloat() }));
+  return lib.tidy(() => ({
+    xs: lib.tensor2d(rows, [n, 4]),
+    ys: lib.oneHot(lib.tensor1d(labels, 'int32'), 3).toFloat(),
+  }));
 }
 
 /** The iris example's shape: a small dense net, adam, validationData, an onEpochEnd hook, tidy + argMax. */
-async function irisProgram(tf: Lib): Promise<{ history: Record<string, number[]>; predicted: number[]; numTensorsDelta: number }> {
+async function irisProgram(
+  tf: Lib,
+): Promise<{ history: Record<string, number[]>; predicted: number[]; numTensorsDelta: number }> {
   const start = tf.memory().numTensors;
   const train = irisData(tf, 90, 1);
   const test = irisData(tf, 30, 2);
@@ -45,7 +58,11 @@ async function irisProgram(tf: Lib): Promise<{ history: Record<string, number[]>
   });
   const truth = Array.from(test.ys.argMax(-1).dataSync());
   tf.dispose([train.xs, train.ys, test.xs, test.ys]);
-  return { history: history.history as Record<string, number[]>, predicted: predicted.map((p, i) => (p === truth[i] ? 1 : 0)), numTensorsDelta: tf.memory().numTensors - start };
+  return {
+    history: history.history as Record<string, number[]>,
+    predicted: predicted.map((p, i) => (p === truth[i] ? 1 : 0)),
+    numTensorsDelta: tf.memory().numTensors - start,
+  };
 }
 
 /**
@@ -83,7 +100,11 @@ async function mnistProgram(tf: Lib, n: number): Promise<{ loss: number[]; accur
     batchSize: n / 2,
     epochs: 3,
     validationSplit: 0.15,
-    callbacks: { onBatchEnd: async () => { batches++; } },
+    callbacks: {
+      onBatchEnd: async () => {
+        batches++;
+      },
+    },
   });
   const evalOutput = model.evaluate(xs, ys) as ReturnType<Lib['scalar']>[];
   return { loss: h.history.loss, accuracy: evalOutput[1]!.dataSync()[0]!, batches };
@@ -106,12 +127,16 @@ describe('tfjs-examples-style programs with only the import changed', () => {
   // The reference backend (DROPNET_BACKEND=js) convolves by direct loops, some 20x slower than the
   // native kernels: it trains the same program on 16 images instead of 64.
   const mnistImages = nativeAvailable() ? 64 : 16;
-  it('mnist-node (conv2d/maxPooling2d/dropout/dense, rmsprop, validationSplit, onBatchEnd, evaluate) runs on dropnet/tfjs', { timeout: 180_000 }, async () => {
-    const r = await mnistProgram(tf, mnistImages);
-    // 15% held out (64 -> 54 for training in batches of 32; 16 -> 13 in batches of 8): 2 batches an epoch, 3 epochs.
-    expect(r.batches).toBe(6);
-    expect(r.loss).toHaveLength(3);
-    expect(r.loss[2]!).toBeLessThan(r.loss[0]!);
-    expect(r.accuracy).toBeGreaterThan(0.5);
-  });
+  it(
+    'mnist-node (conv2d/maxPooling2d/dropout/dense, rmsprop, validationSplit, onBatchEnd, evaluate) runs on dropnet/tfjs',
+    { timeout: 180_000 },
+    async () => {
+      const r = await mnistProgram(tf, mnistImages);
+      // 15% held out (64 -> 54 for training in batches of 32; 16 -> 13 in batches of 8): 2 batches an epoch, 3 epochs.
+      expect(r.batches).toBe(6);
+      expect(r.loss).toHaveLength(3);
+      expect(r.loss[2]!).toBeLessThan(r.loss[0]!);
+      expect(r.accuracy).toBeGreaterThan(0.5);
+    },
+  );
 });

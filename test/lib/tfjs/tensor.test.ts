@@ -3,13 +3,24 @@
 import { describe, expect, it } from 'vitest';
 import { expectBothThrow, expectSame, real, tf, type Lib } from './compare.js';
 
-const m = (lib: Lib) => lib.tensor2d([[1, -2, 3], [4, 5, -6]]);
+const m = (lib: Lib) =>
+  lib.tensor2d([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
 const v = (lib: Lib) => lib.tensor1d([0.5, -1.5, 2, 7]);
 const i32 = (lib: Lib) => lib.tensor1d([7, -3, 2, 9], 'int32');
 
 describe('dropnet/tfjs tensors', () => {
   it.each<[string, (lib: Lib) => unknown]>([
-    ['tensor from nested arrays', (lib) => lib.tensor([[1, 2], [3, 4]])],
+    [
+      'tensor from nested arrays',
+      (lib) =>
+        lib.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+    ],
     ['tensor with a shape', (lib) => lib.tensor([1, 2, 3, 4, 5, 6], [3, 2])],
     ['tensor from a Float32Array', (lib) => lib.tensor(new Float32Array([1, 2, 3]))],
     ['tensor from an Int32Array is int32', (lib) => lib.tensor(new Int32Array([1, 2, 3]))],
@@ -19,7 +30,14 @@ describe('dropnet/tfjs tensors', () => {
     ['scalar int32', (lib) => lib.scalar(3, 'int32')],
     ['tensor1d', (lib) => lib.tensor1d([1, 2, 3])],
     ['tensor2d with shape', (lib) => lib.tensor2d([1, 2, 3, 4, 5, 6], [2, 3])],
-    ['tensor3d', (lib) => lib.tensor3d([[[1], [2]], [[3], [4]]])],
+    [
+      'tensor3d',
+      (lib) =>
+        lib.tensor3d([
+          [[1], [2]],
+          [[3], [4]],
+        ]),
+    ],
     ['tensor4d', (lib) => lib.tensor4d([1, 2, 3, 4], [1, 2, 2, 1])],
     ['zeros', (lib) => lib.zeros([2, 3])],
     ['ones int32', (lib) => lib.ones([3], 'int32')],
@@ -89,7 +107,20 @@ describe('dropnet/tfjs tensors', () => {
     ['slice rank 3', (lib) => lib.range(0, 24).reshape([2, 3, 4]).slice([1, 0, 2], [1, 2, 2])],
     ['gather rows (tfjs gather)', (lib) => m(lib).gather(lib.tensor1d([1, 0, 1], 'int32'))],
     ['gather axis 1', (lib) => m(lib).gather([2, 0], 1)],
-    ['gather 2-d indices', (lib) => v(lib).gather(lib.tensor2d([[0, 3], [1, 1]], [2, 2], 'int32'))],
+    [
+      'gather 2-d indices',
+      (lib) =>
+        v(lib).gather(
+          lib.tensor2d(
+            [
+              [0, 3],
+              [1, 1],
+            ],
+            [2, 2],
+            'int32',
+          ),
+        ),
+    ],
     ['concat axis 0', (lib) => lib.concat([m(lib), m(lib)])],
     ['concat axis 1', (lib) => lib.concat([m(lib), lib.ones([2, 1])], 1)],
     ['concat method', (lib) => v(lib).concat(v(lib))],
@@ -108,11 +139,24 @@ describe('dropnet/tfjs tensors', () => {
 
   it('reads values as tfjs does: dataSync, data, array, arraySync, shape, dtype, size, rank', async () => {
     for (const lib of [tf, real as unknown as Lib]) {
-      const t = lib.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+      const t = lib.tensor2d(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [2, 2],
+        'int32',
+      );
       expect(t.dataSync()).toEqual(new Int32Array([1, 2, 3, 4]));
       expect(await t.data()).toEqual(new Int32Array([1, 2, 3, 4]));
-      expect(await t.array()).toEqual([[1, 2], [3, 4]]);
-      expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
+      expect(await t.array()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
+      expect(t.arraySync()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       expect([t.shape, t.dtype, t.size, t.rank]).toEqual([[2, 2], 'int32', 4, 2]);
       expect(lib.scalar(2).arraySync()).toBe(2);
       expect(lib.tensor([true, false]).dataSync()).toEqual(new Uint8Array([1, 0]));
@@ -124,8 +168,16 @@ describe('dropnet/tfjs tensors', () => {
     const log = console.log;
     console.log = (s: string) => lines.push(s);
     try {
-      tf.tensor2d([[1, 2], [3, 4]]).print();
-      real.tensor2d([[1, 2], [3, 4]]).print();
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]).print();
+      real
+        .tensor2d([
+          [1, 2],
+          [3, 4],
+        ])
+        .print();
       tf.scalar(5, 'int32').print(true);
       real.scalar(5, 'int32').print(true);
     } finally {

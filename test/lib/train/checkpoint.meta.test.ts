@@ -41,10 +41,18 @@ describe('checkpoint metadata is validated before the load changes anything', ()
     ['a non-numeric RNG seed', (m: Json) => (m.rng.default.seed = 'abc'), /rng\.default\.seed/],
     ['a negative RNG offset', (m: Json) => (m.rng.default.offset = -4), /rng\.default\.offset/],
     ['an RNG offset off the block grid', (m: Json) => (m.rng.default.offset = 6), /rng\.default\.offset/],
-    ['a module stream with a bad offset', (m: Json) => (m.rng.modules['#noise'].offset = 'x'), /rng\.modules\["#noise"\]\.offset/],
+    [
+      'a module stream with a bad offset',
+      (m: Json) => (m.rng.modules['#noise'].offset = 'x'),
+      /rng\.modules\["#noise"\]\.offset/,
+    ],
     ['an optimizer step of -1', (m: Json) => (m.optimizer.scalars['0'].step = -1), /optimizer\.scalars\.0\.step/],
     ['an optimizer step of 1.5', (m: Json) => (m.optimizer.scalars['0'].step = 1.5), /optimizer\.scalars\.0\.step/],
-    ['a bad optimizer parameter index', (m: Json) => (m.optimizer.scalars['-1'] = { step: 1 }), /optimizer parameter index/],
+    [
+      'a bad optimizer parameter index',
+      (m: Json) => (m.optimizer.scalars['-1'] = { step: 1 }),
+      /optimizer parameter index/,
+    ],
     ['an epoch of "lots"', (m: Json) => (m.epoch = 'lots'), /epoch but received "lots"/],
     ['an epoch of -1', (m: Json) => (m.epoch = -1), /epoch/],
     ['extra of null', (m: Json) => (m.extra = null), /extra/],
@@ -68,7 +76,11 @@ describe('checkpoint metadata is validated before the load changes anything', ()
 
   it('metadata that is not JSON is a clear error', async () => {
     const path = join(dir, 'notjson.safetensors');
-    await io.saveSafetensors(path, { 'model.fc.weight': new Tensor(new Float32Array(6), [2, 3]) }, { 'dropnet.checkpoint': '{oops' });
+    await io.saveSafetensors(
+      path,
+      { 'model.fc.weight': new Tensor(new Float32Array(6), [2, 3]) },
+      { 'dropnet.checkpoint': '{oops' },
+    );
     await expect(io.checkpoint.load(path, { model: new Seeded() })).rejects.toThrow(/metadata is not JSON/);
   });
 });

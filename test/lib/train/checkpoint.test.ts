@@ -61,7 +61,10 @@ describe('checkpoint', () => {
 
     const same = new nn.Sequential(new nn.Linear(4, 3));
     const w0 = (same.at(0) as nn.Linear).weight.data.slice();
-    const twoGroups = new optim.SGD([{ params: [(same.at(0) as nn.Linear).weight] }, { params: [(same.at(0) as nn.Linear).bias!] }], { lr: 0.1 });
+    const twoGroups = new optim.SGD(
+      [{ params: [(same.at(0) as nn.Linear).weight] }, { params: [(same.at(0) as nn.Linear).bias!] }],
+      { lr: 0.1 },
+    );
     await expect(io.checkpoint.load(path, { model: same, optimizer: twoGroups })).rejects.toThrow(RangeError);
     expect((same.at(0) as nn.Linear).weight.data).toEqual(w0);
 
@@ -75,15 +78,20 @@ describe('checkpoint', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
     const script = join(dir, 'saver.ts');
     // A model of 4M floats (16 MB): each save takes long enough to be cut off in the middle.
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { io, nn } from ${JSON.stringify(join(root, 'lib', 'index.ts'))};
       const model = new nn.Linear(2048, 2048);
       for (let epoch = 0; ; epoch++) {
         await io.checkpoint.save(${JSON.stringify(path)}, { model, epoch });
         if (epoch === 0) process.stdout.write('saved\\n');
-      }`);
+      }`,
+    );
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', join(root, 'scripts', 'register-ts.mjs'), script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 30 + 40 * round));
       child.kill('SIGKILL');

@@ -33,15 +33,30 @@ describe('evaluate', () => {
     })();
     inner.at(2).eval();
     await model.evaluate(x, y, { loss: 'crossEntropy', batchSize: 4 });
-    expect(seen.slice(-2)).toEqual([[false, false, false], [false, false, false]]);
+    expect(seen.slice(-2)).toEqual([
+      [false, false, false],
+      [false, false, false],
+    ]);
     expect([model.training, inner.at(0).training, inner.at(2).training]).toEqual([true, true, false]);
   });
 
   it('rejects without a loss or metrics, and on bad data', async () => {
     const { x, y } = blobs(4, 2, 2, 3);
     const model = mlp(2, 4, 2);
-    await expectRejects(model.evaluate(x, y), TypeError, "evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }");
-    await expectRejects(model.evaluate(x, y, { loss: 'crossEntropy', epochs: 2 } as never), RangeError, 'evaluate: unknown option "epochs"; the options are batchSize, loss, metrics, signal, yieldEveryMs, datasetSize, klWeight');
-    await expectRejects(model.evaluate(x, Int32Array.of(0, 1, 2, 0), { loss: 'crossEntropy' }), RangeError, 'Expected class index in [0, 1] for y[2] but received 2 of type number');
+    await expectRejects(
+      model.evaluate(x, y),
+      TypeError,
+      "evaluate needs a loss or metrics: pass { loss: 'crossEntropy' } and/or { metrics: ['accuracy'] }",
+    );
+    await expectRejects(
+      model.evaluate(x, y, { loss: 'crossEntropy', epochs: 2 } as never),
+      RangeError,
+      'evaluate: unknown option "epochs"; the options are batchSize, loss, metrics, signal, yieldEveryMs, datasetSize, klWeight',
+    );
+    await expectRejects(
+      model.evaluate(x, Int32Array.of(0, 1, 2, 0), { loss: 'crossEntropy' }),
+      RangeError,
+      'Expected class index in [0, 1] for y[2] but received 2 of type number',
+    );
   });
 });

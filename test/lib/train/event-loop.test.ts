@@ -7,16 +7,27 @@ import { blobs } from '../../helpers/train.js';
 
 function model(): nn.Sequential {
   manualSeed(1);
-  return new nn.Sequential(new nn.Linear(32, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 4));
+  return new nn.Sequential(
+    new nn.Linear(32, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 4),
+  );
 }
 
 const { x, y } = blobs(2048, 32, 4, 1);
 
 /** Runs fit for at least `ms` milliseconds while counting 5 ms interval ticks. */
-async function ticksDuring(yieldEveryMs: number, ms: number): Promise<{ ticks: number; elapsed: number; epochs: number }> {
+async function ticksDuring(
+  yieldEveryMs: number,
+  ms: number,
+): Promise<{ ticks: number; elapsed: number; epochs: number }> {
   const m = model();
   let ticks = 0;
-  const timer = setInterval(() => { ticks++; }, 5);
+  const timer = setInterval(() => {
+    ticks++;
+  }, 5);
   const start = performance.now();
   let epochs = 0;
   try {
@@ -52,8 +63,24 @@ describe('fit and the event loop', () => {
     let batches = 0;
     setTimeout(() => controller.abort(), 30);
     const started = performance.now();
-    const run = m.fit(x, y, { loss: 'crossEntropy', epochs: 1000, batchSize: 32, verbose: 0, signal: controller.signal, callbacks: [{ onBatchEnd: () => { batches++; } }] });
-    const error = await run.then(() => null, (e: unknown) => e);
+    const run = m.fit(x, y, {
+      loss: 'crossEntropy',
+      epochs: 1000,
+      batchSize: 32,
+      verbose: 0,
+      signal: controller.signal,
+      callbacks: [
+        {
+          onBatchEnd: () => {
+            batches++;
+          },
+        },
+      ],
+    });
+    const error = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).name).toBe('AbortError');
     expect(performance.now() - started).toBeLessThan(5000);

@@ -13,7 +13,12 @@ describe('History', () => {
     expect(h.history.valLoss).toBe(h.history.val_loss);
     expect(h.history.valAccuracy).toEqual([0.4, 0.6]);
     expect(Object.keys(h.history)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
-    expect(JSON.parse(JSON.stringify(h.history))).toEqual({ loss: [1, 0.5], accuracy: [0.5, 0.7], val_loss: [1.2, 0.9], val_accuracy: [0.4, 0.6] });
+    expect(JSON.parse(JSON.stringify(h.history))).toEqual({
+      loss: [1, 0.5],
+      accuracy: [0.5, 0.7],
+      val_loss: [1.2, 0.9],
+      val_accuracy: [0.4, 0.6],
+    });
     expect(h.aborted).toBe(false);
   });
 

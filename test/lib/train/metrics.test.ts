@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { losses, metrics, ShapeError, tensor } from '../../../lib/index.js';
 import { expectThrows } from '../../helpers/errors.js';
 
-const logits = tensor([[2, 1, 0], [0, 3, 1], [1, 0, 5], [4, 4, 0]]);
+const logits = tensor([
+  [2, 1, 0],
+  [0, 3, 1],
+  [1, 0, 5],
+  [4, 4, 0],
+]);
 
 describe('accuracy functions', () => {
   it('sparse: argmax against class indices (first maximum on ties)', () => {
@@ -15,12 +20,22 @@ describe('accuracy functions', () => {
 
   it('sparse over K-dimensional outputs: classes on dimension 1', () => {
     // [N=1, C=2, d=3]: argmax over the 2 classes at each of the 3 positions
-    const out = tensor([[[0, 5, 1], [1, 0, 0]]]);
+    const out = tensor([
+      [
+        [0, 5, 1],
+        [1, 0, 0],
+      ],
+    ]);
     expect(metrics.sparseCategoricalAccuracy(out, tensor([[1, 0, 0]]))).toBe(1);
   });
 
   it('categorical: argmax of output against argmax of one-hot or probability rows', () => {
-    const t = tensor([[1, 0, 0], [0, 0.9, 0.1], [0.2, 0.5, 0.3], [1, 0, 0]]);
+    const t = tensor([
+      [1, 0, 0],
+      [0, 0.9, 0.1],
+      [0.2, 0.5, 0.3],
+      [1, 0, 0],
+    ]);
     expect(metrics.categoricalAccuracy(logits, t)).toBe(0.75);
   });
 
@@ -34,7 +49,17 @@ describe('accuracy functions', () => {
 
   it('accuracy picks its kind from the target', () => {
     expect(metrics.accuracy(logits, [0, 1, 2, 0])).toBe(1);
-    expect(metrics.accuracy(logits, tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]]))).toBe(0.75);
+    expect(
+      metrics.accuracy(
+        logits,
+        tensor([
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 1, 0],
+        ]),
+      ),
+    ).toBe(0.75);
     expect(metrics.accuracy(tensor([0.8, 0.2]), tensor([1, 0]))).toBe(1);
   });
 
@@ -44,9 +69,21 @@ describe('accuracy functions', () => {
   });
 
   it('rejects shapes that do not match', () => {
-    expectThrows(() => metrics.sparseCategoricalAccuracy(logits, [0, 1]), ShapeError, 'sparseCategoricalAccuracy: expected 4 class indices for output [4, 3] but received 2');
-    expectThrows(() => metrics.mse(tensor([1, 2]), tensor([1, 2, 3])), ShapeError, 'mse: target shape [3] differs from output shape [2]');
-    expectThrows(() => metrics.categoricalAccuracy(logits, [1, 2] as never), TypeError, 'Expected Tensor for target but received Array(2)');
+    expectThrows(
+      () => metrics.sparseCategoricalAccuracy(logits, [0, 1]),
+      ShapeError,
+      'sparseCategoricalAccuracy: expected 4 class indices for output [4, 3] but received 2',
+    );
+    expectThrows(
+      () => metrics.mse(tensor([1, 2]), tensor([1, 2, 3])),
+      ShapeError,
+      'mse: target shape [3] differs from output shape [2]',
+    );
+    expectThrows(
+      () => metrics.categoricalAccuracy(logits, [1, 2] as never),
+      TypeError,
+      'Expected Tensor for target but received Array(2)',
+    );
   });
 });
 
@@ -60,7 +97,15 @@ describe('resolveMetric', () => {
     bce.update(tensor([[0.3], [0.2]]), y);
     expect(bce.result()).toBe(0.5); // threshold 0.5 for probabilities
     const cat = metrics.resolveMetric('accuracy', losses.resolveLoss('categoricalCrossentropy'));
-    cat.update(logits, tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]]));
+    cat.update(
+      logits,
+      tensor([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [0, 0, 1],
+      ]),
+    );
     expect(cat.result()).toBe(0.75);
   });
 
@@ -91,7 +136,15 @@ describe('resolveMetric', () => {
 
   it('rejects unknown names', () => {
     const names = metrics.METRIC_NAMES.join(', ');
-    expectThrows(() => metrics.resolveMetric('accuarcy'), RangeError, `Expected metric function, Metric or metric name (${names}) for metric but received "accuarcy" of type string`);
-    expectThrows(() => metrics.resolveMetric(5 as never), TypeError, `Expected metric function, Metric or metric name (${names}) for metric but received 5 of type number`);
+    expectThrows(
+      () => metrics.resolveMetric('accuarcy'),
+      RangeError,
+      `Expected metric function, Metric or metric name (${names}) for metric but received "accuarcy" of type string`,
+    );
+    expectThrows(
+      () => metrics.resolveMetric(5 as never),
+      TypeError,
+      `Expected metric function, Metric or metric name (${names}) for metric but received 5 of type number`,
+    );
   });
 });

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { formatDuration, formatLogValue, Progress, type Printer } from '../../../lib/train/progress.js';
 
 function capture(isTTY: boolean): Printer & { text: string } {
-  return { isTTY, columns: 200, text: '', write(t: string) { this.text += t; } };
+  return {
+    isTTY,
+    columns: 200,
+    text: '',
+    write(t: string) {
+      this.text += t;
+    },
+  };
 }
 
 describe('Progress', () => {
@@ -27,7 +34,10 @@ describe('Progress', () => {
     const logs = { loss: 0.123456, accuracy: 0.9, val_loss: 0.234567, val_accuracy: 0.85 };
     progress.batchEnd(1, { loss: 0.5, accuracy: 0.5 });
     progress.epochEnd(0, logs, 100);
-    const draws = p.text.split('\r').slice(1).map((d) => d.replace(/\x1b\[K\n?$/, ''));
+    const draws = p.text
+      .split('\r')
+      .slice(1)
+      .map((d) => d.replace(/\x1b\[K\n?$/, ''));
     expect(draws).toHaveLength(2);
     // The live bar: cut to 79 characters, so the terminal never wraps it.
     expect(draws[0]!.length).toBe(79);
@@ -39,7 +49,10 @@ describe('Progress', () => {
   });
 
   it('writes one line per epoch when not on a terminal, and at verbose 2', () => {
-    for (const [tty, verbose] of [[false, 1], [true, 2]] as const) {
+    for (const [tty, verbose] of [
+      [false, 1],
+      [true, 2],
+    ] as const) {
       const p = capture(tty);
       const progress = new Progress(p, verbose, 2, 5);
       progress.epochBegin(1);
@@ -69,7 +82,13 @@ describe('Progress', () => {
   });
 
   it('formats values and durations', () => {
-    expect([formatLogValue(0.5), formatLogValue(1234.5), formatLogValue(1e-5), formatLogValue(Number.NaN), formatLogValue(0)]).toEqual(['0.5000', '1234.5000', '1.0000e-5', 'NaN', '0.0000']);
+    expect([
+      formatLogValue(0.5),
+      formatLogValue(1234.5),
+      formatLogValue(1e-5),
+      formatLogValue(Number.NaN),
+      formatLogValue(0),
+    ]).toEqual(['0.5000', '1234.5000', '1.0000e-5', 'NaN', '0.0000']);
     expect([formatDuration(0.0123), formatDuration(3.4), formatDuration(125)]).toEqual(['12ms', '3s', '2m 5s']);
   });
 });

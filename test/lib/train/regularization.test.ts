@@ -2,7 +2,20 @@
 // (+ penalties), `kl` logged beside `loss` (and val_kl), N defaulting to the training-set size,
 // klWarmup's schedule, and a hand-written loop that gives the same step as fit().
 import { describe, expect, it } from 'vitest';
-import { klWarmup, l2, layers, losses, manualSeed, nn, noGrad, ops, optim, randn, sequential, Tensor } from '../../../lib/index.js';
+import {
+  klWarmup,
+  l2,
+  layers,
+  losses,
+  manualSeed,
+  nn,
+  noGrad,
+  ops,
+  optim,
+  randn,
+  sequential,
+  Tensor,
+} from '../../../lib/index.js';
 
 function data(n: number) {
   manualSeed(3);
@@ -21,12 +34,21 @@ describe('fit with KL terms', () => {
     const { x, y } = data(40);
     const net = svdoModel();
     const klBefore = noGrad(() => net.regularizationLoss({ datasetSize: 30 }).item());
-    const h = await net.fit(x, y, { loss: 'crossEntropy', epochs: 2, batchSize: 10, verbose: 0, validationSplit: 0.25, optimizer: new optim.SGD(net.parameters(), { lr: 0 }) });
+    const h = await net.fit(x, y, {
+      loss: 'crossEntropy',
+      epochs: 2,
+      batchSize: 10,
+      verbose: 0,
+      validationSplit: 0.25,
+      optimizer: new optim.SGD(net.parameters(), { lr: 0 }),
+    });
     expect(Object.keys(h.history)).toEqual(['loss', 'kl', 'val_loss', 'val_kl']);
     // lr 0: the parameters do not move, so kl is the same every batch: Σ KL / 30.
     expect(h.history.kl![0]).toBeCloseTo(klBefore, 5);
     expect(h.history.val_kl![1]).toBeCloseTo(klBefore, 5);
-    const valData = noGrad(() => losses.crossEntropy(net.predict(new Tensor(x.data.slice(30 * 4), [10, 4])), y.slice(30)).item());
+    const valData = noGrad(() =>
+      losses.crossEntropy(net.predict(new Tensor(x.data.slice(30 * 4), [10, 4])), y.slice(30)).item(),
+    );
     expect(h.history.val_loss![0]).toBeCloseTo(valData + klBefore, 5);
     // evaluate() remembers N from fit.
     const logs = await net.evaluate(x, y, { loss: 'crossEntropy' });
@@ -43,12 +65,22 @@ describe('fit with KL terms', () => {
     expect([0, 4, 5, 12, 20, 30].map(klWarmup())).toEqual([0, 0, 0, 7 / 15, 1, 1]);
     const { x, y } = data(20);
     const net = svdoModel();
-    const h = await net.fit(x, y, { loss: 'crossEntropy', epochs: 3, batchSize: 20, verbose: 0, klWeight: w, datasetSize: 1000, optimizer: new optim.SGD(net.parameters(), { lr: 0 }) });
+    const h = await net.fit(x, y, {
+      loss: 'crossEntropy',
+      epochs: 3,
+      batchSize: 20,
+      verbose: 0,
+      klWeight: w,
+      datasetSize: 1000,
+      optimizer: new optim.SGD(net.parameters(), { lr: 0 }),
+    });
     const full = noGrad(() => net.regularizationLoss({ datasetSize: 1000 }).item());
     expect(h.history.kl![0]).toBe(0);
     expect(h.history.kl![1]).toBe(0);
     expect(h.history.kl![2]).toBeCloseTo(0.5 * full, 6);
-    await expect(svdoModel().evaluate(x, y, { loss: 'crossEntropy' })).rejects.toThrow('pass { datasetSize: N } (or fit() it first)');
+    await expect(svdoModel().evaluate(x, y, { loss: 'crossEntropy' })).rejects.toThrow(
+      'pass { datasetSize: N } (or fit() it first)',
+    );
     expect(() => klWarmup({ start: 5, end: 2 })).toThrow(RangeError);
     await expect(net.fit(x, y, { loss: 'crossEntropy', klWeight: -1, verbose: 0 })).rejects.toThrow(RangeError);
   });
@@ -56,7 +88,14 @@ describe('fit with KL terms', () => {
   it('takes the same step as a hand-written loop that adds regularizationLoss (and not one that leaves it out)', async () => {
     const { x, y } = data(16);
     const a = svdoModel();
-    await a.fit(x, y, { loss: 'crossEntropy', epochs: 1, batchSize: 16, shuffle: false, verbose: 0, optimizer: new optim.SGD(a.parameters(), { lr: 0.1 }) });
+    await a.fit(x, y, {
+      loss: 'crossEntropy',
+      epochs: 1,
+      batchSize: 16,
+      shuffle: false,
+      verbose: 0,
+      optimizer: new optim.SGD(a.parameters(), { lr: 0.1 }),
+    });
     const byHand = (withTerm: boolean): Record<string, Tensor> => {
       const m = svdoModel();
       const opt = new optim.SGD(m.parameters(), { lr: 0.1 });

@@ -10,7 +10,19 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { buildModel as buildKeras } from '../../../../examples/keras.js';
 import { buildModel as buildMlp } from '../../../../examples/mlp.js';
 import { SimpleModelWithDropout } from '../../../../examples/simple-model-with-dropout.js';
-import { io, layers, manualSeed, nn, noGrad, ops, Parameter, randn, sequential, Tensor, tensor } from '../../../../lib/index.js';
+import {
+  io,
+  layers,
+  manualSeed,
+  nn,
+  noGrad,
+  ops,
+  Parameter,
+  randn,
+  sequential,
+  Tensor,
+  tensor,
+} from '../../../../lib/index.js';
 import { expectClose } from '../../../helpers/expect-close.js';
 import { ATOL, expectOnnxMatches, RTOL, runSession, session } from '../../../helpers/onnx.js';
 
@@ -19,8 +31,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cnn(): nn.Sequential {
   return new nn.Sequential(
-    new nn.Conv2d(1, 8, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Dropout(0.25),
-    new nn.Flatten(), new nn.Linear(8 * 14 * 14, 10),
+    new nn.Conv2d(1, 8, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Dropout(0.25),
+    new nn.Flatten(),
+    new nn.Linear(8 * 14 * 14, 10),
   );
 }
 
@@ -30,7 +46,11 @@ describe('seed models, one file run at batch 1 and 64', () => {
   });
 
   test('the Module subclass with a hand-written forward (SimpleModelWithDropout)', async () => {
-    expect(await expectOnnxMatches(new SimpleModelWithDropout(), [16], { batches: [1, 64] })).toEqual(['Gemm', 'Relu', 'Gemm']);
+    expect(await expectOnnxMatches(new SimpleModelWithDropout(), [16], { batches: [1, 64] })).toEqual([
+      'Gemm',
+      'Relu',
+      'Gemm',
+    ]);
   });
 
   test('the CNN (Conv2d, ReLU, MaxPool2d, Dropout, Flatten, Linear)', async () => {
@@ -50,10 +70,20 @@ describe('seed models, one file run at batch 1 and 64', () => {
     expect(g.outputs).toEqual([{ name: 'output', dims: ['batch', 10] }]);
     // Each node says which layer it came from.
     expect(g.nodes.map((n) => n.doc.replace(/\(.*\)/, '(…)'))).toEqual([
-      'layer 0 (…): conv2d', 'layer 1 (…): relu', 'layer 2 (…): maxPool2d', 'layer 4 (…): reshape', 'layer 5 (…): linear',
+      'layer 0 (…): conv2d',
+      'layer 1 (…): relu',
+      'layer 2 (…): maxPool2d',
+      'layer 4 (…): reshape',
+      'layer 5 (…): linear',
     ]);
     // Weights under their state-dict names, and Flatten's target shape with -1 for the batch.
-    expect(g.initializers.map((t) => t.name)).toEqual(['0.weight', '0.bias', '4/reshape_3_const', '5.weight', '5.bias']);
+    expect(g.initializers.map((t) => t.name)).toEqual([
+      '0.weight',
+      '0.bias',
+      '4/reshape_3_const',
+      '5.weight',
+      '5.bias',
+    ]);
     expect(Array.from(g.initializers[2]!.data as BigInt64Array)).toEqual([-1n, 8n * 14n * 14n]);
   });
 });
@@ -67,7 +97,11 @@ test('a Keras CNN, channels last, with same padding and batch normalization', as
     layers.dense({ units: 3, activation: 'gelu' }),
   ]);
   // Running statistics that are not 0 and 1, as after training.
-  for (const [name, t] of model.module.namedBuffers()) if (!name.endsWith('tracked')) t.data.forEach((_, i, d) => { d[i] = name.endsWith('var') ? 1.5 + i : 0.1 * i; });
+  for (const [name, t] of model.module.namedBuffers())
+    if (!name.endsWith('tracked'))
+      t.data.forEach((_, i, d) => {
+        d[i] = name.endsWith('var') ? 1.5 + i : 0.1 * i;
+      });
   const got = await expectOnnxMatches(model, [9, 9, 2], { reference: model.module });
   expect(got).toContain('BatchNormalization');
   expect(got).toContain('MaxPool');
@@ -97,7 +131,25 @@ class Functional extends nn.Module {
 describe('a Module whose forward calls ops directly', () => {
   test('arithmetic, broadcasting, layout, reductions and a constant export and match', async () => {
     const ops = await expectOnnxMatches(new Functional(), [6], { batches: [1, 4, 64] });
-    for (const op of ['Add', 'Mul', 'Sub', 'Div', 'Exp', 'Log', 'Neg', 'Pow', 'Clip', 'Concat', 'Reshape', 'Transpose', 'ReduceMean', 'ReduceSum', 'MatMul', 'LeakyRelu', 'Softmax']) {
+    for (const op of [
+      'Add',
+      'Mul',
+      'Sub',
+      'Div',
+      'Exp',
+      'Log',
+      'Neg',
+      'Pow',
+      'Clip',
+      'Concat',
+      'Reshape',
+      'Transpose',
+      'ReduceMean',
+      'ReduceSum',
+      'MatMul',
+      'LeakyRelu',
+      'Softmax',
+    ]) {
       expect(ops).toContain(op);
     }
   });
@@ -105,7 +157,9 @@ describe('a Module whose forward calls ops directly', () => {
   for (const opset of [13, 17, 18, 21]) {
     test(`opset ${opset} writes a file the runtime runs (ReduceMean's axes as ${opset >= 18 ? 'an input' : 'an attribute'})`, async () => {
       await expectOnnxMatches(new Functional(), [6], { opset });
-      const mean = io.onnxModel(new Functional(), { inputShape: [-1, 6], opset }).graph.nodes.find((n) => n.opType === 'ReduceMean')!;
+      const mean = io
+        .onnxModel(new Functional(), { inputShape: [-1, 6], opset })
+        .graph.nodes.find((n) => n.opType === 'ReduceMean')!;
       expect(mean.inputs.length).toBe(opset >= 18 ? 2 : 1);
       expect('axes' in mean.attributes).toBe(opset < 18);
     });
@@ -160,7 +214,9 @@ describe('files and options', () => {
     expect(() => io.toOnnx(model, { inputShape: [-1, 20], opset: 12 })).toThrow(RangeError);
     expect(() => io.toOnnx(model, { inputShape: [-1, 20], opset: '17' as never })).toThrow(TypeError);
     expect(() => io.toOnnx(model, { inputShape: [-1, 0] })).toThrow(/inputShape/);
-    expect(() => io.toOnnx(model, { inputShape: [-1, 20], dynamicBatch: false })).toThrow(/not -1\) when dynamicBatch is false/);
+    expect(() => io.toOnnx(model, { inputShape: [-1, 20], dynamicBatch: false })).toThrow(
+      /not -1\) when dynamicBatch is false/,
+    );
     expect(() => io.toOnnx(model, { inputShape: [-1, 20], batch: 3 } as never)).toThrow(/options/);
     expect(() => io.toOnnx({} as never, { inputShape: [-1, 20] })).toThrow(/nn.Module or Keras model/);
     expect(() => io.toOnnx(model, { inputShape: [-1, 21] })).toThrow(/Linear\(20→64\)/);
@@ -183,7 +239,9 @@ describe('what cannot be exported is an error naming the op and the layer', () =
     const model = new nn.Sequential(new nn.Linear(4, 4), new Gathers());
     const path = join(dir, 'gather.onnx');
     let error: unknown;
-    await io.exportOnnx(model, path, { inputShape: [2, 4], dynamicBatch: false }).catch((e: unknown) => { error = e; });
+    await io.exportOnnx(model, path, { inputShape: [2, 4], dynamicBatch: false }).catch((e: unknown) => {
+      error = e;
+    });
     expect(error).toBeInstanceOf(io.OnnxExportError);
     expect((error as Error).message).toBe('cannot export op gather in layer 1 (Gathers): it has no ONNX mapping yet');
     expect([(error as io.OnnxExportError).op, (error as io.OnnxExportError).layer]).toEqual(['gather', '1']);
@@ -193,11 +251,16 @@ describe('what cannot be exported is an error naming the op and the layer', () =
   test('a layer that computes its output outside the traced ops is not exportable yet', () => {
     class Opaque extends nn.Module {
       forward(x: Tensor): Tensor {
-        return new Tensor(x.data.map((v) => v * 2), x.shape);
+        return new Tensor(
+          x.data.map((v) => v * 2),
+          x.shape,
+        );
       }
     }
     const model = new nn.Sequential(new nn.Linear(3, 3), new Opaque());
-    expect(() => io.toOnnx(model, { inputShape: [-1, 3] })).toThrow('layer 1 (Opaque) is not exportable to ONNX yet: its forward computes its output without the ops the exporter can trace');
+    expect(() => io.toOnnx(model, { inputShape: [-1, 3] })).toThrow(
+      'layer 1 (Opaque) is not exportable to ONNX yet: its forward computes its output without the ops the exporter can trace',
+    );
   });
 
   test('a tensor that depends on the input but bypassed the traced ops', () => {
@@ -207,7 +270,7 @@ describe('what cannot be exported is an error naming the op and the layer', () =
       }
     }
     expect(() => io.toOnnx(new Leaky(), { inputShape: [2, 3], dynamicBatch: false })).toThrow(
-      'cannot export op add in the model (Leaky): its input 1 depends on the model\'s input (its values or its batch size) but was not computed by an op the exporter can trace',
+      "cannot export op add in the model (Leaky): its input 1 depends on the model's input (its values or its batch size) but was not computed by an op the exporter can trace",
     );
   });
 
@@ -217,9 +280,15 @@ describe('what cannot be exported is an error naming the op and the layer', () =
         return ops.add(x, new Tensor(new Float32Array(x.size), x.shape));
       }
     }
-    expect(() => io.toOnnx(new BatchConstant(), { inputShape: [-1, 3] })).toThrow(/cannot export op add in the model \(BatchConstant\): its input 1 depends on the model's input \(its values or its batch size\)/);
+    expect(() => io.toOnnx(new BatchConstant(), { inputShape: [-1, 3] })).toThrow(
+      /cannot export op add in the model \(BatchConstant\): its input 1 depends on the model's input \(its values or its batch size\)/,
+    );
     // With a fixed batch the same constant is a constant.
-    expect(io.onnxModel(new BatchConstant(), { inputShape: [2, 3], dynamicBatch: false }).graph.initializers.map((t) => t.name)).toEqual(['add_const']);
+    expect(
+      io
+        .onnxModel(new BatchConstant(), { inputShape: [2, 3], dynamicBatch: false })
+        .graph.initializers.map((t) => t.name),
+    ).toEqual(['add_const']);
   });
 
   test('dropout forced into training mode inside an eval trace', () => {
@@ -235,7 +304,9 @@ describe('what cannot be exported is an error naming the op and the layer', () =
 
   test('batch norm without running statistics', () => {
     const model = new nn.Sequential(new nn.BatchNorm1d(3, { trackRunningStats: false }));
-    expect(() => io.toOnnx(model, { inputShape: [-1, 3] })).toThrow(/cannot export op batchNorm in layer 0 \(BatchNorm1d.*\): it normalized with batch statistics/);
+    expect(() => io.toOnnx(model, { inputShape: [-1, 3] })).toThrow(
+      /cannot export op batchNorm in layer 0 \(BatchNorm1d.*\): it normalized with batch statistics/,
+    );
   });
 
   test('adaptive pooling to a size that does not divide the input', () => {

@@ -11,7 +11,8 @@ function trained<M extends nn.Module>(m: M): M {
   for (const [name, t] of [...m.namedParameters(), ...m.namedBuffers()] as [string, Tensor][]) {
     if (name.endsWith('num_batches_tracked')) continue;
     const d = t.data;
-    for (let i = 0; i < d.length; i++) d[i] = name.endsWith('running_var') ? 0.5 + ((i * 7) % 5) / 4 : Math.sin(i + d.length) * 0.5;
+    for (let i = 0; i < d.length; i++)
+      d[i] = name.endsWith('running_var') ? 0.5 + ((i * 7) % 5) / 4 : Math.sin(i + d.length) * 0.5;
   }
   return m;
 }
@@ -65,10 +66,18 @@ describe('convolution and pooling', () => {
   const conv: [string, () => nn.Module, number[]][] = [
     ['Conv2d 3x3', () => new nn.Conv2d(3, 4, 3), [3, 7, 6]],
     ['Conv2d stride 2, padding 1', () => new nn.Conv2d(2, 5, 3, { stride: 2, padding: 1 }), [2, 9, 8]],
-    ['Conv2d dilation 2, padding [2, 1], no bias', () => new nn.Conv2d(2, 3, [3, 2], { dilation: 2, padding: [2, 1], bias: false }), [2, 8, 9]],
+    [
+      'Conv2d dilation 2, padding [2, 1], no bias',
+      () => new nn.Conv2d(2, 3, [3, 2], { dilation: 2, padding: [2, 1], bias: false }),
+      [2, 8, 9],
+    ],
     ['Conv2d groups 2', () => new nn.Conv2d(4, 6, 3, { groups: 2, padding: 1 }), [4, 5, 5]],
     ['Conv2d depthwise', () => new nn.Conv2d(3, 3, 3, { groups: 3 }), [3, 6, 6]],
-    ['Conv2d padding same (even kernel: asymmetric pads)', () => new nn.Conv2d(2, 3, 4, { padding: 'same' }), [2, 7, 7]],
+    [
+      'Conv2d padding same (even kernel: asymmetric pads)',
+      () => new nn.Conv2d(2, 3, 4, { padding: 'same' }),
+      [2, 7, 7],
+    ],
     ['Conv1d stride 2, padding 2', () => new nn.Conv1d(3, 4, 3, { stride: 2, padding: 2 }), [3, 11]],
   ];
   for (const [name, make, sample] of conv) {
@@ -81,12 +90,32 @@ describe('convolution and pooling', () => {
     ['MaxPool2d(2)', () => new nn.MaxPool2d(2), [3, 8, 7], 'MaxPool'],
     ['MaxPool2d(3, stride 2, padding 1)', () => new nn.MaxPool2d(3, { stride: 2, padding: 1 }), [2, 9, 9], 'MaxPool'],
     ['MaxPool2d(2, dilation 2)', () => new nn.MaxPool2d(2, { dilation: 2 }), [2, 9, 8], 'MaxPool'],
-    ['MaxPool2d(3, stride 2, ceilMode)', () => new nn.MaxPool2d(3, { stride: 2, ceilMode: true }), [2, 8, 10], 'MaxPool'],
+    [
+      'MaxPool2d(3, stride 2, ceilMode)',
+      () => new nn.MaxPool2d(3, { stride: 2, ceilMode: true }),
+      [2, 8, 10],
+      'MaxPool',
+    ],
     ['AvgPool2d(2)', () => new nn.AvgPool2d(2), [3, 8, 6], 'AveragePool'],
-    ['AvgPool2d(3, stride 2, padding 1)', () => new nn.AvgPool2d(3, { stride: 2, padding: 1 }), [2, 9, 9], 'AveragePool'],
-    ['AvgPool2d(3, padding 1, countIncludePad false)', () => new nn.AvgPool2d(3, { padding: 1, countIncludePad: false }), [2, 7, 7], 'AveragePool'],
+    [
+      'AvgPool2d(3, stride 2, padding 1)',
+      () => new nn.AvgPool2d(3, { stride: 2, padding: 1 }),
+      [2, 9, 9],
+      'AveragePool',
+    ],
+    [
+      'AvgPool2d(3, padding 1, countIncludePad false)',
+      () => new nn.AvgPool2d(3, { padding: 1, countIncludePad: false }),
+      [2, 7, 7],
+      'AveragePool',
+    ],
     ['AdaptiveAvgPool2d(1)', () => new nn.AdaptiveAvgPool2d(1), [4, 5, 7], 'GlobalAveragePool'],
-    ['AdaptiveAvgPool2d([2, 3]) of an evenly divided input', () => new nn.AdaptiveAvgPool2d([2, 3]), [2, 6, 9], 'AveragePool'],
+    [
+      'AdaptiveAvgPool2d([2, 3]) of an evenly divided input',
+      () => new nn.AdaptiveAvgPool2d([2, 3]),
+      [2, 6, 9],
+      'AveragePool',
+    ],
     ['MaxPool1d(2)', () => new nn.MaxPool1d(2), [3, 9], 'MaxPool'],
     ['AvgPool1d(3, stride 2)', () => new nn.AvgPool1d(3, { stride: 2 }), [3, 11], 'AveragePool'],
     ['AdaptiveAvgPool1d(1)', () => new nn.AdaptiveAvgPool1d(1), [3, 10], 'GlobalAveragePool'],
@@ -104,11 +133,15 @@ describe('normalization, reshaping', () => {
   });
 
   test('BatchNorm2d with trained statistics exports as BatchNormalization', async () => {
-    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { eps: 1e-3 })), [3, 4, 5])).toEqual(['BatchNormalization']);
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { eps: 1e-3 })), [3, 4, 5])).toEqual([
+      'BatchNormalization',
+    ]);
   });
 
   test('BatchNorm2d without affine parameters gets constant scale and shift', async () => {
-    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { affine: false })), [3, 4, 4])).toEqual(['BatchNormalization']);
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm2d(3, { affine: false })), [3, 4, 4])).toEqual([
+      'BatchNormalization',
+    ]);
   });
 
   test('Flatten exports as a Reshape with -1 for the batch', async () => {
@@ -176,13 +209,28 @@ describe('random layer chains', () => {
           c = out;
           break;
         }
-        case 1: mods.push(new nn.MaxPool2d(2)); h = Math.floor(h / 2); w = Math.floor(w / 2); break;
-        case 2: mods.push(new nn.AvgPool2d(2)); h = Math.floor(h / 2); w = Math.floor(w / 2); break;
-        case 3: mods.push(trained(new nn.BatchNorm2d(c))); break;
-        default: mods.push([new nn.ReLU(), new nn.Dropout2d(0.3), new nn.ELU(), new nn.Tanh()][pick(4)]!);
+        case 1:
+          mods.push(new nn.MaxPool2d(2));
+          h = Math.floor(h / 2);
+          w = Math.floor(w / 2);
+          break;
+        case 2:
+          mods.push(new nn.AvgPool2d(2));
+          h = Math.floor(h / 2);
+          w = Math.floor(w / 2);
+          break;
+        case 3:
+          mods.push(trained(new nn.BatchNorm2d(c)));
+          break;
+        default:
+          mods.push([new nn.ReLU(), new nn.Dropout2d(0.3), new nn.ELU(), new nn.Tanh()][pick(4)]!);
       }
     }
-    mods.push(new nn.Flatten(), new nn.Linear(c * h * w, 4), [new nn.Softmax(1), new nn.LogSoftmax(1), new nn.Sigmoid()][pick(3)]!);
+    mods.push(
+      new nn.Flatten(),
+      new nn.Linear(c * h * w, 4),
+      [new nn.Softmax(1), new nn.LogSoftmax(1), new nn.Sigmoid()][pick(3)]!,
+    );
     return { model: new nn.Sequential(...mods), sample };
   }
 
@@ -192,10 +240,13 @@ describe('random layer chains', () => {
       const ops = await expectOnnxMatches(model, sample, { batches: [1, 3] });
       // any constructor: the count only uses instanceof
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor signature
-      const count = (cls: abstract new (...a: any[]) => nn.Module): number => model.children().filter((m) => m instanceof cls).length;
+      const count = (cls: abstract new (...a: any[]) => nn.Module): number =>
+        model.children().filter((m) => m instanceof cls).length;
       expect(ops.filter((op) => op === 'Conv').length).toBe(count(nn.Conv2d));
       expect(ops.filter((op) => op === 'BatchNormalization').length).toBe(count(nn.BatchNorm2d));
-      expect(ops.filter((op) => op === 'MaxPool' || op === 'AveragePool').length).toBe(count(nn.MaxPool2d) + count(nn.AvgPool2d));
+      expect(ops.filter((op) => op === 'MaxPool' || op === 'AveragePool').length).toBe(
+        count(nn.MaxPool2d) + count(nn.AvgPool2d),
+      );
     });
   }
 });

@@ -25,14 +25,23 @@ interface Case {
 
 function make(c: Case, extra: Record<string, unknown> = {}): Recurrent {
   const options = {
-    inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers ?? 1, bidirectional: c.bidirectional ?? false,
-    batchFirst: c.batchFirst ?? false, bias: c.bias ?? true, ...extra,
+    inputSize: c.inputSize,
+    hiddenSize: c.hiddenSize,
+    numLayers: c.numLayers ?? 1,
+    bidirectional: c.bidirectional ?? false,
+    batchFirst: c.batchFirst ?? false,
+    bias: c.bias ?? true,
+    ...extra,
   };
   switch (c.kind) {
-    case 'LSTM': return new nn.LSTM(options);
-    case 'GRU': return new nn.GRU(options);
-    case 'RNN': return new nn.RNN(options);
-    case 'RNN relu': return new nn.RNN({ ...options, nonlinearity: 'relu' });
+    case 'LSTM':
+      return new nn.LSTM(options);
+    case 'GRU':
+      return new nn.GRU(options);
+    case 'RNN':
+      return new nn.RNN(options);
+    case 'RNN relu':
+      return new nn.RNN({ ...options, nonlinearity: 'relu' });
   }
 }
 
@@ -79,12 +88,16 @@ describe.each(cases)('$kind', (c) => {
     }
     test(`${name}: given initial states are graph inputs h0${c.kind === 'LSTM' ? ' and c0' : ''}`, async () => {
       const layer = make(c);
-      const makeArgs = (n: number, g: Generator): ForwardArgs => [randn([n, 3, c.inputSize], { generator: g }), initialState(layer, n, g)];
+      const makeArgs = (n: number, g: Generator): ForwardArgs => [
+        randn([n, 3, c.inputSize], { generator: g }),
+        initialState(layer, n, g),
+      ];
       await expectOnnxOutputsMatch(layer, [3, c.inputSize], { initialState: true, makeArgs });
       const g = io.onnxModel(layer, { inputShape: [-1, 3, c.inputSize], initialState: true }).graph;
       const rows = layer.numLayers * layer.directions;
       expect(g.inputs.map((i) => [i.name, i.dims])).toEqual([
-        ['input', ['batch', 3, c.inputSize]], ['h0', [rows, 'batch', c.hiddenSize]],
+        ['input', ['batch', 3, c.inputSize]],
+        ['h0', [rows, 'batch', c.hiddenSize]],
         ...(c.kind === 'LSTM' ? [['c0', [rows, 'batch', c.hiddenSize]]] : []),
       ]);
     });
@@ -99,7 +112,10 @@ describe.each(cases)('$kind', (c) => {
     });
     test(`${name}: batch 1, with initial states`, async () => {
       const layer = make(c);
-      const makeArgs = (n: number, g: Generator): ForwardArgs => [randn([n, 1, c.inputSize], { generator: g }), initialState(layer, 1, g)];
+      const makeArgs = (n: number, g: Generator): ForwardArgs => [
+        randn([n, 1, c.inputSize], { generator: g }),
+        initialState(layer, 1, g),
+      ];
       await expectOnnxOutputsMatch(layer, [1, c.inputSize], { initialState: true, makeArgs, batches: [1, 7] });
     });
   }
@@ -117,16 +133,22 @@ describe('gate order and attributes', () => {
       const size = H * 3;
       return Array.from({ length: layer.gates }, (_, to) => {
         const rows = (w.data as Float32Array).subarray(to * size, (to + 1) * size);
-        return Array.from({ length: layer.gates }, (_, from) => from).find((from) => pytorch.subarray(from * size, (from + 1) * size).every((v, k) => v === rows[k]))!;
+        return Array.from({ length: layer.gates }, (_, from) => from).find((from) =>
+          pytorch.subarray(from * size, (from + 1) * size).every((v, k) => v === rows[k]),
+        )!;
       });
     };
     expect(blocks(new nn.LSTM(3, H))).toEqual([0, 3, 1, 2]);
     expect(blocks(new nn.GRU(3, H))).toEqual([1, 0, 2]);
-    const bias = io.onnxModel(new nn.GRU(3, H), { inputShape: [-1, 1, 3] }).graph.initializers.find((t) => t.name === 'bias_ih_l0.onnx')!;
+    const bias = io
+      .onnxModel(new nn.GRU(3, H), { inputShape: [-1, 1, 3] })
+      .graph.initializers.find((t) => t.name === 'bias_ih_l0.onnx')!;
     expect(bias.dims).toEqual([1, 2 * 3 * H]);
     const gru = io.onnxModel(new nn.GRU(3, H), { inputShape: [-1, 1, 3] }).graph.nodes.find((n) => n.opType === 'GRU')!;
     expect(gru.attributes.linear_before_reset).toEqual({ type: 'int', value: 1 });
-    const relu = io.onnxModel(new nn.RNN(3, H, { nonlinearity: 'relu' }), { inputShape: [-1, 1, 3] }).graph.nodes.find((n) => n.opType === 'RNN')!;
+    const relu = io
+      .onnxModel(new nn.RNN(3, H, { nonlinearity: 'relu' }), { inputShape: [-1, 1, 3] })
+      .graph.nodes.find((n) => n.opType === 'RNN')!;
     expect(relu.attributes.activations).toEqual({ type: 'strings', value: ['Relu'] });
   });
 
@@ -141,8 +163,16 @@ describe('gate order and attributes', () => {
         forward(x: Tensor): Tensor {
           const B = x.shape[1]!;
           return recurrentLayer({
-            cell, reverse: true, x, h0: zeros([B, 5]), c0: cell === 'lstm' ? zeros([B, 5]) : null,
-            wIh: ops.mul(this.wIh, 0.5), wHh: ops.mul(this.wHh, 0.5), bIh: this.bIh, bHh: ops.mul(this.bIh, 2), wHr: null,
+            cell,
+            reverse: true,
+            x,
+            h0: zeros([B, 5]),
+            c0: cell === 'lstm' ? zeros([B, 5]) : null,
+            wIh: ops.mul(this.wIh, 0.5),
+            wHh: ops.mul(this.wHh, 0.5),
+            bIh: this.bIh,
+            bHh: ops.mul(this.bIh, 2),
+            wHr: null,
           }).y;
         }
       }
@@ -152,13 +182,24 @@ describe('gate order and attributes', () => {
   });
 
   test('the weights are named after their state-dict entries', () => {
-    const names = io.onnxModel(new nn.LSTM(3, 4, { bidirectional: true }), { inputShape: [-1, 2, 3] }).graph.initializers.map((t) => t.name);
-    const expected = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse'];
+    const names = io
+      .onnxModel(new nn.LSTM(3, 4, { bidirectional: true }), { inputShape: [-1, 2, 3] })
+      .graph.initializers.map((t) => t.name);
+    const expected = [
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'weight_ih_l0_reverse',
+      'weight_hh_l0_reverse',
+      'bias_ih_l0_reverse',
+    ];
     expect(names.filter((n) => n.endsWith('.onnx'))).toEqual(expected.map((n) => `${n}.onnx`));
   });
 
   test('an unbatched (steps, features) input exports with the steps dynamic', async () => {
-    const ops = await expectOnnxOutputsMatch(new nn.GRU(4, 3, { numLayers: 2, bidirectional: true }), [4], { batches: [1, 7] });
+    const ops = await expectOnnxOutputsMatch(new nn.GRU(4, 3, { numLayers: 2, bidirectional: true }), [4], {
+      batches: [1, 7],
+    });
     expect(ops.filter((op) => op === 'GRU')).toHaveLength(4);
   });
 });
@@ -181,23 +222,51 @@ describe('the recurrent dropout family in eval', () => {
   }
 
   const unrolled: [string, () => Recurrent][] = [
-    ['LSTM zoneout { cell: 0.3, hidden: 0.2 }', () => new nn.LSTM({ inputSize: 3, hiddenSize: 5, batchFirst: true, zoneout: { cell: 0.3, hidden: 0.2 } })],
-    ['LSTM zoneout 0.25, bidirectional, 2 layers', () => new nn.LSTM({ inputSize: 3, hiddenSize: 3, batchFirst: true, zoneout: 0.25, bidirectional: true, numLayers: 2 })],
+    [
+      'LSTM zoneout { cell: 0.3, hidden: 0.2 }',
+      () => new nn.LSTM({ inputSize: 3, hiddenSize: 5, batchFirst: true, zoneout: { cell: 0.3, hidden: 0.2 } }),
+    ],
+    [
+      'LSTM zoneout 0.25, bidirectional, 2 layers',
+      () =>
+        new nn.LSTM({
+          inputSize: 3,
+          hiddenSize: 3,
+          batchFirst: true,
+          zoneout: 0.25,
+          bidirectional: true,
+          numLayers: 2,
+        }),
+    ],
     ['GRU zoneout 0.25', () => new nn.GRU({ inputSize: 4, hiddenSize: 5, batchFirst: true, zoneout: 0.25 })],
-    ['RNN (relu) zoneout 0.5, no bias', () => new nn.RNN({ inputSize: 4, hiddenSize: 3, batchFirst: true, zoneout: 0.5, nonlinearity: 'relu', bias: false })],
+    [
+      'RNN (relu) zoneout 0.5, no bias',
+      () =>
+        new nn.RNN({ inputSize: 4, hiddenSize: 3, batchFirst: true, zoneout: 0.5, nonlinearity: 'relu', bias: false }),
+    ],
     ['LSTM projSize 2', () => new nn.LSTM({ inputSize: 3, hiddenSize: 5, batchFirst: true, projSize: 2 })],
-    ['LSTM projSize 3, zoneout, bidirectional', () => new nn.LSTM({ inputSize: 3, hiddenSize: 4, batchFirst: true, projSize: 3, zoneout: 0.1, bidirectional: true })],
+    [
+      'LSTM projSize 3, zoneout, bidirectional',
+      () =>
+        new nn.LSTM({ inputSize: 3, hiddenSize: 4, batchFirst: true, projSize: 3, zoneout: 0.1, bidirectional: true }),
+    ],
   ];
   for (const [what, build] of unrolled) {
     test(`${what}: unrolled over the steps (1 and 7), matches with and without initial states`, async () => {
       for (const steps of [1, 7]) {
         const layer = build();
-        const ops = await expectOnnxOutputsMatch(layer, [steps, 3 + (what.startsWith('GRU') || what.startsWith('RNN') ? 1 : 0)]);
+        const ops = await expectOnnxOutputsMatch(layer, [
+          steps,
+          3 + (what.startsWith('GRU') || what.startsWith('RNN') ? 1 : 0),
+        ]);
         expect(ops.filter((op) => op === 'LSTM' || op === 'GRU' || op === 'RNN')).toEqual([]);
         expect(ops.filter((op) => op === 'MatMul').length).toBeGreaterThanOrEqual(steps);
       }
       const layer = build();
-      const makeArgs = (n: number, g: Generator): ForwardArgs => [randn([n, 7, layer.inputSize], { generator: g }), initialState(layer, n, g)];
+      const makeArgs = (n: number, g: Generator): ForwardArgs => [
+        randn([n, 7, layer.inputSize], { generator: g }),
+        initialState(layer, n, g),
+      ];
       await expectOnnxOutputsMatch(layer, [7, layer.inputSize], { initialState: true, makeArgs });
     });
   }
@@ -208,14 +277,27 @@ describe('cells and models built on recurrent layers', () => {
     for (const cell of [new nn.LSTMCell(4, 3), new nn.GRUCell(4, 5), new nn.RNNCell(4, 3, true, 'relu')]) {
       await expectOnnxOutputsMatch(cell, [4]);
     }
-    expect(io.onnxModel(new nn.LSTMCell(4, 3), { inputShape: [-1, 4] }).graph.outputs.map((o) => o.name)).toEqual(['h', 'c']);
-    expect(() => io.toOnnx(new nn.LSTMCell(4, 3), { inputShape: [-1, 4], initialState: true })).toThrow(/does not return \[output, state\]/);
+    expect(io.onnxModel(new nn.LSTMCell(4, 3), { inputShape: [-1, 4] }).graph.outputs.map((o) => o.name)).toEqual([
+      'h',
+      'c',
+    ]);
+    expect(() => io.toOnnx(new nn.LSTMCell(4, 3), { inputShape: [-1, 4], initialState: true })).toThrow(
+      /does not return \[output, state\]/,
+    );
   });
 
   class Tagger extends nn.Module {
     embed = new nn.EmbeddingDropout(new nn.Embedding(11, 6), 0.2);
     locked = new nn.LockedDropout(0.3, { batchFirst: true });
-    lstm = new nn.LSTM({ inputSize: 6, hiddenSize: 5, numLayers: 2, dropout: 0.2, bidirectional: true, batchFirst: true, recurrentDropout: 0.2 });
+    lstm = new nn.LSTM({
+      inputSize: 6,
+      hiddenSize: 5,
+      numLayers: 2,
+      dropout: 0.2,
+      bidirectional: true,
+      batchFirst: true,
+      recurrentDropout: 0.2,
+    });
     norm = new nn.LayerNorm(10);
     head = new nn.Linear(10, 3);
 

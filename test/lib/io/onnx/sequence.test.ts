@@ -9,7 +9,10 @@ import { expectOnnxMatches } from '../../../helpers/onnx.js';
 
 /** Non-default affine parameters, as after training. */
 function trained<M extends nn.Module>(m: M): M {
-  for (const [, t] of m.namedParameters() as [string, Tensor][]) t.data.forEach((_, i, d) => { d[i] = 0.5 + Math.sin(i + d.length); });
+  for (const [, t] of m.namedParameters() as [string, Tensor][])
+    t.data.forEach((_, i, d) => {
+      d[i] = 0.5 + Math.sin(i + d.length);
+    });
   return m;
 }
 
@@ -29,7 +32,10 @@ describe('LayerNorm', () => {
         // Inputs far from zero mean and unit variance.
         const makeInput = (shape: number[], g: Generator): Tensor => {
           const d = g.normal(new Float32Array(shape.reduce((a, b) => a * b, 1)));
-          return new Tensor(d.map((v) => 3 + 5 * v), shape);
+          return new Tensor(
+            d.map((v) => 3 + 5 * v),
+            shape,
+          );
         };
         const ops = await expectOnnxMatches(make(), sample, { opset, makeInput });
         if (opset >= 17) expect(ops.filter((op) => op !== 'Identity')).toEqual(['LayerNormalization']);
@@ -46,7 +52,8 @@ describe('LayerNorm', () => {
 
 /** Random ids in [0, vocab) of `shape`. */
 function ids(vocab: number): (shape: number[], g: Generator) => Tensor {
-  return (shape, g) => new Tensor(g.uniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), 0, vocab).map(Math.floor), shape);
+  return (shape, g) =>
+    new Tensor(g.uniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), 0, vocab).map(Math.floor), shape);
 }
 
 describe('Embedding', () => {
@@ -54,7 +61,11 @@ describe('Embedding', () => {
     ['Embedding(13, 5) of (batch, 7) ids', () => new nn.Embedding(13, 5), [7]],
     ['Embedding(1, 3) of (batch, 1) ids', () => new nn.Embedding(1, 3), [1]],
     ['Embedding(9, 4) of (batch, 3, 2) ids, paddingIdx 0', () => new nn.Embedding(9, 4, { paddingIdx: 0 }), [3, 2]],
-    ['EmbeddingDropout(p 0.5) (the plain lookup in eval)', () => new nn.EmbeddingDropout(new nn.Embedding(13, 5), 0.5), [7]],
+    [
+      'EmbeddingDropout(p 0.5) (the plain lookup in eval)',
+      () => new nn.EmbeddingDropout(new nn.Embedding(13, 5), 0.5),
+      [7],
+    ],
   ];
   for (const [name, make, sample] of cases) {
     test(`${name} exports as Cast, Gather`, async () => {
@@ -64,11 +75,21 @@ describe('Embedding', () => {
     });
   }
 
-  for (const [normType, opset] of [[2, 17], [2, 18], [1, 13], [1, 18], [3, 17], [Infinity, 17], [Infinity, 18]] as const) {
+  for (const [normType, opset] of [
+    [2, 17],
+    [2, 18],
+    [1, 13],
+    [1, 18],
+    [3, 17],
+    [Infinity, 17],
+    [Infinity, 18],
+  ] as const) {
     test(`maxNorm 1 with normType ${normType} at opset ${opset}: the looked-up rows are scaled as dropnet scales them`, async () => {
       const layer = new nn.Embedding(17, 6, { maxNorm: 1, normType });
       // Rows well above and below the limit.
-      layer.weight.data.forEach((_, i, d) => { d[i] = (Math.floor(i / 6) % 2 === 0 ? 2 : 0.05) * Math.cos(i); });
+      layer.weight.data.forEach((_, i, d) => {
+        d[i] = (Math.floor(i / 6) % 2 === 0 ? 2 : 0.05) * Math.cos(i);
+      });
       const ops = await expectOnnxMatches(layer, [9], { inputIds: 17, makeInput: ids(17), opset });
       expect(ops).toContain('Where');
       expect(ops.slice(0, 2)).toEqual(['Cast', 'Gather']);
@@ -76,7 +97,12 @@ describe('Embedding', () => {
   }
 
   test('an embedding followed by dropout and a linear layer, one file at batch 1 and 64', async () => {
-    const model = new nn.Sequential(new nn.Embedding(20, 8), new nn.Dropout(0.3), new nn.Flatten(), new nn.Linear(8 * 5, 3));
+    const model = new nn.Sequential(
+      new nn.Embedding(20, 8),
+      new nn.Dropout(0.3),
+      new nn.Flatten(),
+      new nn.Linear(8 * 5, 3),
+    );
     const ops = await expectOnnxMatches(model, [5], { inputIds: 20, makeInput: ids(20), batches: [1, 64] });
     expect(ops).toEqual(['Cast', 'Gather', 'Reshape', 'Gemm']);
   });
@@ -92,6 +118,8 @@ describe('Embedding', () => {
   });
 
   test('without inputIds the traces feed it normal values, and the error says which layer refused them', () => {
-    expect(() => io.toOnnx(new nn.Sequential(new nn.Embedding(5, 2)), { inputShape: [-1, 3] })).toThrow(/the input of Embedding\(5, 2\)/);
+    expect(() => io.toOnnx(new nn.Sequential(new nn.Embedding(5, 2)), { inputShape: [-1, 3] })).toThrow(
+      /the input of Embedding\(5, 2\)/,
+    );
   });
 });

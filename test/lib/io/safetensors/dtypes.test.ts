@@ -11,7 +11,11 @@ function load(dtype: string, bytes: Uint8Array, count: number): Float32Array {
   return tensors.get('x')!.data;
 }
 
-function bytesOf(size: number, values: readonly (number | bigint)[], set: (v: DataView, at: number, x: never) => void): Uint8Array {
+function bytesOf(
+  size: number,
+  values: readonly (number | bigint)[],
+  set: (v: DataView, at: number, x: never) => void,
+): Uint8Array {
   const out = new Uint8Array(values.length * size);
   const v = new DataView(out.buffer);
   values.forEach((x, i) => set(v, i * size, x as never));
@@ -49,7 +53,7 @@ describe('BF16', () => {
     const got = load('BF16', u16Bytes(bits), bits.length);
     expect(got[0]).toBe(1);
     expect(got[1]).toBe(-3.140625); // -(1 + 73/128) * 2
-    expect(got[2]).toBe(255 / 128 * 2 ** 127); // largest finite bfloat16
+    expect(got[2]).toBe((255 / 128) * 2 ** 127); // largest finite bfloat16
     expect(got[3]).toBe(2 ** -133); // a float32 subnormal: bit 16 set
     expect(got[4]).toBe(Infinity);
     expect(got[5]).toBe(-Infinity);
@@ -60,7 +64,11 @@ describe('BF16', () => {
 describe('F64', () => {
   it('rounds to nearest, ties to even, and overflows to infinity like a cast', () => {
     const values = [0.1, 1 + 2 ** -24, 1 + 3 * 2 ** -24, 1e39, -1e39, 3.4028234663852886e38, 2 ** -149, 2 ** -151, -0];
-    const got = load('F64', bytesOf(8, values, (v, at, x) => v.setFloat64(at, x, true)), values.length);
+    const got = load(
+      'F64',
+      bytesOf(8, values, (v, at, x) => v.setFloat64(at, x, true)),
+      values.length,
+    );
     expect(got[0]).toBe(0.10000000149011612);
     expect(got[1]).toBe(1); // halfway between 1 and 1 + 2^-23: the even one
     expect(got[2]).toBe(1 + 2 ** -22); // halfway between 1 + 2^-23 and 1 + 2^-22: the even one
@@ -78,13 +86,37 @@ describe('integers and BOOL', () => {
     expect([...load('U8', Uint8Array.of(0, 7, 255), 3)]).toEqual([0, 7, 255]);
     expect([...load('I8', Uint8Array.of(0x80, 0xff, 0x7f), 3)]).toEqual([-128, -1, 127]);
     expect([...load('BOOL', Uint8Array.of(1, 0, 1), 3)]).toEqual([1, 0, 1]);
-    expect([...load('I16', bytesOf(2, [-32768, 32767], (v, at, x) => v.setInt16(at, x, true)), 2)]).toEqual([-32768, 32767]);
+    expect([
+      ...load(
+        'I16',
+        bytesOf(2, [-32768, 32767], (v, at, x) => v.setInt16(at, x, true)),
+        2,
+      ),
+    ]).toEqual([-32768, 32767]);
     expect([...load('U16', u16Bytes([65535, 1]), 2)]).toEqual([65535, 1]);
-    expect([...load('I32', bytesOf(4, [-(2 ** 31), 2 ** 24, -(2 ** 24)], (v, at, x) => v.setInt32(at, x, true)), 3)]).toEqual([-(2 ** 31), 2 ** 24, -(2 ** 24)]);
+    expect([
+      ...load(
+        'I32',
+        bytesOf(4, [-(2 ** 31), 2 ** 24, -(2 ** 24)], (v, at, x) => v.setInt32(at, x, true)),
+        3,
+      ),
+    ]).toEqual([-(2 ** 31), 2 ** 24, -(2 ** 24)]);
     expect([...load('U32', u32Bytes([2 ** 32 - 256, 3]), 2)]).toEqual([2 ** 32 - 256, 3]);
     // num_batches_tracked in a PyTorch BatchNorm state dict is an I64 scalar.
-    expect([...load('I64', bytesOf(8, [-5n, 2n ** 62n], (v, at, x) => v.setBigInt64(at, x, true)), 2)]).toEqual([-5, 2 ** 62]);
-    expect([...load('U64', bytesOf(8, [2n ** 63n, 12n], (v, at, x) => v.setBigUint64(at, x, true)), 2)]).toEqual([2 ** 63, 12]);
+    expect([
+      ...load(
+        'I64',
+        bytesOf(8, [-5n, 2n ** 62n], (v, at, x) => v.setBigInt64(at, x, true)),
+        2,
+      ),
+    ]).toEqual([-5, 2 ** 62]);
+    expect([
+      ...load(
+        'U64',
+        bytesOf(8, [2n ** 63n, 12n], (v, at, x) => v.setBigUint64(at, x, true)),
+        2,
+      ),
+    ]).toEqual([2 ** 63, 12]);
   });
 
   it('refuse values float32 would change (BAD_VALUE)', () => {
@@ -97,7 +129,9 @@ describe('integers and BOOL', () => {
     ];
     for (const [dtype, bytes, shown] of cases) {
       const file = rawSafetensors({ n: { dtype, shape: [1], data_offsets: [0, bytes.length] } }, bytes);
-      expect(() => io.decodeSafetensors(file)).toThrow(`BAD_VALUE: tensor "n" (${dtype}) holds ${shown} at element 0, which float32 cannot represent exactly`);
+      expect(() => io.decodeSafetensors(file)).toThrow(
+        `BAD_VALUE: tensor "n" (${dtype}) holds ${shown} at element 0, which float32 cannot represent exactly`,
+      );
     }
   });
 });

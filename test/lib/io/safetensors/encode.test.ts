@@ -42,7 +42,9 @@ describe('encodeSafetensors layout', () => {
     const out = encodeSafetensors(tensors, { z: '1', a: '2', '\u{1F600}': '3', '\uFFFD': '4' });
     const header = headerOf(out).text;
     const h = JSON.parse(header) as Record<string, { data_offsets: number[] }>;
-    const byOffset = Object.keys(h).filter((k) => k !== '__metadata__').sort((x, y) => h[x]!.data_offsets[0]! - h[y]!.data_offsets[0]!);
+    const byOffset = Object.keys(h)
+      .filter((k) => k !== '__metadata__')
+      .sort((x, y) => h[x]!.data_offsets[0]! - h[y]!.data_offsets[0]!);
     expect(byOffset).toEqual(['10', '9', 'a', 'b', 'é', '\uFFFD', '\u{1F600}']);
     expect(h['10']!.data_offsets).toEqual([0, 4]);
     expect(h['\u{1F600}']!.data_offsets).toEqual([24, 28]);
@@ -54,14 +56,22 @@ describe('encodeSafetensors layout', () => {
 
   it('gives identical bytes for equal inputs whatever their order', () => {
     const a = encodeSafetensors({ x: tensor([1, 2], [2]), y: tensor([3], [1]) }, { p: '1', q: '2' });
-    const b = encodeSafetensors(new Map<string, io.TensorData>([['y', tensor([3], [1])], ['x', tensor([1, 2], [2])]]), { q: '2', p: '1' });
+    const b = encodeSafetensors(
+      new Map<string, io.TensorData>([
+        ['y', tensor([3], [1])],
+        ['x', tensor([1, 2], [2])],
+      ]),
+      { q: '2', p: '1' },
+    );
     expect(a).toEqual(b);
   });
 
   it('writes NaN payloads and -0 bit for bit', () => {
     const data = new Float32Array(u32Bytes([0x7fc00001, 0xffc00000, 0x7f800001, 0x80000000]).buffer);
     const out = encodeSafetensors({ x: { shape: [4], data } });
-    expect(bitsOf(decodeSafetensors(out).tensors.get('x')!.data)).toEqual([0x7fc00001, 0xffc00000, 0x7f800001, 0x80000000]);
+    expect(bitsOf(decodeSafetensors(out).tensors.get('x')!.data)).toEqual([
+      0x7fc00001, 0xffc00000, 0x7f800001, 0x80000000,
+    ]);
   });
 
   it('reads a Float32Array view at an offset into a larger buffer', () => {
@@ -94,7 +104,7 @@ describe('encodeSafetensors round trip', () => {
   });
 
   it('keeps metadata, including empty metadata, and names that are not identifiers', () => {
-    const meta = { format: 'pt', 'epoch': '12', note: 'ünïcödé "quoted"\n' };
+    const meta = { format: 'pt', epoch: '12', note: 'ünïcödé "quoted"\n' };
     const names = ['__proto__', 'constructor', '', 'a b', '层.weight'];
     const tensors = new Map(names.map((n, i) => [n, tensor([i, -i], [2])]));
     const got = decodeSafetensors(encodeSafetensors(tensors, meta));
@@ -107,21 +117,43 @@ describe('encodeSafetensors round trip', () => {
 
 describe('encodeSafetensors arguments', () => {
   it('rejects containers that are not maps or objects', () => {
-    expect(() => encodeSafetensors(null as never)).toThrow(new TypeError('Expected Map or object of named tensors for tensors but received null'));
-    expect(() => encodeSafetensors([tensor([1])] as never)).toThrow(new TypeError('Expected Map or object of named tensors for tensors but received Array(1)'));
-    expect(() => encodeSafetensors(new Map([[1, tensor([1])]]) as never)).toThrow(new TypeError('Expected string for tensor name but received 1 of type number'));
+    expect(() => encodeSafetensors(null as never)).toThrow(
+      new TypeError('Expected Map or object of named tensors for tensors but received null'),
+    );
+    expect(() => encodeSafetensors([tensor([1])] as never)).toThrow(
+      new TypeError('Expected Map or object of named tensors for tensors but received Array(1)'),
+    );
+    expect(() => encodeSafetensors(new Map([[1, tensor([1])]]) as never)).toThrow(
+      new TypeError('Expected string for tensor name but received 1 of type number'),
+    );
   });
 
   it('rejects tensors without float32 data or with a shape that does not match', () => {
-    expect(() => encodeSafetensors({ w: 3 } as never)).toThrow(new TypeError('Expected tensor (shape and Float32Array data) for tensors["w"] but received 3 of type number'));
-    expect(() => encodeSafetensors({ w: { shape: [2], data: new Float64Array(2) } } as never)).toThrow(new TypeError('Expected Float32Array for tensors["w"].data but received Float64Array(2)'));
-    expect(() => encodeSafetensors({ w: { shape: [3], data: new Float32Array(2) } })).toThrow(new RangeError('Expected 3 elements for shape [3] for tensors["w"].data but received Float32Array(2)'));
-    expect(() => encodeSafetensors({ w: { shape: [-1], data: new Float32Array(2) } })).toThrow(new RangeError('Expected non-negative integer for tensors["w"].shape[0] but received -1 of type number'));
+    expect(() => encodeSafetensors({ w: 3 } as never)).toThrow(
+      new TypeError('Expected tensor (shape and Float32Array data) for tensors["w"] but received 3 of type number'),
+    );
+    expect(() => encodeSafetensors({ w: { shape: [2], data: new Float64Array(2) } } as never)).toThrow(
+      new TypeError('Expected Float32Array for tensors["w"].data but received Float64Array(2)'),
+    );
+    expect(() => encodeSafetensors({ w: { shape: [3], data: new Float32Array(2) } })).toThrow(
+      new RangeError('Expected 3 elements for shape [3] for tensors["w"].data but received Float32Array(2)'),
+    );
+    expect(() => encodeSafetensors({ w: { shape: [-1], data: new Float32Array(2) } })).toThrow(
+      new RangeError('Expected non-negative integer for tensors["w"].shape[0] but received -1 of type number'),
+    );
   });
 
   it('rejects the reserved name and non-string metadata', () => {
-    expect(() => encodeSafetensors(new Map([['__metadata__', tensor([1])]]))).toThrow(new RangeError('Expected name other than "__metadata__" (reserved) for tensor name but received "__metadata__" of type string'));
-    expect(() => encodeSafetensors({}, { epoch: 3 } as never)).toThrow(new TypeError('Expected string for metadata["epoch"] but received 3 of type number'));
-    expect(() => encodeSafetensors({}, 'x' as never)).toThrow(new TypeError('Expected object of strings for metadata but received "x" of type string'));
+    expect(() => encodeSafetensors(new Map([['__metadata__', tensor([1])]]))).toThrow(
+      new RangeError(
+        'Expected name other than "__metadata__" (reserved) for tensor name but received "__metadata__" of type string',
+      ),
+    );
+    expect(() => encodeSafetensors({}, { epoch: 3 } as never)).toThrow(
+      new TypeError('Expected string for metadata["epoch"] but received 3 of type number'),
+    );
+    expect(() => encodeSafetensors({}, 'x' as never)).toThrow(
+      new TypeError('Expected object of strings for metadata but received "x" of type string'),
+    );
   });
 });

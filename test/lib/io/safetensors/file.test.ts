@@ -54,13 +54,21 @@ describe('saveSafetensors / loadSafetensors', () => {
   it('pass load options through', async () => {
     const p = path.join(dir, 'inf.safetensors');
     io.saveSafetensorsSync(p, { x: tensor([1, Infinity], [2]) });
-    expect(() => io.loadSafetensorsSync(p, { rejectNonFinite: true })).toThrow('NON_FINITE: tensor "x" holds Infinity at element 1');
-    await expect(io.loadSafetensors(p, { maxHeaderBytes: 8 })).rejects.toThrow(/^HEADER_TOO_LARGE: header length \d+ exceeds the limit of 8 bytes$/);
+    expect(() => io.loadSafetensorsSync(p, { rejectNonFinite: true })).toThrow(
+      'NON_FINITE: tensor "x" holds Infinity at element 1',
+    );
+    await expect(io.loadSafetensors(p, { maxHeaderBytes: 8 })).rejects.toThrow(
+      /^HEADER_TOO_LARGE: header length \d+ exceeds the limit of 8 bytes$/,
+    );
   });
 
   it('reject bad arguments and report missing files as file-system errors', async () => {
-    expect(() => io.loadSafetensorsSync('')).toThrow(new TypeError('Expected non-empty string for path but received "" of type string'));
-    await expect(io.saveSafetensors(null as never, {})).rejects.toThrow(new TypeError('Expected non-empty string for path but received null'));
+    expect(() => io.loadSafetensorsSync('')).toThrow(
+      new TypeError('Expected non-empty string for path but received "" of type string'),
+    );
+    await expect(io.saveSafetensors(null as never, {})).rejects.toThrow(
+      new TypeError('Expected non-empty string for path but received null'),
+    );
     expect(() => io.loadSafetensorsSync(path.join(dir, 'nope'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
     await expect(io.loadSafetensors(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -74,7 +82,12 @@ describe('hostile files on disk', () => {
     ['header length 2^63', rawSafetensors('{}', undefined, { length: 2n ** 63n })],
     ['header past the end', valid.subarray(0, 20)],
     ['data cut short', valid.subarray(0, valid.length - 1)],
-    ['trailing bytes', rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32Bytes([1, 2]), { trailing: new Uint8Array(3) })],
+    [
+      'trailing bytes',
+      rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32Bytes([1, 2]), {
+        trailing: new Uint8Array(3),
+      }),
+    ],
     ['deep nesting', rawSafetensors('['.repeat(100_000))],
     ['duplicate keys', rawSafetensors('{"a":{},"a":{}}')],
   ];

@@ -46,21 +46,37 @@ describe.each(['torch_cnn', 'torch_dtypes'])('%s.safetensors from PyTorch', (ste
 });
 
 describe('torch_cnn.safetensors', () => {
-  it('is a real state dict, with PyTorch names and BatchNorm\'s I64 counter', () => {
+  it("is a real state dict, with PyTorch names and BatchNorm's I64 counter", () => {
     const { tensors, dtypes } = io.decodeSafetensors(new Uint8Array(read('torch_cnn.safetensors')));
     expect([...tensors.keys()].sort()).toEqual([
-      '0.bias', '0.weight', '1.bias', '1.num_batches_tracked', '1.running_mean', '1.running_var', '1.weight', '5.bias', '5.weight',
+      '0.bias',
+      '0.weight',
+      '1.bias',
+      '1.num_batches_tracked',
+      '1.running_mean',
+      '1.running_var',
+      '1.weight',
+      '5.bias',
+      '5.weight',
     ]);
     expect(dtypes.get('1.num_batches_tracked')).toBe('I64');
     expect(tensors.get('1.num_batches_tracked')!.shape).toEqual([]);
     expect(tensors.get('1.num_batches_tracked')!.data[0]).toBe(1);
-    expect(readJson<Sidecar>('torch_cnn.json').forward).toMatchObject({ input_shape: [2, 1, 4, 4], output_shape: [2, 3] });
+    expect(readJson<Sidecar>('torch_cnn.json').forward).toMatchObject({
+      input_shape: [2, 1, 4, 4],
+      output_shape: [2, 3],
+    });
   });
 });
 
 describe('dropnet_written.safetensors, checked in PyTorch', () => {
   const bytes = new Uint8Array(read('dropnet_written.safetensors'));
-  const record = readJson<{ sha256: string; verified_by_torch: string; checks: string[]; forward_max_abs_diff: number }>('dropnet_written.verified.json');
+  const record = readJson<{
+    sha256: string;
+    verified_by_torch: string;
+    checks: string[];
+    forward_max_abs_diff: number;
+  }>('dropnet_written.verified.json');
 
   it('is what the encoder writes today for the same state dict', () => {
     expect(io.encodeSafetensors(dropnetStateDict(), DROPNET_METADATA)).toEqual(bytes);

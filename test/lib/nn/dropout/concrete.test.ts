@@ -9,7 +9,10 @@ import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 describe('the relaxed Bernoulli mask at t = 0.1', () => {
   // Spec §4.3 (2M draws): p = 0.1: E[z] 0.1013, E[(1−z)/(1−p)] 0.9985, 5.3 % in (0.05, 0.95);
   // p = 0.5: 0.4995, 1.0009, 14.6 %.
-  it.each([[0.1, 0.053, 0.9985], [0.5, 0.146, 1.0009]])('at p = %f: E[z] within 0.003 of p, the share in (0.05, 0.95), E[(1−z)/(1−p)]', (p, share, keep) => {
+  it.each([
+    [0.1, 0.053, 0.9985],
+    [0.5, 0.146, 1.0009],
+  ])('at p = %f: E[z] within 0.003 of p, the share in (0.05, 0.95), E[(1−z)/(1−p)]', (p, share, keep) => {
     const n = 400_000;
     const z = ops.concreteMask(n, p, { generator: new Generator(17) });
     let mean = 0;
@@ -68,7 +71,10 @@ describe('ConcreteDropout', () => {
     expect(noGrad(() => active.call(x)).data).not.toEqual(linear.call(x).data);
     // z > 0.5 exactly when logit(p) + logistic noise > 0, probability p: the dropped 30 %.
     const n = 100_000;
-    const y = ops.concreteDropout(new Tensor(new Float32Array(n).fill(1), [n]), tensor([Math.log(0.3 / 0.7)]), { training: true, generator: new Generator(5) }).data;
+    const y = ops.concreteDropout(new Tensor(new Float32Array(n).fill(1), [n]), tensor([Math.log(0.3 / 0.7)]), {
+      training: true,
+      generator: new Generator(5),
+    }).data;
     const dropped = y.filter((v) => v < 0.5 / 0.7).length / n;
     expect(Math.abs(dropped - 0.3)).toBeLessThan(4 * Math.sqrt(0.21 / n));
     expect(Math.abs(y.reduce((s, v) => s + v, 0) / n - 1)).toBeLessThan(0.01);
@@ -79,10 +85,14 @@ describe('ConcreteDropout', () => {
       const layer = new nn.ConcreteDropout(new nn.Linear(4, 3), { p: 0.3, seed: 6, temperature });
       const x = leaf([2, 4], 3);
       const lin = layer.layer as nn.Linear;
-      const n = gradcheck((input) => {
-        layer.noiseGenerator.offset = 0;
-        return layer.call(input);
-      }, [x, lin.weight, lin.bias!, layer.p_logit], { context: { temperature } });
+      const n = gradcheck(
+        (input) => {
+          layer.noiseGenerator.offset = 0;
+          return layer.call(input);
+        },
+        [x, lin.weight, lin.bias!, layer.p_logit],
+        { context: { temperature } },
+      );
       expect(n).toBe(8 + 12 + 3 + 1);
     }
     const reg = new nn.ConcreteDropout(new nn.Linear(3, 2), { p: 0.2 });
@@ -91,7 +101,11 @@ describe('ConcreteDropout', () => {
 
   it('the spatial form drops whole channels and has the gradient of finite differences in p_logit', () => {
     const ones = new Tensor(new Float32Array(2 * 3 * 4 * 4).fill(1), [2, 3, 4, 4]);
-    const y = ops.concreteDropout(ones, tensor([0]), { training: true, spatial: true, generator: new Generator(1) }).data;
+    const y = ops.concreteDropout(ones, tensor([0]), {
+      training: true,
+      spatial: true,
+      generator: new Generator(1),
+    }).data;
     for (let c = 0; c < 6; c++) {
       const plane = y.subarray(c * 16, c * 16 + 16);
       expect(plane.every((v) => v === plane[0])).toBe(true);
@@ -100,20 +114,34 @@ describe('ConcreteDropout', () => {
     const layer = new nn.SpatialConcreteDropout(new nn.Conv2d(2, 2, 2), { p: 0.4, seed: 3, temperature: 0.5 });
     const conv = layer.layer as nn.Conv2d;
     const x = leaf([2, 2, 3, 3], 4);
-    const n = gradcheck((input) => {
-      layer.noiseGenerator.offset = 0;
-      return layer.call(input);
-    }, [x, conv.weight, layer.p_logit]);
+    const n = gradcheck(
+      (input) => {
+        layer.noiseGenerator.offset = 0;
+        return layer.call(input);
+      },
+      [x, conv.weight, layer.p_logit],
+    );
     expect(n).toBe(36 + 16 + 1);
   });
 
   it('checks its arguments', () => {
-    expect(() => new nn.ConcreteDropout(new nn.ReLU())).toThrow('Expected Module with a weight Parameter (nn.Linear, nn.Conv2d ...) for layer but received ReLU');
-    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { p: 1 })).toThrow(new RangeError('Expected number in (0, 1) for p but received 1 of type number'));
-    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { temperature: 0 })).toThrow(new RangeError('Expected finite number > 0 for temperature but received 0 of type number'));
-    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { weightRegularizer: 1 } as never)).toThrow('ConcreteDropout: unknown option "weightRegularizer"');
-    expect(() => new nn.ConcreteDropout({} as never)).toThrow(new TypeError('Expected Module for layer but received object'));
-    expect(() => ops.concreteDropout(tensor([1, 2]), tensor([0, 0]), { training: true })).toThrow('expected pLogit of one element');
+    expect(() => new nn.ConcreteDropout(new nn.ReLU())).toThrow(
+      'Expected Module with a weight Parameter (nn.Linear, nn.Conv2d ...) for layer but received ReLU',
+    );
+    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { p: 1 })).toThrow(
+      new RangeError('Expected number in (0, 1) for p but received 1 of type number'),
+    );
+    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { temperature: 0 })).toThrow(
+      new RangeError('Expected finite number > 0 for temperature but received 0 of type number'),
+    );
+    expect(() => new nn.ConcreteDropout(new nn.Linear(2, 2), { weightRegularizer: 1 } as never)).toThrow(
+      'ConcreteDropout: unknown option "weightRegularizer"',
+    );
+    expect(() => new nn.ConcreteDropout({} as never)).toThrow(
+      new TypeError('Expected Module for layer but received object'),
+    );
+    expect(() => ops.concreteDropout(tensor([1, 2]), tensor([0, 0]), { training: true })).toThrow(
+      'expected pLogit of one element',
+    );
   });
 });
-

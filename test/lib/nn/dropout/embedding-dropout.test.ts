@@ -24,7 +24,10 @@ describe('nn.EmbeddingDropout', () => {
   it('drops every occurrence of a token id, keeps the padding row zero, and scales kept rows', () => {
     const emb = new nn.Embedding(12, 3, { paddingIdx: 0, generator: new Generator(3) });
     const drop = new nn.EmbeddingDropout(emb, 0.5, { seed: 8 });
-    const x = ids(Array.from({ length: 48 }, (_, i) => (i * 5) % 12), [4, 12]);
+    const x = ids(
+      Array.from({ length: 48 }, (_, i) => (i * 5) % 12),
+      [4, 12],
+    );
     const plain = noGrad(() => emb.call(x));
     const out = noGrad(() => drop.call(x));
     const fate = new Map<number, boolean>();
@@ -48,7 +51,10 @@ describe('nn.EmbeddingDropout', () => {
     const g = new Generator(5);
     const emb = new nn.Embedding(40, 2, { generator: new Generator(1) });
     const drop = new nn.EmbeddingDropout(emb, 0.5, { generator: g });
-    const x = ids(Array.from({ length: 40 }, (_, i) => i), [40]);
+    const x = ids(
+      Array.from({ length: 40 }, (_, i) => i),
+      [40],
+    );
     const a = noGrad(() => drop.call(x));
     const b = noGrad(() => drop.call(x));
     expect(g.offset).toBe(80);
@@ -62,11 +68,21 @@ describe('nn.EmbeddingDropout', () => {
     const emb = new nn.Embedding(5, 2);
     const all = new nn.EmbeddingDropout(emb, 1);
     expect(Array.from(noGrad(() => all.call(ids([1, 2], [2]))).data)).toEqual([0, 0, 0, 0]);
-    expect(() => new nn.EmbeddingDropout(emb, 1.5)).toThrow(new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'));
+    expect(() => new nn.EmbeddingDropout(emb, 1.5)).toThrow(
+      new RangeError('Expected number in [0, 1] for p but received 1.5 of type number'),
+    );
     expect(() => new nn.EmbeddingDropout(emb, -0.1)).toThrow(RangeError);
-    expect(() => new nn.EmbeddingDropout(emb.weight as never, 0.1)).toThrow(new TypeError('Expected nn.Embedding for embedding but received Parameter'));
-    expect(() => new nn.EmbeddingDropout(emb, 0.1, { rate: 0.1 } as never)).toThrow(new TypeError('EmbeddingDropout: unknown option "rate"; the options are seed, generator'));
-    expect(() => all.call(ids([5], [1]))).toThrow(new RangeError('Expected integer in [0, 4] for the input of EmbeddingDropout(p=1, Embedding(5, 2)) at [0] but received 5 of type number'));
+    expect(() => new nn.EmbeddingDropout(emb.weight as never, 0.1)).toThrow(
+      new TypeError('Expected nn.Embedding for embedding but received Parameter'),
+    );
+    expect(() => new nn.EmbeddingDropout(emb, 0.1, { rate: 0.1 } as never)).toThrow(
+      new TypeError('EmbeddingDropout: unknown option "rate"; the options are seed, generator'),
+    );
+    expect(() => all.call(ids([5], [1]))).toThrow(
+      new RangeError(
+        'Expected integer in [0, 4] for the input of EmbeddingDropout(p=1, Embedding(5, 2)) at [0] but received 5 of type number',
+      ),
+    );
   });
 
   it('has finite-difference gradients with the mask fixed by seed, none for the padding row', () => {

@@ -8,7 +8,13 @@ import { sparseVdNegKl } from '../../../../lib/ops/variational.js';
 import { expectClose } from '../../../helpers/expect-close.js';
 import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 
-const KL_POINTS: [number, number][] = [[-8, 4.635899], [-3, 2.11559], [0, 0.431239], [3, 0.02542], [8, 0.000168]];
+const KL_POINTS: [number, number][] = [
+  [-8, 4.635899],
+  [-3, 2.11559],
+  [0, 0.431239],
+  [3, 0.02542],
+  [8, 0.000168],
+];
 
 /** A 1×n LinearSVDO whose weights are all 1, so log α = log σ². */
 function unitWeights(logSigma2: number[]): nn.LinearSVDO {
@@ -26,8 +32,13 @@ describe('LinearSVDO KL (Molchanov et al. 2017)', () => {
       expect(kl.shape).toEqual([]);
       expect(Math.abs(kl.item() - want), `layer at log α = ${la}`).toBeLessThan(1e-6);
     }
-    const sum = unitWeights(KL_POINTS.map(([la]) => la)).kl().item();
-    expect(sum).toBeCloseTo(KL_POINTS.reduce((s, [, v]) => s + v, 0), 5);
+    const sum = unitWeights(KL_POINTS.map(([la]) => la))
+      .kl()
+      .item();
+    expect(sum).toBeCloseTo(
+      KL_POINTS.reduce((s, [, v]) => s + v, 0),
+      5,
+    );
     for (let la = -8; la < 8; la += 0.25) expect(-sparseVdNegKl(la + 0.25)).toBeLessThan(-sparseVdNegKl(la));
   });
 
@@ -38,14 +49,19 @@ describe('LinearSVDO KL (Molchanov et al. 2017)', () => {
     const want = [-1 - Math.log(0.25), 1 - Math.log(4), 8, 8];
     expectClose(layer.logAlpha().data, Float32Array.from(want), { atol: 1e-6 });
     const kl = layer.kl().item();
-    expect(kl).toBeCloseTo(want.reduce((s, la) => s - sparseVdNegKl(la), 0), 5);
+    expect(kl).toBeCloseTo(
+      want.reduce((s, la) => s - sparseVdNegKl(la), 0),
+      5,
+    );
     expect(kl).toBeGreaterThan(0);
   });
 
   it('has the gradient of finite differences in the weight and in log σ²', () => {
     const layer = new nn.LinearSVDO(5, 3);
     // log α = log σ² − log θ² spread over (−6, 6), away from the clip bounds.
-    layer.log_sigma2.data.set(Array.from({ length: 15 }, (_, i) => -4 + 0.5 * i + Math.log(layer.weight.data[i]! ** 2)));
+    layer.log_sigma2.data.set(
+      Array.from({ length: 15 }, (_, i) => -4 + 0.5 * i + Math.log(layer.weight.data[i]! ** 2)),
+    );
     const n = gradcheck((w, s) => ops.sparseVdKl(w, s), [layer.weight, layer.log_sigma2], { atol: 1e-3 });
     expect(n).toBe(30);
     // Outside the clip range the gradient is 0, as clamp's.
@@ -73,7 +89,10 @@ describe('LinearSVDO forward', () => {
     layer.log_sigma2.data.set([-1, -2, 0, -3, 0.5, -0.5]);
     const xs = [0.7, -1.2, 0.4];
     const rows = 100_000;
-    const x = new Tensor(new Float32Array(rows * 3).map((_, i) => xs[i % 3]!), [rows, 3]);
+    const x = new Tensor(
+      new Float32Array(rows * 3).map((_, i) => xs[i % 3]!),
+      [rows, 3],
+    );
     const y = noGrad(() => layer.call(x));
     for (let o = 0; o < 2; o++) {
       const mean = xs.reduce((s, v, i) => s + v * layer.weight.data[o * 3 + i]!, layer.bias!.data[o]!);
@@ -99,17 +118,25 @@ describe('LinearSVDO forward', () => {
     expect(Array.from(layer.keptMask().data)).toEqual(kept);
     expect(kept).toEqual([1, 0, 0, 1, 1, 0, 1, 0]);
     layer.eval();
-    const x = tensor([[1, 2, 3, 4], [-1, 0.5, 2, -3]]);
+    const x = tensor([
+      [1, 2, 3, 4],
+      [-1, 0.5, 2, -3],
+    ]);
     const y = layer.call(x);
     const w = layer.weight.data.map((v, i) => (kept[i] === 1 ? v : 0));
-    const want = [0, 1].flatMap((r) => [0, 1].map((o) => [0, 1, 2, 3].reduce((s, i) => s + x.data[r * 4 + i]! * w[o * 4 + i]!, layer.bias!.data[o]!)));
+    const want = [0, 1].flatMap((r) =>
+      [0, 1].map((o) => [0, 1, 2, 3].reduce((s, i) => s + x.data[r * 4 + i]! * w[o * 4 + i]!, layer.bias!.data[o]!)),
+    );
     expectClose(y.data, Float32Array.from(want), { atol: 1e-6 });
     expect(noGrad(() => layer.call(x)).data).toEqual(y.data); // deterministic
     expect(layer.sparsity()).toEqual({ total: 8, kept: 4, sparsity: 0.5 });
     expectClose(layer.prunedWeight().data, w);
     const model = new nn.Sequential(new nn.LinearSVDO(4, 4), new nn.ReLU(), layer);
     const report = nn.sparsity(model);
-    expect(report.layers.map((l) => [l.name, l.layer, l.kept, l.total])).toEqual([['0', 'LinearSVDO(4→4)', 16, 16], ['2', 'LinearSVDO(4→2)', 4, 8]]);
+    expect(report.layers.map((l) => [l.name, l.layer, l.kept, l.total])).toEqual([
+      ['0', 'LinearSVDO(4→4)', 16, 16],
+      ['2', 'LinearSVDO(4→2)', 4, 8],
+    ]);
     expect(report.compression).toBeCloseTo(24 / 20, 12);
   });
 
@@ -137,14 +164,19 @@ describe('LinearSVDO forward', () => {
 
   it('exports a pruned state dict that loads into the Linear architecture and computes what eval does', () => {
     const sparse = new nn.Sequential(new nn.LinearSVDO(5, 4), new nn.ReLU(), new nn.LinearSVDO(4, 3));
-    for (const p of [sparse.at(0), sparse.at(2)] as nn.LinearSVDO[]) p.log_sigma2.data.forEach((_, i, a) => { a[i] = (i % 3) * 4 - 4 + Math.log(p.weight.data[i]! ** 2); });
+    for (const p of [sparse.at(0), sparse.at(2)] as nn.LinearSVDO[])
+      p.log_sigma2.data.forEach((_, i, a) => {
+        a[i] = (i % 3) * 4 - 4 + Math.log(p.weight.data[i]! ** 2);
+      });
     const state = nn.prunedStateDict(sparse);
     expect(Object.keys(state)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     const dense = new nn.Sequential(new nn.Linear(5, 4), new nn.ReLU(), new nn.Linear(4, 3));
     dense.loadStateDict(state);
     const x = leaf([6, 5], 3).detach();
     expectClose(dense.predict(x).data, sparse.predict(x).data, { atol: 1e-6 });
-    expect(Array.from(state['0.weight']!.data).filter((v) => v === 0).length).toBe(nn.sparsity(sparse).layers[0]!.total - nn.sparsity(sparse).layers[0]!.kept);
+    expect(Array.from(state['0.weight']!.data).filter((v) => v === 0).length).toBe(
+      nn.sparsity(sparse).layers[0]!.total - nn.sparsity(sparse).layers[0]!.kept,
+    );
   });
 
   it('has the gradients of finite differences through the noisy forward (x, θ, log σ², b)', () => {
@@ -160,11 +192,17 @@ describe('LinearSVDO forward', () => {
   });
 
   it('checks its arguments', () => {
-    expect(() => new nn.LinearSVDO(0, 2)).toThrow(new RangeError('Expected positive integer for inFeatures but received 0 of type number'));
-    expect(() => new nn.LinearSVDO(2, 2, { threshold: Number.NaN })).toThrow(new RangeError('Expected finite number for threshold but received NaN of type number'));
+    expect(() => new nn.LinearSVDO(0, 2)).toThrow(
+      new RangeError('Expected positive integer for inFeatures but received 0 of type number'),
+    );
+    expect(() => new nn.LinearSVDO(2, 2, { threshold: Number.NaN })).toThrow(
+      new RangeError('Expected finite number for threshold but received NaN of type number'),
+    );
     expect(() => new nn.LinearSVDO(2, 2, { treshold: 3 } as never)).toThrow('LinearSVDO: unknown option "treshold"');
     expect(() => new nn.LinearSVDO(2, 2, { seed: 1, noiseGenerator: new Generator(1) })).toThrow(TypeError);
-    expect(() => new nn.LinearSVDO(3, 2).call(tensor([[1, 2]]))).toThrow('LinearSVDO(3→2) expected input [*, 3] but received [1, 2]');
+    expect(() => new nn.LinearSVDO(3, 2).call(tensor([[1, 2]]))).toThrow(
+      'LinearSVDO(3→2) expected input [*, 3] but received [1, 2]',
+    );
     expect(() => nn.sparsity({} as never)).toThrow(new TypeError('Expected Module for model but received object'));
   });
 });
@@ -173,21 +211,28 @@ describe('Conv2dSVDO', () => {
   it('in eval is conv2d with the pruned kernel; keys and shape checks are Conv2d-like', () => {
     const layer = new nn.Conv2dSVDO(2, 3, 3, { padding: 1, seed: 2 });
     expect(Object.keys(layer.stateDict())).toEqual(['weight', 'log_sigma2', 'bias']);
-    layer.log_sigma2.data.forEach((_, i, a) => { a[i] = (i % 2 === 0 ? 5 : -5) + Math.log(layer.weight.data[i]! ** 2); });
+    layer.log_sigma2.data.forEach((_, i, a) => {
+      a[i] = (i % 2 === 0 ? 5 : -5) + Math.log(layer.weight.data[i]! ** 2);
+    });
     layer.eval();
     const x = leaf([2, 2, 5, 5], 4).detach();
     const y = layer.call(x);
     const want = ops.conv2d(x, layer.prunedWeight(), layer.bias!.detach(), { padding: 1 });
     expectClose(y.data, want.data, { atol: 1e-6 });
     expect(layer.sparsity()).toEqual({ total: 54, kept: 27, sparsity: 0.5 });
-    expect(() => layer.call(leaf([1, 3, 5, 5], 1))).toThrow('Conv2dSVDO(2→3, 3x3) expected input [*, 2, *, *] but received [1, 3, 5, 5]');
+    expect(() => layer.call(leaf([1, 3, 5, 5], 1))).toThrow(
+      'Conv2dSVDO(2→3, 3x3) expected input [*, 2, *, *] but received [1, 3, 5, 5]',
+    );
   });
 
   it('samples outputs of mean conv(x, θ) + b and variance conv(x⊙x, exp(log σ²))', () => {
     const layer = new nn.Conv2dSVDO(1, 1, 2, { seed: 3, logSigma2Init: -1 });
     const rows = 50_000;
     const patch = [0.5, -1, 2, 0.25];
-    const x = new Tensor(new Float32Array(rows * 4).map((_, i) => patch[i % 4]!), [rows, 1, 2, 2]);
+    const x = new Tensor(
+      new Float32Array(rows * 4).map((_, i) => patch[i % 4]!),
+      [rows, 1, 2, 2],
+    );
     const y = noGrad(() => layer.call(x));
     expect(y.shape).toEqual([rows, 1, 1, 1]);
     const mean = patch.reduce((s, v, i) => s + v * layer.weight.data[i]!, layer.bias!.data[0]!);

@@ -10,7 +10,12 @@ import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 
 describe('Kingma KL', () => {
   it('the polynomial is −1.049582, −0.487501, −0.068071, 0.245709 at α = 0.1, 0.25, 0.5, 1', () => {
-    const want = [[0.1, -1.049582], [0.25, -0.487501], [0.5, -0.068071], [1, 0.245709]];
+    const want = [
+      [0.1, -1.049582],
+      [0.25, -0.487501],
+      [0.5, -0.068071],
+      [1, 0.245709],
+    ];
     for (const [a, v] of want) expect(Math.abs(kingmaPolynomial(a!) - v!), `α = ${a}`).toBeLessThan(1e-6);
   });
 
@@ -20,7 +25,10 @@ describe('Kingma KL', () => {
     layer.log_alpha.data.set([Math.log(0.1), Math.log(0.5), 0, 0.7]);
     const kl = layer.kl();
     const per = [0.1, 0.5, 1, 1].map((a) => -(KINGMA_CONST + kingmaPolynomial(a)));
-    expect(kl.item()).toBeCloseTo(per.reduce((s, v) => s + v, 0), 5);
+    expect(kl.item()).toBeCloseTo(
+      per.reduce((s, v) => s + v, 0),
+      5,
+    );
     expect(per.every((v) => v > 0)).toBe(true);
     kl.backward();
     expect(layer.log_alpha.grad!.data[3]).toBe(0);
@@ -72,19 +80,28 @@ describe('VariationalDropout per unit', () => {
     const layer = new nn.VariationalDropout(4, { p: 0.3, seed: 2 });
     layer.log_alpha.data.set([-2, -1, -0.5, -0.1]);
     const x = leaf([3, 4], 5);
-    const n = gradcheck((input) => {
-      layer.noiseGenerator.offset = 0;
-      return layer.call(input);
-    }, [x, layer.log_alpha]);
+    const n = gradcheck(
+      (input) => {
+        layer.noiseGenerator.offset = 0;
+        return layer.call(input);
+      },
+      [x, layer.log_alpha],
+    );
     expect(n).toBe(12 + 4);
   });
 
   it('checks its arguments', () => {
-    expect(() => new nn.VariationalDropout(3, { p: 0.7 })).toThrow(new RangeError('Expected number in (0, 0.5] for p but received 0.7 of type number'));
+    expect(() => new nn.VariationalDropout(3, { p: 0.7 })).toThrow(
+      new RangeError('Expected number in (0, 0.5] for p but received 0.7 of type number'),
+    );
     expect(() => new nn.VariationalDropout(3, { p: 0.1, alpha: 0.2 })).toThrow('pass p or alpha, not both');
-    expect(() => new nn.VariationalDropout(3, { rate: 0.1 } as never)).toThrow('VariationalDropout: unknown option "rate"');
+    expect(() => new nn.VariationalDropout(3, { rate: 0.1 } as never)).toThrow(
+      'VariationalDropout: unknown option "rate"',
+    );
     expect(() => new nn.VariationalDropout('3' as never)).toThrow(TypeError);
-    expect(() => new nn.VariationalDropout(3).call(tensor([[1, 2]]))).toThrow('VariationalDropout(3) expected input [*, 3] but received [1, 2]');
+    expect(() => new nn.VariationalDropout(3).call(tensor([[1, 2]]))).toThrow(
+      'VariationalDropout(3) expected input [*, 3] but received [1, 2]',
+    );
   });
 });
 
@@ -98,7 +115,10 @@ describe('VariationalDropout per weight (wrapping a Linear)', () => {
     layer.log_alpha.data.set([Math.log(0.5), Math.log(0.2)]);
     const rows = 100_000;
     const xs = [1.5, -0.5];
-    const x = new Tensor(new Float32Array(rows * 2).map((_, i) => xs[i % 2]!), [rows, 2]);
+    const x = new Tensor(
+      new Float32Array(rows * 2).map((_, i) => xs[i % 2]!),
+      [rows, 2],
+    );
     const y = noGrad(() => layer.call(x)).data;
     const mean = 1.5 * 0.8 + 0.5 * 1.5 + 0.3;
     const variance = 2.25 * 0.5 * 0.64 + 0.25 * 0.2 * 2.25;
@@ -116,10 +136,13 @@ describe('VariationalDropout per weight (wrapping a Linear)', () => {
     const layer = new nn.VariationalDropout(new nn.Linear(3, 2), { seed: 4 });
     layer.log_alpha.data.set([-2, -1, -0.5, -1.5, -0.3, -2.5]);
     const x = leaf([2, 3], 8);
-    const n = gradcheck((input) => {
-      layer.noiseGenerator.offset = 0;
-      return layer.call(input);
-    }, [x, layer.layer!.weight, layer.layer!.bias!, layer.log_alpha]);
+    const n = gradcheck(
+      (input) => {
+        layer.noiseGenerator.offset = 0;
+        return layer.call(input);
+      },
+      [x, layer.layer!.weight, layer.layer!.bias!, layer.log_alpha],
+    );
     expect(n).toBe(6 + 6 + 2 + 6);
   });
 });

@@ -37,7 +37,8 @@ describe('variational recurrent and input dropout', () => {
     const T = 20;
     const { m, x } = probe(H, T, { recurrentDropout: 0.5, seed: 4 });
     const out = run(m, x);
-    const alive = (t: number): number[] => [...out.data.subarray(t * H, (t + 1) * H)].flatMap((v, i) => (v !== 0 ? [i] : []));
+    const alive = (t: number): number[] =>
+      [...out.data.subarray(t * H, (t + 1) * H)].flatMap((v, i) => (v !== 0 ? [i] : []));
     const first = alive(1);
     // About half survive the one mask; a fresh mask per step would leave about 64 / 2^19 alive.
     expect(first.length).toBeGreaterThan(16);
@@ -64,7 +65,8 @@ describe('variational recurrent and input dropout', () => {
     const one = x3(6, 1, 4);
     const x = ops.concat([one, one, one], 1);
     const out = run(m, x);
-    const row = (b: number): number[] => Array.from({ length: 6 * 8 }, (_, i) => out.data[(Math.floor(i / 8) * 3 + b) * 8 + (i % 8)]!);
+    const row = (b: number): number[] =>
+      Array.from({ length: 6 * 8 }, (_, i) => out.data[(Math.floor(i / 8) * 3 + b) * 8 + (i % 8)]!);
     expect(row(0)).not.toEqual(row(1));
     expect(row(1)).not.toEqual(row(2));
     const masks = m.lastDropoutMasks[0]!.recurrent!;
@@ -72,7 +74,11 @@ describe('variational recurrent and input dropout', () => {
   });
 
   it('C4: per-gate masks by default (4 for LSTM, 3 for GRU, input and state); one when maskPerGate is false', () => {
-    for (const [Layer, G] of [[nn.LSTM, 4], [nn.GRU, 3], [nn.RNN, 1]] as const) {
+    for (const [Layer, G] of [
+      [nn.LSTM, 4],
+      [nn.GRU, 3],
+      [nn.RNN, 1],
+    ] as const) {
       const m = new Layer(5, 6, { recurrentDropout: 0.4, inputDropout: 0.2, seed: 3 });
       run(m, x3(2, 3, 5));
       const { input, recurrent } = m.lastDropoutMasks[0]!;
@@ -129,12 +135,14 @@ describe('variational recurrent and input dropout', () => {
     const h0 = new Tensor(randomFloats(2 * H, 4), [1, 2, H]);
     const out = run(m, x3(10, 2, 3), h0);
     for (let t = 0; t < 10; t++) {
-      for (let i = 0; i < 2 * H; i++) expect(Math.abs(out.data[t * 2 * H + i]! - h0.data[i]!)).toBeLessThanOrEqual(1e-6);
+      for (let i = 0; i < 2 * H; i++)
+        expect(Math.abs(out.data[t * 2 * H + i]! - h0.data[i]!)).toBeLessThanOrEqual(1e-6);
     }
   });
 
   it('C8: the mask stream does not depend on eval calls made in between', () => {
-    const make = (): nn.LSTM => new nn.LSTM(3, 4, { recurrentDropout: 0.5, zoneout: 0.2, weightDropout: 0.3, seed: 12, ...g(9) });
+    const make = (): nn.LSTM =>
+      new nn.LSTM(3, 4, { recurrentDropout: 0.5, zoneout: 0.2, weightDropout: 0.3, seed: 12, ...g(9) });
     const a = make();
     const b = make();
     const x = x3(4, 2, 3);
@@ -199,15 +207,26 @@ describe('zoneout', () => {
     const m = new nn.LSTM(3, 4, { zoneout: { cell: zc, hidden: zh }, ...g(13) }).eval();
     const cell = new nn.LSTMCell(3, 4, g(1));
     const sd = m.stateDict();
-    cell.loadStateDict({ weight_ih: sd.weight_ih_l0!, weight_hh: sd.weight_hh_l0!, bias_ih: sd.bias_ih_l0!, bias_hh: sd.bias_hh_l0! });
+    cell.loadStateDict({
+      weight_ih: sd.weight_ih_l0!,
+      weight_hh: sd.weight_hh_l0!,
+      bias_ih: sd.bias_ih_l0!,
+      bias_hh: sd.bias_hh_l0!,
+    });
     const x = x3(5, 2, 3);
     let h = new Tensor(randomFloats(8, 5), [2, 4]);
     let c = new Tensor(randomFloats(8, 6), [2, 4]);
     const [out, [hN, cN]] = m.forward(x, [ops.reshape(h, [1, 2, 4]), ops.reshape(c, [1, 2, 4])]);
     for (let t = 0; t < 5; t++) {
       const [hNew, cNew] = cell.forward(new Tensor(x.data.slice(t * 6, (t + 1) * 6), [2, 3]), [h, c]);
-      c = new Tensor(c.data.map((v, i) => zc * v + (1 - zc) * cNew.data[i]!), [2, 4]);
-      h = new Tensor(h.data.map((v, i) => zh * v + (1 - zh) * hNew.data[i]!), [2, 4]);
+      c = new Tensor(
+        c.data.map((v, i) => zc * v + (1 - zc) * cNew.data[i]!),
+        [2, 4],
+      );
+      h = new Tensor(
+        h.data.map((v, i) => zh * v + (1 - zh) * hNew.data[i]!),
+        [2, 4],
+      );
       for (let i = 0; i < 8; i++) expect(Math.abs(out.data[t * 8 + i]! - h.data[i]!)).toBeLessThan(1e-6);
     }
     for (let i = 0; i < 8; i++) {
@@ -239,8 +258,11 @@ describe('zoneout', () => {
       const m = new nn.GRU(3, H, { zoneout: z, seed: 7, ...g(15) });
       const h0 = new Tensor(randomFloats(B * H, 10), [1, B, H]);
       const out = run(m, x3(T, B, 3, 11), h0);
-      const kept = (t: number): boolean[] => Array.from({ length: B * H }, (_, i) =>
-        out.data[t * B * H + i] === (t === 0 ? h0.data[i] : out.data[(t - 1) * B * H + i]));
+      const kept = (t: number): boolean[] =>
+        Array.from(
+          { length: B * H },
+          (_, i) => out.data[t * B * H + i] === (t === 0 ? h0.data[i] : out.data[(t - 1) * B * H + i]),
+        );
       const n = B * H;
       for (let t = 0; t < T; t++) {
         const frac = kept(t).filter(Boolean).length / n;
@@ -260,28 +282,60 @@ describe('zoneout', () => {
     const m = new nn.RNN(3, H, { zoneout: z, seed: 8, ...g(16) });
     const x1 = randomFloats(3, 12);
     const h1 = randomFloats(H, 13);
-    const x = new Tensor(new Float32Array(N * 3).map((_, i) => x1[i % 3]!), [1, N, 3]);
-    const h0 = new Tensor(new Float32Array(N * H).map((_, i) => h1[i % H]!), [1, N, H]);
+    const x = new Tensor(
+      new Float32Array(N * 3).map((_, i) => x1[i % 3]!),
+      [1, N, 3],
+    );
+    const h0 = new Tensor(
+      new Float32Array(N * H).map((_, i) => h1[i % H]!),
+      [1, N, H],
+    );
     const train = run(m, x, h0);
     m.eval();
     const evalOut = run(m, ops.reshape(new Tensor(x1, [3]), [1, 1, 3]), ops.reshape(new Tensor(h1, [H]), [1, 1, H]));
     for (let j = 0; j < H; j++) {
       let s = 0;
       for (let b = 0; b < N; b++) s += train.data[b * H + j]!;
-      const spread = Math.abs(evalOut.data[j]! - h1[j]!) / (1 - z) * Math.sqrt(z * (1 - z));
-      expect(Math.abs(s / N - evalOut.data[j]!)).toBeLessThanOrEqual(4 * spread / Math.sqrt(N) + 1e-6);
+      const spread = (Math.abs(evalOut.data[j]! - h1[j]!) / (1 - z)) * Math.sqrt(z * (1 - z));
+      expect(Math.abs(s / N - evalOut.data[j]!)).toBeLessThanOrEqual((4 * spread) / Math.sqrt(N) + 1e-6);
     }
   });
 });
 
 describe('gradients with every mask on (finite differences, masks fixed by seed)', () => {
   const cases: [string, (gen: Generator) => unknown][] = [
-    ['LSTM: input, recurrent (per gate), weight dropout, zoneout, projection', (gen) =>
-      new nn.LSTM(3, 4, { projSize: 2, inputDropout: 0.3, recurrentDropout: 0.4, weightDropout: 0.3, zoneout: { cell: 0.3, hidden: 0.2 }, maskGenerator: gen, ...g(17) })],
-    ['GRU: tied masks, zoneout, 2 layers with inter-layer dropout', (gen) =>
-      new nn.GRU(3, 4, { numLayers: 2, dropout: 0.3, inputDropout: 0.3, recurrentDropout: 0.4, maskPerGate: false, zoneout: 0.3, maskGenerator: gen, ...g(18) })],
-    ['RNN: bidirectional with recurrent dropout and zoneout', (gen) =>
-      new nn.RNN(3, 4, { bidirectional: true, recurrentDropout: 0.5, zoneout: 0.25, maskGenerator: gen, ...g(19) })],
+    [
+      'LSTM: input, recurrent (per gate), weight dropout, zoneout, projection',
+      (gen) =>
+        new nn.LSTM(3, 4, {
+          projSize: 2,
+          inputDropout: 0.3,
+          recurrentDropout: 0.4,
+          weightDropout: 0.3,
+          zoneout: { cell: 0.3, hidden: 0.2 },
+          maskGenerator: gen,
+          ...g(17),
+        }),
+    ],
+    [
+      'GRU: tied masks, zoneout, 2 layers with inter-layer dropout',
+      (gen) =>
+        new nn.GRU(3, 4, {
+          numLayers: 2,
+          dropout: 0.3,
+          inputDropout: 0.3,
+          recurrentDropout: 0.4,
+          maskPerGate: false,
+          zoneout: 0.3,
+          maskGenerator: gen,
+          ...g(18),
+        }),
+    ],
+    [
+      'RNN: bidirectional with recurrent dropout and zoneout',
+      (gen) =>
+        new nn.RNN(3, 4, { bidirectional: true, recurrentDropout: 0.5, zoneout: 0.25, maskGenerator: gen, ...g(19) }),
+    ],
   ];
   for (const [name, make] of cases) {
     it(name, () => {

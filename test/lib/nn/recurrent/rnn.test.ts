@@ -16,8 +16,24 @@ const at = (t: Tensor, i: number, j: number, k: number): number => t.data[(i * t
 describe('constructors', () => {
   it("take PyTorch's positional order, an options object, or both", () => {
     const a = new nn.LSTM(3, 5, 2, false, true, 0.25, true, 2);
-    expect([a.numLayers, a.bias, a.batchFirst, a.dropout, a.bidirectional, a.projSize]).toEqual([2, false, true, 0.25, true, 2]);
-    const b = new nn.LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, bias: false, batchFirst: true, dropout: 0.25, bidirectional: true, projSize: 2 });
+    expect([a.numLayers, a.bias, a.batchFirst, a.dropout, a.bidirectional, a.projSize]).toEqual([
+      2,
+      false,
+      true,
+      0.25,
+      true,
+      2,
+    ]);
+    const b = new nn.LSTM({
+      inputSize: 3,
+      hiddenSize: 5,
+      numLayers: 2,
+      bias: false,
+      batchFirst: true,
+      dropout: 0.25,
+      bidirectional: true,
+      projSize: 2,
+    });
     expect(b.getConfig()).toEqual(a.getConfig());
     const r = new nn.RNN(3, 4, 1, 'relu', true, false, 0, true);
     expect([r.nonlinearity, r.bidirectional]).toEqual(['relu', true]);
@@ -32,13 +48,17 @@ describe('constructors', () => {
     expect(() => new nn.GRU(3, 4, { projSize: 2 } as never)).toThrow(TypeError);
     expect(() => new nn.GRU(3, 4, { projSize: 2 } as never)).toThrow(/GRU: unknown option "projSize"/);
     expect(() => new nn.RNN(3, 4, { nonLinearity: 'relu' } as never)).toThrow(/unknown option "nonLinearity"/);
-    expect(() => new nn.LSTM(3, 4, 1, true, false, 0, false, 0, 'extra' as never)).toThrow(/at most 8 positional arguments/);
+    expect(() => new nn.LSTM(3, 4, 1, true, false, 0, false, 0, 'extra' as never)).toThrow(
+      /at most 8 positional arguments/,
+    );
     expect(() => new nn.LSTM(3, 4, 2, { numLayers: 2 })).toThrow(/numLayers was given both/);
     expect(() => new nn.LSTMCell(3, 4, { nonlinearity: 'relu' } as never)).toThrow(/LSTMCell: unknown option/);
-    expect(() => new nn.LSTM(3, 4, { zoneout: { cell: 0.1, hiden: 0.1 } as never })).toThrow(/unknown zoneout rate "hiden"/);
+    expect(() => new nn.LSTM(3, 4, { zoneout: { cell: 0.1, hiden: 0.1 } as never })).toThrow(
+      /unknown zoneout rate "hiden"/,
+    );
   });
 
-  it("check values as PyTorch does: rates in [0, 1] (a bool is a TypeError), projSize below hiddenSize", () => {
+  it('check values as PyTorch does: rates in [0, 1] (a bool is a TypeError), projSize below hiddenSize', () => {
     expect(() => new nn.LSTM(3, 4, { dropout: 1.5 })).toThrow(RangeError);
     expect(() => new nn.LSTM(3, 4, { dropout: -0.1 })).toThrow(RangeError);
     expect(() => new nn.LSTM(3, 4, { dropout: true as never })).toThrow(TypeError);
@@ -58,7 +78,9 @@ describe('constructors', () => {
     try {
       new nn.LSTM(3, 4, { dropout: 0.5 });
       expect(spy).toHaveBeenCalledTimes(1);
-      expect(String(spy.mock.calls[0]![0])).toMatch(/non-zero dropout expects numLayers greater than 1, but got dropout=0.5 and numLayers=1/);
+      expect(String(spy.mock.calls[0]![0])).toMatch(
+        /non-zero dropout expects numLayers greater than 1, but got dropout=0.5 and numLayers=1/,
+      );
       new nn.LSTM(3, 4, { dropout: 0.5, numLayers: 2 });
       new nn.LSTM(3, 4);
       expect(spy).toHaveBeenCalledTimes(1);
@@ -67,10 +89,13 @@ describe('constructors', () => {
     }
   });
 
-  it("initialise every parameter U(-1/sqrt(H), 1/sqrt(H)) (Kolmogorov-Smirnov, p > 0.001)", () => {
+  it('initialise every parameter U(-1/sqrt(H), 1/sqrt(H)) (Kolmogorov-Smirnov, p > 0.001)', () => {
     const m = new nn.LSTM(7, 16, { numLayers: 2, bidirectional: true, projSize: 5, ...g(3) });
     const bound = 1 / 4;
-    const v = m.parameters().flatMap((p) => [...p.data]).sort((a, b) => a - b);
+    const v = m
+      .parameters()
+      .flatMap((p) => [...p.data])
+      .sort((a, b) => a - b);
     expect(v.length).toBe(m.parameters().reduce((s, p) => s + p.size, 0));
     let d = 0;
     v.forEach((x, i) => {
@@ -149,20 +174,34 @@ describe('errors name the layer and the shapes', () => {
   it('a 4-D or wrongly sized input is a ShapeError naming the layer', () => {
     const m = new nn.LSTM(3, 4);
     expect(() => m.forward(zeros([2, 2, 2, 3]))).toThrow(ShapeError);
-    expect(() => m.forward(zeros([2, 2, 2, 3]))).toThrow(/^LSTM\(3→4\) expected input \[\*, \*, 3\] but received \[2, 2, 2, 3\]/);
-    expect(() => m.forward(zeros([5, 2, 4]))).toThrow(/LSTM\(3→4\) expected input \[\*, \*, 3\] but received \[5, 2, 4\]/);
+    expect(() => m.forward(zeros([2, 2, 2, 3]))).toThrow(
+      /^LSTM\(3→4\) expected input \[\*, \*, 3\] but received \[2, 2, 2, 3\]/,
+    );
+    expect(() => m.forward(zeros([5, 2, 4]))).toThrow(
+      /LSTM\(3→4\) expected input \[\*, \*, 3\] but received \[5, 2, 4\]/,
+    );
     expect(() => m.forward([1, 2] as never)).toThrow(TypeError);
-    expect(() => new nn.GRUCell(3, 4).forward(zeros([2, 5]))).toThrow(/GRUCell\(3→4\) expected input \[\*, 3\] but received \[2, 5\]/);
+    expect(() => new nn.GRUCell(3, 4).forward(zeros([2, 5]))).toThrow(
+      /GRUCell\(3→4\) expected input \[\*, 3\] but received \[2, 5\]/,
+    );
   });
 
   it('a wrong hx shape names the expected and received shapes', () => {
     const m = new nn.GRU(3, 4, { numLayers: 2 });
-    expect(() => m.forward(zeros([5, 2, 3]), zeros([1, 2, 4]))).toThrow(/GRU\(3→4, 2 layers\) expected hx of shape \[2, 2, 4\] but received \[1, 2, 4\]/);
+    expect(() => m.forward(zeros([5, 2, 3]), zeros([1, 2, 4]))).toThrow(
+      /GRU\(3→4, 2 layers\) expected hx of shape \[2, 2, 4\] but received \[1, 2, 4\]/,
+    );
     const l = new nn.LSTM(3, 4, { projSize: 2 });
-    expect(() => l.forward(zeros([5, 2, 3]), [zeros([1, 2, 2]), zeros([1, 2, 2])])).toThrow(/expected hx\[1\] of shape \[1, 2, 4\] but received \[1, 2, 2\]/);
-    expect(() => l.forward(zeros([5, 3]), [zeros([1, 2, 2]), zeros([1, 4])])).toThrow(/expected hx\[0\] of shape \[1, 2\] but received \[1, 2, 2\]/);
+    expect(() => l.forward(zeros([5, 2, 3]), [zeros([1, 2, 2]), zeros([1, 2, 2])])).toThrow(
+      /expected hx\[1\] of shape \[1, 2, 4\] but received \[1, 2, 2\]/,
+    );
+    expect(() => l.forward(zeros([5, 3]), [zeros([1, 2, 2]), zeros([1, 4])])).toThrow(
+      /expected hx\[0\] of shape \[1, 2\] but received \[1, 2, 2\]/,
+    );
     expect(() => l.forward(zeros([5, 2, 3]), zeros([1, 2, 2]) as never)).toThrow(TypeError);
-    expect(() => new nn.LSTMCell(3, 4).forward(zeros([2, 3]), [zeros([2, 4]), zeros([4])])).toThrow(/LSTMCell\(3→4\) expected hx\[1\] of shape \[2, 4\]/);
+    expect(() => new nn.LSTMCell(3, 4).forward(zeros([2, 3]), [zeros([2, 4]), zeros([4])])).toThrow(
+      /LSTMCell\(3→4\) expected hx\[1\] of shape \[2, 4\]/,
+    );
   });
 });
 
@@ -170,7 +209,12 @@ describe("PyTorch's inter-layer dropout", () => {
   it('dropout = 1 in training equals the last layer applied to zeros', () => {
     const m = new nn.RNN(3, 4, { numLayers: 2, dropout: 1, ...g(9) });
     const last = new nn.RNN(4, 4, g(1));
-    last.loadStateDict({ weight_ih_l0: m.stateDict().weight_ih_l1!, weight_hh_l0: m.stateDict().weight_hh_l1!, bias_ih_l0: m.stateDict().bias_ih_l1!, bias_hh_l0: m.stateDict().bias_hh_l1! });
+    last.loadStateDict({
+      weight_ih_l0: m.stateDict().weight_ih_l1!,
+      weight_hh_l0: m.stateDict().weight_hh_l1!,
+      bias_ih_l0: m.stateDict().bias_ih_l1!,
+      bias_hh_l0: m.stateDict().bias_hh_l1!,
+    });
     const [out] = m.forward(x3(5, 2, 3));
     const [want] = last.forward(zeros([5, 2, 4]));
     expect([...out.data]).toEqual([...want.data]);
@@ -194,12 +238,18 @@ describe("PyTorch's inter-layer dropout", () => {
     const eye = new Float32Array(H * H);
     for (let i = 0; i < H; i++) eye[i * H + i] = 1;
     m.loadStateDict({
-      weight_ih_l0: new Tensor(new Float32Array(H).fill(1), [H, 1]), weight_hh_l0: zeros([H, H]),
-      bias_ih_l0: zeros([H]), bias_hh_l0: zeros([H]),
-      weight_ih_l1: new Tensor(eye, [H, H]), weight_hh_l1: zeros([H, H]), bias_ih_l1: zeros([H]), bias_hh_l1: zeros([H]),
+      weight_ih_l0: new Tensor(new Float32Array(H).fill(1), [H, 1]),
+      weight_hh_l0: zeros([H, H]),
+      bias_ih_l0: zeros([H]),
+      bias_hh_l0: zeros([H]),
+      weight_ih_l1: new Tensor(eye, [H, H]),
+      weight_hh_l1: zeros([H, H]),
+      bias_ih_l1: zeros([H]),
+      bias_hh_l1: zeros([H]),
     });
     const [out] = m.forward(new Tensor(new Float32Array(T * 16).fill(1), [T, 16, 1]));
-    const zerosAt = (t: number): boolean[] => Array.from(out.data.subarray(t * 16 * H, (t + 1) * 16 * H), (v) => v === 0);
+    const zerosAt = (t: number): boolean[] =>
+      Array.from(out.data.subarray(t * 16 * H, (t + 1) * 16 * H), (v) => v === 0);
     const n = 16 * H;
     for (let t = 0; t < T; t++) {
       const frac = zerosAt(t).filter(Boolean).length / n;
@@ -212,9 +262,18 @@ describe("PyTorch's inter-layer dropout", () => {
 
 describe('gradients by finite differences', () => {
   const cases: [string, () => nn.RNNBase][] = [
-    ['RNN tanh, 2 layers, bidirectional', () => new nn.RNN(2, 3, { numLayers: 2, bidirectional: true, ...g(11) }) as unknown as nn.RNNBase],
-    ['LSTM with projection, 2 layers, bidirectional', () => new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true, projSize: 2, ...g(12) }) as unknown as nn.RNNBase],
-    ['GRU without bias, batchFirst', () => new nn.GRU(3, 3, { bias: false, batchFirst: true, ...g(13) }) as unknown as nn.RNNBase],
+    [
+      'RNN tanh, 2 layers, bidirectional',
+      () => new nn.RNN(2, 3, { numLayers: 2, bidirectional: true, ...g(11) }) as unknown as nn.RNNBase,
+    ],
+    [
+      'LSTM with projection, 2 layers, bidirectional',
+      () => new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true, projSize: 2, ...g(12) }) as unknown as nn.RNNBase,
+    ],
+    [
+      'GRU without bias, batchFirst',
+      () => new nn.GRU(3, 3, { bias: false, batchFirst: true, ...g(13) }) as unknown as nn.RNNBase,
+    ],
   ];
   for (const [name, make] of cases) {
     it(name, () => {
@@ -224,7 +283,10 @@ describe('gradients by finite differences', () => {
       const h0 = leaf([D, 2, m.outSize], 21, -0.5, 0.5);
       const c0 = m.mode === 'lstm' ? leaf([D, 2, m.hiddenSize], 22, -0.5, 0.5) : null;
       const fn = (): Tensor => {
-        const [out, h] = (m.forward as unknown as (x: Tensor, hx: unknown) => [Tensor, Tensor | [Tensor, Tensor]])(x, c0 ? [h0, c0] : h0);
+        const [out, h] = (m.forward as unknown as (x: Tensor, hx: unknown) => [Tensor, Tensor | [Tensor, Tensor]])(
+          x,
+          c0 ? [h0, c0] : h0,
+        );
         const hN = Array.isArray(h) ? ops.concat([h[0], h[1]], 2) : h;
         return ops.concat([ops.reshape(out, [-1]), ops.reshape(hN, [-1])], 0);
       };
@@ -236,7 +298,11 @@ describe('gradients by finite differences', () => {
 
 describe('NaN', () => {
   it('a NaN input reaches every later step of its own sample only', () => {
-    for (const m of [new nn.LSTM(3, 4, g(30)), new nn.GRU(3, 4, g(31)), new nn.RNN(3, 4, g(32))] as unknown as nn.RNNBase[]) {
+    for (const m of [
+      new nn.LSTM(3, 4, g(30)),
+      new nn.GRU(3, 4, g(31)),
+      new nn.RNN(3, 4, g(32)),
+    ] as unknown as nn.RNNBase[]) {
       const x = x3(4, 2, 3);
       x.data[0] = Number.NaN;
       const [out] = (m.forward as unknown as (x: Tensor) => [Tensor])(x);

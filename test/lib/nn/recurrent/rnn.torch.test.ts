@@ -37,12 +37,18 @@ const fixture = loadFixture<{ torch: string; cases: Case[] }>('rnn.json');
 function build(c: Case): nn.Module {
   const o = { ...c.options };
   switch (c.kind) {
-    case 'RNN': return new nn.RNN(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
-    case 'LSTM': return new nn.LSTM(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
-    case 'GRU': return new nn.GRU(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
-    case 'RNNCell': return new nn.RNNCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
-    case 'LSTMCell': return new nn.LSTMCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
-    case 'GRUCell': return new nn.GRUCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'RNN':
+      return new nn.RNN(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'LSTM':
+      return new nn.LSTM(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'GRU':
+      return new nn.GRU(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'RNNCell':
+      return new nn.RNNCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'LSTMCell':
+      return new nn.LSTMCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
+    case 'GRUCell':
+      return new nn.GRUCell(c.inputSize, c.hiddenSize, o) as unknown as nn.Module;
   }
 }
 
@@ -55,7 +61,9 @@ const label = (c: Case, i: number): string =>
 
 describe(`recurrent layers against torch ${fixture.torch}`, () => {
   it('covers every layer and cell', () => {
-    expect(new Set(fixture.cases.map((c) => c.kind))).toEqual(new Set(['RNN', 'LSTM', 'GRU', 'RNNCell', 'LSTMCell', 'GRUCell']));
+    expect(new Set(fixture.cases.map((c) => c.kind))).toEqual(
+      new Set(['RNN', 'LSTM', 'GRU', 'RNNCell', 'LSTMCell', 'GRUCell']),
+    );
   });
 
   fixture.cases.forEach((c, i) => {
@@ -94,7 +102,8 @@ describe(`recurrent layers against torch ${fixture.torch}`, () => {
       if (cN !== null) loss = ops.add(loss, weighted(cN, c.wc!));
       loss.backward();
       const params = new Map(m.namedParameters());
-      for (const [name, g] of c.grads) expectClose(params.get(name)!.grad!.data, g, { ...bwd, context: { case: i, name } });
+      for (const [name, g] of c.grads)
+        expectClose(params.get(name)!.grad!.data, g, { ...bwd, context: { case: i, name } });
       expectClose(x.grad!.data, c.dx, bwd);
       if (h0) expectClose(h0.grad!.data, c.dh0!, bwd);
       if (c0) expectClose(c0.grad!.data, c.dc0!, bwd);

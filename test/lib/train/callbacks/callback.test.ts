@@ -9,15 +9,45 @@ describe('callbacks', () => {
     const { x, y } = blobs(6, 2, 2, 1);
     const model = mlp(2, 3, 2);
     const events: string[] = [];
-    const log = (name: string) => (...args: unknown[]) => { events.push(`${name}(${args.map((a) => (typeof a === 'object' ? Object.keys(a as object).join('|') : String(a))).join(', ')})`); };
+    const log =
+      (name: string) =>
+      (...args: unknown[]) => {
+        events.push(
+          `${name}(${args.map((a) => (typeof a === 'object' ? Object.keys(a as object).join('|') : String(a))).join(', ')})`,
+        );
+      };
     await model.fit(x, y, {
-      loss: 'crossEntropy', batchSize: 4, verbose: 0, validationData: [x, y], initialEpoch: 1, epochs: 3,
-      callbacks: [{ onTrainBegin: log('trainBegin'), onEpochBegin: log('epochBegin'), onBatchBegin: log('batchBegin'), onBatchEnd: log('batchEnd'), onEpochEnd: log('epochEnd'), onTrainEnd: log('trainEnd') }],
+      loss: 'crossEntropy',
+      batchSize: 4,
+      verbose: 0,
+      validationData: [x, y],
+      initialEpoch: 1,
+      epochs: 3,
+      callbacks: [
+        {
+          onTrainBegin: log('trainBegin'),
+          onEpochBegin: log('epochBegin'),
+          onBatchBegin: log('batchBegin'),
+          onBatchEnd: log('batchEnd'),
+          onEpochEnd: log('epochEnd'),
+          onTrainEnd: log('trainEnd'),
+        },
+      ],
     });
     expect(events).toEqual([
       'trainBegin()',
-      'epochBegin(1, )', 'batchBegin(0, batch|size)', 'batchEnd(0, batch|size|loss)', 'batchBegin(1, batch|size)', 'batchEnd(1, batch|size|loss)', 'epochEnd(1, loss|val_loss)',
-      'epochBegin(2, )', 'batchBegin(0, batch|size)', 'batchEnd(0, batch|size|loss)', 'batchBegin(1, batch|size)', 'batchEnd(1, batch|size|loss)', 'epochEnd(2, loss|val_loss)',
+      'epochBegin(1, )',
+      'batchBegin(0, batch|size)',
+      'batchEnd(0, batch|size|loss)',
+      'batchBegin(1, batch|size)',
+      'batchEnd(1, batch|size|loss)',
+      'epochEnd(1, loss|val_loss)',
+      'epochBegin(2, )',
+      'batchBegin(0, batch|size)',
+      'batchEnd(0, batch|size|loss)',
+      'batchBegin(1, batch|size)',
+      'batchEnd(1, batch|size|loss)',
+      'epochEnd(2, loss|val_loss)',
       'trainEnd(loss|val_loss)',
     ]);
   });
@@ -31,11 +61,31 @@ describe('callbacks', () => {
         seen = [this.model === model, this.optimizer.constructor.name, this.params];
       }
     }
-    await model.fit(x, y, { loss: 'crossEntropy', optimizer: 'rmsprop', metrics: ['accuracy'], epochs: 2, batchSize: 3, validationSplit: 0.2, verbose: 2, printer: { isTTY: false, write() {} }, callbacks: [new Spy()] });
-    expect(seen).toEqual([true, 'RMSprop', {
-      epochs: 2, initialEpoch: 0, steps: 3, samples: 8, batchSize: 3, verbose: 2,
-      metrics: ['loss', 'accuracy', 'val_loss', 'val_accuracy'], validation: true,
-    }]);
+    await model.fit(x, y, {
+      loss: 'crossEntropy',
+      optimizer: 'rmsprop',
+      metrics: ['accuracy'],
+      epochs: 2,
+      batchSize: 3,
+      validationSplit: 0.2,
+      verbose: 2,
+      printer: { isTTY: false, write() {} },
+      callbacks: [new Spy()],
+    });
+    expect(seen).toEqual([
+      true,
+      'RMSprop',
+      {
+        epochs: 2,
+        initialEpoch: 0,
+        steps: 3,
+        samples: 8,
+        batchSize: 3,
+        verbose: 2,
+        metrics: ['loss', 'accuracy', 'val_loss', 'val_accuracy'],
+        validation: true,
+      },
+    ]);
   });
 });
 
@@ -47,12 +97,26 @@ describe('abort', () => {
     const events: string[] = [];
     const reason = new Error('shutting down');
     const run = model.fit(x, y, {
-      loss: 'crossEntropy', epochs: 5, batchSize: 4, verbose: 0, signal: controller.signal,
-      callbacks: [{
-        onBatchEnd: (b: number, logs: Logs) => { events.push(`b${b}`); if (b === 1 && events.includes('e0')) controller.abort(reason); void logs; },
-        onEpochEnd: (e: number) => { events.push(`e${e}`); },
-        onTrainEnd: () => { events.push('end'); },
-      }],
+      loss: 'crossEntropy',
+      epochs: 5,
+      batchSize: 4,
+      verbose: 0,
+      signal: controller.signal,
+      callbacks: [
+        {
+          onBatchEnd: (b: number, logs: Logs) => {
+            events.push(`b${b}`);
+            if (b === 1 && events.includes('e0')) controller.abort(reason);
+            void logs;
+          },
+          onEpochEnd: (e: number) => {
+            events.push(`e${e}`);
+          },
+          onTrainEnd: () => {
+            events.push('end');
+          },
+        },
+      ],
     });
     await expect(run).rejects.toBe(reason);
     expect(events).toEqual(['b0', 'b1', 'b2', 'e0', 'b0', 'b1']);
@@ -64,7 +128,14 @@ describe('abort', () => {
     const { x, y } = blobs(8, 2, 2, 4);
     const model = mlp(2, 3, 2);
     const controller = new AbortController();
-    const run = model.fit(x, y, { loss: 'crossEntropy', epochs: 2, batchSize: 2, verbose: 0, signal: controller.signal, callbacks: [{ onBatchBegin: () => controller.abort() }] });
+    const run = model.fit(x, y, {
+      loss: 'crossEntropy',
+      epochs: 2,
+      batchSize: 2,
+      verbose: 0,
+      signal: controller.signal,
+      callbacks: [{ onBatchBegin: () => controller.abort() }],
+    });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

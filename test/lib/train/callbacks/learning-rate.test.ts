@@ -14,8 +14,19 @@ describe('LearningRateScheduler', () => {
     const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
     const used: number[] = [];
     const h = await model.fit(x, y, {
-      loss: 'crossEntropy', optimizer: opt, epochs: 4, batchSize: 8, verbose: 0,
-      callbacks: [new callbacks.LearningRateScheduler((epoch, lr) => (epoch < 2 ? lr : lr / 2)), { onEpochBegin: () => { used.push(opt.paramGroups[0]!.lr); } }],
+      loss: 'crossEntropy',
+      optimizer: opt,
+      epochs: 4,
+      batchSize: 8,
+      verbose: 0,
+      callbacks: [
+        new callbacks.LearningRateScheduler((epoch, lr) => (epoch < 2 ? lr : lr / 2)),
+        {
+          onEpochBegin: () => {
+            used.push(opt.paramGroups[0]!.lr);
+          },
+        },
+      ],
     });
     expect(used).toEqual([0.1, 0.1, 0.05, 0.025]);
     expect(h.history.lr).toEqual([0.1, 0.1, 0.05, 0.025]);
@@ -24,18 +35,43 @@ describe('LearningRateScheduler', () => {
   it('steps an LRScheduler at the end of each epoch', async () => {
     const model = mlp(2, 3, 2);
     const opt = new optim.SGD(model.parameters(), { lr: 0.8 });
-    const h = await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs: 3, verbose: 0, callbacks: [new callbacks.LearningRateScheduler(new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 }))] });
+    const h = await model.fit(x, y, {
+      loss: 'crossEntropy',
+      optimizer: opt,
+      epochs: 3,
+      verbose: 0,
+      callbacks: [new callbacks.LearningRateScheduler(new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 }))],
+    });
     expect(h.history.lr).toEqual([0.4, 0.2, 0.1]);
   });
 
   it('rejects a scheduler of another optimizer before training, and bad schedules', async () => {
     const model = mlp(2, 3, 2);
     const other = new optim.SGD(mlp(2, 3, 2, 1).parameters(), { lr: 1 });
-    await expectRejects(model.fit(x, y, { loss: 'crossEntropy', verbose: 0, callbacks: [new callbacks.LearningRateScheduler(new optim.StepLR(other, { stepSize: 1 }))] }), RangeError,
-      'LearningRateScheduler: the scheduler drives another optimizer than the one fit() trains with; pass that optimizer to fit()');
-    await expectRejects(model.fit(x, y, { loss: 'crossEntropy', optimizer: 'sgd', verbose: 0, callbacks: [new callbacks.LearningRateScheduler(() => -1)] }), RangeError,
-      'Expected finite non-negative number for schedule(0, 0.001) but received -1 of type number');
-    expectThrows(() => new callbacks.LearningRateScheduler(0.1 as never), TypeError, 'Expected function (epoch, lr) => lr or LRScheduler for schedule but received 0.1 of type number');
+    await expectRejects(
+      model.fit(x, y, {
+        loss: 'crossEntropy',
+        verbose: 0,
+        callbacks: [new callbacks.LearningRateScheduler(new optim.StepLR(other, { stepSize: 1 }))],
+      }),
+      RangeError,
+      'LearningRateScheduler: the scheduler drives another optimizer than the one fit() trains with; pass that optimizer to fit()',
+    );
+    await expectRejects(
+      model.fit(x, y, {
+        loss: 'crossEntropy',
+        optimizer: 'sgd',
+        verbose: 0,
+        callbacks: [new callbacks.LearningRateScheduler(() => -1)],
+      }),
+      RangeError,
+      'Expected finite non-negative number for schedule(0, 0.001) but received -1 of type number',
+    );
+    expectThrows(
+      () => new callbacks.LearningRateScheduler(0.1 as never),
+      TypeError,
+      'Expected function (epoch, lr) => lr or LRScheduler for schedule but received 0.1 of type number',
+    );
   });
 });
 
@@ -69,6 +105,10 @@ describe('ReduceLROnPlateau', () => {
   });
 
   it('checks its options', () => {
-    expectThrows(() => new callbacks.ReduceLROnPlateau({ factor: 1 }), RangeError, 'Expected number in [0, 1) for factor but received 1 of type number');
+    expectThrows(
+      () => new callbacks.ReduceLROnPlateau({ factor: 1 }),
+      RangeError,
+      'Expected number in [0, 1) for factor but received 1 of type number',
+    );
   });
 });

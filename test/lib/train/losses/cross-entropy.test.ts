@@ -31,7 +31,10 @@ describe('crossEntropy with class indices', () => {
     { name: 'mean', options: {} },
     { name: 'sum', options: { reduction: 'sum' as const } },
     { name: 'none', options: { reduction: 'none' as const } },
-    { name: 'weights, smoothing, ignored rows', options: { weight: [0.5, 2, 1, 1.5], labelSmoothing: 0.2, ignoreIndex: 1 } },
+    {
+      name: 'weights, smoothing, ignored rows',
+      options: { weight: [0.5, 2, 1, 1.5], labelSmoothing: 0.2, ignoreIndex: 1 },
+    },
   ];
   it.each(configs)('gradient by finite differences: $name', ({ options }) => {
     const z = leaf([5, 4], 3, -2, 2);
@@ -64,7 +67,11 @@ describe('crossEntropy with class probabilities', () => {
   it('equals the class-index loss for one-hot targets, gradients included', () => {
     const z1 = leaf([3, 4], 6);
     const z2 = leaf([3, 4], 6);
-    const oneHot = tensor([[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 0, 0]]);
+    const oneHot = tensor([
+      [0, 1, 0, 0],
+      [0, 0, 0, 1],
+      [1, 0, 0, 0],
+    ]);
     const a = crossEntropy(z1, oneHot);
     const b = crossEntropy(z2, [1, 3, 0]);
     expect(a.item()).toBeCloseTo(b.item(), 6);
@@ -76,20 +83,62 @@ describe('crossEntropy with class probabilities', () => {
 
 describe('crossEntropy argument errors', () => {
   it('names what is wrong', () => {
-    expect(() => crossEntropy('x' as never, [0])).toThrow(new TypeError('Expected Tensor for logits but received "x" of type string'));
-    expect(() => crossEntropy(zeros([2, 3]), [0, 3])).toThrow(new RangeError('Expected class index in [0, 2] for target[1] but received 3 of type number'));
-    expect(() => crossEntropy(zeros([2, 3]), tensor([0, -1]))).toThrow(new RangeError('Expected class index in [0, 2] for target[1] but received -1 of type number'));
-    expect(() => crossEntropy(zeros([2, 3, 2]), tensor([[0, 1], [2, 0.5]]))).toThrow(new RangeError('Expected class index in [0, 2] for target[1, 1] but received 0.5 of type number'));
+    expect(() => crossEntropy('x' as never, [0])).toThrow(
+      new TypeError('Expected Tensor for logits but received "x" of type string'),
+    );
+    expect(() => crossEntropy(zeros([2, 3]), [0, 3])).toThrow(
+      new RangeError('Expected class index in [0, 2] for target[1] but received 3 of type number'),
+    );
+    expect(() => crossEntropy(zeros([2, 3]), tensor([0, -1]))).toThrow(
+      new RangeError('Expected class index in [0, 2] for target[1] but received -1 of type number'),
+    );
+    expect(() =>
+      crossEntropy(
+        zeros([2, 3, 2]),
+        tensor([
+          [0, 1],
+          [2, 0.5],
+        ]),
+      ),
+    ).toThrow(new RangeError('Expected class index in [0, 2] for target[1, 1] but received 0.5 of type number'));
     expect(() => crossEntropy(zeros([2, 3]), [0, 5], { ignoreIndex: 5 })).not.toThrow();
-    expect(() => crossEntropy(zeros([2, 3]), [0, 4], { ignoreIndex: 5 })).toThrow(new RangeError('Expected class index in [0, 2] or 5 (ignoreIndex) for target[1] but received 4 of type number'));
-    expectThrows(() => crossEntropy(zeros([2, 3]), Int32Array.of(0, 1, 2)), ShapeError, 'crossEntropy: expected target of shape [2] (class indices) but received 3 indices');
-    expectThrows(() => crossEntropy(zeros([2, 3]), zeros([2, 2])), ShapeError, 'crossEntropy: expected target of shape [2] (class indices) or [2, 3] (class probabilities) but received [2, 2]');
-    expectThrows(() => crossEntropy(zeros([2, 3]), [0, 1], { weight: [1, 2] }), ShapeError, 'crossEntropy: expected weight of shape [3] (one per class) but received 2 values');
-    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { labelSmoothing: 1.5 })).toThrow(new RangeError('Expected number in [0, 1] for labelSmoothing but received 1.5 of type number'));
-    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { reduction: 'avg' as never })).toThrow(new RangeError(`Expected one of 'mean', 'sum', 'none' for reduction but received "avg" of type string`));
-    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { ignoreIndex: 0.5 })).toThrow(new RangeError('Expected integer in [-2147483648, 2147483647] for ignoreIndex but received 0.5 of type number'));
-    expectThrows(() => crossEntropy(zeros([]), [0]), ShapeError, 'Expected logits of rank at least 1 but received shape []');
-    expect(() => crossEntropy(zeros([2, 3]), 'abc' as never)).toThrow(new TypeError('Expected Tensor, Int32Array or array of class indices for target but received "abc" of type string'));
+    expect(() => crossEntropy(zeros([2, 3]), [0, 4], { ignoreIndex: 5 })).toThrow(
+      new RangeError('Expected class index in [0, 2] or 5 (ignoreIndex) for target[1] but received 4 of type number'),
+    );
+    expectThrows(
+      () => crossEntropy(zeros([2, 3]), Int32Array.of(0, 1, 2)),
+      ShapeError,
+      'crossEntropy: expected target of shape [2] (class indices) but received 3 indices',
+    );
+    expectThrows(
+      () => crossEntropy(zeros([2, 3]), zeros([2, 2])),
+      ShapeError,
+      'crossEntropy: expected target of shape [2] (class indices) or [2, 3] (class probabilities) but received [2, 2]',
+    );
+    expectThrows(
+      () => crossEntropy(zeros([2, 3]), [0, 1], { weight: [1, 2] }),
+      ShapeError,
+      'crossEntropy: expected weight of shape [3] (one per class) but received 2 values',
+    );
+    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { labelSmoothing: 1.5 })).toThrow(
+      new RangeError('Expected number in [0, 1] for labelSmoothing but received 1.5 of type number'),
+    );
+    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { reduction: 'avg' as never })).toThrow(
+      new RangeError(`Expected one of 'mean', 'sum', 'none' for reduction but received "avg" of type string`),
+    );
+    expect(() => crossEntropy(zeros([2, 3]), [0, 1], { ignoreIndex: 0.5 })).toThrow(
+      new RangeError('Expected integer in [-2147483648, 2147483647] for ignoreIndex but received 0.5 of type number'),
+    );
+    expectThrows(
+      () => crossEntropy(zeros([]), [0]),
+      ShapeError,
+      'Expected logits of rank at least 1 but received shape []',
+    );
+    expect(() => crossEntropy(zeros([2, 3]), 'abc' as never)).toThrow(
+      new TypeError(
+        'Expected Tensor, Int32Array or array of class indices for target but received "abc" of type string',
+      ),
+    );
   });
 });
 
@@ -112,6 +161,8 @@ describe('nllLoss', () => {
   });
 
   it('rejects indices out of range', () => {
-    expect(() => nllLoss(zeros([2, 3]), [3, 0])).toThrow(new RangeError('Expected class index in [0, 2] for target[0] but received 3 of type number'));
+    expect(() => nllLoss(zeros([2, 3]), [3, 0])).toThrow(
+      new RangeError('Expected class index in [0, 2] for target[0] but received 3 of type number'),
+    );
   });
 });

@@ -26,14 +26,38 @@ describe('regression losses', () => {
   });
 
   it('refuses to broadcast a [N] target against a [N, 1] input', () => {
-    expectThrows(() => losses.mseLoss(zeros([3, 1]), zeros([3])), ShapeError, 'mseLoss: target shape [3] differs from input shape [3, 1]');
+    expectThrows(
+      () => losses.mseLoss(zeros([3, 1]), zeros([3])),
+      ShapeError,
+      'mseLoss: target shape [3] differs from input shape [3, 1]',
+    );
   });
 
   it('checks its options', () => {
-    expectThrows(() => losses.huberLoss(zeros([2]), zeros([2]), { delta: 0 }), RangeError, 'Expected positive number for delta but received 0 of type number');
-    expectThrows(() => losses.smoothL1Loss(zeros([2]), zeros([2]), { beta: -1 }), RangeError, 'Expected non-negative number for beta but received -1 of type number');
-    expectThrows(() => losses.l1Loss(zeros([2]), zeros([2]), { reduction: 'batchmean' as never }), RangeError, `Expected one of 'mean', 'sum', 'none' for reduction but received "batchmean" of type string`);
-    expectThrows(() => losses.mseLoss(zeros([2]), [1, 2] as never), TypeError, 'Expected Tensor for target but received Array(2)');
-    expectThrows(() => losses.mseLoss(null as never, zeros([2])), TypeError, 'Expected Tensor for input but received null');
+    expectThrows(
+      () => losses.huberLoss(zeros([2]), zeros([2]), { delta: 0 }),
+      RangeError,
+      'Expected positive number for delta but received 0 of type number',
+    );
+    expectThrows(
+      () => losses.smoothL1Loss(zeros([2]), zeros([2]), { beta: -1 }),
+      RangeError,
+      'Expected non-negative number for beta but received -1 of type number',
+    );
+    expectThrows(
+      () => losses.l1Loss(zeros([2]), zeros([2]), { reduction: 'batchmean' as never }),
+      RangeError,
+      `Expected one of 'mean', 'sum', 'none' for reduction but received "batchmean" of type string`,
+    );
+    expectThrows(
+      () => losses.mseLoss(zeros([2]), [1, 2] as never),
+      TypeError,
+      'Expected Tensor for target but received Array(2)',
+    );
+    expectThrows(
+      () => losses.mseLoss(null as never, zeros([2])),
+      TypeError,
+      'Expected Tensor for input but received null',
+    );
   });
 });

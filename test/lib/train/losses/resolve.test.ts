@@ -22,14 +22,22 @@ describe('resolveLoss', () => {
     ];
     for (const [name, lossName, output, target] of cases) {
       const loss = losses.resolveLoss(name as losses.LossName);
-      expect({ name, lossName: loss.lossName, output: loss.output, target: loss.target }).toEqual({ name, lossName, output, target });
+      expect({ name, lossName: loss.lossName, output: loss.output, target: loss.target }).toEqual({
+        name,
+        lossName,
+        output,
+        target,
+      });
     }
   });
 
   it('fromLogits switches Keras losses to logits', () => {
     const loss = losses.resolveLoss('sparseCategoricalCrossentropy', { fromLogits: true });
     expect(loss.output).toBe('logits');
-    const z = tensor([[1, 2, 0.5], [0.1, -1, 2]]);
+    const z = tensor([
+      [1, 2, 0.5],
+      [0.1, -1, 2],
+    ]);
     expect(loss(z, Int32Array.of(1, 2)).item()).toBeCloseTo(losses.crossEntropy(z, [1, 2]).item(), 6);
     expect(losses.resolveLoss('binaryCrossEntropyWithLogits', { fromLogits: true }).output).toBe('logits');
   });
@@ -45,10 +53,27 @@ describe('resolveLoss', () => {
   });
 
   it('rejects unknown names and misplaced fromLogits', () => {
-    const names = 'crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy';
-    expectThrows(() => losses.resolveLoss('crossentropy' as never), RangeError, `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string (did you mean "crossEntropy"?)`);
-    expectThrows(() => losses.resolveLoss(3 as never), TypeError, `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received 3 of type number`);
-    expectThrows(() => losses.resolveLoss('mse', { fromLogits: true }), RangeError, "fromLogits applies to Keras's categoricalCrossentropy, sparseCategoricalCrossentropy and binaryCrossentropy, not to mseLoss");
-    expectThrows(() => losses.resolveLoss('crossEntropy', { fromLogits: false }), RangeError, 'crossEntropy takes logits; fromLogits: false does not apply to it');
+    const names =
+      'crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, huberLoss, smoothL1Loss, klDiv, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy';
+    expectThrows(
+      () => losses.resolveLoss('crossentropy' as never),
+      RangeError,
+      `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received "crossentropy" of type string (did you mean "crossEntropy"?)`,
+    );
+    expectThrows(
+      () => losses.resolveLoss(3 as never),
+      TypeError,
+      `Expected loss function or loss name (${names}, or their PyTorch/Keras spellings) for loss but received 3 of type number`,
+    );
+    expectThrows(
+      () => losses.resolveLoss('mse', { fromLogits: true }),
+      RangeError,
+      "fromLogits applies to Keras's categoricalCrossentropy, sparseCategoricalCrossentropy and binaryCrossentropy, not to mseLoss",
+    );
+    expectThrows(
+      () => losses.resolveLoss('crossEntropy', { fromLogits: false }),
+      RangeError,
+      'crossEntropy takes logits; fromLogits: false does not apply to it',
+    );
   });
 });

@@ -59,10 +59,18 @@ describe(`losses against PyTorch ${fixture.torch}`, () => {
     expectClose(out.data, decode(c.output).data, { atol: 1e-6, rtol: 2e-5, context: { case: c.name, what: 'output' } });
     expect(out.requiresGrad).toBe(true);
     out.backward(decode(c.upstream));
-    expectClose(input.grad!.data, decode(c.gradInput).data, { atol: 1e-6, rtol: 1e-4, context: { case: c.name, what: 'grad input' } });
+    expectClose(input.grad!.data, decode(c.gradInput).data, {
+      atol: 1e-6,
+      rtol: 1e-4,
+      context: { case: c.name, what: 'grad input' },
+    });
     if (c.gradTarget !== undefined) {
       const t = target as Tensor;
-      expectClose(t.grad!.data, decode(c.gradTarget).data, { atol: 1e-6, rtol: 1e-4, context: { case: c.name, what: 'grad target' } });
+      expectClose(t.grad!.data, decode(c.gradTarget).data, {
+        atol: 1e-6,
+        rtol: 1e-4,
+        context: { case: c.name, what: 'grad target' },
+      });
     }
   });
 });

@@ -11,10 +11,20 @@ interface Fixture {
   shapes: number[][];
   init: number[];
   grads: number[][];
-  optimizers: Record<string, { class: string; options: Record<string, unknown>; groups?: Record<string, unknown>[]; params: Record<string, number[]> }>;
+  optimizers: Record<
+    string,
+    {
+      class: string;
+      options: Record<string, unknown>;
+      groups?: Record<string, unknown>[];
+      params: Record<string, number[]>;
+    }
+  >;
 }
 
-export const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../../fixtures/optim.json'), 'utf8')) as Fixture;
+export const fixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../fixtures/optim.json'), 'utf8'),
+) as Fixture;
 
 const sizes = fixture.shapes.map((s) => s.reduce((a, b) => a * b, 1));
 
@@ -83,22 +93,58 @@ describe('optimizer state dicts', () => {
 
   it('rejects a state dict for other parameters', () => {
     const a = new optim.SGD([{ data: new Float32Array(3), grad: null }], { lr: 0.1, momentum: 0.9 });
-    const b = new optim.SGD([{ data: new Float32Array(3), grad: null }, { data: new Float32Array(2), grad: null }], { lr: 0.1 });
-    expect(() => a.loadStateDict(b.stateDict())).toThrow('stateDict.paramGroups[0] has 2 parameters but the optimizer\'s group has 1');
+    const b = new optim.SGD(
+      [
+        { data: new Float32Array(3), grad: null },
+        { data: new Float32Array(2), grad: null },
+      ],
+      { lr: 0.1 },
+    );
+    expect(() => a.loadStateDict(b.stateDict())).toThrow(
+      "stateDict.paramGroups[0] has 2 parameters but the optimizer's group has 1",
+    );
   });
 });
 
 describe('optimizer options', () => {
   const p = () => [{ data: new Float32Array(2), grad: null }];
   it.each([
-    [() => new optim.SGD(p(), { lr: -1 }), RangeError, 'Expected finite non-negative number for lr but received -1 of type number'],
-    [() => new optim.SGD(p(), { lr: 0.1, nesterov: true }), RangeError, 'Nesterov momentum requires a momentum above 0 and zero dampening'],
-    [() => new optim.Adam(p(), { betas: [0.9, 1] }), RangeError, 'Expected number in [0, 1) for betas[1] but received 1 of type number'],
-    [() => new optim.Adam(p(), { eps: Number.NaN }), RangeError, 'Expected finite non-negative number for eps but received NaN of type number'],
-    [() => new optim.RMSprop(p(), { alpha: 2 }), RangeError, 'Expected number in [0, 1] for alpha but received 2 of type number'],
-    [() => new optim.Adagrad(p(), { lrDecay: -0.1 }), RangeError, 'Expected finite non-negative number for lrDecay but received -0.1 of type number'],
+    [
+      () => new optim.SGD(p(), { lr: -1 }),
+      RangeError,
+      'Expected finite non-negative number for lr but received -1 of type number',
+    ],
+    [
+      () => new optim.SGD(p(), { lr: 0.1, nesterov: true }),
+      RangeError,
+      'Nesterov momentum requires a momentum above 0 and zero dampening',
+    ],
+    [
+      () => new optim.Adam(p(), { betas: [0.9, 1] }),
+      RangeError,
+      'Expected number in [0, 1) for betas[1] but received 1 of type number',
+    ],
+    [
+      () => new optim.Adam(p(), { eps: Number.NaN }),
+      RangeError,
+      'Expected finite non-negative number for eps but received NaN of type number',
+    ],
+    [
+      () => new optim.RMSprop(p(), { alpha: 2 }),
+      RangeError,
+      'Expected number in [0, 1] for alpha but received 2 of type number',
+    ],
+    [
+      () => new optim.Adagrad(p(), { lrDecay: -0.1 }),
+      RangeError,
+      'Expected finite non-negative number for lrDecay but received -0.1 of type number',
+    ],
     [() => new optim.SGD([], { lr: 0.1 }), RangeError, 'optimizer got an empty parameter list'],
-    [() => new optim.SGD([{ data: [1, 2] } as never], { lr: 0.1 }), TypeError, 'Expected parameter with a Float32Array data buffer for params[0] but received object'],
+    [
+      () => new optim.SGD([{ data: [1, 2] } as never], { lr: 0.1 }),
+      TypeError,
+      'Expected parameter with a Float32Array data buffer for params[0] but received object',
+    ],
   ])('%#: rejects bad options', (make, error, message) => {
     expect(make).toThrow(error);
     expect(make).toThrow(message);
