@@ -43,7 +43,7 @@ const firstShape = (s: Shape): Shape => [s[0]!, s[3]!, s[1]!, s[2]!];
 const lastShape = (s: Shape): Shape => [s[0]!, s[2]!, s[3]!, s[1]!];
 
 /** Keras's glorot_uniform: U(-a, a), a = sqrt(6 / (fanIn + fanOut)). */
-function glorotUniform(data: Float32Array, fanIn: number, fanOut: number): void {
+export function glorotUniform(data: Float32Array, fanIn: number, fanOut: number): void {
   const a = Math.sqrt(6 / (fanIn + fanOut));
   defaultGenerator.uniform(data, -a, a);
 }

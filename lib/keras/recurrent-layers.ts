@@ -19,7 +19,8 @@ import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
 import { gather } from '../ops/indexing.js';
 import { concat, reshape, transpose } from '../ops/layout.js';
 import { add, mul } from '../ops/arithmetic.js';
-import { boolean, orDefault, positiveInt } from '../args.js';
+import { glorotUniform } from './modules.js';
+import { boolean, orDefault, positiveInt, probability } from '../args.js';
 import { checkArgs } from './layer-args.js';
 import { type LayerArgs, LayerSpec } from './layers.js';
 
@@ -143,8 +144,7 @@ export class KerasRecurrent extends Module {
     const G = GATES[kind];
     const self = this.rnn as unknown as Record<string, { data: Float32Array; requiresGrad: boolean } | null>;
     for (const suffix of mergeMode === null ? ['_l0'] : ['_l0', '_l0_reverse']) {
-      const limit = Math.sqrt(6 / (inputSize + G * units));
-      defaultGenerator.uniform(self[`weight_ih${suffix}`]!.data, -limit, limit);
+      glorotUniform(self[`weight_ih${suffix}`]!.data, inputSize, G * units);
       orthogonal(self[`weight_hh${suffix}`]!.data, G * units, units);
       const bIh = self[`bias_ih${suffix}`];
       const bHh = self[`bias_hh${suffix}`];
@@ -187,13 +187,6 @@ export class KerasRecurrent extends Module {
       ...(this.mergeMode === null ? {} : { mergeMode: this.mergeMode }),
     };
   }
-}
-
-function rate(value: unknown, name: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number') throw argTypeError(name, 'number in [0, 1]', value);
-  if (!(value >= 0 && value <= 1)) throw argRangeError(name, 'number in [0, 1]', value);
-  return value;
 }
 
 const KEYS = [
@@ -239,8 +232,8 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
   }
   const options = {
     useBias: boolean(orDefault(a.useBias, true), 'useBias'),
-    dropout: rate(a.dropout, 'dropout'),
-    recurrentDropout: rate(a.recurrentDropout, 'recurrentDropout'),
+    dropout: probability(orDefault(a.dropout, 0), 'dropout'),
+    recurrentDropout: probability(orDefault(a.recurrentDropout, 0), 'recurrentDropout'),
     returnSequences: boolean(orDefault(a.returnSequences, false), 'returnSequences'),
     goBackwards: boolean(orDefault(a.goBackwards, false), 'goBackwards'),
     unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
