@@ -40,7 +40,8 @@ export interface OnnxExportOptions {
   /**
    * The input holds integer ids below this number (a model that starts with an Embedding): the
    * traces draw random ids in [0, inputIds) instead of normal values. The graph's input stays
-   * float32, as dropnet's, and is cast to int64 where the ids are looked up.
+   * float32, as dropnet's, and is cast to int64 where the ids are looked up. Default: the
+   * table size of the model's first layer when that layer is an Embedding, else none.
    */
   inputIds?: number;
 }
@@ -121,10 +122,18 @@ function checkOptions(options: unknown, builtShape: Shape | null): CheckedOption
   return { shape: [...given], opset, dynamicBatch, initialState, inputIds };
 }
 
+/** numEmbeddings of the model's first leaf layer when it is an Embedding (it reads ids), else null. */
+function firstEmbeddingSize(module: TraceableModule): number | null {
+  const leaf = module.namedModules().find(([, m]) => m.namedModules().length === 1)?.[1];
+  const size = (leaf as { numEmbeddings?: unknown } | undefined)?.numEmbeddings;
+  return typeof size === 'number' && Number.isSafeInteger(size) && size > 0 ? size : null;
+}
+
 /** The ONNX model (as data) computing `model`'s eval-mode forward. */
 export function onnxModel(model: unknown, options: OnnxExportOptions = {}): OnnxModel {
   const { module, builtShape } = resolveModel(model);
-  const { shape, opset, dynamicBatch, initialState, inputIds } = checkOptions(options, builtShape);
+  const { shape, opset, dynamicBatch, initialState, inputIds: given } = checkOptions(options, builtShape);
+  const inputIds = given ?? firstEmbeddingSize(module);
   // A private stream: exporting must not move the user's random state.
   const generator = new Generator(0x6f6e6e78);
   const sample = (dims: readonly number[]): Tensor => {

@@ -8,6 +8,11 @@
  * with other data when the batch is fixed): a dimension that differs between them is the batch
  * dimension, and a tensor from outside the trace whose value differs between them depends on
  * the input through code the exporter cannot see.
+ *
+ * An op that reads no value derived from the graph's inputs (SVDO's weight ⊙ eval mask, a
+ * reshaped parameter) is folded: its result, the same in both traces, is written as an
+ * initializer — named after the parameter when it has the parameter's shape, so a pruned
+ * weight is exported under its state-dict name.
  */
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -90,6 +95,8 @@ export function lowerTraces(
   const initializers: OnnxInitializer[] = [];
   const values = new Map<Tensor, string>(a.inputs.map((t, i) => [t, inputNames[i]!]));
   const parts = new Map<Tensor, Readonly<Record<string, string>>>();
+  // The graph inputs and every op result computed from them; everything else is foldable.
+  const dynamic = new Set<Tensor>(a.inputs);
   const taken = new Set<string>(inputNames);
   const unique = (base: string): string => {
     let name = base;
@@ -133,6 +140,15 @@ export function lowerTraces(
       values.set(t, name);
       return name;
     };
+    const folded = foldable(rec, other, dynamic);
+    if (folded) {
+      const first = rec.inputs.find((v): v is Tensor => v instanceof Tensor)!;
+      const param = a.named.get(first);
+      const base =
+        param !== undefined && sameShape(first.shape, rec.out.shape) ? param : `${prefix}${rec.name}_${index}_folded`;
+      values.set(rec.out, addInitializer(base, rec.out.shape, rec.out.data.slice()));
+      return;
+    }
     let count = 0;
     const c: LowerContext = {
       rec,
@@ -210,6 +226,7 @@ export function lowerTraces(
       return;
     }
     const result = lower(c);
+    dynamic.add(rec.out);
     if (typeof result === 'string') values.set(rec.out, result);
     else parts.set(rec.out, result.parts);
   });
@@ -225,6 +242,17 @@ export function lowerTraces(
     return init;
   });
   return { nodes, initializers, outputs };
+}
+
+/**
+ * Whether an op can be folded into an initializer: it reads at least one tensor, none of its
+ * tensors (inputs or attributes) derives from the graph's inputs, and its result is the same in
+ * both traces (so it is not random).
+ */
+function foldable(rec: OpRecord, other: OpRecord, dynamic: ReadonlySet<Tensor>): boolean {
+  const tensors = [...rec.inputs, ...Object.values(rec.attrs)].filter((v): v is Tensor => v instanceof Tensor);
+  if (tensors.length === 0 || tensors.some((t) => dynamic.has(t))) return false;
+  return sameShape(rec.out.shape, other.out.shape) && sameData(rec.out.data, other.out.data);
 }
 
 function sameShape(x: Shape, y: Shape): boolean {

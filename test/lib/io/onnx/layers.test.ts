@@ -3,7 +3,7 @@
  * (rtol 1e-5, atol 1e-6) at batch sizes 1 and 5 through one dynamic-batch file.
  */
 import { describe, expect, test } from 'vitest';
-import { Generator, nn, Tensor } from '../../../../lib/index.js';
+import { Generator, io, nn, Tensor } from '../../../../lib/index.js';
 import { expectOnnxMatches } from '../../../helpers/onnx.js';
 
 /** Gives BatchNorm running statistics and affine parameters that are not the defaults. */
@@ -249,4 +249,61 @@ describe('random layer chains', () => {
       );
     });
   }
+});
+
+describe('the learned-rate dropout layers and the rest of the family export their eval forward', () => {
+  /** log σ² spread over [−10, 6] so that some weights pass the threshold (log α ≥ 3) and some do not. */
+  function spread<M extends nn.LinearSVDO | nn.Conv2dSVDO>(layer: M): M {
+    const d = layer.log_sigma2.data;
+    for (let i = 0; i < d.length; i++) d[i] = -10 + ((i * 37) % 17);
+    return layer;
+  }
+
+  test('LinearSVDO exports its pruned weight as a Gemm', async () => {
+    const layer = spread(new nn.LinearSVDO(7, 5));
+    const { kept, total } = layer.sparsity();
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(total);
+    expect(await expectOnnxMatches(layer, [7])).toEqual(['Gemm']);
+    // The pruned weight is written under its state-dict name, with exactly the pruned entries zero.
+    const weight = io.onnxModel(layer, { inputShape: [-1, 7] }).graph.initializers.find((t) => t.name === 'weight')!;
+    const zeros = Array.from(weight.data as Float32Array).filter((v) => v === 0).length;
+    expect(zeros).toBe(total - kept);
+  });
+
+  test('Conv2dSVDO exports its pruned weight as a Conv', async () => {
+    const layer = spread(new nn.Conv2dSVDO(3, 4, 3, { padding: 1 }));
+    const { kept, total } = layer.sparsity();
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(total);
+    expect(await expectOnnxMatches(layer, [3, 6, 5])).toEqual(['Conv']);
+  });
+
+  test('ConcreteDropout exports as the layer it wraps', async () => {
+    const layer = new nn.ConcreteDropout(new nn.Linear(6, 4));
+    expect(await expectOnnxMatches(layer, [6])).toEqual(['Gemm']);
+  });
+
+  test('SpatialConcreteDropout exports as the convolution it wraps', async () => {
+    const layer = new nn.SpatialConcreteDropout(new nn.Conv2d(3, 4, 3));
+    expect(await expectOnnxMatches(layer, [3, 6, 6])).toEqual(['Conv']);
+  });
+
+  test('VariationalDropout per unit adds no node between two Linear layers', async () => {
+    const model = new nn.Sequential(new nn.Linear(5, 5), new nn.VariationalDropout(5), new nn.Linear(5, 2));
+    expect(await expectOnnxMatches(model, [5])).toEqual(['Gemm', 'Gemm']);
+  });
+
+  test('VariationalDropout per weight exports as its Linear', async () => {
+    expect(await expectOnnxMatches(new nn.VariationalDropout(new nn.Linear(6, 3)), [6])).toEqual(['Gemm']);
+  });
+
+  test('SpatialDropout3d adds no node', async () => {
+    const model = new nn.Sequential(new nn.SpatialDropout3d(0.3), trained(new nn.BatchNorm3d(2)));
+    expect(await expectOnnxMatches(model, [2, 3, 4, 3])).toEqual(['BatchNormalization']);
+  });
+
+  test('BatchNorm3d with trained statistics exports as BatchNormalization', async () => {
+    expect(await expectOnnxMatches(trained(new nn.BatchNorm3d(3)), [3, 2, 4, 3])).toEqual(['BatchNormalization']);
+  });
 });

@@ -117,9 +117,15 @@ describe('Embedding', () => {
     expect(ops).toEqual(['Cast', 'Gather', 'Reshape', 'Gemm', 'Tanh']);
   });
 
-  test('without inputIds the traces feed it normal values, and the error says which layer refused them', () => {
-    expect(() => io.toOnnx(new nn.Sequential(new nn.Embedding(5, 2)), { inputShape: [-1, 3] })).toThrow(
-      /the input of Embedding\(5, 2\)/,
-    );
+  test('without inputIds a model that starts with an Embedding is traced with ids below its table size', async () => {
+    const model = new nn.Sequential(new nn.Embedding(5, 2), new nn.Flatten(), new nn.Linear(6, 2));
+    expect(await expectOnnxMatches(model, [3], { makeInput: ids(5) })).toEqual(['Cast', 'Gather', 'Reshape', 'Gemm']);
+    const keras = sequential([layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 4 }), layers.flatten()]);
+    expect(io.onnxModel(keras, {}).graph.nodes.map((n) => n.opType)).toEqual(['Cast', 'Gather', 'Reshape']);
+  });
+
+  test('an Embedding that is not the first layer still refuses the normal values the traces feed, naming itself', () => {
+    const model = new nn.Sequential(new nn.Identity(), new nn.Embedding(5, 2));
+    expect(() => io.toOnnx(model, { inputShape: [-1, 3] })).toThrow(/the input of Embedding\(5, 2\)/);
   });
 });
