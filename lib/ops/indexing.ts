@@ -50,9 +50,15 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const xd = x.data;
   const out = new Float32Array(n);
   for (let p = 0; p < n; p++) out[p] = xd[source[p]!]!;
-  return record(new Tensor(out, index.shape), 'gather', [x, null], (g) => {
-    const gx = new Float32Array(x.size);
-    for (let p = 0; p < n; p++) gx[source[p]!] = gx[source[p]!]! + g[p]!;
-    return [gx, null];
-  });
+  return record(
+    new Tensor(out, index.shape),
+    'gather',
+    [x, null],
+    (g) => {
+      const gx = new Float32Array(x.size);
+      for (let p = 0; p < n; p++) gx[source[p]!] = gx[source[p]!]! + g[p]!;
+      return [gx, null];
+    },
+    { dim: d, index },
+  );
 }

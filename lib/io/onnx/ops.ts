@@ -9,6 +9,7 @@
  */
 import { LINEAR_ACTIVATIONS } from '../../ops/matmul.js';
 import { SELU_ALPHA, SELU_SCALE } from '../../ops/pointwise.js';
+import { Tensor } from '../../tensor.js';
 import type { LowerContext, Lowering } from './lower.js';
 import { attr } from './model.js';
 import { RECURRENT_LOWERINGS } from './recurrent.js';
@@ -183,6 +184,35 @@ const transpose: Lowering = (c) => {
   return c.node('Transpose', [c.value(0)], { perm: attr.ints(perm) });
 };
 
+/**
+ * The positions a gather index picks along `dim` when they are the same at every position of
+ * the other dimensions and the index spans x there (a reversal or a slice along one axis, as
+ * the Keras recurrent layers' goBackwards); else null.
+ */
+function axisPositions(x: Tensor, index: unknown, dim: number): number[] | null {
+  if (!(index instanceof Tensor) || index.rank !== x.rank) return null;
+  if (index.shape.some((s, i) => i !== dim && s !== x.shape[i])) return null;
+  const length = index.shape[dim]!;
+  const inner = index.shape.slice(dim + 1).reduce((p, s) => p * s, 1);
+  const positions = Array.from({ length }, (_, k) => index.data[k * inner]!);
+  for (let p = 0; p < index.size; p++) if (index.data[p] !== positions[Math.floor(p / inner) % length]) return null;
+  return positions;
+}
+
+const gather: Lowering = (c) => {
+  const dim = num(c, 'dim');
+  const [x, xOther] = [c.rec.inputs[0], c.other.inputs[0]];
+  if (!(x instanceof Tensor) || !(xOther instanceof Tensor)) return c.fail('its input is not a tensor');
+  const a = axisPositions(x, c.rec.attrs.index, dim);
+  const b = axisPositions(xOther, c.other.attrs.index, dim);
+  if (a === null || b === null || a.length !== b.length || a.some((v, i) => v !== b[i]))
+    return c.fail(
+      `its index does not pick the same positions along dim ${dim} at every other position for every batch size ` +
+        '(only a reversal, slice or permutation of one axis exports, as ONNX Gather)',
+    );
+  return c.node('Gather', [c.value(0), c.int64Const(a, [a.length])], { axis: attr.int(dim) });
+};
+
 const reduce =
   (opType: 'ReduceSum' | 'ReduceMean'): Lowering =>
   (c) => {
@@ -233,6 +263,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   div: binary('Div'),
   pow: (c) => c.node('Pow', [c.value(0), c.floatConst([num(c, 'exponent')], [])]),
   reshape,
+  gather,
   clone: unary('Identity'),
   transpose,
   concat: (c) =>

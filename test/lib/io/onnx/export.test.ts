@@ -227,6 +227,24 @@ describe('files and options', () => {
   });
 });
 
+test('a gather that reverses, slices or permutes one axis exports as Gather', async () => {
+  class Picks extends nn.Module {
+    forward(x: Tensor): Tensor {
+      const [b, t, f] = x.shape as [number, number, number];
+      const pick = (along: number, positions: number[], shape: number[]): Tensor => {
+        const inner = shape.slice(along + 1).reduce((p, s) => p * s, 1);
+        const data = new Float32Array(shape.reduce((p, s) => p * s, 1));
+        data.forEach((_, p) => (data[p] = positions[Math.floor(p / inner) % positions.length]!));
+        return ops.gather(x, along, new Tensor(data, shape));
+      };
+      const reversed = pick(1, [...Array(t).keys()].reverse(), [b, t, f]);
+      const sliced = pick(2, [3, 1], [b, t, 2]);
+      return ops.concat([reversed, sliced], 2);
+    }
+  }
+  expect(await expectOnnxMatches(new Picks(), [5, 4])).toEqual(['Gather', 'Gather', 'Concat']);
+});
+
 describe('what cannot be exported is an error naming the op and the layer', () => {
   class Gathers extends nn.Module {
     fc = new nn.Linear(4, 4);
@@ -235,7 +253,7 @@ describe('what cannot be exported is an error naming the op and the layer', () =
     }
   }
 
-  test('an op without an ONNX mapping (gather)', async () => {
+  test('a gather whose index ONNX cannot express (it does not span the batch)', async () => {
     const model = new nn.Sequential(new nn.Linear(4, 4), new Gathers());
     const path = join(dir, 'gather.onnx');
     let error: unknown;
@@ -243,7 +261,10 @@ describe('what cannot be exported is an error naming the op and the layer', () =
       error = e;
     });
     expect(error).toBeInstanceOf(io.OnnxExportError);
-    expect((error as Error).message).toBe('cannot export op gather in layer 1 (Gathers): it has no ONNX mapping yet');
+    expect((error as Error).message).toBe(
+      'cannot export op gather in layer 1 (Gathers): its index does not pick the same positions along dim 1 at every ' +
+        'other position for every batch size (only a reversal, slice or permutation of one axis exports, as ONNX Gather)',
+    );
     expect([(error as io.OnnxExportError).op, (error as io.OnnxExportError).layer]).toEqual(['gather', '1']);
     expect(existsSync(path), 'no file is written').toBe(false);
   });
@@ -313,5 +334,80 @@ describe('what cannot be exported is an error naming the op and the layer', () =
     expect(() => io.toOnnx(new nn.Sequential(new nn.AdaptiveAvgPool2d(3)), { inputShape: [-1, 2, 7, 7] })).toThrow(
       /cannot export op adaptiveAvgPool2d in layer 0 .*3x3 does not divide the input's 7x7/,
     );
+  });
+});
+
+describe('every Keras facade layer exports', () => {
+  const cases: [string, () => ReturnType<typeof sequential>, number[], string[]][] = [
+    [
+      'lstm, returnSequences, then dense',
+      () =>
+        sequential([
+          layers.lstm({ units: 4, returnSequences: true, recurrentDropout: 0.2, inputShape: [5, 3] }),
+          layers.dense({ units: 2 }),
+        ]),
+      [5, 3],
+      ['LSTM'],
+    ],
+    [
+      'gru (resetAfter)',
+      () => sequential([layers.gru({ units: 4, dropout: 0.3, inputShape: [6, 2] })]),
+      [6, 2],
+      ['GRU'],
+    ],
+    ['simpleRNN', () => sequential([layers.simpleRNN({ units: 3, inputShape: [4, 5] })]), [4, 5], ['RNN']],
+    [
+      'bidirectional lstm, goBackwards gru',
+      () =>
+        sequential([
+          layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }), inputShape: [5, 2] }),
+          layers.gru({ units: 2, goBackwards: true }),
+        ]),
+      [5, 2],
+      ['LSTM', 'GRU'],
+    ],
+    [
+      'the dropout and noise layers and activation',
+      () =>
+        sequential([
+          layers.inputLayer({ inputShape: [6, 4] }),
+          layers.spatialDropout1d({ rate: 0.3 }),
+          layers.dense({ units: 4 }),
+          layers.activation({ activation: 'tanh' }),
+          layers.alphaDropout({ rate: 0.2 }),
+          layers.gaussianNoise({ stddev: 0.1 }),
+          layers.gaussianDropout({ rate: 0.2 }),
+          layers.dropout({ rate: 0.5 }),
+        ]),
+      [6, 4],
+      ['Tanh'],
+    ],
+    [
+      'spatialDropout2d and spatialDropout3d',
+      () =>
+        sequential([
+          layers.conv2d({ filters: 2, kernelSize: 1, inputShape: [4, 4, 3] }),
+          layers.spatialDropout2d({ rate: 0.3 }),
+        ]),
+      [4, 4, 3],
+      ['Conv'],
+    ],
+  ];
+  for (const [name, make, sample, expected] of cases) {
+    test(name, async () => {
+      const model = make();
+      const ops = await expectOnnxMatches(model, sample, { reference: model.module });
+      for (const op of expected) expect(ops).toContain(op);
+      expect(ops.some((op) => /dropout|noise/i.test(op))).toBe(false);
+    });
+  }
+
+  test('spatialDropout3d adds no node', async () => {
+    const model = sequential([
+      layers.spatialDropout3d({ rate: 0.3, inputShape: [2, 3, 4, 2] }),
+      layers.flatten(),
+      layers.dense({ units: 2 }),
+    ]);
+    expect(await expectOnnxMatches(model, [2, 3, 4, 2], { reference: model.module })).not.toContain('Dropout');
   });
 });
