@@ -5,6 +5,7 @@
  */
 import { boolean, orDefault } from '../args.js';
 import { record } from '../autograd/record.js';
+import { traceOp } from '../autograd/trace.js';
 import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
@@ -117,12 +118,22 @@ function extreme(
     }
   }
   const reduced = x.rank === 0 ? [] : keep ? shape.map((s, i) => (i === d ? 1 : s)) : shape.filter((_, i) => i !== d);
-  const v = record(new Tensor(values, reduced), name, [x], (g) => {
-    const gx = new Float32Array(x.size);
-    for (let i = 0; i < at.length; i++) gx[at[i]!]! += g[i]!;
-    return [gx];
-  });
-  return { values: v, indices: new Tensor(indices, reduced) };
+  const attrs = { dim: d, keepdim: keep };
+  const v = record(
+    new Tensor(values, reduced),
+    larger ? 'max' : 'min',
+    [x],
+    (g) => {
+      const gx = new Float32Array(x.size);
+      for (let i = 0; i < at.length; i++) gx[at[i]!]! += g[i]!;
+      return [gx];
+    },
+    attrs,
+  );
+  // The indices take no gradient; they are only reported to a trace (ONNX ArgMax / ArgMin).
+  const idx = new Tensor(indices, reduced);
+  traceOp(idx, larger ? 'argmax' : 'argmin', [x], attrs);
+  return { values: v, indices: idx };
 }
 
 function checkDim(dim: unknown): number {

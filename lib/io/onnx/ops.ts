@@ -225,6 +225,19 @@ const reduce =
     return c.node(opType, [c.value(0)], { axes: attr.ints(dims as number[]), keepdims });
   };
 
+/** max / min along one dim (values) and argmax / argmin (indices, cast to dropnet's float32). */
+const extreme =
+  (opType: 'ReduceMax' | 'ReduceMin' | 'ArgMax' | 'ArgMin'): Lowering =>
+  (c) => {
+    const dim = num(c, 'dim');
+    const keepdims = attr.int(c.rec.attrs.keepdim === true ? 1 : 0);
+    if (opType === 'ArgMax' || opType === 'ArgMin')
+      return c.node('Cast', [c.node(opType, [c.value(0)], { axis: attr.int(dim), keepdims })], { to: attr.int(1) });
+    // ReduceMax and ReduceMin take their axes as an input from opset 18.
+    if (c.opset >= 18) return c.node(opType, [c.value(0), c.int64Const([dim], [1])], { keepdims });
+    return c.node(opType, [c.value(0)], { axes: attr.ints([dim]), keepdims });
+  };
+
 const clamp: Lowering = (c) => {
   const [lo, hi] = [num(c, 'min'), num(c, 'max')];
   return c.node('Clip', [
@@ -264,6 +277,10 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   pow: (c) => c.node('Pow', [c.value(0), c.floatConst([num(c, 'exponent')], [])]),
   reshape,
   gather,
+  max: extreme('ReduceMax'),
+  min: extreme('ReduceMin'),
+  argmax: extreme('ArgMax'),
+  argmin: extreme('ArgMin'),
   clone: unary('Identity'),
   transpose,
   concat: (c) =>

@@ -245,6 +245,20 @@ test('a gather that reverses, slices or permutes one axis exports as Gather', as
   expect(await expectOnnxMatches(new Picks(), [5, 4])).toEqual(['Gather', 'Gather', 'Concat']);
 });
 
+test('max, min, argmax and argmin along a dim export as ReduceMax, ReduceMin, ArgMax, ArgMin (opsets 13 and 18)', async () => {
+  class Extremes extends nn.Module {
+    forward(x: Tensor): Tensor {
+      const [top, where] = ops.max(x, 2);
+      const low = ops.min(x, 1, true).values;
+      return ops.concat([top, where, ops.argmin(x, 2), ops.reshape(low, [-1, 5])], 1);
+    }
+  }
+  for (const opset of [13, 18]) {
+    const ops_ = await expectOnnxMatches(new Extremes(), [3, 5], { opset });
+    expect(ops_.filter((op) => /Reduce|Arg/.test(op))).toEqual(['ReduceMax', 'ArgMax', 'ReduceMin', 'ArgMin']);
+  }
+});
+
 describe('what cannot be exported is an error naming the op and the layer', () => {
   class Gathers extends nn.Module {
     fc = new nn.Linear(4, 4);
