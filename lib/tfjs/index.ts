@@ -15,6 +15,8 @@ export {
   tensor4d,
   scalar,
   fromDropnet,
+  buffer,
+  TensorBuffer,
   type DataType,
   type Rank,
   type Scalar,
@@ -98,7 +100,6 @@ export {
 export {
   backend,
   dispose,
-  disposeVariables,
   enableDebugMode,
   enableProdMode,
   engine,
@@ -116,6 +117,8 @@ export {
 export { layers, Layer, regularizers } from './layers.js';
 export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
+export { disposeVariables, variable, Variable } from './variables.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
 
 /** Which version of tfjs's API this entry follows. */
 export const version = {
@@ -138,14 +141,6 @@ export const model = unsupported('tf.model (the functional API)', 'build the mod
 export const loadLayersModel = unsupported(
   "tf.loadLayersModel (tfjs's model.json format)",
   "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",
-);
-export const variable = unsupported('tf.variable', 'train through model.fit(); tensors are not mutable variables here');
-export const grad = unsupported('tf.grad', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
-export const grads = unsupported('tf.grads', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
-export const valueAndGrad = unsupported('tf.valueAndGrad', "use dropnet's autograd");
-export const buffer = unsupported(
-  'tf.buffer (TensorBuffer)',
-  'build the values in a typed array and call tf.tensor(values, shape)',
 );
 export const data = {
   array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),
