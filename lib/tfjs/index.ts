@@ -115,7 +115,8 @@ export {
   type MemoryInfo,
 } from './engine.js';
 export { layers, Layer, regularizers } from './layers.js';
-export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
+export { CustomCallback, LayersModel, type ModelCompileArgs, type ModelFitArgs } from './model.js';
+export { Sequential, sequential } from './sequential.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
 export { disposeVariables, variable, Variable } from './variables.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';

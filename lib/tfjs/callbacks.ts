@@ -1,0 +1,65 @@
+/**
+ * fit()'s callbacks argument as tfjs takes it (one object of hooks, an array, a tf.CustomCallback
+ * or tf.callbacks.earlyStopping) as dropnet callbacks; onYield runs after every batch.
+ */
+import { argTypeError } from '../errors.js';
+import { Callback, type CallbackHooks, type TrainingContext } from '../train/callbacks/callback.js';
+import type { Logs } from '../train/history.js';
+
+const HOOKS = [
+  'onTrainBegin',
+  'onTrainEnd',
+  'onEpochBegin',
+  'onEpochEnd',
+  'onBatchBegin',
+  'onBatchEnd',
+  'onYield',
+] as const;
+
+/** tfjs's callbacks argument (one object of hooks, an array, a tf.CustomCallback or earlyStopping) as dropnet callbacks. */
+export function toCallbacks(value: unknown, model: object): CallbackHooks[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((c: unknown, i) => {
+    if (c instanceof Callback) return c;
+    if (typeof c !== 'object' || c === null)
+      throw argTypeError(`callbacks[${i}]`, `callback object (with ${HOOKS.join(', ')})`, c);
+    const hooks = c as Record<string, unknown>;
+    for (const h of HOOKS)
+      if (hooks[h] !== undefined && typeof hooks[h] !== 'function')
+        throw argTypeError(`callbacks[${i}].${h}`, 'function', hooks[h]);
+    if (!HOOKS.some((h) => typeof hooks[h] === 'function'))
+      throw argTypeError(`callbacks[${i}]`, `callback object with at least one of ${HOOKS.join(', ')}`, c);
+    if (typeof (hooks as { setModel?: unknown }).setModel === 'function')
+      (hooks as { setModel(m: object): void }).setModel(model);
+    let epoch = 0;
+    const call = (h: string, ...args: unknown[]): unknown =>
+      typeof hooks[h] === 'function' ? (hooks[h] as (...a: unknown[]) => unknown).apply(c, args) : undefined;
+    return {
+      onTrainBegin: (logs: Logs) => call('onTrainBegin', logs) as void,
+      onTrainEnd: (logs: Logs) => call('onTrainEnd', logs) as void,
+      onEpochBegin: (e: number, logs: Logs) => {
+        epoch = e;
+        return call('onEpochBegin', e, logs) as void;
+      },
+      onEpochEnd: (e: number, logs: Logs) => call('onEpochEnd', e, logs) as void,
+      onBatchBegin: (b: number, logs: Logs) => call('onBatchBegin', b, logs) as void,
+      onBatchEnd: async (b: number, logs: Logs) => {
+        await call('onBatchEnd', b, logs);
+        await call('onYield', epoch, b, logs);
+      },
+    };
+  });
+}
+
+/** tfjs's tf.CustomCallback: a callback from an object of hooks. */
+export class CustomCallback extends Callback {
+  constructor(args: Partial<Record<(typeof HOOKS)[number], (...a: never[]) => unknown>>) {
+    super();
+    for (const h of HOOKS) if (args[h] !== undefined) (this as unknown as Record<string, unknown>)[h] = args[h];
+  }
+
+  override setContext(context: TrainingContext): void {
+    super.setContext(context);
+  }
+}
