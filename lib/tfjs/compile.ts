@@ -3,6 +3,8 @@
  * as dropnet losses and metrics. Metric names are logged as tfjs writes them: 'accuracy' -> 'acc'
  * (binary, sparse or categorical by tfjs's rule), 'crossentropy' -> 'ce', other names as given.
  */
+import { add } from '../ops/arithmetic.js';
+import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { argTypeError } from '../errors.js';
 import { resolveLoss, type Loss, type LossName } from '../train/losses/resolve.js';
@@ -166,4 +168,93 @@ export function resolveTfMetrics(
       );
     return [m, fn];
   });
+}
+
+// -- several outputs: each output's part of the packed predictions and targets ------------------
+
+export const size = (shape: Shape): number => shape.reduce((p, d) => p * d, 1);
+
+/** Columns [start, start + width) of packed samples [n, total], shaped [n, ...shape] (differentiable). */
+export function columns(t: DnTensor, start: number, shape: Shape): DnTensor {
+  return tidy(() => {
+    const r = o.reshape(o.slice(new Tensor(t), [0, start], [-1, size(shape)]), [-1, ...shape]);
+    const v = r.value;
+    r.dispose();
+    return v;
+  });
+}
+
+/** Samples of several tensors side by side: [n, size0 + size1 + ...]. */
+export function packSamples(parts: readonly DnTensor[]): DnTensor {
+  const n = parts[0]!.shape[0]!;
+  const flat = parts.map((p) => size(p.shape.slice(1)));
+  const out = new Float32Array(n * flat.reduce((a, b) => a + b, 0));
+  const total = out.length / Math.max(1, n);
+  let at = 0;
+  parts.forEach((p, k) => {
+    for (let i = 0; i < n; i++) out.set(p.data.subarray(i * flat[k]!, (i + 1) * flat[k]!), i * total + at);
+    at += flat[k]!;
+  });
+  return new DnTensor(out, [n, total]);
+}
+
+/** Output i's prediction and target out of the packed ones (the whole of them for one output). */
+export function sliceOutput(
+  shapes: readonly Shape[],
+  losses: readonly OutputLoss[],
+  output: DnTensor,
+  target: Target,
+  i: number,
+): [DnTensor, Target] {
+  if (shapes.length === 1) return [output, target];
+  let at = 0;
+  let tat = 0;
+  for (let j = 0; j < i; j++) {
+    at += size(shapes[j]!);
+    tat += losses[j]!.sparse ? 1 : size(shapes[j]!);
+  }
+  const shape = shapes[i]!;
+  const t = target as DnTensor;
+  const ti = losses[i]!.sparse ? columns(t, tat, []) : columns(t, tat, shape);
+  return [columns(output, at, shape), losses[i]!.sparse ? Int32Array.from(ti.data) : ti];
+}
+
+export function sumOfLosses(shapes: readonly Shape[], losses: readonly OutputLoss[]): Loss {
+  const fn = (output: DnTensor, target: Target): DnTensor => {
+    let total: DnTensor | null = null;
+    losses.forEach((l, i) => {
+      const v = l.loss(...sliceOutput(shapes, losses, output, target, i));
+      total = total === null ? v : add(total, v);
+    });
+    return total!;
+  };
+  return Object.assign(fn, { lossName: 'loss', output: 'values' as const, target: 'any' as const });
+}
+
+export function lossMetric(shapes: readonly Shape[], losses: readonly OutputLoss[], i: number, name: string): Metric {
+  let sum = 0;
+  let count = 0;
+  return {
+    name,
+    update: (output: DnTensor, target: Target): void => {
+      const n = output.shape[0]!;
+      sum += losses[i]!.loss(...sliceOutput(shapes, losses, output, target, i)).data[0]! * n;
+      count += n;
+    },
+    result: () => sum / count,
+    reset: (): void => {
+      sum = 0;
+      count = 0;
+    },
+  };
+}
+
+export function outputMetric(shapes: readonly Shape[], losses: readonly OutputLoss[], i: number, m: Metric): Metric {
+  if (shapes.length === 1) return m;
+  return {
+    name: m.name,
+    update: (output: DnTensor, target: Target) => m.update(...sliceOutput(shapes, losses, output, target, i)),
+    result: () => m.result(),
+    reset: () => m.reset(),
+  };
 }

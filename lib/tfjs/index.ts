@@ -114,7 +114,8 @@ export {
   util,
   type MemoryInfo,
 } from './engine.js';
-export { layers, Layer, regularizers } from './layers.js';
+export { Layer, regularizers } from './layers.js';
+export { layers, input, model, SymbolicTensor } from './functional.js';
 export { CustomCallback, LayersModel, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { Sequential, sequential } from './sequential.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
@@ -137,8 +138,6 @@ function unsupported(api: string, instead: string): (...args: unknown[]) => neve
 export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
 export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
 
-export const input = unsupported('tf.input (the functional API)', 'build the model with tf.sequential()');
-export const model = unsupported('tf.model (the functional API)', 'build the model with tf.sequential()');
 export const loadLayersModel = unsupported(
   "tf.loadLayersModel (tfjs's model.json format)",
   "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",

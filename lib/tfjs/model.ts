@@ -15,7 +15,6 @@
  */
 import { argTypeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { add } from '../ops/arithmetic.js';
 import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import type { History } from '../train/history.js';
@@ -23,15 +22,26 @@ import type { Loss } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
 import type { Optimizer as DnOptimizer } from '../train/optim/optimizer.js';
-import { toCallbacks } from './callbacks.js';
-import { type OutputLoss, resolveTfLoss, resolveTfMetrics, type TfLossFn, tfMetric } from './compile.js';
-import { tidy } from './engine.js';
+import { checkFitArgs, type ModelFitArgs, toCallbacks } from './fit-args.js';
+import {
+  columns,
+  lossMetric,
+  type OutputLoss,
+  outputMetric,
+  packSamples,
+  resolveTfLoss,
+  resolveTfMetrics,
+  size,
+  sliceOutput,
+  sumOfLosses,
+  type TfLossFn,
+  tfMetric,
+} from './compile.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
-import * as o from './ops.js';
 import { Tensor } from './tensor.js';
 import { OPTIMIZER_NAMES, Optimizer } from './train.js';
 
-export { CustomCallback } from './callbacks.js';
+export { CustomCallback, type ModelFitArgs } from './fit-args.js';
 
 /** What trains and runs a model: the Keras facade's SequentialModel, or the functional graph's engine. */
 export interface ModelEngine {
@@ -63,72 +73,10 @@ export interface ModelCompileArgs {
   metrics?: string | (string | TfLossFn)[];
 }
 
-export interface ModelFitArgs {
-  epochs?: number;
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-  callbacks?: unknown;
-  validationSplit?: number;
-  validationData?: [Tensor | Tensor[], Tensor | Tensor[]] | [Tensor | Tensor[], Tensor | Tensor[], Tensor];
-  shuffle?: boolean;
-  initialEpoch?: number;
-  classWeight?: unknown;
-  yieldEvery?: unknown;
-  stepsPerEpoch?: number;
-  validationSteps?: number;
-  validationBatchSize?: number;
-  validationFreq?: number;
-  sampleWeight?: unknown;
-}
-
-const FIT_KEYS = [
-  'epochs',
-  'batchSize',
-  'verbose',
-  'callbacks',
-  'validationSplit',
-  'validationData',
-  'shuffle',
-  'initialEpoch',
-  'classWeight',
-  'yieldEvery',
-  'stepsPerEpoch',
-  'validationSteps',
-  'validationBatchSize',
-  'validationFreq',
-  'sampleWeight',
-];
-
 interface Compiled {
   losses: OutputLoss[];
   /** Each metric's logged name, per-sample function and output (evaluate makes fresh running means). */
   metrics: [string, TfLossFn, number][];
-}
-
-const size = (shape: Shape): number => shape.reduce((p, d) => p * d, 1);
-
-/** Columns [start, start + width) of packed samples [n, total], shaped [n, ...shape] (differentiable). */
-export function columns(t: DnTensor, start: number, shape: Shape): DnTensor {
-  return tidy(() => {
-    const r = o.reshape(o.slice(new Tensor(t), [0, start], [-1, size(shape)]), [-1, ...shape]);
-    const v = r.value;
-    r.dispose();
-    return v;
-  });
-}
-
-/** Samples of several tensors side by side: [n, size0 + size1 + ...]. */
-export function packSamples(parts: readonly DnTensor[]): DnTensor {
-  const n = parts[0]!.shape[0]!;
-  const flat = parts.map((p) => size(p.shape.slice(1)));
-  const out = new Float32Array(n * flat.reduce((a, b) => a + b, 0));
-  const total = out.length / Math.max(1, n);
-  let at = 0;
-  parts.forEach((p, k) => {
-    for (let i = 0; i < n; i++) out.set(p.data.subarray(i * flat[k]!, (i + 1) * flat[k]!), i * total + at);
-    at += flat[k]!;
-  });
-  return new DnTensor(out, [n, total]);
 }
 
 export class LayersModel {
@@ -238,69 +186,14 @@ export class LayersModel {
       for (const [name, fn] of resolveTfMetrics(metricArgs, shape[shape.length - 1], losses[i]!))
         metrics.push([k === 1 ? name : `${names[i]}_${name}`, fn, i]);
     });
-    const loss = k === 1 ? losses[0]!.loss : this.#sumOfLosses(core, losses);
+    const loss = k === 1 ? losses[0]!.loss : sumOfLosses(core.outputShapes, losses);
     const all: Metric[] = [
-      ...(k === 1 ? [] : losses.map((l, i) => this.#lossMetric(core, losses, i, `${names[i]}_loss`))),
-      ...metrics.map(([name, fn, i]) => this.#outputMetric(core, losses, i, tfMetric(name, fn))),
+      ...(k === 1 ? [] : losses.map((l, i) => lossMetric(core.outputShapes, losses, i, `${names[i]}_loss`))),
+      ...metrics.map(([name, fn, i]) => outputMetric(core.outputShapes, losses, i, tfMetric(name, fn))),
     ];
     const optimizer = opt.create(core.engine.module.parameters().filter((p) => p.requiresGrad));
     core.engine.compile({ optimizer, loss, metrics: all });
     this.#compiled = { losses, metrics };
-  }
-
-  /** Output i's prediction and target out of the packed ones (the whole of them for one output). */
-  #slice(core: ModelCore, losses: OutputLoss[], output: DnTensor, target: Target, i: number): [DnTensor, Target] {
-    if (core.outputShapes.length === 1) return [output, target];
-    let at = 0;
-    let tat = 0;
-    for (let j = 0; j < i; j++) {
-      at += size(core.outputShapes[j]!);
-      tat += losses[j]!.sparse ? 1 : size(core.outputShapes[j]!);
-    }
-    const shape = core.outputShapes[i]!;
-    const t = target as DnTensor;
-    const ti = losses[i]!.sparse ? columns(t, tat, []) : columns(t, tat, shape);
-    return [columns(output, at, shape), losses[i]!.sparse ? Int32Array.from(ti.data) : ti];
-  }
-
-  #sumOfLosses(core: ModelCore, losses: OutputLoss[]): Loss {
-    const fn = (output: DnTensor, target: Target): DnTensor => {
-      let total: DnTensor | null = null;
-      losses.forEach((l, i) => {
-        const v = l.loss(...this.#slice(core, losses, output, target, i));
-        total = total === null ? v : add(total, v);
-      });
-      return total!;
-    };
-    return Object.assign(fn, { lossName: 'loss', output: 'values' as const, target: 'any' as const });
-  }
-
-  #lossMetric(core: ModelCore, losses: OutputLoss[], i: number, name: string): Metric {
-    let sum = 0;
-    let count = 0;
-    return {
-      name,
-      update: (output: DnTensor, target: Target): void => {
-        const n = output.shape[0]!;
-        sum += losses[i]!.loss(...this.#slice(core, losses, output, target, i)).data[0]! * n;
-        count += n;
-      },
-      result: () => sum / count,
-      reset: (): void => {
-        sum = 0;
-        count = 0;
-      },
-    };
-  }
-
-  #outputMetric(core: ModelCore, losses: OutputLoss[], i: number, m: Metric): Metric {
-    if (core.outputShapes.length === 1) return m;
-    return {
-      name: m.name,
-      update: (output: DnTensor, target: Target) => m.update(...this.#slice(core, losses, output, target, i)),
-      result: () => m.result(),
-      reset: () => m.reset(),
-    };
   }
 
   #compiledFor(fn: string): Compiled {
@@ -372,16 +265,7 @@ export class LayersModel {
   async fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: ModelFitArgs = {}): Promise<History> {
     const c = this.#compiledFor('fit');
     const engine = this.core('fit').engine;
-    if (typeof args !== 'object' || args === null) throw argTypeError('fit args', 'object', args);
-    for (const key of Object.keys(args))
-      if (!FIT_KEYS.includes(key))
-        throw new RangeError(`fit: unknown option "${key}"; the options are ${FIT_KEYS.join(', ')}`);
-    for (const key of ['classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationSteps'] as const) {
-      if (args[key] !== undefined)
-        throw new Error(`dropnet/tfjs: fit option ${key} is not supported; remove it (see docs/tfjs.md)`);
-    }
-    if (args.validationFreq !== undefined && args.validationFreq !== 1)
-      throw new Error('dropnet/tfjs: fit option validationFreq other than 1 is not supported');
+    checkFitArgs(args);
     const xs = this.#inputs(x, 'x');
     const ys = this.#targets(y, c, 'y');
     const options: Record<string, unknown> = {
@@ -416,9 +300,9 @@ export class LayersModel {
     const out = core.engine.module.predict(xs, { batchSize: args.batchSize ?? 32 }) as DnTensor;
     const values = [core.engine.loss!(out, ys).data[0]!];
     if (core.outputShapes.length > 1)
-      c.losses.forEach((l, i) => values.push(l.loss(...this.#slice(core, c.losses, out, ys, i)).data[0]!));
+      c.losses.forEach((l, i) => values.push(l.loss(...sliceOutput(core.outputShapes, c.losses, out, ys, i)).data[0]!));
     for (const [name, fn, i] of c.metrics) {
-      const m = this.#outputMetric(core, c.losses, i, tfMetric(name, fn));
+      const m = outputMetric(core.outputShapes, c.losses, i, tfMetric(name, fn));
       m.update(out, ys);
       values.push(m.result());
     }

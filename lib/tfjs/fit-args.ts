@@ -1,10 +1,61 @@
 /**
- * fit()'s callbacks argument as tfjs takes it (one object of hooks, an array, a tf.CustomCallback
+ * fit()'s options as tfjs takes them, checked; and its callbacks argument as tfjs takes it (one object of hooks, an array, a tf.CustomCallback
  * or tf.callbacks.earlyStopping) as dropnet callbacks; onYield runs after every batch.
  */
 import { argTypeError } from '../errors.js';
 import { Callback, type CallbackHooks, type TrainingContext } from '../train/callbacks/callback.js';
 import type { Logs } from '../train/history.js';
+import type { Tensor } from './tensor.js';
+
+export interface ModelFitArgs {
+  epochs?: number;
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: unknown;
+  validationSplit?: number;
+  validationData?: [Tensor | Tensor[], Tensor | Tensor[]] | [Tensor | Tensor[], Tensor | Tensor[], Tensor];
+  shuffle?: boolean;
+  initialEpoch?: number;
+  classWeight?: unknown;
+  yieldEvery?: unknown;
+  stepsPerEpoch?: number;
+  validationSteps?: number;
+  validationBatchSize?: number;
+  validationFreq?: number;
+  sampleWeight?: unknown;
+}
+
+export const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'verbose',
+  'callbacks',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'initialEpoch',
+  'classWeight',
+  'yieldEvery',
+  'stepsPerEpoch',
+  'validationSteps',
+  'validationBatchSize',
+  'validationFreq',
+  'sampleWeight',
+];
+
+/** Throws on options dropnet/tfjs does not take (naming them). */
+export function checkFitArgs(args: ModelFitArgs): void {
+  if (typeof args !== 'object' || args === null) throw argTypeError('fit args', 'object', args);
+  for (const key of Object.keys(args))
+    if (!FIT_KEYS.includes(key))
+      throw new RangeError(`fit: unknown option "${key}"; the options are ${FIT_KEYS.join(', ')}`);
+  for (const key of ['classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationSteps'] as const) {
+    if (args[key] !== undefined)
+      throw new Error(`dropnet/tfjs: fit option ${key} is not supported; remove it (see docs/tfjs.md)`);
+  }
+  if (args.validationFreq !== undefined && args.validationFreq !== 1)
+    throw new Error('dropnet/tfjs: fit option validationFreq other than 1 is not supported');
+}
 
 const HOOKS = [
   'onTrainBegin',
