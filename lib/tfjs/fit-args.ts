@@ -5,7 +5,7 @@
 import { argTypeError } from '../errors.js';
 import { Callback, type CallbackHooks, type TrainingContext } from '../train/callbacks/callback.js';
 import type { Logs } from '../train/history.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 export interface ModelFitArgs {
   epochs?: number;
@@ -113,4 +113,12 @@ export class CustomCallback extends Callback {
   override setContext(context: TrainingContext): void {
     super.setContext(context);
   }
+}
+
+/** tfjs also takes inputs and targets as objects by layer name; dropnet/tfjs takes arrays. */
+export function noDict(v: unknown, name: string): void {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor))
+    throw new Error(
+      `dropnet/tfjs: ${name} as an object by name is not supported; pass an array in model.inputNames / outputNames order`,
+    );
 }

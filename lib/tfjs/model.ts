@@ -22,7 +22,7 @@ import type { Loss } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
 import type { Optimizer as DnOptimizer } from '../train/optim/optimizer.js';
-import { checkFitArgs, type ModelFitArgs, toCallbacks } from './fit-args.js';
+import { checkFitArgs, type ModelFitArgs, noDict, toCallbacks } from './fit-args.js';
 import {
   columns,
   lossMetric,
@@ -221,6 +221,7 @@ export class LayersModel {
   #targets(y: unknown, c: Compiled, name: string): DnTensor | Int32Array {
     const core = this.core(name);
     const k = core.outputShapes.length;
+    noDict(y, name);
     if (k === 1) return this.#target(Array.isArray(y) && y.length === 1 ? y[0] : y, c.losses[0]!.sparse, name);
     if (!Array.isArray(y) || y.length !== k)
       throw argTypeError(name, `array of ${k} tf.Tensors (one per model output: ${core.outputNames.join(', ')})`, y);
@@ -240,6 +241,7 @@ export class LayersModel {
   /** x as the engine takes it: the one input, or every input packed side by side. */
   #inputs(x: unknown, name: string): DnTensor {
     const core = this.core(name);
+    noDict(x, name);
     const list = x instanceof Tensor ? [x] : x;
     if (!Array.isArray(list) || !list.every((t) => t instanceof Tensor))
       throw argTypeError(
@@ -369,6 +371,11 @@ export class LayersModel {
     // Every shape is checked before anything changes.
     slots.forEach((s, i) => s.check(weights[i]!, `weights[${i}]`));
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
+  }
+
+  /** A model applied as a layer of another model (nested models). */
+  apply(..._args: unknown[]): never {
+    throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
   }
 
   async save(..._args: unknown[]): Promise<never> {

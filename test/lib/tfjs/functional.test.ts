@@ -257,6 +257,8 @@ describe('tf.model', () => {
     const m = tf.model({ inputs: [a, b], outputs: out });
     expect(() => m.predict(tf.ones([2, 2]))).toThrow('expects 2 input tensor(s)');
     expect(() => m.predict([tf.ones([2, 2]), tf.ones([2, 3])])).toThrow('to have shape [null,2]');
+    expect(() => m.predict({ a: tf.ones([2, 2]) } as never)).toThrow('dropnet/tfjs: x as an object by name');
+    expect(() => m.apply(a)).toThrow('dropnet/tfjs: applying a model as a layer');
     const d = tf.layers.dense({ units: 2 });
     d.apply(tf.input({ shape: [3] }));
     expect(() => d.apply(tf.input({ shape: [4] }))).toThrow('incompatible');
