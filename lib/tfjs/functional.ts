@@ -56,10 +56,12 @@ const builtFor = new WeakMap<Layer, { sample: Shape; regularized: BuiltLayer['re
 
 function buildLayer(layer: Layer, sample: Shape): Module {
   const b = builtFor.get(layer);
-  if (b !== undefined && layer.module !== null) {
-    if (b.sample.join() !== sample.join())
+  // A layer of a tf.sequential() model: its module (and weights) as that model built it.
+  const known = b?.sample ?? (layer.module?.inputShape?.slice(1) as Shape | undefined);
+  if (known !== undefined && layer.module !== null) {
+    if (known.join() !== sample.join())
       throw new ShapeError(
-        `Input 0 is incompatible with layer ${layer.name}: it was built for inputs of shape [null,${b.sample.join(',')}] but received [null,${sample.join(',')}]`,
+        `Input 0 is incompatible with layer ${layer.name}: it was built for inputs of shape [null,${known.join(',')}] but received [null,${sample.join(',')}]`,
       );
     return layer.module;
   }

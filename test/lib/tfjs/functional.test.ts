@@ -264,6 +264,28 @@ describe('tf.model', () => {
     expect(() => d.apply(tf.input({ shape: [4] }))).toThrow('incompatible');
   });
 
+  it("a layer of a Sequential model applied eagerly uses that model's weights", () => {
+    const seq = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [3] }), tf.layers.dense({ units: 1 })],
+    });
+    const x = tf.tensor2d([[1, 2, 3]]);
+    const first = seq.layers[0]!.apply(x) as T;
+    const whole = seq.layers[1]!.apply(first) as T;
+    expect(Array.from(whole.dataSync())).toEqual(Array.from(seq.predict(x).dataSync()));
+  });
+
+  it('predict of a model of several inputs and outputs leaves no tensor behind but its results', () => {
+    const a = tf.input({ shape: [2] });
+    const b = tf.input({ shape: [2] });
+    const s = tf.layers.add().apply([a, b]);
+    const m = tf.model({ inputs: [a, b], outputs: [tf.layers.dense({ units: 1 }).apply(s), s] });
+    const xs = [tf.ones([3, 2]), tf.zeros([3, 2])];
+    const before = tf.memory().numTensors;
+    const outs = m.predict(xs) as T[];
+    expect(tf.memory().numTensors - before).toBe(outs.length);
+    expect(Array.from(outs[1]!.dataSync())).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('summary lists each layer with the layers it receives from', () => {
     const lines: string[] = [];
     twoInputs(tf).summary(undefined, undefined, (l) => lines.push(l));
