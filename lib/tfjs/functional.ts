@@ -262,9 +262,6 @@ function graphEngine(p: Plan, name: string): ModelEngine {
     compile(args) {
       compiled = compileArgs(module, args, terms);
     },
-    get loss() {
-      return compiled?.loss ?? null;
-    },
     fit: (x, y, options) =>
       module.fit(x, y as never, {
         ...(options as object),

@@ -47,7 +47,6 @@ export { CustomCallback, type ModelFitArgs } from './fit-args.js';
 export interface ModelEngine {
   readonly module: Module;
   compile(args: { optimizer: DnOptimizer<object>; loss: Loss; metrics: Metric[] }): void;
-  readonly loss: Loss | null;
   fit(x: DnTensor, y: Target, options: object): Promise<History>;
   predict(x: DnTensor, options: { batchSize: number }): DnTensor;
   /** The summary table's lines. */
@@ -74,6 +73,8 @@ export interface ModelCompileArgs {
 }
 
 interface Compiled {
+  /** The data loss (every output's, summed), without the regularizers' penalties. */
+  loss: Loss;
   losses: OutputLoss[];
   /** Each metric's logged name, per-sample function and output (evaluate makes fresh running means). */
   metrics: [string, TfLossFn, number][];
@@ -193,7 +194,7 @@ export class LayersModel {
     ];
     const optimizer = opt.create(core.engine.module.parameters().filter((p) => p.requiresGrad));
     core.engine.compile({ optimizer, loss, metrics: all });
-    this.#compiled = { losses, metrics };
+    this.#compiled = { loss, losses, metrics };
   }
 
   #compiledFor(fn: string): Compiled {
@@ -300,7 +301,8 @@ export class LayersModel {
     const ys = this.#targets(y, c, 'y');
     // The engine's fit loop evaluates asynchronously; tfjs's evaluate is synchronous: run the batches here.
     const out = core.engine.module.predict(xs, { batchSize: args.batchSize ?? 32 }) as DnTensor;
-    const values = [core.engine.loss!(out, ys).data[0]!];
+    // As tfjs: evaluate reports the data loss; fit's logged loss includes the regularizers' penalties.
+    const values = [c.loss(out, ys).data[0]!];
     if (core.outputShapes.length > 1)
       c.losses.forEach((l, i) => values.push(l.loss(...sliceOutput(core.outputShapes, c.losses, out, ys, i)).data[0]!));
     for (const [name, fn, i] of c.metrics) {

@@ -14,9 +14,6 @@ function engineOf(model: SequentialModel): ModelEngine {
   return {
     module: model.module,
     compile: (args) => model.compile(args),
-    get loss() {
-      return model.loss;
-    },
     fit: (x, y, options) => model.fit(x, y as never, options as never),
     predict: (x, options) => model.predict(x, options),
     summaryLines: () => model.summary({ printFn: null }).split('\n'),

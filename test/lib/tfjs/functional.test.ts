@@ -183,10 +183,15 @@ describe('tf.model', () => {
         [1, 0],
         [0, 1],
       ]);
-      const h = await m.fit([xa(lib), xb(lib)], y, { epochs: 3, batchSize: 4, shuffle: false });
+      const h = await m.fit([xa(lib), xb(lib)], y, {
+        epochs: 3,
+        batchSize: 4,
+        shuffle: false,
+        validationData: [[xb(lib), xa(lib)], y],
+      });
       const ev = m.evaluate([xa(lib), xb(lib)], y) as T[];
-      expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss']);
-      return [...h.history.loss!, ...ev.map((t) => t.dataSync()[0]!)];
+      expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+      return [...h.history.loss!, ...h.history.val_loss!, ...ev.map((t) => t.dataSync()[0]!)];
     };
     const got = await run(tf);
     const want = await run(real as unknown as Lib);
@@ -229,6 +234,25 @@ describe('tf.model', () => {
     // one more scalar in front of these (docs/tfjs.md, known differences).
     expect(got.values.length).toBe(4 + 5);
     got.values.slice(4).forEach((g, i) => expect(g).toBeCloseTo(want.values.slice(-5)[i]!, 4));
+  });
+
+  it('evaluate reports the data loss of a regularized model, as tfjs', () => {
+    expectSame(
+      (lib) => {
+        const x = lib.input({ shape: [3] });
+        const h = lib.layers.dense({
+          units: 4,
+          activation: 'relu',
+          kernelRegularizer: lib.regularizers.l2({ l2: 0.1 }),
+        });
+        const out = lib.layers.dense({ units: 1 }).apply(h.apply(x));
+        const m = lib.model({ inputs: x, outputs: out });
+        fillWeights(lib, m);
+        m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+        return m.evaluate(xa(lib), lib.tensor2d([[1], [0], [2], [-1]])) as T;
+      },
+      { atol: 1e-5, rtol: 1e-5 },
+    );
   });
 
   it('one loss for every output, and a sparse loss among several outputs', async () => {
