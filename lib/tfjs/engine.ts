@@ -142,8 +142,6 @@ export async function time(f: () => void): Promise<{ wallMs: number; kernelMs: n
 
 export function enableProdMode(): void {}
 export function enableDebugMode(): void {}
-export function disposeVariables(): void {}
-
 // -- tf.util ------------------------------------------------------------------------------------
 
 function assert(expr: boolean, msg: string | (() => string)): void {

@@ -15,6 +15,8 @@ export {
   tensor4d,
   scalar,
   fromDropnet,
+  buffer,
+  TensorBuffer,
   type DataType,
   type Rank,
   type Scalar,
@@ -98,7 +100,6 @@ export {
 export {
   backend,
   dispose,
-  disposeVariables,
   enableDebugMode,
   enableProdMode,
   engine,
@@ -113,9 +114,13 @@ export {
   util,
   type MemoryInfo,
 } from './engine.js';
-export { layers, Layer, regularizers } from './layers.js';
-export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
+export { Layer, regularizers } from './layers.js';
+export { layers, input, model, SymbolicTensor } from './functional.js';
+export { CustomCallback, LayersModel, type ModelCompileArgs, type ModelFitArgs } from './model.js';
+export { Sequential, sequential } from './sequential.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
+export { disposeVariables, variable, Variable } from './variables.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
 
 /** Which version of tfjs's API this entry follows. */
 export const version = {
@@ -133,19 +138,9 @@ function unsupported(api: string, instead: string): (...args: unknown[]) => neve
 export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
 export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
 
-export const input = unsupported('tf.input (the functional API)', 'build the model with tf.sequential()');
-export const model = unsupported('tf.model (the functional API)', 'build the model with tf.sequential()');
 export const loadLayersModel = unsupported(
   "tf.loadLayersModel (tfjs's model.json format)",
   "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",
-);
-export const variable = unsupported('tf.variable', 'train through model.fit(); tensors are not mutable variables here');
-export const grad = unsupported('tf.grad', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
-export const grads = unsupported('tf.grads', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
-export const valueAndGrad = unsupported('tf.valueAndGrad', "use dropnet's autograd");
-export const buffer = unsupported(
-  'tf.buffer (TensorBuffer)',
-  'build the values in a typed array and call tf.tensor(values, shape)',
 );
 export const data = {
   array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),

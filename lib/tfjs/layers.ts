@@ -19,6 +19,7 @@ import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { AveragePooling2D, Conv1D, GlobalPooling, Pooling1D, Reshape } from './modules.js';
+import type { SymbolicTensor } from './functional.js';
 import { Tensor } from './tensor.js';
 
 // -- initializers -------------------------------------------------------------------------------
@@ -132,12 +133,21 @@ export class Layer {
     return layerWeights(this.#built('countParams')).reduce((n, s) => n + s.get().size, 0);
   }
 
-  apply(): never {
-    throw new Error(
-      'dropnet/tfjs: layer.apply() (the functional API: tf.input, tf.model) is not supported; build the model with tf.sequential()',
-    );
+  /** tfjs's layer.apply: SymbolicTensors give a SymbolicTensor of a tf.model() graph; Tensors compute now (functional.ts). */
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: { training?: boolean }): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[], kwargs?: { training?: boolean }): Tensor;
+  apply(inputs: unknown, kwargs?: { training?: boolean }): SymbolicTensor | Tensor;
+  apply(inputs: unknown, kwargs?: { training?: boolean }): SymbolicTensor | Tensor {
+    return layerApply.fn(this, inputs, kwargs);
   }
 }
+
+/** layer.apply's implementation, set by functional.ts (which the tfjs entry point loads). */
+export const layerApply = {
+  fn: (_layer: Layer, _inputs: unknown, _kwargs: unknown): never => {
+    throw new Error('dropnet/tfjs: layer.apply needs the functional API (import dropnet/tfjs)');
+  },
+} as { fn: (layer: Layer, inputs: unknown, kwargs: unknown) => SymbolicTensor | Tensor };
 
 // -- tfjs <-> dropnet weight layouts ------------------------------------------------------------
 
@@ -475,15 +485,13 @@ export const layers = {
     const s = split('inputLayer', args);
     return tfjsSpec(k.inputLayer(s.keras as never), s, null);
   },
-  // Recurrent, embedding and merge layers: not in dropnet/tfjs yet.
+  // Recurrent and embedding layers: not in dropnet/tfjs yet (merge layers: functional-merge.ts).
   simpleRNN: unsupportedLayer('simpleRNN'),
   lstm: unsupportedLayer('lstm'),
   gru: unsupportedLayer('gru'),
   bidirectional: unsupportedLayer('bidirectional'),
   timeDistributed: unsupportedLayer('timeDistributed'),
   embedding: unsupportedLayer('embedding'),
-  concatenate: unsupportedLayer('concatenate', 'the functional API (tf.model) is not supported'),
-  add: unsupportedLayer('add', 'the functional API (tf.model) is not supported'),
 };
 
 function unsupportedLayer(name: string, why = 'it is not in dropnet/tfjs yet'): (args?: unknown) => never {

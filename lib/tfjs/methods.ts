@@ -16,7 +16,7 @@ declare module './tensor.js' {
     floorDiv(b: Input): Tensor;
     divNoNan(b: Input): Tensor;
     matMul(b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
-    pow(e: number): Tensor;
+    pow(e: number | Tensor): Tensor;
     square(): Tensor;
     sqrt(): Tensor;
     rsqrt(): Tensor;

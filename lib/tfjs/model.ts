@@ -1,311 +1,153 @@
 /**
- * tf.sequential(): tfjs's Sequential over the Keras facade's SequentialModel (an nn.Sequential
- * trained by dropnet's fit loop). tfjs's contract kept here: add() then compile(); optimizers as
- * tf.train objects or names; losses by tfjs name or as (yTrue, yPred) functions; metric names in
- * the logs as tfjs writes them ('accuracy' -> 'acc', 'val_acc'; other names as given); fit()
- * resolves with a History; evaluate() returns Scalar(s) and predict() a Tensor, synchronously.
+ * tfjs's LayersModel: compile/fit/evaluate/predict/summary and the weights, over a model core
+ * (a dropnet module that maps the inputs to the outputs, and the engine that trains it with
+ * dropnet's fit loop). tf.model() builds the core from a graph of layers (functional.ts);
+ * Sequential (sequential.ts) from a stack.
+ *
+ * Several inputs or outputs ride dropnet's one-tensor fit loop packed: each sample's inputs
+ * (and targets) flattened and laid side by side in one [n, total] tensor, which the graph
+ * module unpacks. With several outputs the loss is the sum of each output's loss, logged as
+ * tfjs does: loss, <output>_loss ..., then <output>_<metric>.
+ *
+ * tfjs's contract kept here: compile() before fit/evaluate; optimizers as tf.train objects or
+ * names; losses by tfjs name or as (yTrue, yPred) functions; fit() resolves with a History;
+ * evaluate() returns Scalar(s) and predict() Tensor(s), synchronously.
  */
 import { argTypeError } from '../errors.js';
-import { SequentialModel } from '../keras/model.js';
 import type { Module } from '../nn/module.js';
+import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
-import { Callback, type CallbackHooks, type TrainingContext } from '../train/callbacks/callback.js';
-import type { History, Logs } from '../train/history.js';
-import { resolveLoss, type Loss, type LossName } from '../train/losses/resolve.js';
+import type { History } from '../train/history.js';
+import type { Loss } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
-import { tidy } from './engine.js';
+import type { Optimizer as DnOptimizer } from '../train/optim/optimizer.js';
+import { checkFitArgs, type ModelFitArgs, noDict, toCallbacks } from './fit-args.js';
+import {
+  columns,
+  lossMetric,
+  type OutputLoss,
+  outputMetric,
+  packSamples,
+  resolveTfLoss,
+  resolveTfMetrics,
+  size,
+  sliceOutput,
+  sumOfLosses,
+  type TfLossFn,
+  tfMetric,
+} from './compile.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
-import * as o from './ops.js';
 import { Tensor } from './tensor.js';
-import { EPSILON, metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './train.js';
+import { OPTIMIZER_NAMES, Optimizer } from './train.js';
 
-type TfLossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+export { CustomCallback, type ModelFitArgs } from './fit-args.js';
 
-/** tfjs's loss names (tfjs-layers' lossesMap) -> dropnet's loss (same formula) or a tfjs-style per-sample function. */
-const LOSS_NAMES: Record<string, LossName | TfLossFn> = {
-  meanSquaredError: 'mseLoss',
-  meanAbsoluteError: 'l1Loss',
-  categoricalCrossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
-  binaryCrossentropy: 'binaryCrossentropy',
-  meanAbsolutePercentageError: tfMetrics.meanAbsolutePercentageError,
-  meanSquaredLogarithmicError: (t, p) =>
-    o.mean(
-      o.square(
-        o.sub(
-          o.log1p(o.clipByValue(p, EPSILON, Number.MAX_VALUE)),
-          o.log1p(o.clipByValue(t, EPSILON, Number.MAX_VALUE)),
-        ),
-      ),
-      -1,
-    ),
-  hinge: (t, p) => o.mean(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p))), -1),
-  squaredHinge: (t, p) => o.mean(o.square(o.relu(o.sub(1, o.mul(o.sub(o.mul(t, 2), 1), p)))), -1),
-  categoricalHinge: (t, p) => o.relu(o.add(o.sub(o.max(o.mul(o.sub(1, t), p), -1), o.sum(o.mul(t, p), -1)), 1)),
-  logcosh: (t, p) => {
-    const d = o.sub(p, t);
-    return o.mean(o.sub(o.add(d, o.softplus(o.mul(d, -2))), Math.log(2)), -1);
-  },
-  kullbackLeiblerDivergence: (t, p) => {
-    const tc = o.clipByValue(t, EPSILON, 1);
-    return o.sum(o.mul(tc, o.log(o.div(tc, o.clipByValue(p, EPSILON, 1)))), -1);
-  },
-  poisson: (t, p) => o.mean(o.sub(p, o.mul(t, o.log(o.add(p, EPSILON)))), -1),
-  cosineProximity: tfMetrics.cosineProximity,
-};
-
-/** tfjs's metric names (tfjs-layers' metricsMap, besides accuracy / crossentropy) -> per-sample functions. */
-const METRIC_NAMES: Record<string, TfLossFn> = {
-  binaryAccuracy: tfMetrics.binaryAccuracy,
-  categoricalAccuracy: tfMetrics.categoricalAccuracy,
-  precision: tfMetrics.precision,
-  categoricalCrossentropy: tfMetrics.categoricalCrossentropy,
-  sparseCategoricalCrossentropy: tfMetrics.sparseCategoricalCrossentropy,
-  mse: tfMetrics.meanSquaredError,
-  MSE: tfMetrics.meanSquaredError,
-  mae: tfMetrics.meanAbsoluteError,
-  MAE: tfMetrics.meanAbsoluteError,
-  mape: tfMetrics.meanAbsolutePercentageError,
-  MAPE: tfMetrics.meanAbsolutePercentageError,
-  cosine: tfMetrics.cosineProximity,
-};
-
-/** A dropnet target (class indices or a tensor) as tfjs's yTrue. */
-function targetTensor(target: Target): DnTensor {
-  if (target instanceof DnTensor) return target;
-  const values = Float32Array.from(target as ArrayLike<number>);
-  return new DnTensor(values, [values.length]);
+/** What trains and runs a model: the Keras facade's SequentialModel, or the functional graph's engine. */
+export interface ModelEngine {
+  readonly module: Module;
+  compile(args: { optimizer: DnOptimizer<object>; loss: Loss; metrics: Metric[] }): void;
+  fit(x: DnTensor, y: Target, options: object): Promise<History>;
+  predict(x: DnTensor, options: { batchSize: number }): DnTensor;
+  /** The summary table's lines. */
+  summaryLines(): string[];
+  stopTraining: boolean;
 }
 
-/** Runs a tfjs (yTrue, yPred) function on dropnet tensors; its mean as a dropnet scalar (differentiable). */
-function runTf(fn: TfLossFn, output: DnTensor, target: Target, name: string): DnTensor {
-  return tidy(() => {
-    const r = fn(new Tensor(targetTensor(target)), new Tensor(output));
-    if (!(r instanceof Tensor))
-      throw new TypeError(`${name}: a tfjs loss or metric function must return a tf.Tensor but returned ${typeof r}`);
-    const v = o.mean(r).value;
-    r.dispose();
-    return v;
-  });
-}
-
-function tfMetric(name: string, fn: TfLossFn): Metric {
-  let sum = 0;
-  let count = 0;
-  return {
-    name,
-    update(output: DnTensor, target: Target): void {
-      const n = output.rank === 0 ? 1 : output.shape[0]!;
-      sum += runTf(fn, output, target, name).data[0]! * n;
-      count += n;
-    },
-    result: () => sum / count,
-    reset(): void {
-      sum = 0;
-      count = 0;
-    },
-  };
-}
-
-interface Compiled {
-  sparse: boolean;
-  /** Each metric's logged name and per-sample function (evaluate makes fresh running means). */
-  metrics: [string, TfLossFn][];
+/** A model's engine, its layers and its inputs and outputs (sample shapes, no batch). */
+export interface ModelCore {
+  engine: ModelEngine;
+  layers: Layer[];
+  inputs: { shape: (number | null)[] }[];
+  outputs: { shape: (number | null)[] }[];
+  inputShapes: Shape[];
+  outputShapes: Shape[];
+  inputNames: string[];
+  outputNames: string[];
 }
 
 export interface ModelCompileArgs {
   optimizer: string | Optimizer;
-  loss: string | TfLossFn | (string | TfLossFn)[];
+  loss: string | TfLossFn | (string | TfLossFn)[] | Record<string, string | TfLossFn>;
   metrics?: string | (string | TfLossFn)[];
 }
 
-export interface ModelFitArgs {
-  epochs?: number;
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-  callbacks?: unknown;
-  validationSplit?: number;
-  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
-  shuffle?: boolean;
-  initialEpoch?: number;
-  classWeight?: unknown;
-  yieldEvery?: unknown;
-  stepsPerEpoch?: number;
-  validationSteps?: number;
-  validationBatchSize?: number;
-  validationFreq?: number;
-  sampleWeight?: unknown;
+interface Compiled {
+  /** The data loss (every output's, summed), without the regularizers' penalties. */
+  loss: Loss;
+  losses: OutputLoss[];
+  /** Each metric's logged name, per-sample function and output (evaluate makes fresh running means). */
+  metrics: [string, TfLossFn, number][];
 }
 
-const FIT_KEYS = [
-  'epochs',
-  'batchSize',
-  'verbose',
-  'callbacks',
-  'validationSplit',
-  'validationData',
-  'shuffle',
-  'initialEpoch',
-  'classWeight',
-  'yieldEvery',
-  'stepsPerEpoch',
-  'validationSteps',
-  'validationBatchSize',
-  'validationFreq',
-  'sampleWeight',
-];
-
-const HOOKS = [
-  'onTrainBegin',
-  'onTrainEnd',
-  'onEpochBegin',
-  'onEpochEnd',
-  'onBatchBegin',
-  'onBatchEnd',
-  'onYield',
-] as const;
-
-/** tfjs's callbacks argument (one object of hooks, an array, a tf.CustomCallback or earlyStopping) as dropnet callbacks. */
-function toCallbacks(value: unknown, model: Sequential): CallbackHooks[] {
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((c: unknown, i) => {
-    if (c instanceof Callback) return c;
-    if (typeof c !== 'object' || c === null)
-      throw argTypeError(`callbacks[${i}]`, `callback object (with ${HOOKS.join(', ')})`, c);
-    const hooks = c as Record<string, unknown>;
-    for (const h of HOOKS)
-      if (hooks[h] !== undefined && typeof hooks[h] !== 'function')
-        throw argTypeError(`callbacks[${i}].${h}`, 'function', hooks[h]);
-    if (!HOOKS.some((h) => typeof hooks[h] === 'function'))
-      throw argTypeError(`callbacks[${i}]`, `callback object with at least one of ${HOOKS.join(', ')}`, c);
-    if (typeof (hooks as { setModel?: unknown }).setModel === 'function')
-      (hooks as { setModel(m: Sequential): void }).setModel(model);
-    let epoch = 0;
-    const call = (h: string, ...args: unknown[]): unknown =>
-      typeof hooks[h] === 'function' ? (hooks[h] as (...a: unknown[]) => unknown).apply(c, args) : undefined;
-    return {
-      onTrainBegin: (logs: Logs) => call('onTrainBegin', logs) as void,
-      onTrainEnd: (logs: Logs) => call('onTrainEnd', logs) as void,
-      onEpochBegin: (e: number, logs: Logs) => {
-        epoch = e;
-        return call('onEpochBegin', e, logs) as void;
-      },
-      onEpochEnd: (e: number, logs: Logs) => call('onEpochEnd', e, logs) as void,
-      onBatchBegin: (b: number, logs: Logs) => call('onBatchBegin', b, logs) as void,
-      onBatchEnd: async (b: number, logs: Logs) => {
-        await call('onBatchEnd', b, logs);
-        await call('onYield', epoch, b, logs);
-      },
-    };
-  });
-}
-
-/** tfjs's tf.CustomCallback: a callback from an object of hooks. */
-export class CustomCallback extends Callback {
-  constructor(args: Partial<Record<(typeof HOOKS)[number], (...a: never[]) => unknown>>) {
-    super();
-    for (const h of HOOKS) if (args[h] !== undefined) (this as unknown as Record<string, unknown>)[h] = args[h];
-  }
-
-  override setContext(context: TrainingContext): void {
-    super.setContext(context);
-  }
-}
-
-export class Sequential {
+export class LayersModel {
   readonly name: string;
-  #layers: Layer[] = [];
-  #model: SequentialModel | null = null;
+  #core: ModelCore | null;
   #compiled: Compiled | null = null;
 
-  constructor(config: { layers?: Layer[]; name?: string } = {}) {
-    if (typeof config !== 'object' || config === null)
-      throw argTypeError('tf.sequential config', 'object { layers, name }', config);
-    for (const key of Object.keys(config))
-      if (key !== 'layers' && key !== 'name')
-        throw new RangeError(`tf.sequential: unknown option "${key}"; the options are layers, name`);
-    this.name = config.name ?? 'sequential_1';
-    for (const l of config.layers ?? []) this.add(l);
+  /** tf.model() passes its graph's core; Sequential passes null and overrides core(). */
+  constructor(core: ModelCore | null, name: string) {
+    this.#core = core;
+    this.name = name;
   }
 
-  /** Appends a layer (tfjs: before compile). */
-  add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw argTypeError('layer', 'a layer from tf.layers (dense, conv2d, ...)', layer);
-    if (this.#compiled !== null)
-      throw new Error('dropnet/tfjs: model.add() after compile() is not supported; add every layer, then compile');
-    if (this.#layers.length === 0 && layer.spec.inputShape === undefined) {
-      throw new Error('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
-    }
-    this.#layers.push(layer);
-    this.#build();
+  protected core(fn: string): ModelCore {
+    if (this.#core === null) throw new Error(`${fn}: the model has no layers`);
+    return this.#core;
   }
 
-  #build(): void {
-    const model = new SequentialModel(
-      this.#layers.map((l) => l.spec),
-      this.name,
-    );
-    let m = 0;
-    let shape: readonly number[] = model.inputShape;
-    for (const l of this.#layers) {
-      if (l.spec.className === 'InputLayer') {
-        l.module = null;
-        l.outputShape = [null, ...shape];
-        continue;
-      }
-      l.module = model.layers[m]!;
-      l.name = model.layerNames[m]!;
-      shape = l.module.computeOutputShape([-1, ...shape]).slice(1);
-      l.outputShape = [null, ...shape];
-      m++;
-    }
-    this.#model = model;
-  }
-
-  #need(fn: string): SequentialModel {
-    if (this.#model === null) throw new Error(`${fn}: the model has no layers; add layers with model.add() first`);
-    return this.#model;
+  protected get isCompiled(): boolean {
+    return this.#compiled !== null;
   }
 
   get layers(): Layer[] {
-    return [...this.#layers];
+    return [...this.core('layers').layers];
   }
 
-  /** The nn.Sequential that computes the model (dropnet's main API). */
+  /** The dropnet module that computes the model (dropnet's main API). */
   get module(): Module {
-    return this.#need('module').module;
+    return this.core('module').engine.module;
   }
 
   get inputs(): { shape: (number | null)[] }[] {
-    return [{ shape: [null, ...this.#need('inputs').inputShape] }];
+    return this.core('inputs').inputs;
   }
 
   get outputs(): { shape: (number | null)[] }[] {
-    return [{ shape: [null, ...this.#need('outputs').outputShape] }];
+    return this.core('outputs').outputs;
   }
 
-  get outputShape(): (number | null)[] {
-    return [null, ...this.#need('outputShape').outputShape];
+  get inputNames(): string[] {
+    return this.core('inputNames').inputNames;
+  }
+
+  get outputNames(): string[] {
+    return this.core('outputNames').outputNames;
+  }
+
+  /** [null, ...shape] of the output; one per output when there are several. */
+  get outputShape(): (number | null)[] | (number | null)[][] {
+    const shapes = this.core('outputShape').outputShapes.map((s) => [null, ...s]);
+    return shapes.length === 1 ? shapes[0]! : shapes;
   }
 
   getLayer(name?: string, index?: number): Layer {
+    const layers = this.layers;
     if (index !== undefined) {
-      const l = this.#layers[index];
+      const l = layers[index];
       if (l === undefined)
         throw new RangeError(
-          `Was asked to retrieve layer at index ${index}, but model only has ${this.#layers.length} layer(s).`,
+          `Was asked to retrieve layer at index ${index}, but model only has ${layers.length} layer(s).`,
         );
       return l;
     }
-    const l = this.#layers.find((x) => x.name === name);
+    const l = layers.find((x) => x.name === name);
     if (l === undefined) throw new RangeError(`No such layer: ${name}`);
     return l;
   }
 
   compile(args: ModelCompileArgs): void {
-    const model = this.#need('compile');
+    const core = this.core('compile');
     if (typeof args !== 'object' || args === null)
       throw argTypeError('compile args', 'object { optimizer, loss, metrics }', args);
     for (const key of Object.keys(args))
@@ -320,59 +162,39 @@ export class Sequential {
     }
     if (!(opt instanceof Optimizer))
       throw argTypeError('optimizer', 'optimizer name or tf.train.* optimizer', args.optimizer);
-    const lossArg = Array.isArray(args.loss) ? (args.loss.length === 1 ? args.loss[0] : undefined) : args.loss;
-    if (lossArg === undefined)
-      throw new Error('dropnet/tfjs: compile needs one loss (models with several outputs are not supported)');
-    let loss: Loss;
-    let sparse = false;
-    let lossName = '';
-    if (typeof lossArg === 'string') {
-      const entry = Object.hasOwn(LOSS_NAMES, lossArg) ? LOSS_NAMES[lossArg] : undefined;
-      if (entry === undefined)
+    const k = core.outputShapes.length;
+    const names = core.outputNames;
+    let lossArgs: unknown[];
+    if (Array.isArray(args.loss)) {
+      if (args.loss.length !== k)
         throw new RangeError(
-          `Unknown loss ${lossArg}; dropnet/tfjs supports ${Object.keys(LOSS_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`,
+          `When passing a list as loss, it should have one entry per model output. The model has ${k} output(s), but you passed loss=[${args.loss.length} entries]`,
         );
-      loss = typeof entry === 'string' ? resolveLoss(entry) : tfLoss(entry, lossArg);
-      sparse = entry === 'sparseCategoricalCrossentropy';
-      lossName = typeof entry === 'string' ? entry : lossArg;
-    } else if (typeof lossArg === 'function') {
-      loss = tfLoss(lossArg, lossArg.name || 'loss');
-    } else {
-      throw argTypeError('loss', 'loss name or function (yTrue, yPred) => Tensor', lossArg);
-    }
+      lossArgs = args.loss;
+    } else if (typeof args.loss === 'object' && args.loss !== null) {
+      const dict = args.loss as Record<string, unknown>;
+      for (const key of Object.keys(dict))
+        if (!names.includes(key))
+          throw new RangeError(
+            `Unknown entry in loss dictionary: "${key}". Only expected the following keys: ${names.join(', ')}`,
+          );
+      lossArgs = names.map((n) => dict[n]);
+    } else lossArgs = names.map(() => args.loss);
+    const losses = lossArgs.map((l, i) => resolveTfLoss(l, k === 1 ? 'loss' : `loss for output ${names[i]}`));
     const metricArgs = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
-    const outputLast = model.outputShape[model.outputShape.length - 1];
-    const metrics: [string, TfLossFn][] = metricArgs.map((m: unknown): [string, TfLossFn] => {
-      if (typeof m === 'function') return [m.name || 'metric', m as TfLossFn];
-      if (typeof m !== 'string') throw argTypeError('metrics', 'metric names or functions (yTrue, yPred) => Tensor', m);
-      if (m === 'accuracy' || m === 'acc') {
-        const fn =
-          outputLast === 1 || lossName === 'binaryCrossentropy'
-            ? tfMetrics.binaryAccuracy
-            : sparse
-              ? tfMetrics.sparseCategoricalAccuracy
-              : tfMetrics.categoricalAccuracy;
-        return ['acc', fn];
-      }
-      if (m === 'crossentropy' || m === 'ce') {
-        const fn =
-          outputLast === 1 || lossName === 'binaryCrossentropy'
-            ? tfMetrics.binaryCrossentropy
-            : sparse
-              ? tfMetrics.sparseCategoricalCrossentropy
-              : tfMetrics.categoricalCrossentropy;
-        return ['ce', fn];
-      }
-      const fn = Object.hasOwn(METRIC_NAMES, m) ? METRIC_NAMES[m] : undefined;
-      if (fn === undefined)
-        throw new RangeError(
-          `Unknown metric ${m}; dropnet/tfjs supports accuracy, ${Object.keys(METRIC_NAMES).join(', ')} or a function (yTrue, yPred) => Tensor`,
-        );
-      return [m, fn];
+    const metrics: [string, TfLossFn, number][] = [];
+    core.outputShapes.forEach((shape, i) => {
+      for (const [name, fn] of resolveTfMetrics(metricArgs, shape[shape.length - 1], losses[i]!))
+        metrics.push([k === 1 ? name : `${names[i]}_${name}`, fn, i]);
     });
-    const optimizer = opt.create(model.module.parameters().filter((p) => p.requiresGrad));
-    model.compile({ optimizer, loss, metrics: metrics.map(([name, fn]) => tfMetric(name, fn)) });
-    this.#compiled = { sparse, metrics };
+    const loss = k === 1 ? losses[0]!.loss : sumOfLosses(core.outputShapes, losses);
+    const all: Metric[] = [
+      ...(k === 1 ? [] : losses.map((l, i) => lossMetric(core.outputShapes, losses, i, `${names[i]}_loss`))),
+      ...metrics.map(([name, fn, i]) => outputMetric(core.outputShapes, losses, i, tfMetric(name, fn))),
+    ];
+    const optimizer = opt.create(core.engine.module.parameters().filter((p) => p.requiresGrad));
+    core.engine.compile({ optimizer, loss, metrics: all });
+    this.#compiled = { loss, losses, metrics };
   }
 
   #compiledFor(fn: string): Compiled {
@@ -383,12 +205,11 @@ export class Sequential {
     return this.#compiled;
   }
 
-  /** y as dropnet's fit takes it: class indices for sparseCategoricalCrossentropy, else the tensor. */
-  #targets(y: unknown, c: Compiled, name: string): DnTensor | Int32Array {
-    if (!(y instanceof Tensor))
-      throw argTypeError(name, 'tf.Tensor (dropnet/tfjs takes one tensor per input and output)', y);
+  /** One output's target as dropnet's fit takes it: class indices for a sparse loss, else the tensor. */
+  #target(y: unknown, sparse: boolean, name: string): DnTensor | Int32Array {
+    if (!(y instanceof Tensor)) throw argTypeError(name, 'tf.Tensor (one tensor per model output)', y);
     const v = y.checkLive();
-    if (!c.sparse) return v;
+    if (!sparse) return v;
     const n = v.shape[0] ?? 1;
     if (v.size !== n)
       throw new Error(
@@ -397,29 +218,58 @@ export class Sequential {
     return Int32Array.from(v.data);
   }
 
-  #input(x: unknown, name: string): DnTensor {
-    if (x instanceof Tensor) return x.checkLive();
-    if (Array.isArray(x) && x.every((t) => t instanceof Tensor)) {
-      if (x.length === 1) return (x[0] as Tensor).checkLive();
-      throw new Error('dropnet/tfjs: models with several inputs are not supported');
-    }
-    throw argTypeError(name, 'tf.Tensor', x);
+  /** y as the engine takes it: the one target, or every output's target packed side by side. */
+  #targets(y: unknown, c: Compiled, name: string): DnTensor | Int32Array {
+    const core = this.core(name);
+    const k = core.outputShapes.length;
+    noDict(y, name);
+    if (k === 1) return this.#target(Array.isArray(y) && y.length === 1 ? y[0] : y, c.losses[0]!.sparse, name);
+    if (!Array.isArray(y) || y.length !== k)
+      throw argTypeError(name, `array of ${k} tf.Tensors (one per model output: ${core.outputNames.join(', ')})`, y);
+    const parts = y.map((t: unknown, i) => {
+      const v = this.#target(t, c.losses[i]!.sparse, `${name}[${i}]`);
+      if (v instanceof Int32Array) return new DnTensor(Float32Array.from(v), [v.length, 1]);
+      const want = core.outputShapes[i]!;
+      if (v.shape.slice(1).join() !== want.join())
+        throw new Error(
+          `Error when checking target: expected ${core.outputNames[i]} to have shape [null,${want.join(',')}] but got array with shape [${v.shape.join(',')}].`,
+        );
+      return v;
+    });
+    return packSamples(parts);
   }
 
-  async fit(x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
+  /** x as the engine takes it: the one input, or every input packed side by side. */
+  #inputs(x: unknown, name: string): DnTensor {
+    const core = this.core(name);
+    noDict(x, name);
+    const list = x instanceof Tensor ? [x] : x;
+    if (!Array.isArray(list) || !list.every((t) => t instanceof Tensor))
+      throw argTypeError(
+        name,
+        core.inputShapes.length === 1 ? 'tf.Tensor' : `array of ${core.inputShapes.length} tf.Tensors`,
+        x,
+      );
+    if (list.length !== core.inputShapes.length)
+      throw new Error(
+        `Error when checking model input: the model expects ${core.inputShapes.length} input tensor(s) (${core.inputNames.join(', ')}), but it received ${list.length}`,
+      );
+    const values = list.map((t: Tensor) => t.checkLive());
+    values.forEach((v, i) => {
+      const want = core.inputShapes[i]!;
+      if (v.rank !== want.length + 1 || v.shape.slice(1).some((d, j) => d !== want[j]))
+        throw new Error(
+          `Error when checking : expected ${core.inputNames[i]} to have shape [null,${want.join(',')}] but got array with shape [${v.shape.join(',')}].`,
+        );
+    });
+    return values.length === 1 ? values[0]! : packSamples(values);
+  }
+
+  async fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: ModelFitArgs = {}): Promise<History> {
     const c = this.#compiledFor('fit');
-    const model = this.#need('fit');
-    if (typeof args !== 'object' || args === null) throw argTypeError('fit args', 'object', args);
-    for (const key of Object.keys(args))
-      if (!FIT_KEYS.includes(key))
-        throw new RangeError(`fit: unknown option "${key}"; the options are ${FIT_KEYS.join(', ')}`);
-    for (const key of ['classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationSteps'] as const) {
-      if (args[key] !== undefined)
-        throw new Error(`dropnet/tfjs: fit option ${key} is not supported; remove it (see docs/tfjs.md)`);
-    }
-    if (args.validationFreq !== undefined && args.validationFreq !== 1)
-      throw new Error('dropnet/tfjs: fit option validationFreq other than 1 is not supported');
-    const xs = this.#input(x, 'x');
+    const engine = this.core('fit').engine;
+    checkFitArgs(args);
+    const xs = this.#inputs(x, 'x');
     const ys = this.#targets(y, c, 'y');
     const options: Record<string, unknown> = {
       epochs: args.epochs ?? 1,
@@ -434,23 +284,29 @@ export class Sequential {
       const vd = args.validationData;
       if (!Array.isArray(vd) || vd.length < 2) throw argTypeError('validationData', '[xVal, yVal]', vd);
       if (vd.length === 3) throw new Error('dropnet/tfjs: validationData with sample weights is not supported');
-      options.validationData = [this.#input(vd[0], 'validationData[0]'), this.#targets(vd[1], c, 'validationData[1]')];
+      options.validationData = [this.#inputs(vd[0], 'validationData[0]'), this.#targets(vd[1], c, 'validationData[1]')];
     }
-    return model.fit(xs, ys, options as never);
+    return engine.fit(xs, ys, options);
   }
 
   /** [loss, ...metrics] as Scalars (the loss alone without metrics), synchronously as tfjs. */
-  evaluate(x: Tensor, y: Tensor, args: { batchSize?: number; verbose?: number } = {}): Tensor | Tensor[] {
+  evaluate(
+    x: Tensor | Tensor[],
+    y: Tensor | Tensor[],
+    args: { batchSize?: number; verbose?: number } = {},
+  ): Tensor | Tensor[] {
     const c = this.#compiledFor('evaluate');
-    const model = this.#need('evaluate');
-    const xs = this.#input(x, 'x');
+    const core = this.core('evaluate');
+    const xs = this.#inputs(x, 'x');
     const ys = this.#targets(y, c, 'y');
-    const batchSize = args.batchSize ?? 32;
-    // The facade's evaluate is async (it yields to the event loop); tfjs's is not: run the batches here.
-    const out = model.module.predict(xs, { batchSize }) as DnTensor;
-    const values = [model.loss!(out, ys).data[0]!];
-    for (const [name, fn] of c.metrics) {
-      const m = tfMetric(name, fn);
+    // The engine's fit loop evaluates asynchronously; tfjs's evaluate is synchronous: run the batches here.
+    const out = core.engine.module.predict(xs, { batchSize: args.batchSize ?? 32 }) as DnTensor;
+    // As tfjs: evaluate reports the data loss; fit's logged loss includes the regularizers' penalties.
+    const values = [c.loss(out, ys).data[0]!];
+    if (core.outputShapes.length > 1)
+      c.losses.forEach((l, i) => values.push(l.loss(...sliceOutput(core.outputShapes, c.losses, out, ys, i)).data[0]!));
+    for (const [name, fn, i] of c.metrics) {
+      const m = outputMetric(core.outputShapes, c.losses, i, tfMetric(name, fn));
       m.update(out, ys);
       values.push(m.result());
     }
@@ -458,56 +314,57 @@ export class Sequential {
     return scalars.length === 1 ? scalars[0]! : scalars;
   }
 
-  /** Outputs in inference mode, as a Tensor (synchronously). */
-  predict(x: Tensor | Tensor[], args: { batchSize?: number; verbose?: boolean } = {}): Tensor {
-    const model = this.#need('predict');
-    const xs = this.#input(x, 'x');
-    const expected = model.inputShape;
-    if (xs.rank !== expected.length + 1 || xs.shape.slice(1).some((d, i) => d !== expected[i])) {
-      throw new Error(
-        `Error when checking : expected ${this.#layers[0]?.name ?? 'input'}_input to have shape [null,${expected.join(',')}] but got array with shape [${xs.shape.join(',')}].`,
-      );
-    }
-    return new Tensor(model.predict(xs, { batchSize: args.batchSize ?? 32 }), 'float32');
+  /** Outputs in inference mode: a Tensor, or one per output (synchronously). */
+  predict(x: Tensor | Tensor[], args: { batchSize?: number; verbose?: boolean } = {}): Tensor | Tensor[] {
+    const core = this.core('predict');
+    const xs = this.#inputs(x, 'x');
+    const out = core.engine.predict(xs, { batchSize: args.batchSize ?? 32 });
+    if (core.outputShapes.length === 1) return new Tensor(out, 'float32');
+    let at = 0;
+    return core.outputShapes.map((shape) => {
+      const t = new Tensor(columns(out, at, shape), 'float32');
+      at += size(shape);
+      return t;
+    });
   }
 
-  predictOnBatch(x: Tensor): Tensor {
-    return this.predict(x, { batchSize: Math.max(1, x.shape[0] ?? 1) });
+  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    const first = Array.isArray(x) ? x[0] : x;
+    return this.predict(x, { batchSize: Math.max(1, first?.shape[0] ?? 1) });
   }
 
   get stopTraining(): boolean {
-    return this.#model?.stopTraining ?? false;
+    return this.#core?.engine.stopTraining ?? false;
   }
 
   set stopTraining(value: boolean) {
-    if (this.#model !== null) this.#model.stopTraining = value;
+    if (this.#core !== null) this.#core.engine.stopTraining = value;
   }
 
   /** Prints the layer table (tfjs: console.log each line). */
   summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
     void lineLength;
     void positions;
-    for (const line of this.#need('summary').summary().split('\n')) printFn(line);
+    for (const line of this.core('summary').engine.summaryLines()) printFn(line);
   }
 
   /** Every weight's size, moving statistics included (as tfjs counts them). */
   countParams(): number {
-    this.#need('countParams');
-    return this.#slots().reduce((n, s) => n + s.get().size, 0);
+    return this.#slots('countParams').reduce((n, s) => n + s.get().size, 0);
   }
 
   /** Every layer's weights in tfjs's order (trainable ones, then non-trainable ones such as moving statistics) and layouts. */
-  #slots(): Slot[] {
-    const all = this.#layers.flatMap((l) => (l.module === null ? [] : layerWeights(l.module)));
+  #slots(fn: string): Slot[] {
+    const all = this.core(fn).layers.flatMap((l) => (l.module === null ? [] : layerWeights(l.module)));
     return [...all.filter((s) => s.trainable), ...all.filter((s) => !s.trainable)];
   }
 
   getWeights(): Tensor[] {
-    return this.#slots().map((s) => new Tensor(s.get(), 'float32'));
+    return this.#slots('getWeights').map((s) => new Tensor(s.get(), 'float32'));
   }
 
   setWeights(weights: Tensor[]): void {
-    const slots = this.#slots();
+    const slots = this.#slots('setWeights');
     if (!Array.isArray(weights) || weights.length !== slots.length) {
       throw new RangeError(
         `setWeights: the model has ${slots.length} weights but ${Array.isArray(weights) ? weights.length : String(weights)} were given`,
@@ -516,6 +373,11 @@ export class Sequential {
     // Every shape is checked before anything changes.
     slots.forEach((s, i) => s.check(weights[i]!, `weights[${i}]`));
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
+  }
+
+  /** A model applied as a layer of another model (nested models). */
+  apply(..._args: unknown[]): never {
+    throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
   }
 
   async save(..._args: unknown[]): Promise<never> {
@@ -529,14 +391,4 @@ export class Sequential {
       'dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)',
     );
   }
-}
-
-/** A dropnet Loss from a tfjs (yTrue, yPred) per-sample function: its mean over the batch. */
-function tfLoss(fn: TfLossFn, name: string): Loss {
-  const loss = (output: DnTensor, target: Target): DnTensor => runTf(fn, output, target, name);
-  return Object.assign(loss, { lossName: name, output: 'values' as const, target: 'any' as const });
-}
-
-export function sequential(config?: { layers?: Layer[]; name?: string }): Sequential {
-  return new Sequential(config);
 }

@@ -300,12 +300,16 @@ export const neg = (x: Input): Tensor => unary(x, ops.neg, true);
 export const square = (x: Input): Tensor => unary(x, (t) => ops.mul(t, t), true);
 export const sqrt = (x: Input): Tensor => unary(x, (t) => ops.pow(t, 0.5), false);
 export const rsqrt = (x: Input): Tensor => unary(x, (t) => ops.pow(t, -0.5), false);
-export const pow = (x: Input, e: number): Tensor => {
+export const pow = (x: Input, e: number | Tensor): Tensor => {
+  // A one-element tensor exponent (tf.scalar(3, 'int32')) is read as its number; its dtype joins the upcast.
+  const floatExp = e instanceof Tensor && e.dtype === 'float32';
+  if (e instanceof Tensor && e.size === 1 && !e.value.requiresGrad) e = e.checkLive().data[0]!;
   if (typeof e !== 'number')
     throw new TypeError(
-      'dropnet/tfjs pow: the exponent must be a number (a tensor exponent is not supported; use tf.exp(tf.mul(e, tf.log(x))))',
+      'dropnet/tfjs pow: the exponent must be a number or a one-element tensor (use tf.exp(tf.mul(e, tf.log(x))))',
     );
-  return unary(x, (t) => ops.pow(t, e), Number.isInteger(e) && e >= 0);
+  const n = e;
+  return unary(x, (t) => ops.pow(t, n), !floatExp && Number.isInteger(n) && n >= 0);
 };
 export const exp = (x: Input): Tensor => unary(x, ops.exp, false);
 export const log = (x: Input): Tensor => unary(x, ops.log, false);

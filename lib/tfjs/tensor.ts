@@ -151,6 +151,95 @@ export class Tensor {
   clone(): Tensor {
     return new Tensor(this.checkLive().clone(), this.dtype);
   }
+
+  /** A TensorBuffer holding a copy of the values. */
+  bufferSync(): TensorBuffer {
+    return new TensorBuffer(this.shape, this.dtype, this.dataSync());
+  }
+
+  buffer(): Promise<TensorBuffer> {
+    try {
+      return Promise.resolve(this.bufferSync());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+}
+
+/** tfjs's TensorBuffer: a mutable typed array with a shape, read and written by index, then toTensor(). */
+export class TensorBuffer {
+  readonly shape: number[];
+  readonly dtype: DataType;
+  readonly size: number;
+  readonly strides: number[];
+  readonly values: TypedArray;
+
+  constructor(shape: readonly number[], dtype: DataType = 'float32', values?: TypedArray) {
+    this.shape = [...checkShapeArg(shape)];
+    this.dtype = checkDtype(dtype);
+    this.size = shapeSize(this.shape);
+    this.strides = this.shape.slice(1).map((_, i) => shapeSize(this.shape.slice(i + 1)));
+    const make = (n: number): TypedArray =>
+      this.dtype === 'float32' ? new Float32Array(n) : this.dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+    if (values === undefined || values === null) this.values = make(this.size);
+    else {
+      if (!ArrayBuffer.isView(values)) throw argTypeError('values', 'typed array', values);
+      if (values.length !== this.size)
+        throw new Error(
+          `Length of values '${values.length}' does not match the size inferred by the shape '${this.size}'.`,
+        );
+      this.values = values;
+    }
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Writes `value` at the location `locs` (one index per dimension). */
+  set(value: number | boolean, ...locs: number[]): void {
+    if (locs.length === 0) locs = [0];
+    if (locs.length !== this.rank)
+      throw new Error(`The number of provided coordinates (${locs.length}) must match the rank (${this.rank})`);
+    this.values[this.locToIndex(locs)] = Number(value);
+  }
+
+  /** The value at `locs`. */
+  get(...locs: number[]): number {
+    if (locs.length === 0) locs = [0];
+    return this.values[this.locToIndex(locs)]!;
+  }
+
+  locToIndex(locs: readonly number[]): number {
+    if (this.rank === 0) return 0;
+    let index = 0;
+    locs.forEach((l, i) => {
+      if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= this.shape[i]!)
+        throw new Error(`Requested out of range element at ${locs.join(',')}.   Buffer shape=${this.shape.join(',')}`);
+      index += l * (this.strides[i] ?? 1);
+    });
+    return index;
+  }
+
+  indexToLoc(index: number): number[] {
+    const locs: number[] = [];
+    for (const s of this.strides) {
+      locs.push(Math.floor(index / s));
+      index %= s;
+    }
+    if (this.rank > 0) locs.push(index);
+    return locs;
+  }
+
+  /** A tensor holding a copy of the values. */
+  toTensor(): Tensor {
+    return new Tensor(new DnTensor(castValues(Float32Array.from(this.values), this.dtype), this.shape), this.dtype);
+  }
+}
+
+/** tf.buffer(shape, dtype = 'float32', values?). */
+export function buffer(shape: readonly number[], dtype: DataType = 'float32', values?: TypedArray): TensorBuffer {
+  return new TensorBuffer(shape, dtype, values);
 }
 
 function formatValues(v: TypedArray, shape: readonly number[], dtype: DataType): string {

@@ -14,8 +14,10 @@ import { Adam } from '../train/optim/adam.js';
 import type { Optimizer as DnOptimizer } from '../train/optim/optimizer.js';
 import { RMSprop } from '../train/optim/rmsprop.js';
 import { SGD } from '../train/optim/sgd.js';
+import { applyGradients, minimize } from './gradients.js';
 import * as o from './ops.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
+import type { Variable } from './variables.js';
 
 type Input = Tensor | TensorLike;
 
@@ -36,11 +38,14 @@ export class Optimizer {
     return { learningRate: this.learningRate };
   }
 
-  /** tfjs's optimizer.minimize(f) needs tf.variable, which dropnet/tfjs does not have. */
-  minimize(..._args: unknown[]): never {
-    throw new Error(
-      'dropnet/tfjs: optimizer.minimize() is not supported (tf.variable and tf.grads are not available); train a model with model.compile({ optimizer }) and model.fit()',
-    );
+  /** One step down the gradient of the scalar f() over the trainable variables (or varList); the cost if returnCost. */
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    return minimize(this, f, returnCost, varList);
+  }
+
+  /** One step with the given gradients, by variable name (tf.variableGrads's `grads`). */
+  applyGradients(variableGradients: Record<string, Tensor>): void {
+    applyGradients(this, variableGradients);
   }
 }
 
