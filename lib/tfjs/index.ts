@@ -116,6 +116,10 @@ export {
 export { layers, Layer, regularizers } from './layers.js';
 export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
+export { data } from './data-api.js';
+export { Dataset, type DataIterator } from './data.js';
+export type { CSVConfig, ColumnConfig } from './data-csv.js';
+export type { ModelFitDatasetArgs } from './data-fit.js';
 
 /** Which version of tfjs's API this entry follows. */
 export const version = {
@@ -147,12 +151,6 @@ export const buffer = unsupported(
   'tf.buffer (TensorBuffer)',
   'build the values in a typed array and call tf.tensor(values, shape)',
 );
-export const data = {
-  array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),
-  generator: unsupported('tf.data.generator', 'collect the samples into tensors and call model.fit(x, y)'),
-  zip: unsupported('tf.data.zip', 'collect the samples into tensors and call model.fit(x, y)'),
-  csv: unsupported('tf.data.csv', 'read the file, build tensors and call model.fit(x, y)'),
-};
 export const io = {
   fileSystem: unsupported('tf.io.fileSystem', "save with the Keras-style API of 'dropnet'"),
   browserFiles: unsupported('tf.io.browserFiles', "save with the Keras-style API of 'dropnet'"),

@@ -14,6 +14,8 @@ import type { History, Logs } from '../train/history.js';
 import { resolveLoss, type Loss, type LossName } from '../train/losses/resolve.js';
 import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
+import type { Dataset } from './data.js';
+import { evaluateDataset, fitDataset, type ModelFitDatasetArgs } from './data-fit.js';
 import { tidy } from './engine.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
 import * as o from './ops.js';
@@ -524,10 +526,12 @@ export class Sequential {
     );
   }
 
-  async fitDataset(..._args: unknown[]): Promise<never> {
-    throw new Error(
-      'dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)',
-    );
+  fitDataset(dataset: Dataset, args: ModelFitDatasetArgs): Promise<History> {
+    return fitDataset(this, dataset, args);
+  }
+
+  evaluateDataset(dataset: Dataset, args?: { batches?: number }): Promise<Tensor | Tensor[]> {
+    return evaluateDataset(this, dataset, args);
   }
 }
 
