@@ -113,7 +113,9 @@ export {
   util,
   type MemoryInfo,
 } from './engine.js';
-export { layers, Layer, regularizers } from './layers.js';
+export { Layer, regularizers } from './layers.js';
+export { layers } from './save-config.js';
+export { io, loadLayersModel, type IOHandler, type ModelArtifacts, type SaveResult, type WeightSpec } from './save.js';
 export { CustomCallback, Sequential, sequential, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
 export { data } from './data-api.js';
@@ -139,10 +141,6 @@ export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Te
 
 export const input = unsupported('tf.input (the functional API)', 'build the model with tf.sequential()');
 export const model = unsupported('tf.model (the functional API)', 'build the model with tf.sequential()');
-export const loadLayersModel = unsupported(
-  "tf.loadLayersModel (tfjs's model.json format)",
-  "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",
-);
 export const variable = unsupported('tf.variable', 'train through model.fit(); tensors are not mutable variables here');
 export const grad = unsupported('tf.grad', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
 export const grads = unsupported('tf.grads', "use dropnet's autograd (import { tensor } from 'dropnet'; t.backward())");
@@ -151,7 +149,3 @@ export const buffer = unsupported(
   'tf.buffer (TensorBuffer)',
   'build the values in a typed array and call tf.tensor(values, shape)',
 );
-export const io = {
-  fileSystem: unsupported('tf.io.fileSystem', "save with the Keras-style API of 'dropnet'"),
-  browserFiles: unsupported('tf.io.browserFiles', "save with the Keras-style API of 'dropnet'"),
-};

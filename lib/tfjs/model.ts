@@ -18,6 +18,7 @@ import type { Dataset } from './data.js';
 import { evaluateDataset, fitDataset, type ModelFitDatasetArgs } from './data-fit.js';
 import { tidy } from './engine.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
+import { saveModel, type SaveResult } from './save.js';
 import * as o from './ops.js';
 import { Tensor } from './tensor.js';
 import { EPSILON, metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './train.js';
@@ -520,10 +521,8 @@ export class Sequential {
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
   }
 
-  async save(..._args: unknown[]): Promise<never> {
-    throw new Error(
-      "dropnet/tfjs: model.save() in tfjs's format is not supported yet; use the Keras-style API of 'dropnet' (sequential(...).save(path.safetensors))",
-    );
+  save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
+    return saveModel(this, handlerOrURL, config);
   }
 
   fitDataset(dataset: Dataset, args: ModelFitDatasetArgs): Promise<History> {
