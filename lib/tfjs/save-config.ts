@@ -41,6 +41,8 @@ interface ClassInfo {
   takes: string[];
   /** Options written as [n] * rank when given as a number. */
   tuples?: number;
+  /** Whether tfjs writes `trainable` (InputLayer does not). */
+  trainable?: false;
 }
 
 const conv = (rank: number): ClassInfo => ({
@@ -50,7 +52,8 @@ const conv = (rank: number): ClassInfo => ({
     ...NO_CON,
     strides: new Array<number>(rank).fill(1),
     padding: 'valid',
-    dataFormat: 'channelsLast',
+    // tfjs writes data_format for 2-D layers only.
+    ...(rank === 2 ? { dataFormat: 'channelsLast' } : {}),
     dilationRate: new Array<number>(rank).fill(1),
     activation: 'linear',
     useBias: true,
@@ -59,11 +62,18 @@ const conv = (rank: number): ClassInfo => ({
   tuples: rank,
 });
 const pool = (rank: number): ClassInfo => ({
-  defaults: { poolSize: new Array<number>(rank).fill(2), padding: 'valid', dataFormat: 'channelsLast' },
+  defaults: {
+    poolSize: new Array<number>(rank).fill(2),
+    padding: 'valid',
+    ...(rank === 2 ? { dataFormat: 'channelsLast' } : {}),
+  },
   takes: POOL,
   tuples: rank,
 });
-const global = { defaults: { dataFormat: 'channelsLast' }, takes: ['dataFormat'] };
+const global = (rank: number): ClassInfo => ({
+  defaults: rank === 2 ? { dataFormat: 'channelsLast' } : {},
+  takes: ['dataFormat'],
+});
 
 export const TABLE: Record<string, ClassInfo> = {
   Dense: {
@@ -76,15 +86,15 @@ export const TABLE: Record<string, ClassInfo> = {
   MaxPooling2D: pool(2),
   AveragePooling1D: pool(1),
   AveragePooling2D: pool(2),
-  GlobalAveragePooling1D: global,
-  GlobalAveragePooling2D: global,
-  GlobalMaxPooling1D: global,
-  GlobalMaxPooling2D: global,
+  GlobalAveragePooling1D: global(1),
+  GlobalAveragePooling2D: global(2),
+  GlobalMaxPooling1D: global(1),
+  GlobalMaxPooling2D: global(2),
   Flatten: { defaults: {}, takes: ['dataFormat'] },
   Reshape: { defaults: {}, takes: ['targetShape'] },
   Activation: { defaults: {}, takes: ['activation'] },
   Dropout: { defaults: { noiseShape: null, seed: null }, takes: ['rate', 'noiseShape', 'seed'] },
-  SpatialDropout1D: { defaults: { seed: null }, takes: ['rate', 'seed'] },
+  SpatialDropout1D: { defaults: { noiseShape: null, seed: null }, takes: ['rate', 'seed'] },
   GaussianNoise: { defaults: {}, takes: ['stddev', 'seed'] },
   GaussianDropout: { defaults: {}, takes: ['rate', 'seed'] },
   AlphaDropout: { defaults: { noiseShape: null }, takes: ['rate', 'seed'] },
@@ -106,7 +116,7 @@ export const TABLE: Record<string, ClassInfo> = {
     },
     takes: ['momentum', 'epsilon', 'axis'],
   },
-  InputLayer: { defaults: { dtype: 'float32', sparse: false }, takes: [] },
+  InputLayer: { defaults: { dtype: 'float32', sparse: false }, takes: [], trainable: false },
 };
 
 function unsupportedClass(className: string, what: string): Error {
@@ -188,7 +198,8 @@ export function layerConfig(layer: Layer, inputShape: readonly number[] | null):
   if (info.tuples !== undefined && 'poolSize' in config && (config.strides === undefined || config.strides === null))
     config.strides = config.poolSize;
   config.name = layer.name;
-  config.trainable = config.trainable ?? true;
+  if (info.trainable === false) delete config.trainable;
+  else config.trainable = config.trainable ?? true;
   if (inputShape !== null) {
     config.batchInputShape = [null, ...inputShape];
     config.dtype = 'float32';

@@ -66,6 +66,7 @@ export function modelArtifacts(model: Sequential): ModelArtifacts {
   const named: { spec: WeightSpec; data: Float32Array; trainable: boolean }[] = [];
   for (const l of layers) {
     const names = weightNames(l);
+    if (names.length === 0) continue;
     l.getWeights().forEach((w, i) => {
       const trainable = names[i] !== 'moving_mean' && names[i] !== 'moving_variance';
       named.push({

@@ -66,6 +66,18 @@ const BUILD: Record<string, [number[], (lib: Lib) => AnyModel]> = {
         ],
       }),
   ],
+  'input-layer': [
+    [2, 3, 4],
+    (lib) =>
+      lib.sequential({
+        layers: [
+          lib.layers.inputLayer({ inputShape: [3, 4] }),
+          lib.layers.spatialDropout1d({ rate: 0.2 }),
+          lib.layers.flatten(),
+          lib.layers.dense({ units: 2, activation: 'relu', kernelInitializer: 'glorotUniform' }),
+        ],
+      }),
+  ],
   'conv1d-pools': [
     [3, 9, 2],
     (lib) =>
@@ -162,7 +174,7 @@ describe('files written by dropnet/tfjs load into @tensorflow/tfjs', () => {
   });
 
   it('the topology is the one tfjs writes for the same model (names aside)', async () => {
-    for (const name of ['dense-dropout', 'conv-pool-dense', 'batchnorm']) {
+    for (const name of ['dense-dropout', 'conv-pool-dense', 'batchnorm', 'input-layer', 'conv1d-pools']) {
       let mine: Record<string, unknown> = {};
       let theirs: Record<string, unknown> = {};
       await ours(name).save(
