@@ -126,11 +126,12 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
     return this.#derive(this.size === null ? null : Math.min(this.size, c), (it) => takeIterator(it, c));
   }
 
+  /** All but the first `count` elements (all of them when count is undefined or negative, as tfjs does). */
   skip(count: number): Dataset<T> {
     const c = countArg(count, 'skip');
     const n = this.size;
-    const size = n === null ? null : c < 0 || n < c ? 0 : n - c;
-    return this.#derive(size, (it) => (c < 0 ? takeIterator(it, 0) : skipIterator(it, c)));
+    if (c < 0) return this.#derive(n, (it) => it);
+    return this.#derive(n === null ? null : Math.max(0, n - c), (it) => skipIterator(it, c));
   }
 
   prefetch(bufferSizeArg: number): Dataset<T> {

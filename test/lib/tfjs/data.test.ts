@@ -20,8 +20,12 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-// Where tfjs reports a wrong size (take(-1): -1; zip of nested structures: NaN), the true count.
-const TRUE_SIZE: Record<string, number> = { 'take(-1) keeps everything': 3, 'zip nested': 2 };
+// Where tfjs reports a wrong size (take(-1): -1; skip(-1): 0; zip of nested structures: NaN), the true count.
+const TRUE_SIZE: Record<string, number> = {
+  'take(-1) keeps everything': 3,
+  'skip(-1) keeps everything': 3,
+  'zip nested': 2,
+};
 
 async function same(build: (lib: Lib) => AnyDataset, name = ''): Promise<unknown[]> {
   const ours = build(tf);
@@ -66,6 +70,7 @@ describe('tf.data pipelines equal tfjs', () => {
     ['take(-1) keeps everything', (lib) => lib.data.array([1, 2, 3]).take(-1)],
     ['skip', (lib) => lib.data.array([1, 2, 3]).skip(2)],
     ['skip beyond the end', (lib) => lib.data.array([1, 2, 3]).skip(5)],
+    ['skip(-1) keeps everything', (lib) => lib.data.array([1, 2, 3]).skip(-1)],
     ['repeat(2)', (lib) => lib.data.array([1, 2, 3]).repeat(2)],
     ['repeat().take(7)', (lib) => lib.data.array([1, 2, 3]).repeat().take(7)],
     ['concatenate', (lib) => lib.data.array([1, 2]).concatenate(lib.data.array([3, 4]))],
