@@ -10,7 +10,8 @@
  * second training loop to keep in step with it. A first call on the first batch with no epoch to
  * run reads what fit will log (and the optimizer) before any callback runs.
  */
-import { argRangeError, argTypeError } from '../errors.js';
+import { nonNegativeInt, positiveInt } from '../args.js';
+import { argTypeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { Callback, type TrainingContext, type TrainingParams } from '../train/callbacks/callback.js';
 import { History, type Logs } from '../train/history.js';
@@ -63,12 +64,6 @@ class Probe extends Callback {
     super.setContext(context);
     this.seen = context;
   }
-}
-
-function positive(value: unknown, name: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
-    throw argRangeError(name, `positive integer (${what})`, value);
-  return value;
 }
 
 /** `{ xs, ys }` of a batch, as tfjs's standardizeDataIteratorOutput demands. */
@@ -127,10 +122,11 @@ export async function fitDataset(model: DatasetModel, dataset: unknown, args: Mo
   }
   if (args.classWeight !== undefined)
     throw new Error('dropnet/tfjs: fitDataset option classWeight is not supported; remove it (see docs/tfjs.md)');
-  const epochs = positive(args.epochs, 'fitDataset: epochs', 'config.epochs is required');
+  const epochs = positiveInt(args.epochs, 'epochs', 'fitDataset');
   const perEpoch =
-    args.batchesPerEpoch === undefined ? null : positive(args.batchesPerEpoch, 'batchesPerEpoch', 'if given');
-  const initialEpoch = args.initialEpoch ?? 0;
+    args.batchesPerEpoch === undefined ? null : positiveInt(args.batchesPerEpoch, 'batchesPerEpoch', 'fitDataset');
+  const initialEpoch =
+    args.initialEpoch === undefined ? 0 : nonNegativeInt(args.initialEpoch, 'initialEpoch', 'fitDataset');
   const vd = args.validationData;
   if (vd !== undefined && !(vd instanceof Dataset) && !(Array.isArray(vd) && vd.length === 2))
     throw argTypeError('validationData', 'tf.data Dataset or [xVal, yVal]', vd);
@@ -252,7 +248,7 @@ export async function evaluateDataset(
     if (key !== 'batches' && key !== 'verbose')
       throw new RangeError(`evaluateDataset: unknown option "${key}"; the options are batches, verbose`);
   if (args.verbose !== undefined && args.verbose > 0) throw new Error('Verbose mode is not implemented yet.');
-  const batches = args.batches === undefined ? null : positive(args.batches, 'batches', 'if given');
+  const batches = args.batches === undefined ? null : positiveInt(args.batches, 'batches', 'evaluateDataset');
   const it = await dataset.iterator();
   let sums: number[] = [];
   let n = 0;

@@ -8,7 +8,7 @@
  * Tensors follow tfjs's ownership rules: an element a stage consumes (filtered out, skipped,
  * mapped to something else, stacked into a batch) is disposed unless it reappears in the output.
  */
-import { argRangeError } from '../errors.js';
+import { positiveInt } from '../args.js';
 import { Generator } from '../random.js';
 import { tensorsIn } from './data-batch.js';
 import { dispose } from './engine.js';
@@ -163,7 +163,5 @@ export function shuffleIterator<T>(up: DataIterator<T>, size: number, seed: bigi
 export function bufferSize(value: unknown, fn: string, hint = ''): number {
   if (value === undefined || value === null)
     throw new RangeError(`\`Dataset.${fn}()\` requires bufferSize to be specified.${hint}`);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw argRangeError(`${fn}: bufferSize`, 'positive integer', value);
-  return value;
+  return positiveInt(value, 'bufferSize', fn);
 }

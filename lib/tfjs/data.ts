@@ -7,6 +7,7 @@
  *
  * Beyond tfjs: a Dataset and its iterators are async iterables (`for await (const b of ds)`).
  */
+import { integer } from '../args.js';
 import { argTypeError } from '../errors.js';
 import { defaultGenerator } from '../random.js';
 import { batchRows, deepClone } from './data-batch.js';
@@ -28,10 +29,9 @@ import { tidy } from './engine.js';
 
 export type { DataIterator } from './data-iter.js';
 
+/** A count argument; undefined or null is -1 (tfjs: no limit). */
 function countArg(value: unknown, fn: string): number {
-  if (value === undefined || value === null) return -1;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw argTypeError(`${fn}: count`, 'integer', value);
-  return value;
+  return value === undefined || value === null ? -1 : integer(value, 'count', fn);
 }
 
 function callback(value: unknown, name: string): void {
