@@ -116,11 +116,16 @@ export {
 } from './engine.js';
 export { Layer, regularizers } from './layers.js';
 export { layers, input, model, SymbolicTensor } from './functional.js';
+export { io, loadLayersModel, type IOHandler, type ModelArtifacts, type SaveResult, type WeightSpec } from './save.js';
 export { CustomCallback, LayersModel, type ModelCompileArgs, type ModelFitArgs } from './model.js';
 export { Sequential, sequential } from './sequential.js';
 export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train.js';
 export { disposeVariables, variable, Variable } from './variables.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
+export { data } from './data-api.js';
+export { Dataset, type DataIterator } from './data.js';
+export type { CSVConfig, ColumnConfig } from './data-csv.js';
+export type { ModelFitDatasetArgs } from './data-fit.js';
 
 /** Which version of tfjs's API this entry follows. */
 export const version = {
@@ -129,26 +134,5 @@ export const version = {
   'tfjs-layers': '4.x (dropnet/tfjs)',
 };
 
-function unsupported(api: string, instead: string): (...args: unknown[]) => never {
-  return () => {
-    throw new Error(`dropnet/tfjs: ${api} is not supported; ${instead} (see docs/tfjs.md)`);
-  };
-}
-
 export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
 export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
-
-export const loadLayersModel = unsupported(
-  "tf.loadLayersModel (tfjs's model.json format)",
-  "save and load with the Keras-style API of 'dropnet' (model.save / loadModel)",
-);
-export const data = {
-  array: unsupported('tf.data.array', 'collect the samples into tensors and call model.fit(x, y)'),
-  generator: unsupported('tf.data.generator', 'collect the samples into tensors and call model.fit(x, y)'),
-  zip: unsupported('tf.data.zip', 'collect the samples into tensors and call model.fit(x, y)'),
-  csv: unsupported('tf.data.csv', 'read the file, build tensors and call model.fit(x, y)'),
-};
-export const io = {
-  fileSystem: unsupported('tf.io.fileSystem', "save with the Keras-style API of 'dropnet'"),
-  browserFiles: unsupported('tf.io.browserFiles', "save with the Keras-style API of 'dropnet'"),
-};

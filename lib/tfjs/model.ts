@@ -37,7 +37,10 @@ import {
   type TfLossFn,
   tfMetric,
 } from './compile.js';
+import type { Dataset } from './data.js';
+import { evaluateDataset, fitDataset, type ModelFitDatasetArgs } from './data-fit.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
+import { saveModel, type SaveResult } from './save.js';
 import { Tensor } from './tensor.js';
 import { OPTIMIZER_NAMES, Optimizer } from './train.js';
 
@@ -380,15 +383,15 @@ export class LayersModel {
     throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
   }
 
-  async save(..._args: unknown[]): Promise<never> {
-    throw new Error(
-      "dropnet/tfjs: model.save() in tfjs's format is not supported yet; use the Keras-style API of 'dropnet' (sequential(...).save(path.safetensors))",
-    );
+  save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
+    return saveModel(this, handlerOrURL, config);
   }
 
-  async fitDataset(..._args: unknown[]): Promise<never> {
-    throw new Error(
-      'dropnet/tfjs: fitDataset (tf.data) is not supported yet; collect the data into tensors and call model.fit(x, y)',
-    );
+  fitDataset(dataset: Dataset, args: ModelFitDatasetArgs): Promise<History> {
+    return fitDataset(this, dataset, args);
+  }
+
+  evaluateDataset(dataset: Dataset, args?: { batches?: number }): Promise<Tensor | Tensor[]> {
+    return evaluateDataset(this, dataset, args);
   }
 }
