@@ -189,8 +189,10 @@ const transpose: Lowering = (c) => {
  * the other dimensions and the index spans x there (a reversal or a slice along one axis, as
  * the Keras recurrent layers' goBackwards); else null.
  */
-function axisPositions(x: Tensor, index: unknown, dim: number): number[] | null {
-  if (!(index instanceof Tensor) || index.rank !== x.rank) return null;
+function axisPositions(x: Tensor, value: unknown, dim: number): number[] | null {
+  if (!(value instanceof Tensor)) return null;
+  const index: Tensor = value;
+  if (index.rank !== x.rank) return null;
   if (index.shape.some((s, i) => i !== dim && s !== x.shape[i])) return null;
   const length = index.shape[dim]!;
   const inner = index.shape.slice(dim + 1).reduce((p, s) => p * s, 1);
