@@ -13,7 +13,7 @@
 // data's subtracts two values: the error stays at the level of a direct sum, as with F(2x2, 3x3)
 // (winograd.h).
 //
-// The forward pass takes larger tiles where they pay (winograd_s2_tile): 4x4 outputs a tile,
+// The forward pass takes larger tiles where they pay (winograd_stride2_tile): 4x4 outputs a tile,
 // F(4, 2) on each phase onto the points 0 1 -1 2 inf (the odd phase on the first four), 81
 // multiply-adds per 16 outputs (1.78x fewer than direct, 19% fewer than tiles of 2) in 25
 // GEMMs of depth 4, 2 or 1 times the input channels. Its transforms scale by 2, 3 and 8 and
@@ -47,25 +47,26 @@ namespace dn::conv {
 
 // Whether the stride-2 algorithm beats im2col for these channel counts (measured, see .cc):
 // the forward pass and backward-data (cin -> cout as in s), and the weight gradient.
-bool winograd_s2_pays(std::size_t cin, std::size_t cout);
-bool winograd_s2_weight_grad_pays(std::size_t cin, std::size_t cout);
+bool winograd_stride2_pays(std::size_t cin, std::size_t cout);
+bool winograd_stride2_weight_grad_pays(std::size_t cin, std::size_t cout);
 // Backward-data, with a GEMM micro-kernel nr columns wide.
-bool winograd_s2_backward_data_pays(std::size_t cin, std::size_t cout, std::size_t nr);
+bool winograd_stride2_backward_data_pays(std::size_t cin, std::size_t cout, std::size_t nr);
 
 // The forward pass's tile: 2 (2x2 outputs, 25 multiplies per channel pair) or 4 (4x4 outputs,
 // 81), whichever measured faster for n images of cin input channels and oh x ow outputs (see .cc).
-std::size_t winograd_s2_tile(std::size_t n, std::size_t cin, std::size_t oh, std::size_t ow);
+std::size_t winograd_stride2_tile(std::size_t n, std::size_t cin, std::size_t oh, std::size_t ow);
 
 // Writes out (bias may be null). Threaded over tile blocks.
-void winograd_3x3_s2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
+void winograd_3x3_stride2(float* out, const float* in, const float* weight, const float* bias, const Wino3x3& s);
 
 // din(n, i, r, c) = sum of dout(n, o, y, x) * weight(o, i, j, l) over 2y + oy + j = r,
 // 2x + ox + l = c: writes (overwrites) every in-plane float of din, laid out like in.
-void winograd_3x3_s2_backward_data(float* din, const float* dout, const float* weight, const Wino3x3& s);
+void winograd_3x3_stride2_backward_data(float* din, const float* dout, const float* weight, const Wino3x3& s);
 
 // dweight(o, i, j, l) = sum over n, y, x of dout(n, o, y, x) * in(n, i, 2y + oy + j, 2x + ox + l),
 // overwritten at dweight[o * w_o + i * w_i + j * 3 + l]; and, when dbias is not null,
 // dbias[o] = sum of dout(n, o, y, x) (double sums).
-void winograd_3x3_s2_weight_grad(float* dweight, float* dbias, const float* dout, const float* in, const Wino3x3& s);
+void winograd_3x3_stride2_weight_grad(float* dweight, float* dbias, const float* dout, const float* in,
+                                      const Wino3x3& s);
 
 }  // namespace dn::conv
