@@ -27,7 +27,8 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).vscale = dn_f32_vscale__##isa;               \
   (t).relu_forward = dn_f32_relu_forward__##isa;   \
   (t).relu_backward = dn_f32_relu_backward__##isa; \
-  (t).fill = dn_f32_fill__##isa;
+  (t).fill = dn_f32_fill__##isa;                   \
+  (t).colsum = dn_f32_colsum__##isa;
 
 // Micro-kernel, MR, MR step, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).

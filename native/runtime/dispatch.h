@@ -35,6 +35,7 @@ struct KernelTable {
   void (*relu_forward)(float* out, const float* x, std::size_t n);
   void (*relu_backward)(float* dx, const float* dy, const float* x, std::size_t n);
   void (*fill)(float* out, float v, std::size_t n);
+  void (*colsum)(float* out, const float* x, std::size_t rows, std::size_t cols, std::size_t ld);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
   // direct convolution for shallow depths (native/kernels/conv/conv_direct.h): the one optional
