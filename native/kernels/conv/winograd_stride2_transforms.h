@@ -1,5 +1,6 @@
 /* Tile transforms of the stride-2 3x3 convolution (winograd_stride2.cc), compiled once per ISA from
- * winograd_stride2_transforms.inc and winograd_stride2_f4_transforms.inc like the stride-1 ones
+ * winograd_stride2_transforms.inc, winograd_stride2_backward_transforms.inc and (templates over
+ * ISA traits) winograd_stride2_f4_kernels.h, like the stride-1 ones
  * (winograd_transforms.h): only additions and subtractions (the doublings too), contraction
  * off, so every ISA gives the same bits.
  *
@@ -42,7 +43,7 @@
  *   v[p * vs + j * lanes + r], and when sums is not null each tile's 4 values of channel r are
  *   added to sums[r] (in double, tile by tile, in order).
  * dn_f32_wino_stride2_input4, dn_f32_wino_stride2_output4: the forward pass on tiles of 4x4 outputs
- *   (winograd_stride2_f4_transforms.inc). A tile reads a 9x9 window (rows and columns 8t .. 8t + 8);
+ *   (winograd_stride2_f4_kernels.h). A tile reads a 9x9 window (rows and columns 8t .. 8t + 8);
  *   per axis the even phase e_j = x_2j (taps 0 and 2) is taken by F(4, 2) onto the points
  *   0 1 -1 2 inf and the odd phase o_j = x_2j+1 (tap 1) onto the first four, each point's row
  *   scaled to small integers (the weights take the inverse factors, winograd_stride2.cc):
