@@ -173,8 +173,8 @@ ConvAlgo conv2d_backward_data(float* dx, const float* dy, const float* weight, c
   if (algo == ConvAlgo::winograd_stride2_f2x2) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
-      conv::winograd_3x3_stride2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,
-                                          s);
+      conv::winograd_3x3_stride2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p,
+                                               weight + gi * d.kg * d.ckk, s);
     return algo;
   }
   if (algo == ConvAlgo::winograd_f2x3) {

@@ -56,7 +56,7 @@ bool mirrored_padding(const ConvGeometry& g) {
 
 ConvAlgo stride2_tile(const ConvGeometry& g) {
   return conv::winograd_stride2_tile(g.n, g.c / g.groups, g.oh, g.ow) == 4 ? ConvAlgo::winograd_stride2_f4x2
-                                                                      : ConvAlgo::winograd_stride2_f2x2;
+                                                                           : ConvAlgo::winograd_stride2_f2x2;
 }
 
 // The measured rules.
@@ -77,7 +77,8 @@ ConvAlgo conv_plan_rule(ConvPass pass, const ConvGeometry& g, const KernelTable&
       break;
     case ConvPass::backward_weight:
       if (direct_pays(kt, pass, g, cg, kg, g.ow)) return ConvAlgo::direct;
-      if (three_by_three(g, 2) && conv::winograd_stride2_weight_grad_pays(cg, kg)) return ConvAlgo::winograd_stride2_f2x2;
+      if (three_by_three(g, 2) && conv::winograd_stride2_weight_grad_pays(cg, kg))
+        return ConvAlgo::winograd_stride2_f2x2;
       if (three_by_three(g, 1) && conv::winograd_weight_grad_pays(cg, kg)) return ConvAlgo::winograd_f2x3;
       break;
   }
