@@ -40,6 +40,12 @@ export interface Backend
   reluBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, n: number): void;
   /** out[i] = value (rounded to float32) */
   fill(out: Float32Array, value: number, n: number): void;
+  /**
+   * out[j] = sum over r < rows of x[r * cols + j]: each column summed in float64, rows in order
+   * from 0, rounded to float32 once (the same bits on every backend, ISA and thread count).
+   * out must not overlap x.
+   */
+  colSum(out: Float32Array, x: Float32Array, rows: number, cols: number): void;
 
   // -- GEMM ------------------------------------------------------------------------------------
   /**

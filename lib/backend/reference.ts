@@ -104,6 +104,23 @@ export const reference: Backend = {
     out.fill(v, 0, n);
   },
 
+  colSum(out, x, rows, cols) {
+    check.expectArgs(arguments, 4, 'colSum(out, x, rows, cols)');
+    check.f32(out, 'out');
+    check.f32(x, 'x');
+    check.size(rows, 'rows');
+    check.size(cols, 'cols');
+    check.expectLength(out, cols, 'out');
+    check.expectLength(x, check.checkedMul(rows, cols, 'rows * cols'), 'x');
+    check.expectDisjoint(out, 'out', x, 'x');
+    // The contract's order: each column's float64 sum over the rows in order, rounded once.
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let r = 0, at = j; r < rows; r++, at += cols) s += x[at]!;
+      out[j] = s;
+    }
+  },
+
   sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
     sgemmChecks(arguments);
     if (m === 0 || n === 0) return; // an empty C: return at once, however large the other size

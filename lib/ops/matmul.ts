@@ -154,9 +154,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       }
       let gb: Float32Array | null = null;
       if (needs[2]) {
-        const acc = new Float64Array(outF);
-        for (let r = 0; r < m; r++) for (let j = 0, at = r * outF; j < outF; j++, at++) acc[j]! += gz[at]!;
-        gb = Float32Array.from(acc);
+        gb = newDataUninit(outF);
+        backend.colSum(gb, gz, m, outF);
       }
       return [
         needs[0] ? gemm(false, false, m, inF, outF, gz, weight.data) : null,

@@ -28,6 +28,7 @@ Napi::Value Mul(const Napi::CallbackInfo& info);
 Napi::Value Scale(const Napi::CallbackInfo& info);
 Napi::Value Relu(const Napi::CallbackInfo& info);
 Napi::Value ReluBackward(const Napi::CallbackInfo& info);
+Napi::Value ColSum(const Napi::CallbackInfo& info);
 Napi::Value Fill(const Napi::CallbackInfo& info);
 
 // optim_binding.cc

@@ -2,7 +2,10 @@
 // Signatures (outputs first, count last), the same on the reference backend:
 //   add(out, a, b, n)  mul(out, a, b, n)  scale(out, x, s, n)
 //   relu(out, x, n)    reluBackward(dx, dy, x, n)    fill(out, value, n)
+//   colSum(out, x, rows, cols): out[j] = sum of x[r * cols + j] over r (order in eltwise.h)
 // out may be the very same array as an input (in place); a partial overlap is a RangeError.
+#include <algorithm>
+
 #include "../runtime/dispatch.h"
 #include "../runtime/thread_pool.h"
 #include "args.h"
@@ -93,6 +96,21 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   expect_length(env, out, n);
   const auto k = active().fill;
   split(n, [&](std::size_t i, std::size_t len) { k(out.data + i, v, len); });
+  return env.Undefined();
+}
+
+Napi::Value ColSum(const Napi::CallbackInfo& info) {
+  expect_args(info, 4, "colSum(out, x, rows, cols)");
+  auto env = info.Env();
+  auto out = f32_arg(info, 0, "out"), x = f32_arg(info, 1, "x");
+  const std::size_t rows = size_arg(info, 2, "rows"), cols = size_arg(info, 3, "cols");
+  expect_length(env, out, cols), expect_length(env, x, checked_mul(env, rows, cols, "rows * cols"));
+  expect_disjoint(env, out, x);
+  const auto k = active().colsum;
+  // Columns are independent sums, so any split between threads gives the same bits.
+  const std::size_t grain = rows == 0 ? cols : std::max<std::size_t>(kAlign, kGrain / rows);
+  parallel_range(cols, grain, kAlign,
+                 [&](std::size_t b, std::size_t e) { k(out.data + b, x.data + b, rows, e - b, cols); });
   return env.Undefined();
 }
 

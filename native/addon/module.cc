@@ -67,6 +67,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"scale", guarded<Scale>},
       {"relu", guarded<Relu>},
       {"reluBackward", guarded<ReluBackward>},
+      {"colSum", guarded<ColSum>},
       {"fill", guarded<Fill>},
       // optimizers
       {"sgdStep", guarded<SgdStep>},

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "../kernels/conv/conv_direct.h"
-#include "../kernels/conv/winograd_s2_transforms.h"
+#include "../kernels/conv/winograd_stride2_transforms.h"
 #include "../kernels/conv/winograd_transforms.h"
 #include "../kernels/dropout/dropout.h"
 #include "../kernels/eltwise/eltwise.h"
@@ -27,26 +27,27 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
   (t).vscale = dn_f32_vscale__##isa;               \
   (t).relu_forward = dn_f32_relu_forward__##isa;   \
   (t).relu_backward = dn_f32_relu_backward__##isa; \
-  (t).fill = dn_f32_fill__##isa;
+  (t).fill = dn_f32_fill__##isa;                   \
+  (t).colsum = dn_f32_colsum__##isa;
 
 // Micro-kernel, MR, MR step, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
   (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
-#define DN_SET_WINO(t, isa)                                \
-  (t).wino_input = dn_f32_wino_input__##isa;               \
-  (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa;   \
-  (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;     \
-  (t).wino_output = dn_f32_wino_output__##isa;             \
-  (t).wino_transpose = dn_f32_wino_transpose__##isa;       \
-  (t).wino2_input = dn_f32_wino2_input__##isa;             \
-  (t).wino2_output = dn_f32_wino2_output__##isa;           \
-  (t).wino2_dinput = dn_f32_wino2_dinput__##isa;           \
-  (t).wino2_doutput = dn_f32_wino2_doutput__##isa;         \
-  (t).wino2_lanes_input = dn_f32_wino2_lanes_input__##isa; \
-  (t).wino2_lanes_grad = dn_f32_wino2_lanes_grad__##isa;   \
-  (t).wino2_input4 = dn_f32_wino2_input4__##isa;           \
-  (t).wino2_output4 = dn_f32_wino2_output4__##isa;
+#define DN_SET_WINO(t, isa)                                              \
+  (t).wino_input = dn_f32_wino_input__##isa;                             \
+  (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa;                 \
+  (t).wino_lanes_grad = dn_f32_wino_lanes_grad__##isa;                   \
+  (t).wino_output = dn_f32_wino_output__##isa;                           \
+  (t).wino_transpose = dn_f32_wino_transpose__##isa;                     \
+  (t).wino_stride2_input = dn_f32_wino_stride2_input__##isa;             \
+  (t).wino_stride2_output = dn_f32_wino_stride2_output__##isa;           \
+  (t).wino_stride2_dinput = dn_f32_wino_stride2_dinput__##isa;           \
+  (t).wino_stride2_doutput = dn_f32_wino_stride2_doutput__##isa;         \
+  (t).wino_stride2_lanes_input = dn_f32_wino_stride2_lanes_input__##isa; \
+  (t).wino_stride2_lanes_grad = dn_f32_wino_stride2_lanes_grad__##isa;   \
+  (t).wino_stride2_input4 = dn_f32_wino_stride2_input4__##isa;           \
+  (t).wino_stride2_output4 = dn_f32_wino_stride2_output4__##isa;
 #define DN_SET_DROPOUT(t, isa)                         \
   (t).dropout_forward = dn_f32_dropout_forward__##isa; \
   (t).dropout_mask = dn_dropout_mask__##isa;           \

@@ -35,6 +35,7 @@ struct KernelTable {
   void (*relu_forward)(float* out, const float* x, std::size_t n);
   void (*relu_backward)(float* dx, const float* dy, const float* x, std::size_t n);
   void (*fill)(float* out, float v, std::size_t n);
+  void (*colsum)(float* out, const float* x, std::size_t rows, std::size_t cols, std::size_t ld);
   // sgemm micro-kernel, its tile and cache blocking (native/kernels/gemm/gemm.h)
   dn_f32_gemm_config gemm;
   // direct convolution for shallow depths (native/kernels/conv/conv_direct.h): the one optional
@@ -49,23 +50,24 @@ struct KernelTable {
                           std::size_t run, double* sums);
   void (*wino_output)(float* r0, float* r1, std::size_t cols, const float* m, std::size_t xs, float bias);
   void (*wino_transpose)(float* d, std::size_t ld, const float* s, std::size_t ss, std::size_t rows, std::size_t cols);
-  // the stride-2 ones (native/kernels/conv/winograd_s2_transforms.h)
-  void (*wino2_input)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
-                      const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
-  void (*wino2_output)(float* r0, float* r1, std::size_t step0, std::size_t step1, std::size_t cols, const float* m,
-                       std::size_t mstep, std::size_t xs, const float* bias, std::size_t nch);
-  void (*wino2_dinput)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
-                       const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
-  void (*wino2_doutput)(float* const* rows, const std::size_t* rstep, long long lo, long long hi, const float* m,
-                        const std::size_t* off, std::size_t mstep, std::size_t nch, std::size_t run, unsigned parity);
-  void (*wino2_lanes_input)(float* v, const std::size_t* off, const float* rows, std::size_t rs, std::size_t lanes,
-                            std::size_t run);
-  void (*wino2_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
-                           std::size_t run, double* sums);
-  void (*wino2_input4)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
-                       const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
-  void (*wino2_output4)(float* const* rows, const std::size_t* rstep, std::size_t cols, const float* m,
-                        std::size_t mstep, std::size_t xs, const float* bias, std::size_t nch);
+  // the stride-2 ones (native/kernels/conv/winograd_stride2_transforms.h)
+  void (*wino_stride2_input)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
+                             const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
+  void (*wino_stride2_output)(float* r0, float* r1, std::size_t step0, std::size_t step1, std::size_t cols,
+                              const float* m, std::size_t mstep, std::size_t xs, const float* bias, std::size_t nch);
+  void (*wino_stride2_dinput)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
+                              const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
+  void (*wino_stride2_doutput)(float* const* rows, const std::size_t* rstep, long long lo, long long hi, const float* m,
+                               const std::size_t* off, std::size_t mstep, std::size_t nch, std::size_t run,
+                               unsigned parity);
+  void (*wino_stride2_lanes_input)(float* v, const std::size_t* off, const float* rows, std::size_t rs,
+                                   std::size_t lanes, std::size_t run);
+  void (*wino_stride2_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
+                                  std::size_t run, double* sums);
+  void (*wino_stride2_input4)(float* v, const std::size_t* off, std::size_t vstep, const float* const* rows,
+                              const std::size_t* rstep, std::size_t nch, long long lo, long long hi, std::size_t run);
+  void (*wino_stride2_output4)(float* const* rows, const std::size_t* rstep, std::size_t cols, const float* m,
+                               std::size_t mstep, std::size_t xs, const float* bias, std::size_t nch);
   // dropout masks (native/kernels/dropout/dropout.h)
   void (*dropout_forward)(float* out, std::uint32_t* mask, const float* x, std::size_t n, const dn_dropout_params* p);
   void (*dropout_mask)(std::uint32_t* mask, std::size_t n, const dn_dropout_params* p);

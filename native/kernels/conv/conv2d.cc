@@ -13,7 +13,7 @@
 #include "reduction.h"
 #include "scratch.h"
 #include "winograd.h"
-#include "winograd_s2.h"
+#include "winograd_stride2.h"
 
 namespace dn {
 namespace {
@@ -117,7 +117,7 @@ ConvAlgo conv2d_forward(float* out, const float* x, const float* weight, const f
     algo = ConvAlgo::im2col;
   if (winograd(algo)) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
-    const auto run = algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3 : conv::winograd_3x3_s2;
+    const auto run = algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3 : conv::winograd_3x3_stride2;
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       run(out + gi * d.kg * d.p, x + gi * d.cg * g.h * g.w, weight + gi * d.kg * d.ckk,
           bias != nullptr ? bias + gi * d.kg : nullptr, s);
@@ -173,8 +173,8 @@ ConvAlgo conv2d_backward_data(float* dx, const float* dy, const float* weight, c
   if (algo == ConvAlgo::winograd_stride2_f2x2) {
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     for (std::size_t gi = 0; gi < g.groups; ++gi)
-      conv::winograd_3x3_s2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p, weight + gi * d.kg * d.ckk,
-                                          s);
+      conv::winograd_3x3_stride2_backward_data(dx + gi * d.cg * g.h * g.w, dy + gi * d.kg * d.p,
+                                               weight + gi * d.kg * d.ckk, s);
     return algo;
   }
   if (algo == ConvAlgo::winograd_f2x3) {
@@ -239,7 +239,7 @@ ConvAlgo conv2d_backward_weight(float* dweight, float* dbias, const float* dy, c
     const conv::Wino3x3 s = winograd_forward_shape(g, d);
     // The bias gradient is summed inside, from the output-gradient rows the transforms read.
     const auto wgrad =
-        algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3_weight_grad : conv::winograd_3x3_s2_weight_grad;
+        algo == ConvAlgo::winograd_f2x3 ? conv::winograd_3x3_weight_grad : conv::winograd_3x3_stride2_weight_grad;
     for (std::size_t gi = 0; gi < g.groups; ++gi)
       wgrad(dweight + gi * d.kg * d.ckk, dbias != nullptr ? dbias + gi * d.kg : nullptr, dy + gi * d.kg * d.p,
             x + gi * d.cg * g.h * g.w, s);

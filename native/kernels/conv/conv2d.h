@@ -23,7 +23,7 @@ enum class ConvAlgo : int {
   pointwise,              // 1x1, unit stride, no padding: GEMM on the input plane in place
   direct,                 // direct kernel (conv_direct.h) for shallow layers
   winograd_f2x3,          // Winograd F(2x2, 3x3), 3x3 unit stride (winograd.h)
-  winograd_stride2_f2x2,  // stride-2 3x3, polyphase F(2, 2) tiles of 2x2 outputs (winograd_s2.h)
+  winograd_stride2_f2x2,  // stride-2 3x3, polyphase F(2, 2) tiles of 2x2 outputs (winograd_stride2.h)
   winograd_stride2_f4x2,  // the same with F(4, 2) tiles of 4x4 outputs (forward pass only)
 };
 constexpr int kConvAlgoCount = 6;

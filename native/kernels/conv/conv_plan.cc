@@ -7,7 +7,7 @@
 
 #include "conv_direct.h"
 #include "winograd.h"
-#include "winograd_s2.h"
+#include "winograd_stride2.h"
 
 namespace dn {
 namespace {
@@ -55,8 +55,8 @@ bool mirrored_padding(const ConvGeometry& g) {
 }
 
 ConvAlgo stride2_tile(const ConvGeometry& g) {
-  return conv::winograd_s2_tile(g.n, g.c / g.groups, g.oh, g.ow) == 4 ? ConvAlgo::winograd_stride2_f4x2
-                                                                      : ConvAlgo::winograd_stride2_f2x2;
+  return conv::winograd_stride2_tile(g.n, g.c / g.groups, g.oh, g.ow) == 4 ? ConvAlgo::winograd_stride2_f4x2
+                                                                           : ConvAlgo::winograd_stride2_f2x2;
 }
 
 // The measured rules.
@@ -65,19 +65,20 @@ ConvAlgo conv_plan_rule(ConvPass pass, const ConvGeometry& g, const KernelTable&
   const dn_f32_gemm_config& gc = kt.gemm;
   switch (pass) {
     case ConvPass::forward:
-      if (three_by_three(g, 2) && conv::winograd_s2_pays(cg, kg)) return stride2_tile(g);
+      if (three_by_three(g, 2) && conv::winograd_stride2_pays(cg, kg)) return stride2_tile(g);
       if (three_by_three(g, 1) && conv::winograd_pays(cg, kg, gc.mr, gc.mr_step)) return ConvAlgo::winograd_f2x3;
       if (direct_pays(kt, pass, g, cg, kg, g.ow)) return ConvAlgo::direct;
       break;
     case ConvPass::backward_data:
-      if (three_by_three(g, 2) && conv::winograd_s2_backward_data_pays(cg, kg, gc.nr))
+      if (three_by_three(g, 2) && conv::winograd_stride2_backward_data_pays(cg, kg, gc.nr))
         return ConvAlgo::winograd_stride2_f2x2;
       if (three_by_three(g, 1) && conv::winograd_pays(kg, cg, gc.mr, gc.mr_step)) return ConvAlgo::winograd_f2x3;
       if (mirrored_padding(g) && direct_pays(kt, pass, g, kg, cg, g.w)) return ConvAlgo::direct;
       break;
     case ConvPass::backward_weight:
       if (direct_pays(kt, pass, g, cg, kg, g.ow)) return ConvAlgo::direct;
-      if (three_by_three(g, 2) && conv::winograd_s2_weight_grad_pays(cg, kg)) return ConvAlgo::winograd_stride2_f2x2;
+      if (three_by_three(g, 2) && conv::winograd_stride2_weight_grad_pays(cg, kg))
+        return ConvAlgo::winograd_stride2_f2x2;
       if (three_by_three(g, 1) && conv::winograd_weight_grad_pays(cg, kg)) return ConvAlgo::winograd_f2x3;
       break;
   }

@@ -1,4 +1,4 @@
-// What the stride-1 (winograd.cc) and stride-2 (winograd_s2.cc) Winograd convolutions share:
+// What the stride-1 (winograd.cc) and stride-2 (winograd_stride2.cc) Winograd convolutions share:
 // tile numbering, runs of tiles along a tile row, a run's scratch rows, the rows laid channels
 // across for the weight-gradient transforms, the block size rule, and the weight gradients'
 // sums over blocks of tiles.

@@ -66,6 +66,14 @@ struct Avx2 {
     return _mm256_castsi256_ps(
         _mm256_sllv_epi32(_mm256_set1_epi32(static_cast<int>(bits)), _mm256_sub_epi32(base, _mm256_set1_epi32(8 * q))));
   }
+
+  // Double halves, for sums kept in double: lanes 0..3 and 4..7 widened; narrow rounds each to float.
+  using D = __m256d;
+  static D dzero() { return _mm256_setzero_pd(); }
+  static D dlo(V a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
+  static D dhi(V a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
+  static D dadd(D a, D b) { return _mm256_add_pd(a, b); }
+  static V narrow(D lo, D hi) { return _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)); }
 };
 
 }  // namespace simd

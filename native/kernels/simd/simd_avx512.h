@@ -67,6 +67,16 @@ struct Avx512 {
   static V select(M m, V t, V f) { return _mm512_mask_blend_ps(m, f, t); }
   static V keep(M m, V v) { return _mm512_maskz_mov_ps(m, v); }
   static M bit_lanes(std::uint32_t bits, int q) { return static_cast<M>(bits >> (16 * q)); }
+
+  // Double halves, for sums kept in double: lanes 0..7 and 8..15 widened; narrow rounds each to float.
+  using D = __m512d;
+  static D dzero() { return _mm512_setzero_pd(); }
+  static D dlo(V a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+  static D dhi(V a) { return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1))); }
+  static D dadd(D a, D b) { return _mm512_add_pd(a, b); }
+  static V narrow(D lo, D hi) {
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi), 1);
+  }
 };
 
 }  // namespace simd

@@ -49,6 +49,14 @@ struct Neon {
     const uint32x4_t b = vshlq_u32(vdupq_n_u32(bits >> (4 * q)), vld1q_s32(sh));
     return vtstq_u32(b, vdupq_n_u32(1u));
   }
+
+  // Double halves, for sums kept in double: lanes 0..1 and 2..3 widened; narrow rounds each to float.
+  using D = float64x2_t;
+  static D dzero() { return vdupq_n_f64(0.0); }
+  static D dlo(V a) { return vcvt_f64_f32(vget_low_f32(a)); }
+  static D dhi(V a) { return vcvt_high_f64_f32(a); }
+  static D dadd(D a, D b) { return vaddq_f64(a, b); }
+  static V narrow(D lo, D hi) { return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi); }
 };
 
 }  // namespace simd

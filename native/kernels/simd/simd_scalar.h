@@ -68,6 +68,14 @@ struct Scalar {
   static V select(M m, V t, V f) { return m ? t : f; }
   static V keep(M m, V v) { return m ? v : 0.0f; }
   static M bit_lanes(std::uint32_t bits, int q) { return ((bits >> q) & 1u) != 0; }
+
+  // Double halves, for sums kept in double: D holds W / 2 doubles (here one, the other half empty).
+  using D = double;
+  static D dzero() { return 0.0; }
+  static D dlo(V a) { return static_cast<double>(a); }
+  static D dhi(V) { return 0.0; }
+  static D dadd(D a, D b) { return a + b; }
+  static V narrow(D lo, D) { return static_cast<float>(lo); }
 };
 
 }  // namespace simd
