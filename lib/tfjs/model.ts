@@ -40,7 +40,7 @@ import {
 import type { Dataset } from './data.js';
 import { evaluateDataset, fitDataset, type ModelFitDatasetArgs } from './data-fit.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
-import { saveModel, type SaveResult } from './save.js';
+import type { SaveResult } from './save.js';
 import { Tensor } from './tensor.js';
 import { OPTIMIZER_NAMES, Optimizer } from './train.js';
 
@@ -383,7 +383,9 @@ export class LayersModel {
     throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
   }
 
-  save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
+  async save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
+    // Loaded when first used: save.ts builds Sequential models, which extend this class.
+    const { saveModel } = await import('./save.js');
     return saveModel(this, handlerOrURL, config);
   }
 
