@@ -16,6 +16,7 @@ import type { Target } from '../train/losses/common.js';
 import type { Metric } from '../train/metrics.js';
 import { tidy } from './engine.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
+import { checkMasks } from './recurrent-layers.js';
 import * as o from './ops.js';
 import { Tensor } from './tensor.js';
 import { EPSILON, metrics as tfMetrics, OPTIMIZER_NAMES, Optimizer } from './train.js';
@@ -261,6 +262,7 @@ export class Sequential {
       l.outputShape = [null, ...shape];
       m++;
     }
+    checkMasks(this.#layers);
     this.#model = model;
   }
 
