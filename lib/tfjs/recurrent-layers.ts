@@ -159,15 +159,6 @@ function bidirectional(args: unknown): Layer {
     ['mergeMode'],
     (_a, shape) => new TfBidirectional(make(shape, !back), make(shape, back), mode as MergeMode),
   );
-  // tfjs takes the input shape from the wrapped layer too.
-  const declared = (inner as Layer).spec.config;
-  if (
-    layer.spec.inputShape === undefined &&
-    (declared.inputShape !== undefined || declared.batchInputShape !== undefined)
-  ) {
-    const config = { ...layer.spec.config, inputShape: (inner as Layer).spec.inputShape };
-    return new Layer(new LayerSpec(layer.spec.className, config, layer.spec.stem, layer.spec.create));
-  }
   return layer;
 }
 
@@ -250,18 +241,30 @@ function repeatVector(args: unknown): Layer {
 }
 
 /**
- * Checks a sequential model's layers for step masks it cannot carry: an Embedding with maskZero
- * must feed a recurrent layer (or bidirectional) directly, which consumes its mask as tfjs does.
+ * Checks a sequential model's layers for step masks it cannot carry. An Embedding with maskZero
+ * passes its mask to a recurrent layer (or bidirectional) right after it, which holds its state
+ * at the masked steps as tfjs does, and a recurrent layer with returnSequences passes it on to
+ * the next recurrent layer. tfjs would also carry it through other layers (dropout ...) to a
+ * later recurrent layer; that is not supported and throws. Layers that do not consume a mask
+ * compute the same values with or without it.
  */
 export function checkMasks(layers: readonly Layer[]): void {
+  const consumes = (l: Layer): boolean => l.module instanceof TfRecurrent || l.module instanceof TfBidirectional;
   layers.forEach((l, i) => {
     if (!(l.module instanceof TfEmbedding) || !l.module.maskZero) return;
-    const next = layers[i + 1];
-    if (next !== undefined && !(next.module instanceof TfRecurrent || next.module instanceof TfBidirectional))
-      throw fail(
-        'embedding',
-        `maskZero feeds ${next.getClassName()}, which does not consume the mask here; put a recurrent layer (lstm, gru, simpleRNN, bidirectional) right after the embedding or drop maskZero`,
-      );
+    let carried = true;
+    for (const next of layers.slice(i + 1)) {
+      if (!consumes(next)) carried = false;
+      else if (!carried)
+        throw fail(
+          'embedding',
+          `the maskZero mask of ${l.name} would reach ${next.name} through other layers, which do not pass it on here; put the recurrent layer right after the embedding (or after recurrent layers with returnSequences), or drop maskZero`,
+        );
+      else {
+        const m = next.module instanceof TfBidirectional ? next.module.forwardLayer : (next.module as TfRecurrent);
+        carried = m.options.returnSequences;
+      }
+    }
   });
 }
 

@@ -10,7 +10,9 @@ type AnyTensor = ReturnType<Lib['tensor']>;
 /** Deterministic inputs: (n, steps, features) floats in [-1, 1]. */
 function seqValues(n: number, steps: number, features: number): number[][][] {
   return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: steps }, (_, t) => Array.from({ length: features }, (_, f) => Math.sin(i * 1.7 + t * 0.9 + f * 2.3))),
+    Array.from({ length: steps }, (_, t) =>
+      Array.from({ length: features }, (_, f) => Math.sin(i * 1.7 + t * 0.9 + f * 2.3)),
+    ),
   );
 }
 
@@ -20,14 +22,19 @@ function expectSamePredict(build: (lib: Lib) => Model, x: (lib: Lib) => AnyTenso
   const got = build(tf);
   const wWeights = want.getWeights();
   const gWeights = got.getWeights();
-  expect(gWeights.map((w) => w.shape), 'weight shapes').toEqual(wWeights.map((w) => w.shape));
+  expect(
+    gWeights.map((w) => w.shape),
+    'weight shapes',
+  ).toEqual(wWeights.map((w) => w.shape));
   got.setWeights(wWeights.map((w) => tf.tensor(Array.from(w.dataSync() as Float32Array), w.shape)));
   const yw = want.predict(x(real as unknown as Lib)) as AnyTensor;
   const yg = got.predict(x(tf)) as AnyTensor;
   expect(yg.shape).toEqual(yw.shape);
   const a = Array.from(yg.dataSync());
   const b = Array.from(yw.dataSync());
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!), `output ${i}: ${v} vs tfjs ${b[i]}`).toBeLessThanOrEqual(atol + 1e-5 * Math.abs(b[i]!)));
+  a.forEach((v, i) =>
+    expect(Math.abs(v - b[i]!), `output ${i}: ${v} vs tfjs ${b[i]}`).toBeLessThanOrEqual(atol + 1e-5 * Math.abs(b[i]!)),
+  );
   // And back: dropnet/tfjs's weights are tfjs's arrays.
   got.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(wWeights[i]!.dataSync())));
   return a;
@@ -54,11 +61,253 @@ describe('recurrent layers: tfjs weights give tfjs outputs', () => {
     expectSamePredict(
       (lib) => {
         const m = lib.sequential();
-        m.add(lib.layers.lstm({ units: 4, inputShape: [5, 2], recurrentActivation: 'sigmoid', goBackwards: true, unitForgetBias: true, returnSequences: true }));
+        m.add(
+          lib.layers.lstm({
+            units: 4,
+            inputShape: [5, 2],
+            recurrentActivation: 'sigmoid',
+            goBackwards: true,
+            unitForgetBias: true,
+            returnSequences: true,
+          }),
+        );
         m.add(lib.layers.gru({ units: 3, activation: 'relu', useBias: false, goBackwards: true }));
         return m;
       },
       x3(2, 5, 2),
     );
+  });
+});
+
+describe('bidirectional, timeDistributed, repeatVector: tfjs weights give tfjs outputs', () => {
+  for (const mergeMode of ['concat', 'sum', 'mul', 'ave'] as const) {
+    it(`bidirectional(lstm) mergeMode ${mergeMode}, returnSequences then last step`, () => {
+      expectSamePredict(
+        (lib) => {
+          const m = lib.sequential();
+          m.add(
+            lib.layers.bidirectional({
+              layer: lib.layers.lstm({ units: 3, returnSequences: true }),
+              mergeMode,
+              inputShape: [4, 2],
+            }),
+          );
+          m.add(lib.layers.bidirectional({ layer: lib.layers.gru({ units: 2 }), mergeMode }));
+          return m;
+        },
+        x3(2, 4, 2),
+      );
+    });
+  }
+  it('the addition-rnn shape: lstm, repeatVector, lstm returnSequences, timeDistributed(dense), softmax', () => {
+    const out = expectSamePredict(
+      (lib) => {
+        const m = lib.sequential();
+        m.add(lib.layers.lstm({ units: 6, recurrentInitializer: 'glorotNormal', inputShape: [5, 4] }));
+        m.add(lib.layers.repeatVector({ n: 3 }));
+        m.add(lib.layers.lstm({ units: 6, recurrentInitializer: 'glorotNormal', returnSequences: true }));
+        m.add(lib.layers.timeDistributed({ layer: lib.layers.dense({ units: 4 }) }));
+        m.add(lib.layers.activation({ activation: 'softmax' }));
+        return m;
+      },
+      x3(3, 5, 4),
+    );
+    expect(out.length).toBe(3 * 3 * 4);
+  });
+});
+
+/** (n, steps) ids in [0, vocab), some 0 (padding) at the start of each row. */
+function ids(n: number, steps: number, vocab: number): number[][] {
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: steps }, (_, t) => (t < i % 3 ? 0 : 1 + ((i * 5 + t * 3) % (vocab - 1)))),
+  );
+}
+
+describe('embedding', () => {
+  for (const dtype of ['int32', 'float32'] as const) {
+    it(`embedding -> lstm -> dense on ${dtype} ids`, () => {
+      expectSamePredict(
+        (lib) => {
+          const m = lib.sequential();
+          m.add(lib.layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 5 }));
+          m.add(lib.layers.lstm({ units: 4 }));
+          m.add(lib.layers.dense({ units: 1, activation: 'sigmoid' }));
+          return m;
+        },
+        (lib) => lib.tensor2d(ids(4, 5, 7), [4, 5], dtype),
+      );
+    });
+  }
+  it('maskZero: the recurrent layers hold their state at padding steps, as tfjs', () => {
+    const build = (maskZero: boolean) => (lib: Lib) => {
+      const m = lib.sequential();
+      m.add(lib.layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 5, maskZero }));
+      m.add(lib.layers.simpleRNN({ units: 3, returnSequences: true }));
+      m.add(lib.layers.bidirectional({ layer: lib.layers.gru({ units: 2 }) }));
+      return m;
+    };
+    const masked = expectSamePredict(build(true), (lib) => lib.tensor2d(ids(4, 5, 7), [4, 5], 'int32'));
+    const plain = expectSamePredict(build(false), (lib) => lib.tensor2d(ids(4, 5, 7), [4, 5], 'int32'));
+    expect(masked).not.toEqual(plain); // the mask changed the outputs (rows with padding)
+  });
+  it('maskZero with other layers before a recurrent one is a dropnet/tfjs error', () => {
+    const m = tf.sequential();
+    m.add(tf.layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 5, maskZero: true }));
+    m.add(tf.layers.dropout({ rate: 0.1 }));
+    expect(() => m.add(tf.layers.lstm({ units: 2 }))).toThrow(
+      /^dropnet\/tfjs: tf\.layers\.embedding: the maskZero mask/,
+    );
+  });
+  it('weights: one [inputDim, outputDim] table; embeddingsInitializer by name', () => {
+    const m = tf.sequential();
+    m.add(tf.layers.embedding({ inputDim: 6, outputDim: 2, inputLength: 3, embeddingsInitializer: 'ones' }));
+    const w = m.getWeights();
+    expect(w.map((t) => t.shape)).toEqual([[6, 2]]);
+    expect(Array.from(w[0]!.dataSync())).toEqual(new Array(12).fill(1));
+    const y = m.predict(tf.tensor2d([[0, 5, 2]], [1, 3], 'int32')) as AnyTensor;
+    expect(y.shape).toEqual([1, 3, 2]);
+  });
+});
+
+describe('training matches tfjs', () => {
+  const layersOf = (lib: Lib, dropout = 0): Model => {
+    const m = lib.sequential();
+    m.add(lib.layers.lstm({ units: 4, inputShape: [4, 3], returnSequences: true, dropout, recurrentDropout: dropout }));
+    m.add(lib.layers.gru({ units: 3 }));
+    m.add(lib.layers.dense({ units: 2, activation: 'softmax' }));
+    return m;
+  };
+  const fitFrom = async (lib: Lib, start: AnyTensor[]) => {
+    const m = layersOf(lib);
+    m.setWeights(start.map((w) => lib.tensor(Array.from(w.dataSync()), w.shape)));
+    m.compile({ optimizer: lib.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const xs = lib.tensor3d(seqValues(8, 4, 3));
+    const ys = lib.oneHot(lib.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2).toFloat();
+    const h = await m.fit(xs, ys, { epochs: 2, batchSize: 4, shuffle: false });
+    return { loss: h.history.loss as number[], weights: m.getWeights() };
+  };
+
+  it('two epochs of sgd from the same weights give the same losses and weights (lstm, gru, dense)', async () => {
+    const start = layersOf(real as unknown as Lib).getWeights();
+    const want = await fitFrom(real as unknown as Lib, start);
+    const got = await fitFrom(tf, start);
+    expect(got.loss.length).toBe(2);
+    got.loss.forEach((l, i) =>
+      expect(Math.abs(l - want.loss[i]!), `epoch ${i}: ${l} vs tfjs ${want.loss[i]}`).toBeLessThan(1e-5),
+    );
+    got.weights.forEach((w, i) => {
+      const r = Array.from(want.weights[i]!.dataSync());
+      Array.from(w.dataSync()).forEach((v, j) => expect(Math.abs(v - r[j]!), `weight ${i}[${j}]`).toBeLessThan(1e-5));
+    });
+  });
+
+  it('dropout and recurrentDropout act in fit only: predict equals tfjs, training outputs differ', async () => {
+    const want = layersOf(real as unknown as Lib, 0.4);
+    const start = want.getWeights();
+    const got = layersOf(tf, 0.4);
+    got.setWeights(start.map((w) => tf.tensor(Array.from(w.dataSync()), w.shape)));
+    const x = tf.tensor3d(seqValues(3, 4, 3));
+    const p = Array.from((got.predict(x) as AnyTensor).dataSync());
+    const q = Array.from((want.predict(real.tensor3d(seqValues(3, 4, 3))) as AnyTensor).dataSync());
+    p.forEach((v, i) => expect(Math.abs(v - q[i]!)).toBeLessThan(2e-5));
+    // In training mode the masks change the outputs.
+    const net = got.module;
+    net.train();
+    const trained = Array.from(net.forward(x.value).data);
+    net.eval();
+    expect(trained).not.toEqual(p);
+    got.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const h = await got.fit(x, tf.oneHot(tf.tensor1d([0, 1, 0], 'int32'), 2).toFloat(), { epochs: 2 });
+    expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('options and errors', () => {
+  it('tfjs defaults: hardSigmoid gates, unitForgetBias off, orthogonal recurrent kernel, zero bias', () => {
+    const m = tf.sequential();
+    m.add(tf.layers.lstm({ units: 3, inputShape: [2, 4] }));
+    const [kernel, recurrentKernel, bias] = m.getWeights();
+    expect([kernel!.shape, recurrentKernel!.shape, bias!.shape]).toEqual([[4, 12], [3, 12], [12]]);
+    expect(Array.from(bias!.dataSync())).toEqual(new Array(12).fill(0));
+    // Orthogonal [3, 12]: orthonormal rows.
+    const r = recurrentKernel!.arraySync() as number[][];
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        const dot = r[i]!.reduce((s, v, k) => s + v * r[j]![k]!, 0);
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
+      }
+    const f = tf.sequential();
+    f.add(tf.layers.lstm({ units: 2, inputShape: [2, 4], unitForgetBias: true }));
+    expect(Array.from(f.getWeights()[2]!.dataSync())).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
+    const g = tf.sequential();
+    g.add(tf.layers.gru({ units: 2, inputShape: [2, 4] }));
+    expect(g.getWeights().map((w) => w.shape)).toEqual([[4, 6], [2, 6], [6]]);
+  });
+
+  it('output shapes as tfjs (outputShape, layer.outputShape)', () => {
+    for (const lib of [tf, real as unknown as Lib]) {
+      const m = lib.sequential();
+      m.add(lib.layers.simpleRNN({ units: 5, inputShape: [7, 3], returnSequences: true }));
+      m.add(lib.layers.bidirectional({ layer: lib.layers.lstm({ units: 2 }) }));
+      m.add(lib.layers.repeatVector({ n: 4 }));
+      m.add(lib.layers.timeDistributed({ layer: lib.layers.dense({ units: 6 }) }));
+      expect(m.layers.map((l) => l.outputShape)).toEqual([
+        [null, 7, 5],
+        [null, 4],
+        [null, 4, 4],
+        [null, 4, 6],
+      ]);
+    }
+  });
+
+  it('returnState, mergeMode null and stateful are dropnet/tfjs errors (tfjs rejects the first two in a sequential model too)', () => {
+    expect(() => tf.layers.lstm({ units: 2, returnState: true })).toThrow(
+      /^dropnet\/tfjs: tf\.layers\.lstm: returnState/,
+    );
+    expect(() => tf.layers.gru({ units: 2, stateful: true })).toThrow(/^dropnet\/tfjs: tf\.layers\.gru: stateful/);
+    expect(() => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }), mergeMode: null as never })).toThrow(
+      /^dropnet\/tfjs: tf\.layers\.bidirectional: mergeMode null/,
+    );
+    for (const lib of [tf, real as unknown as Lib]) {
+      expect(() => {
+        const m = lib.sequential();
+        m.add(lib.layers.lstm({ units: 2, inputShape: [3, 2], returnState: true }));
+      }).toThrow();
+    }
+  });
+
+  it('errors tfjs also throws: gru resetAfter, units missing, wrong input rank', () => {
+    const both = (fn: (lib: Lib) => unknown): string => {
+      let want = '';
+      expect(() => {
+        try {
+          fn(real as unknown as Lib);
+        } catch (e) {
+          want = (e as Error).message;
+          throw e;
+        }
+      }).toThrow();
+      expect(() => fn(tf)).toThrow();
+      return want;
+    };
+    expect(both((lib) => lib.layers.gru({ units: 2, resetAfter: true } as never))).toMatch(/reset_after/);
+    expect(() => tf.layers.gru({ units: 2, resetAfter: true } as never)).toThrow(
+      'GRUCell does not support reset_after parameter set to true.',
+    );
+    both((lib) => lib.sequential().add(lib.layers.lstm({ units: 2, inputShape: [3] })));
+    expect(() => tf.layers.lstm({} as never)).toThrow('tf.layers.lstm needs units (the size of the state)');
+    expect(() => tf.layers.lstm({ units: 2, recurrentActivation: 'nope' })).toThrow(/recurrentActivation/);
+    expect(() => tf.layers.lstm({ units: 2, dropout: 1.5 })).toThrow(/dropout/);
+    expect(() => tf.layers.simpleRNN({ units: 2, unitForgetBias: true })).toThrow(/unknown option "unitForgetBias"/);
+    expect(() => tf.layers.bidirectional({ layer: tf.layers.dense({ units: 2 }) })).toThrow(/layer/);
+    expect(() => tf.layers.timeDistributed({ layer: 3 as never })).toThrow(/layer/);
+    expect(() => tf.layers.repeatVector({} as never)).toThrow('tf.layers.repeatVector needs n (the number of repeats)');
+    expect(() => tf.layers.embedding({ inputDim: 4 } as never)).toThrow(/outputDim/);
+  });
+
+  it('tfjs aliases globalMaxPool1d, maxPool1d, avgPool1d', () => {
+    expect(tf.layers.globalMaxPool1d({}).getClassName()).toBe('GlobalMaxPooling1D');
+    expect(tf.layers.maxPool1d({}).getClassName()).toBe('MaxPooling1D');
+    expect(tf.layers.avgPool1d({}).getClassName()).toBe('AveragePooling1D');
   });
 });
