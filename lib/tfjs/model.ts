@@ -489,7 +489,7 @@ export class Sequential {
   summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
     void lineLength;
     void positions;
-    for (const line of this.#need('summary').summary().split('\n')) printFn(line);
+    for (const line of this.#need('summary').summary({ printFn: null }).split('\n')) printFn(line);
   }
 
   /** Every weight's size, moving statistics included (as tfjs counts them). */
