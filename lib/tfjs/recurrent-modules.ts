@@ -7,9 +7,12 @@
  *   dropout / recurrentDropout: one inverted-dropout mask per call (batch x features), the same
  *   at every step and for every gate, in training only, as tfjs's cells draw them;
  *   goBackwards reads the steps last to first and returns the outputs in that order.
- * The steps run as dropnet ops on the tape (tfjs's default recurrentActivation, hardSigmoid, has
- * no fused kernel), so any activation pair trains. A (B, T) step mask (Embedding maskZero) that
- * reaches a layer through `MASKS` holds the state at masked steps, as tfjs's rnn() does.
+ * Where dropnet's fused kernel computes the same formula (SimpleRNN tanh / relu; LSTM tanh with
+ * sigmoid gates) the sequence runs as one native op on the weights transposed to its layout;
+ * otherwise (tfjs's default hardSigmoid gates, GRU's reset-before form, other activations, step
+ * masks) the steps run as dropnet ops on the tape, so any activation pair trains. A (B, T) step
+ * mask (Embedding maskZero) that reaches a layer through `MASKS` holds the state at masked
+ * steps, as tfjs's rnn() does.
  */
 import { record } from '../autograd/record.js';
 import { formatShape, ShapeError } from '../errors.js';
@@ -21,8 +24,8 @@ import { add, mul, sub } from '../ops/arithmetic.js';
 import { gather } from '../ops/indexing.js';
 import { concat, reshape, transpose } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
-import { selectFirst, variationalMask } from '../ops/recurrent.js';
-import { clamp, elu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
+import { recurrentLayer, type RnnCell, selectFirst, variationalMask } from '../ops/recurrent.js';
+import { elu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor, zeros } from '../tensor.js';
@@ -32,11 +35,25 @@ export type CellKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export const GATES: Record<CellKind, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
 
 type Act = (x: Tensor) => Tensor;
+
+/** tfjs's hardSigmoid, clip(0.2 x + 0.5, 0, 1), as one op (its gradient 0.2 inside [-2.5, 2.5], as tfjs's clip). */
+function hardSigmoid(x: Tensor): Tensor {
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, 0.2 * x.data[i]! + 0.5));
+  return record(new Tensor(out, x.shape), 'hardSigmoid', [x], (g) => {
+    const gx = new Float32Array(g.length);
+    for (let i = 0; i < gx.length; i++) {
+      const v = 0.2 * x.data[i]! + 0.5;
+      gx[i] = v >= 0 && v <= 1 ? 0.2 * g[i]! : 0;
+    }
+    return [gx];
+  });
+}
 /** tfjs's activation names the recurrent layers take. */
 export const ACTIVATIONS: Record<string, Act> = {
   tanh,
   sigmoid,
-  hardSigmoid: (x) => clamp(add(mul(x, 0.2), 0.5), 0, 1),
+  hardSigmoid,
   relu,
   linear: (x) => x,
   elu: (x) => elu(x),
@@ -138,6 +155,18 @@ export class TfRecurrent extends Module {
     return this.options.returnSequences ? [s[0]!, s[1]!, this.options.units] : [s[0]!, this.options.units];
   }
 
+  /** The fused kernel computing this layer's formula (SimpleRNN tanh / relu; LSTM tanh with sigmoid gates), or null. */
+  get fusedCell(): RnnCell | null {
+    const { activation, recurrentActivation } = this.options;
+    if (this.kind === 'SimpleRNN')
+      return activation === 'tanh' ? 'rnn_tanh' : activation === 'relu' ? 'rnn_relu' : null;
+    if (this.kind === 'LSTM' && activation === 'tanh' && recurrentActivation === 'sigmoid') return 'lstm';
+    return null;
+  }
+
+  /** Which path the last forward took: one fused op over the sequence, or the steps as ops. */
+  lastPath: 'fused' | 'steps' | null = null;
+
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
@@ -148,6 +177,29 @@ export class TfRecurrent extends Module {
     // Time major (T, B, I), steps in the order they are read.
     const ordered = this.options.goBackwards ? reverseSteps(x) : x;
     let xt = transpose(ordered, 0, 1);
+    const cell = this.fusedCell;
+    if (cell !== null && mask === null) {
+      this.lastPath = 'fused';
+      // tfjs's one mask per call, shared by the gates: the kernel's per-sample masks with count 1.
+      const p = this.options.dropout;
+      const q = this.options.recurrentDropout;
+      const { y, hN } = recurrentLayer({
+        cell,
+        reverse: false,
+        x: xt,
+        h0: zeros([B, u]),
+        c0: cell === 'lstm' ? zeros([B, u]) : null,
+        wIh: transpose(this.kernel, 0, 1),
+        wHh: transpose(this.recurrentKernel, 0, 1),
+        bIh: this.bias,
+        bHh: null,
+        wHr: null,
+        inputMask: this.training && p > 0 ? variationalMask(p, B, 1, I, defaultGenerator) : null,
+        recurrentMask: this.training && q > 0 ? variationalMask(q, B, 1, u, defaultGenerator) : null,
+      });
+      return this.options.returnSequences ? transpose(y, 0, 1) : hN;
+    }
+    this.lastPath = 'steps';
     const inMask = dropMask(this.options.dropout, B, I, this.training);
     if (inMask !== null) xt = mul(xt, inMask);
     const flat = reshape(xt, [T * B, I]);

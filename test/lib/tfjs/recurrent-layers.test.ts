@@ -2,6 +2,7 @@
 // dropnet/tfjs against @tensorflow/tfjs: the same model built in both, tfjs's weights copied into
 // dropnet/tfjs with setWeights, predict compared; shapes, weight shapes and errors compared too.
 import { describe, expect, it } from 'vitest';
+import { TfRecurrent } from '../../../lib/tfjs/recurrent-modules.js';
 import { real, tf, type Lib } from './compare.js';
 
 type Model = ReturnType<Lib['sequential']>;
@@ -17,7 +18,12 @@ function seqValues(n: number, steps: number, features: number): number[][][] {
 }
 
 /** Builds `build` in both libraries, copies tfjs's weights into dropnet/tfjs, compares predict(x). */
-function expectSamePredict(build: (lib: Lib) => Model, x: (lib: Lib) => AnyTensor, atol = 2e-5): number[] {
+function expectSamePredict(
+  build: (lib: Lib) => Model,
+  x: (lib: Lib) => AnyTensor,
+  paths: ('fused' | 'steps')[] = [],
+  atol = 2e-5,
+): number[] {
   const want = build(real as unknown as Lib);
   const got = build(tf);
   const wWeights = want.getWeights();
@@ -37,6 +43,9 @@ function expectSamePredict(build: (lib: Lib) => Model, x: (lib: Lib) => AnyTenso
   );
   // And back: dropnet/tfjs's weights are tfjs's arrays.
   got.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(wWeights[i]!.dataSync())));
+  // The recurrent layers' paths (one fused native op, or the steps as ops), in layer order.
+  const ran = got.layers.flatMap((l) => (l.module instanceof TfRecurrent ? [l.module.lastPath] : []));
+  expect(ran.slice(0, paths.length)).toEqual(paths);
   return a;
 }
 
@@ -53,11 +62,13 @@ describe('recurrent layers: tfjs weights give tfjs outputs', () => {
             return m;
           },
           x3(3, 4, 3),
+          // tfjs's defaults: SimpleRNN tanh is the fused kernel's; LSTM and GRU gates are hardSigmoid.
+          [kind === 'simpleRNN' ? 'fused' : 'steps'],
         );
       });
     }
   }
-  it('lstm: sigmoid gates, goBackwards, unitForgetBias, no bias; gru: relu', () => {
+  it('fused lstm: sigmoid gates, goBackwards, unitForgetBias, no bias; gru: relu', () => {
     expectSamePredict(
       (lib) => {
         const m = lib.sequential();
@@ -75,6 +86,28 @@ describe('recurrent layers: tfjs weights give tfjs outputs', () => {
         return m;
       },
       x3(2, 5, 2),
+      ['fused'],
+    );
+  });
+  it('simpleRNN steps path: sigmoid and linear activations, goBackwards, no bias', () => {
+    expectSamePredict(
+      (lib) => {
+        const m = lib.sequential();
+        m.add(
+          lib.layers.simpleRNN({
+            units: 4,
+            inputShape: [5, 2],
+            activation: 'sigmoid',
+            returnSequences: true,
+            goBackwards: true,
+          }),
+        );
+        m.add(lib.layers.simpleRNN({ units: 3, activation: 'relu', useBias: false, returnSequences: true }));
+        m.add(lib.layers.simpleRNN({ units: 2, activation: 'linear' }));
+        return m;
+      },
+      x3(2, 5, 2),
+      ['steps', 'fused', 'steps'],
     );
   });
 });
@@ -170,56 +203,63 @@ describe('embedding', () => {
 });
 
 describe('training matches tfjs', () => {
-  const layersOf = (lib: Lib, dropout = 0): Model => {
+  // 'steps': tfjs's default hardSigmoid LSTM and GRU (the steps as ops); 'fused': an LSTM with
+  // sigmoid gates and a tanh SimpleRNN (dropnet's fused kernel).
+  const layersOf = (lib: Lib, path: 'steps' | 'fused', dropout = 0): Model => {
     const m = lib.sequential();
-    m.add(lib.layers.lstm({ units: 4, inputShape: [4, 3], returnSequences: true, dropout, recurrentDropout: dropout }));
-    m.add(lib.layers.gru({ units: 3 }));
+    const lstm = { units: 4, inputShape: [4, 3], returnSequences: true, dropout, recurrentDropout: dropout };
+    m.add(lib.layers.lstm(path === 'fused' ? { ...lstm, recurrentActivation: 'sigmoid' } : lstm));
+    m.add(path === 'fused' ? lib.layers.simpleRNN({ units: 3, dropout }) : lib.layers.gru({ units: 3, dropout }));
     m.add(lib.layers.dense({ units: 2, activation: 'softmax' }));
     return m;
   };
-  const fitFrom = async (lib: Lib, start: AnyTensor[]) => {
-    const m = layersOf(lib);
+  const fitFrom = async (lib: Lib, path: 'steps' | 'fused', start: AnyTensor[]) => {
+    const m = layersOf(lib, path);
     m.setWeights(start.map((w) => lib.tensor(Array.from(w.dataSync()), w.shape)));
     m.compile({ optimizer: lib.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     const xs = lib.tensor3d(seqValues(8, 4, 3));
     const ys = lib.oneHot(lib.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2).toFloat();
     const h = await m.fit(xs, ys, { epochs: 2, batchSize: 4, shuffle: false });
-    return { loss: h.history.loss as number[], weights: m.getWeights() };
+    return { loss: h.history.loss as number[], weights: m.getWeights(), model: m };
   };
 
-  it('two epochs of sgd from the same weights give the same losses and weights (lstm, gru, dense)', async () => {
-    const start = layersOf(real as unknown as Lib).getWeights();
-    const want = await fitFrom(real as unknown as Lib, start);
-    const got = await fitFrom(tf, start);
-    expect(got.loss.length).toBe(2);
-    got.loss.forEach((l, i) =>
-      expect(Math.abs(l - want.loss[i]!), `epoch ${i}: ${l} vs tfjs ${want.loss[i]}`).toBeLessThan(1e-5),
-    );
-    got.weights.forEach((w, i) => {
-      const r = Array.from(want.weights[i]!.dataSync());
-      Array.from(w.dataSync()).forEach((v, j) => expect(Math.abs(v - r[j]!), `weight ${i}[${j}]`).toBeLessThan(1e-5));
+  for (const path of ['steps', 'fused'] as const) {
+    it(`${path}: two epochs of sgd from the same weights give the same losses and weights`, async () => {
+      const start = layersOf(real as unknown as Lib, path).getWeights();
+      const want = await fitFrom(real as unknown as Lib, path, start);
+      const got = await fitFrom(tf, path, start);
+      expect(got.model.layers.slice(0, 2).map((l) => (l.module as TfRecurrent).lastPath)).toEqual([path, path]);
+      expect(got.loss.length).toBe(2);
+      got.loss.forEach((l, i) =>
+        expect(Math.abs(l - want.loss[i]!), `epoch ${i}: ${l} vs tfjs ${want.loss[i]}`).toBeLessThan(1e-5),
+      );
+      got.weights.forEach((w, i) => {
+        const r = Array.from(want.weights[i]!.dataSync());
+        Array.from(w.dataSync()).forEach((v, j) => expect(Math.abs(v - r[j]!), `weight ${i}[${j}]`).toBeLessThan(1e-5));
+      });
     });
-  });
 
-  it('dropout and recurrentDropout act in fit only: predict equals tfjs, training outputs differ', async () => {
-    const want = layersOf(real as unknown as Lib, 0.4);
-    const start = want.getWeights();
-    const got = layersOf(tf, 0.4);
-    got.setWeights(start.map((w) => tf.tensor(Array.from(w.dataSync()), w.shape)));
-    const x = tf.tensor3d(seqValues(3, 4, 3));
-    const p = Array.from((got.predict(x) as AnyTensor).dataSync());
-    const q = Array.from((want.predict(real.tensor3d(seqValues(3, 4, 3))) as AnyTensor).dataSync());
-    p.forEach((v, i) => expect(Math.abs(v - q[i]!)).toBeLessThan(2e-5));
-    // In training mode the masks change the outputs.
-    const net = got.module;
-    net.train();
-    const trained = Array.from(net.forward(x.value).data);
-    net.eval();
-    expect(trained).not.toEqual(p);
-    got.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-    const h = await got.fit(x, tf.oneHot(tf.tensor1d([0, 1, 0], 'int32'), 2).toFloat(), { epochs: 2 });
-    expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
-  });
+    it(`${path}: dropout and recurrentDropout act in training only (predict equals tfjs)`, async () => {
+      const want = layersOf(real as unknown as Lib, path, 0.4);
+      const start = want.getWeights();
+      const got = layersOf(tf, path, 0.4);
+      got.setWeights(start.map((w) => tf.tensor(Array.from(w.dataSync()), w.shape)));
+      const x = tf.tensor3d(seqValues(3, 4, 3));
+      const p = Array.from((got.predict(x) as AnyTensor).dataSync());
+      const q = Array.from((want.predict(real.tensor3d(seqValues(3, 4, 3))) as AnyTensor).dataSync());
+      p.forEach((v, i) => expect(Math.abs(v - q[i]!)).toBeLessThan(2e-5));
+      // In training mode the masks change the outputs.
+      const net = got.module;
+      net.train();
+      const trained = Array.from(net.forward(x.value).data);
+      net.eval();
+      expect((got.layers[0]!.module as TfRecurrent).lastPath).toBe(path);
+      expect(trained).not.toEqual(p);
+      got.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+      const h = await got.fit(x, tf.oneHot(tf.tensor1d([0, 1, 0], 'int32'), 2).toFloat(), { epochs: 2 });
+      expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
+    });
+  }
 });
 
 describe('options and errors', () => {
