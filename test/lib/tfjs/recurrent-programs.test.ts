@@ -1,7 +1,8 @@
-// Sequence programs of tensorflow/tfjs-examples (addition-rnn, sentiment), written once against a
-// `tf` parameter and run with the import swapped: on @tensorflow/tfjs and on dropnet/tfjs. The
-// model code and the calls around it are the examples'; data are small local synthetic sets in
-// place of generated or downloaded ones, and sizes are cut so each run takes seconds.
+// Sequence programs of tensorflow/tfjs-examples (addition-rnn, sentiment, lstm-text-generation,
+// intent-classifier's tagger), written once against a `tf` parameter and run with the import
+// swapped: on @tensorflow/tfjs and on dropnet/tfjs. The model code and the calls around it are
+// the examples'; data are small local synthetic sets in place of generated or downloaded ones,
+// and sizes are cut so each run takes seconds.
 import { describe, expect, it } from 'vitest';
 import { real, tf, type Lib } from './compare.js';
 
@@ -183,6 +184,72 @@ async function sentiment(
   };
 }
 
+/** lstm-text-generation's createModel + compileModel (two stacked LSTMs, rmsprop), on one-hot character windows. */
+async function lstmTextGeneration(tf: Lib): Promise<number[]> {
+  const text = 'the quick brown fox jumps over the lazy dog. '.repeat(4);
+  const chars = [...new Set(text)];
+  const [sampleLen, charSetSize, lstmLayerSizes] = [8, chars.length, [12, 12]];
+  const windows = Array.from({ length: 48 }, (_, i) => i * 3);
+  const oneHot = (c: string): number[] => chars.map((d) => (d === c ? 1 : 0));
+  const xs = tf.tensor3d(windows.map((s) => [...text.slice(s, s + sampleLen)].map(oneHot)));
+  const ys = tf.tensor2d(windows.map((s) => oneHot(text[s + sampleLen]!)));
+
+  const model = tf.sequential();
+  for (let i = 0; i < lstmLayerSizes.length; ++i) {
+    const lstmLayerSize = lstmLayerSizes[i]!;
+    model.add(
+      tf.layers.lstm({
+        units: lstmLayerSize,
+        returnSequences: i < lstmLayerSizes.length - 1,
+        inputShape: i === 0 ? [sampleLen, charSetSize] : undefined,
+      }),
+    );
+  }
+  model.add(tf.layers.dense({ units: charSetSize, activation: 'softmax' }));
+  const optimizer = tf.train.rmsprop(0.05);
+  model.compile({ optimizer: optimizer, loss: 'categoricalCrossentropy' });
+  model.summary(undefined, undefined, () => {});
+  const history = await model.fit(xs, ys, { epochs: 4, batchSize: 16, validationSplit: 0.0625 });
+  return history.history.loss as number[];
+}
+
+/** intent-classifier's tagger getModel ('bidirectional-lstm'): inputLayer, bidirectional lstm, timeDistributed dense. */
+async function intentTagger(tf: Lib): Promise<number[]> {
+  const [embeddingDims, sequenceLength, numLabels] = [6, 5, 3];
+  const model = tf.sequential();
+  model.add(tf.layers.inputLayer({ inputShape: [sequenceLength, embeddingDims] }));
+  let lstmLayer = tf.layers.lstm({
+    units: sequenceLength,
+    recurrentInitializer: 'glorotNormal',
+    returnSequences: true,
+  });
+  lstmLayer = tf.layers.bidirectional({ layer: lstmLayer });
+  model.add(lstmLayer);
+  const dense = tf.layers.dense({ units: numLabels });
+  model.add(tf.layers.timeDistributed({ layer: dense }));
+  model.add(tf.layers.activation({ activation: 'softmax' }));
+  const weights = undefined;
+  model.compile({
+    optimizer: 'adam',
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+    classWeight: weights,
+  } as never);
+  const n = 24;
+  const x = tf.tensor3d(
+    Array.from({ length: n }, (_, i) =>
+      Array.from({ length: sequenceLength }, (_, t) =>
+        Array.from({ length: embeddingDims }, (_, d) => Math.cos(i + t * 1.3 + d * 0.7)),
+      ),
+    ),
+  );
+  const labels = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: sequenceLength }, (_, t) => [0, 1, 2].map((k) => (k === (i + t) % 3 ? 1 : 0))),
+  );
+  const history = await model.fit(x, tf.tensor3d(labels), { epochs: 5, batchSize: 8 });
+  return history.history.loss as number[];
+}
+
 describe('tfjs-examples sequence programs with only the import changed', () => {
   it(
     'addition-rnn (lstm, repeatVector, lstm returnSequences, timeDistributed dense, softmax) runs on both and learns on both',
@@ -195,6 +262,30 @@ describe('tfjs-examples sequence programs with only the import changed', () => {
         r.loss.slice(1).forEach((l, i) => expect(l, `loss ${r.loss.join(', ')}`).toBeLessThan(r.loss[i]!));
         expect(r.acc.every((a) => a >= 0 && a <= 1)).toBe(true);
         for (const d of r.decoded) expect(d).toMatch(/^[0-9+ ]{3}$/);
+      }
+    },
+  );
+
+  it(
+    'lstm-text-generation (stacked lstm, inputShape undefined after the first, rmsprop, summary) runs on both and learns on both',
+    { timeout: 120_000 },
+    async () => {
+      for (const lib of [tf, real as unknown as Lib]) {
+        const loss = await lstmTextGeneration(lib);
+        expect(loss).toHaveLength(4);
+        expect(loss.at(-1)!, `loss ${loss.join(', ')}`).toBeLessThan(loss[0]!);
+      }
+    },
+  );
+
+  it(
+    'intent-classifier tagger (inputLayer, bidirectional lstm, timeDistributed dense, softmax) runs on both and learns on both',
+    { timeout: 120_000 },
+    async () => {
+      for (const lib of [tf, real as unknown as Lib]) {
+        const loss = await intentTagger(lib);
+        expect(loss).toHaveLength(5);
+        expect(loss.at(-1)!, `loss ${loss.join(', ')}`).toBeLessThan(loss[0]!);
       }
     },
   );
