@@ -202,16 +202,13 @@ export class TfRecurrent extends Module {
     this.lastPath = 'steps';
     const inMask = dropMask(this.options.dropout, B, I, this.training);
     if (inMask !== null) xt = mul(xt, inMask);
-    const flat = reshape(xt, [T * B, I]);
-    // Per gate: the input projections of every step (T, B, u) and the recurrent kernel (u, u).
-    const xs: Tensor[] = [];
-    const rs: Tensor[] = [];
-    for (let g = 0; g < G; g++) {
-      let p = matmul(flat, G === 1 ? this.kernel : columns(this.kernel, g * u, u));
-      if (this.bias !== null) p = add(p, G === 1 ? this.bias : columns(reshape(this.bias, [1, G * u]), g * u, u));
-      xs.push(reshape(p, [T, B, u]));
-      rs.push(G === 1 ? this.recurrentKernel : columns(this.recurrentKernel, g * u, u));
-    }
+    // The input projections of every step at once, bias added: (T, B, G * u).
+    let proj = matmul(reshape(xt, [T * B, I]), this.kernel);
+    if (this.bias !== null) proj = add(proj, this.bias);
+    const xs = reshape(proj, [T, B, G * u]);
+    // GRU: h meets the z and r columns of the recurrent kernel, then (reset) the h columns.
+    const rMain = this.kind === 'GRU' ? columns(this.recurrentKernel, 0, 2 * u) : this.recurrentKernel;
+    const rH = this.kind === 'GRU' ? columns(this.recurrentKernel, 2 * u, u) : null;
     const recMask = dropMask(this.options.recurrentDropout, B, u, this.training);
     let stepMasks: Tensor | null = null;
     if (mask !== null) {
@@ -224,21 +221,21 @@ export class TfRecurrent extends Module {
     let c: Tensor = zeros([B, u]);
     const outputs: Tensor[] = [];
     for (let t = 0; t < T; t++) {
-      const pre = xs.map((p) => selectFirst(p, t));
+      const pre = selectFirst(xs, t); // (B, G * u)
       const hd = recMask === null ? h : mul(h, recMask);
-      const rec = (g: number, state: Tensor = hd): Tensor => add(pre[g]!, matmul(state, rs[g]!));
       let hNew: Tensor;
       let cNew = c;
-      if (this.kind === 'SimpleRNN') hNew = this.#act(rec(0));
+      if (this.kind === 'SimpleRNN') hNew = this.#act(add(pre, matmul(hd, rMain)));
       else if (this.kind === 'LSTM') {
-        const i = this.#gate(rec(0));
-        const f = this.#gate(rec(1));
-        cNew = add(mul(f, c), mul(i, this.#act(rec(2))));
-        hNew = mul(this.#gate(rec(3)), this.#act(cNew));
+        const z = add(pre, matmul(hd, rMain));
+        const gate = (g: number): Tensor => columns(z, g * u, u);
+        cNew = add(mul(this.#gate(gate(1)), c), mul(this.#gate(gate(0)), this.#act(gate(2))));
+        hNew = mul(this.#gate(gate(3)), this.#act(cNew));
       } else {
-        const z = this.#gate(rec(0));
-        const r = this.#gate(rec(1));
-        const hh = this.#act(rec(2, mul(r, hd)));
+        const zr = add(columns(pre, 0, 2 * u), matmul(hd, rMain));
+        const z = this.#gate(columns(zr, 0, u));
+        const r = this.#gate(columns(zr, u, u));
+        const hh = this.#act(add(columns(pre, 2 * u, u), matmul(mul(r, hd), rH!)));
         hNew = add(mul(z, hd), mul(sub(1, z), hh));
       }
       if (stepMasks !== null) {
