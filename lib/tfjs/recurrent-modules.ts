@@ -377,12 +377,14 @@ export class TfEmbedding extends Embedding {
   }
 
   override forward(input: Tensor): Tensor<readonly [...number[], number]> {
-    const y = super.forward(input);
+    // tfjs casts float ids to int32 (toward zero) before the lookup.
+    const ids = input.data.every(Number.isInteger) ? input : new Tensor(input.data.map(Math.trunc), input.shape);
+    const y = super.forward(ids);
     if (this.maskZero)
       MASKS.set(
         y,
         new Tensor(
-          input.data.map((v) => (v === 0 ? 0 : 1)),
+          ids.data.map((v) => (v === 0 ? 0 : 1)),
           input.shape,
         ),
       );

@@ -191,6 +191,24 @@ describe('embedding', () => {
       /^dropnet\/tfjs: tf\.layers\.embedding: the maskZero mask/,
     );
   });
+  it('float ids are truncated as tfjs casts them; ids out of range throw on both', () => {
+    const y = expectSamePredict(
+      (lib) => {
+        const m = lib.sequential();
+        m.add(lib.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }));
+        return m;
+      },
+      (lib) => lib.tensor2d([[1.7, 2.2, 0.4]]),
+    );
+    expect(y).toHaveLength(6);
+    for (const bad of [7, -1]) {
+      for (const lib of [tf, real as unknown as Lib]) {
+        const m = lib.sequential();
+        m.add(lib.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }));
+        expect(() => m.predict(lib.tensor2d([[bad, 1, 1]]))).toThrow(String(bad));
+      }
+    }
+  });
   it('weights: one [inputDim, outputDim] table; embeddingsInitializer by name', () => {
     const m = tf.sequential();
     m.add(tf.layers.embedding({ inputDim: 6, outputDim: 2, inputLength: 3, embeddingsInitializer: 'ones' }));
