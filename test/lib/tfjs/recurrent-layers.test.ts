@@ -32,6 +32,7 @@ function expectSamePredict(
     gWeights.map((w) => w.shape),
     'weight shapes',
   ).toEqual(wWeights.map((w) => w.shape));
+  expect(got.countParams(), 'countParams').toBe(want.countParams());
   got.setWeights(wWeights.map((w) => tf.tensor(Array.from(w.dataSync() as Float32Array), w.shape)));
   const yw = want.predict(x(real as unknown as Lib)) as AnyTensor;
   const yg = got.predict(x(tf)) as AnyTensor;
@@ -302,6 +303,21 @@ describe('options and errors', () => {
     const g = tf.sequential();
     g.add(tf.layers.gru({ units: 2, inputShape: [2, 4] }));
     expect(g.getWeights().map((w) => w.shape)).toEqual([[4, 6], [2, 6], [6]]);
+  });
+
+  it("a layer's getWeights / setWeights: tfjs's shapes, checked before anything changes", () => {
+    const m = tf.sequential();
+    m.add(tf.layers.gru({ units: 2, inputShape: [3, 4] }));
+    const layer = m.layers[0]!;
+    expect(layer.getWeights().map((w) => w.shape)).toEqual([[4, 6], [2, 6], [6]]);
+    const before = layer.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(() => layer.setWeights([tf.zeros([4, 6]), tf.zeros([6, 2]), tf.zeros([6])])).toThrow(
+      'setWeights: weights[1]: expected shape [2,6] but received [6,2]',
+    );
+    expect(layer.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    layer.setWeights([tf.ones([4, 6]), tf.ones([2, 6]), tf.ones([6])]);
+    expect(Array.from(layer.getWeights()[1]!.dataSync())).toEqual(new Array(12).fill(1));
+    expect(layer.countParams()).toBe(24 + 12 + 6);
   });
 
   it('output shapes as tfjs (outputShape, layer.outputShape)', () => {
