@@ -252,6 +252,7 @@ export function ownSpec(
   known: readonly string[],
   make: (a: Record<string, unknown>, shape: Shape) => Module,
   kernelDefault: string | null = null,
+  regularize: (m: Module) => BuiltLayer['regularized'] = () => [],
 ): Layer {
   const s = split(fn, args);
   const all = ['name', 'inputShape', 'batchInputShape', ...known];
@@ -262,7 +263,10 @@ export function ownSpec(
       );
   }
   make(s.keras, [1, 1]); // checks the options now
-  const spec = new LayerSpec(className, s.keras, stem, (shape) => ({ module: make(s.keras, shape), regularized: [] }));
+  const spec = new LayerSpec(className, s.keras, stem, (shape) => {
+    const module = make(s.keras, shape);
+    return { module, regularized: regularize(module) };
+  });
   return tfjsSpec(spec, s, kernelDefault);
 }
 

@@ -12,12 +12,14 @@
  */
 import { boolean, orDefault, positiveInt, probability } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
-import { LayerSpec } from '../keras/layers.js';
+import { regularized } from '../keras/layer-args.js';
+import { type BuiltLayer, LayerSpec } from '../keras/layers.js';
+import { toRegularizer } from '../keras/regularizers.js';
 import { MAX_EMBEDDINGS } from '../ops/embedding.js';
 import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { fillTfjs, initializer } from './initializers.js';
-import { Layer, ownSpec, split, TFJS_ONLY } from './layer-base.js';
+import { Layer, ownSpec, split, TFJS_ONLY, TfRegularizer } from './layer-base.js';
 import {
   ACTIVATIONS,
   type CellKind,
@@ -56,7 +58,13 @@ const COMMON = [
 ];
 
 /** What bidirectional needs of the recurrent layers it wraps: a module maker given goBackwards. */
-const RECURRENT = new WeakMap<Layer, (sample: Shape, goBackwards: boolean) => TfRecurrent>();
+const RECURRENT = new WeakMap<
+  Layer,
+  {
+    make: (sample: Shape, goBackwards: boolean) => TfRecurrent;
+    regularize: (m: TfRecurrent) => BuiltLayer['regularized'];
+  }
+>();
 
 function activationOf(value: unknown, name: string, fallback: string): string {
   const v = value ?? fallback;
@@ -118,9 +126,18 @@ function recurrent(kind: CellKind, fn: string, args: unknown): Layer {
   if (boolean(orDefault(a.stateful, false), 'stateful'))
     throw fail(fn, 'stateful layers are not supported; remove stateful (every call starts from a zero state)');
   if (kind === 'GRU' && a.resetAfter) throw new Error('GRUCell does not support reset_after parameter set to true.');
-  for (const key of ['kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'recurrentConstraint']) {
-    if (a[key] !== undefined && a[key] !== null) throw fail(fn, `option ${key} is not supported; remove it`);
-  }
+  if (a.recurrentConstraint !== undefined && a.recurrentConstraint !== null)
+    throw fail(fn, 'option recurrentConstraint is not supported; remove it');
+  const regs = (['kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer'] as const).map((key) => {
+    const r = toRegularizer(a[key] instanceof TfRegularizer ? a[key].inner : a[key], key);
+    delete a[key];
+    return r;
+  });
+  const regularize = (m: TfRecurrent): BuiltLayer['regularized'] => [
+    ...regularized(m.kernel, regs[0]!, 'kernel'),
+    ...regularized(m.recurrentKernel, regs[1]!, 'recurrentKernel'),
+    ...regularized(m.bias, regs[2]!, 'bias'),
+  ];
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
   const make = (shape: Shape, goBackwards: boolean): TfRecurrent => {
     if (shape.length !== 2)
@@ -129,16 +146,25 @@ function recurrent(kind: CellKind, fn: string, args: unknown): Layer {
       );
     return new TfRecurrent(kind, shape[1]!, { ...options, goBackwards }, inits);
   };
-  const layer = ownSpec(fn, kind, stem, a, [...COMMON, ...extra], (_a, shape) => make(shape, options.goBackwards));
-  RECURRENT.set(layer, make);
+  const layer = ownSpec(
+    fn,
+    kind,
+    stem,
+    a,
+    [...COMMON, ...extra],
+    (_a, shape) => make(shape, options.goBackwards),
+    null,
+    (m) => regularize(m as TfRecurrent),
+  );
+  RECURRENT.set(layer, { make, regularize });
   return layer;
 }
 
 function bidirectional(args: unknown): Layer {
   const a = { ...((args ?? {}) as Record<string, unknown>) };
   const inner = a.layer;
-  const make = inner instanceof Layer ? RECURRENT.get(inner) : undefined;
-  if (make === undefined)
+  const wrapped = inner instanceof Layer ? RECURRENT.get(inner) : undefined;
+  if (wrapped === undefined)
     throw argTypeError('layer', 'recurrent layer (tf.layers.lstm, tf.layers.gru or tf.layers.simpleRNN)', inner);
   if (a.mergeMode === null)
     throw fail(
@@ -157,7 +183,12 @@ function bidirectional(args: unknown): Layer {
     'bidirectional',
     a,
     ['mergeMode'],
-    (_a, shape) => new TfBidirectional(make(shape, !back), make(shape, back), mode as MergeMode),
+    (_a, shape) => new TfBidirectional(wrapped.make(shape, !back), wrapped.make(shape, back), mode as MergeMode),
+    null,
+    (m) =>
+      (['forwardLayer', 'backwardLayer'] as const).flatMap((side) =>
+        wrapped.regularize((m as TfBidirectional)[side]).map((r) => ({ ...r, name: `${side}.${r.name}` })),
+      ),
   );
   return layer;
 }
@@ -201,8 +232,12 @@ function embedding(args: unknown): Layer {
   const outputDim = positiveInt(a.outputDim, 'outputDim');
   const init = initializer(a.embeddingsInitializer, 'embeddingsInitializer', 'randomUniform');
   const maskZero = boolean(orDefault(a.maskZero, false), 'maskZero');
-  for (const key of ['embeddingsRegularizer', 'embeddingsConstraint', 'activityRegularizer'])
+  for (const key of ['embeddingsConstraint', 'activityRegularizer'])
     if (a[key] !== undefined && a[key] !== null) throw fail('embedding', `option ${key} is not supported; remove it`);
+  const reg = toRegularizer(
+    a.embeddingsRegularizer instanceof TfRegularizer ? a.embeddingsRegularizer.inner : a.embeddingsRegularizer,
+    'embeddingsRegularizer',
+  );
   if (a.inputLength !== undefined && a.inputLength !== null) {
     if (a.inputShape !== undefined || a.batchInputShape !== undefined)
       throw new RangeError('tf.layers.embedding: pass inputLength or inputShape, not both');
@@ -220,11 +255,20 @@ function embedding(args: unknown): Layer {
     'activityRegularizer',
   ])
     delete a[key];
-  return ownSpec('embedding', 'Embedding', 'embedding', a, [], () => {
-    const data = new Float32Array(inputDim * outputDim);
-    fillTfjs(init, data, [inputDim, outputDim]);
-    return new TfEmbedding(inputDim, outputDim, new DnTensor(data, [inputDim, outputDim]), maskZero);
-  });
+  return ownSpec(
+    'embedding',
+    'Embedding',
+    'embedding',
+    a,
+    [],
+    () => {
+      const data = new Float32Array(inputDim * outputDim);
+      fillTfjs(init, data, [inputDim, outputDim]);
+      return new TfEmbedding(inputDim, outputDim, new DnTensor(data, [inputDim, outputDim]), maskZero);
+    },
+    null,
+    (m) => regularized((m as TfEmbedding).weight, reg, 'embeddings'),
+  );
 }
 
 function repeatVector(args: unknown): Layer {

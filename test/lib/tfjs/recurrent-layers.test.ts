@@ -283,6 +283,70 @@ describe('training matches tfjs', () => {
   }
 });
 
+describe('regularizers', () => {
+  const x = (lib: Lib): AnyTensor => lib.tensor2d(ids(6, 4, 6), [6, 4], 'int32');
+  const y = (lib: Lib): AnyTensor => lib.tensor2d([[1], [0], [1], [1], [0], [0]]);
+  /** The first epoch's loss (the weights do not move: learning rate 0) of `build` from `start`. */
+  const firstLoss = async (lib: Lib, build: (lib: Lib) => Model, start: AnyTensor[]): Promise<number> => {
+    const m = build(lib);
+    m.setWeights(start.map((w) => lib.tensor(Array.from(w.dataSync()), w.shape)));
+    m.compile({ optimizer: lib.train.sgd(0), loss: 'binaryCrossentropy' });
+    const h = await m.fit(x(lib), y(lib), { epochs: 1, batchSize: 6 });
+    return (h.history.loss as number[])[0]!;
+  };
+  const model =
+    (regs: { emb?: boolean; rnn?: boolean }) =>
+    (lib: Lib): Model => {
+      const m = lib.sequential();
+      m.add(
+        lib.layers.embedding({
+          inputDim: 6,
+          outputDim: 3,
+          inputLength: 4,
+          embeddingsRegularizer: regs.emb ? lib.regularizers.l2({ l2: 0.05 }) : undefined,
+        }),
+      );
+      const lstm = { units: 2, unitForgetBias: true };
+      const penalties = {
+        kernelRegularizer: lib.regularizers.l1({ l1: 0.02 }),
+        recurrentRegularizer: lib.regularizers.l2({ l2: 0.03 }),
+        biasRegularizer: lib.regularizers.l1l2({ l1: 0.01, l2: 0.01 }),
+      };
+      m.add(lib.layers.bidirectional({ layer: lib.layers.lstm(regs.rnn ? { ...lstm, ...penalties } : lstm) }));
+      m.add(lib.layers.dense({ units: 1, activation: 'sigmoid' }));
+      return m;
+    };
+
+  it("embeddingsRegularizer: the loss equals tfjs's", async () => {
+    const start = model({})(real as unknown as Lib).getWeights();
+    const want = await firstLoss(real as unknown as Lib, model({ emb: true }), start);
+    const got = await firstLoss(tf, model({ emb: true }), start);
+    expect(Math.abs(got - want), `${got} vs tfjs ${want}`).toBeLessThan(1e-5);
+    const plain = await firstLoss(tf, model({}), start);
+    const table = Array.from(start[0]!.dataSync());
+    expect(got - plain).toBeCloseTo(0.05 * table.reduce((p, v) => p + v * v, 0), 5);
+  });
+
+  it('kernel, recurrent and bias regularizers of recurrent layers add their penalties (tfjs 4.22 drops them)', async () => {
+    const start = model({})(real as unknown as Lib).getWeights();
+    const plain = await firstLoss(tf, model({}), start);
+    const got = await firstLoss(tf, model({ rnn: true }), start);
+    // Forward then backward LSTM: kernel, recurrentKernel, bias each.
+    const v = (i: number): number[] => Array.from(start[i]!.dataSync());
+    const l1 = (a: number[]): number => a.reduce((p, q) => p + Math.abs(q), 0);
+    const l2 = (a: number[]): number => a.reduce((p, q) => p + q * q, 0);
+    let penalty = 0;
+    for (const base of [1, 4]) {
+      penalty += 0.02 * l1(v(base)) + 0.03 * l2(v(base + 1)) + 0.01 * l1(v(base + 2)) + 0.01 * l2(v(base + 2));
+    }
+    expect(got - plain).toBeCloseTo(penalty, 4);
+    // tfjs's LSTM registers the penalties on its cell, which the model never reads.
+    const tfjsWith = await firstLoss(real as unknown as Lib, model({ rnn: true }), start);
+    const tfjsWithout = await firstLoss(real as unknown as Lib, model({}), start);
+    expect(tfjsWith).toBeCloseTo(tfjsWithout, 6);
+  });
+});
+
 describe('options and errors', () => {
   it('tfjs defaults: hardSigmoid gates, unitForgetBias off, orthogonal recurrent kernel, zero bias', () => {
     const m = tf.sequential();
