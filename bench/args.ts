@@ -17,6 +17,7 @@ export const BENCH_NAMES = [
   'rnn',
   'seq-layers',
   'alloc',
+  'tfjs-recurrent',
 ] as const;
 
 export const USAGE = `usage: npm run bench -- [name ...] [--threads 1,2] [--quick] [--isa avx2,scalar] [--shapes all|square|nn]

@@ -23,6 +23,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   rnn: () => import('./rnn.bench.js'),
   'seq-layers': () => import('./seq-layers.bench.js'),
   alloc: () => import('./alloc.bench.js'),
+  'tfjs-recurrent': () => import('./tfjs-recurrent.bench.js'),
 };
 
 let parsed: Parsed;

@@ -55,6 +55,7 @@ declare module './tensor.js' {
     reshape(shape: readonly number[]): Tensor;
     as1D(): Tensor;
     as2D(rows: number, columns: number): Tensor;
+    as3D(rows: number, columns: number, depth: number): Tensor;
     expandDims(axis?: number): Tensor;
     squeeze(axis?: number[]): Tensor;
     flatten(): Tensor;
@@ -210,6 +211,9 @@ P.as1D = function () {
 };
 P.as2D = function (rows, columns) {
   return o.reshape(this, [rows, columns]);
+};
+P.as3D = function (rows, columns, depth) {
+  return o.reshape(this, [rows, columns, depth]);
 };
 P.expandDims = function (axis) {
   return o.expandDims(this, axis);

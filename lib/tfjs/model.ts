@@ -154,7 +154,10 @@ export class LayersModel {
     if (typeof args !== 'object' || args === null)
       throw argTypeError('compile args', 'object { optimizer, loss, metrics }', args);
     for (const key of Object.keys(args))
-      if (!['optimizer', 'loss', 'metrics'].includes(key))
+      if (
+        !['optimizer', 'loss', 'metrics'].includes(key) &&
+        (args as unknown as Record<string, unknown>)[key] !== undefined
+      )
         throw new RangeError(`compile: unknown option "${key}"; dropnet/tfjs supports optimizer, loss, metrics`);
     let opt: unknown = args.optimizer;
     if (typeof opt === 'string') {

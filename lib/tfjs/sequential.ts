@@ -8,6 +8,7 @@ import { SequentialModel } from '../keras/model.js';
 import { Layer } from './layers.js';
 import { LayersModel, type ModelCore, type ModelEngine } from './model.js';
 import type { Tensor } from './tensor.js';
+import { checkMasks } from './recurrent-layers.js';
 
 /** The facade's model as a LayersModel engine. */
 function engineOf(model: SequentialModel): ModelEngine {
@@ -71,6 +72,7 @@ export class Sequential extends LayersModel {
       l.outputShape = [null, ...shape];
       m++;
     }
+    checkMasks(this.#layers);
     const last = this.#layers[this.#layers.length - 1]!;
     this.#core = {
       engine: engineOf(model),
