@@ -22,16 +22,13 @@ export type { LoadStateDictOptions, LoadStateDictResult } from './state-dict.js'
 export { summarize, type Summary, type SummaryOptions, type SummaryRow } from './summary.js';
 export { Conv1d, Conv2d, type Conv1dOptions, type Conv2dOptions } from './conv.js';
 export {
-  AdaptiveAvgPool1d,
   AdaptiveAvgPool2d,
-  AvgPool1d,
   AvgPool2d,
-  MaxPool1d,
   MaxPool2d,
   type AvgPool2dLayerOptions,
   type MaxPool2dLayerOptions,
-  type Pool1dLayerOptions,
 } from './pool.js';
+export { AdaptiveAvgPool1d, AvgPool1d, MaxPool1d, type Pool1dLayerOptions } from './pool1d.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './batchnorm.js';
 export {
   BernoulliDropout,
