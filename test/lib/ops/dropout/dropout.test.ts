@@ -4,11 +4,11 @@
 // coordinate loop for patterns that fit the broadcast kernel and patterns that do not, and
 // gradients by finite differences with the mask fixed.
 import { describe, expect, it } from 'vitest';
-import { defaultGenerator, Generator, manualSeed, ops, Tensor, tensor } from '../../../lib/index.js';
-import { advance, keepBits, referenceDropout } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { defaultGenerator, Generator, manualSeed, ops, Tensor, tensor } from '../../../../lib/index.js';
+import { advance, keepBits, referenceDropout } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const input = (shape: number[], seed = 1): Tensor =>
   new Tensor(
