@@ -51,6 +51,11 @@ export abstract class Pool extends Module {
   protected abstract pooled(sizes: number[]): number[];
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return this.pooledShape(inputShape);
+  }
+
+  /** The output shape of a channels-first input (what forward checks, whatever a subclass's layout). */
+  protected pooledShape(inputShape: Shape): Shape {
     const rank = inputShape.length;
     const expected = new Array<number>(this.spatial + 2).fill(-1);
     if (rank !== this.spatial + 1 && rank !== this.spatial + 2) throw layerShapeError(this, expected, inputShape);
@@ -132,8 +137,13 @@ export class MaxPool2d extends Pool {
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
-    return maxPool2d(x, this.options);
+    this.pooledShape(x.shape);
+    return maxPool2d(x, this.poolOptions(x.shape));
+  }
+
+  /** The op's options for an input of `inputShape`: the layer's own (a subclass may pad per input). */
+  protected poolOptions(_inputShape: Shape): MaxPool2dOptions {
+    return this.options;
   }
 
   override getConfig(): Record<string, unknown> {
