@@ -5,10 +5,11 @@
 import type { TensorDataset } from '../data/dataset.js';
 import type { History as ReportHistory } from '../report/render.js';
 import { manualSeed } from '../random.js';
-import { Dropout } from '../nn/dropout.js';
+import { Dropout } from '../nn/dropout/dropout.js';
 import { Identity } from '../nn/identity.js';
 import { Linear } from '../nn/linear.js';
-import { AlphaDropout, GaussianDropout } from '../nn/noise.js';
+import { AlphaDropout } from '../nn/dropout/alpha.js';
+import { GaussianDropout } from '../nn/dropout/gaussian.js';
 import { ReLU, SELU } from '../nn/activation.js';
 import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';

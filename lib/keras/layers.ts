@@ -10,18 +10,19 @@
  */
 import { boolean, oneOf, orDefault, positiveInt } from '../args.js';
 import { argRangeError, formatShape, ShapeError } from '../errors.js';
-import { probability } from '../ops/dropout-args.js';
+import { probability } from '../ops/dropout.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm.js';
+import { AlphaDropout } from '../nn/dropout/alpha.js';
+import { Dropout } from '../nn/dropout/dropout.js';
+import { GaussianDropout, GaussianNoise } from '../nn/dropout/gaussian.js';
 import {
-  Dropout,
   SpatialDropout1d,
   SpatialDropout2d,
   SpatialDropout3d,
   type SpatialDropoutLayerOptions,
-} from '../nn/dropout.js';
+} from '../nn/dropout/spatial.js';
 import { Flatten } from '../nn/flatten.js';
 import type { Module } from '../nn/module.js';
-import { AlphaDropout, GaussianDropout, GaussianNoise } from '../nn/noise.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Shape } from '../shape.js';
 import { type ActivationName, activationModule, activationName } from './activations.js';

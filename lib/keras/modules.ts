@@ -6,41 +6,26 @@
  *   Conv2D       an nn.Conv2d that takes channels-last input (Keras's default, NHWC)
  *   MaxPooling2D an nn.MaxPool2d with channels-last input and Keras's 'same' padding
  *   BatchNormalization2D  an nn.BatchNorm2d over channels-last input
- * Channels-last layers transpose to channels-first around the kernel and back, so every layer
- * sees and returns Keras's layout and Flatten's order equals Keras's.
+ * Each runs its nn layer's own forward; the channels-last ones through channels-last.ts, which
+ * transposes to channels first around the nn layer and back.
  */
 import { argRangeError } from '../errors.js';
 import { BatchNorm2d, type BatchNormOptions } from '../nn/batchnorm.js';
 import { Conv2d, type Conv2dOptions } from '../nn/conv.js';
 import { Linear } from '../nn/linear.js';
 import { MaxPool2d } from '../nn/pool.js';
-import { expectInputShape, expectLayerInput, layerShapeError } from '../nn/shape-check.js';
+import { expectLayerInput, layerShapeError } from '../nn/shape-check.js';
 import type { LastDimCheck, ReplaceLast } from '../nn/shape-types.js';
-import { batchNorm } from '../ops/batchnorm.js';
-import { conv2d } from '../ops/conv.js';
-import { transpose } from '../ops/layout.js';
-import { type LinearActivation, linear } from '../ops/matmul.js';
-import { maxPool2d } from '../ops/pool.js';
+import type { LinearActivation } from '../ops/matmul.js';
+import type { MaxPool2dOptions } from '../ops/pool.js';
 import { elu, gelu, relu, selu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type ActivationName, applyUnfused, fusedActivation } from './activations.js';
+import { type DataFormat, inChannelsFirst, shapeInChannelsFirst } from './channels-last.js';
 
-export type DataFormat = 'channelsLast' | 'channelsFirst';
-
-/** NHWC -> NCHW */
-export function toChannelsFirst(x: Tensor): Tensor {
-  return transpose(transpose(x, 1, 3), 2, 3);
-}
-
-/** NCHW -> NHWC */
-export function toChannelsLast(x: Tensor): Tensor {
-  return transpose(transpose(x, 1, 3), 1, 2);
-}
-
-const firstShape = (s: Shape): Shape => [s[0]!, s[3]!, s[1]!, s[2]!];
-const lastShape = (s: Shape): Shape => [s[0]!, s[2]!, s[3]!, s[1]!];
+export { type DataFormat, toChannelsFirst, toChannelsLast } from './channels-last.js';
 
 /** Keras's glorot_uniform: U(-a, a), a = sqrt(6 / (fanIn + fanOut)). */
 export function glorotUniform(data: Float32Array, fanIn: number, fanOut: number): void {
@@ -64,14 +49,18 @@ export class Dense extends Linear {
     return `Dense(${this.inFeatures}→${this.outFeatures}${act})`;
   }
 
+  /** Keras's activation, where ops.linear fuses it into Linear's forward. */
+  protected override get linearActivation(): LinearActivation | null {
+    return fusedActivation(this.activation) ?? null;
+  }
+
   override forward<S extends Shape>(
     input: Tensor<S> & LastDimCheck<S, number, string>,
   ): Tensor<ReplaceLast<S, number>> {
-    const x = expectLayerInput(this, input);
-    expectInputShape(this, x.shape, [-1, this.inFeatures], true);
-    const fused = fusedActivation(this.activation);
-    const y = linear(x, this.weight, this.bias, { activation: fused ?? null });
-    return (fused === undefined ? applyUnfused(y, this.activation) : y) as Tensor<ReplaceLast<S, number>>;
+    const y = super.forward(input);
+    return (fusedActivation(this.activation) === undefined ? applyUnfused(y, this.activation) : y) as Tensor<
+      ReplaceLast<S, number>
+    >;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -118,17 +107,16 @@ export class Conv2D extends Conv2d {
     if (inputShape.length !== 4) throw layerShapeError(this, [-1, -1, -1, this.inChannels], inputShape);
     if (inputShape[3]! >= 0 && inputShape[3] !== this.inChannels)
       throw layerShapeError(this, [-1, -1, -1, this.inChannels], inputShape);
-    return lastShape(super.computeOutputShape(firstShape(inputShape)));
+    return shapeInChannelsFirst(this.dataFormat, inputShape, (s) => super.computeOutputShape(s));
   }
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    const last = this.dataFormat === 'channelsLast';
-    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
-    let y = conv2d(last ? toChannelsFirst(x) : x, this.weight, this.bias, opts);
-    if (last) y = toChannelsLast(y);
-    return applyActivation(y, this.activation);
+    return applyActivation(
+      inChannelsFirst(this.dataFormat, x, (nchw) => super.forward(nchw)),
+      this.activation,
+    );
   }
 
   override getConfig(): Record<string, unknown> {
@@ -180,44 +168,34 @@ export class MaxPooling2D extends MaxPool2d {
     return `MaxPooling2D(${kh}x${kw})`;
   }
 
+  /** Keras's 'same' output size ceil(n / stride); 'valid' is MaxPool2d's. */
+  protected override pooled(sizes: number[]): number[] {
+    if (this.kerasPadding === 'valid') return super.pooled(sizes);
+    return sizes.map((n, i) => (n < 0 ? -1 : Math.ceil(n / this.options.stride[i]!)));
+  }
+
   /**
    * The pooling options for a channels-first input of `shape`. 'same' pads floor(total / 2)
    * before and, through ceilMode, the odd remainder after; max ignores the -inf padding, so
    * this equals TensorFlow's asymmetric 'same' padding.
    */
-  #options(shape: Shape): {
-    kernelSize: [number, number];
-    stride: [number, number];
-    padding: [number, number];
-    ceilMode: boolean;
-  } {
+  protected override poolOptions(shape: Shape): MaxPool2dOptions {
+    if (this.kerasPadding === 'valid') return super.poolOptions(shape);
     const { kernelSize: k, stride: s } = this.options;
-    if (this.kerasPadding === 'valid') return { kernelSize: k, stride: s, padding: [0, 0], ceilMode: false };
     const ph = samePadding(shape[2]!, k[0], s[0]);
     const pw = samePadding(shape[3]!, k[1], s[1]);
     return { kernelSize: k, stride: s, padding: [ph, pw], ceilMode: true };
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    const last = this.dataFormat === 'channelsLast';
     if (inputShape.length !== 4) throw layerShapeError(this, [-1, -1, -1, -1], inputShape);
-    const s = last ? firstShape(inputShape) : inputShape;
-    if (this.kerasPadding === 'same') {
-      const [sh, sw] = this.options.stride;
-      const out = [s[0]!, s[1]!, s[2]! < 0 ? -1 : Math.ceil(s[2]! / sh), s[3]! < 0 ? -1 : Math.ceil(s[3]! / sw)];
-      return last ? lastShape(out) : out;
-    }
-    const out = super.computeOutputShape(s);
-    return last ? lastShape(out) : out;
+    return shapeInChannelsFirst(this.dataFormat, inputShape, (s) => super.computeOutputShape(s));
   }
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    const last = this.dataFormat === 'channelsLast';
-    const xf = last ? toChannelsFirst(x) : x;
-    const y = maxPool2d(xf, this.#options(xf.shape));
-    return last ? toChannelsLast(y) : y;
+    return inChannelsFirst(this.dataFormat, x, (nchw) => super.forward(nchw));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -245,16 +223,6 @@ export class BatchNormalization2D extends BatchNorm2d {
   override forward<S extends Shape>(input: Tensor<S>): Tensor<S> {
     const x = expectLayerInput(this, input);
     this.computeOutputShape(x.shape);
-    if (this.training && this.num_batches_tracked !== null) this.num_batches_tracked.data[0]! += 1;
-    const y = batchNorm(toChannelsFirst(x), {
-      training: this.training,
-      runningMean: this.running_mean,
-      runningVar: this.running_var,
-      weight: this.weight,
-      bias: this.bias,
-      momentum: this.momentum,
-      eps: this.eps,
-    });
-    return toChannelsLast(y) as Tensor<S>;
+    return inChannelsFirst('channelsLast', x, (nchw) => super.forward(nchw)) as Tensor<S>;
   }
 }

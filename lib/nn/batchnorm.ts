@@ -80,6 +80,11 @@ abstract class BatchNormBase extends Module {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return this.#expectShape(inputShape);
+  }
+
+  /** A channels-first input shape, checked (what forward checks, whatever a subclass's layout). */
+  #expectShape(inputShape: Shape): Shape {
     const channels = inputShape[1];
     if (
       !this.ranks.includes(inputShape.length) ||
@@ -94,7 +99,7 @@ abstract class BatchNormBase extends Module {
 
   override forward<S extends Shape>(input: Tensor<S>): Tensor<S> {
     const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
+    this.#expectShape(x.shape);
     if (this.training && this.num_batches_tracked !== null) this.num_batches_tracked.data[0]! += 1;
     return batchNorm(x, {
       training: this.training,

@@ -142,6 +142,11 @@ export class Conv2d extends Module {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return this.#outputShape(inputShape);
+  }
+
+  /** The output shape of a channels-first input (what forward checks, whatever a subclass's layout). */
+  #outputShape(inputShape: Shape): Shape {
     const batched = inputShape.length === 4;
     expectInputShape(this, inputShape, batched ? [-1, this.inChannels, -1, -1] : [this.inChannels, -1, -1]);
     const [h, w] = inputShape.slice(-2) as [number, number];
@@ -156,7 +161,7 @@ export class Conv2d extends Module {
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
+    this.#outputShape(x.shape);
     return conv2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,

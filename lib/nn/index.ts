@@ -1,6 +1,5 @@
 /** Modules and layers (`nn.*`). */
 export { Activation, ELU, GELU, LeakyReLU, ReLU, SELU, Sigmoid, Softplus, Tanh } from './activation.js';
-export { type DropoutAdvice, type DropoutAdviceCode, HIDDEN_RATE_LIMIT, INPUT_RATE_LIMIT } from './dropout-advice.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
 export { TRAIN_MODE_INFERENCE } from './invoke.js';
@@ -22,34 +21,14 @@ export type { LoadStateDictOptions, LoadStateDictResult } from './state-dict.js'
 export { summarize, type Summary, type SummaryOptions, type SummaryRow } from './summary.js';
 export { Conv1d, Conv2d, type Conv1dOptions, type Conv2dOptions } from './conv.js';
 export {
-  AdaptiveAvgPool1d,
   AdaptiveAvgPool2d,
-  AvgPool1d,
   AvgPool2d,
-  MaxPool1d,
   MaxPool2d,
   type AvgPool2dLayerOptions,
   type MaxPool2dLayerOptions,
-  type Pool1dLayerOptions,
 } from './pool.js';
+export { AdaptiveAvgPool1d, AvgPool1d, MaxPool1d, type Pool1dLayerOptions } from './pool1d.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './batchnorm.js';
-export {
-  BernoulliDropout,
-  Dropout,
-  Dropout1d,
-  Dropout2d,
-  Dropout3d,
-  SpatialDropout1d,
-  SpatialDropout2d,
-  SpatialDropout3d,
-  type DropoutLayerOptions,
-  type NoiseLayerOptions,
-  type SpatialDropoutLayerOptions,
-} from './dropout.js';
-export { NoiseLayer } from './noise-layer.js';
-export { AlphaDropout, FeatureAlphaDropout, GaussianDropout, GaussianNoise } from './noise.js';
-export { DropConnect, type DropConnectOptions } from './drop-connect.js';
-export { isStochastic, mcDropoutPredict, type McDropoutOptions, type McDropoutResult } from './mc-dropout.js';
 export * from './dropout/index.js';
 export {
   addPenalty,
@@ -77,5 +56,3 @@ export {
 } from './recurrent/index.js';
 export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
 export { LayerNorm, type LayerNormLayerOptions } from './layernorm.js';
-export { LockedDropout, type LockedDropoutLayerOptions } from './dropout/locked.js';
-export { EmbeddingDropout } from './dropout/embedding-dropout.js';

@@ -5,7 +5,7 @@
  */
 import { is, signature } from '../args.js';
 import { argRangeError, argTypeError } from '../errors.js';
-import { linear } from '../ops/matmul.js';
+import { type LinearActivation, linear } from '../ops/matmul.js';
 import { defaultGenerator, Generator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -77,7 +77,12 @@ export class Linear<In extends number = number, Out extends number = number> ext
   ): Tensor<ReplaceLast<S, Out>> {
     const x = expectLayerInput(this, input);
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
-    return linear(x, this.weight, this.bias) as Tensor<ReplaceLast<S, Out>>;
+    return linear(x, this.weight, this.bias, { activation: this.linearActivation }) as Tensor<ReplaceLast<S, Out>>;
+  }
+
+  /** The activation ops.linear fuses into the layer's output (none here; a subclass may name one). */
+  protected get linearActivation(): LinearActivation | null {
+    return null;
   }
 
   override getConfig(): Record<string, unknown> {

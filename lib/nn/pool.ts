@@ -1,28 +1,20 @@
 /**
  * Pooling layers with PyTorch's names, defaults (stride = kernelSize) and output sizes:
- * MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, and the 1-D forms. No parameters.
+ * MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, and the Pool base the 1-D forms (pool1d.ts) share.
+ * No parameters.
  */
 import { is, signature, type Signature } from '../args.js';
 import { poolOutSize } from '../backend/pool-geometry.js';
 import { argRangeError } from '../errors.js';
 import { pair, type Pair } from '../ops/conv.js';
-import {
-  adaptiveAvgPool1d,
-  adaptiveAvgPool2d,
-  avgPool1d,
-  avgPool2d,
-  maxPool1d,
-  maxPool2d,
-  type AvgPool2dOptions,
-  type MaxPool2dOptions,
-} from '../ops/pool.js';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions, type MaxPool2dOptions } from '../ops/pool.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module, type ModuleCategory } from './module.js';
 import { expectLayerInput, layerShapeError } from './shape-check.js';
 
 // PyTorch's positional orders after kernelSize.
-const MAX_POOL = {
+export const MAX_POOL = {
   stride: is.sizesOrNull,
   padding: is.sizes,
   dilation: is.sizes,
@@ -30,7 +22,6 @@ const MAX_POOL = {
   ceilMode: is.boolean,
 };
 const MAX_POOL2D = signature('MaxPool2d', ['kernelSize'], MAX_POOL);
-const MAX_POOL1D = signature('MaxPool1d', ['kernelSize'], MAX_POOL);
 const AVG_POOL2D = signature('AvgPool2d', ['kernelSize'], {
   stride: is.sizesOrNull,
   padding: is.sizes,
@@ -38,23 +29,16 @@ const AVG_POOL2D = signature('AvgPool2d', ['kernelSize'], {
   countIncludePad: is.boolean,
   divisorOverride: is.numberOrNull,
 });
-const AVG_POOL1D = signature('AvgPool1d', ['kernelSize'], {
-  stride: is.sizesOrNull,
-  padding: is.sizes,
-  ceilMode: is.boolean,
-  countIncludePad: is.boolean,
-});
 const ADAPTIVE2D = signature('AdaptiveAvgPool2d', ['outputSize'], {});
-const ADAPTIVE1D = signature('AdaptiveAvgPool1d', ['outputSize'], {});
 
 /** The pooling layers return values only: PyTorch's returnIndices must be false. */
-function noIndices(sig: Signature, value: unknown): void {
+export function noIndices(sig: Signature, value: unknown): void {
   if (value === true) throw argRangeError('returnIndices', `false (${sig.owner} returns no indices)`, value);
 }
 
 type Fixed = { readonly kind: 'fixed'; readonly in: Shape; readonly out: Shape };
 
-abstract class Pool extends Module {
+export abstract class Pool extends Module {
   declare readonly '~shapes': Fixed;
   /** Spatial dimensions this layer pools (2 or 1). */
   protected abstract readonly spatial: number;
@@ -67,6 +51,11 @@ abstract class Pool extends Module {
   protected abstract pooled(sizes: number[]): number[];
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return this.pooledShape(inputShape);
+  }
+
+  /** The output shape of a channels-first input (what forward checks, whatever a subclass's layout). */
+  protected pooledShape(inputShape: Shape): Shape {
     const rank = inputShape.length;
     const expected = new Array<number>(this.spatial + 2).fill(-1);
     if (rank !== this.spatial + 1 && rank !== this.spatial + 2) throw layerShapeError(this, expected, inputShape);
@@ -76,7 +65,7 @@ abstract class Pool extends Module {
   }
 }
 
-function windowed(
+export function windowed(
   sizes: number[],
   k: readonly number[],
   s: readonly number[],
@@ -148,8 +137,13 @@ export class MaxPool2d extends Pool {
 
   override forward(input: Tensor): Tensor {
     const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
-    return maxPool2d(x, this.options);
+    this.pooledShape(x.shape);
+    return maxPool2d(x, this.poolOptions(x.shape));
+  }
+
+  /** The op's options for an input of `inputShape`: the layer's own (a subclass may pad per input). */
+  protected poolOptions(_inputShape: Shape): MaxPool2dOptions {
+    return this.options;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -272,163 +266,5 @@ export class AdaptiveAvgPool2d extends Pool {
 
   override extraRepr(): string {
     return `outputSize=${JSON.stringify(this.outputSize)}`;
-  }
-}
-
-export interface Pool1dLayerOptions {
-  /** Window step (default: kernelSize). */
-  stride?: number | null;
-  /** Padding on both sides (default 0). */
-  padding?: number;
-  /** Spacing between window taps (default 1; MaxPool1d only). */
-  dilation?: number;
-  /** PyTorch's return_indices: only false (MaxPool1d only). */
-  returnIndices?: boolean;
-  /** Round the output size up instead of down (default false). */
-  ceilMode?: boolean;
-  /** Count padded zeros in the average (default true; AvgPool1d only). */
-  countIncludePad?: boolean;
-}
-
-/** MaxPool1d's arguments after kernelSize, in PyTorch's order (stride, padding, dilation, returnIndices, ceilMode), then (or instead) options. */
-export type MaxPool1dArgs =
-  | [options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
-  | [
-      stride?: number | null,
-      padding?: number,
-      dilation?: number,
-      returnIndices?: boolean,
-      ceilMode?: boolean,
-      options?: Pool1dLayerOptions | undefined,
-    ];
-
-/** AvgPool1d's arguments after kernelSize, in PyTorch's order (stride, padding, ceilMode, countIncludePad), then (or instead) options. */
-export type AvgPool1dArgs =
-  | [options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, options?: Pool1dLayerOptions | undefined]
-  | [stride?: number | null, padding?: number, options?: Pool1dLayerOptions | undefined]
-  | [
-      stride?: number | null,
-      padding?: number,
-      ceilMode?: boolean,
-      countIncludePad?: boolean,
-      options?: Pool1dLayerOptions | undefined,
-    ];
-
-abstract class Pool1d extends Pool {
-  protected readonly spatial = 1;
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly dilation: number;
-  readonly ceilMode: boolean;
-
-  constructor(kernelSize: number, options: Pool1dLayerOptions, dilated: boolean) {
-    super();
-    this.kernelSize = pair(kernelSize, 'kernelSize')[0];
-    this.stride =
-      options.stride === undefined || options.stride === null ? this.kernelSize : pair(options.stride, 'stride')[0];
-    this.padding = pair(options.padding ?? 0, 'padding', 0)[0];
-    this.dilation = dilated ? pair(options.dilation ?? 1, 'dilation')[0] : 1;
-    this.ceilMode = options.ceilMode ?? false;
-  }
-
-  protected pooled(sizes: number[]): number[] {
-    return windowed(sizes, [this.kernelSize], [this.stride], [this.padding], [this.dilation], this.ceilMode);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      kernelSize: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-    };
-  }
-
-  override extraRepr(): string {
-    return `kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
-  }
-}
-
-export class MaxPool1d extends Pool1d {
-  constructor(kernelSize: number, ...args: MaxPool1dArgs) {
-    const options: Pool1dLayerOptions = MAX_POOL1D.parse(args);
-    noIndices(MAX_POOL1D, options.returnIndices);
-    super(kernelSize, options, true);
-  }
-
-  override get layerName(): string {
-    return `MaxPool1d(${this.kernelSize})`;
-  }
-
-  override forward(input: Tensor): Tensor {
-    const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
-    return maxPool1d(x, {
-      kernelSize: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-    });
-  }
-}
-
-export class AvgPool1d extends Pool1d {
-  readonly countIncludePad: boolean;
-
-  constructor(kernelSize: number, ...args: AvgPool1dArgs) {
-    const options: Pool1dLayerOptions = AVG_POOL1D.parse(args);
-    super(kernelSize, options, false);
-    this.countIncludePad = options.countIncludePad ?? true;
-  }
-
-  override get layerName(): string {
-    return `AvgPool1d(${this.kernelSize})`;
-  }
-
-  override forward(input: Tensor): Tensor {
-    const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
-    return avgPool1d(x, {
-      kernelSize: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-    });
-  }
-}
-
-export class AdaptiveAvgPool1d extends Pool {
-  protected readonly spatial = 1;
-  readonly outputSize: number;
-
-  constructor(outputSize: number, ...none: []) {
-    super();
-    ADAPTIVE1D.parse(none);
-    this.outputSize = pair(outputSize, 'outputSize')[0];
-  }
-
-  override get layerName(): string {
-    return `AdaptiveAvgPool1d(${this.outputSize})`;
-  }
-
-  protected pooled(sizes: number[]): number[] {
-    return sizes.map(() => this.outputSize);
-  }
-
-  override forward(input: Tensor): Tensor {
-    const x = expectLayerInput(this, input);
-    this.computeOutputShape(x.shape);
-    return adaptiveAvgPool1d(x, this.outputSize);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { outputSize: this.outputSize };
   }
 }

@@ -7,7 +7,7 @@
 import { formatShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { zeros } from '../tensor.js';
-import { dropoutAdvice, type DropoutAdvice, isDropout, type LayerAt } from './dropout-advice.js';
+import { dropoutAdvice, type DropoutAdvice, isDropout, type LayerAt } from './dropout/advice.js';
 import { traceShapes } from './invoke.js';
 import type { Module } from './module.js';
 import { checkBuildShape } from './shape-check.js';

@@ -16,7 +16,7 @@ import { activeBackend } from '../backend/index.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
-import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout.js';
 
 /** The relaxation's eps, as the reference implementation. */
 export const CONCRETE_EPS = 1e-7;

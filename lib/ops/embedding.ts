@@ -22,7 +22,7 @@ import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.
 import type { Generator } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
-import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout.js';
 
 /** The largest vocabulary whose every index float32 holds exactly. */
 export const MAX_EMBEDDINGS = 2 ** 24;

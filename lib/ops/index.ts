@@ -50,14 +50,9 @@ export {
   type SpatialDropoutOptions,
   type StreamOptions,
 } from './dropout.js';
-export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOptions } from './alpha-dropout.js';
-export {
-  gaussianDropout,
-  gaussianNoise,
-  type GaussianDropoutOptions,
-  type GaussianNoiseOptions,
-} from './gaussian-dropout.js';
-export { dropConnectLinear, type DropConnectOptions } from './drop-connect.js';
+export { ALPHA_PRIME, alphaDropout, featureAlphaDropout, type AlphaDropoutOptions } from './dropout.js';
+export { gaussianDropout, gaussianNoise, type GaussianDropoutOptions, type GaussianNoiseOptions } from './dropout.js';
+export { dropConnectLinear, type DropConnectOptions } from './dropout.js';
 export {
   kingmaKl,
   lrtNoise,
@@ -71,4 +66,4 @@ export {
 export { concreteDropout, concreteMask, type ConcreteDropoutOptions as ConcreteDropoutOpOptions } from './concrete.js';
 export { embedding, embeddingDropout, type EmbeddingDropoutOptions, type EmbeddingOptions } from './embedding.js';
 export { layerNorm, type LayerNormOptions } from './layernorm.js';
-export { lockedDropout, type LockedDropoutOptions } from './locked-dropout.js';
+export { lockedDropout, type LockedDropoutOptions } from './dropout.js';

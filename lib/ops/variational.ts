@@ -25,7 +25,7 @@ import type { Generator } from '../random.js';
 import { type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
-import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout.js';
 
 /** Added to the variance before the square root (as the reference code): keeps sqrt differentiable at 0. */
 export const LRT_EPS = 1e-8;

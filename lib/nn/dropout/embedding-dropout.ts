@@ -15,15 +15,15 @@
  */
 import { argTypeError } from '../../errors.js';
 import { embedDropoutResolved, knownKeys } from '../../ops/embedding.js';
-import { probability, streamOf } from '../../ops/dropout-args.js';
+import { probability, streamOf } from '../../ops/dropout.js';
 import type { Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { Embedding } from '../embedding.js';
 import { Module, type ModuleCategory } from '../module.js';
-import type { NoiseLayerOptions } from '../noise-layer.js';
 import type { Parameter } from '../parameter.js';
 import { expectLayerInput } from '../shape-check.js';
+import type { NoiseLayerOptions } from './noise-layer.js';
 
 export class EmbeddingDropout<D extends number = number> extends Module {
   declare readonly '~shapes': { readonly kind: 'fixed'; readonly in: Shape; readonly out: readonly [...number[], D] };

@@ -2,15 +2,15 @@
  * LockedDropout: variational dropout across time for sequences (AWD-LSTM's LockedDropout, Gal &
  * Ghahramani 2016): in training one mask per sample and feature, drawn once per call and shared
  * by every time step, kept values scaled by 1/(1-p); the identity in eval, drawing nothing.
- * Input (T, B, H), or (B, T, H) with batchFirst. The math is in ops/locked-dropout.ts.
+ * Input (T, B, H), or (B, T, H) with batchFirst. The math is in ops/dropout/locked.ts.
  */
 import { argTypeError } from '../../errors.js';
-import { lockedDropout } from '../../ops/locked-dropout.js';
+import { lockedDropout } from '../../ops/dropout.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { BernoulliDropout } from '../dropout.js';
-import type { NoiseLayerOptions } from '../noise-layer.js';
 import { layerShapeError } from '../shape-check.js';
+import { BernoulliDropout } from './bernoulli.js';
+import type { NoiseLayerOptions } from './noise-layer.js';
 
 export interface LockedDropoutLayerOptions extends NoiseLayerOptions {
   /** Input is (B, T, H) rather than (T, B, H) (default false, as PyTorch's RNNs). */
@@ -39,8 +39,13 @@ export class LockedDropout extends BernoulliDropout {
     if (shape.length !== 3) throw layerShapeError(this, [-1, -1, -1], shape);
   }
 
-  protected noise(x: Tensor, training: boolean): Tensor {
-    return lockedDropout(x, { p: this.p, training, batchFirst: this.batchFirst, ...this.stream });
+  override forward<S extends Shape>(input: Tensor<S>): Tensor<S> {
+    return lockedDropout(this.checked(input), {
+      p: this.p,
+      training: this.training,
+      batchFirst: this.batchFirst,
+      ...this.stream,
+    });
   }
 
   override getConfig(): Record<string, unknown> {

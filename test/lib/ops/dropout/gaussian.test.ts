@@ -2,10 +2,10 @@
 // the generator's offset (and close to the Generator's own normal draws), the identity cases,
 // argument checks, and gradients: gaussianDropout's backward regenerates its noise bit for bit.
 import { describe, expect, it } from 'vitest';
-import { Generator, kernels, ops, Tensor } from '../../../lib/index.js';
-import { expectBitEqual, expectClose } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, kernels, ops, Tensor } from '../../../../lib/index.js';
+import { expectBitEqual, expectClose } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const input = (shape: number[], seed = 1): Tensor =>
   new Tensor(

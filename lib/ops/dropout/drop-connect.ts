@@ -14,14 +14,14 @@
  * since), then runs the two GEMMs; dW is masked in place. The extra passes cost O(out * in)
  * against the GEMMs' O(batch * out * in).
  */
-import { record } from '../autograd/record.js';
-import { activeBackend } from '../backend/index.js';
-import { argTypeError, formatShape, ShapeError } from '../errors.js';
-import { Tensor } from '../tensor.js';
-import { expectTensor } from './check.js';
-import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { record } from '../../autograd/record.js';
+import { activeBackend } from '../../backend/index.js';
+import { argTypeError, formatShape, ShapeError } from '../../errors.js';
+import { Tensor } from '../../tensor.js';
+import { expectTensor } from '../check.js';
+import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './args.js';
 import { maskWords } from './dropout.js';
-import { gemm, linear } from './matmul.js';
+import { gemm, linear } from '../matmul.js';
 
 export interface DropConnectOptions extends StreamOptions {
   /** Probability that a weight is dropped, in [0, 1] (default 0.5). */

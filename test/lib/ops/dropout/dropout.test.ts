@@ -4,11 +4,11 @@
 // coordinate loop for patterns that fit the broadcast kernel and patterns that do not, and
 // gradients by finite differences with the mask fixed.
 import { describe, expect, it } from 'vitest';
-import { defaultGenerator, Generator, manualSeed, ops, Tensor, tensor } from '../../../lib/index.js';
-import { advance, keepBits, referenceDropout } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { defaultGenerator, Generator, manualSeed, ops, Tensor, tensor } from '../../../../lib/index.js';
+import { advance, keepBits, referenceDropout } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const input = (shape: number[], seed = 1): Tensor =>
   new Tensor(
@@ -20,6 +20,18 @@ const input = (shape: number[], seed = 1): Tensor =>
     ),
     shape,
   );
+
+/** dropout of x with mask shape `pattern`, drawn from Generator(seed) at offset 0, equals the reference. */
+function expectNoiseDropout(x: Tensor, s: number[], pattern: number[], seed: number, p: number): void {
+  const y = ops.dropout(x, { p, training: true, seed, noiseShape: pattern });
+  const keep = keepBits(
+    seed,
+    0,
+    pattern.reduce((a, b) => a * b, 1),
+    p,
+  );
+  expectBitEqual(y.data, referenceDropout(x.data, s, pattern, keep, p), { pattern });
+}
 
 describe('dropout arguments', () => {
   const x = input([2, 3]);
@@ -184,23 +196,7 @@ describe('dropout noiseShape (Keras)', () => {
       [1, 1, 5, 1, 1],
       [3, 1, 1, 1, 1],
     ]) {
-      const y = ops.dropout(x, { p: 0.5, training: true, seed: 4, noiseShape: pattern });
-      expectBitEqual(
-        y.data,
-        referenceDropout(
-          x.data,
-          s,
-          pattern,
-          keepBits(
-            4,
-            0,
-            pattern.reduce((a, b) => a * b, 1),
-            0.5,
-          ),
-          0.5,
-        ),
-        { pattern },
-      );
+      expectNoiseDropout(x, s, pattern, 4, 0.5);
     }
   });
 
@@ -213,23 +209,7 @@ describe('dropout noiseShape (Keras)', () => {
       [1, 3, 1, 1, 2],
       [2, 3, 1, 5, 2],
     ]) {
-      const y = ops.dropout(x, { p: 0.6, training: true, seed: 8, noiseShape: pattern });
-      expectBitEqual(
-        y.data,
-        referenceDropout(
-          x.data,
-          s,
-          pattern,
-          keepBits(
-            8,
-            0,
-            pattern.reduce((a, b) => a * b, 1),
-            0.6,
-          ),
-          0.6,
-        ),
-        { pattern },
-      );
+      expectNoiseDropout(x, s, pattern, 8, 0.6);
     }
   });
 

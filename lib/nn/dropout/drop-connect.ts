@@ -4,20 +4,19 @@
  * al. drop connections, i.e. weights). In eval mode it is exactly a Linear with the full
  * weights. Same parameters, names ("weight", "bias") and initialisation as Linear, so a state
  * dict moves between the two. The masked weight is written into one buffer per layer, reused
- * every step (see ops/drop-connect.ts for what is and is not materialised).
+ * every step (see ops/dropout/drop-connect.ts for what is and is not materialised).
  */
-import { is, signature } from '../args.js';
-import { argRangeError, argTypeError } from '../errors.js';
-import { dropConnectLinear } from '../ops/drop-connect.js';
-import { probability } from '../ops/dropout-args.js';
-import { defaultGenerator, Generator } from '../random.js';
-import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { Module, type ModuleCategory } from './module.js';
-import { checkGenerator, defaultInit } from './init.js';
-import { Parameter } from './parameter.js';
-import { expectInputShape, expectLayerInput } from './shape-check.js';
-import type { LastDimCheck, LastDimMap, ReplaceLast } from './shape-types.js';
+import { is, signature } from '../../args.js';
+import { argRangeError, argTypeError } from '../../errors.js';
+import { dropConnectLinear, probability } from '../../ops/dropout.js';
+import { defaultGenerator, Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { Module, type ModuleCategory } from '../module.js';
+import { checkGenerator, defaultInit } from '../init.js';
+import { Parameter } from '../parameter.js';
+import { expectInputShape, expectLayerInput } from '../shape-check.js';
+import type { LastDimCheck, LastDimMap, ReplaceLast } from '../shape-types.js';
 
 export interface DropConnectOptions {
   /** Probability that a weight is dropped in a training step, in [0, 1] (default 0.5). */

@@ -21,20 +21,20 @@
  * options): every stream involved is reseeded for the call and put back afterwards, so the call
  * does not advance any stream either.
  */
-import { positiveInt } from '../args.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
-import type { Shape } from '../shape.js';
-import { shapesEqual } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { defaultGenerator, Generator } from '../random.js';
+import { positiveInt } from '../../args.js';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../../errors.js';
+import type { Shape } from '../../shape.js';
+import { shapesEqual } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { defaultGenerator, Generator } from '../../random.js';
+import { isTrainModeInferenceAllowed, setTrainModeInferenceAllowed } from '../invoke.js';
+import { Module } from '../module.js';
+import { isDropout } from './advice.js';
+import { ConcreteDropout, SpatialConcreteDropout } from './concrete.js';
 import { DropConnect } from './drop-connect.js';
-import { isDropout } from './dropout-advice.js';
-import { ConcreteDropout, SpatialConcreteDropout } from './dropout/concrete.js';
-import { Conv2dSVDO, LinearSVDO } from './dropout/svdo.js';
-import { VariationalDropout } from './dropout/variational.js';
-import { isTrainModeInferenceAllowed, setTrainModeInferenceAllowed } from './invoke.js';
-import { Module } from './module.js';
+import { Conv2dSVDO, LinearSVDO } from './svdo.js';
+import { VariationalDropout } from './variational.js';
 
 export interface McDropoutOptions {
   /** The number of stochastic passes, a positive integer. */

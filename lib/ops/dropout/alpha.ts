@@ -11,14 +11,14 @@
  * backward); the affine map runs here. As in dropout, a dropped element's value does not depend
  * on x (a NaN in x does not leak through a dropped unit; PyTorch computes 0 * x there).
  */
-import { record } from '../autograd/record.js';
-import { activeBackend } from '../backend/index.js';
-import { formatShape, ShapeError } from '../errors.js';
-import type { Generator } from '../random.js';
-import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { expectTensor } from './check.js';
-import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { record } from '../../autograd/record.js';
+import { activeBackend } from '../../backend/index.js';
+import { formatShape, ShapeError } from '../../errors.js';
+import type { Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { expectTensor } from '../check.js';
+import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './args.js';
 import { droppedAll, maskWords } from './dropout.js';
 
 /** SELU's limit at -infinity, -scale * alpha: the value dropped units take. */

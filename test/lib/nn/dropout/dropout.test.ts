@@ -3,10 +3,10 @@
 // stream (a seeded layer's sequence, its repetition across two layers with the same seed, the
 // manualSeed stream), agreement with the functional ops, shapes, names and configs.
 import { describe, expect, it } from 'vitest';
-import { Generator, manualSeed, nn, ops, type Shape, Tensor } from '../../../lib/index.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, manualSeed, nn, ops, type Shape, Tensor } from '../../../../lib/index.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 type Stream = { seed?: number; generator?: Generator };
 type Make = (p: number, stream?: Stream) => nn.Module;

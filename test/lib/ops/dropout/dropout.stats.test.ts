@@ -9,8 +9,8 @@
 //   Gaussian          y = x * e on x = 1: mean 1 (sigma = s / sqrt n), variance s^2 = rate / (1 - rate)
 //                     (sigma = s^2 sqrt(2 / n) for a normal sample)
 import { describe, expect, it } from 'vitest';
-import { Generator, ops, randn, Tensor } from '../../../lib/index.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, ops, randn, Tensor } from '../../../../lib/index.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const N = 1_000_000;
 const RATES = [0.1, 0.3, 0.5, 0.9];

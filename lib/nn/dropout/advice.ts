@@ -3,7 +3,7 @@
  * one line. Layers are read in execution order; activations, identities and reshapes are
  * looked through (dropout commutes with them), other layers are "significant".
  */
-import type { Module } from './module.js';
+import type { Module } from '../module.js';
 
 export type DropoutAdviceCode =
   'after-output' | 'before-output' | 'input-rate' | 'hidden-rate' | 'before-batchnorm' | 'after-embedding';

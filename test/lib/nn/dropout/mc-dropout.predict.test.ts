@@ -3,10 +3,10 @@
 // variance > 0 with dropout and exactly 0 without, the mean converging to the eval output of a
 // linear model, and the documented draw order with batchSize.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { noGrad, nn, Tensor } from '../../../lib/index.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { leaf } from '../../helpers/gradcheck.js';
-import { FakeBatchNorm } from '../../helpers/layers.js';
+import { noGrad, nn, Tensor } from '../../../../lib/index.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { leaf } from '../../../helpers/gradcheck.js';
+import { FakeBatchNorm } from '../../../helpers/layers.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,10 +2,10 @@
 // weights; training equals a Linear with the weights masked and scaled from the same mask (the
 // raw draws); finite-difference gradients; the seeded sequence; names, config, shape errors.
 import { describe, expect, it } from 'vitest';
-import { Generator, manualSeed, nn, Tensor } from '../../../lib/index.js';
-import { advance, keepBits } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
+import { Generator, manualSeed, nn, Tensor } from '../../../../lib/index.js';
+import { advance, keepBits } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 
 const x = leaf([6, 4], 1);
 

@@ -10,15 +10,15 @@
  * the same bits (randnFill is a pure function of its arguments on every ISA and thread count).
  * The graph holds no per-element state; backward pays one more normal fill.
  */
-import { unitInterval } from '../args.js';
-import { record } from '../autograd/record.js';
-import { activeBackend } from '../backend/index.js';
-import { argRangeError, argTypeError } from '../errors.js';
-import type { Generator } from '../random.js';
-import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { expectTensor } from './check.js';
-import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { unitInterval } from '../../args.js';
+import { record } from '../../autograd/record.js';
+import { activeBackend } from '../../backend/index.js';
+import { argRangeError, argTypeError } from '../../errors.js';
+import type { Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { expectTensor } from '../check.js';
+import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './args.js';
 
 export interface GaussianDropoutOptions extends StreamOptions {
   /** The drop rate it imitates, in [0, 1): the noise has variance rate / (1 - rate). */

@@ -2,11 +2,11 @@
 // dropped values against the formulas with the raw draws, whole channels, the identity cases,
 // p = 1, gradients (a where kept, 0 where dropped) and by finite differences.
 import { describe, expect, it } from 'vitest';
-import { Generator, ops, Tensor } from '../../../lib/index.js';
-import { advance, keepBits } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, ops, Tensor } from '../../../../lib/index.js';
+import { advance, keepBits } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const input = (shape: number[], seed = 1): Tensor =>
   new Tensor(

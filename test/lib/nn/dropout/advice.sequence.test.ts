@@ -1,7 +1,7 @@
 // summary()'s dropout advice for sequence models: element dropout straight after an embedding
 // suggests EmbeddingDropout or LockedDropout; those (and whole-vector dropouts) draw no advice there.
 import { describe, expect, it } from 'vitest';
-import { nn } from '../../../lib/index.js';
+import { nn } from '../../../../lib/index.js';
 
 const codes = (m: nn.Module, inputShape: number[]): string[] =>
   nn.summarize(m, { inputShape }).advice.map((a) => `${a.layer}:${a.code}`);

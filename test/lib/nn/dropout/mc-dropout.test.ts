@@ -3,10 +3,10 @@
 // mutual information), sharedMask (one noise draw for all rows of a pass), seed reproducibility
 // without advancing any stream, and a layer wrapped by Concrete dropout kept in eval.
 import { describe, expect, it } from 'vitest';
-import { defaultGenerator, Generator, nn, ops, Tensor } from '../../../lib/index.js';
-import { expectClose } from '../../helpers/expect-close.js';
-import { leaf } from '../../helpers/gradcheck.js';
-import { FakeBatchNorm } from '../../helpers/layers.js';
+import { defaultGenerator, Generator, nn, ops, Tensor } from '../../../../lib/index.js';
+import { expectClose } from '../../../helpers/expect-close.js';
+import { leaf } from '../../../helpers/gradcheck.js';
+import { FakeBatchNorm } from '../../../helpers/layers.js';
 
 const x = leaf([6, 4], 2).detach();
 

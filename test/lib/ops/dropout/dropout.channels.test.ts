@@ -2,11 +2,11 @@
 // (channels last, Keras), each against a coordinate loop over the raw draws; channels-first and
 // channels-last layouts agree through a transpose; rank errors; gradients by finite differences.
 import { describe, expect, it } from 'vitest';
-import { Generator, ops, Tensor } from '../../../lib/index.js';
-import { advance, coordsOf, keepBits, permute, referenceDropout } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, ops, Tensor } from '../../../../lib/index.js';
+import { advance, coordsOf, keepBits, permute, referenceDropout } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const input = (shape: number[], seed = 1): Tensor =>
   new Tensor(

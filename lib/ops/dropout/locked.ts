@@ -11,12 +11,12 @@
  * dropout kernels). `training: false`, p = 0 and empty tensors return x itself without drawing;
  * p = 1 gives zeros (and zero gradients) without drawing.
  */
-import { argTypeError, formatShape, ShapeError } from '../errors.js';
-import type { Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { expectTensor } from './check.js';
+import { argTypeError, formatShape, ShapeError } from '../../errors.js';
+import type { Shape } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { expectTensor } from '../check.js';
 import { bernoulliDropout } from './dropout.js';
-import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './dropout-args.js';
+import { optionsObject, probability, type StreamOptions, streamOf, trainingFlag } from './args.js';
 
 export interface LockedDropoutOptions extends StreamOptions {
   /** Probability that a (sample, feature) is zeroed for the whole sequence, in [0, 1] (default 0.5). */

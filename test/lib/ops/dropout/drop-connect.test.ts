@@ -3,11 +3,11 @@
 // not) against formulas and finite differences; p = 1; a shared scratch buffer never mixes up
 // the masks of two calls made before their backward passes.
 import { describe, expect, it } from 'vitest';
-import { Generator, ops, Tensor } from '../../../lib/index.js';
-import { advance, keepBits } from '../../helpers/dropout-oracle.js';
-import { expectBitEqual } from '../../helpers/expect-close.js';
-import { gradcheck, leaf } from '../../helpers/gradcheck.js';
-import { randomFloats } from '../../helpers/rng.js';
+import { Generator, ops, Tensor } from '../../../../lib/index.js';
+import { advance, keepBits } from '../../../helpers/dropout-oracle.js';
+import { expectBitEqual } from '../../../helpers/expect-close.js';
+import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
+import { randomFloats } from '../../../helpers/rng.js';
 
 const IN = 7;
 const OUT = 5;

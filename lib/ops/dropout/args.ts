@@ -7,10 +7,10 @@
  * its mask on every call (layers built with a seed create their Generator once instead, and
  * give a new mask every step); neither draws from the default generator (manualSeed).
  */
-import { boolean, probability as checkProbability } from '../args.js';
-import { argRangeError, argTypeError } from '../errors.js';
-import { defaultGenerator, Generator } from '../random.js';
-import type { Shape } from '../shape.js';
+import { boolean, probability as checkProbability } from '../../args.js';
+import { argRangeError, argTypeError } from '../../errors.js';
+import { defaultGenerator, Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
 
 /** Where the random numbers come from. */
 export interface StreamOptions {

@@ -1,20 +1,22 @@
 /**
  * The base of the dropout family's layers: shape-preserving (at compile time too), no
  * parameters, category 'dropout' (summary() lists them and checks their placement; predict()
- * and the noGrad warning know they depend on the mode), and a random stream.
+ * and the noGrad warning know they depend on the mode), and a random stream. Each layer writes
+ * its own forward, one line that passes its training flag to its op, as PyTorch's
+ * `F.dropout(input, self.p, self.training)`: `op(this.checked(input), { ..., training: this.training })`.
  *
  * The stream, chosen at construction: `seed` gives the layer its own Generator, created once
  * from the seed, so its noise is a reproducible sequence (new noise every step; two layers
  * built with the same seed produce the same sequence); `generator` shares a given stream;
  * neither draws from the default generator, which manualSeed() seeds.
  */
-import { argTypeError } from '../errors.js';
-import { streamOf } from '../ops/dropout-args.js';
-import type { Generator } from '../random.js';
-import type { Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { Module, type ModuleCategory } from './module.js';
-import { expectLayerInput } from './shape-check.js';
+import { argTypeError } from '../../errors.js';
+import { streamOf } from '../../ops/dropout.js';
+import type { Generator } from '../../random.js';
+import type { Shape } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { Module, type ModuleCategory } from '../module.js';
+import { expectLayerInput } from '../shape-check.js';
 
 export interface NoiseLayerOptions {
   /** The layer's own stream, `new Generator(seed)` made once: a reproducible sequence of masks. */
@@ -44,9 +46,6 @@ export abstract class NoiseLayer extends Module {
     this.seed = o.seed ?? null;
   }
 
-  /** The noise itself, given the training flag; x's shape has been checked. */
-  protected abstract noise(x: Tensor, training: boolean): Tensor;
-
   /** Throws a ShapeError naming the layer when it cannot take inputs of `shape`. */
   protected checkShape(_shape: Shape): void {}
 
@@ -64,10 +63,13 @@ export abstract class NoiseLayer extends Module {
   }
 
   /** The noise in training mode, the identity (the input itself) in eval mode. */
-  override forward<S extends Shape>(input: Tensor<S>): Tensor<S> {
-    const x = expectLayerInput(this, input);
+  abstract override forward<S extends Shape>(input: Tensor<S>): Tensor<S>;
+
+  /** The input after the layer's checks: a Tensor (else a TypeError) of a shape it takes (else a ShapeError). */
+  protected checked<S extends Shape>(input: Tensor<S>): Tensor<S> {
+    const x = expectLayerInput(this, input) as Tensor<S>;
     this.checkShape(x.shape);
-    return this.noise(x, this.training) as Tensor<S>;
+    return x;
   }
 
   /** The stream options of the op call. */
