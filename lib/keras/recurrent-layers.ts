@@ -10,14 +10,16 @@
  * (`0.rnn.weight_ih_l0` ...). Keras keeps one bias for LSTM and SimpleRNN; here the input bias
  * carries it and the recurrent bias stays at zero, out of training (requiresGrad false).
  */
-import { argRangeError, argTypeError } from '../errors.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
-import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
+import { GRU, LSTM, type MaskedOutputs, RNN } from '../nn/recurrent/rnn.js';
+import { expectLayerInput, layerShapeError } from '../nn/shape-check.js';
+import { selectFirst } from '../ops/recurrent.js';
 import { gather } from '../ops/indexing.js';
-import { concat, reshape, transpose } from '../ops/layout.js';
+import { concat, reshape } from '../ops/layout.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { glorotUniform } from './modules.js';
 import { boolean, orDefault, positiveInt, probability } from '../args.js';
@@ -40,9 +42,14 @@ export interface RecurrentArgs extends LayerArgs {
   /** Variational dropout of the recurrent state, likewise. */
   recurrentDropout?: number;
   returnSequences?: boolean;
-  /** Not available in a sequential model (Keras's Sequential rejects several outputs too). */
+  /**
+   * The final states as well: the module's forwardWithState gives [output, ...states]. A
+   * sequential model, which passes one tensor on, refuses it (as Keras's Sequential does).
+   */
   returnState?: boolean;
   goBackwards?: boolean;
+  /** Under a mask, zeros at the masked steps instead of the carried output (default false). */
+  zeroOutputForMask?: boolean;
   /** LSTM: forget-gate bias starts at 1 (default true). */
   unitForgetBias?: boolean;
   /** GRU: the reset gate after the recurrent matmul (default true, Keras 3's and PyTorch's). */
@@ -85,6 +92,28 @@ function reverseTime(x: Tensor): Tensor {
   return gather(x, 1, new Tensor(index, [b, t, f]));
 }
 
+/** A (batch, steps) mask with its steps reversed (masks carry no gradient). */
+function reverseSteps(mask: Tensor): Tensor {
+  const [b, t] = mask.shape as [number, number];
+  const out = new Float32Array(b * t);
+  for (let i = 0; i < b; i++) for (let s = 0; s < t; s++) out[i * t + s] = mask.data[i * t + t - 1 - s]!;
+  return new Tensor(out, [b, t]);
+}
+
+/** The last step (batch) of a (batch, steps) mask. */
+function lastStep(mask: Tensor): Tensor {
+  const [b, t] = mask.shape as [number, number];
+  return new Tensor(
+    Float32Array.from({ length: b }, (_, i) => mask.data[i * t + t - 1]!),
+    [b],
+  );
+}
+
+/** forward's [output, state] as forwardMasked's { output, h, c }. */
+function resultOf([output, state]: [Tensor, Tensor | [Tensor, Tensor]]): MaskedOutputs {
+  return Array.isArray(state) ? { output, h: state[0], c: state[1] } : { output, h: state, c: null };
+}
+
 /** Features [from, from + size) of the last axis of a rank-3 tensor. */
 function lastAxisSlice(x: Tensor, from: number, size: number): Tensor {
   const [b, t] = x.shape as [number, number, number];
@@ -106,6 +135,21 @@ function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
   }
 }
 
+/** The options of a Keras recurrent layer, checked. */
+export interface KerasRecurrentOptions {
+  useBias: boolean;
+  dropout: number;
+  recurrentDropout: number;
+  returnSequences: boolean;
+  /** forwardWithState gives the final states too; forward refuses (one output only). */
+  returnState?: boolean;
+  goBackwards: boolean;
+  unitForgetBias: boolean;
+  activation: string;
+  /** With a mask: zeros at masked steps instead of the carried output (Bidirectional: returnSequences). */
+  zeroOutputForMask?: boolean;
+}
+
 /** A Keras recurrent layer (or a bidirectional pair) as a module over one batch-first nn layer. */
 export class KerasRecurrent extends Module {
   readonly rnn: RNN | LSTM | GRU;
@@ -114,15 +158,7 @@ export class KerasRecurrent extends Module {
     readonly kind: RecurrentKind,
     readonly units: number,
     inputSize: number,
-    readonly options: {
-      useBias: boolean;
-      dropout: number;
-      recurrentDropout: number;
-      returnSequences: boolean;
-      goBackwards: boolean;
-      unitForgetBias: boolean;
-      activation: string;
-    },
+    readonly options: KerasRecurrentOptions,
     readonly mergeMode: MergeMode | null = null,
   ) {
     super();
@@ -162,21 +198,75 @@ export class KerasRecurrent extends Module {
     return this.mergeMode === null ? name : `Bidirectional(${name}, ${this.mergeMode})`;
   }
 
-  override forward(input: Tensor): Tensor {
-    const x = this.options.goBackwards ? reverseTime(input) : input;
-    const [output, state] = (this.rnn.forward as (x: Tensor) => [Tensor, Tensor | [Tensor, Tensor]]).call(this.rnn, x);
-    const hN = Array.isArray(state) ? state[0] : state; // (directions, batch, units)
-    const H = this.units;
-    if (this.mergeMode === null) return this.options.returnSequences ? output : reshape(hN, [hN.shape[1]!, H]);
-    if (this.options.returnSequences) {
-      if (this.mergeMode === 'concat') return output;
-      return merge(this.mergeMode, lastAxisSlice(output, 0, H), lastAxisSlice(output, H, H));
+  /**
+   * The layer's output: (batch, steps, units) with returnSequences, else (batch, units); twice
+   * the units for a concatenated bidirectional pair. `mask` (batch, steps) of 0 and 1 skips the
+   * 0 steps as Keras does: the state carries over them, the output there is the carried one (or
+   * zeros with zeroOutputForMask).
+   */
+  override forward(input: Tensor, mask: Tensor | null = null): Tensor {
+    if (this.options.returnState === true) {
+      throw new RangeError(
+        `${this.layerName}: returnState gives [output, ...states], which a sequential model cannot pass on; call forwardWithState for them`,
+      );
     }
-    // (2, batch, units) -> (batch, 1, 2 * units): the forward and backward final states side by side.
-    const both = reshape(transpose(hN, 0, 1), [hN.shape[1]!, 1, 2 * H]);
-    const merged =
-      this.mergeMode === 'concat' ? both : merge(this.mergeMode, lastAxisSlice(both, 0, H), lastAxisSlice(both, H, H));
-    return reshape(merged, [hN.shape[1]!, merged.shape[2]!]);
+    return this.#run(input, mask)[0]!;
+  }
+
+  /**
+   * Keras's returnState: [output, h, c] (LSTM) or [output, h], each state (batch, units); a
+   * bidirectional pair gives the forward direction's states, then the backward one's.
+   */
+  forwardWithState(input: Tensor, mask: Tensor | null = null): Tensor[] {
+    return this.#run(input, mask);
+  }
+
+  #run(input: Tensor, mask: Tensor | null): Tensor[] {
+    const x0 = expectLayerInput(this, input);
+    if (x0.rank !== 3) throw layerShapeError(this, [-1, -1, this.rnn.inputSize], x0.shape);
+    const [B, T] = x0.shape as [number, number, number];
+    const backwards = this.options.goBackwards;
+    let stepMask: Tensor | null = null;
+    if (mask !== null && mask !== undefined) {
+      if (!(mask instanceof Tensor)) throw argTypeError(`mask of ${this.layerName}`, 'Tensor or null', mask);
+      if (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== T) {
+        throw new ShapeError(
+          `${this.layerName} expected a mask of shape ${formatShape([B, T])} (batch, steps) but received ${formatShape(mask.shape)}`,
+          { layer: this.layerName, expected: [B, T], received: mask.shape },
+        );
+      }
+      stepMask = backwards ? reverseSteps(mask) : mask;
+    }
+    const x = backwards ? reverseTime(x0) : x0;
+    const rnn = this.rnn as RNN;
+    const r =
+      stepMask === null
+        ? resultOf(rnn.forward(x) as [Tensor, Tensor | [Tensor, Tensor]])
+        : rnn.forwardMasked(x, stepMask);
+    const H = this.units;
+    const D = this.mergeMode === null ? 1 : 2;
+    const states: Tensor[] = [];
+    for (let d = 0; d < D; d++) {
+      states.push(reshape(selectFirst(r.h, d), [B, H]));
+      if (r.c !== null) states.push(reshape(selectFirst(r.c, d), [B, H]));
+    }
+    const perDirection = r.c === null ? 1 : 2;
+    const zeroOut =
+      stepMask !== null && (D === 2 ? this.options.returnSequences : this.options.zeroOutputForMask === true);
+    let output: Tensor;
+    if (this.options.returnSequences) {
+      const y = zeroOut ? mul(r.output, reshape(stepMask!, [B, T, 1])) : r.output;
+      output =
+        D === 1 || this.mergeMode === 'concat'
+          ? y
+          : merge(this.mergeMode!, lastAxisSlice(y, 0, H), lastAxisSlice(y, H, H));
+    } else {
+      const last = states.filter((_, i) => i % perDirection === 0);
+      const y0 = zeroOut ? mul(last[0]!, reshape(lastStep(stepMask!), [B, 1])) : last[0]!;
+      output =
+        D === 1 ? y0 : this.mergeMode === 'concat' ? concat([y0, last[1]!], 1) : merge(this.mergeMode!, y0, last[1]!);
+    }
+    return [output, ...states];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -199,6 +289,7 @@ const KEYS = [
   'returnSequences',
   'returnState',
   'goBackwards',
+  'zeroOutputForMask',
 ];
 
 function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, extra: readonly string[]): LayerSpec {
@@ -218,11 +309,6 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
     throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
   }
-  if (boolean(orDefault(a.returnState, false), 'returnState')) {
-    throw new RangeError(
-      `layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`,
-    );
-  }
   if (kind === 'GRU' && !boolean(orDefault(a.resetAfter, true), 'resetAfter')) {
     throw argRangeError(
       'resetAfter',
@@ -235,9 +321,11 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     dropout: probability(orDefault(a.dropout, 0), 'dropout'),
     recurrentDropout: probability(orDefault(a.recurrentDropout, 0), 'recurrentDropout'),
     returnSequences: boolean(orDefault(a.returnSequences, false), 'returnSequences'),
+    returnState: boolean(orDefault(a.returnState, false), 'returnState'),
     goBackwards: boolean(orDefault(a.goBackwards, false), 'goBackwards'),
     unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
     activation: activation as string,
+    zeroOutputForMask: boolean(orDefault(a.zeroOutputForMask, false), 'zeroOutputForMask'),
   };
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
   const make = (shape: Shape, mergeMode: MergeMode | null): KerasRecurrent => {
@@ -255,7 +343,7 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
 /** What layers.bidirectional needs of the recurrent specs it wraps. */
 const RECURRENT = new WeakMap<
   LayerSpec,
-  { options: KerasRecurrent['options']; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }
+  { options: KerasRecurrentOptions; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }
 >();
 
 /** Keras's SimpleRNN: h_t = activation(W x_t + U h_{t-1} + b). */

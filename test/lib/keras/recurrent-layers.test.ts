@@ -204,7 +204,6 @@ describe('layers.simpleRNN / lstm / gru', () => {
     );
     expect(() => layers.simpleRNN({ units: 4, activation: 'sigmoid' })).toThrow(/'tanh' or 'relu'.*activation/);
     expect(() => layers.gru({ units: 4, resetAfter: false })).toThrow(/resetAfter/);
-    expect(() => layers.lstm({ units: 4, returnState: true })).toThrow(/returnState gives several outputs/);
     expect(() => layers.lstm({ units: 4, dropout: 1.5 })).toThrow(/dropout/);
     expect(() => layers.lstm({ units: 0 })).toThrow(/units/);
     expect(() => layers.lstm({ units: 4, stateful: true } as never)).toThrow(/unknown option "stateful"/);
@@ -214,11 +213,5 @@ describe('layers.simpleRNN / lstm / gru', () => {
       /mergeMode/,
     );
     expect(() => sequential([layers.lstm({ units: 3, inputShape: [4] })])).toThrow(/samples of \(steps, features\)/);
-    expect(() =>
-      sequential([
-        layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5], maskZero: true }),
-        layers.lstm({ units: 3 }),
-      ]),
-    ).toThrow(/layer 1 \(LSTM\) would run over the padding steps that layer 0 \(Embedding with maskZero\) marks/);
   });
 });
