@@ -15,20 +15,29 @@ import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
-import { GRU, LSTM, type MaskedOutputs, RNN } from '../nn/recurrent/rnn.js';
+import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
 import { expectLayerInput, layerShapeError } from '../nn/shape-check.js';
 import { selectFirst } from '../ops/recurrent.js';
-import { gather } from '../ops/indexing.js';
 import { concat, reshape } from '../ops/layout.js';
-import { add, mul } from '../ops/arithmetic.js';
+import { mul } from '../ops/arithmetic.js';
+import {
+  lastAxisSlice,
+  lastStep,
+  merge,
+  MERGE_MODES,
+  type MergeMode,
+  resultOf,
+  reverseSteps,
+  reverseTime,
+} from './recurrent-tensors.js';
+import { GATE_ACTIVATIONS, type GateActivation, runStepwise } from './recurrent-steps.js';
 import { glorotUniform } from './modules.js';
 import { boolean, orDefault, positiveInt, probability } from '../args.js';
 import { checkArgs } from './layer-args.js';
 import { type LayerArgs, LayerSpec } from './layers.js';
 
 export type RecurrentKind = 'SimpleRNN' | 'LSTM' | 'GRU';
-export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
-export type MergeMode = (typeof MERGE_MODES)[number];
+export { MERGE_MODES, type MergeMode } from './recurrent-tensors.js';
 
 export interface RecurrentArgs extends LayerArgs {
   units: number;
@@ -84,57 +93,6 @@ function orthogonal(data: Float32Array, rows: number, cols: number): void {
     for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
 }
 
-/** Reverses the time axis (1) of a (batch, steps, features) tensor, with its gradient. */
-function reverseTime(x: Tensor): Tensor {
-  const [b, t, f] = x.shape as [number, number, number];
-  const index = new Float32Array(b * t * f);
-  for (let i = 0; i < b; i++) for (let s = 0; s < t; s++) index.fill(t - 1 - s, (i * t + s) * f, (i * t + s + 1) * f);
-  return gather(x, 1, new Tensor(index, [b, t, f]));
-}
-
-/** A (batch, steps) mask with its steps reversed (masks carry no gradient). */
-function reverseSteps(mask: Tensor): Tensor {
-  const [b, t] = mask.shape as [number, number];
-  const out = new Float32Array(b * t);
-  for (let i = 0; i < b; i++) for (let s = 0; s < t; s++) out[i * t + s] = mask.data[i * t + t - 1 - s]!;
-  return new Tensor(out, [b, t]);
-}
-
-/** The last step (batch) of a (batch, steps) mask. */
-function lastStep(mask: Tensor): Tensor {
-  const [b, t] = mask.shape as [number, number];
-  return new Tensor(
-    Float32Array.from({ length: b }, (_, i) => mask.data[i * t + t - 1]!),
-    [b],
-  );
-}
-
-/** forward's [output, state] as forwardMasked's { output, h, c }. */
-function resultOf([output, state]: [Tensor, Tensor | [Tensor, Tensor]]): MaskedOutputs {
-  return Array.isArray(state) ? { output, h: state[0], c: state[1] } : { output, h: state, c: null };
-}
-
-/** Features [from, from + size) of the last axis of a rank-3 tensor. */
-function lastAxisSlice(x: Tensor, from: number, size: number): Tensor {
-  const [b, t] = x.shape as [number, number, number];
-  const index = new Float32Array(b * t * size);
-  for (let i = 0; i < b * t; i++) for (let j = 0; j < size; j++) index[i * size + j] = from + j;
-  return gather(x, 2, new Tensor(index, [b, t, size]));
-}
-
-function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
-  switch (mode) {
-    case 'concat':
-      return concat([a, b], -1);
-    case 'sum':
-      return add(a, b);
-    case 'mul':
-      return mul(a, b);
-    case 'ave':
-      return mul(add(a, b), 0.5);
-  }
-}
-
 /** The options of a Keras recurrent layer, checked. */
 export interface KerasRecurrentOptions {
   useBias: boolean;
@@ -148,6 +106,16 @@ export interface KerasRecurrentOptions {
   activation: string;
   /** With a mask: zeros at masked steps instead of the carried output (Bidirectional: returnSequences). */
   zeroOutputForMask?: boolean;
+  /** LSTM and GRU: the gates' activation (default 'sigmoid'). */
+  recurrentActivation?: GateActivation;
+  /** GRU: the reset gate after the recurrent matmul (default true). */
+  resetAfter?: boolean;
+}
+
+/** Whether the fused kernels compute this layer (sigmoid gates, tanh state, GRU reset after). */
+function fused(o: KerasRecurrentOptions, kind: RecurrentKind): boolean {
+  if (kind === 'SimpleRNN') return true;
+  return (o.recurrentActivation ?? 'sigmoid') === 'sigmoid' && o.activation === 'tanh' && o.resetAfter !== false;
 }
 
 /** A Keras recurrent layer (or a bidirectional pair) as a module over one batch-first nn layer. */
@@ -188,7 +156,8 @@ export class KerasRecurrent extends Module {
         bIh.data.fill(0);
         bHh.data.fill(0);
         if (kind === 'LSTM' && options.unitForgetBias) bIh.data.fill(1, units, 2 * units); // gates i, f, g, o
-        if (kind !== 'GRU') bHh.requiresGrad = false; // Keras's one bias is the input bias here
+        // Keras's one bias is the input bias here (GRU with resetAfter has two, as PyTorch).
+        if (kind !== 'GRU' || options.resetAfter === false) bHh.requiresGrad = false;
       }
     }
   }
@@ -239,8 +208,14 @@ export class KerasRecurrent extends Module {
     }
     const x = backwards ? reverseTime(x0) : x0;
     const rnn = this.rnn as RNN;
-    const r =
-      stepMask === null
+    const o = this.options;
+    const r = !fused(o, this.kind)
+      ? runStepwise(rnn, x, stepMask, {
+          gate: o.recurrentActivation ?? 'sigmoid',
+          activation: o.activation as 'tanh' | 'relu',
+          resetAfter: o.resetAfter !== false,
+        })
+      : stepMask === null
         ? resultOf(rnn.forward(x) as [Tensor, Tensor | [Tensor, Tensor]])
         : rnn.forwardMasked(x, stepMask);
     const H = this.units;
@@ -296,24 +271,14 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
   const a = checkArgs(fn, args, [...KEYS, ...extra]);
   if (a.units === undefined) throw new TypeError(`layers.${fn} needs units (the size of the state)`);
   const units = positiveInt(a.units, 'units');
-  const activations = kind === 'SimpleRNN' ? ['tanh', 'relu'] : ['tanh'];
   const activation = a.activation ?? 'tanh';
-  if (!activations.includes(activation as string)) {
+  if (activation !== 'tanh' && activation !== 'relu') throw argRangeError('activation', `'tanh' or 'relu'`, activation);
+  const gate = a.recurrentActivation ?? 'sigmoid';
+  if (kind !== 'SimpleRNN' && !(GATE_ACTIVATIONS as readonly unknown[]).includes(gate)) {
     throw argRangeError(
-      'activation',
-      `${activations.map((s) => `'${s}'`).join(' or ')} (the fused ${kind} kernel's)`,
-      activation,
-    );
-  }
-  if (kind !== 'SimpleRNN' && a.recurrentActivation !== undefined && a.recurrentActivation !== 'sigmoid') {
-    // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
-    throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
-  }
-  if (kind === 'GRU' && !boolean(orDefault(a.resetAfter, true), 'resetAfter')) {
-    throw argRangeError(
-      'resetAfter',
-      'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)',
-      false,
+      'recurrentActivation',
+      `'sigmoid', 'hardSigmoid' (tfjs's and Keras 2's 0.2x + 0.5) or 'hard_sigmoid' (Keras 3's x/6 + 0.5)`,
+      gate,
     );
   }
   const options = {
@@ -326,6 +291,8 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
     activation: activation as string,
     zeroOutputForMask: boolean(orDefault(a.zeroOutputForMask, false), 'zeroOutputForMask'),
+    ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: gate as GateActivation }),
+    ...(kind === 'GRU' ? { resetAfter: boolean(orDefault(a.resetAfter, true), 'resetAfter') } : {}),
   };
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
   const make = (shape: Shape, mergeMode: MergeMode | null): KerasRecurrent => {
