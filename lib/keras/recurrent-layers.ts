@@ -11,9 +11,8 @@
  * carries it and the recurrent bias stays at zero, out of training (requiresGrad false).
  */
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
-import { defaultGenerator } from '../random.js';
 import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, zeros } from '../tensor.js';
 import { Module } from '../nn/module.js';
 import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
 import { expectLayerInput, layerShapeError } from '../nn/shape-check.js';
@@ -25,6 +24,7 @@ import {
   lastStep,
   merge,
   MERGE_MODES,
+  orthogonal,
   type MergeMode,
   resultOf,
   reverseSteps,
@@ -59,6 +59,8 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /** Under a mask, zeros at the masked steps instead of the carried output (default false). */
   zeroOutputForMask?: boolean;
+  /** Each call starts from the previous call's final states (same batch size) until resetStates(). */
+  stateful?: boolean;
   /** LSTM: forget-gate bias starts at 1 (default true). */
   unitForgetBias?: boolean;
   /** GRU: the reset gate after the recurrent matmul (default true, Keras 3's and PyTorch's). */
@@ -66,32 +68,6 @@ export interface RecurrentArgs extends LayerArgs {
 }
 
 const GATES: Record<RecurrentKind, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
-
-/** Fills `data` (rows x cols, row-major) with orthonormal columns (rows >= cols) or rows, from N(0, 1) draws. */
-function orthogonal(data: Float32Array, rows: number, cols: number): void {
-  const tall = rows >= cols;
-  const [n, k] = tall ? [rows, cols] : [cols, rows];
-  const v = new Float64Array(n * k);
-  const draws = new Float32Array(n * k);
-  defaultGenerator.normal(draws, 0, 1);
-  v.set(draws);
-  // Gram-Schmidt over the k vectors of length n (vector j is v[j*n ...]), twice for stability.
-  for (let j = 0; j < k; j++) {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < j; p++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += v[j * n + i]! * v[p * n + i]!;
-        for (let i = 0; i < n; i++) v[j * n + i]! -= dot * v[p * n + i]!;
-      }
-    }
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += v[j * n + i]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) v[j * n + i]! /= norm;
-  }
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
-}
 
 /** The options of a Keras recurrent layer, checked. */
 export interface KerasRecurrentOptions {
@@ -106,6 +82,8 @@ export interface KerasRecurrentOptions {
   activation: string;
   /** With a mask: zeros at masked steps instead of the carried output (Bidirectional: returnSequences). */
   zeroOutputForMask?: boolean;
+  /** The final states carry over to the next call (cleared by resetStates()). */
+  stateful?: boolean;
   /** LSTM and GRU: the gates' activation (default 'sigmoid'). */
   recurrentActivation?: GateActivation;
   /** GRU: the reset gate after the recurrent matmul (default true). */
@@ -190,6 +168,35 @@ export class KerasRecurrent extends Module {
     return this.#run(input, mask);
   }
 
+  /** The output shape, found without running the layer (a stateful layer keeps what it runs on). */
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 3 || (inputShape[2] !== this.rnn.inputSize && inputShape[2] !== -1))
+      throw layerShapeError(this, [-1, -1, this.rnn.inputSize], inputShape);
+    if (this.options.returnState === true) this.forward(zeros([1, 1, this.rnn.inputSize])); // refuses, naming why
+    const width = this.mergeMode === 'concat' ? 2 * this.units : this.units;
+    return this.options.returnSequences ? [inputShape[0]!, inputShape[1]!, width] : [inputShape[0]!, width];
+  }
+
+  /** A stateful layer's carried states (h, then c for LSTM; (directions, batch, units)), or null. */
+  #carried: [Tensor, Tensor | null] | null = null;
+
+  /** Clears a stateful layer's carried states: the next call starts from zeros (Keras's reset_states). */
+  resetStates(): void {
+    this.#carried = null;
+  }
+
+  /** The initial states of this call: the carried ones of a stateful layer, checked against the batch. */
+  #initial(B: number): Tensor | [Tensor, Tensor] | null {
+    if (this.options.stateful !== true || this.#carried === null) return null;
+    const [h, c] = this.#carried;
+    if (h.shape[1] !== B) {
+      throw new RangeError(
+        `${this.layerName} is stateful and carries states for a batch of ${h.shape[1]} but receives a batch of ${B}; keep the batch size fixed or call resetStates() first`,
+      );
+    }
+    return c === null ? h : [h, c];
+  }
+
   #run(input: Tensor, mask: Tensor | null): Tensor[] {
     const x0 = expectLayerInput(this, input);
     if (x0.rank !== 3) throw layerShapeError(this, [-1, -1, this.rnn.inputSize], x0.shape);
@@ -209,15 +216,19 @@ export class KerasRecurrent extends Module {
     const x = backwards ? reverseTime(x0) : x0;
     const rnn = this.rnn as RNN;
     const o = this.options;
+    const hx = this.#initial(B);
     const r = !fused(o, this.kind)
       ? runStepwise(rnn, x, stepMask, {
           gate: o.recurrentActivation ?? 'sigmoid',
           activation: o.activation as 'tanh' | 'relu',
           resetAfter: o.resetAfter !== false,
+          initial: hx,
         })
       : stepMask === null
-        ? resultOf(rnn.forward(x) as [Tensor, Tensor | [Tensor, Tensor]])
-        : rnn.forwardMasked(x, stepMask);
+        ? resultOf(rnn.forward(x, hx as Tensor | null) as [Tensor, Tensor | [Tensor, Tensor]])
+        : rnn.forwardMasked(x, stepMask, hx);
+    // Carried as plain values: the next call does not backpropagate into this one (Keras's too).
+    if (o.stateful === true) this.#carried = [r.h.detach(), r.c === null ? null : r.c.detach()];
     const H = this.units;
     const D = this.mergeMode === null ? 1 : 2;
     const states: Tensor[] = [];
@@ -265,6 +276,7 @@ const KEYS = [
   'returnState',
   'goBackwards',
   'zeroOutputForMask',
+  'stateful',
 ];
 
 function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, extra: readonly string[]): LayerSpec {
@@ -291,6 +303,7 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
     activation: activation as string,
     zeroOutputForMask: boolean(orDefault(a.zeroOutputForMask, false), 'zeroOutputForMask'),
+    stateful: boolean(orDefault(a.stateful, false), 'stateful'),
     ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: gate as GateActivation }),
     ...(kind === 'GRU' ? { resetAfter: boolean(orDefault(a.resetAfter, true), 'resetAfter') } : {}),
   };

@@ -41,6 +41,8 @@ export interface StepwiseOptions {
   activation: 'tanh' | 'relu';
   /** GRU: the reset gate after the recurrent matmul (Keras 3's and PyTorch's form). */
   resetAfter: boolean;
+  /** The initial h (or [h, c] for LSTM), (directions, B, H); zeros when absent. */
+  initial?: Tensor | readonly [Tensor, Tensor] | null;
 }
 
 function gateFn(name: GateActivation): (x: Tensor) => Tensor {
@@ -103,8 +105,10 @@ export function runStepwise(layer: StepwiseLayer, x: Tensor, keep: Tensor | null
     const inMask = training && layer.inputDropout > 0 ? variationalMask(layer.inputDropout, B, count, I, gen) : null;
     const recMask =
       training && layer.recurrentDropout > 0 ? variationalMask(layer.recurrentDropout, B, count, H, gen) : null;
-    let h: Tensor = zeros([B, H]);
-    let c: Tensor = zeros([B, H]);
+    const init = o.initial ?? null;
+    const [h0, c0] = init === null ? [null, null] : Array.isArray(init) ? init : [init as Tensor, null];
+    let h: Tensor = h0 === null ? zeros([B, H]) : selectFirst(h0, d);
+    let c: Tensor = c0 === null ? zeros([B, H]) : selectFirst(c0, d);
     const ys: Tensor[] = new Array<Tensor>(T);
     for (let k = 0; k < T; k++) {
       const t = d === 1 ? T - 1 - k : k;

@@ -1,11 +1,13 @@
 /**
- * Tensor helpers of the Keras recurrent layers (recurrent-layers.ts): time reversal of sequences
- * and masks, the last step of a mask, feature slices and the Bidirectional merges.
+ * Helpers of the Keras recurrent layers (recurrent-layers.ts): the orthogonal initializer of the
+ * recurrent kernel, time reversal of sequences and masks, the last step of a mask, feature slices
+ * and the Bidirectional merges.
  */
 import type { MaskedOutputs } from '../nn/recurrent/rnn.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { gather } from '../ops/indexing.js';
 import { concat } from '../ops/layout.js';
+import { defaultGenerator } from '../random.js';
 import { Tensor } from '../tensor.js';
 
 export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
@@ -60,4 +62,30 @@ export function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
     case 'ave':
       return mul(add(a, b), 0.5);
   }
+}
+
+/** Fills `data` (rows x cols, row-major) with orthonormal columns (rows >= cols) or rows, from N(0, 1) draws. */
+export function orthogonal(data: Float32Array, rows: number, cols: number): void {
+  const tall = rows >= cols;
+  const [n, k] = tall ? [rows, cols] : [cols, rows];
+  const v = new Float64Array(n * k);
+  const draws = new Float32Array(n * k);
+  defaultGenerator.normal(draws, 0, 1);
+  v.set(draws);
+  // Gram-Schmidt over the k vectors of length n (vector j is v[j*n ...]), twice for stability.
+  for (let j = 0; j < k; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < j; p++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += v[j * n + i]! * v[p * n + i]!;
+        for (let i = 0; i < n; i++) v[j * n + i]! -= dot * v[p * n + i]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += v[j * n + i]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) v[j * n + i]! /= norm;
+  }
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
 }
