@@ -111,23 +111,49 @@ export function run(args: BenchArgs): void {
   if (!status.ok) console.log(`\nrnn: PyTorch not available (${status.reason}); dropnet numbers only`);
   else {
     const plain = list.filter((c) => c.extra === undefined);
-    const out = runTorch<{ torch: string; rows: { threads: number; name: string; ms: number }[] }>('rnn.py', {
-      cases: plain,
-      threads: args.threads,
-      reps: args.quick ? 3 : 11,
-    });
-    for (const r of out.rows) torch.set(`${r.threads}/${r.name}`, r.ms);
-    console.log(`\nPyTorch ${out.torch} measured alongside`);
+    // Debian's torch calls the system BLAS (OpenBLAS or the reference one, by the libblas.so.3
+    // alternative), whose own thread pool torch.set_num_threads does not size: each thread count
+    // runs in its own process with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set to it.
+    const saved = { openblas: process.env.OPENBLAS_NUM_THREADS, omp: process.env.OMP_NUM_THREADS };
+    let version = '';
+    let blas: string[] = [];
+    try {
+      for (const threads of args.threads) {
+        process.env.OPENBLAS_NUM_THREADS = String(threads);
+        process.env.OMP_NUM_THREADS = String(threads);
+        const out = runTorch<{ torch: string; blas: string[]; rows: { threads: number; name: string; ms: number }[] }>(
+          'rnn.py',
+          { cases: plain, threads: [threads], reps: args.quick ? 3 : 11 },
+        );
+        for (const r of out.rows) torch.set(`${r.threads}/${r.name}`, r.ms);
+        version = out.torch;
+        blas = out.blas;
+      }
+    } finally {
+      for (const [key, value] of [
+        ['OPENBLAS_NUM_THREADS', saved.openblas],
+        ['OMP_NUM_THREADS', saved.omp],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    console.log(`\nPyTorch ${version} measured alongside, BLAS ${blas.join(', ') || 'not loaded'}`);
   }
   const opts = args.quick ? timeOptions(args) : { samples: 11, minSampleMs: 100, warmupMs: 200 };
   const rows: Row[] = [];
   for (const threads of args.threads) {
     setNumThreads(threads);
     const mine = new Map<string, number>();
-    for (const c of list) {
-      const [stats] = compare([{ name: c.name, fn: stepFn(c) }], opts);
-      const ms = stats!.median * 1000;
-      mine.set(c.name, ms);
+    // All cases in one compare(): samples taken in turn, so that a loaded machine slows them alike
+    // (the dropout and zoneout overheads are ratios of neighbouring samples).
+    const all = compare(
+      list.map((c) => ({ name: c.name, fn: stepFn(c) })),
+      opts,
+    );
+    list.forEach((c, i) => mine.set(c.name, all[i]!.median * 1000));
+    list.forEach((c, i) => {
+      const ms = mine.get(c.name)!;
       const t = torch.get(`${threads}/${c.name}`);
       const base = c.base === undefined ? undefined : mine.get(c.base);
       rows.push({
@@ -137,9 +163,9 @@ export function run(args: BenchArgs): void {
         'torch ms': t === undefined ? (c.extra ? '' : 'n/a') : t,
         'speed-up': t === undefined ? '' : t / ms,
         'vs plain': base === undefined ? '' : `${((ms / base - 1) * 100).toFixed(1)}%`,
-        'spread %': Math.round(stats!.spreadPct),
+        'spread %': Math.round(all[i]!.spreadPct),
       });
-    }
+    });
   }
   console.log(
     `\nRecurrent layers: ms per training step (T=35, B=20, Adam) or per batch-1 inference (backend ${info.backend}, isa ${info.isa})\n`,

@@ -50,4 +50,15 @@ for threads in args["threads"]:
             samples.append((time.perf_counter() - t0) * 1000)
         samples.sort()
         rows.append({"threads": threads, "name": c["name"], "ms": samples[len(samples) // 2]})
-print(json.dumps({"torch": torch.__version__, "rows": rows}))
+
+
+def blas():
+    """The BLAS library this process loaded (Debian's torch calls the libblas.so.3 alternative)."""
+    import os
+
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return sorted(os.path.realpath(p) for p in libs)
+
+
+print(json.dumps({"torch": torch.__version__, "blas": blas(), "rows": rows}))

@@ -7,8 +7,7 @@
  * Layer names follow Keras ("dense", "dense_1", ...), counted per model rather than per
  * session, so a model's names do not depend on what was built before it.
  */
-import { KerasEmbedding } from './sequence-layers.js';
-import { KerasRecurrent } from './recurrent-layers.js';
+import { maskingSequential, maskRole, type MaskRole } from './masking.js';
 import { argTypeError, formatShape, ShapeError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors/file.js';
 import type { Module } from '../nn/module.js';
@@ -95,6 +94,7 @@ export class SequentialModel {
     this.#regularized = [];
     const counts = new Map<string, number>();
     let maskedBy: string | null = null;
+    const roles: MaskRole[] = [];
     specs.forEach((spec, i) => {
       const declared = spec.inputShape;
       if (i > 0 && declared !== undefined && formatShape(declared) !== formatShape(shape)) {
@@ -104,14 +104,9 @@ export class SequentialModel {
       }
       const built = spec.create(shape);
       if (built === null) return;
-      if (built.module instanceof KerasEmbedding && built.module.maskZero)
-        maskedBy = `layer ${i} (${spec.className} with maskZero)`;
-      if (built.module instanceof KerasRecurrent && maskedBy !== null) {
-        throw new RangeError(
-          `sequential: layer ${i} (${spec.className}) would run over the padding steps that ${maskedBy} marks: ` +
-            'the recurrent layers do not consume masks; drop maskZero to run them over every step, or pass sequences without padding',
-        );
-      }
+      const mask = maskRole(i, spec.className, built.module, maskedBy);
+      roles.push(mask.role);
+      maskedBy = mask.masked;
       const index = modules.length;
       const n = counts.get(spec.stem) ?? 0;
       counts.set(spec.stem, n + 1);
@@ -128,7 +123,7 @@ export class SequentialModel {
       }
       shape = built.module.computeOutputShape([-1, ...shape]).slice(1);
     });
-    this.module = new Sequential(...(modules as never[])) as Sequential;
+    this.module = maskingSequential(modules, roles);
     this.module.build([-1, ...this.inputShape]);
     this.layers = Object.freeze(modules);
     this.layerNames = Object.freeze(names);

@@ -10,23 +10,34 @@
  * (`0.rnn.weight_ih_l0` ...). Keras keeps one bias for LSTM and SimpleRNN; here the input bias
  * carries it and the recurrent bias stays at zero, out of training (requiresGrad false).
  */
-import { argRangeError, argTypeError } from '../errors.js';
-import { defaultGenerator } from '../random.js';
+import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, zeros } from '../tensor.js';
 import { Module } from '../nn/module.js';
 import { GRU, LSTM, RNN } from '../nn/recurrent/rnn.js';
-import { gather } from '../ops/indexing.js';
-import { concat, reshape, transpose } from '../ops/layout.js';
-import { add, mul } from '../ops/arithmetic.js';
+import { expectLayerInput, layerShapeError } from '../nn/shape-check.js';
+import { selectFirst } from '../ops/recurrent.js';
+import { concat, reshape } from '../ops/layout.js';
+import { mul } from '../ops/arithmetic.js';
+import {
+  lastAxisSlice,
+  lastStep,
+  merge,
+  MERGE_MODES,
+  orthogonal,
+  type MergeMode,
+  resultOf,
+  reverseSteps,
+  reverseTime,
+} from './recurrent-tensors.js';
+import { GATE_ACTIVATIONS, type GateActivation, runStepwise } from './recurrent-steps.js';
 import { glorotUniform } from './modules.js';
 import { boolean, orDefault, positiveInt, probability } from '../args.js';
 import { checkArgs } from './layer-args.js';
 import { type LayerArgs, LayerSpec } from './layers.js';
 
 export type RecurrentKind = 'SimpleRNN' | 'LSTM' | 'GRU';
-export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
-export type MergeMode = (typeof MERGE_MODES)[number];
+export { MERGE_MODES, type MergeMode } from './recurrent-tensors.js';
 
 export interface RecurrentArgs extends LayerArgs {
   units: number;
@@ -40,9 +51,16 @@ export interface RecurrentArgs extends LayerArgs {
   /** Variational dropout of the recurrent state, likewise. */
   recurrentDropout?: number;
   returnSequences?: boolean;
-  /** Not available in a sequential model (Keras's Sequential rejects several outputs too). */
+  /**
+   * The final states as well: the module's forwardWithState gives [output, ...states]. A
+   * sequential model, which passes one tensor on, refuses it (as Keras's Sequential does).
+   */
   returnState?: boolean;
   goBackwards?: boolean;
+  /** Under a mask, zeros at the masked steps instead of the carried output (default false). */
+  zeroOutputForMask?: boolean;
+  /** Each call starts from the previous call's final states (same batch size) until resetStates(). */
+  stateful?: boolean;
   /** LSTM: forget-gate bias starts at 1 (default true). */
   unitForgetBias?: boolean;
   /** GRU: the reset gate after the recurrent matmul (default true, Keras 3's and PyTorch's). */
@@ -51,59 +69,31 @@ export interface RecurrentArgs extends LayerArgs {
 
 const GATES: Record<RecurrentKind, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
 
-/** Fills `data` (rows x cols, row-major) with orthonormal columns (rows >= cols) or rows, from N(0, 1) draws. */
-function orthogonal(data: Float32Array, rows: number, cols: number): void {
-  const tall = rows >= cols;
-  const [n, k] = tall ? [rows, cols] : [cols, rows];
-  const v = new Float64Array(n * k);
-  const draws = new Float32Array(n * k);
-  defaultGenerator.normal(draws, 0, 1);
-  v.set(draws);
-  // Gram-Schmidt over the k vectors of length n (vector j is v[j*n ...]), twice for stability.
-  for (let j = 0; j < k; j++) {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < j; p++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += v[j * n + i]! * v[p * n + i]!;
-        for (let i = 0; i < n; i++) v[j * n + i]! -= dot * v[p * n + i]!;
-      }
-    }
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += v[j * n + i]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) v[j * n + i]! /= norm;
-  }
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) data[r * cols + c] = tall ? v[c * n + r]! : v[r * n + c]!;
+/** The options of a Keras recurrent layer, checked. */
+export interface KerasRecurrentOptions {
+  useBias: boolean;
+  dropout: number;
+  recurrentDropout: number;
+  returnSequences: boolean;
+  /** forwardWithState gives the final states too; forward refuses (one output only). */
+  returnState?: boolean;
+  goBackwards: boolean;
+  unitForgetBias: boolean;
+  activation: string;
+  /** With a mask: zeros at masked steps instead of the carried output (Bidirectional: returnSequences). */
+  zeroOutputForMask?: boolean;
+  /** The final states carry over to the next call (cleared by resetStates()). */
+  stateful?: boolean;
+  /** LSTM and GRU: the gates' activation (default 'sigmoid'). */
+  recurrentActivation?: GateActivation;
+  /** GRU: the reset gate after the recurrent matmul (default true). */
+  resetAfter?: boolean;
 }
 
-/** Reverses the time axis (1) of a (batch, steps, features) tensor, with its gradient. */
-function reverseTime(x: Tensor): Tensor {
-  const [b, t, f] = x.shape as [number, number, number];
-  const index = new Float32Array(b * t * f);
-  for (let i = 0; i < b; i++) for (let s = 0; s < t; s++) index.fill(t - 1 - s, (i * t + s) * f, (i * t + s + 1) * f);
-  return gather(x, 1, new Tensor(index, [b, t, f]));
-}
-
-/** Features [from, from + size) of the last axis of a rank-3 tensor. */
-function lastAxisSlice(x: Tensor, from: number, size: number): Tensor {
-  const [b, t] = x.shape as [number, number, number];
-  const index = new Float32Array(b * t * size);
-  for (let i = 0; i < b * t; i++) for (let j = 0; j < size; j++) index[i * size + j] = from + j;
-  return gather(x, 2, new Tensor(index, [b, t, size]));
-}
-
-function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
-  switch (mode) {
-    case 'concat':
-      return concat([a, b], -1);
-    case 'sum':
-      return add(a, b);
-    case 'mul':
-      return mul(a, b);
-    case 'ave':
-      return mul(add(a, b), 0.5);
-  }
+/** Whether the fused kernels compute this layer (sigmoid gates, tanh state, GRU reset after). */
+function fused(o: KerasRecurrentOptions, kind: RecurrentKind): boolean {
+  if (kind === 'SimpleRNN') return true;
+  return (o.recurrentActivation ?? 'sigmoid') === 'sigmoid' && o.activation === 'tanh' && o.resetAfter !== false;
 }
 
 /** A Keras recurrent layer (or a bidirectional pair) as a module over one batch-first nn layer. */
@@ -114,15 +104,7 @@ export class KerasRecurrent extends Module {
     readonly kind: RecurrentKind,
     readonly units: number,
     inputSize: number,
-    readonly options: {
-      useBias: boolean;
-      dropout: number;
-      recurrentDropout: number;
-      returnSequences: boolean;
-      goBackwards: boolean;
-      unitForgetBias: boolean;
-      activation: string;
-    },
+    readonly options: KerasRecurrentOptions,
     readonly mergeMode: MergeMode | null = null,
   ) {
     super();
@@ -152,7 +134,8 @@ export class KerasRecurrent extends Module {
         bIh.data.fill(0);
         bHh.data.fill(0);
         if (kind === 'LSTM' && options.unitForgetBias) bIh.data.fill(1, units, 2 * units); // gates i, f, g, o
-        if (kind !== 'GRU') bHh.requiresGrad = false; // Keras's one bias is the input bias here
+        // Keras's one bias is the input bias here (GRU with resetAfter has two, as PyTorch).
+        if (kind !== 'GRU' || options.resetAfter === false) bHh.requiresGrad = false;
       }
     }
   }
@@ -162,21 +145,114 @@ export class KerasRecurrent extends Module {
     return this.mergeMode === null ? name : `Bidirectional(${name}, ${this.mergeMode})`;
   }
 
-  override forward(input: Tensor): Tensor {
-    const x = this.options.goBackwards ? reverseTime(input) : input;
-    const [output, state] = (this.rnn.forward as (x: Tensor) => [Tensor, Tensor | [Tensor, Tensor]]).call(this.rnn, x);
-    const hN = Array.isArray(state) ? state[0] : state; // (directions, batch, units)
-    const H = this.units;
-    if (this.mergeMode === null) return this.options.returnSequences ? output : reshape(hN, [hN.shape[1]!, H]);
-    if (this.options.returnSequences) {
-      if (this.mergeMode === 'concat') return output;
-      return merge(this.mergeMode, lastAxisSlice(output, 0, H), lastAxisSlice(output, H, H));
+  /**
+   * The layer's output: (batch, steps, units) with returnSequences, else (batch, units); twice
+   * the units for a concatenated bidirectional pair. `mask` (batch, steps) of 0 and 1 skips the
+   * 0 steps as Keras does: the state carries over them, the output there is the carried one (or
+   * zeros with zeroOutputForMask).
+   */
+  override forward(input: Tensor, mask: Tensor | null = null): Tensor {
+    if (this.options.returnState === true) {
+      throw new RangeError(
+        `${this.layerName}: returnState gives [output, ...states], which a sequential model cannot pass on; call forwardWithState for them`,
+      );
     }
-    // (2, batch, units) -> (batch, 1, 2 * units): the forward and backward final states side by side.
-    const both = reshape(transpose(hN, 0, 1), [hN.shape[1]!, 1, 2 * H]);
-    const merged =
-      this.mergeMode === 'concat' ? both : merge(this.mergeMode, lastAxisSlice(both, 0, H), lastAxisSlice(both, H, H));
-    return reshape(merged, [hN.shape[1]!, merged.shape[2]!]);
+    return this.#run(input, mask)[0]!;
+  }
+
+  /**
+   * Keras's returnState: [output, h, c] (LSTM) or [output, h], each state (batch, units); a
+   * bidirectional pair gives the forward direction's states, then the backward one's.
+   */
+  forwardWithState(input: Tensor, mask: Tensor | null = null): Tensor[] {
+    return this.#run(input, mask);
+  }
+
+  /** The output shape, found without running the layer (a stateful layer keeps what it runs on). */
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length !== 3 || (inputShape[2] !== this.rnn.inputSize && inputShape[2] !== -1))
+      throw layerShapeError(this, [-1, -1, this.rnn.inputSize], inputShape);
+    if (this.options.returnState === true) this.forward(zeros([1, 1, this.rnn.inputSize])); // refuses, naming why
+    const width = this.mergeMode === 'concat' ? 2 * this.units : this.units;
+    return this.options.returnSequences ? [inputShape[0]!, inputShape[1]!, width] : [inputShape[0]!, width];
+  }
+
+  /** A stateful layer's carried states (h, then c for LSTM; (directions, batch, units)), or null. */
+  #carried: [Tensor, Tensor | null] | null = null;
+
+  /** Clears a stateful layer's carried states: the next call starts from zeros (Keras's reset_states). */
+  resetStates(): void {
+    this.#carried = null;
+  }
+
+  /** The initial states of this call: the carried ones of a stateful layer, checked against the batch. */
+  #initial(B: number): Tensor | [Tensor, Tensor] | null {
+    if (this.options.stateful !== true || this.#carried === null) return null;
+    const [h, c] = this.#carried;
+    if (h.shape[1] !== B) {
+      throw new RangeError(
+        `${this.layerName} is stateful and carries states for a batch of ${h.shape[1]} but receives a batch of ${B}; keep the batch size fixed or call resetStates() first`,
+      );
+    }
+    return c === null ? h : [h, c];
+  }
+
+  #run(input: Tensor, mask: Tensor | null): Tensor[] {
+    const x0 = expectLayerInput(this, input);
+    if (x0.rank !== 3) throw layerShapeError(this, [-1, -1, this.rnn.inputSize], x0.shape);
+    const [B, T] = x0.shape as [number, number, number];
+    const backwards = this.options.goBackwards;
+    let stepMask: Tensor | null = null;
+    if (mask !== null && mask !== undefined) {
+      if (!(mask instanceof Tensor)) throw argTypeError(`mask of ${this.layerName}`, 'Tensor or null', mask);
+      if (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== T) {
+        throw new ShapeError(
+          `${this.layerName} expected a mask of shape ${formatShape([B, T])} (batch, steps) but received ${formatShape(mask.shape)}`,
+          { layer: this.layerName, expected: [B, T], received: mask.shape },
+        );
+      }
+      stepMask = backwards ? reverseSteps(mask) : mask;
+    }
+    const x = backwards ? reverseTime(x0) : x0;
+    const rnn = this.rnn as RNN;
+    const o = this.options;
+    const hx = this.#initial(B);
+    const r = !fused(o, this.kind)
+      ? runStepwise(rnn, x, stepMask, {
+          gate: o.recurrentActivation ?? 'sigmoid',
+          activation: o.activation as 'tanh' | 'relu',
+          resetAfter: o.resetAfter !== false,
+          initial: hx,
+        })
+      : stepMask === null
+        ? resultOf(rnn.forward(x, hx as Tensor | null) as [Tensor, Tensor | [Tensor, Tensor]])
+        : rnn.forwardMasked(x, stepMask, hx);
+    // Carried as plain values: the next call does not backpropagate into this one (Keras's too).
+    if (o.stateful === true) this.#carried = [r.h.detach(), r.c === null ? null : r.c.detach()];
+    const H = this.units;
+    const D = this.mergeMode === null ? 1 : 2;
+    const states: Tensor[] = [];
+    for (let d = 0; d < D; d++) {
+      states.push(reshape(selectFirst(r.h, d), [B, H]));
+      if (r.c !== null) states.push(reshape(selectFirst(r.c, d), [B, H]));
+    }
+    const perDirection = r.c === null ? 1 : 2;
+    const zeroOut =
+      stepMask !== null && (D === 2 ? this.options.returnSequences : this.options.zeroOutputForMask === true);
+    let output: Tensor;
+    if (this.options.returnSequences) {
+      const y = zeroOut ? mul(r.output, reshape(stepMask!, [B, T, 1])) : r.output;
+      output =
+        D === 1 || this.mergeMode === 'concat'
+          ? y
+          : merge(this.mergeMode!, lastAxisSlice(y, 0, H), lastAxisSlice(y, H, H));
+    } else {
+      const last = states.filter((_, i) => i % perDirection === 0);
+      const y0 = zeroOut ? mul(last[0]!, reshape(lastStep(stepMask!), [B, 1])) : last[0]!;
+      output =
+        D === 1 ? y0 : this.mergeMode === 'concat' ? concat([y0, last[1]!], 1) : merge(this.mergeMode!, y0, last[1]!);
+    }
+    return [output, ...states];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -199,35 +275,22 @@ const KEYS = [
   'returnSequences',
   'returnState',
   'goBackwards',
+  'zeroOutputForMask',
+  'stateful',
 ];
 
 function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, extra: readonly string[]): LayerSpec {
   const a = checkArgs(fn, args, [...KEYS, ...extra]);
   if (a.units === undefined) throw new TypeError(`layers.${fn} needs units (the size of the state)`);
   const units = positiveInt(a.units, 'units');
-  const activations = kind === 'SimpleRNN' ? ['tanh', 'relu'] : ['tanh'];
   const activation = a.activation ?? 'tanh';
-  if (!activations.includes(activation as string)) {
+  if (activation !== 'tanh' && activation !== 'relu') throw argRangeError('activation', `'tanh' or 'relu'`, activation);
+  const gate = a.recurrentActivation ?? 'sigmoid';
+  if (kind !== 'SimpleRNN' && !(GATE_ACTIVATIONS as readonly unknown[]).includes(gate)) {
     throw argRangeError(
-      'activation',
-      `${activations.map((s) => `'${s}'`).join(' or ')} (the fused ${kind} kernel's)`,
-      activation,
-    );
-  }
-  if (kind !== 'SimpleRNN' && a.recurrentActivation !== undefined && a.recurrentActivation !== 'sigmoid') {
-    // tfjs and Keras 2 default to 'hardSigmoid' (0.2x + 0.5); the fused kernel has the sigmoid only.
-    throw argRangeError('recurrentActivation', `'sigmoid' (the fused ${kind} kernel's)`, a.recurrentActivation);
-  }
-  if (boolean(orDefault(a.returnState, false), 'returnState')) {
-    throw new RangeError(
-      `layers.${fn}: returnState gives several outputs, which a sequential model cannot pass on (call the nn.${kind === 'SimpleRNN' ? 'RNN' : kind} module for the states)`,
-    );
-  }
-  if (kind === 'GRU' && !boolean(orDefault(a.resetAfter, true), 'resetAfter')) {
-    throw argRangeError(
-      'resetAfter',
-      'true (the reset gate after the recurrent matmul, as Keras 3 and PyTorch; the fused GRU kernel has that form only)',
-      false,
+      'recurrentActivation',
+      `'sigmoid', 'hardSigmoid' (tfjs's and Keras 2's 0.2x + 0.5) or 'hard_sigmoid' (Keras 3's x/6 + 0.5)`,
+      gate,
     );
   }
   const options = {
@@ -235,9 +298,14 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
     dropout: probability(orDefault(a.dropout, 0), 'dropout'),
     recurrentDropout: probability(orDefault(a.recurrentDropout, 0), 'recurrentDropout'),
     returnSequences: boolean(orDefault(a.returnSequences, false), 'returnSequences'),
+    returnState: boolean(orDefault(a.returnState, false), 'returnState'),
     goBackwards: boolean(orDefault(a.goBackwards, false), 'goBackwards'),
     unitForgetBias: boolean(orDefault(a.unitForgetBias, true), 'unitForgetBias'),
     activation: activation as string,
+    zeroOutputForMask: boolean(orDefault(a.zeroOutputForMask, false), 'zeroOutputForMask'),
+    stateful: boolean(orDefault(a.stateful, false), 'stateful'),
+    ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: gate as GateActivation }),
+    ...(kind === 'GRU' ? { resetAfter: boolean(orDefault(a.resetAfter, true), 'resetAfter') } : {}),
   };
   const stem = { SimpleRNN: 'simple_rnn', LSTM: 'lstm', GRU: 'gru' }[kind];
   const make = (shape: Shape, mergeMode: MergeMode | null): KerasRecurrent => {
@@ -255,7 +323,7 @@ function recurrentSpec(kind: RecurrentKind, fn: string, args: RecurrentArgs, ext
 /** What layers.bidirectional needs of the recurrent specs it wraps. */
 const RECURRENT = new WeakMap<
   LayerSpec,
-  { options: KerasRecurrent['options']; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }
+  { options: KerasRecurrentOptions; make: (sampleShape: Shape, mergeMode: MergeMode | null) => KerasRecurrent }
 >();
 
 /** Keras's SimpleRNN: h_t = activation(W x_t + U h_{t-1} + b). */

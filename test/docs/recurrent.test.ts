@@ -16,8 +16,8 @@ function runBlock(code: string): string[] {
 }
 
 describe('docs/recurrent.md', () => {
-  it('has an example for the layers and for each recurrent dropout scheme', () => {
-    expect(blocks.length).toBe(5);
+  it('has an example for the layers, for each recurrent dropout scheme and for step masks', () => {
+    expect(blocks.length).toBe(6);
   });
 
   it('the examples run and print what they say', () => {
@@ -27,5 +27,6 @@ describe('docs/recurrent.md', () => {
     expect(out[2]).toEqual(['["weight_ih_l0","weight_hh_l0","bias_ih_l0","bias_hh_l0"]', '[10,2,16]']);
     expect(out[3]).toEqual(['[20,4,16] [20,4,16] [20,4,16]']);
     expect(out[4]).toEqual(['[10,2,16]']);
+    expect(out[5]).toEqual(['[2,5,3] [1,2,3]', 'true']);
   });
 });

@@ -73,6 +73,6 @@ describe('docs/sequence-layers.md examples', () => {
   });
 
   it('the Keras model builds and predicts', async () => {
-    expect(await run(5)).toEqual(['[3] [1,3]']);
+    expect(await run(5)).toEqual(['[3] [1,3] true']);
   });
 });

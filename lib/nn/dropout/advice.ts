@@ -6,7 +6,13 @@
 import type { Module } from '../module.js';
 
 export type DropoutAdviceCode =
-  'after-output' | 'before-output' | 'input-rate' | 'hidden-rate' | 'before-batchnorm' | 'after-embedding';
+  | 'after-output'
+  | 'before-output'
+  | 'input-rate'
+  | 'hidden-rate'
+  | 'before-batchnorm'
+  | 'after-embedding'
+  | 'recurrent-one-layer';
 
 export interface DropoutAdvice {
   /** The dropout layer's path in the model ("2", "fc.dropout"). */
@@ -63,6 +69,14 @@ export function dropoutAdvice(layers: readonly LayerAt[]): DropoutAdvice[] {
     if (significant(l.module) && hasParameters(l.module)) outputIndex = i;
   });
   layers.forEach((l, i) => {
+    const rnn = l.module as Module & { dropout?: unknown; numLayers?: unknown };
+    if (rnn.category === 'recurrent' && typeof rnn.dropout === 'number' && rnn.dropout > 0 && rnn.numLayers === 1) {
+      advice.push({
+        layer: l.name,
+        code: 'recurrent-one-layer',
+        message: `${label(l)} has dropout ${rnn.dropout} but one layer: PyTorch's dropout acts between stacked layers only, so it does nothing here; for dropout inside the layer use recurrentDropout or inputDropout (variational, Gal & Ghahramani), weightDropout or zoneout, or nn.LockedDropout on its output.`,
+      });
+    }
     if (!isDropout(l.module) || isEmbedding(l.module)) return;
     const add = (code: DropoutAdviceCode, why: string): void => {
       advice.push({ layer: l.name, code, message: `${label(l)} ${why}` });

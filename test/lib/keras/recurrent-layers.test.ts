@@ -198,27 +198,46 @@ describe('layers.simpleRNN / lstm / gru', () => {
     expectClose(noGrad(() => again.predict(x)).data, noGrad(() => model.predict(x)).data, { atol: 0 });
   });
 
+  it('stateful carries the final states into the next call until resetStates(), fused or step by step', () => {
+    const x = input(2, 6, 3, 12);
+    const half = (from: number): Tensor => {
+      const out = new Float32Array(2 * 3 * 3);
+      for (let b = 0; b < 2; b++) out.set(x.data.subarray((b * 6 + from) * 3, (b * 6 + from + 3) * 3), b * 9);
+      return new Tensor(out, [2, 3, 3]);
+    };
+    for (const extra of [{}, { resetAfter: false }] as const) {
+      manualSeed(13);
+      const whole = sequential([layers.gru({ units: 4, returnSequences: true, ...extra, inputShape: [6, 3] })]);
+      const split = sequential([
+        layers.gru({ units: 4, returnSequences: true, stateful: true, ...extra, inputShape: [3, 3] }),
+      ]);
+      split.module.loadStateDict(whole.module.stateDict());
+      const all = noGrad(() => whole.predict(x)).data;
+      const first = noGrad(() => split.predict(half(0))).data;
+      const second = noGrad(() => split.predict(half(3))).data;
+      for (let b = 0; b < 2; b++) {
+        expectClose(first.subarray(b * 12, b * 12 + 12), all.subarray(b * 24, b * 24 + 12), { atol: 1e-5 });
+        expectClose(second.subarray(b * 12, b * 12 + 12), all.subarray(b * 24 + 12, b * 24 + 24), { atol: 1e-5 });
+      }
+      (split.layers[0] as KerasRecurrent).resetStates();
+      expectClose(noGrad(() => split.predict(half(0))).data, first, { atol: 0 });
+      expect(() => noGrad(() => split.predict(input(1, 3, 3, 14)))).toThrow(
+        /GRU\(4\) is stateful and carries states for a batch of 2 but receives a batch of 1/,
+      );
+    }
+  });
+
   it('refuse what they cannot do, naming the argument', () => {
-    expect(() => layers.lstm({ units: 4, recurrentActivation: 'hardSigmoid' })).toThrow(
-      /'sigmoid'.*recurrentActivation/,
-    );
     expect(() => layers.simpleRNN({ units: 4, activation: 'sigmoid' })).toThrow(/'tanh' or 'relu'.*activation/);
-    expect(() => layers.gru({ units: 4, resetAfter: false })).toThrow(/resetAfter/);
-    expect(() => layers.lstm({ units: 4, returnState: true })).toThrow(/returnState gives several outputs/);
+    expect(() => layers.gru({ units: 4, resetAfter: 'no' as never })).toThrow(/resetAfter/);
     expect(() => layers.lstm({ units: 4, dropout: 1.5 })).toThrow(/dropout/);
     expect(() => layers.lstm({ units: 0 })).toThrow(/units/);
-    expect(() => layers.lstm({ units: 4, stateful: true } as never)).toThrow(/unknown option "stateful"/);
+    expect(() => layers.lstm({ units: 4, stateful: 1 } as never)).toThrow(/stateful/);
     expect(() => layers.gru({} as never)).toThrow(/needs units/);
     expect(() => layers.bidirectional({ layer: layers.dense({ units: 3 }) })).toThrow(/layer/);
     expect(() => layers.bidirectional({ layer: layers.lstm({ units: 3 }), mergeMode: 'max' as never })).toThrow(
       /mergeMode/,
     );
     expect(() => sequential([layers.lstm({ units: 3, inputShape: [4] })])).toThrow(/samples of \(steps, features\)/);
-    expect(() =>
-      sequential([
-        layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5], maskZero: true }),
-        layers.lstm({ units: 3 }),
-      ]),
-    ).toThrow(/layer 1 \(LSTM\) would run over the padding steps that layer 0 \(Embedding with maskZero\) marks/);
   });
 });

@@ -1,7 +1,7 @@
 // summary()'s dropout advice for sequence models: element dropout straight after an embedding
 // suggests EmbeddingDropout or LockedDropout; those (and whole-vector dropouts) draw no advice there.
-import { describe, expect, it } from 'vitest';
-import { nn } from '../../../../lib/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { nn, type Tensor } from '../../../../lib/index.js';
 
 const codes = (m: nn.Module, inputShape: number[]): string[] =>
   nn.summarize(m, { inputShape }).advice.map((a) => `${a.layer}:${a.code}`);
@@ -56,5 +56,36 @@ describe('dropout advice after embeddings', () => {
     expect(nn.summarize(clean, { inputShape: [-1, 6] }).dropoutLayers).toEqual([
       { name: '0', layer: 'EmbeddingDropout(p=0.3, Embedding(50, 8))', rate: 0.3, training: true },
     ]);
+  });
+});
+
+describe('dropout advice on recurrent layers', () => {
+  class Tagger extends nn.Module {
+    readonly emb = new nn.Embedding(20, 4);
+    readonly rnn: nn.LSTM;
+    readonly out = new nn.Linear(6, 3);
+    constructor(options: nn.LSTMOptions) {
+      super();
+      this.rnn = new nn.LSTM({ inputSize: 4, hiddenSize: 6, batchFirst: true, ...options });
+    }
+    override forward(ids: Tensor): Tensor {
+      const [h] = this.rnn.forward(this.emb.call(ids));
+      return this.out.call(h);
+    }
+  }
+
+  it("warns that PyTorch's inter-layer dropout does nothing with one layer, and names the in-layer options", () => {
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const one = new Tagger({ dropout: 0.3 });
+      expect(codes(one, [-1, 5])).toEqual(['rnn:recurrent-one-layer']);
+      const message = nn.summarize(one, { inputShape: [-1, 5] }).advice[0]!.message;
+      expect(message).toMatch(/^rnn LSTM\(4→6\) has dropout 0\.3 but one layer/);
+      expect(message).toContain('recurrentDropout');
+      expect(codes(new Tagger({ dropout: 0.3, numLayers: 2 }), [-1, 5])).toEqual([]);
+      expect(codes(new Tagger({ recurrentDropout: 0.3 }), [-1, 5])).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
