@@ -358,7 +358,7 @@ export interface NormKernels {
   ): void;
 }
 
-/** Sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h has the formulas). */
+/** Sparse variational dropout's fused per-weight pass and the local reparameterisation's noise (native/kernels/vdo/vdo.h). */
 export interface VdoKernels {
   /**
    * For n weights θ = weight[i] and their log σ² = logSigma2[i], in one read of both:
@@ -378,6 +378,22 @@ export interface VdoKernels {
     withKl: boolean,
     n: number,
   ): number;
+  /**
+   * The local reparameterisation's noise pass: out = mean + s·ε and half = ε / (2s) with
+   * s = sqrt(variance + 1e-8), ε the normals of randnFill(…, 0, 1, seed, offset, n) (Box-Muller
+   * pairs at offset + 2j, offset + 2j + 1). The reference computes ε as randnFill does; the native
+   * pass uses float log/sin/cos of its own, within a few float32 ulp of it, the same on every
+   * thread count. out and half overlap nothing; mean and variance may be one array.
+   */
+  lrtNoise(
+    out: Float32Array,
+    half: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    seed: number | bigint,
+    offset: number,
+    n: number,
+  ): void;
 }
 
 /**

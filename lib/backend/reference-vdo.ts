@@ -1,10 +1,16 @@
 /**
- * Reference for sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h):
- * the formulas in double with V8's Math.exp / Math.log, each output rounded once to float32.
- * The native pass uses its own polynomial exp and log; the two agree to a few float32 ulp.
+ * Reference for sparse variational dropout's fused per-weight pass and the local
+ * reparameterisation's noise pass (native/kernels/vdo/vdo.h): the formulas in double with V8's
+ * Math.exp / Math.log (the noise: randnFill's normals), each output rounded once to float32.
+ * The native passes use their own polynomial exp, log, sin and cos; the two agree to a few
+ * float32 ulp.
  */
 import type { VdoKernels } from './backend.js';
 import * as check from './check.js';
+import { fillNormal, seedWords } from './philox.js';
+
+/** Added to the variance before the square root (ops/variational.ts's LRT_EPS). */
+const LRT_EPS = 1e-8;
 
 /** Molchanov et al.'s fit of the KL (ops/variational.ts holds the same constants). */
 const K1 = 0.63576;
@@ -66,5 +72,31 @@ export const referenceVdo: VdoKernels = {
       }
     }
     return kl ? total : 0;
+  },
+  lrtNoise(out, half, mean, variance, seed, offset, n) {
+    check.expectArgs(arguments, 7, 'lrtNoise(out, half, mean, variance, seed, offset, n)');
+    const [k0, k1] = seedWords(seed);
+    check.size(offset, 'offset');
+    check.size(n, 'n');
+    const o = check.f32(out, 'out');
+    const h = check.f32(half, 'half');
+    const m = check.f32(mean, 'mean');
+    const v = check.f32(variance, 'variance');
+    check.expectLength(o, n, 'out');
+    check.expectLength(h, n, 'half');
+    check.expectLength(m, n, 'mean');
+    check.expectLength(v, n, 'variance');
+    check.expectDisjoint(o, 'out', h, 'half');
+    check.expectDisjoint(o, 'out', m, 'mean');
+    check.expectDisjoint(o, 'out', v, 'variance');
+    check.expectDisjoint(h, 'half', m, 'mean');
+    check.expectDisjoint(h, 'half', v, 'variance');
+    const eps = new Float32Array(n);
+    fillNormal(eps, n, 0, 1, k0, k1, offset);
+    for (let i = 0; i < n; i++) {
+      const s = Math.sqrt(v[i]! + LRT_EPS);
+      o[i] = m[i]! + s * eps[i]!;
+      h[i] = eps[i]! / (2 * s);
+    }
   },
 };

@@ -12,8 +12,9 @@
  *   sparseVdKl(weight, logSigma2)     Σ KL(q(w) ‖ log-uniform), Molchanov's approximation
  *   kingmaKl(logAlpha)                Σ KL, Kingma's polynomial with α clamped to ≤ 1
  *
- * Noise comes from the backend's randnFill on the Philox stream (offset = generator.reserve),
- * a pure function of (seed, offset, index) on every ISA and thread count. The KL sums
+ * Noise comes from the Philox stream (offset = generator.reserve), a pure function of (seed,
+ * offset, index) on every thread count: lrtNoise's through the backend's fused noise pass
+ * (native/kernels/vdo/, randnFill's normals to a few float32 ulp), unitNoise's through randnFill. The KL sums
  * accumulate in float64. The sparse variational ones (log α, σ², Molchanov's KL and its
  * gradients) run on the backend's fused per-weight pass, sparseVd (native/kernels/vdo/).
  */
@@ -93,18 +94,19 @@ export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOption
   const generator: Generator = streamOf(o);
   if (!training) return mean;
   const n = mean.size;
-  const eps = new Float32Array(n);
-  if (n > 0) activeBackend().randnFill(eps, 0, 1, generator.seed, generator.reserve(2 * Math.ceil(n / 2)), n);
   const out = new Float32Array(n);
   // Saved for backward: ε / (2σ), one float per output.
   const half = new Float32Array(n);
-  const m = mean.data;
-  const v = variance.data;
-  for (let i = 0; i < n; i++) {
-    const s = Math.sqrt(v[i]! + LRT_EPS);
-    out[i] = m[i]! + s * eps[i]!;
-    half[i] = eps[i]! / (2 * s);
-  }
+  if (n > 0)
+    activeBackend().lrtNoise(
+      out,
+      half,
+      mean.data,
+      variance.data,
+      generator.seed,
+      generator.reserve(2 * Math.ceil(n / 2)),
+      n,
+    );
   return record(new Tensor(out, mean.shape), 'lrtNoise', [mean, variance], (g, needs) => {
     let gv: Float32Array | null = null;
     if (needs[1]) {

@@ -79,5 +79,6 @@ Napi::Value RnnForward(const Napi::CallbackInfo& info);
 Napi::Value RnnBackward(const Napi::CallbackInfo& info);
 // vdo_binding.cc
 Napi::Value SparseVd(const Napi::CallbackInfo& info);
+Napi::Value LrtNoise(const Napi::CallbackInfo& info);
 
 }  // namespace dn::addon

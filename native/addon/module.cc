@@ -109,8 +109,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // recurrent layers
       {"rnnForward", guarded<RnnForward>},
       {"rnnBackward", guarded<RnnBackward>},
-      // sparse variational dropout
+      // sparse variational and variational dropout
       {"sparseVd", guarded<SparseVd>},
+      {"lrtNoise", guarded<LrtNoise>},
       // for the benchmarks only
       {"fmaPeak", guarded<FmaPeak>},
   };
