@@ -394,6 +394,23 @@ export interface VdoKernels {
     offset: number,
     n: number,
   ): void;
+  /**
+   * Variational dropout's per-weight pass (Kingma et al.), with a = min(log α, 0) (NaN stays NaN)
+   * and α = exp(a): variance = α·θ², dVarDWeight = 2·α·θ, dVarDLogAlpha = α·θ² where log α <= 0
+   * (else 0), dKlDLogAlpha = −(0.5 + c1·α + 2·c2·α² + 3·c3·α³) where log α <= 0 (else 0). Each
+   * output may be null; weight may be null when the first three are. Returns, when withKl,
+   * Σ −(0.5·a + c1·α + c2·α² + c3·α³) (the KL without its constant, summed in double), else 0.
+   */
+  kingmaVd(
+    variance: Float32Array | null,
+    dVarDWeight: Float32Array | null,
+    dVarDLogAlpha: Float32Array | null,
+    dKlDLogAlpha: Float32Array | null,
+    weight: Float32Array | null,
+    logAlpha: Float32Array,
+    withKl: boolean,
+    n: number,
+  ): number;
 }
 
 /**

@@ -9,6 +9,11 @@ import type { VdoKernels } from './backend.js';
 import * as check from './check.js';
 import { fillNormal, seedWords } from './philox.js';
 
+/** Kingma et al.'s fit (ops/variational.ts holds the same constants). */
+const C1 = 1.16145124;
+const C2 = -1.50204118;
+const C3 = 0.58629921;
+
 /** Added to the variance before the square root (ops/variational.ts's LRT_EPS). */
 const LRT_EPS = 1e-8;
 
@@ -98,5 +103,59 @@ export const referenceVdo: VdoKernels = {
       o[i] = m[i]! + s * eps[i]!;
       h[i] = eps[i]! / (2 * s);
     }
+  },
+  kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n) {
+    check.expectArgs(
+      arguments,
+      8,
+      'kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n)',
+    );
+    const kl = check.bool(withKl, 'withKl');
+    check.size(n, 'n');
+    const outs: [Float32Array | null, string][] = [
+      [check.f32OrNull(variance, 'variance'), 'variance'],
+      [check.f32OrNull(dVarDWeight, 'dVarDWeight'), 'dVarDWeight'],
+      [check.f32OrNull(dVarDLogAlpha, 'dVarDLogAlpha'), 'dVarDLogAlpha'],
+      [check.f32OrNull(dKlDLogAlpha, 'dKlDLogAlpha'), 'dKlDLogAlpha'],
+    ];
+    const w = check.f32OrNull(weight, 'weight');
+    const la = check.f32(logAlpha, 'logAlpha');
+    const [v, dvw, dvl, dkl] = outs.map(([o]) => o) as [
+      Float32Array | null,
+      Float32Array | null,
+      Float32Array | null,
+      Float32Array | null,
+    ];
+    if (w === null && (v !== null || dvw !== null || dvl !== null))
+      throw new TypeError('Expected weight to be a Float32Array (a variance output is asked for) but received null');
+    check.expectLength(la, n, 'logAlpha');
+    if (w !== null) check.expectLength(w, n, 'weight');
+    for (let i = 0; i < outs.length; i++) {
+      const [o, name] = outs[i]!;
+      if (o === null) continue;
+      check.expectLength(o, n, name);
+      check.expectDisjoint(o, name, la, 'logAlpha');
+      if (w !== null) check.expectDisjoint(o, name, w, 'weight');
+      for (let j = i + 1; j < outs.length; j++) {
+        const [p, pName] = outs[j]!;
+        if (p !== null) check.expectDisjoint(o, name, p, pName);
+      }
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const a = Math.min(la[i]!, 0);
+      const alpha = Math.exp(a);
+      const inside = la[i]! <= 0;
+      if (w !== null) {
+        const var_ = alpha * w[i]! * w[i]!;
+        if (v !== null) v[i] = var_;
+        if (dvw !== null) dvw[i] = 2 * alpha * w[i]!;
+        if (dvl !== null) dvl[i] = inside ? var_ : 0;
+      }
+      total -= 0.5 * a + C1 * alpha + C2 * alpha * alpha + C3 * alpha * alpha * alpha;
+      if (dkl !== null)
+        dkl[i] = inside ? -(0.5 + C1 * alpha + 2 * C2 * alpha * alpha + 3 * C3 * alpha * alpha * alpha) : 0;
+    }
+    return kl ? total : 0;
   },
 };

@@ -11,6 +11,7 @@
  *   sparseVdSigma2(logSigma2)         σ² = exp(log σ²), differentiable
  *   sparseVdKl(weight, logSigma2)     Σ KL(q(w) ‖ log-uniform), Molchanov's approximation
  *   kingmaKl(logAlpha)                Σ KL, Kingma's polynomial with α clamped to ≤ 1
+ *   kingmaVariance(weight, logAlpha)  α θ², the variances of Kingma's per-weight local reparameterisation
  *
  * Noise comes from the Philox stream (offset = generator.reserve), a pure function of (seed,
  * offset, index) on every thread count: lrtNoise's through the backend's fused noise pass
@@ -174,23 +175,44 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
 /**
  * Σ of Kingma's KL over log α, with α clamped to ≤ 1 (log α ≤ 0) as in the paper:
  *   KL = −(KINGMA_CONST + 0.5·log α + c1·α + c2·α² + c3·α³)
- * positive and decreasing in α on (0, 1]. The gradient is 0 where log α > 0 (clamped).
+ * positive and decreasing in α on (0, 1]. The gradient is 0 where log α > 0 (clamped). The
+ * backend's per-weight pass (kingmaVd) gives the sum of the polynomial part and its derivative
+ * in one read of log α.
  */
 export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
   expectTensor(logAlpha, 'logAlpha');
-  const la = logAlpha.data;
-  const n = la.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total -= KINGMA_CONST + kingmaPolynomial(Math.exp(Math.min(la[i]!, 0)));
+  const n = logAlpha.size;
+  const dkl = needsGrad(logAlpha) ? new Float32Array(n) : null;
+  const negPoly = activeBackend().kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
+  const total = negPoly - n * KINGMA_CONST;
   return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!(la[i]! <= 0)) continue;
-      const a = Math.exp(la[i]!);
-      // d(poly)/dlogα = α·d(poly)/dα = 0.5 + c1·α + 2c2·α² + 3c3·α³
-      out[i] = -g[0]! * (0.5 + KINGMA_C1 * a + 2 * KINGMA_C2 * a * a + 3 * KINGMA_C3 * a * a * a);
-    }
+    activeBackend().scale(out, dkl!, g[0]!, n);
     return [out];
+  });
+}
+
+/**
+ * α·θ² with α = min(exp(logAlpha), 1) per weight: the variances of variational dropout's local
+ * reparameterisation (Kingma et al.'s type B), from the backend's per-weight pass. Gradients:
+ * g·2αθ to the weight, g·αθ² to logAlpha where logAlpha ≤ 0 (0 where it is clamped).
+ */
+export function kingmaVariance(weight: Tensor, logAlpha: Tensor): Tensor {
+  expectTensor(weight, 'weight');
+  expectTensor(logAlpha, 'logAlpha');
+  sameShape(weight, logAlpha, 'kingmaVariance', ['weight', 'logAlpha']);
+  const n = weight.size;
+  const track = needsGrad(weight, logAlpha);
+  const variance = new Float32Array(n);
+  const dw = track ? new Float32Array(n) : null;
+  const dla = track ? new Float32Array(n) : null;
+  activeBackend().kingmaVd(variance, dw, dla, null, weight.data, logAlpha.data, false, n);
+  return record(new Tensor(variance, weight.shape), 'kingmaVariance', [weight, logAlpha], (g, needs) => {
+    let gw: Float32Array | null = null;
+    let gl: Float32Array | null = null;
+    if (needs[0]) activeBackend().mul((gw = new Float32Array(n)), g, dw!, n);
+    if (needs[1]) activeBackend().mul((gl = new Float32Array(n)), g, dla!, n);
+    return [gw, gl];
   });
 }
 

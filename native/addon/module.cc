@@ -112,6 +112,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // sparse variational and variational dropout
       {"sparseVd", guarded<SparseVd>},
       {"lrtNoise", guarded<LrtNoise>},
+      {"kingmaVd", guarded<KingmaVd>},
       // for the benchmarks only
       {"fmaPeak", guarded<FmaPeak>},
   };

@@ -9,6 +9,9 @@
 //     out = mean + sqrt(variance + 1e-8)·ε, half = ε / (2·sqrt(variance + 1e-8)), ε the normal
 //     draws of randnFill(…, seed, offset, n)'s pairs. out and half overlap nothing; mean and
 //     variance may be the same array. Split over the pool on whole pairs.
+//   kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n) -> number
+//     Each output is a Float32Array or null; weight may be null when the first three outputs are.
+//     Returns Σ −poly (Kingma's KL without its constant) when withKl, else 0. Single-threaded.
 #include "../kernels/vdo/vdo.h"
 #include "../kernels/vdo/vdo_driver.h"
 #include "../runtime/dispatch.h"
@@ -75,6 +78,47 @@ Napi::Value LrtNoise(const Napi::CallbackInfo& info) {
   expect_disjoint(env, half, mean), expect_disjoint(env, half, var);
   if (n > 0) vdo_lrt_noise(out.data, half.data, mean.data, var.data, n, seed, offset);
   return env.Undefined();
+}
+
+Napi::Value KingmaVd(const Napi::CallbackInfo& info) {
+  expect_args(info, 8, "kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n)");
+  auto env = info.Env();
+  const bool with_kl = bool_arg(info, 6, "withKl");
+  const std::size_t n = size_arg(info, 7, "n");
+  auto var = f32_or_null_arg(info, 0, "variance");
+  auto dvar_dw = f32_or_null_arg(info, 1, "dVarDWeight");
+  auto dvar_dla = f32_or_null_arg(info, 2, "dVarDLogAlpha");
+  auto dkl = f32_or_null_arg(info, 3, "dKlDLogAlpha");
+  auto w = f32_or_null_arg(info, 4, "weight");
+  auto la = f32_arg(info, 5, "logAlpha");
+  const bool wants_w = var.present || dvar_dw.present || dvar_dla.present;
+  DN_THROW_TYPE_IF(wants_w && !w.present, env,
+                   "Expected weight to be a Float32Array (a variance output is asked for) but received null");
+  expect_length(env, la, n);
+  if (w.present) expect_length(env, w, n);
+  const OptF32View* outs[] = {&var, &dvar_dw, &dvar_dla, &dkl};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const OptF32View& o = *outs[i];
+    if (!o.present) continue;
+    expect_length(env, o, n);
+    expect_disjoint(env, o, la);
+    if (w.present) expect_disjoint(env, o, w);
+    for (std::size_t j = i + 1; j < 4; ++j) {
+      if (outs[j]->present) expect_disjoint(env, o, *outs[j]);
+    }
+  }
+  double kl = 0.0;
+  dn_vdo_kingma_args a{};
+  a.w = w.present ? w.data : nullptr;
+  a.la = la.data;
+  a.n = n;
+  a.var = var.present ? var.data : nullptr;
+  a.dvar_dw = dvar_dw.present ? dvar_dw.data : nullptr;
+  a.dvar_dla = dvar_dla.present ? dvar_dla.data : nullptr;
+  a.dkl = dkl.present ? dkl.data : nullptr;
+  a.kl = with_kl ? &kl : nullptr;
+  if (n > 0) active().vdo_kingma(&a);
+  return Napi::Number::New(env, kl);
 }
 
 }  // namespace dn::addon

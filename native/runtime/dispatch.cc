@@ -63,6 +63,7 @@ KernelTable scalar_table() {
   DN_SET_DROPOUT(t, scalar)
   t.vdo_sparse = dn_vdo_sparse__scalar;
   t.vdo_lrt = dn_vdo_lrt__scalar;
+  t.vdo_kingma = dn_vdo_kingma__scalar;
   return t;
 }
 
@@ -81,6 +82,7 @@ KernelTable build_table(Isa isa) {
       DN_SET_DROPOUT(t, avx2)
       t.vdo_sparse = dn_vdo_sparse__avx2;
       t.vdo_lrt = dn_vdo_lrt__avx2;
+      t.vdo_kingma = dn_vdo_kingma__avx2;
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -95,6 +97,7 @@ KernelTable build_table(Isa isa) {
       DN_SET_DROPOUT(t, avx512)
       t.vdo_sparse = dn_vdo_sparse__avx512;
       t.vdo_lrt = dn_vdo_lrt__avx512;
+      t.vdo_kingma = dn_vdo_kingma__avx512;
       break;
 #endif
 #if defined(DN_HAVE_NEON)

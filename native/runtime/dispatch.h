@@ -18,6 +18,7 @@ struct dn_conv_direct;     // native/kernels/conv/conv_direct.h
 struct dn_conv_direct_wgrad;
 struct dn_vdo_sparse_args;  // native/kernels/vdo/vdo.h
 struct dn_vdo_lrt_args;
+struct dn_vdo_kingma_args;
 
 #include "../kernels/gemm/gemm.h"
 
@@ -76,6 +77,7 @@ struct KernelTable {
   // sparse variational dropout's per-weight pass (native/kernels/vdo/vdo.h)
   void (*vdo_sparse)(const dn_vdo_sparse_args* a);
   void (*vdo_lrt)(const dn_vdo_lrt_args* a);
+  void (*vdo_kingma)(const dn_vdo_kingma_args* a);
 };
 
 const char* isa_name(Isa isa);
