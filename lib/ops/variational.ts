@@ -162,8 +162,15 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
   const dls = track ? new Float32Array(n) : null;
   const dw = track ? new Float32Array(n) : null;
   const total = activeBackend().sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
+  // The usual seed gradient is 1: the derivatives are then handed over as they are, once (a
+  // second backward through a retained graph gets scaled copies).
+  let handedOver = false;
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
     const scale = g[0]!;
+    if (scale === 1 && !handedOver) {
+      handedOver = true;
+      return [needs[0] ? dw : null, needs[1] ? dls : null];
+    }
     let gw: Float32Array | null = null;
     let gs: Float32Array | null = null;
     if (needs[0]) activeBackend().scale((gw = new Float32Array(n)), dw!, scale, n);
@@ -185,7 +192,12 @@ export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
   const dkl = needsGrad(logAlpha) ? new Float32Array(n) : null;
   const negPoly = activeBackend().kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
   const total = negPoly - n * KINGMA_CONST;
+  let handedOver = false; // as sparseVdKl's
   return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
+    if (g[0] === 1 && !handedOver) {
+      handedOver = true;
+      return [dkl];
+    }
     const out = new Float32Array(n);
     activeBackend().scale(out, dkl!, g[0]!, n);
     return [out];
