@@ -11,9 +11,11 @@
  *   sparseVdSigma2(logSigma2)         σ² = exp(log σ²), differentiable
  *   sparseVdKl(weight, logSigma2)     Σ KL(q(w) ‖ log-uniform), Molchanov's approximation
  *   kingmaKl(logAlpha)                Σ KL, Kingma's polynomial with α clamped to ≤ 1
+ *   kingmaVariance(weight, logAlpha)  α θ², the variances of Kingma's per-weight local reparameterisation
  *
- * Noise comes from the backend's randnFill on the Philox stream (offset = generator.reserve),
- * a pure function of (seed, offset, index) on every ISA and thread count. The KL sums
+ * Noise comes from the Philox stream (offset = generator.reserve), a pure function of (seed,
+ * offset, index) on every thread count: lrtNoise's through the backend's fused noise pass
+ * (native/kernels/vdo/, randnFill's normals to a few float32 ulp), unitNoise's through randnFill. The KL sums
  * accumulate in float64. The sparse variational ones (log α, σ², Molchanov's KL and its
  * gradients) run on the backend's fused per-weight pass, sparseVd (native/kernels/vdo/).
  */
@@ -93,18 +95,19 @@ export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOption
   const generator: Generator = streamOf(o);
   if (!training) return mean;
   const n = mean.size;
-  const eps = new Float32Array(n);
-  if (n > 0) activeBackend().randnFill(eps, 0, 1, generator.seed, generator.reserve(2 * Math.ceil(n / 2)), n);
   const out = new Float32Array(n);
   // Saved for backward: ε / (2σ), one float per output.
   const half = new Float32Array(n);
-  const m = mean.data;
-  const v = variance.data;
-  for (let i = 0; i < n; i++) {
-    const s = Math.sqrt(v[i]! + LRT_EPS);
-    out[i] = m[i]! + s * eps[i]!;
-    half[i] = eps[i]! / (2 * s);
-  }
+  if (n > 0)
+    activeBackend().lrtNoise(
+      out,
+      half,
+      mean.data,
+      variance.data,
+      generator.seed,
+      generator.reserve(2 * Math.ceil(n / 2)),
+      n,
+    );
   return record(new Tensor(out, mean.shape), 'lrtNoise', [mean, variance], (g, needs) => {
     let gv: Float32Array | null = null;
     if (needs[1]) {
@@ -159,8 +162,15 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
   const dls = track ? new Float32Array(n) : null;
   const dw = track ? new Float32Array(n) : null;
   const total = activeBackend().sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
+  // The usual seed gradient is 1: the derivatives are then handed over as they are, once (a
+  // second backward through a retained graph gets scaled copies).
+  let handedOver = false;
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
     const scale = g[0]!;
+    if (scale === 1 && !handedOver) {
+      handedOver = true;
+      return [needs[0] ? dw : null, needs[1] ? dls : null];
+    }
     let gw: Float32Array | null = null;
     let gs: Float32Array | null = null;
     if (needs[0]) activeBackend().scale((gw = new Float32Array(n)), dw!, scale, n);
@@ -172,23 +182,49 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
 /**
  * Σ of Kingma's KL over log α, with α clamped to ≤ 1 (log α ≤ 0) as in the paper:
  *   KL = −(KINGMA_CONST + 0.5·log α + c1·α + c2·α² + c3·α³)
- * positive and decreasing in α on (0, 1]. The gradient is 0 where log α > 0 (clamped).
+ * positive and decreasing in α on (0, 1]. The gradient is 0 where log α > 0 (clamped). The
+ * backend's per-weight pass (kingmaVd) gives the sum of the polynomial part and its derivative
+ * in one read of log α.
  */
 export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
   expectTensor(logAlpha, 'logAlpha');
-  const la = logAlpha.data;
-  const n = la.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total -= KINGMA_CONST + kingmaPolynomial(Math.exp(Math.min(la[i]!, 0)));
+  const n = logAlpha.size;
+  const dkl = needsGrad(logAlpha) ? new Float32Array(n) : null;
+  const negPoly = activeBackend().kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
+  const total = negPoly - n * KINGMA_CONST;
+  let handedOver = false; // as sparseVdKl's
   return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!(la[i]! <= 0)) continue;
-      const a = Math.exp(la[i]!);
-      // d(poly)/dlogα = α·d(poly)/dα = 0.5 + c1·α + 2c2·α² + 3c3·α³
-      out[i] = -g[0]! * (0.5 + KINGMA_C1 * a + 2 * KINGMA_C2 * a * a + 3 * KINGMA_C3 * a * a * a);
+    if (g[0] === 1 && !handedOver) {
+      handedOver = true;
+      return [dkl];
     }
+    const out = new Float32Array(n);
+    activeBackend().scale(out, dkl!, g[0]!, n);
     return [out];
+  });
+}
+
+/**
+ * α·θ² with α = min(exp(logAlpha), 1) per weight: the variances of variational dropout's local
+ * reparameterisation (Kingma et al.'s type B), from the backend's per-weight pass. Gradients:
+ * g·2αθ to the weight, g·αθ² to logAlpha where logAlpha ≤ 0 (0 where it is clamped).
+ */
+export function kingmaVariance(weight: Tensor, logAlpha: Tensor): Tensor {
+  expectTensor(weight, 'weight');
+  expectTensor(logAlpha, 'logAlpha');
+  sameShape(weight, logAlpha, 'kingmaVariance', ['weight', 'logAlpha']);
+  const n = weight.size;
+  const track = needsGrad(weight, logAlpha);
+  const variance = new Float32Array(n);
+  const dw = track ? new Float32Array(n) : null;
+  const dla = track ? new Float32Array(n) : null;
+  activeBackend().kingmaVd(variance, dw, dla, null, weight.data, logAlpha.data, false, n);
+  return record(new Tensor(variance, weight.shape), 'kingmaVariance', [weight, logAlpha], (g, needs) => {
+    let gw: Float32Array | null = null;
+    let gl: Float32Array | null = null;
+    if (needs[0]) activeBackend().mul((gw = new Float32Array(n)), g, dw!, n);
+    if (needs[1]) activeBackend().mul((gl = new Float32Array(n)), g, dla!, n);
+    return [gw, gl];
   });
 }
 

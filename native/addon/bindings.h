@@ -80,5 +80,7 @@ Napi::Value RnnForward(const Napi::CallbackInfo& info);
 Napi::Value RnnBackward(const Napi::CallbackInfo& info);
 // vdo_binding.cc
 Napi::Value SparseVd(const Napi::CallbackInfo& info);
+Napi::Value LrtNoise(const Napi::CallbackInfo& info);
+Napi::Value KingmaVd(const Napi::CallbackInfo& info);
 
 }  // namespace dn::addon

@@ -110,8 +110,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // recurrent layers
       {"rnnForward", guarded<RnnForward>},
       {"rnnBackward", guarded<RnnBackward>},
-      // sparse variational dropout
+      // sparse variational and variational dropout
       {"sparseVd", guarded<SparseVd>},
+      {"lrtNoise", guarded<LrtNoise>},
+      {"kingmaVd", guarded<KingmaVd>},
       // for the benchmarks only
       {"fmaPeak", guarded<FmaPeak>},
   };

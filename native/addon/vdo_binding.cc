@@ -1,10 +1,19 @@
-// Sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h).
-// Signature (outputs first, count last; the same on the reference backend):
+// Sparse variational dropout's fused per-weight pass and the local reparameterisation's noise
+// pass (native/kernels/vdo/vdo.h). Signatures (outputs first, count last; the same on the
+// reference backend):
 //   sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n) -> number
-// Each output is a Float32Array or null (not computed); dLogSigma2 and dWeight are both given or
-// both null. Returns Σ KL over the n weights when withKl, else 0. Outputs overlap nothing.
-// Single-threaded: the pass is one streaming read of two arrays, a fraction of a GEMM's cost.
+//     Each output is a Float32Array or null (not computed); dLogSigma2 and dWeight are both given
+//     or both null. Returns Σ KL over the n weights when withKl, else 0. Outputs overlap nothing.
+//     Single-threaded: one streaming read of two arrays, a fraction of a GEMM's cost.
+//   lrtNoise(out, half, mean, variance, seed, offset, n)
+//     out = mean + sqrt(variance + 1e-8)·ε, half = ε / (2·sqrt(variance + 1e-8)), ε the normal
+//     draws of randnFill(…, seed, offset, n)'s pairs. out and half overlap nothing; mean and
+//     variance may be the same array. Split over the pool on whole pairs.
+//   kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n) -> number
+//     Each output is a Float32Array or null; weight may be null when the first three outputs are.
+//     Returns Σ −poly (Kingma's KL without its constant) when withKl, else 0. Single-threaded.
 #include "../kernels/vdo/vdo.h"
+#include "../kernels/vdo/vdo_driver.h"
 #include "../runtime/dispatch.h"
 #include "args.h"
 #include "bindings.h"
@@ -48,6 +57,67 @@ Napi::Value SparseVd(const Napi::CallbackInfo& info) {
   a.dw = dw.present ? dw.data : nullptr;
   a.kl = with_kl ? &kl : nullptr;
   if (n > 0) active().vdo_sparse(&a);
+  return Napi::Number::New(env, kl);
+}
+
+Napi::Value LrtNoise(const Napi::CallbackInfo& info) {
+  expect_args(info, 7, "lrtNoise(out, half, mean, variance, seed, offset, n)");
+  auto env = info.Env();
+  // The plain arguments first, then the typed-array views.
+  const std::uint64_t seed = u64_arg(info, 4, "seed");
+  const std::size_t offset = size_arg(info, 5, "offset");
+  const std::size_t n = size_arg(info, 6, "n");
+  auto out = f32_arg(info, 0, "out");
+  auto half = f32_arg(info, 1, "half");
+  auto mean = f32_arg(info, 2, "mean");
+  auto var = f32_arg(info, 3, "variance");
+  expect_length(env, out, n), expect_length(env, half, n);
+  expect_length(env, mean, n), expect_length(env, var, n);
+  expect_disjoint(env, out, half);
+  expect_disjoint(env, out, mean), expect_disjoint(env, out, var);
+  expect_disjoint(env, half, mean), expect_disjoint(env, half, var);
+  if (n > 0) vdo_lrt_noise(out.data, half.data, mean.data, var.data, n, seed, offset);
+  return env.Undefined();
+}
+
+Napi::Value KingmaVd(const Napi::CallbackInfo& info) {
+  expect_args(info, 8, "kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n)");
+  auto env = info.Env();
+  const bool with_kl = bool_arg(info, 6, "withKl");
+  const std::size_t n = size_arg(info, 7, "n");
+  auto var = f32_or_null_arg(info, 0, "variance");
+  auto dvar_dw = f32_or_null_arg(info, 1, "dVarDWeight");
+  auto dvar_dla = f32_or_null_arg(info, 2, "dVarDLogAlpha");
+  auto dkl = f32_or_null_arg(info, 3, "dKlDLogAlpha");
+  auto w = f32_or_null_arg(info, 4, "weight");
+  auto la = f32_arg(info, 5, "logAlpha");
+  const bool wants_w = var.present || dvar_dw.present || dvar_dla.present;
+  DN_THROW_TYPE_IF(wants_w && !w.present, env,
+                   "Expected weight to be a Float32Array (a variance output is asked for) but received null");
+  expect_length(env, la, n);
+  if (w.present) expect_length(env, w, n);
+  const OptF32View* outs[] = {&var, &dvar_dw, &dvar_dla, &dkl};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const OptF32View& o = *outs[i];
+    if (!o.present) continue;
+    expect_length(env, o, n);
+    expect_disjoint(env, o, la);
+    if (w.present) expect_disjoint(env, o, w);
+    for (std::size_t j = i + 1; j < 4; ++j) {
+      if (outs[j]->present) expect_disjoint(env, o, *outs[j]);
+    }
+  }
+  double kl = 0.0;
+  dn_vdo_kingma_args a{};
+  a.w = w.present ? w.data : nullptr;
+  a.la = la.data;
+  a.n = n;
+  a.var = var.present ? var.data : nullptr;
+  a.dvar_dw = dvar_dw.present ? dvar_dw.data : nullptr;
+  a.dvar_dla = dvar_dla.present ? dvar_dla.data : nullptr;
+  a.dkl = dkl.present ? dkl.data : nullptr;
+  a.kl = with_kl ? &kl : nullptr;
+  if (n > 0) active().vdo_kingma(&a);
   return Napi::Number::New(env, kl);
 }
 

@@ -63,6 +63,8 @@ KernelTable scalar_table() {
   DN_SET_WINO(t, scalar)
   DN_SET_DROPOUT(t, scalar)
   t.vdo_sparse = dn_vdo_sparse__scalar;
+  t.vdo_lrt = dn_vdo_lrt__scalar;
+  t.vdo_kingma = dn_vdo_kingma__scalar;
   return t;
 }
 
@@ -80,6 +82,8 @@ KernelTable build_table(Isa isa) {
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx2;
       DN_SET_DROPOUT(t, avx2)
       t.vdo_sparse = dn_vdo_sparse__avx2;
+      t.vdo_lrt = dn_vdo_lrt__avx2;
+      t.vdo_kingma = dn_vdo_kingma__avx2;
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -93,6 +97,8 @@ KernelTable build_table(Isa isa) {
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx512;
       DN_SET_DROPOUT(t, avx512)
       t.vdo_sparse = dn_vdo_sparse__avx512;
+      t.vdo_lrt = dn_vdo_lrt__avx512;
+      t.vdo_kingma = dn_vdo_kingma__avx512;
       break;
 #endif
 #if defined(DN_HAVE_NEON)

@@ -17,6 +17,8 @@ struct dn_dropout_params;  // native/kernels/dropout/dropout.h
 struct dn_conv_direct;     // native/kernels/conv/conv_direct.h
 struct dn_conv_direct_wgrad;
 struct dn_vdo_sparse_args;  // native/kernels/vdo/vdo.h
+struct dn_vdo_lrt_args;
+struct dn_vdo_kingma_args;
 
 #include "../kernels/gemm/gemm.h"
 
@@ -76,6 +78,8 @@ struct KernelTable {
   void (*philox_draws)(std::uint32_t* out, std::size_t n, std::uint32_t k0, std::uint32_t k1, std::uint64_t offset);
   // sparse variational dropout's per-weight pass (native/kernels/vdo/vdo.h)
   void (*vdo_sparse)(const dn_vdo_sparse_args* a);
+  void (*vdo_lrt)(const dn_vdo_lrt_args* a);
+  void (*vdo_kingma)(const dn_vdo_kingma_args* a);
 };
 
 const char* isa_name(Isa isa);

@@ -1,4 +1,4 @@
-/** Sparse variational dropout's fused per-weight pass (native/kernels/vdo/vdo.h has the formulas). */
+/** Sparse variational dropout's fused per-weight pass and the local reparameterisation's noise (native/kernels/vdo/vdo.h). */
 export interface VdoKernels {
   /**
    * For n weights θ = weight[i] and their log σ² = logSigma2[i], in one read of both:
@@ -15,6 +15,39 @@ export interface VdoKernels {
     dWeight: Float32Array | null,
     weight: Float32Array,
     logSigma2: Float32Array,
+    withKl: boolean,
+    n: number,
+  ): number;
+  /**
+   * The local reparameterisation's noise pass: out = mean + s·ε and half = ε / (2s) with
+   * s = sqrt(variance + 1e-8), ε the normals of randnFill(…, 0, 1, seed, offset, n) (Box-Muller
+   * pairs at offset + 2j, offset + 2j + 1). The reference computes ε as randnFill does; the native
+   * pass uses float log/sin/cos of its own, within a few float32 ulp of it, the same on every
+   * thread count. out and half overlap nothing; mean and variance may be one array.
+   */
+  lrtNoise(
+    out: Float32Array,
+    half: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    seed: number | bigint,
+    offset: number,
+    n: number,
+  ): void;
+  /**
+   * Variational dropout's per-weight pass (Kingma et al.), with a = min(log α, 0) (NaN stays NaN)
+   * and α = exp(a): variance = α·θ², dVarDWeight = 2·α·θ, dVarDLogAlpha = α·θ² where log α <= 0
+   * (else 0), dKlDLogAlpha = −(0.5 + c1·α + 2·c2·α² + 3·c3·α³) where log α <= 0 (else 0). Each
+   * output may be null; weight may be null when the first three are. Returns, when withKl,
+   * Σ −(0.5·a + c1·α + c2·α² + c3·α³) (the KL without its constant, summed in double), else 0.
+   */
+  kingmaVd(
+    variance: Float32Array | null,
+    dVarDWeight: Float32Array | null,
+    dVarDLogAlpha: Float32Array | null,
+    dKlDLogAlpha: Float32Array | null,
+    weight: Float32Array | null,
+    logAlpha: Float32Array,
     withKl: boolean,
     n: number,
   ): number;

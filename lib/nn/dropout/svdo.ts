@@ -13,136 +13,41 @@
  * Linear's and Conv2d's (so a trained dense layer's weights load into it for sparsification);
  * log σ² starts at −10.
  */
-import { finite, positiveInt } from '../../args.js';
+import { positiveInt } from '../../args.js';
 import { argRangeError, argTypeError } from '../../errors.js';
 import { mul } from '../../ops/arithmetic.js';
 import { conv2d, pair, type Pair } from '../../ops/conv.js';
 import { linear } from '../../ops/matmul.js';
-import { lrtNoise, sparseVdKl, sparseVdLogAlpha, sparseVdSigma2 } from '../../ops/variational.js';
+import { lrtNoise, sparseVdKl, sparseVdSigma2 } from '../../ops/variational.js';
 import { convOutSize, type PaddingSpec, resolvePadding } from '../../backend/conv-geometry.js';
-import { defaultGenerator, Generator } from '../../random.js';
+import type { Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { checkGenerator, defaultInit } from '../init.js';
+import { defaultInit } from '../init.js';
 import { Module, type ModuleCategory } from '../module.js';
 import { Parameter } from '../parameter.js';
 import type { RegularizationTerm } from '../regularization.js';
 import { expectInputShape, expectLayerInput, layerShapeError } from '../shape-check.js';
 import type { LastDimCheck, LastDimMap, ReplaceLast } from '../shape-types.js';
+import {
+  checkSparseVdOptions,
+  KEYS,
+  keptMaskOf,
+  type LayerSparsity,
+  logAlphaOf,
+  meanWeight,
+  prunedOf,
+  type SparseVariational,
+  type SparseVdOptions,
+  sparsityOf,
+} from './svdo-common.js';
 
-export interface SparseVdOptions {
-  /** Weights with log α at or above it are pruned in eval (default 3). */
-  threshold?: number;
-  /** Learn an additive bias (default true); it has no noise. */
-  bias?: boolean;
-  /** The initial log σ² of every weight (default −10). */
-  logSigma2Init?: number;
-  /** Prune (log α ≥ threshold) in training too: the reference code's train_clip (default false). */
-  trainClip?: boolean;
-  /** The layer's own noise stream, `new Generator(seed)` made once. */
-  seed?: number | bigint;
-  /** A noise stream to draw from instead (default: the generator seeded by manualSeed). */
-  noiseGenerator?: Generator;
-  /** The stream the initial weights are drawn from (default: the manualSeed one). */
-  generator?: Generator;
-}
-
-/** How many of a layer's weights eval keeps. */
-export interface LayerSparsity {
-  /** The number of weights. */
-  total: number;
-  /** Weights with log α < threshold. */
-  kept: number;
-  /** 1 − kept / total. */
-  sparsity: number;
-}
-
-const KEYS = ['threshold', 'bias', 'logSigma2Init', 'trainClip', 'seed', 'noiseGenerator', 'generator'];
-
-interface Checked {
-  threshold: number;
-  bias: boolean;
-  logSigma2Init: number;
-  trainClip: boolean;
-  seed: number | bigint | null;
-  noiseGenerator: Generator;
-  generator: Generator;
-}
-
-export function checkSparseVdOptions(options: unknown, keys: readonly string[] = KEYS, layer = 'LinearSVDO'): Checked {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw argTypeError('options', 'object', options);
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key))
-      throw new RangeError(`${layer}: unknown option "${key}"; the options are ${keys.join(', ')}`);
-  }
-  const o = options as SparseVdOptions;
-  const bias = o.bias ?? true;
-  if (typeof bias !== 'boolean') throw argTypeError('bias', 'boolean', bias);
-  const trainClip = o.trainClip ?? false;
-  if (typeof trainClip !== 'boolean') throw argTypeError('trainClip', 'boolean', trainClip);
-  const { noiseGenerator, seed } = o;
-  if (noiseGenerator !== undefined) {
-    if (!(noiseGenerator instanceof Generator)) throw argTypeError('noiseGenerator', 'Generator', noiseGenerator);
-    if (seed !== undefined) throw argTypeError('seed', 'undefined (a noiseGenerator is given)', seed);
-  }
-  return {
-    threshold: finite(o.threshold ?? 3, 'threshold'),
-    bias,
-    logSigma2Init: finite(o.logSigma2Init ?? -10, 'logSigma2Init'),
-    trainClip,
-    seed: seed ?? null,
-    noiseGenerator: noiseGenerator ?? (seed === undefined ? defaultGenerator : new Generator(seed)),
-    generator: checkGenerator(o.generator ?? defaultGenerator),
-  };
-}
-
-/** What LinearSVDO and Conv2dSVDO share: log α, the eval mask, sparsity, the KL. */
-export interface SparseVariational extends Module {
-  weight: Parameter;
-  log_sigma2: Parameter;
-  bias: Parameter | null;
-  readonly threshold: number;
-  logAlpha(): Tensor;
-  keptMask(): Tensor;
-  prunedWeight(): Tensor;
-  sparsity(): LayerSparsity;
-  kl(): Tensor;
-}
-
-/** log α of every weight as a tensor (no gradient). */
-function logAlphaOf(layer: SparseVariational): Tensor {
-  return new Tensor(sparseVdLogAlpha(layer.weight, layer.log_sigma2), layer.weight.shape);
-}
-
-/** 1 where eval keeps the weight (log α < threshold), 0 where it prunes it. */
-function keptMaskOf(layer: SparseVariational): Tensor {
-  const la = sparseVdLogAlpha(layer.weight, layer.log_sigma2);
-  const mask = new Float32Array(la.length);
-  for (let i = 0; i < la.length; i++) mask[i] = la[i]! < layer.threshold ? 1 : 0;
-  return new Tensor(mask, layer.weight.shape);
-}
-
-function sparsityOf(layer: SparseVariational): LayerSparsity {
-  const mask = keptMaskOf(layer).data;
-  let kept = 0;
-  for (let i = 0; i < mask.length; i++) kept += mask[i]!;
-  return { total: mask.length, kept, sparsity: mask.length === 0 ? 0 : 1 - kept / mask.length };
-}
-
-function prunedOf(layer: SparseVariational): Tensor {
-  const mask = keptMaskOf(layer).data;
-  const w = layer.weight.data;
-  const out = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = mask[i] === 1 ? w[i]! : 0;
-  return new Tensor(out, layer.weight.shape);
-}
-
-/** The weight the mean path uses: θ, or θ ⊙ mask in eval and with trainClip. */
-function meanWeight(layer: SparseVariational, clip: boolean): Tensor {
-  return clip ? mul(layer.weight, keptMaskOf(layer)) : layer.weight;
-}
+export {
+  checkSparseVdOptions,
+  type LayerSparsity,
+  type SparseVariational,
+  type SparseVdOptions,
+} from './svdo-common.js';
 
 export class LinearSVDO<In extends number = number, Out extends number = number>
   extends Module

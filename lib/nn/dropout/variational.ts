@@ -16,8 +16,7 @@
 import { argTypeError } from '../../errors.js';
 import { mul } from '../../ops/arithmetic.js';
 import { linear } from '../../ops/matmul.js';
-import { clamp, exp } from '../../ops/unary.js';
-import { alphaOfRate, kingmaKl, lrtNoise, unitNoise } from '../../ops/variational.js';
+import { alphaOfRate, kingmaKl, kingmaVariance, lrtNoise, unitNoise } from '../../ops/variational.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -164,8 +163,7 @@ export class VariationalDropout extends Module {
     expectInputShape(this, x.shape, [-1, layer.inFeatures], true);
     if (!this.training) return layer.call(x as never) as unknown as Tensor<S>;
     const mu = linear(x, layer.weight, layer.bias);
-    const alpha = exp(clamp(this.log_alpha, null, 0));
-    const variance = mul(alpha, mul(layer.weight, layer.weight));
+    const variance = kingmaVariance(layer.weight, this.log_alpha);
     return lrtNoise(mu, linear(mul(x, x), variance), { training: true, ...stream }) as Tensor<S>;
   }
 

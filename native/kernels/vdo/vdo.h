@@ -12,11 +12,28 @@
  *
  * exp and log are this directory's own polynomial approximations (vdo_math.h), the same
  * algorithm on every ISA: within 2 ulp of the correctly rounded float over the ranges used.
- * Unit stride, any 4-byte alignment; outputs must not overlap inputs. */
+ * Unit stride, any 4-byte alignment; outputs must not overlap inputs.
+ *
+ * The local reparameterisation's noise pass (vdo_lrt_impl.h), for n pre-activations with mean m
+ * and variance v, and the Philox draws d[0 .. 2·ceil(n/2)) of the elements' pairs:
+ *   ε[2j], ε[2j + 1] = r·cos t, r·sin t,   r = sqrt(−2·log u1),  t = 2π·u2,
+ *                      u1 = ((d[2j] >> 8) + 1)·2^−24,  u2 = (d[2j + 1] >> 8)·2^−24
+ *   s = sqrt(v + 1e−8),   out = m + s·ε,   half = ε / (2s)   (half: the variance's gradient factor)
+ * Box-Muller as randnFill's (dropout_driver.h), in float with this directory's log and its own
+ * sin/cos instead of the C library's in double: ε agrees with randnFill's to a few float32 ulp.
+ *
+ * Variational dropout's per-weight pass (vdo_kingma_impl.h, Kingma et al. 2015), for n log α (la)
+ * and, when a variance output is asked for, the weights θ (w), with a = min(la, 0) (NaN stays
+ * NaN) and α = exp(a):
+ *   var = α·θ²,  dvar_dw = 2·α·θ,  dvar_dla = α·θ² where la <= 0 else 0,
+ *   −poly = −(0.5·a + c1·α + c2·α² + c3·α³)  summed into *kl (the KL without its constant),
+ *   dkl = −(0.5 + c1·α + 2·c2·α² + 3·c3·α³) where la <= 0 else 0   (d(−poly)/dla).
+ * Each output may be null; w may be null when var, dvar_dw and dvar_dla all are. */
 #ifndef DN_KERNELS_VDO_H_
 #define DN_KERNELS_VDO_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,7 +50,30 @@ struct dn_vdo_sparse_args {
   double* kl;       /* Σ KL, or null */
 };
 
-#define DN_DECLARE_VDO(isa) void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a);
+struct dn_vdo_lrt_args {
+  const float* mean;
+  const float* var;
+  const uint32_t* draws; /* 2·ceil(n/2) Philox draws */
+  size_t n;
+  float* out;
+  float* half;
+};
+
+struct dn_vdo_kingma_args {
+  const float* w; /* θ, or null */
+  const float* la;
+  size_t n;
+  float* var;      /* α·θ², or null */
+  float* dvar_dw;  /* 2·α·θ, or null */
+  float* dvar_dla; /* α·θ² where la <= 0, else 0; or null */
+  float* dkl;      /* d(−poly)/dla, or null */
+  double* kl;      /* Σ −poly, or null */
+};
+
+#define DN_DECLARE_VDO(isa)                                      \
+  void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a); \
+  void dn_vdo_lrt__##isa(const struct dn_vdo_lrt_args* a);       \
+  void dn_vdo_kingma__##isa(const struct dn_vdo_kingma_args* a);
 
 DN_DECLARE_VDO(scalar)
 DN_DECLARE_VDO(avx2)

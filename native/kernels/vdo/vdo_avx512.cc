@@ -2,5 +2,9 @@
 #include "../simd/simd_avx512.h"
 #include "vdo.h"
 #include "vdo_impl.h"
+#include "vdo_kingma_impl.h"
+#include "vdo_lrt_impl.h"
 
 extern "C" void dn_vdo_sparse__avx512(const dn_vdo_sparse_args* a) { vdo::sparse<simd::Avx512>(a); }
+extern "C" void dn_vdo_lrt__avx512(const dn_vdo_lrt_args* a) { vdo::lrt<simd::Avx512>(a); }
+extern "C" void dn_vdo_kingma__avx512(const dn_vdo_kingma_args* a) { vdo::kingma<simd::Avx512>(a); }

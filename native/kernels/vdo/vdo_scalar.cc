@@ -3,5 +3,9 @@
 #include "../simd/simd_scalar.h"
 #include "vdo.h"
 #include "vdo_impl.h"
+#include "vdo_kingma_impl.h"
+#include "vdo_lrt_impl.h"
 
 extern "C" void dn_vdo_sparse__scalar(const dn_vdo_sparse_args* a) { vdo::sparse<simd::Scalar>(a); }
+extern "C" void dn_vdo_lrt__scalar(const dn_vdo_lrt_args* a) { vdo::lrt<simd::Scalar>(a); }
+extern "C" void dn_vdo_kingma__scalar(const dn_vdo_kingma_args* a) { vdo::kingma<simd::Scalar>(a); }

@@ -70,6 +70,33 @@ describe('LinearSVDO KL (Molchanov et al. 2017)', () => {
     ops.sparseVdKl(w, s).backward();
     expect([w.grad!.data[0], s.grad!.data[0]]).toEqual([0, 0]);
   });
+
+  it('gives the same gradients again through a retained graph, and scales them by the seed gradient', () => {
+    const layer = new nn.LinearSVDO(6, 4, { logSigma2Init: -3 });
+    const kl = layer.kl();
+    kl.backward(undefined, { retainGraph: true });
+    const first = [Float32Array.from(layer.weight.grad!.data), Float32Array.from(layer.log_sigma2.grad!.data)];
+    kl.backward(undefined, { retainGraph: true });
+    expectClose(
+      layer.weight.grad!.data,
+      first[0]!.map((v) => 2 * v),
+    );
+    expectClose(
+      layer.log_sigma2.grad!.data,
+      first[1]!.map((v) => 2 * v),
+    );
+    layer.zeroGrad();
+    kl.backward(new Tensor(Float32Array.of(-0.5), []));
+    expectClose(
+      layer.weight.grad!.data,
+      first[0]!.map((v) => -0.5 * v),
+    );
+    expectClose(
+      layer.log_sigma2.grad!.data,
+      first[1]!.map((v) => -0.5 * v),
+    );
+    expect(first[1]!.some((v) => v !== 0)).toBe(true);
+  });
 });
 
 describe('LinearSVDO forward', () => {

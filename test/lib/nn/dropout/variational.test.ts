@@ -39,6 +39,20 @@ describe('Kingma KL', () => {
     const la = new Tensor(Float32Array.of(-3, -1.5, -0.7, -0.2), [4], { requiresGrad: true });
     expect(gradcheck((t) => ops.kingmaKl(t), [la])).toBe(4);
   });
+
+  it('gives the same gradient again through a retained graph, scaled by the seed gradient', () => {
+    const la = new Tensor(Float32Array.of(-3, -1.5, -0.7, 0.4), [4], { requiresGrad: true });
+    const kl = ops.kingmaKl(la);
+    kl.backward(undefined, { retainGraph: true });
+    const first = Float32Array.from(la.grad!.data);
+    kl.backward(new Tensor(Float32Array.of(3), []));
+    expectClose(
+      la.grad!.data,
+      first.map((v) => 4 * v),
+    );
+    expect(first[0]).toBeLessThan(0);
+    expect(first[3]).toBe(0);
+  });
 });
 
 describe('VariationalDropout per unit', () => {
