@@ -229,13 +229,24 @@ export function zoneoutWeights(z: number, size: number, training: boolean, gener
 /**
  * DropConnect on a weight for one call: w * mask / (1 - p), one mask shared by every use of the
  * result (the batch and all steps); the gradient is masked the same way. The weight's own
- * tensor is untouched, so its name and value stay those of the raw weight.
+ * tensor is untouched, so its name and value stay those of the raw weight. With `rows`, one
+ * keep draw per row (the first dimension) keeps or drops the whole row (AWD-LSTM's variational
+ * weight drop).
  */
-export function dropWeight(w: Tensor, p: number, generator: Generator): Tensor {
+export function dropWeight(w: Tensor, p: number, generator: Generator, rows = false): Tensor {
   const backend = activeBackend();
   const n = w.size;
   const mask = new Uint32Array(maskWords(n));
-  if (p < 1) backend.dropoutMask(mask, p, generator.seed, generator.reserve(n), n);
+  if (p < 1 && rows) {
+    const count = w.shape[0] ?? 1;
+    const cols = count === 0 ? 0 : n / count;
+    const rowMask = new Uint32Array(maskWords(count));
+    backend.dropoutMask(rowMask, p, generator.seed, generator.reserve(count), count);
+    for (let r = 0; r < count; r++) {
+      if (((rowMask[r >>> 5]! >>> (r & 31)) & 1) === 0) continue;
+      for (let i = r * cols; i < (r + 1) * cols; i++) mask[i >>> 5] = (mask[i >>> 5]! | (1 << (i & 31))) >>> 0;
+    }
+  } else if (p < 1) backend.dropoutMask(mask, p, generator.seed, generator.reserve(n), n);
   const out = new Float32Array(n);
   backend.dropoutBackward(out, w.data, mask, p, n);
   return record(new Tensor(out, w.shape), 'weightDrop', [w], (g) => {

@@ -57,6 +57,8 @@ export abstract class RNNBase extends Module {
   readonly recurrentDropout: number;
   readonly maskPerGate: boolean;
   readonly weightDropout: number;
+  /** weight_hh is dropped by whole rows (AWD's variational weight drop). */
+  readonly weightDropoutRows: boolean;
   /** Zoneout rates of h and (LSTM) c. */
   readonly zoneoutHidden: number;
   readonly zoneoutCell: number;
@@ -95,6 +97,7 @@ export abstract class RNNBase extends Module {
     this.recurrentDropout = probability(orDefault(o.recurrentDropout, 0), 'recurrentDropout');
     this.maskPerGate = boolean(orDefault(o.maskPerGate, true), 'maskPerGate');
     this.weightDropout = probability(orDefault(o.weightDropout, 0), 'weightDropout');
+    this.weightDropoutRows = boolean(orDefault(o.weightDropoutRows, false), 'weightDropoutRows');
     [this.zoneoutHidden, this.zoneoutCell] = zoneoutRates(kind, mode === 'lstm', o.zoneout);
     const { maskGenerator, seed } = o;
     if (maskGenerator !== undefined) {
@@ -263,7 +266,10 @@ export abstract class RNNBase extends Module {
         const k = l * D + d;
         const h0k = h0 === null ? zeros([B, O]) : reshape(selectFirst(h0, k), [B, O]);
         const c0k = !lstm ? null : c0 === null ? zeros([B, H]) : reshape(selectFirst(c0, k), [B, H]);
-        const wHh = training && this.weightDropout > 0 ? dropWeight(w.wHh, this.weightDropout, gen) : w.wHh;
+        const wHh =
+          training && this.weightDropout > 0
+            ? dropWeight(w.wHh, this.weightDropout, gen, this.weightDropoutRows)
+            : w.wHh;
         const count = this.maskPerGate ? this.gates : 1;
         const inputMask: SampleMasks | null =
           training && this.inputDropout > 0 ? variationalMask(this.inputDropout, B, count, inSize, gen) : null;
@@ -337,6 +343,7 @@ export abstract class RNNBase extends Module {
     if (this.recurrentDropout > 0) config.recurrentDropout = this.recurrentDropout;
     if (this.inputDropout > 0 || this.recurrentDropout > 0) config.maskPerGate = this.maskPerGate;
     if (this.weightDropout > 0) config.weightDropout = this.weightDropout;
+    if (this.weightDropoutRows) config.weightDropoutRows = true;
     if (this.mode === 'lstm' && (this.zoneoutCell > 0 || this.zoneoutHidden > 0))
       config.zoneout = { cell: this.zoneoutCell, hidden: this.zoneoutHidden };
     else if (this.zoneoutHidden > 0) config.zoneout = this.zoneoutHidden;
@@ -356,6 +363,7 @@ export abstract class RNNBase extends Module {
     if (this.inputDropout !== 0) parts.push(`inputDropout=${this.inputDropout}`);
     if (this.recurrentDropout !== 0) parts.push(`recurrentDropout=${this.recurrentDropout}`);
     if (this.weightDropout !== 0) parts.push(`weightDropout=${this.weightDropout}`);
+    if (this.weightDropoutRows) parts.push('weightDropoutRows=true');
     if (this.zoneoutHidden !== 0 || this.zoneoutCell !== 0) {
       parts.push(
         this.mode === 'lstm'

@@ -33,6 +33,12 @@ export interface RecurrentOptions {
   maskPerGate?: boolean;
   /** DropConnect on weight_hh: one mask per training call, shared by the batch and every step. */
   weightDropout?: number;
+  /**
+   * Drop whole rows of weight_hh instead of single weights (AWD-LSTM's variational weight drop):
+   * one keep draw per row, scaled by 1/(1 - weightDropout); off in eval as the element form is
+   * (default false).
+   */
+  weightDropoutRows?: boolean;
   /** The mask stream's seed: a Generator made once for this layer (reproducible masks). */
   seed?: number | bigint;
   /** A mask stream to draw from instead (default: the generator seeded by manualSeed). */
@@ -72,6 +78,7 @@ export const COMMON = [
   'recurrentDropout',
   'maskPerGate',
   'weightDropout',
+  'weightDropoutRows',
   'zoneout',
   'seed',
   'maskGenerator',

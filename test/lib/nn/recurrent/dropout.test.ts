@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Generator, nn, ops, Tensor, zeros } from '../../../../lib/index.js';
-import { variationalMask } from '../../../../lib/ops/recurrent.js';
+import { dropWeight, variationalMask } from '../../../../lib/ops/recurrent.js';
 import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 import { randomFloats } from '../../../helpers/rng.js';
 
@@ -184,6 +184,42 @@ describe('weight dropout (DropConnect on weight_hh)', () => {
     m.eval();
     const x = x3(4, 2, 3);
     expect(same(run(m, x), run(plain, x))).toBe(true);
+  });
+
+  it('D3: weightDropoutRows zeroes whole rows of weight_hh (scaled 1/(1-p) otherwise), and is off in eval', () => {
+    const w = new Tensor(randomFloats(12 * 5, 40), [12, 5]);
+    const dropped = dropWeight(w, 0.5, new Generator(41), true);
+    let kept = 0;
+    for (let r = 0; r < 12; r++) {
+      const row = [...dropped.data.subarray(r * 5, r * 5 + 5)];
+      const raw = [...w.data.subarray(r * 5, r * 5 + 5)];
+      if (row.every((v) => v === 0)) continue;
+      kept++;
+      expect(row).toEqual(raw.map((v) => Math.fround(v * 2)));
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(12);
+    // In a layer: the training output differs from eval; eval is the plain layer's output.
+    const m = new nn.LSTM(3, 4, { weightDropout: 0.5, weightDropoutRows: true, seed: 5, ...g(13) });
+    const plain = new nn.LSTM(3, 4, g(13));
+    const x = x3(4, 2, 3);
+    const train = run(m, x);
+    m.eval();
+    expect(same(run(m, x), run(plain, x))).toBe(true);
+    expect(same(train, run(plain, x))).toBe(false);
+    expect(m.getConfig()).toMatchObject({ weightDropout: 0.5, weightDropoutRows: true });
+    expect(() => new nn.GRU(3, 4, { weightDropoutRows: 1 as never })).toThrow(TypeError);
+  });
+
+  it('D3: the gradient through row weight drop (finite differences, mask fixed by seed)', () => {
+    const gen = new Generator(4);
+    const m = new nn.GRU(2, 3, { weightDropout: 0.5, weightDropoutRows: true, maskGenerator: gen, ...g(14) });
+    const x = leaf([3, 2, 2], 33);
+    const fn = (): Tensor => {
+      gen.manualSeed(4);
+      return run(m, x);
+    };
+    expect(gradcheck(fn, [x, ...m.parameters()])).toBeGreaterThan(50);
   });
 
   it('D4: the raw weight gradient is the masked gradient (finite differences, mask fixed by seed)', () => {
