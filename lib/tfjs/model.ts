@@ -153,11 +153,9 @@ export class LayersModel {
     const core = this.core('compile');
     if (typeof args !== 'object' || args === null)
       throw argTypeError('compile args', 'object { optimizer, loss, metrics }', args);
-    for (const key of Object.keys(args))
-      if (
-        !['optimizer', 'loss', 'metrics'].includes(key) &&
-        (args as unknown as Record<string, unknown>)[key] !== undefined
-      )
+    // Options given as undefined are absent (programs pass classWeight: undefined).
+    for (const [key, value] of Object.entries(args))
+      if (value !== undefined && !['optimizer', 'loss', 'metrics'].includes(key))
         throw new RangeError(`compile: unknown option "${key}"; dropnet/tfjs supports optimizer, loss, metrics`);
     let opt: unknown = args.optimizer;
     if (typeof opt === 'string') {
@@ -387,8 +385,7 @@ export class LayersModel {
   }
 
   async save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
-    // Loaded when first used: save.ts builds Sequential models, which extend this class.
-    const { saveModel } = await import('./save.js');
+    const { saveModel } = await import('./save.js'); // not static: save.ts builds Sequentials, which extend this class
     return saveModel(this, handlerOrURL, config);
   }
 
