@@ -130,9 +130,10 @@ inline void doutput_block(float* const* rows, const size_t* rstep, size_t ch, lo
                [&](int q, const V* x) { T::store_row4(row_at(rows[q], ch, rstep[q], c0), sm, x); });
 }
 
-template <class T>
-void doutput(float* const* rows, const size_t* rstep, long long lo, long long hi, const float* __restrict m,
-             const size_t* off, size_t mstep, size_t nch, size_t run, unsigned parity) {
+/* parity a constant: each tile's additions chosen once per call, not per value. */
+template <class T, unsigned parity>
+void doutput_p(float* const* rows, const size_t* rstep, long long lo, long long hi, const float* __restrict m,
+               const size_t* off, size_t mstep, size_t nch, size_t run) {
   constexpr size_t W = T::W;
   size_t o[25];
   for (size_t s = 0; s < 25; ++s) o[s] = off[s];
@@ -153,6 +154,21 @@ void doutput(float* const* rows, const size_t* rstep, long long lo, long long hi
         doutput_block<T>(rows, rstep, ch, (long long)(4 * i), mc + i, o, T::tiles(W), typename T::Cols{}, parity);
       for (; i < run; ++i) doutput_tile(rows, rstep, ch, lo, hi, mc, o, i, parity);
     }
+  }
+}
+
+template <class T>
+void doutput(float* const* rows, const size_t* rstep, long long lo, long long hi, const float* __restrict m,
+             const size_t* off, size_t mstep, size_t nch, size_t run, unsigned parity) {
+  switch (parity & 3u) {
+    case 0:
+      return doutput_p<T, 0>(rows, rstep, lo, hi, m, off, mstep, nch, run);
+    case 1:
+      return doutput_p<T, 1>(rows, rstep, lo, hi, m, off, mstep, nch, run);
+    case 2:
+      return doutput_p<T, 2>(rows, rstep, lo, hi, m, off, mstep, nch, run);
+    default:
+      return doutput_p<T, 3>(rows, rstep, lo, hi, m, off, mstep, nch, run);
   }
 }
 
