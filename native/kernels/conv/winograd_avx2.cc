@@ -1,9 +1,9 @@
 // Winograd tile transforms (stride 1 and 2) for the avx2 table (see winograd_transforms.h and
 // winograd_stride2_transforms.h).
-#define DN_WINO_ISA avx2
-#include "winograd_transforms.inc"
-#include "winograd_stride2_transforms.inc"
-#include "winograd_stride2_backward_transforms.inc"
+#include "winograd_kernels.h"
+#include "winograd_stride2_backward_kernels.h"
 #include "winograd_stride2_f4_kernels.h"
 
 DN_DEFINE_WINO_STRIDE2_F4(avx2, wino_f4::Avx2)
+DN_DEFINE_WINO(avx2, wino_f2::Avx2)
+DN_DEFINE_WINO_STRIDE2(avx2, wino_s2::Avx2)

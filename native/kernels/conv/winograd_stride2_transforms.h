@@ -1,7 +1,8 @@
-/* Tile transforms of the stride-2 3x3 convolution (winograd_stride2.cc), compiled once per ISA from
- * winograd_stride2_transforms.inc, winograd_stride2_backward_transforms.inc and (templates over
- * ISA traits) winograd_stride2_f4_kernels.h, like the stride-1 ones
- * (winograd_transforms.h): only additions and subtractions (the doublings too), contraction
+/* Tile transforms of the stride-2 3x3 convolution (winograd_stride2.cc), templates over ISA
+ * traits instantiated once per ISA (winograd_stride2_kernels.h and
+ * winograd_stride2_backward_kernels.h over winograd_stride2_simd.h for tiles of 2x2 outputs,
+ * winograd_stride2_f4_kernels.h over winograd_stride2_f4_simd.h for 4x4), like the stride-1
+ * ones (winograd_transforms.h): only additions and subtractions (the doublings too), contraction
  * off, so every ISA gives the same bits.
  *
  * A 2x2 tile of outputs at stride 2 reads a 5x5 window (rows and columns 4t .. 4t + 4). Along

@@ -1,5 +1,6 @@
-/* Winograd F(2x2, 3x3) tile transforms (winograd.cc): pure element-wise arithmetic, compiled
- * once per ISA from winograd_transforms.inc so each vectorises as wide as its ISA allows. They
+/* Winograd F(2x2, 3x3) tile transforms (winograd.cc): pure element-wise arithmetic, templates
+ * over ISA traits (winograd_kernels.h) instantiated once per ISA so each vectorises as wide as
+ * its ISA allows. They
  * only add and subtract (and the flags forbid contraction), so every ISA gives the same bits.
  *
  * dn_f32_wino_input: V = B^T D B for `run` tiles side by side: rows[r] is input row r of the
