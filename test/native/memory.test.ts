@@ -61,6 +61,7 @@ describe('native allocation failure', () => {
             cwd: root,
             encoding: 'utf8',
             timeout: 60_000,
+            env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' },
           },
         );
         expect(r.signal, r.stderr).toBeNull();
