@@ -10,7 +10,9 @@
  * A class not in TABLE cannot be written or read: the error names it.
  */
 import { Regularizer } from '../keras/regularizers.js';
+import { mergeLayers } from './functional-merge.js';
 import { Layer, layers as baseLayers, regularizers, TfRegularizer } from './layers.js';
+import { RECURRENT_CLASSES, recurrentWeightNames } from './save-recurrent.js';
 
 type Config = Record<string, unknown>;
 
@@ -117,6 +119,13 @@ export const TABLE: Record<string, ClassInfo> = {
     takes: ['momentum', 'epsilon', 'axis'],
   },
   InputLayer: { defaults: { dtype: 'float32', sparse: false }, takes: [], trainable: false },
+  ...RECURRENT_CLASSES,
+  // Merge layers (functional models).
+  Concatenate: { defaults: { axis: -1 }, takes: ['axis'] },
+  ...Object.fromEntries(
+    ['Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Subtract'].map((c) => [c, { defaults: {}, takes: [] }]),
+  ),
+  Dot: { defaults: { normalize: false }, takes: ['axes', 'normalize'] },
 };
 
 function unsupportedClass(className: string, what: string): Error {
@@ -141,6 +150,7 @@ const SIMPLE: Record<string, Config> = {
   randomNormal: { className: 'RandomNormal', config: { mean: 0, stddev: 0.05, seed: null } },
   randomUniform: { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
   truncatedNormal: { className: 'TruncatedNormal', config: { mean: 0, stddev: 0.05, seed: null } },
+  orthogonal: { className: 'Orthogonal', config: { gain: 1, seed: null } },
 };
 
 function initializerConfig(value: unknown): unknown {
@@ -186,11 +196,21 @@ export function layerConfig(layer: Layer, inputShape: readonly number[] | null):
   const info = TABLE[className];
   if (info === undefined) throw unsupportedClass(className, 'model.save');
   const args: Config = { ...(argsOf.get(layer) ?? layer.spec.config) };
+  // tfjs writes no dtype when an Embedding's input shape comes from inputLength.
+  const fromLength = className === 'Embedding' && args.inputShape === undefined && args.batchInputShape === undefined;
   for (const k of ['inputShape', 'inputDim', 'batchSize', 'batchInputShape', 'weights', 'inputDType', 'name'])
-    delete args[k];
+    if (!(className === 'Embedding' && k === 'inputDim')) delete args[k];
+  if (className !== 'Embedding') delete args.inputLength;
+  const known = new Set([...Object.keys(info.defaults), ...info.takes, 'trainable', 'dtype']);
+  for (const k of Object.keys(args))
+    if (!known.has(k))
+      throw new Error(
+        `dropnet/tfjs: model.save: layer ${layer.name} (${className}) option ${k} cannot be written in tfjs's format; remove it`,
+      );
   const config: Config = { ...info.defaults, ...args };
   for (const [k, v] of Object.entries(config)) {
-    if (k.endsWith('Initializer')) config[k] = initializerConfig(v);
+    if (k === 'layer' && v instanceof Layer) config[k] = layerConfig(v, null);
+    else if (k.endsWith('Initializer')) config[k] = initializerConfig(v);
     else if (k.endsWith('Regularizer')) config[k] = regularizerConfig(v);
     else if (info.tuples !== undefined && ['kernelSize', 'strides', 'poolSize', 'dilationRate'].includes(k))
       config[k] = typeof v === 'number' ? new Array<number>(info.tuples).fill(v) : v;
@@ -202,7 +222,7 @@ export function layerConfig(layer: Layer, inputShape: readonly number[] | null):
   else config.trainable = config.trainable ?? true;
   if (inputShape !== null) {
     config.batchInputShape = [null, ...inputShape];
-    config.dtype = 'float32';
+    if (!fromLength) config.dtype = 'float32';
   }
   return { class_name: className, config: convert(config, snake, true) };
 }
@@ -214,6 +234,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 function factoryName(className: string): string {
+  if (className === 'LSTM' || className === 'GRU') return className.toLowerCase();
   return className.replace(/^./, (c) => c.toLowerCase()).replace(/(\d)D$/, '$1d');
 }
 
@@ -227,9 +248,21 @@ export function layerFromConfig(entry: unknown, index: number): Layer {
   if (info === undefined) throw unsupportedClass(className, 'loadLayersModel');
   const config = convert(e.config, camel, false) as Config;
   const name = typeof config.name === 'string' ? config.name : `layers[${index}]`;
+  // An Embedding's inputLength is its batch_input_shape too: one of them is passed on.
+  if (className === 'Embedding' && config.inputLength !== null && config.inputLength !== undefined) {
+    const len = Array.isArray(config.inputLength) ? config.inputLength : [config.inputLength];
+    const batch = config.batchInputShape;
+    if (!Array.isArray(batch) || same(batch.slice(1), len)) delete config.batchInputShape;
+    else delete config.inputLength;
+  }
   const args: Config = {};
   for (const [k, v] of Object.entries(config)) {
     if (v === null || v === undefined || k.endsWith('Initializer')) continue;
+    if (k === 'layer' && info.takes.includes(k)) {
+      const inner = v as { className?: unknown; config?: unknown };
+      args.layer = layerFromConfig({ class_name: inner.className, config: inner.config }, index);
+      continue;
+    }
     if (k === 'name' || k === 'trainable' || k === 'batchInputShape' || info.takes.includes(k)) {
       args[k] = k.endsWith('Regularizer') ? regularizerArg(v, name, k) : v;
       continue;
@@ -240,7 +273,9 @@ export function layerFromConfig(entry: unknown, index: number): Layer {
       `dropnet/tfjs: loadLayersModel: layer ${name} (${className}) has ${snake(k)} = ${JSON.stringify(v)}, which dropnet/tfjs does not support`,
     );
   }
-  const make = (layers as unknown as Record<string, ((a: Config) => Layer) | undefined>)[factoryName(className)];
+  const make = ({ ...layers, ...mergeLayers } as unknown as Record<string, ((a: Config) => Layer) | undefined>)[
+    factoryName(className)
+  ];
   if (make === undefined) throw unsupportedClass(className, 'loadLayersModel');
   return make(args);
 }
@@ -256,6 +291,8 @@ function regularizerArg(v: unknown, layer: string, key: string): TfRegularizer {
 
 /** The tfjs names of a layer's weights, in Layer.getWeights() order. */
 export function weightNames(layer: Layer): string[] {
+  const recurrent = recurrentWeightNames(layer, argsOf.get(layer));
+  if (recurrent !== null) return recurrent;
   const m = layer.module;
   if (m === null) return [];
   if (m.category === 'batchnorm') return ['gamma', 'beta', 'moving_mean', 'moving_variance'];

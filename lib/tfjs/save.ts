@@ -18,6 +18,7 @@ import type { Layer } from './layers.js';
 import type { LayersModel } from './model.js';
 import { Sequential, sequential } from './sequential.js';
 import { layerConfig, layerFromConfig, weightNames } from './save-config.js';
+import { functionalFromConfig, functionalTopology } from './save-functional.js';
 import { Tensor } from './tensor.js';
 
 export interface WeightSpec {
@@ -59,11 +60,15 @@ const KERAS_VERSION = 'tfjs-layers 4.22.0';
 // -- artifacts ----------------------------------------------------------------------------------
 
 /** A model's ModelArtifacts: the topology tfjs writes and the weights (trainable first, as tfjs). */
-export function modelArtifacts(model: Sequential): ModelArtifacts {
+export function modelArtifacts(model: LayersModel): ModelArtifacts {
   const layers = model.layers;
   if (layers.length === 0) throw new Error('model.save: the model has no layers; add layers with model.add() first');
-  const inputShape = model.inputs[0]!.shape.slice(1) as number[];
-  const entries = layers.map((l, i) => layerConfig(l, i === 0 ? inputShape : null));
+  let topology: Record<string, unknown>;
+  if (model instanceof Sequential) {
+    const inputShape = model.inputs[0]!.shape.slice(1) as number[];
+    const entries = layers.map((l, i) => layerConfig(l, i === 0 ? inputShape : null));
+    topology = { class_name: 'Sequential', config: { name: model.name, layers: entries } };
+  } else topology = functionalTopology(model);
   const named: { spec: WeightSpec; data: Float32Array; trainable: boolean }[] = [];
   for (const l of layers) {
     const names = weightNames(l);
@@ -87,8 +92,7 @@ export function modelArtifacts(model: Sequential): ModelArtifacts {
   }
   return {
     modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: entries },
+      ...topology,
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',
     },
@@ -112,20 +116,23 @@ function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
 }
 
 /** Rebuilds a model from ModelArtifacts: the layers from the topology, the weights by name. */
-export function modelFromArtifacts(a: ModelArtifacts): Sequential {
+export function modelFromArtifacts(a: ModelArtifacts): LayersModel {
   if (typeof a !== 'object' || a === null || typeof a.modelTopology !== 'object' || a.modelTopology === null)
     throw argTypeError('model artifacts', 'ModelArtifacts { modelTopology, weightSpecs, weightData }', a);
   const topo = (a.modelTopology.model_config ?? a.modelTopology) as { class_name?: unknown; config?: unknown };
-  if (topo.class_name !== 'Sequential')
+  let model: LayersModel;
+  if (topo.class_name === 'Model' || topo.class_name === 'Functional') model = functionalFromConfig(topo.config);
+  else if (topo.class_name === 'Sequential') {
+    const config = topo.config as { name?: unknown; layers?: unknown } | unknown[];
+    const entries = Array.isArray(config) ? config : config.layers;
+    if (!Array.isArray(entries)) throw new TypeError('dropnet/tfjs: loadLayersModel: the topology lists no layers');
+    const layers = entries.map((e, i) => layerFromConfig(e, i));
+    const name = !Array.isArray(config) && typeof config.name === 'string' ? config.name : undefined;
+    model = sequential({ layers, ...(name === undefined ? {} : { name }) });
+  } else
     throw new Error(
-      `dropnet/tfjs: loadLayersModel: a ${String(topo.class_name)} model cannot be loaded; dropnet/tfjs loads Sequential models`,
+      `dropnet/tfjs: loadLayersModel: a ${String(topo.class_name)} model cannot be loaded; dropnet/tfjs loads Sequential and functional (Model) models`,
     );
-  const config = topo.config as { name?: unknown; layers?: unknown } | unknown[];
-  const entries = Array.isArray(config) ? config : config.layers;
-  if (!Array.isArray(entries)) throw new TypeError('dropnet/tfjs: loadLayersModel: the topology lists no layers');
-  const layers = entries.map((e, i) => layerFromConfig(e, i));
-  const name = !Array.isArray(config) && typeof config.name === 'string' ? config.name : undefined;
-  const model = sequential({ layers, ...(name === undefined ? {} : { name }) });
   const weights = decodeWeights(
     a.weightSpecs ?? [],
     a.weightData === undefined ? new ArrayBuffer(0) : concatBuffers(a.weightData),
@@ -238,10 +245,6 @@ async function loadFromFile(path: string): Promise<ModelArtifacts> {
 export async function saveModel(model: LayersModel, handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
   if (config !== undefined && (typeof config !== 'object' || config === null))
     throw argTypeError('model.save config', 'object', config);
-  if (!(model instanceof Sequential))
-    throw new Error(
-      "dropnet/tfjs: model.save() writes Sequential models only; a functional model (tf.model) cannot be saved in tfjs's format yet",
-    );
   const a = modelArtifacts(model);
   if (typeof handlerOrURL === 'string') return saveToDirectory(localPath(handlerOrURL, 'model.save'), a);
   const h = handlerOrURL as IOHandler | null;
@@ -251,7 +254,7 @@ export async function saveModel(model: LayersModel, handlerOrURL: unknown, confi
 }
 
 /** tf.loadLayersModel('file://dir/model.json' | path | IOHandler with load()). */
-export async function loadLayersModel(pathOrIOHandler: unknown, options?: unknown): Promise<Sequential> {
+export async function loadLayersModel(pathOrIOHandler: unknown, options?: unknown): Promise<LayersModel> {
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw argTypeError('loadLayersModel options', 'object', options);
   if (typeof pathOrIOHandler === 'string')

@@ -224,9 +224,9 @@ describe('what cannot be written or read says so', () => {
 
   it('a layer class dropnet/tfjs cannot read or write is named', async () => {
     const t = fixture();
-    t.modelTopology.config.layers[1]!.class_name = 'LSTM';
+    t.modelTopology.config.layers[1]!.class_name = 'Conv3D';
     await expect(tf.loadLayersModel(tf.io.fromMemory({ modelTopology: t.modelTopology as never }))).rejects.toThrow(
-      "dropnet/tfjs: loadLayersModel: layer class LSTM cannot be read in tfjs's format",
+      "dropnet/tfjs: loadLayersModel: layer class Conv3D cannot be read in tfjs's format",
     );
     const base = flatten({});
     const odd = new tf.Layer(new LayerSpec('Mystery', {}, 'mystery', base.create));
