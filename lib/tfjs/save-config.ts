@@ -220,9 +220,13 @@ export function layerConfig(layer: Layer, inputShape: readonly number[] | null):
   config.name = layer.name;
   if (info.trainable === false) delete config.trainable;
   else config.trainable = config.trainable ?? true;
-  if (inputShape !== null) {
+  if (fromLength) {
+    // tfjs's Embedding always writes its input shape: inputLength's steps, or any length.
+    const len = config.inputLength;
+    config.batchInputShape = [null, ...(len === null || len === undefined ? [null] : Array.isArray(len) ? len : [len])];
+  } else if (inputShape !== null) {
     config.batchInputShape = [null, ...inputShape];
-    if (!fromLength) config.dtype = 'float32';
+    config.dtype = 'float32';
   }
   return { class_name: className, config: convert(config, snake, true) };
 }
@@ -248,11 +252,14 @@ export function layerFromConfig(entry: unknown, index: number): Layer {
   if (info === undefined) throw unsupportedClass(className, 'loadLayersModel');
   const config = convert(e.config, camel, false) as Config;
   const name = typeof config.name === 'string' ? config.name : `layers[${index}]`;
-  // An Embedding's inputLength is its batch_input_shape too: one of them is passed on.
+  // An Embedding's inputLength is its batch_input_shape too: one of them is passed on; a shape
+  // of any length ([null, null]) is no input shape.
+  const batch = config.batchInputShape;
+  if (className === 'Embedding' && Array.isArray(batch) && batch.slice(1).includes(null)) delete config.batchInputShape;
   if (className === 'Embedding' && config.inputLength !== null && config.inputLength !== undefined) {
     const len = Array.isArray(config.inputLength) ? config.inputLength : [config.inputLength];
-    const batch = config.batchInputShape;
-    if (!Array.isArray(batch) || same(batch.slice(1), len)) delete config.batchInputShape;
+    if (!Array.isArray(config.batchInputShape) || same(config.batchInputShape.slice(1), len))
+      delete config.batchInputShape;
     else delete config.inputLength;
   }
   const args: Config = {};

@@ -58,9 +58,7 @@ export function functionalTopology(model: LayersModel): Config {
       name: l.name,
       class_name: entry.class_name,
       config: entry.config,
-      inbound_nodes: inputLayers.has(l)
-        ? []
-        : (nodesOf.get(l) ?? []).map((n) => n.inputs.map((x) => [...ref(x), {}])),
+      inbound_nodes: inputLayers.has(l) ? [] : (nodesOf.get(l) ?? []).map((n) => n.inputs.map((x) => [...ref(x), {}])),
     };
   });
   return {
@@ -84,7 +82,9 @@ function nodeRef(v: unknown, where: string): NodeRef {
     !Number.isInteger(v[1]) ||
     !Number.isInteger(v[2])
   )
-    throw new TypeError(`dropnet/tfjs: loadLayersModel: ${where} is not a [layer name, node index, tensor index] entry`);
+    throw new TypeError(
+      `dropnet/tfjs: loadLayersModel: ${where} is not a [layer name, node index, tensor index] entry`,
+    );
   const kwargs = v[3] as unknown;
   if (v[2] !== 0) throw fail(`${where} reads output ${v[2]} of layer ${v[0]}; dropnet/tfjs layers have one output`);
   if (kwargs !== undefined && (typeof kwargs !== 'object' || kwargs === null || Object.keys(kwargs).length > 0))
@@ -160,7 +160,8 @@ export function functionalFromConfig(config: unknown): LayersModel {
       `layer ${stuck.e.name}'s inbound node ${stuck.next} reads ${JSON.stringify(stuck.e.inbound[stuck.next]!.map((r) => r.slice(0, 3)))}, which no layer of the model makes`,
     );
   const ends = (v: unknown, what: string): SymbolicTensor[] => {
-    if (!Array.isArray(v) || v.length === 0) throw new TypeError(`dropnet/tfjs: loadLayersModel: the topology has no ${what}`);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new TypeError(`dropnet/tfjs: loadLayersModel: the topology has no ${what}`);
     return v.map((r, i) => {
       const t = get(nodeRef(r, `${what}[${i}]`));
       if (t === undefined) throw fail(`${what}[${i}] names ${JSON.stringify(r)}, which the model does not make`);

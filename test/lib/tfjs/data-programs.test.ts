@@ -68,7 +68,7 @@ describe('a tf.data.csv + fitDataset program runs on both libraries', () => {
       [0.2, 7.5, 0.8],
     ];
     const want = Array.from(theirs.model.predict(real.tensor2d(x) as never).dataSync());
-    const got = Array.from(loaded.predict(tf.tensor2d(x)).dataSync());
+    const got = Array.from((loaded.predict(tf.tensor2d(x)) as tf.Tensor).dataSync());
     got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-3 * Math.abs(want[i]!) + 1e-4));
   });
 });

@@ -120,7 +120,7 @@ describe('files written by @tensorflow/tfjs load into dropnet/tfjs', () => {
     };
     expect(expected.generatedBy).toMatch(/^TensorFlow\.js tfjs-layers/);
     const model = await tf.loadLayersModel(`file://${join(FIXTURES, name, 'model.json')}`);
-    const y = model.predict(tf.tensor(expected.input.values, expected.input.shape));
+    const y = model.predict(tf.tensor(expected.input.values, expected.input.shape)) as tf.Tensor;
     expect(y.shape).toEqual(expected.output.shape);
     close(y.dataSync(), expected.output.values);
     // Layer names come from the file.
@@ -170,7 +170,7 @@ describe('files written by dropnet/tfjs load into @tensorflow/tfjs', () => {
     close(model.predict(tf.tensor(x, shape)).dataSync(), want);
     // And back: dropnet/tfjs reads its own files.
     const again = await tf.loadLayersModel(`file://${join(dir, 'model.json')}`);
-    close(again.predict(tf.tensor(x, shape)).dataSync(), want);
+    close((again.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync(), want);
   });
 
   it('the topology is the one tfjs writes for the same model (names aside)', async () => {
@@ -213,7 +213,7 @@ describe('files written by dropnet/tfjs load into @tensorflow/tfjs', () => {
     const want = (theirs.predict(real.tensor(x, [5, 6])) as { dataSync(): Float32Array }).dataSync();
     close(model.predict(tf.tensor(x, [5, 6])).dataSync(), want);
     const back = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-    close(back.predict(tf.tensor(x, [5, 6])).dataSync(), want);
+    close((back.predict(tf.tensor(x, [5, 6])) as tf.Tensor).dataSync(), want);
   });
 });
 
