@@ -10,9 +10,10 @@
  * A class not in TABLE cannot be written or read: the error names it.
  */
 import { Regularizer } from '../keras/regularizers.js';
+import type { Module } from '../nn/module.js';
 import { mergeLayers } from './functional-merge.js';
 import { Layer, layers as baseLayers, regularizers, TfRegularizer } from './layers.js';
-import { RECURRENT_CLASSES, recurrentWeightNames } from './save-recurrent.js';
+import { SEQUENCE_CLASSES, recurrentWeightNames } from './save-recurrent.js';
 
 type Config = Record<string, unknown>;
 
@@ -119,7 +120,7 @@ export const TABLE: Record<string, ClassInfo> = {
     takes: ['momentum', 'epsilon', 'axis'],
   },
   InputLayer: { defaults: { dtype: 'float32', sparse: false }, takes: [], trainable: false },
-  ...RECURRENT_CLASSES,
+  ...SEQUENCE_CLASSES,
   // Merge layers (functional models).
   Concatenate: { defaults: { axis: -1 }, takes: ['axis'] },
   ...Object.fromEntries(
@@ -300,7 +301,9 @@ function regularizerArg(v: unknown, layer: string, key: string): TfRegularizer {
 export function weightNames(layer: Layer): string[] {
   const recurrent = recurrentWeightNames(layer, argsOf.get(layer));
   if (recurrent !== null) return recurrent;
-  const m = layer.module;
+  // A wrapper (timeDistributed) has its inner layer's weights.
+  const inner = (layer.module as { wrapped?: unknown } | null)?.wrapped;
+  const m = inner === undefined ? layer.module : (inner as Module);
   if (m === null) return [];
   if (m.category === 'batchnorm') return ['gamma', 'beta', 'moving_mean', 'moving_variance'];
   return m.namedParameters().map(([n]) => (n === 'weight' ? 'kernel' : n));

@@ -108,6 +108,25 @@ const BUILD: Record<string, [Input, (lib: Lib) => AnyModel]> = {
         ],
       }),
   ],
+  'repeat-time-distributed': [
+    { shape: [2, 4] },
+    (lib) =>
+      lib.sequential({
+        layers: [
+          lib.layers.dense({ units: 3, inputShape: [4], activation: 'relu' }),
+          lib.layers.repeatVector({ n: 3 }),
+          lib.layers.lstm({ units: 4, returnSequences: true }),
+          lib.layers.timeDistributed({ layer: lib.layers.dense({ units: 2, activation: 'softmax' }) as never }),
+        ],
+      }),
+  ],
+  'time-distributed-first': [
+    { shape: [2, 3, 4] },
+    (lib) =>
+      lib.sequential({
+        layers: [lib.layers.timeDistributed({ layer: lib.layers.dense({ units: 2 }) as never, inputShape: [3, 4] })],
+      }),
+  ],
 };
 
 /** A dropnet/tfjs model of BUILD with fixed weights. */
@@ -162,7 +181,7 @@ describe('dropnet/tfjs writes recurrent models that @tensorflow/tfjs loads', () 
 });
 
 describe('files written by @tensorflow/tfjs with recurrent layers load into dropnet/tfjs', () => {
-  it.each(['embedding-lstm', 'gru', 'simple-rnn-sequences', 'bidirectional-lstm'])(
+  it.each(['embedding-lstm', 'gru', 'simple-rnn-sequences', 'bidirectional-lstm', 'repeat-time-distributed'])(
     '%s: predictions equal those tfjs recorded',
     async (name) => {
       const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
@@ -209,11 +228,12 @@ describe('what tfjs cannot represent, or dropnet/tfjs cannot read, says so', () 
     await expect(tf.loadLayersModel(tf.io.fromMemory({ modelTopology: t.modelTopology as never }))).rejects.toThrow(
       "dropnet/tfjs: loadLayersModel: layer class ConvLSTM2D cannot be read in tfjs's format",
     );
-    const m = tf.sequential({
-      layers: [tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }), inputShape: [3, 4] })],
-    });
+    // Every tf.layers class is in tfjs's format; a layer made from another spec is not.
+    const base = dense({ units: 2 });
+    const odd = new tf.Layer(new LayerSpec('ConvLSTM2D', {}, 'conv_lstm2d', base.create));
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] }), odd] });
     await expect(m.save(tf.io.withSaveHandler(async () => ({}) as never))).rejects.toThrow(
-      "dropnet/tfjs: model.save: layer class TimeDistributed cannot be written in tfjs's format",
+      "dropnet/tfjs: model.save: layer class ConvLSTM2D cannot be written in tfjs's format",
     );
   });
 
