@@ -4,9 +4,12 @@
  *
  * Writing needs what a layer was built with: `layers` here is tf.layers with every factory
  * wrapped to remember its arguments. A config is those arguments over tfjs's defaults for the
- * class (TABLE), so the written config lists what tfjs's does. Reading keeps the options the
- * factory takes, drops what equals tfjs's default (constraints null, dilation 1 ...), drops
- * initializers (the weights are loaded over them), and names any other option in its error.
+ * class (TABLE; the embedding, recurrent and wrapper classes in save-recurrent.ts), so the
+ * written config lists what tfjs's does; an argument the class's config has no key for throws,
+ * naming it, rather than being dropped. A wrapper's `layer` is written as its own entry.
+ * Reading keeps the options the factory takes, drops what equals tfjs's default (constraints
+ * null, dilation 1 ...), drops initializers (the weights are loaded over them), and names any
+ * other option in its error.
  * A class not in TABLE cannot be written or read: the error names it.
  */
 import { Regularizer } from '../keras/regularizers.js';

@@ -3,7 +3,8 @@
  * (modelTopology in Keras JSON, weightsManifest, format 'layers-model', generatedBy, convertedBy)
  * and `dir/weights.bin` (the weights, little-endian float32, in the manifest's order);
  * `tf.loadLayersModel('file://dir/model.json')` reads them back, and reads what
- * @tensorflow/tfjs writes. Weights are matched by name (`<layer name>/kernel` ...), as tfjs does.
+ * @tensorflow/tfjs writes. Sequential models and functional ones (tf.model: topology class 'Model',
+ * save-functional.ts) both. Weights are matched by name (`<layer name>/kernel` ...), as tfjs does.
  *
  * Handlers as tfjs's: an object with `save(artifacts)` (tf.io.withSaveHandler) or `load()`
  * (tf.io.fromMemory) is called with / returns tfjs's ModelArtifacts, so models move between
