@@ -8,7 +8,11 @@
  * is close to 1. `spatial` draws one z per (sample, channel) of (N, C, *) and applies it to the
  * whole channel (SpatialConcreteDropout, for convolutions).
  *
- * u comes from the backend's uniformFill on the Philox stream (offset = generator.reserve).
+ * The mask, the scaled output and the backward (x's gradient and p's, through the relaxation) are
+ * one backend pass each (concreteDropout / concreteDropoutBackward, native/kernels/vdo/): u is
+ * uniformFill's draw for each mask value on the Philox stream (offset = generator.reserve), so the
+ * reference backend and the native one use the same u; the native pass computes z in float
+ * (within about 1e-5 relative of the reference's double).
  */
 import { nonNegativeInt, unitInterval } from '../args.js';
 import { record } from '../autograd/record.js';
@@ -99,40 +103,23 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
   const masks = spatial ? x.shape[0]! * x.shape[1]! : n;
   const inner = masks === 0 ? 1 : n / masks;
   const p = sigmoid64(pLogit.data[0]!);
-  const u = new Float32Array(masks);
-  if (masks > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(masks), masks);
-  const e = CONCRETE_EPS;
-  const dadp = (1 / (p + e) + 1 / (1 - p + e)) / t;
-  const logit = relaxedLogit(p);
-  const keep = new Float32Array(masks);
-  // d keep / d p per mask element, for backward.
-  const dkeep = new Float64Array(masks);
-  for (let j = 0; j < masks; j++) {
-    const z = relaxedDrop(logit, u[j]!, t);
-    keep[j] = (1 - z) / (1 - p);
-    const dzdp = z * (1 - z) * dadp;
-    dkeep[j] = (-dzdp * (1 - p) + (1 - z)) / ((1 - p) * (1 - p));
-  }
-  const xd = x.data;
+  if (!(p > 0 && p < 1))
+    throw new RangeError(`concreteDropout: expected pLogit to give a rate p in (0, 1) but received ${pLogit.data[0]}`);
+  const backend = activeBackend();
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = xd[i]! * keep[Math.floor(i / inner)]!;
+  const keep = new Float32Array(masks);
+  const dKeep = new Float32Array(masks);
+  const offset = masks > 0 ? generator.reserve(masks) : 0;
+  backend.concreteDropout(out, keep, dKeep, x.data, p, t, generator.seed, offset, masks, inner);
+  const xd = x.data;
   return record(
     new Tensor(out, x.shape),
     spatial ? 'spatialConcreteDropout' : 'concreteDropout',
     [x, pLogit],
     (g, needs) => {
-      let gx: Float32Array | null = null;
-      if (needs[0]) {
-        gx = new Float32Array(n);
-        for (let i = 0; i < n; i++) gx[i] = g[i]! * keep[Math.floor(i / inner)]!;
-      }
-      let gl: Float32Array | null = null;
-      if (needs[1]) {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += g[i]! * xd[i]! * dkeep[Math.floor(i / inner)]!;
-        gl = Float32Array.of(acc * p * (1 - p));
-      }
-      return [gx, gl];
+      const gx = needs[0] ? new Float32Array(n) : null;
+      const dp = backend.concreteDropoutBackward(gx, g, xd, keep, dKeep, needs[1] === true, masks, inner);
+      return [gx, needs[1] ? Float32Array.of(dp * p * (1 - p)) : null];
     },
   );
 }
