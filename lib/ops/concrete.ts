@@ -47,20 +47,10 @@ export function sigmoid64(logit: number): number {
   return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
 }
 
-/** log(p + eps) − log(1 − p + eps): the part of the relaxation that is the same for every draw. */
-export function relaxedLogit(p: number): number {
-  return Math.log(p + CONCRETE_EPS) - Math.log(1 - p + CONCRETE_EPS);
-}
-
-/** The relaxed drop indicator z for one uniform draw u (float64), given relaxedLogit(p). */
-export function relaxedDrop(logit: number, u: number, temperature: number): number {
-  const e = CONCRETE_EPS;
-  return sigmoid64((logit + Math.log(u + e) - Math.log(1 - u + e)) / temperature);
-}
-
 /**
- * `count` relaxed drop indicators z at drop probability p (the mask before 1 − z and the
- * 1/(1 − p) scaling), drawn from the stream. For tests and plots of the relaxation.
+ * `count` relaxed drop indicators z at drop probability p in (0, 1) (the mask before 1 − z and
+ * the 1/(1 − p) scaling), drawn from the stream: z = 1 − keep·(1 − p) from the backend's pass
+ * (as concreteDropout draws them, absolute error about 1e-7). For tests and plots of the relaxation.
  */
 export function concreteMask(
   count: number,
@@ -69,14 +59,28 @@ export function concreteMask(
 ): Float32Array {
   nonNegativeInt(count, 'count');
   unitInterval(p, 'p');
+  if (!(p > 0 && p < 1)) throw argRangeError('p', 'number in (0, 1)', p);
   const o = optionsObject(options);
   const t = temperatureOf(o.temperature);
   const generator = streamOf(o);
-  const u = new Float32Array(count);
-  if (count > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(count), count);
-  const logit = relaxedLogit(p);
-  for (let i = 0; i < count; i++) u[i] = relaxedDrop(logit, u[i]!, t);
-  return u;
+  const z = new Float32Array(count);
+  if (count === 0) return z;
+  const keep = new Float32Array(count);
+  const offset = generator.reserve(count);
+  activeBackend().concreteDropout(
+    z,
+    keep,
+    new Float32Array(count),
+    new Float32Array(count),
+    p,
+    t,
+    generator.seed,
+    offset,
+    count,
+    1,
+  );
+  for (let i = 0; i < count; i++) z[i] = Math.min(1, Math.max(0, 1 - keep[i]! * (1 - p)));
+  return z;
 }
 
 /**
