@@ -127,3 +127,21 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
     },
   );
 }
+
+/**
+ * ‖w‖² = Σ w² as a scalar, from one backend pass (sumSquares, summed in double); its gradient
+ * 2·g·w is one scaling pass. The weight term of Concrete dropout's regulariser (instead of
+ * sum(mul(w, w)), which makes and reads a squared copy each way).
+ */
+export function squaredNorm(w: Tensor): Tensor<readonly []> {
+  expectTensor(w, 'w');
+  const backend = activeBackend();
+  const n = w.size;
+  const data = w.data;
+  const total = n > 0 ? backend.sumSquares(data, n) : 0;
+  return record(new Tensor(Float32Array.of(total), []), 'squaredNorm', [w], (g) => {
+    const out = new Float32Array(n);
+    if (n > 0) backend.scale(out, data, 2 * g[0]!, n);
+    return [out];
+  });
+}

@@ -20,8 +20,7 @@
  */
 import { argRangeError, argTypeError } from '../../errors.js';
 import { add, div, mul, sub } from '../../ops/arithmetic.js';
-import { concreteDropout, sigmoid64, temperatureOf } from '../../ops/concrete.js';
-import { sum } from '../../ops/reduce.js';
+import { concreteDropout, sigmoid64, squaredNorm, temperatureOf } from '../../ops/concrete.js';
 import { log, sigmoid } from '../../ops/unary.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
@@ -151,7 +150,7 @@ abstract class ConcreteBase extends Module {
     const w = weightOf(this.layer);
     const p = sigmoid(this.p_logit.reshape([]));
     const q = sub(1, p);
-    const weightTerm = div(mul(sum(mul(w, w)), this.lengthScale * this.lengthScale), q);
+    const weightTerm = div(mul(squaredNorm(w), this.lengthScale * this.lengthScale), q);
     const negEntropy = add(mul(p, log(p)), mul(q, log(q)));
     return add(weightTerm, mul(negEntropy, this.dropoutScale * this.inputDim));
   }
