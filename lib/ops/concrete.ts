@@ -128,20 +128,53 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
   );
 }
 
+/** log(1 + e^x) in double without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
 /**
- * ‖w‖² = Σ w² as a scalar, from one backend pass (sumSquares, summed in double); its gradient
- * 2·g·w is one scaling pass. The weight term of Concrete dropout's regulariser (instead of
- * sum(mul(w, w)), which makes and reads a squared copy each way).
+ * Concrete dropout's regulariser as one op, p = sigmoid(pLogit):
+ *   weightScale · ‖w‖² / (1 − p) + dropoutScale · (p log p + (1 − p) log(1 − p))
+ * ‖w‖² is one backend pass (sumSquares, summed in double); the rest is scalar arithmetic in double
+ * (log p = −softplus(−logit), log(1 − p) = −softplus(logit)). Gradients in closed form:
+ * w: 2·weightScale·w / (1 − p), one scaling pass; pLogit: (weightScale·‖w‖² / (1 − p)² +
+ * dropoutScale·logit)·p(1 − p) (d/dp of p log p + (1 − p) log(1 − p) is log(p / (1 − p)) = logit).
+ * One tape node instead of a squared copy, a sum and ten scalar ops.
  */
-export function squaredNorm(w: Tensor): Tensor<readonly []> {
+export function concreteRegularizer(
+  w: Tensor,
+  pLogit: Tensor,
+  weightScale: number,
+  dropoutScale: number,
+): Tensor<readonly []> {
   expectTensor(w, 'w');
+  expectTensor(pLogit, 'pLogit');
+  if (pLogit.size !== 1)
+    throw new ShapeError(
+      `concreteRegularizer: expected pLogit of one element but received ${formatShape(pLogit.shape)}`,
+    );
+  if (typeof weightScale !== 'number') throw argTypeError('weightScale', 'number', weightScale);
+  if (typeof dropoutScale !== 'number') throw argTypeError('dropoutScale', 'number', dropoutScale);
   const backend = activeBackend();
   const n = w.size;
   const data = w.data;
-  const total = n > 0 ? backend.sumSquares(data, n) : 0;
-  return record(new Tensor(Float32Array.of(total), []), 'squaredNorm', [w], (g) => {
-    const out = new Float32Array(n);
-    if (n > 0) backend.scale(out, data, 2 * g[0]!, n);
-    return [out];
+  const logit = pLogit.data[0]!;
+  const p = sigmoid64(logit);
+  const q = 1 - p;
+  const norm = n > 0 ? backend.sumSquares(data, n) : 0;
+  const negEntropy = -p * softplus(-logit) - q * softplus(logit);
+  const value = (weightScale * norm) / q + dropoutScale * negEntropy;
+  return record(new Tensor(Float32Array.of(value), []), 'concreteRegularizer', [w, pLogit], (g, needs) => {
+    const scale = g[0]!;
+    let gw: Float32Array | null = null;
+    if (needs[0]) {
+      gw = new Float32Array(n);
+      if (n > 0) backend.scale(gw, data, (2 * weightScale * scale) / q, n);
+    }
+    const gl = needs[1]
+      ? Float32Array.of(scale * ((weightScale * norm) / (q * q) + dropoutScale * logit) * p * q)
+      : null;
+    return [gw, gl];
   });
 }
