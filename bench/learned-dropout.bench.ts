@@ -30,6 +30,7 @@ function rows(batch: number, inF: number, outF: number, args: BenchArgs): Row[] 
     { name: 'LinearSVDO', fn: step(svdo, null) },
     { name: 'LinearSVDO + KL', fn: step(svdo, () => svdo.kl()) },
     { name: 'VariationalDropout(Linear) + KL', fn: step(vd, () => vd.kl()) },
+    { name: 'ConcreteDropout(Linear)', fn: step(concrete, null) },
     { name: 'ConcreteDropout(Linear) + regulariser', fn: step(concrete, () => concrete.regularizer()) },
   ];
   const stats = compare(cases, timeOptions(args));

@@ -8,6 +8,7 @@
 import type { VdoKernels } from './backend.js';
 import * as check from './check.js';
 import { fillNormal, seedWords } from './philox.js';
+import { referenceConcrete } from './reference-concrete.js';
 
 /** Kingma et al.'s fit (ops/variational.ts holds the same constants). */
 const C1 = 1.16145124;
@@ -23,6 +24,7 @@ const K2 = 1.8732;
 const K3 = 1.48695;
 
 export const referenceVdo: VdoKernels = {
+  ...referenceConcrete,
   sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n) {
     check.expectArgs(arguments, 8, 'sparseVd(sigma2, logAlpha, dLogSigma2, dWeight, weight, logSigma2, withKl, n)');
     const kl = check.bool(withKl, 'withKl');

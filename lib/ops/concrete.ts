@@ -8,7 +8,11 @@
  * is close to 1. `spatial` draws one z per (sample, channel) of (N, C, *) and applies it to the
  * whole channel (SpatialConcreteDropout, for convolutions).
  *
- * u comes from the backend's uniformFill on the Philox stream (offset = generator.reserve).
+ * The mask, the scaled output and the backward (x's gradient and p's, through the relaxation) are
+ * one backend pass each (concreteDropout / concreteDropoutBackward, native/kernels/vdo/): u is
+ * uniformFill's draw for each mask value on the Philox stream (offset = generator.reserve), so the
+ * reference backend and the native one use the same u; the native pass computes z in float
+ * (within about 1e-5 relative of the reference's double).
  */
 import { nonNegativeInt, unitInterval } from '../args.js';
 import { record } from '../autograd/record.js';
@@ -43,20 +47,10 @@ export function sigmoid64(logit: number): number {
   return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
 }
 
-/** log(p + eps) − log(1 − p + eps): the part of the relaxation that is the same for every draw. */
-export function relaxedLogit(p: number): number {
-  return Math.log(p + CONCRETE_EPS) - Math.log(1 - p + CONCRETE_EPS);
-}
-
-/** The relaxed drop indicator z for one uniform draw u (float64), given relaxedLogit(p). */
-export function relaxedDrop(logit: number, u: number, temperature: number): number {
-  const e = CONCRETE_EPS;
-  return sigmoid64((logit + Math.log(u + e) - Math.log(1 - u + e)) / temperature);
-}
-
 /**
- * `count` relaxed drop indicators z at drop probability p (the mask before 1 − z and the
- * 1/(1 − p) scaling), drawn from the stream. For tests and plots of the relaxation.
+ * `count` relaxed drop indicators z at drop probability p in (0, 1) (the mask before 1 − z and
+ * the 1/(1 − p) scaling), drawn from the stream: z = 1 − keep·(1 − p) from the backend's pass
+ * (as concreteDropout draws them, absolute error about 1e-7). For tests and plots of the relaxation.
  */
 export function concreteMask(
   count: number,
@@ -65,14 +59,28 @@ export function concreteMask(
 ): Float32Array {
   nonNegativeInt(count, 'count');
   unitInterval(p, 'p');
+  if (!(p > 0 && p < 1)) throw argRangeError('p', 'number in (0, 1)', p);
   const o = optionsObject(options);
   const t = temperatureOf(o.temperature);
   const generator = streamOf(o);
-  const u = new Float32Array(count);
-  if (count > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(count), count);
-  const logit = relaxedLogit(p);
-  for (let i = 0; i < count; i++) u[i] = relaxedDrop(logit, u[i]!, t);
-  return u;
+  const z = new Float32Array(count);
+  if (count === 0) return z;
+  const keep = new Float32Array(count);
+  const offset = generator.reserve(count);
+  activeBackend().concreteDropout(
+    z,
+    keep,
+    new Float32Array(count),
+    new Float32Array(count),
+    p,
+    t,
+    generator.seed,
+    offset,
+    count,
+    1,
+  );
+  for (let i = 0; i < count; i++) z[i] = Math.min(1, Math.max(0, 1 - keep[i]! * (1 - p)));
+  return z;
 }
 
 /**
@@ -99,40 +107,74 @@ export function concreteDropout(x: Tensor, pLogit: Tensor, options: ConcreteDrop
   const masks = spatial ? x.shape[0]! * x.shape[1]! : n;
   const inner = masks === 0 ? 1 : n / masks;
   const p = sigmoid64(pLogit.data[0]!);
-  const u = new Float32Array(masks);
-  if (masks > 0) activeBackend().uniformFill(u, 0, 1, generator.seed, generator.reserve(masks), masks);
-  const e = CONCRETE_EPS;
-  const dadp = (1 / (p + e) + 1 / (1 - p + e)) / t;
-  const logit = relaxedLogit(p);
-  const keep = new Float32Array(masks);
-  // d keep / d p per mask element, for backward.
-  const dkeep = new Float64Array(masks);
-  for (let j = 0; j < masks; j++) {
-    const z = relaxedDrop(logit, u[j]!, t);
-    keep[j] = (1 - z) / (1 - p);
-    const dzdp = z * (1 - z) * dadp;
-    dkeep[j] = (-dzdp * (1 - p) + (1 - z)) / ((1 - p) * (1 - p));
-  }
-  const xd = x.data;
+  if (!(p > 0 && p < 1))
+    throw new RangeError(`concreteDropout: expected pLogit to give a rate p in (0, 1) but received ${pLogit.data[0]}`);
+  const backend = activeBackend();
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = xd[i]! * keep[Math.floor(i / inner)]!;
+  const keep = new Float32Array(masks);
+  const dKeep = new Float32Array(masks);
+  const offset = masks > 0 ? generator.reserve(masks) : 0;
+  backend.concreteDropout(out, keep, dKeep, x.data, p, t, generator.seed, offset, masks, inner);
+  const xd = x.data;
   return record(
     new Tensor(out, x.shape),
     spatial ? 'spatialConcreteDropout' : 'concreteDropout',
     [x, pLogit],
     (g, needs) => {
-      let gx: Float32Array | null = null;
-      if (needs[0]) {
-        gx = new Float32Array(n);
-        for (let i = 0; i < n; i++) gx[i] = g[i]! * keep[Math.floor(i / inner)]!;
-      }
-      let gl: Float32Array | null = null;
-      if (needs[1]) {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += g[i]! * xd[i]! * dkeep[Math.floor(i / inner)]!;
-        gl = Float32Array.of(acc * p * (1 - p));
-      }
-      return [gx, gl];
+      const gx = needs[0] ? new Float32Array(n) : null;
+      const dp = backend.concreteDropoutBackward(gx, g, xd, keep, dKeep, needs[1] === true, masks, inner);
+      return [gx, needs[1] ? Float32Array.of(dp * p * (1 - p)) : null];
     },
   );
+}
+
+/** log(1 + e^x) in double without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * Concrete dropout's regulariser as one op, p = sigmoid(pLogit):
+ *   weightScale · ‖w‖² / (1 − p) + dropoutScale · (p log p + (1 − p) log(1 − p))
+ * ‖w‖² is one backend pass (sumSquares, summed in double); the rest is scalar arithmetic in double
+ * (log p = −softplus(−logit), log(1 − p) = −softplus(logit)). Gradients in closed form:
+ * w: 2·weightScale·w / (1 − p), one scaling pass; pLogit: (weightScale·‖w‖² / (1 − p)² +
+ * dropoutScale·logit)·p(1 − p) (d/dp of p log p + (1 − p) log(1 − p) is log(p / (1 − p)) = logit).
+ * One tape node instead of a squared copy, a sum and ten scalar ops.
+ */
+export function concreteRegularizer(
+  w: Tensor,
+  pLogit: Tensor,
+  weightScale: number,
+  dropoutScale: number,
+): Tensor<readonly []> {
+  expectTensor(w, 'w');
+  expectTensor(pLogit, 'pLogit');
+  if (pLogit.size !== 1)
+    throw new ShapeError(
+      `concreteRegularizer: expected pLogit of one element but received ${formatShape(pLogit.shape)}`,
+    );
+  if (typeof weightScale !== 'number') throw argTypeError('weightScale', 'number', weightScale);
+  if (typeof dropoutScale !== 'number') throw argTypeError('dropoutScale', 'number', dropoutScale);
+  const backend = activeBackend();
+  const n = w.size;
+  const data = w.data;
+  const logit = pLogit.data[0]!;
+  const p = sigmoid64(logit);
+  const q = 1 - p;
+  const norm = n > 0 ? backend.sumSquares(data, n) : 0;
+  const negEntropy = -p * softplus(-logit) - q * softplus(logit);
+  const value = (weightScale * norm) / q + dropoutScale * negEntropy;
+  return record(new Tensor(Float32Array.of(value), []), 'concreteRegularizer', [w, pLogit], (g, needs) => {
+    const scale = g[0]!;
+    let gw: Float32Array | null = null;
+    if (needs[0]) {
+      gw = new Float32Array(n);
+      if (n > 0) backend.scale(gw, data, (2 * weightScale * scale) / q, n);
+    }
+    const gl = needs[1]
+      ? Float32Array.of(scale * ((weightScale * norm) / (q * q) + dropoutScale * logit) * p * q)
+      : null;
+    return [gw, gl];
+  });
 }

@@ -81,6 +81,8 @@ Napi::Value RnnBackward(const Napi::CallbackInfo& info);
 // vdo_binding.cc
 Napi::Value SparseVd(const Napi::CallbackInfo& info);
 Napi::Value LrtNoise(const Napi::CallbackInfo& info);
+Napi::Value ConcreteDropout(const Napi::CallbackInfo& info);
+Napi::Value ConcreteDropoutBackward(const Napi::CallbackInfo& info);
 Napi::Value KingmaVd(const Napi::CallbackInfo& info);
 
 }  // namespace dn::addon

@@ -113,6 +113,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       // sparse variational and variational dropout
       {"sparseVd", guarded<SparseVd>},
       {"lrtNoise", guarded<LrtNoise>},
+      {"concreteDropout", guarded<ConcreteDropout>},
+      {"concreteDropoutBackward", guarded<ConcreteDropoutBackward>},
       {"kingmaVd", guarded<KingmaVd>},
       // for the benchmarks only
       {"fmaPeak", guarded<FmaPeak>},

@@ -12,6 +12,15 @@
 //   kingmaVd(variance, dVarDWeight, dVarDLogAlpha, dKlDLogAlpha, weight, logAlpha, withKl, n) -> number
 //     Each output is a Float32Array or null; weight may be null when the first three outputs are.
 //     Returns Σ −poly (Kingma's KL without its constant) when withKl, else 0. Single-threaded.
+//   concreteDropout(out, keep, dKeep, x, p, temperature, seed, offset, masks, inner)
+//     Concrete dropout's relaxed mask: masks values from the Philox draws at offset .. offset +
+//     masks − 1, each scaling `inner` consecutive elements of x into out; keep and dKeep (masks
+//     each) hold (1 − z)/(1 − p) and its derivative in p. p in (0, 1), temperature > 0. The
+//     outputs overlap nothing. Split over the pool on mask values.
+//   concreteDropoutBackward(gx, g, x, keep, dKeep, withDp, masks, inner) -> number
+//     gx = g·keep (gx may be null); returns Σ g·x·dKeep (the gradient in p) when withDp, else 0.
+#include <limits>
+
 #include "../kernels/vdo/vdo.h"
 #include "../kernels/vdo/vdo_driver.h"
 #include "../runtime/dispatch.h"
@@ -119,6 +128,68 @@ Napi::Value KingmaVd(const Napi::CallbackInfo& info) {
   a.kl = with_kl ? &kl : nullptr;
   if (n > 0) active().vdo_kingma(&a);
   return Napi::Number::New(env, kl);
+}
+
+namespace {
+
+double open_unit_arg(const Napi::CallbackInfo& info, std::size_t index, const char* name) {
+  const double v = finite_arg(info, index, name, 0, 1);
+  DN_THROW_RANGE_IF(!(v > 0 && v < 1), info.Env(), "Expected ", name, " to be a number in (0, 1) but received ", v);
+  return v;
+}
+
+}  // namespace
+
+Napi::Value ConcreteDropout(const Napi::CallbackInfo& info) {
+  expect_args(info, 10, "concreteDropout(out, keep, dKeep, x, p, temperature, seed, offset, masks, inner)");
+  auto env = info.Env();
+  // The plain arguments first, then the typed-array views.
+  const double p = open_unit_arg(info, 4, "p");
+  const double t = number_arg(info, 5, "temperature");
+  DN_THROW_RANGE_IF(!(t > 0 && t < std::numeric_limits<double>::infinity()), env,
+                    "Expected temperature to be a finite number > 0 but received ", t);
+  const std::uint64_t seed = u64_arg(info, 6, "seed");
+  const std::size_t offset = size_arg(info, 7, "offset");
+  const std::size_t masks = size_arg(info, 8, "masks");
+  const std::size_t inner = size_arg(info, 9, "inner");
+  const std::size_t n = checked_mul(env, masks, inner, "masks * inner");
+  auto out = f32_arg(info, 0, "out");
+  auto keep = f32_arg(info, 1, "keep");
+  auto dkeep = f32_arg(info, 2, "dKeep");
+  auto x = f32_arg(info, 3, "x");
+  expect_length(env, out, n), expect_length(env, x, n);
+  expect_length(env, keep, masks), expect_length(env, dkeep, masks);
+  expect_disjoint(env, out, keep), expect_disjoint(env, out, dkeep), expect_disjoint(env, keep, dkeep);
+  expect_disjoint(env, out, x), expect_disjoint(env, keep, x), expect_disjoint(env, dkeep, x);
+  if (n > 0) vdo_concrete(out.data, keep.data, dkeep.data, x.data, masks, inner, p, t, seed, offset);
+  return env.Undefined();
+}
+
+Napi::Value ConcreteDropoutBackward(const Napi::CallbackInfo& info) {
+  expect_args(info, 8, "concreteDropoutBackward(gx, g, x, keep, dKeep, withDp, masks, inner)");
+  auto env = info.Env();
+  const bool with_dp = bool_arg(info, 5, "withDp");
+  const std::size_t masks = size_arg(info, 6, "masks");
+  const std::size_t inner = size_arg(info, 7, "inner");
+  const std::size_t n = checked_mul(env, masks, inner, "masks * inner");
+  auto gx = f32_or_null_arg(info, 0, "gx");
+  auto g = f32_arg(info, 1, "g");
+  auto x = f32_arg(info, 2, "x");
+  auto keep = f32_arg(info, 3, "keep");
+  auto dkeep = f32_arg(info, 4, "dKeep");
+  expect_length(env, g, n), expect_length(env, x, n);
+  expect_length(env, keep, masks), expect_length(env, dkeep, masks);
+  if (gx.present) {
+    expect_length(env, gx, n);
+    expect_disjoint(env, gx, g), expect_disjoint(env, gx, x);
+    expect_disjoint(env, gx, keep), expect_disjoint(env, gx, dkeep);
+  }
+  double dp = 0.0;
+  if (n > 0 && (gx.present || with_dp)) {
+    dp =
+        vdo_concrete_grad(gx.present ? gx.data : nullptr, g.data, x.data, keep.data, dkeep.data, masks, inner, with_dp);
+  }
+  return Napi::Number::New(env, dp);
 }
 
 }  // namespace dn::addon

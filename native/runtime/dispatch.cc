@@ -65,6 +65,8 @@ KernelTable scalar_table() {
   t.vdo_sparse = dn_vdo_sparse__scalar;
   t.vdo_lrt = dn_vdo_lrt__scalar;
   t.vdo_kingma = dn_vdo_kingma__scalar;
+  t.vdo_concrete = dn_vdo_concrete__scalar;
+  t.vdo_concrete_grad = dn_vdo_concrete_grad__scalar;
   return t;
 }
 
@@ -84,6 +86,8 @@ KernelTable build_table(Isa isa) {
       t.vdo_sparse = dn_vdo_sparse__avx2;
       t.vdo_lrt = dn_vdo_lrt__avx2;
       t.vdo_kingma = dn_vdo_kingma__avx2;
+      t.vdo_concrete = dn_vdo_concrete__avx2;
+      t.vdo_concrete_grad = dn_vdo_concrete_grad__avx2;
       break;
 #endif
 #if defined(DN_HAVE_AVX512)
@@ -99,6 +103,8 @@ KernelTable build_table(Isa isa) {
       t.vdo_sparse = dn_vdo_sparse__avx512;
       t.vdo_lrt = dn_vdo_lrt__avx512;
       t.vdo_kingma = dn_vdo_kingma__avx512;
+      t.vdo_concrete = dn_vdo_concrete__avx512;
+      t.vdo_concrete_grad = dn_vdo_concrete_grad__avx512;
       break;
 #endif
 #if defined(DN_HAVE_NEON)

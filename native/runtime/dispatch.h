@@ -19,6 +19,8 @@ struct dn_conv_direct_wgrad;
 struct dn_vdo_sparse_args;  // native/kernels/vdo/vdo.h
 struct dn_vdo_lrt_args;
 struct dn_vdo_kingma_args;
+struct dn_vdo_concrete_args;
+struct dn_vdo_concrete_grad_args;
 
 #include "../kernels/gemm/gemm.h"
 
@@ -80,6 +82,8 @@ struct KernelTable {
   void (*vdo_sparse)(const dn_vdo_sparse_args* a);
   void (*vdo_lrt)(const dn_vdo_lrt_args* a);
   void (*vdo_kingma)(const dn_vdo_kingma_args* a);
+  void (*vdo_concrete)(const dn_vdo_concrete_args* a);
+  void (*vdo_concrete_grad)(const dn_vdo_concrete_grad_args* a);
 };
 
 const char* isa_name(Isa isa);

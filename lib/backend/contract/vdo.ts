@@ -1,4 +1,7 @@
-/** Sparse variational dropout's fused per-weight pass and the local reparameterisation's noise (native/kernels/vdo/vdo.h). */
+/**
+ * Sparse variational dropout's fused per-weight pass, the local reparameterisation's noise and
+ * Concrete dropout's relaxed mask (native/kernels/vdo/vdo.h).
+ */
 export interface VdoKernels {
   /**
    * For n weights θ = weight[i] and their log σ² = logSigma2[i], in one read of both:
@@ -50,5 +53,40 @@ export interface VdoKernels {
     logAlpha: Float32Array,
     withKl: boolean,
     n: number,
+  ): number;
+  /**
+   * Concrete dropout's relaxed mask at drop rate p in (0, 1) and temperature t > 0: for mask value
+   * j of `masks`, u = the uniform of uniformFill(…, 0, 1, seed, offset + j) (draw >> 8)·2^−24,
+   * z = sigmoid((log(p + 1e−7) − log(1 − p + 1e−7) + log(u + 1e−7) − log(1 − u + 1e−7)) / t),
+   * keep[j] = (1 − z)/(1 − p), dKeep[j] = d keep[j] / dp, and out = x·keep[j] over elements
+   * j·inner .. (j + 1)·inner − 1. The reference computes in double (V8's log and exp); the
+   * native pass in float with its own log and exp, within about 1e-5 relative of it (the log's
+   * rounding scaled by 1/t), the same on every thread count. Outputs overlap nothing.
+   */
+  concreteDropout(
+    out: Float32Array,
+    keep: Float32Array,
+    dKeep: Float32Array,
+    x: Float32Array,
+    p: number,
+    temperature: number,
+    seed: number | bigint,
+    offset: number,
+    masks: number,
+    inner: number,
+  ): void;
+  /**
+   * Its backward: gx = g·keep[j] over mask value j's elements (gx may be null: not computed) and,
+   * when withDp, returns Σ g·x·dKeep[j] (the loss's gradient in p, summed in double), else 0.
+   */
+  concreteDropoutBackward(
+    gx: Float32Array | null,
+    g: Float32Array,
+    x: Float32Array,
+    keep: Float32Array,
+    dKeep: Float32Array,
+    withDp: boolean,
+    masks: number,
+    inner: number,
   ): number;
 }

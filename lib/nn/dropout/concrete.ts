@@ -19,10 +19,7 @@
  * 2/τ for a regression of precision τ.
  */
 import { argRangeError, argTypeError } from '../../errors.js';
-import { add, div, mul, sub } from '../../ops/arithmetic.js';
-import { concreteDropout, sigmoid64, temperatureOf } from '../../ops/concrete.js';
-import { sum } from '../../ops/reduce.js';
-import { log, sigmoid } from '../../ops/unary.js';
+import { concreteDropout, concreteRegularizer, sigmoid64, temperatureOf } from '../../ops/concrete.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -148,12 +145,8 @@ abstract class ConcreteBase extends Module {
    * l² ‖W‖² / (1 − p) + dropoutScale · K · (p log p + (1 − p) log(1 − p)).
    */
   regularizer(): Tensor {
-    const w = weightOf(this.layer);
-    const p = sigmoid(this.p_logit.reshape([]));
-    const q = sub(1, p);
-    const weightTerm = div(mul(sum(mul(w, w)), this.lengthScale * this.lengthScale), q);
-    const negEntropy = add(mul(p, log(p)), mul(q, log(q)));
-    return add(weightTerm, mul(negEntropy, this.dropoutScale * this.inputDim));
+    const k = this.dropoutScale * this.inputDim;
+    return concreteRegularizer(weightOf(this.layer), this.p_logit, this.lengthScale * this.lengthScale, k);
   }
 
   override regularizationTerms(): RegularizationTerm[] {

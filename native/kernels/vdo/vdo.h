@@ -28,7 +28,14 @@
  *   var = α·θ²,  dvar_dw = 2·α·θ,  dvar_dla = α·θ² where la <= 0 else 0,
  *   −poly = −(0.5·a + c1·α + c2·α² + c3·α³)  summed into *kl (the KL without its constant),
  *   dkl = −(0.5 + c1·α + 2·c2·α² + 3·c3·α³) where la <= 0 else 0   (d(−poly)/dla).
- * Each output may be null; w may be null when var, dvar_dw and dvar_dla all are. */
+ * Each output may be null; w may be null when var, dvar_dw and dvar_dla all are.
+ *
+ * Concrete dropout's relaxed mask (vdo_concrete_impl.h, Gal et al. 2017), for `masks` mask values
+ * each applied to `inner` consecutive elements of x, with the uniforms u = (draw >> 8)·2^−24:
+ *   z = sigmoid((logit + log(u + 1e−7) − log(1 − u + 1e−7))·inv_t),   keep = (1 − z)·inv_q,
+ *   dkeep = keep·(1 − z·slope)·inv_q,   out = x·keep
+ * (logit = log(p + ε) − log(1 − p + ε), inv_q = 1/(1 − p), slope = (1/(p + ε) + 1/(1 − p + ε))·(1 − p)/t:
+ * dkeep is d keep / dp). Its backward: gx = g·keep (gx may be null) and *dot = Σ g·x·dkeep. */
 #ifndef DN_KERNELS_VDO_H_
 #define DN_KERNELS_VDO_H_
 
@@ -70,10 +77,37 @@ struct dn_vdo_kingma_args {
   double* kl;      /* Σ −poly, or null */
 };
 
-#define DN_DECLARE_VDO(isa)                                      \
-  void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a); \
-  void dn_vdo_lrt__##isa(const struct dn_vdo_lrt_args* a);       \
-  void dn_vdo_kingma__##isa(const struct dn_vdo_kingma_args* a);
+struct dn_vdo_concrete_args {
+  const float* x;
+  const uint32_t* draws; /* one Philox draw per mask value */
+  size_t masks;
+  size_t inner;
+  float logit;
+  float inv_t;
+  float inv_q;
+  float slope;
+  float* out;   /* masks·inner */
+  float* keep;  /* masks */
+  float* dkeep; /* masks */
+};
+
+struct dn_vdo_concrete_grad_args {
+  const float* g;
+  const float* x;
+  const float* keep;
+  const float* dkeep;
+  size_t masks;
+  size_t inner;
+  float* gx;   /* g·keep, or null */
+  double* dot; /* Σ g·x·dkeep, or null */
+};
+
+#define DN_DECLARE_VDO(isa)                                          \
+  void dn_vdo_sparse__##isa(const struct dn_vdo_sparse_args* a);     \
+  void dn_vdo_lrt__##isa(const struct dn_vdo_lrt_args* a);           \
+  void dn_vdo_kingma__##isa(const struct dn_vdo_kingma_args* a);     \
+  void dn_vdo_concrete__##isa(const struct dn_vdo_concrete_args* a); \
+  void dn_vdo_concrete_grad__##isa(const struct dn_vdo_concrete_grad_args* a);
 
 DN_DECLARE_VDO(scalar)
 DN_DECLARE_VDO(avx2)

@@ -3,7 +3,7 @@
 // alwaysActive, the spatial form's per-channel mask, and gradients by finite differences
 // through x, the wrapped weight and p_logit.
 import { describe, expect, it } from 'vitest';
-import { Generator, nn, noGrad, ops, Tensor, tensor } from '../../../../lib/index.js';
+import { Generator, kernels, nn, noGrad, ops, Tensor, tensor } from '../../../../lib/index.js';
 import { gradcheck, leaf } from '../../../helpers/gradcheck.js';
 
 describe('the relaxed Bernoulli mask at t = 0.1', () => {
@@ -97,6 +97,45 @@ describe('ConcreteDropout', () => {
     }
     const reg = new nn.ConcreteDropout(new nn.Linear(3, 2), { p: 0.2 });
     expect(gradcheck(() => reg.regularizer(), [reg.p_logit, (reg.layer as nn.Linear).weight])).toBe(7);
+  });
+
+  it("runs the backend's fused pass: the output, x's and p_logit's gradients are the pass's", () => {
+    for (const spatial of [false, true]) {
+      const shape = spatial ? [2, 3, 5] : [3, 17];
+      const n = shape.reduce((a, b) => a * b, 1);
+      const masks = spatial ? 6 : n;
+      const x = leaf(shape, 11);
+      const pLogit = new Tensor(Float32Array.of(-0.7), [1], { requiresGrad: true });
+      const y = ops.concreteDropout(x, pLogit, { training: true, spatial, generator: new Generator(5) });
+      const g = new Float32Array(n).map((_, i) => Math.sin(i));
+      y.backward(new Tensor(g, y.shape));
+      const p = 1 / (1 + Math.exp(-Math.fround(-0.7)));
+      const out = new Float32Array(n);
+      const keep = new Float32Array(masks);
+      const dKeep = new Float32Array(masks);
+      const k = kernels();
+      k.concreteDropout(out, keep, dKeep, x.data, p, 0.1, 5, 0, masks, n / masks);
+      expect(Array.from(y.data)).toEqual(Array.from(out));
+      const gx = new Float32Array(n);
+      const dp = k.concreteDropoutBackward(gx, g, x.data, keep, dKeep, true, masks, n / masks);
+      expect(Array.from(x.grad!.data)).toEqual(Array.from(gx));
+      expect(pLogit.grad!.data[0]).toBeCloseTo(dp * p * (1 - p), 5);
+      expect(dp).not.toBe(0);
+    }
+  });
+
+  it('has the gradients of finite differences at t = 0.1 over 17 features (off every vector width)', () => {
+    const layer = new nn.ConcreteDropout(new nn.Linear(17, 2), { p: 0.25, seed: 9 });
+    const x = leaf([3, 17], 5);
+    const lin = layer.layer as nn.Linear;
+    const n = gradcheck(
+      (input) => {
+        layer.noiseGenerator.offset = 0;
+        return layer.call(input);
+      },
+      [x, lin.weight, layer.p_logit],
+    );
+    expect(n).toBe(51 + 34 + 1);
   });
 
   it('the spatial form drops whole channels and has the gradient of finite differences in p_logit', () => {
