@@ -76,7 +76,7 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 2, 16, 256, 144, 4096)
       DN_SET_WINO(t, avx2)
       t.conv_direct = dn_f32_conv_direct__avx2;
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx2;

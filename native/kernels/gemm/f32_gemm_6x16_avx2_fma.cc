@@ -1,7 +1,9 @@
 // AVX2+FMA 6x16 micro-kernel: 12 ymm accumulators (6 rows x 2 vectors of 8 columns), 2 ymm for
 // the B row and 1 for the broadcast A element: 15 of the 16 ymm registers. Per k step: 2 B
 // loads, 6 broadcasts, 12 FMAs, which keeps both FMA pipes busy without spilling.
-// Tiles of at most 8 columns run a one-vector loop (half the FMAs, none of them wasted).
+// Tiles of at most 8 columns run a one-vector loop (half the FMAs, none of them wasted), and
+// tiles of at most 2 or 4 rows run loops over that many rows only (a convolution's 32 output
+// channels are 5 panels of 6 rows and one of 2: the last costs a third of a full one).
 // Edge tiles read C and the bias with vmaskmovps loads and write C with 4/2/1-float stores:
 // vmaskmovps *stores* are microcoded and slow on AMD cores, and nothing outside the mr x nr
 // window may be touched. The arithmetic per element is the same in every case.
@@ -26,19 +28,19 @@ struct Epilogue {
   const float* row_bias;  // or null
 };
 
-// Sums the tile over kc steps into acc[i][v] (NV vectors of 8 columns). A is the packed panel
-// (kPacked) or read in place through row pointers with unit stride along k.
-template <int NV, bool kPacked>
+// Sums the tile over kc steps into acc[i][v] for rows i < kRows (NV vectors of 8 columns). A is
+// the packed panel (kPacked) or read in place through row pointers with unit stride along k.
+template <int NV, size_t kRows, bool kPacked>
 inline void accumulate(__m256 (&acc)[kMR][2], size_t kc, const float* a, size_t a_stride, size_t mr, const float* b) {
   // In place, rows past mr read row 0 (always there); the packed panel has zeros for them.
   const float* row[kMR];
-  for (size_t i = 0; i < kMR; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
+  for (size_t i = 0; i < kRows; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
 #pragma GCC unroll 4
   for (size_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = NV == 2 ? _mm256_loadu_ps(b + 8) : b0;
 #pragma GCC unroll 6
-    for (size_t i = 0; i < kMR; ++i) {
+    for (size_t i = 0; i < kRows; ++i) {
       const __m256 ai = _mm256_broadcast_ss(kPacked ? a + i : row[i] + p);
       acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
       if (NV == 2) acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
@@ -101,12 +103,12 @@ inline void store_vector(const Epilogue& e, float* c, __m256 acc, __m256 bias, _
   }
 }
 
-template <int NV, bool kRowBias>
+template <int NV, size_t kRows, bool kRowBias>
 inline void store_tile(const Epilogue& e, __m256 (&acc)[kMR][2], size_t mr, size_t nr, float* c, size_t ldc) {
   const size_t n0 = NV == 2 ? 8 : nr;
   const size_t n1 = NV == 2 ? nr - 8 : 0;
 #pragma GCC unroll 6
-  for (size_t i = 0; i < kMR; ++i) {
+  for (size_t i = 0; i < kRows; ++i) {
     if (i < mr) {
       const __m256 rb = kRowBias ? _mm256_set1_ps(e.row_bias[i]) : _mm256_setzero_ps();
       store_vector<kRowBias>(e, c + i * ldc, acc[i][0], e.bias[0], rb, n0);
@@ -115,7 +117,7 @@ inline void store_tile(const Epilogue& e, __m256 (&acc)[kMR][2], size_t mr, size
   }
 }
 
-template <int NV, bool kPacked>
+template <int NV, size_t kRows, bool kPacked>
 inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
                  const dn_f32_gemm_params* params) {
   // Start C's lines on their way now: they are needed only after the k loop.
@@ -125,8 +127,8 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   }
   __m256 acc[kMR][2];
 #pragma GCC unroll 6
-  for (size_t i = 0; i < kMR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-  accumulate<NV, kPacked>(acc, kc, a, a_stride, mr, b);
+  for (size_t i = 0; i < kRows; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  accumulate<NV, kRows, kPacked>(acc, kc, a, a_stride, mr, b);
 
   Epilogue e;
   e.alpha = _mm256_set1_ps(params->alpha);
@@ -140,10 +142,25 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   e.bias[0] = e.has_bias ? _mm256_maskload_ps(params->bias, first_lanes(n0)) : _mm256_setzero_ps();
   e.bias[1] = e.has_bias && nr > 8 ? _mm256_maskload_ps(params->bias + 8, first_lanes(nr - 8)) : _mm256_setzero_ps();
   if (e.row_bias != nullptr) {
-    store_tile<NV, true>(e, acc, mr, nr, c, ldc);
+    store_tile<NV, kRows, true>(e, acc, mr, nr, c, ldc);
   } else {
-    store_tile<NV, false>(e, acc, mr, nr, c, ldc);
+    store_tile<NV, kRows, false>(e, acc, mr, nr, c, ldc);
   }
+}
+
+template <int NV, size_t kRows>
+inline void tile_rows(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b, float* c,
+                      size_t ldc, const dn_f32_gemm_params* params) {
+  if (a_stride == 0) return tile<NV, kRows, true>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+  return tile<NV, kRows, false>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+}
+
+template <int NV>
+inline void tile_cols(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b, float* c,
+                      size_t ldc, const dn_f32_gemm_params* params) {
+  if (mr <= 2) return tile_rows<NV, 2>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+  if (mr <= 4) return tile_rows<NV, 4>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+  return tile_rows<NV, kMR>(mr, nr, kc, a, a_stride, b, c, ldc, params);
 }
 
 }  // namespace
@@ -152,10 +169,6 @@ extern "C" void dn_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t 
                                                    const float* b, float* c, size_t ldc,
                                                    const dn_f32_gemm_params* params) {
   assert(mr >= 1 && mr <= kMR && nr >= 1 && nr <= kNR);
-  if (nr > 8) {
-    if (a_stride == 0) return tile<2, true>(mr, nr, kc, a, a_stride, b, c, ldc, params);
-    return tile<2, false>(mr, nr, kc, a, a_stride, b, c, ldc, params);
-  }
-  if (a_stride == 0) return tile<1, true>(mr, nr, kc, a, a_stride, b, c, ldc, params);
-  return tile<1, false>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+  if (nr > 8) return tile_cols<2>(mr, nr, kc, a, a_stride, b, c, ldc, params);
+  return tile_cols<1>(mr, nr, kc, a, a_stride, b, c, ldc, params);
 }
