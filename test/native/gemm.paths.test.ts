@@ -57,12 +57,12 @@ function sweep(ms: number[], ns: number[], ks: number[]): GemmCase[] {
   return cases;
 }
 
-/** ISAs with a narrow kernel: products with 8 < n <= nr and m >= mr take the narrow path. */
+/** ISAs with a narrow kernel: products with 8 < n <= nr, m >= mr and k >= 64 take the narrow path. */
 const NARROW: Record<string, { mr: number; nr: number } | undefined> = { avx2: { mr: 8, nr: 12 } };
 
-function takesNarrow(isa: string, m: number, n: number): boolean {
+function takesNarrow(isa: string, m: number, n: number, k: number): boolean {
   const t = NARROW[isa];
-  return t !== undefined && n > 8 && n <= t.nr && m >= t.mr;
+  return t !== undefined && n > 8 && n <= t.nr && m >= t.mr && k >= 64;
 }
 
 function checkPath(native: NativeBackend, isa: string, cases: GemmCase[], path: string): void {
@@ -70,7 +70,7 @@ function checkPath(native: NativeBackend, isa: string, cases: GemmCase[], path: 
   for (const c of cases) {
     const ops = operands(c);
     const got = runSgemm(native, c, ops);
-    const want = takesNarrow(isa, c.m, c.n) ? 'narrow' : path;
+    const want = takesNarrow(isa, c.m, c.n, c.k) ? 'narrow' : path;
     expect(native.gemmLastPath(), `${isa} ${describeCase(c)}`).toBe(want);
     expectGemmClose(got, c, ops, expected(ref, c, ops), `${isa} ${describeCase(c)}`);
   }
@@ -96,15 +96,15 @@ for (const { isa, skip } of testedIsas()) {
     });
 
     it.skipIf(NARROW[isa] === undefined)(
-      'narrow: n = 9..12 against m around 8 and 16, k around 8 and kc, every transpose, alpha and beta',
+      'narrow: n = 9..12 against m around 8 and 16, k from 64 (tails of 8) to past kc, every transpose, alpha and beta',
       () => {
         const cases = sweep(
           [8, 9, 15, 16, 17, 23, 37],
           [9, 10, 11, 12],
-          [1, 7, 8, 9, 13, 64, tile.kc, tile.kc + 1, 2 * tile.kc + 3],
+          [64, 65, 71, 97, 130, tile.kc, tile.kc + 1, 2 * tile.kc + 3],
         );
         withIsa(isa, (native) => withThreads(1, () => checkPath(native, isa, cases, 'narrow')));
-        const two = sweep([8, 97, 200], [9, 12], [33, 300]);
+        const two = sweep([8, 97, 200], [9, 12], [67, 300]);
         withIsa(isa, (native) => withThreads(2, () => checkPath(native, isa, two, 'narrow')));
       },
     );
@@ -115,9 +115,9 @@ for (const { isa, skip } of testedIsas()) {
         withIsa(isa, (native) => {
           for (const [m, n, k, ta, tb, beta] of [
             [37, 10, 300, false, false, 0],
-            [8, 9, 13, true, false, 0.5],
+            [8, 9, 67, true, false, 0.5],
             [200, 12, 129, false, true, 1],
-            [17, 11, 8, true, true, -0.25],
+            [17, 11, 64, true, true, -0.25],
           ] as [number, number, number, boolean, boolean, number][]) {
             const wide = 40;
             const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
