@@ -77,8 +77,8 @@ KernelTable build_table(Isa isa) {
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
       DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 2, 16, 256, 144, 4096)
-      t.gemm.narrow = dn_f32_gemm_ukernel_8x12_narrow__avx2_fma;
-      t.gemm.narrow_mr = 8;
+      t.gemm.narrow = dn_f32_gemm_ukernel_16x12_narrow__avx2_fma;
+      t.gemm.narrow_mr = 16;
       t.gemm.narrow_nr = 12;
       DN_SET_WINO(t, avx2)
       t.conv_direct = dn_f32_conv_direct__avx2;

@@ -58,7 +58,7 @@ function sweep(ms: number[], ns: number[], ks: number[]): GemmCase[] {
 }
 
 /** ISAs with a narrow kernel: products with 8 < n <= nr, m >= mr and k >= 64 take the narrow path. */
-const NARROW: Record<string, { mr: number; nr: number } | undefined> = { avx2: { mr: 8, nr: 12 } };
+const NARROW: Record<string, { mr: number; nr: number } | undefined> = { avx2: { mr: 16, nr: 12 } };
 
 function takesNarrow(isa: string, m: number, n: number, k: number): boolean {
   const t = NARROW[isa];
@@ -96,15 +96,15 @@ for (const { isa, skip } of testedIsas()) {
     });
 
     it.skipIf(NARROW[isa] === undefined)(
-      'narrow: n = 9..12 against m around 8 and 16, k from 64 (tails of 8) to past kc, every transpose, alpha and beta',
+      'narrow: n = 9..12 against m around 16 and 32, k from 64 (tails of 8) to past kc, every transpose, alpha and beta',
       () => {
         const cases = sweep(
-          [8, 9, 15, 16, 17, 23, 37],
+          [16, 17, 23, 25, 31, 32, 33, 37],
           [9, 10, 11, 12],
           [64, 65, 71, 97, 130, tile.kc, tile.kc + 1, 2 * tile.kc + 3],
         );
         withIsa(isa, (native) => withThreads(1, () => checkPath(native, isa, cases, 'narrow')));
-        const two = sweep([8, 97, 200], [9, 12], [67, 300]);
+        const two = sweep([16, 97, 200], [9, 12], [67, 300]);
         withIsa(isa, (native) => withThreads(2, () => checkPath(native, isa, two, 'narrow')));
       },
     );
@@ -115,7 +115,7 @@ for (const { isa, skip } of testedIsas()) {
         withIsa(isa, (native) => {
           for (const [m, n, k, ta, tb, beta] of [
             [37, 10, 300, false, false, 0],
-            [8, 9, 67, true, false, 0.5],
+            [24, 9, 67, true, false, 0.5],
             [200, 12, 129, false, true, 1],
             [17, 11, 64, true, true, -0.25],
           ] as [number, number, number, boolean, boolean, number][]) {

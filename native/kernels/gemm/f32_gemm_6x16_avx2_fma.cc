@@ -167,77 +167,88 @@ inline void transpose8(__m256 (&r)[8]) {
   }
 }
 
-// The narrow kernel: a tile of 8 rows (one vector of A's column) and NT <= 12 columns (B
-// broadcast, NT floats a depth), NT accumulators. A read in place (row-major, k contiguous) is
-// transposed 8 depths at a time in registers, so that nothing packs it: with all of C's columns
-// in one tile each element of A is loaded and transposed once. Then the tile is transposed
-// back into rows, finished and stored as the 6x16 kernel's partial columns are. Each element
-// is the same FMA chain as in the 6x16 kernel.
-template <size_t NT>
-inline void narrow_step(__m256 (&acc)[NT], __m256 av, const float* b) {
-#pragma GCC unroll 12
-  for (size_t j = 0; j < NT; ++j) acc[j] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + j), acc[j]);
-}
+// The narrow kernel: a tile of 16 rows and NT <= 12 columns. A's 16 rows are first laid out
+// as 16 floats a depth in an L1 buffer on the stack: read in place (row-major, k contiguous)
+// and transposed 8 x 8 at a time in registers, so that nothing packs it, or taken as packed.
+// Then the columns in one or two groups of at most 6: per depth, two vectors of A, a broadcast
+// of B per column and two FMAs each (the 6x16 kernel's mix), 2 x 6 accumulators. With all of
+// C's columns in one tile, each element of A is loaded and transposed once. The tile is then
+// transposed back into rows, finished and stored as the 6x16 kernel's partial columns are.
+// Each element is the same FMA chain as in the 6x16 kernel.
+constexpr size_t kNarrowKc = 256;  // depths a call takes at most (its buffer)
 
-// Rows row[0..7], depths [p0, p0 + len) (len <= 256), transposed into at: at[q * 8 + i] is
-// depth p0 + q of row i.
-inline void narrow_transpose(float* at, const float* const (&row)[8], size_t p0, size_t len) {
-  for (size_t q0 = 0; q0 < len; q0 += 8) {
-    const size_t n = len - q0 < 8 ? len - q0 : 8;
-    __m256 r[8];
-    if (n == 8) {
+// Rows row[0..15], depths [0, kc), into at: at[p * 16 + i] is depth p of row i.
+inline void narrow_transpose(float* at, const float* const (&row)[16], size_t kc) {
+  for (size_t p0 = 0; p0 < kc; p0 += 8) {
+    const size_t n = kc - p0 < 8 ? kc - p0 : 8;
+    const __m256i m = first_lanes(n);
+    for (size_t h = 0; h < 2; ++h) {
+      __m256 r[8];
 #pragma GCC unroll 8
-      for (size_t i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(row[i] + p0 + q0);
-    } else {
-      const __m256i m = first_lanes(n);
+      for (size_t i = 0; i < 8; ++i)
+        r[i] = n == 8 ? _mm256_loadu_ps(row[8 * h + i] + p0) : _mm256_maskload_ps(row[8 * h + i] + p0, m);
+      transpose8(r);
 #pragma GCC unroll 8
-      for (size_t i = 0; i < 8; ++i) r[i] = _mm256_maskload_ps(row[i] + p0 + q0, m);
+      for (size_t q = 0; q < 8; ++q) _mm256_store_ps(at + (p0 + q) * 16 + 8 * h, r[q]);
     }
-    transpose8(r);
-#pragma GCC unroll 8
-    for (size_t q = 0; q < 8; ++q) _mm256_store_ps(at + (q0 + q) * 8, r[q]);
   }
 }
 
-// Columns [j0, j0 + 8) of the tile (acc[j]: column j), rows [0, mr), into C.
-template <size_t NT, size_t j0>
-inline void narrow_store(const Epilogue& e, const __m256 (&acc)[NT], __m256 bias, size_t mr, float* c, size_t ldc) {
+// Rows [0, rows) (at most 8) of columns [j0, j0 + NG) (acc[j]: column j0 + j) into C.
+template <size_t NG>
+inline void narrow_store(const Epilogue& e, const __m256 (&acc)[NG], __m256 bias, const float* row_bias, size_t rows,
+                         float* c, size_t ldc) {
   __m256 r[8];
 #pragma GCC unroll 8
-  for (size_t j = 0; j < 8; ++j) r[j] = j0 + j < NT ? acc[j0 + j] : _mm256_setzero_ps();
+  for (size_t j = 0; j < 8; ++j) r[j] = j < NG ? acc[j] : _mm256_setzero_ps();
   transpose8(r);
-  constexpr size_t n = NT - j0 < 8 ? NT - j0 : 8;
 #pragma GCC unroll 8
   for (size_t i = 0; i < 8; ++i) {
-    if (i < mr) {
-      if (e.row_bias != nullptr) {
-        store_vector<true>(e, c + i * ldc + j0, r[i], bias, _mm256_set1_ps(e.row_bias[i]), n);
+    if (i < rows) {
+      if (row_bias != nullptr) {
+        store_vector<true>(e, c + i * ldc, r[i], bias, _mm256_set1_ps(row_bias[i]), NG);
       } else {
-        store_vector<false>(e, c + i * ldc + j0, r[i], bias, _mm256_setzero_ps(), n);
+        store_vector<false>(e, c + i * ldc, r[i], bias, _mm256_setzero_ps(), NG);
       }
     }
   }
 }
 
-template <size_t NT, bool kPacked>
+// Columns [j0, j0 + NG) of the tile, from the laid-out A (at) and B (NT floats a depth).
+template <size_t NT, size_t NG>
+inline void narrow_group(const Epilogue& e, size_t j0, size_t mr, size_t kc, const float* at, const float* b, float* c,
+                         size_t ldc, const dn_f32_gemm_params* params) {
+  __m256 lo[NG], hi[NG];
+#pragma GCC unroll 6
+  for (size_t j = 0; j < NG; ++j) lo[j] = hi[j] = _mm256_setzero_ps();
+  b += j0;
+  for (size_t p = 0; p < kc; ++p, at += 16, b += NT) {
+    const __m256 a0 = _mm256_load_ps(at), a1 = _mm256_load_ps(at + 8);
+#pragma GCC unroll 6
+    for (size_t j = 0; j < NG; ++j) {
+      const __m256 bj = _mm256_broadcast_ss(b + j);
+      lo[j] = _mm256_fmadd_ps(a0, bj, lo[j]);
+      hi[j] = _mm256_fmadd_ps(a1, bj, hi[j]);
+    }
+  }
+  const __m256 bias = e.has_bias ? _mm256_maskload_ps(params->bias + j0, first_lanes(NG)) : _mm256_setzero_ps();
+  narrow_store<NG>(e, lo, bias, e.row_bias, mr < 8 ? mr : 8, c + j0, ldc);
+  if (mr > 8) {
+    const float* rb = e.row_bias != nullptr ? e.row_bias + 8 : nullptr;
+    narrow_store<NG>(e, hi, bias, rb, mr - 8, c + 8 * ldc + j0, ldc);
+  }
+}
+
+template <size_t NT>
 inline void narrow_tile(size_t mr, size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
                         const dn_f32_gemm_params* params) {
-  __m256 acc[NT];
-#pragma GCC unroll 12
-  for (size_t j = 0; j < NT; ++j) acc[j] = _mm256_setzero_ps();
-  if (kPacked) {
-    for (size_t p = 0; p < kc; ++p, a += 8, b += NT) narrow_step<NT>(acc, _mm256_loadu_ps(a), b);
-  } else {
-    // Up to 256 depths at a time: first transposed into a buffer on the stack (L1), then the
-    // FMAs (transposing between them kept 8 more vectors live than there are registers).
-    const float* row[8];  // rows past mr read row 0 (always there): lanes never stored
-    for (size_t i = 0; i < 8; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
-    alignas(32) float at[256 * 8];
-    for (size_t p0 = 0; p0 < kc; p0 += 256) {
-      const size_t len = kc - p0 < 256 ? kc - p0 : 256;
-      narrow_transpose(at, row, p0, len);
-      for (size_t q = 0; q < len; ++q, b += NT) narrow_step<NT>(acc, _mm256_load_ps(at + q * 8), b);
-    }
+  alignas(32) float buf[kNarrowKc * 16];
+  const float* at = a;  // packed: already 16 floats a depth
+  if (a_stride != 0) {
+    const float* row[16];  // rows past mr read row 0 (always there): lanes never stored
+    for (size_t i = 0; i < 16; ++i) row[i] = a + (i < mr ? i : 0) * a_stride;
+    narrow_transpose(buf, row, kc);
+    at = buf;
   }
   Epilogue e;
   e.alpha = _mm256_set1_ps(params->alpha);
@@ -247,18 +258,9 @@ inline void narrow_tile(size_t mr, size_t kc, const float* a, size_t a_stride, c
   e.has_bias = params->bias != nullptr;
   e.act = params->act;
   e.row_bias = params->row_bias;
-  const size_t n0 = NT < 8 ? NT : 8;
-  e.bias[0] = e.has_bias ? _mm256_maskload_ps(params->bias, first_lanes(n0)) : _mm256_setzero_ps();
-  e.bias[1] = e.has_bias && NT > 8 ? _mm256_maskload_ps(params->bias + 8, first_lanes(NT - 8)) : _mm256_setzero_ps();
-  narrow_store<NT, 0>(e, acc, e.bias[0], mr, c, ldc);
-  if (NT > 8) narrow_store<NT, (NT > 8 ? 8 : 0)>(e, acc, e.bias[1], mr, c, ldc);
-}
-
-template <size_t NT>
-inline void narrow_cols(size_t mr, size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
-                        const dn_f32_gemm_params* params) {
-  if (a_stride == 0) return narrow_tile<NT, true>(mr, kc, a, a_stride, b, c, ldc, params);
-  return narrow_tile<NT, false>(mr, kc, a, a_stride, b, c, ldc, params);
+  constexpr size_t N0 = NT <= 6 ? NT : (NT + 1) / 2;
+  narrow_group<NT, N0>(e, 0, mr, kc, at, b, c, ldc, params);
+  if (NT > N0) narrow_group<NT, (NT > N0 ? NT - N0 : 1)>(e, N0, mr, kc, at, b, c, ldc, params);
 }
 
 template <int NV, size_t kRows>
@@ -286,34 +288,34 @@ extern "C" void dn_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t 
   return tile_cols<1>(mr, nr, kc, a, a_stride, b, c, ldc, params);
 }
 
-extern "C" void dn_f32_gemm_ukernel_8x12_narrow__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a,
-                                                          size_t a_stride, const float* b, float* c, size_t ldc,
-                                                          const dn_f32_gemm_params* params) {
-  assert(mr >= 1 && mr <= 8 && nr >= 1 && nr <= 12);
+extern "C" void dn_f32_gemm_ukernel_16x12_narrow__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a,
+                                                           size_t a_stride, const float* b, float* c, size_t ldc,
+                                                           const dn_f32_gemm_params* params) {
+  assert(mr >= 1 && mr <= 16 && nr >= 1 && nr <= 12 && kc <= kNarrowKc);
   switch (nr) {
     case 1:
-      return narrow_cols<1>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<1>(mr, kc, a, a_stride, b, c, ldc, params);
     case 2:
-      return narrow_cols<2>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<2>(mr, kc, a, a_stride, b, c, ldc, params);
     case 3:
-      return narrow_cols<3>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<3>(mr, kc, a, a_stride, b, c, ldc, params);
     case 4:
-      return narrow_cols<4>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<4>(mr, kc, a, a_stride, b, c, ldc, params);
     case 5:
-      return narrow_cols<5>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<5>(mr, kc, a, a_stride, b, c, ldc, params);
     case 6:
-      return narrow_cols<6>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<6>(mr, kc, a, a_stride, b, c, ldc, params);
     case 7:
-      return narrow_cols<7>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<7>(mr, kc, a, a_stride, b, c, ldc, params);
     case 8:
-      return narrow_cols<8>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<8>(mr, kc, a, a_stride, b, c, ldc, params);
     case 9:
-      return narrow_cols<9>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<9>(mr, kc, a, a_stride, b, c, ldc, params);
     case 10:
-      return narrow_cols<10>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<10>(mr, kc, a, a_stride, b, c, ldc, params);
     case 11:
-      return narrow_cols<11>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<11>(mr, kc, a, a_stride, b, c, ldc, params);
     default:
-      return narrow_cols<12>(mr, kc, a, a_stride, b, c, ldc, params);
+      return narrow_tile<12>(mr, kc, a, a_stride, b, c, ldc, params);
   }
 }

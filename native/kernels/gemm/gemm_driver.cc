@@ -174,7 +174,8 @@ void run_narrow(const Problem& P, size_t m0, size_t m1, float* ws) {
 // 1.16x, 128 x 10 x 128 1.18x; but 256 x 11 x 33 0.96x, 512 x 10 x 16 1.01x). Shape only,
 // never threads: the bits are the blocked path's either way, and the choice stays put.
 bool narrow_pays(const dn_f32_gemm_config& g, size_t m, size_t n, size_t k) {
-  return g.narrow != nullptr && n > 8 && n <= g.narrow_nr && m >= g.narrow_mr && k >= 64;
+  constexpr size_t kNarrowMaxKc = 256;  // the narrow kernel's deepest call (gemm.h); slices are at most kc
+  return g.narrow != nullptr && g.kc <= kNarrowMaxKc && n > 8 && n <= g.narrow_nr && m >= g.narrow_mr && k >= 64;
 }
 
 // Block size for `len` elements cut into pieces of at most `max` (a multiple of `unit`), as
