@@ -28,6 +28,19 @@ struct Epilogue {
   const float* row_bias;  // or null
 };
 
+// Everything of the epilogue but the column bias vectors (which depend on the tile's columns).
+inline Epilogue epilogue(const dn_f32_gemm_params* params) {
+  Epilogue e;
+  e.alpha = _mm256_set1_ps(params->alpha);
+  e.beta = _mm256_set1_ps(params->beta);
+  e.slope = _mm256_set1_ps(params->slope);
+  e.read_c = params->beta != 0.0f;
+  e.has_bias = params->bias != nullptr;
+  e.act = params->act;
+  e.row_bias = params->row_bias;
+  return e;
+}
+
 // Sums the tile over kc steps into acc[i][v] for rows i < kRows (NV vectors of 8 columns). A is
 // the packed panel (kPacked) or read in place through row pointers with unit stride along k.
 template <int NV, size_t kRows, bool kPacked>
@@ -130,14 +143,7 @@ inline void tile(size_t mr, size_t nr, size_t kc, const float* a, size_t a_strid
   for (size_t i = 0; i < kRows; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
   accumulate<NV, kRows, kPacked>(acc, kc, a, a_stride, mr, b);
 
-  Epilogue e;
-  e.alpha = _mm256_set1_ps(params->alpha);
-  e.beta = _mm256_set1_ps(params->beta);
-  e.slope = _mm256_set1_ps(params->slope);
-  e.read_c = params->beta != 0.0f;
-  e.has_bias = params->bias != nullptr;
-  e.act = params->act;
-  e.row_bias = params->row_bias;
+  Epilogue e = epilogue(params);
   const size_t n0 = nr < 8 ? nr : 8;
   e.bias[0] = e.has_bias ? _mm256_maskload_ps(params->bias, first_lanes(n0)) : _mm256_setzero_ps();
   e.bias[1] = e.has_bias && nr > 8 ? _mm256_maskload_ps(params->bias + 8, first_lanes(nr - 8)) : _mm256_setzero_ps();
@@ -250,14 +256,7 @@ inline void narrow_tile(size_t mr, size_t kc, const float* a, size_t a_stride, c
     narrow_transpose(buf, row, kc);
     at = buf;
   }
-  Epilogue e;
-  e.alpha = _mm256_set1_ps(params->alpha);
-  e.beta = _mm256_set1_ps(params->beta);
-  e.slope = _mm256_set1_ps(params->slope);
-  e.read_c = params->beta != 0.0f;
-  e.has_bias = params->bias != nullptr;
-  e.act = params->act;
-  e.row_bias = params->row_bias;
+  Epilogue e = epilogue(params);
   constexpr size_t N0 = NT <= 6 ? NT : (NT + 1) / 2;
   narrow_group<NT, N0>(e, 0, mr, kc, at, b, c, ldc, params);
   if (NT > N0) narrow_group<NT, (NT > N0 ? NT - N0 : 1)>(e, N0, mr, kc, at, b, c, ldc, params);
