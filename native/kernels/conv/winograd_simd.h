@@ -8,7 +8,8 @@
  *   Cols, cols(c0, lo, hi, n)  In: the column masks of n tiles from column c0 (nothing when
  *              unmasked); even_odd4(row, c0, cm, col): col[c] = column 2k + c of tile k, c < 4
  *   Mask, tiles(n), store(p, m, v)  In: the first n lanes of a W-float store
- *   load, set1, store_pairs(dst, a, b)  Out: dst[2k] = a_k, dst[2k + 1] = b_k for W tiles
+ *   load, set1, store_pairs(dst, a, b)  Out: dst[2k] = a_k, dst[2k + 1] = b_k for W tiles;
+ *              with kMasked also load_first(p, n), store_pairs_first(dst, a, b, n) for n < W
  *   transpose8x8, transpose4x4(d, ld, s, ss)  Out: d[k * ld + i] = s[i * ss + k]
  * AVX-512 takes 16 tiles a vector in the input transform and AVX2's 8-tile output transform and
  * transposes; both mask the input transform at the plane's edges. */
@@ -132,6 +133,19 @@ struct Avx2Tiles {
     if (n & 1) _mm_store_ss(p, x);
   }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
+  /* The first n (< W) tiles' values at p; nothing past them is read. */
+  static V load_first(const float* p, size_t n) {
+    return _mm256_maskload_ps(p,
+                              _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+  }
+  /* store_pairs of the first n (< W) tiles: 2n floats. */
+  static void store_pairs_first(float* dst, V a, V b, size_t n) {
+    const V lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
+    const V p0 = _mm256_permute2f128_ps(lo, hi, 0x20), p1 = _mm256_permute2f128_ps(lo, hi, 0x31);
+    if (2 * n < W) return store(dst, 2 * n, p0);
+    _mm256_storeu_ps(dst, p0);
+    if (2 * n > W) store(dst + W, 2 * n - W, p1);
+  }
   static V set1(float v) { return _mm256_set1_ps(v); }
   static void store_pairs(float* dst, V a, V b) {
     const V lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
