@@ -23,10 +23,11 @@ export interface NativeAddon extends Omit<Backend, 'name'> {
   setConvAlgo(spec: string): string;
   /**
    * How this thread's last sgemm product ran: "single_block" (one cache block on one task, set up
-   * without the general blocking arithmetic) or "blocked" (the general loops); "none" before any.
-   * Both give the same bits; tests use it to know which one they covered.
+   * without the general blocking arithmetic), "blocked" (the general loops) or "narrow" (few
+   * columns, on ISAs with a kernel vectorised along M); "none" before any. All give the same
+   * bits; tests use it to know which one they covered.
    */
-  gemmLastPath(): 'none' | 'single_block' | 'blocked';
+  gemmLastPath(): 'none' | 'single_block' | 'blocked' | 'narrow';
   /** A Float32Array of n elements on a block of the storage pool; zero-filled when zero is true. */
   allocFloat32(n: number, zero: boolean): Float32Array;
   /** The storage pool's counters. */

@@ -2,7 +2,7 @@
 // sgemmChecks / linearForwardChecks in lib/backend/reference.ts.
 //   sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)        C updated in place
 //   linearForward(out, x, w, bias, batch, inFeatures, outFeatures, activation)
-//   gemmLastPath()   "none" | "single_block" | "blocked": how this thread's last product ran
+//   gemmLastPath()   "none" | "single_block" | "blocked" | "narrow": how this thread's last product ran
 // Nothing here allocates on the success path and small problems never wake the pool, so a
 // tiny matmul costs little more than the N-API call itself.
 #include <new>
@@ -110,6 +110,8 @@ Napi::Value GemmLastPath(const Napi::CallbackInfo& info) {
       return Napi::String::New(info.Env(), "single_block");
     case GemmPath::blocked:
       return Napi::String::New(info.Env(), "blocked");
+    case GemmPath::narrow:
+      return Napi::String::New(info.Env(), "narrow");
     case GemmPath::none:
       break;
   }

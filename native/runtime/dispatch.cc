@@ -33,7 +33,7 @@ constexpr Isa kOrder[] = {Isa::scalar, Isa::avx2, Isa::avx512};
 // Micro-kernel, MR, MR step, NR, then kc, mc, nc (see gemm.h); the blocking is tuned per ISA with
 // bench/gemm.bench.ts for 32 KiB L1d and 1 MiB L2 per core (Zen 4).
 #define DN_SET_GEMM(t, ukernel, mr, mr_step, nr, kc, mc, nc) \
-  (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc};
+  (t).gemm = dn_f32_gemm_config{ukernel, mr, mr_step, nr, kc, mc, nc, nullptr, 0, 0};
 #define DN_SET_WINO(t, isa)                                              \
   (t).wino_input = dn_f32_wino_input__##isa;                             \
   (t).wino_lanes_input = dn_f32_wino_lanes_input__##isa;                 \
@@ -78,7 +78,10 @@ KernelTable build_table(Isa isa) {
       t.isa = isa;
       t.name = "avx2";
       DN_SET_ELTWISE(t, avx2)
-      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 6, 16, 256, 144, 4096)
+      DN_SET_GEMM(t, dn_f32_gemm_ukernel_6x16__avx2_fma, 6, 2, 16, 256, 144, 4096)
+      t.gemm.narrow = dn_f32_gemm_ukernel_16x12_narrow__avx2_fma;
+      t.gemm.narrow_mr = 16;
+      t.gemm.narrow_nr = 12;
       DN_SET_WINO(t, avx2)
       t.conv_direct = dn_f32_conv_direct__avx2;
       t.conv_direct_wgrad = dn_f32_conv_direct_wgrad__avx2;

@@ -45,6 +45,7 @@ const strided = geo(2, 32, 16, 16, 32, 3, 2, 1); // stride 2: polyphase Winograd
 const strided4 = geo(16, 32, 32, 32, 32, 3, 2, 1); // stride 2, enough tiles of 4x4
 const fourOut = geo(2, 3, 28, 28, 4, 3, 1, 1); // shallow both ways: direct backward-data too
 const wide5 = geo(1, 16, 12, 12, 8, 5, 1, 2); // 5x5, deep: im2col
+const eightOut = geo(1, 16, 14, 14, 8, 3, 1, 1); // 8 outputs: no partial row panel wasted on any ISA
 
 function expected(isa: string): [string, Conv2dGeometry, ConvPlan][] {
   const hasDirect = isa !== 'scalar';
@@ -63,6 +64,11 @@ function expected(isa: string): [string, Conv2dGeometry, ConvPlan][] {
     [
       '3x3 32 -> 32',
       deep,
+      { forward: 'winograd_f2x3', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' },
+    ],
+    [
+      '3x3 16 -> 8',
+      eightOut,
       { forward: 'winograd_f2x3', backwardData: 'winograd_f2x3', backwardWeight: 'winograd_f2x3' },
     ],
     ['1x1', pointwise, { forward: 'pointwise', backwardData: 'pointwise', backwardWeight: 'pointwise' }],

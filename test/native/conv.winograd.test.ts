@@ -5,7 +5,7 @@
 // planes smaller than the kernel, paddings 0..4 on each side (backward-data then reads with a
 // positive offset), groups, channel counts that are not multiples of any micro-tile, more
 // input channels than one GEMM depth slice, more tiles than one block, weight gradients summed in
-// several ranges; and thread invariance.
+// several ranges; rows around AVX2's 8-tile groups; and thread invariance.
 import { describe, expect, it } from 'vitest';
 import { testedIsas, withIsa } from '../helpers/isa.js';
 import { conv3x3, expectConvParity, expectThreadInvariance, type Pads, random3x3 } from '../helpers/conv.js';
@@ -28,6 +28,13 @@ function sweep(count: number, seed: number) {
   out.push(g3(2, 9, 5, 37, 24, [2, 1, 3, 0]));
   out.push(g3(1, 27, 6, 40, 27, [0, 2, 0, 4]));
   out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1])); // 16 outputs: a 12-row and a 4-row panel on AVX-512
+  // AVX2's 8-tile groups: rows of 7..9 and 16..17 tiles, padding on either side (masked loads
+  // before the row and past its end, short last groups), and 32 channels on 28x28 (a 2-row panel).
+  out.push(g3(1, 8, 4, 15, 24, [1, 0, 1, 0]));
+  out.push(g3(1, 9, 3, 17, 24, [0, 1, 0, 2]));
+  out.push(g3(1, 8, 5, 18, 27, [0, 0, 2, 1]));
+  out.push(g3(1, 8, 3, 33, 24, [1, 1, 0, 1]));
+  out.push(g3(1, 32, 28, 28, 32, [1, 1, 1, 1]));
   out.push(g3(10, 9, 32, 30, 24, [1, 1, 1, 1])); // 2400 tiles: the weight gradient in two ranges
   return out;
 }

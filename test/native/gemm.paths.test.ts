@@ -1,6 +1,7 @@
-// The sgemm driver's two ways through a product (native/kernels/gemm/gemm_driver.h), on every ISA
+// The sgemm driver's ways through a product (native/kernels/gemm/gemm_driver.h), on every ISA
 // of this machine: the single-block path (one cache block on one task: k <= kc, m <= mc,
-// n <= nc) and the general blocked loops. Each sweep asserts which path ran, checks the result
+// n <= nc), the general blocked loops, and the narrow path (9..12 columns, on ISAs with a
+// kernel vectorised along M: the same bits as the first columns of a wider product). Each sweep asserts which path ran, checks the result
 // against the reference backend, and the last test checks that both paths give the same bits for
 // the same product (the one that takes the single block on 1 thread takes the blocked, split
 // loops on 2).
@@ -56,12 +57,21 @@ function sweep(ms: number[], ns: number[], ks: number[]): GemmCase[] {
   return cases;
 }
 
+/** ISAs with a narrow kernel: products with 8 < n <= nr, m >= mr and k >= 64 take the narrow path. */
+const NARROW: Record<string, { mr: number; nr: number } | undefined> = { avx2: { mr: 16, nr: 12 } };
+
+function takesNarrow(isa: string, m: number, n: number, k: number): boolean {
+  const t = NARROW[isa];
+  return t !== undefined && n > 8 && n <= t.nr && m >= t.mr && k >= 64;
+}
+
 function checkPath(native: NativeBackend, isa: string, cases: GemmCase[], path: string): void {
   const ref = kernels('js');
   for (const c of cases) {
     const ops = operands(c);
     const got = runSgemm(native, c, ops);
-    expect(native.gemmLastPath(), `${isa} ${describeCase(c)}`).toBe(path);
+    const want = takesNarrow(isa, c.m, c.n, c.k) ? 'narrow' : path;
+    expect(native.gemmLastPath(), `${isa} ${describeCase(c)}`).toBe(want);
     expectGemmClose(got, c, ops, expected(ref, c, ops), `${isa} ${describeCase(c)}`);
   }
 }
@@ -84,6 +94,60 @@ for (const { isa, skip } of testedIsas()) {
       );
       withIsa(isa, (native) => withThreads(1, () => checkPath(native, isa, cases, 'blocked')));
     });
+
+    it.skipIf(NARROW[isa] === undefined)(
+      'narrow: n = 9..12 against m around 16 and 32, k from 64 (tails of 8) to past kc, every transpose, alpha and beta',
+      () => {
+        const cases = sweep(
+          [16, 17, 23, 25, 31, 32, 33, 37],
+          [9, 10, 11, 12],
+          [64, 65, 71, 97, 130, tile.kc, tile.kc + 1, 2 * tile.kc + 3],
+        );
+        withIsa(isa, (native) => withThreads(1, () => checkPath(native, isa, cases, 'narrow')));
+        const two = sweep([16, 97, 200], [9, 12], [67, 300]);
+        withIsa(isa, (native) => withThreads(2, () => checkPath(native, isa, two, 'narrow')));
+      },
+    );
+
+    it.skipIf(NARROW[isa] === undefined)(
+      'narrow: the same bits as the first columns of a wider product, on 1 and 2 threads',
+      () => {
+        withIsa(isa, (native) => {
+          for (const [m, n, k, ta, tb, beta] of [
+            [37, 10, 300, false, false, 0],
+            [24, 9, 67, true, false, 0.5],
+            [200, 12, 129, false, true, 1],
+            [17, 11, 64, true, true, -0.25],
+          ] as [number, number, number, boolean, boolean, number][]) {
+            const wide = 40;
+            const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
+            const b = Float32Array.from({ length: k * wide }, (_, i) => Math.cos(i * 0.11));
+            const c0 = Float32Array.from({ length: m * wide }, (_, i) => Math.sin(i * 0.05));
+            const lda = ta ? m : k;
+            const ldb = tb ? k : wide;
+            const run = (cols: number, threads: number): Float32Array => {
+              const c = c0.slice();
+              withThreads(threads, () => native.sgemm(ta, tb, m, cols, k, 1.5, a, lda, b, ldb, beta, c, wide));
+              return c;
+            };
+            const full = run(wide, 1);
+            expect(native.gemmLastPath()).not.toBe('narrow');
+            for (const threads of [1, 2]) {
+              const part = run(n, threads);
+              expect(native.gemmLastPath()).toBe('narrow');
+              for (let i = 0; i < m; i++) {
+                for (let j = 0; j < wide; j++) {
+                  const want = j < n ? full[i * wide + j] : c0[i * wide + j];
+                  if (!Object.is(part[i * wide + j], want)) {
+                    expect.fail(`${isa} m=${m} n=${n} k=${k} (${threads} threads): C[${i}][${j}] is ${part[i * wide + j]}, want ${want}`);
+                  }
+                }
+              }
+            }
+          }
+        });
+      },
+    );
 
     it('leaves the path alone for products that multiply nothing (k = 0 or alpha = 0)', () => {
       withIsa(isa, (native) => {

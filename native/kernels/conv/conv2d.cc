@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -30,10 +31,16 @@ Dims dims(const ConvGeometry& g) {
 // Whether n floats are all finite. The Winograd transforms and the direct weight gradient give
 // an output a different value than the sum of its taps when an operand is +-Inf or NaN
 // (docs/robustness.md, "Non-finite values in convolution"), so such calls run im2col.
+// On the bits (exponent all ones: +-Inf or NaN), which the compiler vectorises: the float
+// comparison one element at a time took 7% of a 32-channel 3x3 Winograd forward pass.
 bool all_finite(const float* p, std::size_t n) {
-  bool ok = true;
-  for (std::size_t i = 0; i < n; ++i) ok &= std::isfinite(p[i]);
-  return ok;
+  std::uint32_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t u;
+    std::memcpy(&u, p + i, sizeof u);
+    bad |= (u & 0x7f800000u) == 0x7f800000u;
+  }
+  return bad == 0;
 }
 
 bool winograd(ConvAlgo a) {

@@ -113,9 +113,14 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
       for (size_t i = 0; i < s.cin; ++i) {
+        const float* plane = in + img * s.in_image + i * s.h * s.w;
+        // The two rows the next tile row adds, on their way while this one is transformed: a
+        // run goes through every channel's plane, too many streams for the hardware prefetchers.
+        for (long long y = y0 + 4; y < y0 + 6 && y < static_cast<long long>(s.h); ++y)
+          for (long long x = lo; x < hi; x += 16) __builtin_prefetch(plane + y * wl + x0 + x);
         const float* rows[4];
         size_t step[4];  // one channel a call: no step between channels
-        wino::window_rows(in + img * s.in_image + i * s.h * s.w, y0, 4, x0, s.h, s.w, 0, sc.zeros, rows, step);
+        wino::window_rows(plane, y0, 4, x0, s.h, s.w, 0, sc.zeros, rows, step);
         wino::for_each_segment<4>(
             lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
               kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - shift, hi - shift, cnt);

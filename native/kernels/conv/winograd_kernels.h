@@ -134,14 +134,14 @@ inline void lanes_dispatch(size_t lanes, F f) {
   }
 }
 
-/* Y = A^T M A + bias of W tiles from i: y00 y01 / y10 y11. */
-template <class T>
-inline void output_y(typename T::V* y, const float* __restrict m, size_t xs, size_t i, typename T::V b) {
+/* Y = A^T M A + bias of W tiles from i: y00 y01 / y10 y11. load(p) reads the W tiles' values at p. */
+template <class T, class Load>
+inline void output_y(typename T::V* y, const float* __restrict m, size_t xs, size_t i, typename T::V b, Load load) {
   using V = typename T::V;
   V sm[4], df[4];
   for (size_t a = 0; a < 4; ++a) {
-    const V m0 = T::load(m + (4 * a) * xs + i), m1 = T::load(m + (4 * a + 1) * xs + i);
-    const V m2 = T::load(m + (4 * a + 2) * xs + i), m3 = T::load(m + (4 * a + 3) * xs + i);
+    const V m0 = load(m + (4 * a) * xs + i), m1 = load(m + (4 * a + 1) * xs + i);
+    const V m2 = load(m + (4 * a + 2) * xs + i), m3 = load(m + (4 * a + 3) * xs + i);
     sm[a] = (m0 + m1) + m2;
     df[a] = (m1 - m2) - m3;
   }
@@ -151,29 +151,42 @@ inline void output_y(typename T::V* y, const float* __restrict m, size_t xs, siz
   y[3] = ((df[1] - df[2]) - df[3]) + b;
 }
 
-/* T::W tiles a step, each output row getting the two columns of every tile interleaved; the
- * rest a tile at a time. */
+/* T::W tiles a step, each output row getting the two columns of every tile interleaved; fewer
+ * than W left, in one more step with masked loads and partial stores (T::kMasked: 6 of the
+ * 14 tiles of a 28-column row had gone one at a time); an odd last column a tile at a time. */
 template <class T>
 void output(float* __restrict r0, float* __restrict r1, size_t cols, const float* __restrict m, size_t xs, float bias) {
   using V = typename T::V;
   const size_t pairs = cols / 2;
   size_t i = 0;
   const V b = T::set1(bias);
+  const auto load = [](const float* p) { return T::load(p); };
   for (; i + T::W <= pairs; i += T::W) {
     V y[4];
-    output_y<T>(y, m, xs, i, b);
+    output_y<T>(y, m, xs, i, b, load);
     T::store_pairs(r0 + 2 * i, y[0], y[1]);
     T::store_pairs(r1 + 2 * i, y[2], y[3]);
   }
+  if constexpr (T::kMasked) {
+    if (i < pairs) {
+      const size_t n = pairs - i;
+      V y[4];
+      output_y<T>(y, m, xs, i, b, [n](const float* p) { return T::load_first(p, n); });
+      T::store_pairs_first(r0 + 2 * i, y[0], y[1], n);
+      T::store_pairs_first(r1 + 2 * i, y[2], y[3], n);
+      i = pairs;
+    }
+  }
+  const auto load1 = [](const float* p) { return *p; };
   for (; i < pairs; ++i) {
     float y[4];
-    output_y<ScalarTiles>(y, m, xs, i, bias);
+    output_y<ScalarTiles>(y, m, xs, i, bias, load1);
     ScalarTiles::store_pairs(r0 + 2 * i, y[0], y[1]);
     ScalarTiles::store_pairs(r1 + 2 * i, y[2], y[3]);
   }
   if (cols % 2 != 0) { /* an odd last column */
     float y[4];
-    output_y<ScalarTiles>(y, m, xs, pairs, bias);
+    output_y<ScalarTiles>(y, m, xs, pairs, bias, load1);
     r0[2 * pairs] = y[0];
     r1[2 * pairs] = y[2];
   }

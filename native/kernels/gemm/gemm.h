@@ -59,12 +59,20 @@ typedef struct dn_f32_gemm_config {
   size_t mr_step; /* a tile of mr' < mr rows costs what one of round_up(mr', mr_step) rows does */
   size_t nr;
   size_t kc, mc, nc;
+  /* Optional (null where the ISA has none): the narrow kernel, for products with few columns
+   * (the driver's "narrow" path). Same contract as ukernel, but the tile is vectorised along M:
+   * mr <= narrow_mr rows, a packed in a panel of narrow_mr rows or read in place; nr <=
+   * narrow_nr columns, b packed as kc groups of exactly nr floats (no padding); kc <= 256. */
+  dn_f32_gemm_ukernel_fn narrow;
+  size_t narrow_mr, narrow_nr;
 } dn_f32_gemm_config;
 
 void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,
                                      float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
+void dn_f32_gemm_ukernel_16x12_narrow__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
+                                               const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_12x32__avx512f(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,

@@ -130,6 +130,54 @@ void run_task(const Problem& P, const Task& t, float* apack, float* bpack) {
   }
 }
 
+// The narrow path (few columns; the ISA's narrow kernel, vectorised along M): all of C's
+// columns in one tile, rows in tiles of narrow_mr; per K slice (the slices the blocked path
+// cuts) B packed once, A read in place (its rows transposed in registers) or, when transposed,
+// a row panel packed just before its tile. Rows [m0, m1); ws holds (narrow_mr + n) * kc floats.
+void run_narrow(const Problem& P, size_t m0, size_t m1, float* ws) {
+  const dn_f32_gemm_config& g = P.g;
+  const bool in_place = P.a_cs == 1;
+  float* apack = ws;
+  float* bpack = ws + g.narrow_mr * P.kc;
+  dn_f32_gemm_params prm;
+  prm.slope = P.slope;
+  prm.alpha = P.alpha;
+  prm.bias = nullptr;
+  for (size_t pc = 0; pc < P.k; pc += P.kc) {
+    const size_t kc = std::min(P.kc, P.k - pc);
+    const bool last = pc + kc == P.k;
+    gemm::pack_panels(bpack, P.b + pc * P.b_cs, P.n, kc, P.b_rs, P.b_cs, P.n);
+    prm.beta = pc == 0 ? P.beta : 1.0f;
+    prm.act = last ? P.kernel_act : DN_GEMM_ACT_NONE;
+    prm.bias = last ? P.bias : nullptr;
+    const bool post = last && P.post_act != Activation::none;
+    for (size_t i0 = m0; i0 < m1; i0 += g.narrow_mr) {
+      const size_t mr = std::min(g.narrow_mr, m1 - i0);
+      const float* ablock = P.a + i0 * P.a_rs + pc * P.a_cs;
+      float* ct = P.c + i0 * P.ldc;
+      prm.row_bias = last && P.row_bias != nullptr ? P.row_bias + i0 : nullptr;
+      if (in_place) {
+        g.narrow(mr, P.n, kc, ablock, P.a_rs, bpack, ct, P.ldc, &prm);
+      } else {
+        gemm::pack_panels(apack, ablock, mr, kc, P.a_rs, P.a_cs, g.narrow_mr);
+        g.narrow(mr, P.n, kc, apack, 0, bpack, ct, P.ldc, &prm);
+      }
+      if (post) gemm::activate(ct, P.ldc, mr, P.n, P.post_act, P.slope);
+    }
+  }
+}
+
+// Whether the narrow path runs a product: the ISA has the kernel and C is wider than one
+// vector (at most 8 columns run the 6x16 kernel's one-vector loop, none of its lanes wasted)
+// but no wider than the narrow tile, with a tile of rows at least, and K is deep enough to
+// amortise the transposes of A (AVX2, one thread, against the 6x16 kernel: 128 x 10 x 64
+// 1.16x, 128 x 10 x 128 1.18x; but 256 x 11 x 33 0.96x, 512 x 10 x 16 1.01x). Shape only,
+// never threads: the bits are the blocked path's either way, and the choice stays put.
+bool narrow_pays(const dn_f32_gemm_config& g, size_t m, size_t n, size_t k) {
+  constexpr size_t kNarrowMaxKc = 256;  // the narrow kernel's deepest call (gemm.h); slices are at most kc
+  return g.narrow != nullptr && g.kc <= kNarrowMaxKc && n > 8 && n <= g.narrow_nr && m >= g.narrow_mr && k >= 64;
+}
+
 // Block size for `len` elements cut into pieces of at most `max` (a multiple of `unit`), as
 // even as the unit allows: no thin last block.
 size_t balanced_block(size_t len, size_t max, size_t unit) {
@@ -200,6 +248,21 @@ void sgemm_blocked(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, flo
 
   const double fmas = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const size_t threads = static_cast<size_t>(num_threads());
+  if (narrow_pays(g, m, n, k)) {
+    t_last_path = GemmPath::narrow;
+    P.kc = ceil_div(k, ceil_div(k, g.kc));
+    const size_t panels = ceil_div(m, g.narrow_mr);
+    const size_t tasks = threads > 1 && fmas >= kParallelMinFmas ? std::min(threads, panels) : 1;
+    const size_t rows_per = ceil_div(panels, tasks) * g.narrow_mr;
+    const size_t per_task = round_up((g.narrow_mr + n) * P.kc, 16);
+    float* ws = t_workspace.get(per_task * tasks);
+    if (tasks == 1) return run_narrow(P, 0, m, ws);
+    parallel_for(tasks, [&](size_t id) {
+      const size_t m0 = std::min(m, id * rows_per);
+      run_narrow(P, m0, std::min(m, m0 + rows_per), ws + id * per_task);
+    });
+    return;
+  }
   if ((threads == 1 || fmas < kParallelMinFmas) && k <= g.kc && m <= g.mc && n <= g.nc) {
     // One block, one task (the tiny products): the same blocks the general set-up below would
     // choose, without its dozen integer divisions, and packed on the stack when that fits.

@@ -29,7 +29,7 @@ bool parse_activation(const char* name, Activation* out);
 // PyTorch's default negative slope (nn.LeakyReLU, F.leaky_relu).
 constexpr float kLeakyReluSlope = 0.01f;
 
-enum class GemmPath : int { none = 0, single_block, blocked };
+enum class GemmPath : int { none = 0, single_block, blocked, narrow };
 
 struct GemmEpilogue {
   const float* bias = nullptr;      // n floats (one per column of C), or null
@@ -58,7 +58,9 @@ bool fused_in_kernel(Activation act, int* code);
 
 // The way sgemm computed its last product on the calling thread (for tests and benchmarks):
 // single_block: one cache block, one task, set up without the general blocking arithmetic;
-// blocked: the general BLIS loops (K slices, blocks, threads). Both give the same bits.
+// blocked: the general BLIS loops (K slices, blocks, threads); narrow: few columns (at most two
+// panels of the ISA's narrow kernel, at least one panel of rows), vectorised along M. All give
+// the same bits.
 // none until the first product (calls that multiply nothing leave it unchanged).
 GemmPath last_path();
 
