@@ -7,7 +7,8 @@
  * - fit: model.fit() over random data for whole epochs: the step plus the DataLoader's shuffled
  *   gathers, the running loss and the event-loop turns.
  * - event loop: perf_hooks.monitorEventLoopDelay (1 ms resolution) during fit, per yieldEveryMs,
- *   with the GC pause time of that run.
+ *   with the GC pause time of that run (per epoch, and the longest pause); the default budget
+ *   also while a child process spins on the other core ('busy core').
  * - steady state (bench/steady.ts): page faults, GC time and pool traffic per step after 20
  *   warm-up steps, and RSS growth over the run (1,000 steps; 100 with --quick).
  *
@@ -15,6 +16,7 @@
  * at batch 64 and 256; CNN Conv2d(3,16,3,p1)-ReLU-MaxPool2d(2)-Flatten-Linear(4096,128)-ReLU-
  * Dropout(0.5)-Linear(128,10) at batch 32.
  */
+import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { backendInfo, losses, manualSeed, nn, optim, randn, setNumThreads, type Tensor } from '../lib/index.js';
 import { type BenchArgs, compare, type Row, table, timeOptions, writeResults } from './harness.js';
@@ -136,14 +138,27 @@ async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, num
  */
 async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
   const rows: Row[] = [];
-  const budgets = args.quick ? [5] : [0, 5, 8, Infinity];
+  const runs: [number, boolean][] = args.quick
+    ? [
+        [5, false],
+        [5, true],
+      ]
+    : [
+        [0, false],
+        [5, false],
+        [5, true],
+        [8, false],
+        [Infinity, false],
+      ];
   const { x, y } = data(args.quick ? 256 : 2048, [784]);
   const epochs = Math.max(1, Math.round((args.quick ? 0.2 : 2) / ((x.shape[0]! / 64) * stepSeconds)));
-  for (const yieldEveryMs of budgets) {
+  for (const [yieldEveryMs, busy] of runs) {
     manualSeed(0);
     const model = mlp();
     const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
     await model.fit(x, y, { loss: 'crossEntropy', optimizer: opt, epochs: 1, batchSize: 64, verbose: 0, yieldEveryMs });
+    // Another process keeping the second core busy, as a neighbour on the machine would.
+    const spinner = busy ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
     const h = monitorEventLoopDelay({ resolution: 1 });
     let last = performance.now();
     let maxGap = 0;
@@ -159,16 +174,19 @@ async function loopDelay(args: BenchArgs, stepSeconds: number): Promise<Row[]> {
     const seconds = (performance.now() - t0) / 1000;
     h.disable();
     const gcMs = await gc.close();
+    spinner?.kill();
     clearInterval(ticker);
     maxGap = Math.max(maxGap, performance.now() - last);
     const ms = (v: number): number | string => (h.count === 0 ? 'no turns' : v / 1e6);
     rows.push({
       yieldEveryMs: String(yieldEveryMs),
+      'busy core': busy ? 'yes' : 'no',
       'p50 ms': ms(h.percentile(50)),
       'p99 ms': ms(h.percentile(99)),
       'max ms': ms(h.max),
       'longest stall ms': maxGap,
       'gc ms/epoch': gcMs / epochs,
+      'gc max ms': gc.maxMs,
       'fit samples/s': Math.round((epochs * x.shape[0]!) / seconds),
     });
   }
