@@ -3,7 +3,11 @@
  * same run, and the event-loop delay while fit() trains.
  *
  * - step: one PyTorch-style step on a fixed batch (forward, crossEntropy, zeroGrad, backward,
- *   Adam step), timed with the harness; bench/torch/train.py times the same step in PyTorch.
+ *   Adam step), timed with the harness; bench/torch/train.py times the same step in PyTorch, in
+ *   its own process per thread count with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to it.
+ * - cpu: the same step timed by the process's CPU time on both sides (process.cpuUsage and
+ *   time.process_time, every thread included, medians of 7 samples): on a machine shared with
+ *   other jobs the wall-clock ratio moves with their load between the two runs, this one much less.
  * - fit: model.fit() over random data for whole epochs: the step plus the DataLoader's shuffled
  *   gathers, the running loss and the event-loop turns.
  * - event loop: perf_hooks.monitorEventLoopDelay (1 ms resolution) during fit, per yieldEveryMs,
@@ -55,6 +59,56 @@ interface Case {
   sample: number[];
 }
 
+/** Samples per CPU-second of `step`: median of 7 samples of at least ~150 ms of CPU time each. */
+function cpuRate(step: () => void, batch: number, wallSeconds: number): number {
+  const steps = Math.max(2, Math.ceil(0.15 / wallSeconds));
+  const rates: number[] = [];
+  for (let s = 0; s < 7; s++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < steps; i++) step();
+    const c = process.cpuUsage(c0);
+    rates.push((batch * steps) / ((c.user + c.system) / 1e6));
+  }
+  rates.sort((a, b) => a - b);
+  return rates[3]!;
+}
+
+/** PyTorch's rates per `threads/model/batch`: wall-clock and CPU-time samples/s. */
+function torchRates(args: BenchArgs, batches: Record<string, number[]>): Map<string, { wall: number; cpu: number }> {
+  const torch = new Map<string, { wall: number; cpu: number }>();
+  const status = torchStatus();
+  if (!status.ok) {
+    console.log(`\ntrain: PyTorch not available (${status.reason}); dropnet numbers only`);
+    return torch;
+  }
+  // Debian's torch calls the system BLAS, whose thread pool torch.set_num_threads does not size.
+  const saved = {
+    OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS,
+    OMP_NUM_THREADS: process.env.OMP_NUM_THREADS,
+  };
+  let version = '';
+  try {
+    for (const threads of args.threads) {
+      process.env.OPENBLAS_NUM_THREADS = String(threads);
+      process.env.OMP_NUM_THREADS = String(threads);
+      const out = runTorch<{
+        torch: string;
+        rows: { threads: number; model: string; batch: number; samples_per_s: number; cpu_samples_per_s: number }[];
+      }>('train.py', { models: ['mlp', 'cnn'], batches, threads: [threads], steps: args.quick ? 5 : 30 });
+      for (const r of out.rows)
+        torch.set(`${r.threads}/${r.model}/${r.batch}`, { wall: r.samples_per_s, cpu: r.cpu_samples_per_s });
+      version = out.torch;
+    }
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  console.log(`\nPyTorch ${version} measured alongside`);
+  return torch;
+}
+
 function data(n: number, sample: number[]): { x: Tensor; y: Int32Array } {
   const x = randn([n, ...sample]);
   const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % 10);
@@ -89,7 +143,11 @@ async function timeFit(
   return times[Math.floor(times.length / 2)]!;
 }
 
-async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, number>): Promise<Row[]> {
+async function throughput(
+  cases: Case[],
+  args: BenchArgs,
+  torch: Map<string, { wall: number; cpu: number }>,
+): Promise<Row[]> {
   const rows: Row[] = [];
   // Samples of 150 ms (tens of steps): a shared machine's hiccups average out within a sample.
   const opts = args.quick ? timeOptions(args) : { samples: 9, minSampleMs: 150, warmupMs: 300 };
@@ -110,6 +168,7 @@ async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, num
       };
       const [stats] = compare([{ name: 'step', fn: step }], opts);
       const stepRate = c.batch / stats!.median;
+      const cpu = cpuRate(step, c.batch, stats!.median);
       const steps = Math.max(4, Math.min(64, Math.ceil(0.3 / stats!.median)));
       const epoch = data(c.batch * (args.quick ? 2 : steps), c.sample);
       const fitRate = epoch.x.shape[0]! / (await timeFit(model, opt, epoch.x, epoch.y, c.batch, args.quick ? 1 : 3));
@@ -120,9 +179,12 @@ async function throughput(cases: Case[], args: BenchArgs, torch: Map<string, num
         threads,
         'step samples/s': Math.round(stepRate),
         'fit samples/s': Math.round(fitRate),
-        'torch samples/s': t === undefined ? 'n/a' : Math.round(t),
-        'step/torch': t === undefined ? '' : stepRate / t,
-        'fit/torch': t === undefined ? '' : fitRate / t,
+        'torch samples/s': t === undefined ? 'n/a' : Math.round(t.wall),
+        'step/torch': t === undefined ? '' : stepRate / t.wall,
+        'fit/torch': t === undefined ? '' : fitRate / t.wall,
+        'cpu samples/s': Math.round(cpu),
+        'torch cpu samples/s': t === undefined ? 'n/a' : Math.round(t.cpu),
+        'cpu step/torch': t === undefined ? '' : cpu / t.cpu,
         'spread %': Math.round(stats!.spreadPct),
       });
     }
@@ -200,22 +262,7 @@ export async function run(args: BenchArgs): Promise<void> {
     ...batches.mlp.map((batch) => ({ model: 'mlp' as const, batch, build: mlp, sample: [784] })),
     ...batches.cnn.map((batch) => ({ model: 'cnn' as const, batch, build: cnn, sample: [3, 32, 32] })),
   ];
-  const torch = new Map<string, number>();
-  const status = torchStatus();
-  if (!status.ok) console.log(`\ntrain: PyTorch not available (${status.reason}); dropnet numbers only`);
-  else {
-    const out = runTorch<{
-      torch: string;
-      rows: { threads: number; model: string; batch: number; samples_per_s: number }[];
-    }>('train.py', {
-      models: ['mlp', 'cnn'],
-      batches,
-      threads: args.threads,
-      steps: args.quick ? 5 : 30,
-    });
-    for (const r of out.rows) torch.set(`${r.threads}/${r.model}/${r.batch}`, r.samples_per_s);
-    console.log(`\nPyTorch ${out.torch} measured alongside`);
-  }
+  const torch = torchRates(args, batches);
   const rows = await throughput(cases, args, torch);
   const mlp64 = rows.find((r) => r.model === 'mlp' && r.batch === 64 && r.threads === args.threads[0]);
   const stepSeconds = typeof mlp64?.['step samples/s'] === 'number' ? 64 / mlp64['step samples/s'] : 0.005;
