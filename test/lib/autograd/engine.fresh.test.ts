@@ -120,7 +120,7 @@ describe('fresh leaf gradients', () => {
       const buffers = new Set<ArrayBufferLike>();
       for (const t of [...all.map((l) => l.data), ...made.map((m) => m.data)]) buffers.add(t.buffer);
       for (let i = 0; i < all.length; i++) {
-        const g = grads[i];
+        const g = grads[i] ?? null;
         if (g === null) {
           expect(Array.from(expected[i]!).every((v) => v === 0)).toBe(true);
           continue;
