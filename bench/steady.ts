@@ -1,20 +1,27 @@
 /**
  * The steady state of a training step (part of `npm run bench -- train`): after 20 warm-up steps,
  * `steps` more, the event loop turning after each one as it does in fit(). Per step: minor page
- * faults, GC pause time (perf_hooks 'gc' entries), the storage the step took from the pool (its
- * output pages) and the pool's fresh blocks; over the run: RSS growth.
+ * faults against the pages of the arrays the step's storage handed out (op outputs, gradients,
+ * temporaries: memoryInfo().allocatedBytes), GC pause time (perf_hooks 'gc' entries), the part
+ * the pool served and its fresh blocks; over the run: RSS growth.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate as turn } from 'node:timers/promises';
 import { losses, manualSeed, memoryInfo, type nn, optim, randn } from '../lib/index.js';
 import type { Row } from './harness.js';
 
-/** Sums the duration of GC pauses while it is open. */
+/** Sums the duration of GC pauses while it is open, and keeps the longest. */
 export class GcTimer {
   ms = 0;
+  maxMs = 0;
   readonly #observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) this.ms += e.duration;
+    for (const e of list.getEntries()) this.#add(e.duration);
   });
+
+  #add(ms: number): void {
+    this.ms += ms;
+    this.maxMs = Math.max(this.maxMs, ms);
+  }
 
   constructor() {
     this.#observer.observe({ entryTypes: ['gc'] });
@@ -23,7 +30,7 @@ export class GcTimer {
   /** Stops observing; returns the total after the last entries arrive. */
   async close(): Promise<number> {
     await turn();
-    for (const e of this.#observer.takeRecords()) this.ms += e.duration;
+    for (const e of this.#observer.takeRecords()) this.#add(e.duration);
     this.#observer.disconnect();
     return this.ms;
   }
@@ -64,14 +71,16 @@ export async function steadyState(c: SteadyCase, steps: number): Promise<Row> {
   const gcMs = await gc.close();
   const after = memoryInfo();
   const faults = (after.minorPageFaults - before.minorPageFaults) / steps;
-  const outPages = (after.servedBytes - before.servedBytes) / 4096 / steps;
+  const outPages = (after.allocatedBytes - before.allocatedBytes) / 4096 / steps;
+  const poolPages = (after.servedBytes - before.servedBytes) / 4096 / steps;
   return {
     model: c.model,
     batch: c.batch,
     steps,
     'ms/step': (seconds * 1000) / steps,
     'faults/step': faults,
-    'pool pages/step': outPages,
+    'out pages/step': outPages,
+    'pool pages/step': poolPages,
     'faults %': outPages > 0 ? (100 * faults) / outPages : 'n/a',
     'gc ms/step': gcMs / steps,
     'fresh blocks': after.freshAllocations - before.freshAllocations,

@@ -3,13 +3,28 @@
  * the nodes that consume its output (a reverse topological order), then pushes gradients
  * through them, summing where a tensor fed several operations, and hands each leaf's total to
  * `accumulate` (which adds it into `leaf.grad`).
+ *
+ * A leaf's gradient that its backward closure made afresh for it alone (new storage handed out
+ * while the closure ran, returned for one input only, not retained) is handed over as `fresh`:
+ * nothing else holds it, so accumulate may adopt it as the leaf's new `grad` instead of copying
+ * it. That copy was a third of the bytes a small MLP's step allocates, and every byte of
+ * ArrayBuffer garbage brings the next collection nearer.
  */
 import { activeBackend } from '../backend/index.js';
-import { newDataUninit } from '../backend/storage.js';
+import { captureFresh, newDataUninit } from '../backend/storage.js';
 import type { Tensor } from '../tensor.js';
 import { type Node, releasedError } from './node.js';
 
-export type Accumulate = (leaf: Tensor, grad: Float32Array) => void;
+/** fresh: grad is new storage no one else references, which the leaf may keep without a copy. */
+export type Accumulate = (leaf: Tensor, grad: Float32Array, fresh: boolean) => void;
+
+/** Whether grads[i] is new storage from `fresh` that the closure returned for input i only. */
+function onlyHere(grads: readonly (Float32Array | null)[], i: number, fresh: ReadonlySet<Float32Array>): boolean {
+  const g = grads[i]!;
+  if (!fresh.has(g)) return false;
+  for (let j = 0; j < grads.length; j++) if (j !== i && grads[j] === g) return false;
+  return true;
+}
 
 /** The nodes reachable from `root`, each after every node that uses its output. */
 function topologicalOrder(root: Node): Node[] {
@@ -49,7 +64,7 @@ function topologicalOrder(root: Node): Node[] {
 export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boolean, accumulate: Accumulate): void {
   const rootNode = root.gradFn;
   if (rootNode === null) {
-    accumulate(root, seed);
+    accumulate(root, seed, false);
     return;
   }
   const order = topologicalOrder(rootNode);
@@ -62,9 +77,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boole
     const grad = pending.get(node);
     if (grad === undefined) continue;
     pending.delete(node);
-    if (node.retained !== null) accumulate(node.retained, grad);
+    if (node.retained !== null) accumulate(node.retained, grad, false);
     const inputs = node.inputs;
-    const grads = node.apply(grad);
+    const { result: grads, fresh } = captureFresh(() => node.apply(grad));
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i];
       const g = grads[i];
@@ -76,7 +91,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph: boole
       }
       const producer = input.gradFn;
       if (producer === null) {
-        accumulate(input, g);
+        accumulate(input, g, onlyHere(grads, i, fresh));
         continue;
       }
       const before = pending.get(producer);

@@ -96,9 +96,42 @@ function poolFor(n: number): NativeBackend | null {
   return pool;
 }
 
+/** Elements of every array handed out here (pooled or plain), for memoryInfo(). */
+let allocatedElements = 0;
+
+/**
+ * The arrays handed out while a capture is open (see `captureFresh`): new storage that no one
+ * but the code that asked for it has seen yet.
+ */
+let captured: Set<Float32Array> | null = null;
+
+function handOut(out: Float32Array): Float32Array {
+  allocatedElements += out.length;
+  if (captured !== null) captured.add(out);
+  return out;
+}
+
+/**
+ * Runs fn and returns its result with the set of arrays this module handed out during it (the
+ * autograd engine uses it to tell a gradient a backward closure made from one it passed on or
+ * shares). A capture sees only its own arrays: one opened inside it hides them from it, so what
+ * an inner user may have kept never counts as fresh outside.
+ */
+export function captureFresh<T>(fn: () => T): { result: T; fresh: ReadonlySet<Float32Array> } {
+  const outer = captured;
+  const mine = new Set<Float32Array>();
+  captured = mine;
+  try {
+    const result = fn();
+    return { result, fresh: mine };
+  } finally {
+    captured = outer;
+  }
+}
+
 /** A zero-filled Float32Array of n elements (the pool's when n is large enough). */
 export function newData(n: number): Float32Array {
-  return poolFor(n)?.allocFloat32(n, true) ?? plain(n);
+  return handOut(poolFor(n)?.allocFloat32(n, true) ?? plain(n));
 }
 
 /**
@@ -108,15 +141,15 @@ export function newData(n: number): Float32Array {
 export function newDataUninit(n: number): Float32Array {
   const out = poolFor(n)?.allocFloat32(n, false) ?? plain(n);
   if (fillNaN) out.fill(NaN);
-  return out;
+  return handOut(out);
 }
 
 /** A copy of src in new storage. */
 export function copyData(src: Float32Array): Float32Array {
   const out = poolFor(src.length)?.allocFloat32(src.length, false);
-  if (out === undefined) return src.slice();
+  if (out === undefined) return handOut(src.slice());
   out.set(src);
-  return out;
+  return handOut(out);
 }
 
 /** The memory picture of the process, for seeing a training loop's steady state. */
@@ -136,6 +169,11 @@ export interface MemoryInfo {
   reuses: number;
   /** Bytes of every block the pool handed out, fresh or kept (the storage traffic). */
   servedBytes: number;
+  /**
+   * Bytes of every tensor array the library's storage handed out, pooled or plain (op outputs,
+   * gradients, temporaries): the pages a loop writes, against which to judge its page faults.
+   */
+  allocatedBytes: number;
   /** Minor page faults of the process so far (process.resourceUsage()). */
   minorPageFaults: number;
   /** Resident set size of the process, in bytes. */
@@ -170,6 +208,7 @@ export function memoryInfo(...none: []): MemoryInfo {
     freshBytes: s.freshBytes,
     reuses: s.reuses,
     servedBytes: s.servedBytes,
+    allocatedBytes: 4 * allocatedElements,
     minorPageFaults: process.resourceUsage().minorPageFault,
     rss: usage.rss,
     arrayBuffers: usage.arrayBuffers,

@@ -260,11 +260,11 @@ export function setGradFn<T extends Tensor>(out: T, node: Node): T {
   return out;
 }
 
-function accumulateGrad(t: Tensor, g: Float32Array): void {
+function accumulateGrad(t: Tensor, g: Float32Array, fresh: boolean): void {
   const current = t.grad;
   if (current === null) {
-    // A copy: g may be shared with other gradients or with the caller's gradient argument.
-    t.grad = new Tensor(copyData(g), t.shape);
+    // A copy unless g is fresh: it may be shared with other gradients or with the caller's gradient argument.
+    t.grad = new Tensor(fresh ? g : copyData(g), t.shape);
   } else {
     activeBackend().add(current.data, current.data, g, g.length);
   }

@@ -6,7 +6,13 @@
 // until its finalizer runs; the free blocks the pool keeps are reported as kept native memory
 // (memory.h), which module.cc passes on to the engine.
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <new>
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#include <malloc.h>
+#endif
 
 #include "../runtime/storage_pool.h"
 #include "args.h"
@@ -25,6 +31,36 @@ void release_block(napi_env env, void* data, void* hint) {
   napi_adjust_external_memory(env, -static_cast<int64_t>(capacity), &adjusted);
   dn::storage_release(data, capacity);
 }
+
+// glibc's malloc, under every ArrayBuffer below the pool's floor: arrays under 32 MiB come from
+// its heap, which it keeps, instead of a fresh mapping each (its default threshold adapts upward
+// only after a large block is freed, and its trim threshold follows at twice that, so a heap
+// that shrinks by a few MB between collections is handed back and faulted in again: the CNN
+// step of the train bench took 45-97 minor faults per step so, 12-14 with these settings). 32 MiB
+// matches the pool's floor (lib/backend/storage.ts); up to 128 MiB of free heap top is kept.
+// Settings the user gave glibc (GLIBC_TUNABLES, MALLOC_*_ variables) are left alone, and so is
+// everything under DROPNET_POOL=0, which measures plain allocation.
+constexpr int kMmapThreshold = 32 << 20;
+constexpr int kTrimThreshold = 128 << 20;
+
+[[maybe_unused]] bool leave_malloc_alone() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) return true;
+  const char* pool = std::getenv("DROPNET_POOL");
+  if (pool != nullptr && std::strcmp(pool, "0") == 0) return true;
+  return std::getenv("MALLOC_MMAP_THRESHOLD_") != nullptr || std::getenv("MALLOC_TRIM_THRESHOLD_") != nullptr;
+}
+
+struct MallocSettings {
+  MallocSettings() {
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    if (leave_malloc_alone()) return;
+    mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+    mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+#endif
+  }
+};
+const MallocSettings malloc_settings;
 
 void set_number(Napi::Object& o, const char* key, std::int64_t v) {
   o.Set(key, Napi::Number::New(o.Env(), static_cast<double>(v)));
