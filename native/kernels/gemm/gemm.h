@@ -72,7 +72,7 @@ void dn_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const floa
 void dn_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_16x12_narrow__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
-                                               const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
+                                                const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_12x32__avx512f(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride,
                                         const float* b, float* c, size_t ldc, const dn_f32_gemm_params* params);
 void dn_f32_gemm_ukernel_8x12__neon(size_t mr, size_t nr, size_t kc, const float* a, size_t a_stride, const float* b,
