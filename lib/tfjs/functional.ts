@@ -21,6 +21,7 @@ import { columns, size } from './compile.js';
 import { tidy } from './engine.js';
 import { merges, mergeLayers } from './functional-merge.js';
 import { graphSummary } from './functional-summary.js';
+import { extraLayers } from './layers-extra.js';
 import { Layer, layerApply } from './layers.js';
 import { layers as baseLayers } from './save-config.js';
 import { LayersModel, type ModelCore, type ModelEngine } from './model.js';
@@ -90,7 +91,11 @@ function apply(layer: Layer, inputs: unknown, kwargs: unknown): SymbolicTensor |
   if (kwargs !== undefined && kwargs !== null) {
     if (typeof kwargs !== 'object') throw argTypeError('kwargs', 'object { training }', kwargs);
     for (const key of Object.keys(kwargs))
-      if (key !== 'training')
+      if (key === 'initialState' || key === 'mask')
+        throw new Error(
+          `dropnet/tfjs: ${layer.name}.apply with ${key} is not supported (recurrent layers start from a zero state; masks come from embedding maskZero); see docs/tfjs.md`,
+        );
+      else if (key !== 'training')
         throw new RangeError(`${layer.name}.apply: unknown kwarg "${key}"; dropnet/tfjs takes training`);
     training = (kwargs as { training?: boolean }).training === true;
   }
@@ -325,5 +330,5 @@ export function model(args: {
   return new LayersModel(core, name);
 }
 
-/** tf.layers with the merge layers. */
-export const layers = { ...baseLayers, ...mergeLayers };
+/** tf.layers with the merge layers, the advanced activations, and `Layer` (tfjs's base class). */
+export const layers = { ...baseLayers, ...extraLayers, ...mergeLayers, Layer };

@@ -136,3 +136,13 @@ export const version = {
 
 export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
 export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
+
+/** tfjs's serialization registry: custom classes are not supported (see docs/tfjs.md). */
+export const serialization = {
+  registerClass(cls: unknown): never {
+    const name = typeof cls === 'function' ? ((cls as { className?: string }).className ?? cls.name) : String(cls);
+    throw new Error(
+      `dropnet/tfjs: tf.serialization.registerClass(${name}): custom classes (layers, initializers, regularizers, constraints) are not supported; build the model from tf.layers`,
+    );
+  },
+};

@@ -25,6 +25,10 @@ export class Layer {
   outputShape: (number | null)[] | null = null;
 
   constructor(spec: LayerSpec) {
+    if (!(spec instanceof LayerSpec))
+      throw new Error(
+        `dropnet/tfjs: custom layers (classes extending tf.layers.Layer${new.target === Layer ? '' : `: ${new.target.name}`}) are not supported; build the computation from tf.layers and merge layers, or use dropnet's main API (import { nn } from 'dropnet')`,
+      );
     this.spec = spec;
     this.name = spec.name ?? spec.stem;
   }

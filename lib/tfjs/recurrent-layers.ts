@@ -121,7 +121,7 @@ function recurrent(kind: CellKind, fn: string, args: unknown): Layer {
   if (boolean(orDefault(a.returnState, false), 'returnState'))
     throw fail(
       fn,
-      'returnState gives several outputs, which tf.sequential() cannot pass on (the functional API is not supported); remove returnState',
+      'returnState (a layer with several outputs, as in seq2seq encoders) is not supported; use returnSequences, or the last output as the state',
     );
   if (boolean(orDefault(a.stateful, false), 'stateful'))
     throw fail(fn, 'stateful layers are not supported; remove stateful (every call starts from a zero state)');
