@@ -217,6 +217,8 @@ function timeDistributed(args: unknown): Layer {
       if (built === null)
         throw argTypeError('layer', 'a layer with weights or a computation (not an input layer)', inner);
       if (!s.trainable) for (const p of built.module.parameters()) p.requiresGrad = false;
+      // The wrapped layer is built too (its getWeights/setWeights are the wrapper's), as in tfjs.
+      inner.module = built.module;
       return { module: new TimeDistributed(built.module), regularized: [] };
     },
   );
