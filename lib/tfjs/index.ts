@@ -123,6 +123,7 @@ export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train
 export { disposeVariables, variable, Variable } from './variables.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
 export { data } from './data-api.js';
+export { serialization } from './custom-layer.js';
 export { Dataset, type DataIterator } from './data.js';
 export type { CSVConfig, ColumnConfig } from './data-csv.js';
 export type { ModelFitDatasetArgs } from './data-fit.js';
@@ -136,13 +137,3 @@ export const version = {
 
 export const toFloat = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toFloat();
 export const toInt = (x: import('./tensor.js').Tensor): import('./tensor.js').Tensor => x.toInt();
-
-/** tfjs's serialization registry: custom classes are not supported (see docs/tfjs.md). */
-export const serialization = {
-  registerClass(cls: unknown): never {
-    const name = typeof cls === 'function' ? ((cls as { className?: string }).className ?? cls.name) : String(cls);
-    throw new Error(
-      `dropnet/tfjs: tf.serialization.registerClass(${name}): custom classes (layers, initializers, regularizers, constraints) are not supported; build the model from tf.layers`,
-    );
-  },
-};

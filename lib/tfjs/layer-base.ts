@@ -24,13 +24,20 @@ export class Layer {
   readonly spec: LayerSpec;
   outputShape: (number | null)[] | null = null;
 
-  constructor(spec: LayerSpec) {
-    if (!(spec instanceof LayerSpec))
-      throw new Error(
-        `dropnet/tfjs: custom layers (classes extending tf.layers.Layer${new.target === Layer ? '' : `: ${new.target.name}`}) are not supported; build the computation from tf.layers and merge layers, or use dropnet's main API (import { nn } from 'dropnet')`,
-      );
-    this.spec = spec;
-    this.name = spec.name ?? spec.stem;
+  /** A spec (the tf.layers factories), or a config object: a custom layer (`class X extends tf.layers.Layer`, custom-layer.ts). */
+  constructor(spec: LayerSpec | Record<string, unknown> = {}) {
+    this.spec = spec instanceof LayerSpec ? spec : customLayer.fn(this, new.target, spec);
+    this.name = this.spec.name ?? this.spec.stem;
+  }
+
+  /** tfjs's hook for a custom layer's call(): nothing to do here. */
+  invokeCallHook(_inputs: unknown, _kwargs?: unknown): void {}
+
+  /** Weights of custom layers are not supported: a clear error naming the layer. */
+  addWeight(name: string, ..._rest: unknown[]): never {
+    throw new Error(
+      `dropnet/tfjs: ${this.getClassName()}.addWeight('${String(name)}'): custom layers with weights are not supported (custom layers without weights are); build the weighted part from tf.layers`,
+    );
   }
 
   getClassName(): string {
@@ -76,6 +83,13 @@ export class Layer {
     return layerApply.fn(this, inputs, kwargs);
   }
 }
+
+/** Makes a custom layer's spec; set by custom-layer.ts (which the tfjs entry point loads). */
+export const customLayer = {
+  fn: (_layer: Layer, _cls: unknown, _config: unknown): never => {
+    throw new Error('dropnet/tfjs: custom layers need the tfjs entry point (import dropnet/tfjs)');
+  },
+} as { fn: (layer: Layer, cls: abstract new (...a: never[]) => Layer, config: Record<string, unknown>) => LayerSpec };
 
 /** layer.apply's implementation, set by functional.ts (which the tfjs entry point loads). */
 export const layerApply = {

@@ -83,7 +83,17 @@ function greedyDecode(tf: Lib, model: ReturnType<Lib['model']>, enc: T): number[
   return decoded.map((d) => d.slice(1));
 }
 
-async function program(tf: Lib, epochs: number): Promise<Record<string, number[]> & { decoded: number[][] }> {
+interface Run {
+  before: number[];
+  loss: number[];
+  acc: number[];
+  shape: number[];
+  attention: number[];
+  rowSums: number[];
+  decoded: number[][];
+}
+
+async function program(tf: Lib, epochs: number): Promise<Run> {
   const { model, attention, layers } = attentionModel(tf);
   fixWeights(tf, layers, 0.4);
   const train = data(tf, 48, 0);
@@ -108,8 +118,8 @@ describe('an attention program (date-conversion-attention style) with only the i
     const ours = await program(tf, 3);
     const theirs = await program(real as unknown as Lib, 3);
     expect(ours.shape).toEqual([48, STEPS, STEPS]);
-    for (const key of ['before', 'loss', 'acc', 'attention'])
-      expect(close(ours[key]!, theirs[key]!), `${key}: ${ours[key]!.join()} vs ${theirs[key]!.join()}`).toBe(true);
+    for (const key of ['before', 'loss', 'acc', 'attention'] as const)
+      expect(close(ours[key], theirs[key]), `${key}: ${ours[key].join()} vs ${theirs[key].join()}`).toBe(true);
     // Attention weights are a distribution over the encoder steps.
     for (const s of ours.rowSums) expect(s).toBeCloseTo(1, 5);
     expect(ours.decoded).toEqual(theirs.decoded);

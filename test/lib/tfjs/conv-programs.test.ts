@@ -128,7 +128,7 @@ describe('convolutional programs with only the import changed', () => {
     for (const key of ['steps', 'evaluated', 'predicted', 'logLoss'])
       expect(close(ours[key]!, theirs[key]!), `${key}: ${ours[key]!.join()} vs ${theirs[key]!.join()}`).toBe(true);
     // It trained: the loss fell over the four steps.
-    expect(ours.steps[6]!).toBeLessThan(ours.steps[0]!);
+    expect(ours.steps![6]!).toBeLessThan(ours.steps![0]!);
   });
 
   it('generator: upSampling2d, conv2d same, a tf.losses loss and earlyStopping give tfjs losses', async () => {
@@ -138,7 +138,7 @@ describe('convolutional programs with only the import changed', () => {
     expect(ours.epochs).toEqual(theirs.epochs);
     for (const key of ['loss', 'valLoss', 'out'])
       expect(close(ours[key]!, theirs[key]!), `${key}: ${ours[key]!.join()} vs ${theirs[key]!.join()}`).toBe(true);
-    expect(ours.loss.at(-1)!).toBeLessThan(ours.loss[0]!);
+    expect(ours.loss!.at(-1)!).toBeLessThan(ours.loss![0]!);
   });
 
   it("upSampling2d's gradient sums each output block into its pixel, for every sample of the batch", () => {
