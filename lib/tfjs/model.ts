@@ -376,9 +376,9 @@ export class LayersModel {
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
   }
 
-  /** A model applied as a layer of another model (nested models). */
+  /** A model applied as a layer of another model (nested models), or on tensors inside optimizer.minimize. */
   apply(..._args: unknown[]): never {
-    throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
+    throw new Error('dropnet/tfjs: model.apply (nested models, minimize over a model) is not supported; see tfjs.md');
   }
 
   async save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
