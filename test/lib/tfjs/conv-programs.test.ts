@@ -136,8 +136,13 @@ describe('convolutional programs with only the import changed', () => {
     const theirs = await generator(real as unknown as Lib);
     expect(ours.shape).toEqual([2, 8, 8, 1]);
     expect(ours.epochs).toEqual(theirs.epochs);
+    // 64 adam steps on batches of one through batch normalization: float32 rounding grows to
+    // about 2e-3 (relative) with the JS backend's summation order, so the tolerance is 1e-2.
     for (const key of ['loss', 'valLoss', 'out'])
-      expect(close(ours[key]!, theirs[key]!), `${key}: ${ours[key]!.join()} vs ${theirs[key]!.join()}`).toBe(true);
+      expect(
+        close(ours[key]!, theirs[key]!, 1e-3, 1e-2),
+        `${key}: ${ours[key]!.join()} vs ${theirs[key]!.join()}`,
+      ).toBe(true);
     expect(ours.loss!.at(-1)!).toBeLessThan(ours.loss![0]!);
   });
 
