@@ -64,6 +64,7 @@ export {
   moments,
   minimum,
   mul,
+  multinomial,
   neg,
   notEqual,
   oneHot,
