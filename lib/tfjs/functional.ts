@@ -160,6 +160,10 @@ export function input(config: {
   if (config.dtype !== undefined && config.dtype !== 'float32' && config.dtype !== 'int32')
     throw new Error(`dropnet/tfjs: tf.input dtype ${String(config.dtype)} is not supported; use float32 or int32`);
   const sample = config.shape ?? (config.batchShape as unknown[]).slice(1);
+  if (Array.isArray(sample) && sample.includes(null))
+    throw new Error(
+      `dropnet/tfjs: tf.input with a null (variable-length) dimension [${sample.map(String).join(', ')}] is not supported; give every dimension (pad sequences to one length)`,
+    );
   const layer = baseLayers.inputLayer({
     inputShape: sample,
     ...(config.name === undefined ? {} : { name: config.name }),

@@ -22,6 +22,13 @@ describe('tfjs programs dropnet/tfjs rejects by name', () => {
     }, /^dropnet\/tfjs: tf\.layers\.lstm: returnState .* is not supported/);
   });
 
+  it("translation's inputs: tf.input with a null (variable-length) number of steps", () => {
+    tfjsOnly(
+      (tf) => tf.input({ shape: [null, 4] as never }),
+      /^dropnet\/tfjs: tf\.input with a null \(variable-length\) dimension \[null, 4\] is not supported/,
+    );
+  });
+
   it("translation's decoder: an LSTM applied with initialState", () => {
     tfjsOnly((tf) => {
       const input = tf.input({ shape: [3, 4] });
