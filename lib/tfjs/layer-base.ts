@@ -18,7 +18,8 @@ import { Tensor } from './tensor.js';
 
 /** A tfjs layer: the spec a model builds, then (after the model is built) its module. */
 export class Layer {
-  module: Module | null = null;
+  #module: Module | null = null;
+  #trainable: boolean | null = null;
   /** The name the model gave it (tfjs: dense_Dense1; here Keras's: dense, dense_1). */
   name: string;
   readonly spec: LayerSpec;
@@ -38,6 +39,27 @@ export class Layer {
     throw new Error(
       `dropnet/tfjs: ${this.getClassName()}.addWeight('${String(name)}'): custom layers with weights are not supported (custom layers without weights are); build the weighted part from tf.layers`,
     );
+  }
+
+  /** The built module (null until a model builds the layer); a layer made non-trainable keeps its weights fixed. */
+  get module(): Module | null {
+    return this.#module;
+  }
+
+  set module(m: Module | null) {
+    this.#module = m;
+    if (m !== null && this.#trainable !== null) for (const p of m.parameters()) p.requiresGrad = this.#trainable;
+  }
+
+  /** tfjs's layer.trainable: false keeps the layer's weights out of training (fit, trainOnBatch). */
+  get trainable(): boolean {
+    return this.#trainable ?? this.#module?.parameters().every((p) => p.requiresGrad) ?? true;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw argTypeError(`${this.name}.trainable`, 'boolean', value);
+    this.#trainable = value;
+    this.module = this.#module;
   }
 
   getClassName(): string {
@@ -268,7 +290,9 @@ export function tfjsSpec(spec: LayerSpec, s: Split, kernelDefault: string | null
     if (!s.trainable) for (const p of m.parameters()) p.requiresGrad = false;
     return built;
   };
-  return new Layer(new LayerSpec(spec.className, spec.config, spec.stem, create));
+  const layer = new Layer(new LayerSpec(spec.className, spec.config, spec.stem, create));
+  if (!s.trainable) layer.trainable = false;
+  return layer;
 }
 
 /** A spec for a module this file makes (no facade factory): checks option names itself. */
