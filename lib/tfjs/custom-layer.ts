@@ -98,7 +98,7 @@ customLayer.fn = (layer, cls, config): LayerSpec => {
   const className = typeof declared === 'string' ? declared : cls.name;
   merges.set(layer, {
     shape: (shapes) => outputShape(layer, shapes),
-    compute: (xs) => compute(layer, xs, {}),
+    compute: (xs, training) => compute(layer, xs, { training: training === true }),
   });
   // tfjs's base config: name (added by getConfig) and trainable.
   return new LayerSpec(className, { trainable: true, ...config }, snake(className), () => ({

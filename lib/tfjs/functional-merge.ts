@@ -15,7 +15,8 @@ type SymShape = (number | null)[];
 export interface Merge {
   /** The output shape for the inputs' shapes (batch null), or an error naming the layer. */
   shape(shapes: readonly SymShape[]): SymShape;
-  compute(xs: readonly Tensor[]): Tensor;
+  /** `training`: the model is training (a custom layer's call() receives it; merges ignore it). */
+  compute(xs: readonly Tensor[], training?: boolean): Tensor;
 }
 
 /** Each merge layer's computation. */

@@ -121,7 +121,7 @@ function apply(layer: Layer, inputs: unknown, kwargs: unknown): SymbolicTensor |
   if (list.length > 0 && list.every((x) => x instanceof Tensor)) {
     if (merge !== undefined) {
       merge.shape(list.map((t) => [null, ...t.shape.slice(1)]));
-      return merge.compute(list);
+      return merge.compute(list, training);
     }
     if (list.length !== 1)
       throw new Error(`${layer.name} (${layer.getClassName()}) takes one input but was applied to ${list.length}`);
@@ -241,7 +241,13 @@ class GraphModule extends Module {
     for (const node of p.nodes) {
       const args = node.inputs.map((s) => values.get(s)!);
       const merge = merges.get(node.sourceLayer);
-      values.set(node, merge !== undefined ? onDropnet(args, merge.compute) : node.sourceLayer.module!.call(args[0]!));
+      const training = this.training;
+      values.set(
+        node,
+        merge !== undefined
+          ? onDropnet(args, (ts) => merge.compute(ts, training))
+          : node.sourceLayer.module!.call(args[0]!),
+      );
     }
     const outs = p.outputs.map((s) => values.get(s)!);
     if (outs.length === 1) return outs[0]!;

@@ -191,6 +191,38 @@ describe('custom layers (class X extends tf.layers.Layer) with only the import c
     }
   });
 
+  it('call() receives kwargs.training as tfjs passes it (fit: true, predict: not true), in both kinds of model', async () => {
+    const seen = async (tf: Lib, functional: boolean): Promise<[boolean, boolean]> => {
+      const flags: unknown[] = [];
+      class Probe extends tf.layers.Layer {
+        override call(x: T | T[], kwargs: Record<string, unknown>): T {
+          flags.push(kwargs.training);
+          return (Array.isArray(x) ? x[0]! : x).mul(1);
+        }
+        static get className(): string {
+          return 'Probe';
+        }
+      }
+      const dense = tf.layers.dense({ units: 1, inputShape: [2] });
+      let model: ReturnType<Lib['model']>;
+      if (functional) {
+        const input = tf.input({ shape: [2] });
+        model = tf.model({ inputs: input, outputs: new Probe().apply(dense.apply(input) as Symbolic) as Symbolic });
+      } else model = tf.sequential({ layers: [dense, new Probe()] });
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      await model.fit(tf.ones([4, 2]), tf.ones([4, 1]), { epochs: 1, batchSize: 4 });
+      const inFit = flags.includes(true);
+      flags.length = 0;
+      model.predict(tf.ones([2, 2]));
+      return [inFit, flags.includes(true)];
+    };
+    for (const functional of [false, true]) {
+      const ours = await seen(tf, functional);
+      expect(ours).toEqual([true, false]);
+      expect(ours).toEqual(await seen(real as unknown as Lib, functional));
+    }
+  });
+
   it('weights, several outputs and other custom classes are dropnet/tfjs errors', () => {
     class Weighted extends tf.layers.Layer {
       build(): void {
