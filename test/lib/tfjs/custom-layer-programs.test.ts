@@ -195,7 +195,7 @@ describe('custom layers (class X extends tf.layers.Layer) with only the import c
     const seen = async (tf: Lib, functional: boolean): Promise<[boolean, boolean]> => {
       const flags: unknown[] = [];
       class Probe extends tf.layers.Layer {
-        override call(x: T | T[], kwargs: Record<string, unknown>): T {
+        call(x: T | T[], kwargs: Record<string, unknown>): T {
           flags.push(kwargs.training);
           return (Array.isArray(x) ? x[0]! : x).mul(1);
         }
