@@ -272,3 +272,17 @@ export async function evaluateDataset(
   const out = sums.map((s) => scalar(s / n));
   return out.length === 1 ? out[0]! : out;
 }
+
+/** tfjs's model.trainOnBatch: one step of fit on (x, y) as one batch; the loss, or [loss, ...metrics]. */
+export async function trainOnBatch(
+  model: Pick<DatasetModel, 'fit'>,
+  x: Tensor | Tensor[],
+  y: Tensor | Tensor[],
+): Promise<number | number[]> {
+  const first = Array.isArray(x) ? x[0] : x;
+  if (!(first instanceof Tensor)) throw argTypeError('trainOnBatch x', 'tf.Tensor or array of tf.Tensor', x);
+  const fit = model.fit as (x: unknown, y: unknown, args: Record<string, unknown>) => Promise<History>;
+  const h = await fit.call(model, x, y, { epochs: 1, batchSize: first.shape[0] ?? 1, shuffle: false, verbose: 0 });
+  const values = Object.values(h.history).map((v) => v![0]!);
+  return values.length === 1 ? values[0]! : values;
+}

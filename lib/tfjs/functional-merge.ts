@@ -15,7 +15,8 @@ type SymShape = (number | null)[];
 export interface Merge {
   /** The output shape for the inputs' shapes (batch null), or an error naming the layer. */
   shape(shapes: readonly SymShape[]): SymShape;
-  compute(xs: readonly Tensor[]): Tensor;
+  /** `training`: the model is training (a custom layer's call() receives it; merges ignore it). */
+  compute(xs: readonly Tensor[], training?: boolean): Tensor;
 }
 
 /** Each merge layer's computation. */
@@ -115,30 +116,49 @@ export const mergeLayers = {
     elementwise('minimum', 'Minimum', 'minimum', args, (xs) => reduce(xs, o.minimum)),
   subtract: (args?: { name?: string }): Layer =>
     elementwise('subtract', 'Subtract', 'subtract', args, (xs) => o.sub(xs[0]!, xs[1]!), 2),
-  /** Dot product of two [batch, d] inputs along their last axis (optionally of the L2-normalized inputs). */
+  /**
+   * Dot product of two [batch, d] inputs along their last axis ([batch, 1]), or tfjs's batch dot of
+   * two [batch, n, k] inputs along one non-batch axis of each (axes [2, 2]: [batch, n, m], as
+   * attention scores; [2, 1]: [batch, n, u]); `normalize` L2-normalizes along the axes first.
+   */
   dot(args: { axes?: number | [number, number]; normalize?: boolean; name?: string } = {}): Layer {
     const config = options('dot', args, ['axes', 'normalize']);
-    const axes = config.axes ?? -1;
-    const ok = (a: unknown): boolean => a === -1 || a === 1;
-    if (!(ok(axes) || (Array.isArray(axes) && axes.length === 2 && axes.every(ok))))
-      throw new Error(
-        'dropnet/tfjs: tf.layers.dot supports the last axis only (axes -1 or 1, inputs [batch, d]); reshape the inputs first',
-      );
+    const given = config.axes ?? -1;
+    const list = Array.isArray(given) ? given : [given, given];
+    if (list.length !== 2 || !list.every((a) => Number.isInteger(a)))
+      throw argTypeError('axes', 'an integer or a pair of integers', given);
     const normalize = config.normalize ?? false;
     if (typeof normalize !== 'boolean') throw argTypeError('normalize', 'boolean', normalize);
-    const unit = (x: Tensor): Tensor => o.div(x, o.sqrt(o.maximum(o.sum(o.square(x), -1, true), 1e-12)));
+    const axesFor = (rank: number): [number, number] => {
+      const [a, b] = (list as number[]).map((x) => (x < 0 ? x + rank : x)) as [number, number];
+      if (a < 1 || a >= rank || b < 1 || b >= rank)
+        throw new Error(`Dot: axes ${JSON.stringify(given)} must name non-batch axes of inputs of rank ${rank}`);
+      return [a, b];
+    };
+    const unit = (x: Tensor, axis: number): Tensor =>
+      o.div(x, o.sqrt(o.maximum(o.sum(o.square(x), axis, true), 1e-12)));
     return mergeLayer('Dot', 'dot', config, {
       shape(shapes) {
         if (shapes.length !== 2) throw new Error(`A \`Dot\` layer should be called on a list of exactly 2 inputs`);
-        if (shapes.some((s) => s.length !== 2) || shapes[0]![1] !== shapes[1]![1])
+        const [x, y] = shapes as [SymShape, SymShape];
+        if (x.length !== y.length || (x.length !== 2 && x.length !== 3))
           throw new ShapeError(
-            `Dot: dropnet/tfjs takes two inputs of shape [null, d] with the same d; got ${fmt(shapes)}`,
+            `Dot: dropnet/tfjs takes two inputs of rank 2 ([null, d]) or two of rank 3 ([null, n, k]); got ${fmt(shapes)}`,
           );
-        return [null, 1];
+        const [a, b] = axesFor(x.length);
+        if (x[a] !== y[b])
+          throw new ShapeError(
+            `Dimension incompatibility: ${String(x[a])} !== ${String(y[b])}; Dot inputs ${fmt(shapes)}`,
+          );
+        if (x.length === 2) return [null, 1];
+        return [null, x[3 - a]!, y[3 - b]!];
       },
       compute(xs) {
-        const [a, b] = normalize ? [unit(xs[0]!), unit(xs[1]!)] : [xs[0]!, xs[1]!];
-        return o.sum(o.mul(a, b), -1, true);
+        const [a, b] = axesFor(xs[0]!.rank);
+        const x = normalize ? unit(xs[0]!, a) : xs[0]!;
+        const y = normalize ? unit(xs[1]!, b) : xs[1]!;
+        if (x.rank === 2) return o.sum(o.mul(x, y), -1, true);
+        return o.matMul(x, y, a === 1, b === 2);
       },
     });
   },

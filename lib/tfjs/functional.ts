@@ -21,6 +21,7 @@ import { columns, size } from './compile.js';
 import { tidy } from './engine.js';
 import { merges, mergeLayers } from './functional-merge.js';
 import { graphSummary } from './functional-summary.js';
+import { extraLayers } from './layers-extra.js';
 import { Layer, layerApply } from './layers.js';
 import { layers as baseLayers } from './save-config.js';
 import { LayersModel, type ModelCore, type ModelEngine } from './model.js';
@@ -90,7 +91,11 @@ function apply(layer: Layer, inputs: unknown, kwargs: unknown): SymbolicTensor |
   if (kwargs !== undefined && kwargs !== null) {
     if (typeof kwargs !== 'object') throw argTypeError('kwargs', 'object { training }', kwargs);
     for (const key of Object.keys(kwargs))
-      if (key !== 'training')
+      if (key === 'initialState' || key === 'mask')
+        throw new Error(
+          `dropnet/tfjs: ${layer.name}.apply with ${key} is not supported (recurrent layers start from a zero state; masks come from embedding maskZero); see docs/tfjs.md`,
+        );
+      else if (key !== 'training')
         throw new RangeError(`${layer.name}.apply: unknown kwarg "${key}"; dropnet/tfjs takes training`);
     training = (kwargs as { training?: boolean }).training === true;
   }
@@ -116,7 +121,7 @@ function apply(layer: Layer, inputs: unknown, kwargs: unknown): SymbolicTensor |
   if (list.length > 0 && list.every((x) => x instanceof Tensor)) {
     if (merge !== undefined) {
       merge.shape(list.map((t) => [null, ...t.shape.slice(1)]));
-      return merge.compute(list);
+      return merge.compute(list, training);
     }
     if (list.length !== 1)
       throw new Error(`${layer.name} (${layer.getClassName()}) takes one input but was applied to ${list.length}`);
@@ -155,6 +160,10 @@ export function input(config: {
   if (config.dtype !== undefined && config.dtype !== 'float32' && config.dtype !== 'int32')
     throw new Error(`dropnet/tfjs: tf.input dtype ${String(config.dtype)} is not supported; use float32 or int32`);
   const sample = config.shape ?? (config.batchShape as unknown[]).slice(1);
+  if (Array.isArray(sample) && sample.includes(null))
+    throw new Error(
+      `dropnet/tfjs: tf.input with a null (variable-length) dimension [${sample.map(String).join(', ')}] is not supported; give every dimension (pad sequences to one length)`,
+    );
   const layer = baseLayers.inputLayer({
     inputShape: sample,
     ...(config.name === undefined ? {} : { name: config.name }),
@@ -232,7 +241,13 @@ class GraphModule extends Module {
     for (const node of p.nodes) {
       const args = node.inputs.map((s) => values.get(s)!);
       const merge = merges.get(node.sourceLayer);
-      values.set(node, merge !== undefined ? onDropnet(args, merge.compute) : node.sourceLayer.module!.call(args[0]!));
+      const training = this.training;
+      values.set(
+        node,
+        merge !== undefined
+          ? onDropnet(args, (ts) => merge.compute(ts, training))
+          : node.sourceLayer.module!.call(args[0]!),
+      );
     }
     const outs = p.outputs.map((s) => values.get(s)!);
     if (outs.length === 1) return outs[0]!;
@@ -325,5 +340,5 @@ export function model(args: {
   return new LayersModel(core, name);
 }
 
-/** tf.layers with the merge layers. */
-export const layers = { ...baseLayers, ...mergeLayers };
+/** tf.layers with the merge layers, the advanced activations, and `Layer` (tfjs's base class). */
+export const layers = { ...baseLayers, ...extraLayers, ...mergeLayers, Layer };

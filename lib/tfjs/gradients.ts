@@ -142,7 +142,7 @@ export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: T
   });
   if (Object.keys(out).length === 0)
     throw new Error(
-      'Cannot find a connection between any variable and the result of the loss function y=f(x). Please make sure the operations that use variables are inside the function f passed to minimize().',
+      'Cannot find a connection between any variable and the result of the loss function y=f(x). Please make sure the operations that use variables are inside the function f passed to minimize(). (dropnet/tfjs: the weights of a LayersModel are not tf.Variables, so model.predict inside f is not differentiated; train a model with fit or trainOnBatch)',
     );
   return { value, grads: out };
 }

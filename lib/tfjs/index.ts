@@ -55,13 +55,16 @@ export {
   log,
   log1p,
   logSoftmax,
+  logSumExp,
   matMul,
   max,
   maximum,
   mean,
   min,
+  moments,
   minimum,
   mul,
+  multinomial,
   neg,
   notEqual,
   oneHot,
@@ -84,6 +87,7 @@ export {
   softplus,
   sqrt,
   square,
+  squaredDifference,
   squeeze,
   stack,
   sub,
@@ -123,6 +127,7 @@ export { callbacks, losses, metrics, Optimizer, Reduction, train } from './train
 export { disposeVariables, variable, Variable } from './variables.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
 export { data } from './data-api.js';
+export { serialization } from './custom-layer.js';
 export { Dataset, type DataIterator } from './data.js';
 export type { CSVConfig, ColumnConfig } from './data-csv.js';
 export type { ModelFitDatasetArgs } from './data-fit.js';

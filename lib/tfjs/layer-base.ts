@@ -18,15 +18,48 @@ import { Tensor } from './tensor.js';
 
 /** A tfjs layer: the spec a model builds, then (after the model is built) its module. */
 export class Layer {
-  module: Module | null = null;
+  #module: Module | null = null;
+  #trainable: boolean | null = null;
   /** The name the model gave it (tfjs: dense_Dense1; here Keras's: dense, dense_1). */
   name: string;
   readonly spec: LayerSpec;
   outputShape: (number | null)[] | null = null;
 
-  constructor(spec: LayerSpec) {
-    this.spec = spec;
-    this.name = spec.name ?? spec.stem;
+  /** A spec (the tf.layers factories), or a config object: a custom layer (`class X extends tf.layers.Layer`, custom-layer.ts). */
+  constructor(spec: LayerSpec | Record<string, unknown> = {}) {
+    this.spec = spec instanceof LayerSpec ? spec : customLayer.fn(this, new.target, spec);
+    this.name = this.spec.name ?? this.spec.stem;
+  }
+
+  /** tfjs's hook for a custom layer's call(): nothing to do here. */
+  invokeCallHook(_inputs: unknown, _kwargs?: unknown): void {}
+
+  /** Weights of custom layers are not supported: a clear error naming the layer. */
+  addWeight(name: string, ..._rest: unknown[]): never {
+    throw new Error(
+      `dropnet/tfjs: ${this.getClassName()}.addWeight('${String(name)}'): custom layers with weights are not supported (custom layers without weights are); build the weighted part from tf.layers`,
+    );
+  }
+
+  /** The built module (null until a model builds the layer); a layer made non-trainable keeps its weights fixed. */
+  get module(): Module | null {
+    return this.#module;
+  }
+
+  set module(m: Module | null) {
+    this.#module = m;
+    if (m !== null && this.#trainable !== null) for (const p of m.parameters()) p.requiresGrad = this.#trainable;
+  }
+
+  /** tfjs's layer.trainable: false keeps the layer's weights out of training (fit, trainOnBatch). */
+  get trainable(): boolean {
+    return this.#trainable ?? this.#module?.parameters().every((p) => p.requiresGrad) ?? true;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw argTypeError(`${this.name}.trainable`, 'boolean', value);
+    this.#trainable = value;
+    this.module = this.#module;
   }
 
   getClassName(): string {
@@ -72,6 +105,13 @@ export class Layer {
     return layerApply.fn(this, inputs, kwargs);
   }
 }
+
+/** Makes a custom layer's spec; set by custom-layer.ts (which the tfjs entry point loads). */
+export const customLayer = {
+  fn: (_layer: Layer, _cls: unknown, _config: unknown): never => {
+    throw new Error('dropnet/tfjs: custom layers need the tfjs entry point (import dropnet/tfjs)');
+  },
+} as { fn: (layer: Layer, cls: abstract new (...a: never[]) => Layer, config: Record<string, unknown>) => LayerSpec };
 
 /** layer.apply's implementation, set by functional.ts (which the tfjs entry point loads). */
 export const layerApply = {
@@ -250,7 +290,9 @@ export function tfjsSpec(spec: LayerSpec, s: Split, kernelDefault: string | null
     if (!s.trainable) for (const p of m.parameters()) p.requiresGrad = false;
     return built;
   };
-  return new Layer(new LayerSpec(spec.className, spec.config, spec.stem, create));
+  const layer = new Layer(new LayerSpec(spec.className, spec.config, spec.stem, create));
+  if (!s.trainable) layer.trainable = false;
+  return layer;
 }
 
 /** A spec for a module this file makes (no facade factory): checks option names itself. */

@@ -11,7 +11,10 @@
 import { argRangeError, argTypeError } from '../errors.js';
 import { activationName } from '../keras/activations.js';
 import * as k from '../keras/layers.js';
+import { type BuiltLayer, LayerSpec } from '../keras/layers.js';
 import { l1 as kl1, l1l2 as kl1l2, l2 as kl2 } from '../keras/regularizers.js';
+import type { Shape } from '../shape.js';
+import { pair, SamePadded } from './layers-extra.js';
 import { int, Layer, ownSpec, split, tfjsSpec, TfRegularizer, validOnly } from './layer-base.js';
 import { AveragePooling2D, Conv1D, GlobalPooling, Pooling1D, Reshape } from './modules.js';
 import { recurrentLayers } from './recurrent-layers.js';
@@ -25,7 +28,18 @@ export const layers = {
   },
   conv2d(args: Record<string, unknown>): Layer {
     const s = split('conv2d', args);
-    return tfjsSpec(k.conv2d(s.keras as never), s, 'glorotNormal');
+    const spec = k.conv2d(s.keras as never);
+    const strides = pair(s.keras.strides, 'strides', 1);
+    if (s.keras.padding !== 'same' || (strides[0] === 1 && strides[1] === 1)) return tfjsSpec(spec, s, 'glorotNormal');
+    // 'same' at strides > 1: TensorFlow's zero padding around a 'valid' convolution.
+    const valid = k.conv2d({ ...s.keras, padding: 'valid' } as never);
+    const kernel = pair(s.keras.kernelSize, 'kernelSize');
+    const first = s.keras.dataFormat === 'channelsFirst';
+    const create = (shape: Shape): BuiltLayer => {
+      const built = valid.create(shape)!;
+      return { ...built, module: new SamePadded(built.module, kernel, strides, first) };
+    };
+    return tfjsSpec(new LayerSpec(spec.className, spec.config, spec.stem, create), s, 'glorotNormal');
   },
   conv1d(args: Record<string, unknown>): Layer {
     const a0 = (args ?? {}) as Record<string, unknown>;

@@ -38,7 +38,7 @@ import {
   tfMetric,
 } from './compile.js';
 import type { Dataset } from './data.js';
-import { evaluateDataset, fitDataset, type ModelFitDatasetArgs } from './data-fit.js';
+import { evaluateDataset, fitDataset, type ModelFitDatasetArgs, trainOnBatch } from './data-fit.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
 import type { SaveResult } from './save.js';
 import { Tensor } from './tensor.js';
@@ -333,8 +333,7 @@ export class LayersModel {
   }
 
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
-    const first = Array.isArray(x) ? x[0] : x;
-    return this.predict(x, { batchSize: Math.max(1, first?.shape[0] ?? 1) });
+    return this.predict(x, { batchSize: Math.max(1, (Array.isArray(x) ? x[0] : x)?.shape[0] ?? 1) });
   }
 
   get stopTraining(): boolean {
@@ -346,9 +345,7 @@ export class LayersModel {
   }
 
   /** Prints the layer table (tfjs: console.log each line). */
-  summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
-    void lineLength;
-    void positions;
+  summary(_lineLength?: number, _positions?: number[], printFn: (line: string) => void = console.log): void {
     for (const line of this.core('summary').engine.summaryLines()) printFn(line);
   }
 
@@ -379,9 +376,9 @@ export class LayersModel {
     slots.forEach((s, i) => s.set(weights[i]!, `weights[${i}]`));
   }
 
-  /** A model applied as a layer of another model (nested models). */
+  /** A model applied as a layer of another model (nested models), or on tensors inside optimizer.minimize. */
   apply(..._args: unknown[]): never {
-    throw new Error('dropnet/tfjs: applying a model as a layer (nested models) is not supported; apply its layers');
+    throw new Error('dropnet/tfjs: model.apply (nested models, minimize over a model) is not supported; see tfjs.md');
   }
 
   async save(handlerOrURL: unknown, config?: unknown): Promise<SaveResult> {
@@ -395,5 +392,9 @@ export class LayersModel {
 
   evaluateDataset(dataset: Dataset, args?: { batches?: number }): Promise<Tensor | Tensor[]> {
     return evaluateDataset(this, dataset, args);
+  }
+
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
+    return trainOnBatch(this, x, y);
   }
 }

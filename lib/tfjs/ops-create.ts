@@ -149,3 +149,38 @@ export function cast(x: Input, dtype: DataType): Tensor {
   if (dt === 'float32') return wrap(t.dtype === 'float32' ? t.value : ops.mul(t.value, 1), dt);
   return wrap(new DnTensor(castValues(t.value.data, dt), t.value.shape), dt);
 }
+
+/**
+ * `numSamples` draws per row from the categorical distribution of each row of `logits` (of the
+ * probabilities themselves when `normalized`): int32 [numSamples] for a vector, [batch, numSamples]
+ * for a matrix. Draws come from dropnet's Philox (a seed gives other samples than tfjs's).
+ */
+export function multinomial(logits: Input, numSamples: number, seed?: number, normalized = false): Tensor {
+  const t = toTensor(logits, 'logits');
+  if (t.rank !== 1 && t.rank !== 2)
+    throw new RangeError(`multinomial: logits must be a 1D or 2D tensor but received rank ${t.rank}`);
+  if (typeof numSamples !== 'number' || !Number.isSafeInteger(numSamples) || numSamples < 1)
+    throw argRangeError('numSamples', 'positive integer', numSamples);
+  const [rows, classes] = t.rank === 1 ? [1, t.shape[0]!] : [t.shape[0]!, t.shape[1]!];
+  const v = t.checkLive().data;
+  const u = new Float32Array(rows * numSamples);
+  generator(seed).uniform(u, 0, 1);
+  const out = new Float32Array(rows * numSamples);
+  const p = new Float64Array(classes);
+  for (let r = 0; r < rows; r++) {
+    const row = v.subarray(r * classes, (r + 1) * classes);
+    const top = normalized ? 0 : Math.max(...row);
+    let total = 0;
+    for (let c = 0; c < classes; c++) {
+      p[c] = normalized ? row[c]! : Math.exp(row[c]! - top);
+      total += p[c]!;
+    }
+    for (let s = 0; s < numSamples; s++) {
+      let at = u[r * numSamples + s]! * total;
+      let c = 0;
+      while (c < classes - 1 && at >= p[c]!) at -= p[c++]!;
+      out[r * numSamples + s] = c;
+    }
+  }
+  return wrap(new DnTensor(out, t.rank === 1 ? [numSamples] : [rows, numSamples]), 'int32');
+}

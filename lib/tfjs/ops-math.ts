@@ -6,6 +6,7 @@
 import * as ops from '../ops/index.js';
 import { broadcastIndex, broadcastShapes, expandThrough } from '../ops/broadcast.js';
 import { formatShape, ShapeError } from '../errors.js';
+import { sum } from '../ops/reduce.js';
 import { shapeSize } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import { type Input, normAxis, pair, wrap } from './ops-util.js';
@@ -64,7 +65,16 @@ export function matMul(a: Input, b: Input, transposeA = false, transposeB = fals
     throw new ShapeError(
       `Error in matMul: inner shapes (${k1}) and (${k2}) of Tensors with shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
     );
-  return wrap(ops.matmul(x, y), 'float32');
+  if (y.rank === 2) return wrap(ops.matmul(x, y), 'float32');
+  // A batch of matrices on each side, batch dimensions equal: [..., M, K] x [..., K, N].
+  const batch = x.shape.slice(0, -2);
+  if (x.rank !== y.rank || batch.join() !== y.shape.slice(0, -2).join())
+    throw new ShapeError(
+      `matMul: dropnet/tfjs multiplies batches of matrices with the same batch dimensions; received shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)}`,
+    );
+  const [m, n] = [x.shape[x.rank - 2]!, y.shape[y.rank - 1]!];
+  const products = ops.mul(ops.reshape(x, [...batch, m, k1!, 1]), ops.reshape(y, [...batch, 1, k1!, n]));
+  return wrap(sum(products, x.rank - 1), 'float32');
 }
 
 function unary(x: Input, fn: (t: DnTensor) => DnTensor, keepDtype: boolean): Tensor {

@@ -9,3 +9,4 @@ export * from './ops-create.js';
 export * from './ops-layout.js';
 export * from './ops-math.js';
 export * from './ops-reduce.js';
+export * from './ops-stats.js';

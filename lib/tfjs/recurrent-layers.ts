@@ -121,7 +121,7 @@ function recurrent(kind: CellKind, fn: string, args: unknown): Layer {
   if (boolean(orDefault(a.returnState, false), 'returnState'))
     throw fail(
       fn,
-      'returnState gives several outputs, which tf.sequential() cannot pass on (the functional API is not supported); remove returnState',
+      'returnState (a layer with several outputs, as in seq2seq encoders) is not supported; use returnSequences, or the last output as the state',
     );
   if (boolean(orDefault(a.stateful, false), 'stateful'))
     throw fail(fn, 'stateful layers are not supported; remove stateful (every call starts from a zero state)');
@@ -217,6 +217,8 @@ function timeDistributed(args: unknown): Layer {
       if (built === null)
         throw argTypeError('layer', 'a layer with weights or a computation (not an input layer)', inner);
       if (!s.trainable) for (const p of built.module.parameters()) p.requiresGrad = false;
+      // The wrapped layer is built too (its getWeights/setWeights are the wrapper's), as in tfjs.
+      inner.module = built.module;
       return { module: new TimeDistributed(built.module), regularized: [] };
     },
   );

@@ -282,7 +282,9 @@ describe('tf.model', () => {
     expect(() => m.predict(tf.ones([2, 2]))).toThrow('expects 2 input tensor(s)');
     expect(() => m.predict([tf.ones([2, 2]), tf.ones([2, 3])])).toThrow('to have shape [null,2]');
     expect(() => m.predict({ a: tf.ones([2, 2]) } as never)).toThrow('dropnet/tfjs: x as an object by name');
-    expect(() => m.apply(a)).toThrow('dropnet/tfjs: applying a model as a layer');
+    expect(() => m.apply(a)).toThrow(
+      'dropnet/tfjs: model.apply (nested models, minimize over a model) is not supported',
+    );
     const d = tf.layers.dense({ units: 2 });
     d.apply(tf.input({ shape: [3] }));
     expect(() => d.apply(tf.input({ shape: [4] }))).toThrow('incompatible');
