@@ -219,7 +219,9 @@ function timeDistributed(args: unknown): Layer {
       if (!s.trainable) for (const p of built.module.parameters()) p.requiresGrad = false;
       // The wrapped layer is built too (its getWeights/setWeights are the wrapper's), as in tfjs.
       inner.module = built.module;
-      return { module: new TimeDistributed(built.module), regularized: [] };
+      // The wrapped layer's regularizers penalize the loss, as tfjs's do.
+      const regularized = built.regularized.map((r) => ({ ...r, name: `wrapped.${r.name}` }));
+      return { module: new TimeDistributed(built.module), regularized };
     },
   );
   return new Layer(spec);

@@ -148,6 +148,24 @@ describe('bidirectional, timeDistributed, repeatVector: tfjs weights give tfjs o
     );
     expect(out.length).toBe(3 * 3 * 4);
   });
+  it("timeDistributed(dense) with a kernelRegularizer: fit's loss carries the penalty, as tfjs's", async () => {
+    const lossOf = async (lib: Lib): Promise<number> => {
+      const m = lib.sequential();
+      const dense = lib.layers.dense({
+        units: 2,
+        kernelInitializer: 'ones',
+        kernelRegularizer: lib.regularizers.l2({ l2: 0.5 }),
+      });
+      m.add(lib.layers.timeDistributed({ layer: dense, inputShape: [3, 4] }));
+      m.compile({ optimizer: lib.train.sgd(0), loss: 'meanSquaredError' });
+      const h = await m.fit(lib.ones([2, 3, 4]), lib.zeros([2, 3, 2]), { epochs: 1, verbose: 0 });
+      return h.history.loss![0] as number;
+    };
+    const want = await lossOf(real as unknown as Lib);
+    // The data loss alone is 16 (every output 4); the penalty 0.5 * 8 ones adds 4.
+    expect(want).toBeCloseTo(20, 5);
+    expect(await lossOf(tf)).toBeCloseTo(want, 5);
+  });
 });
 
 /** (n, steps) ids in [0, vocab), some 0 (padding) at the start of each row. */
