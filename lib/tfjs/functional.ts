@@ -33,7 +33,6 @@ let nextSymbolicId = 0;
 /** A placeholder in a model's graph: what a layer will receive, by shape (batch null). */
 export class SymbolicTensor {
   readonly id = nextSymbolicId++;
-  readonly dtype = 'float32';
   readonly name: string;
 
   constructor(
@@ -42,6 +41,8 @@ export class SymbolicTensor {
     readonly sourceLayer: Layer,
     /** What the layer was applied to (none for tf.input()). */
     readonly inputs: readonly SymbolicTensor[],
+    /** tf.input()'s dtype; every layer's output is float32, as in tfjs. */
+    readonly dtype: 'float32' | 'int32' = 'float32',
   ) {
     this.name = `${sourceLayer.name}/${sourceLayer.getClassName()}`;
   }
@@ -167,8 +168,10 @@ export function input(config: {
   const layer = baseLayers.inputLayer({
     inputShape: sample,
     ...(config.name === undefined ? {} : { name: config.name }),
+    ...(config.dtype === undefined ? {} : { dtype: config.dtype }),
   });
-  return new SymbolicTensor([null, ...(sample as number[])], layer, []);
+  const dtype = (config.dtype ?? 'float32') as 'float32' | 'int32';
+  return new SymbolicTensor([null, ...(sample as number[])], layer, [], dtype);
 }
 
 interface Plan {

@@ -243,7 +243,8 @@ export function split(fn: string, args: unknown): Split {
     }
     delete a[key];
   }
-  if (a.dtype !== undefined && a.dtype !== 'float32')
+  // An input layer may hold int32 ids (an embedding's); every other layer computes in float32.
+  if (a.dtype !== undefined && a.dtype !== 'float32' && !(fn === 'inputLayer' && a.dtype === 'int32'))
     throw new Error(
       `dropnet/tfjs: tf.layers.${fn} dtype ${String(a.dtype)} is not supported; layers compute in float32`,
     );

@@ -230,7 +230,7 @@ export function layerConfig(layer: Layer, inputShape: readonly number[] | null):
     config.batchInputShape = [null, ...(len === null || len === undefined ? [null] : Array.isArray(len) ? len : [len])];
   } else if (inputShape !== null) {
     config.batchInputShape = [null, ...inputShape];
-    config.dtype = 'float32';
+    config.dtype ??= 'float32';
   }
   return { class_name: className, config: convert(config, snake, true) };
 }

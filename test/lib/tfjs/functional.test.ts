@@ -56,6 +56,26 @@ describe('tf.input and layer.apply', () => {
     }
   });
 
+  it("tf.input's int32 dtype stays on the input and in the saved topology; layers give float32, as tfjs", async () => {
+    const saved = async (lib: Lib): Promise<unknown[]> => {
+      const x = lib.input({ shape: [3], dtype: 'int32' });
+      const e = lib.layers.embedding({ inputDim: 5, outputDim: 2 }).apply(x) as ReturnType<Lib['input']>;
+      const y = lib.layers.dense({ units: 1 }).apply(lib.layers.flatten().apply(e)) as ReturnType<Lib['input']>;
+      let topology: unknown;
+      await lib.model({ inputs: x, outputs: y }).save({
+        save: async (a: { modelTopology: unknown }) => {
+          topology = a.modelTopology;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        },
+      } as never);
+      const first = (topology as { config: { layers: { config: { dtype?: string } }[] } }).config.layers[0]!;
+      return [x.dtype, e.dtype, y.dtype, lib.input({ shape: [3] }).dtype, first.config.dtype];
+    };
+    const want = await saved(real as unknown as Lib);
+    expect(want).toEqual(['int32', 'float32', 'float32', 'float32', 'int32']);
+    expect(await saved(tf)).toEqual(want);
+  });
+
   it('layer.apply(tensor) computes at once, as tfjs', () => {
     expectSame((lib) => {
       const d = lib.layers.dense({ units: 2, kernelInitializer: 'ones', biasInitializer: 'zeros', activation: 'relu' });
