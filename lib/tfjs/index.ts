@@ -119,6 +119,7 @@ export {
   type MemoryInfo,
 } from './engine.js';
 export { Layer, regularizers } from './layers.js';
+export { LayerVariable } from './layer-variables.js';
 export { layers, input, model, SymbolicTensor } from './functional.js';
 export { io, loadLayersModel, type IOHandler, type ModelArtifacts, type SaveResult, type WeightSpec } from './save.js';
 export { CustomCallback, LayersModel, type ModelCompileArgs, type ModelFitArgs } from './model.js';

@@ -14,6 +14,7 @@ import type { Shape } from '../shape.js';
 import { Tensor as DnTensor } from '../tensor.js';
 import type { SymbolicTensor } from './functional.js';
 import { initializer } from './initializers.js';
+import type { LayerVariable } from './layer-variables.js';
 import { Tensor } from './tensor.js';
 
 /** A tfjs layer: the spec a model builds, then (after the model is built) its module. */
@@ -97,6 +98,19 @@ export class Layer {
     return layerWeights(this.#built('countParams')).reduce((n, s) => n + s.get().size, 0);
   }
 
+  /** tfjs's layer.weights: the trainable ones, then the rest (none before the layer is built). */
+  get weights(): LayerVariable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+
+  get trainableWeights(): LayerVariable[] {
+    return layerVariables.fn(this).filter((v) => v.trainable);
+  }
+
+  get nonTrainableWeights(): LayerVariable[] {
+    return layerVariables.fn(this).filter((v) => !v.trainable);
+  }
+
   /** tfjs's layer.apply: SymbolicTensors give a SymbolicTensor of a tf.model() graph; Tensors compute now (functional.ts). */
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: { training?: boolean }): SymbolicTensor;
   apply(inputs: Tensor | Tensor[], kwargs?: { training?: boolean }): Tensor;
@@ -112,6 +126,13 @@ export const customLayer = {
     throw new Error('dropnet/tfjs: custom layers need the tfjs entry point (import dropnet/tfjs)');
   },
 } as { fn: (layer: Layer, cls: abstract new (...a: never[]) => Layer, config: Record<string, unknown>) => LayerSpec };
+
+/** A layer's weights as LayerVariables; set by layer-variables.ts (which the tfjs entry point loads). */
+export const layerVariables = {
+  fn: (_layer: Layer): never => {
+    throw new Error('dropnet/tfjs: layer.weights needs the tfjs entry point (import dropnet/tfjs)');
+  },
+} as { fn: (layer: Layer) => LayerVariable[] };
 
 /** layer.apply's implementation, set by functional.ts (which the tfjs entry point loads). */
 export const layerApply = {

@@ -37,6 +37,7 @@ import {
   type TfLossFn,
   tfMetric,
 } from './compile.js';
+import { Container } from './container.js';
 import type { Dataset } from './data.js';
 import { evaluateDataset, fitDataset, type ModelFitDatasetArgs, trainOnBatch } from './data-fit.js';
 import { Layer, layerWeights, type Slot } from './layers.js';
@@ -83,13 +84,14 @@ interface Compiled {
   metrics: [string, TfLossFn, number][];
 }
 
-export class LayersModel {
+export class LayersModel extends Container {
   readonly name: string;
   #core: ModelCore | null;
   #compiled: Compiled | null = null;
 
   /** tf.model() passes its graph's core; Sequential passes null and overrides core(). */
   constructor(core: ModelCore | null, name: string) {
+    super();
     this.#core = core;
     this.name = name;
   }
@@ -103,7 +105,7 @@ export class LayersModel {
     return this.#compiled !== null;
   }
 
-  get layers(): Layer[] {
+  override get layers(): Layer[] {
     return [...this.core('layers').layers];
   }
 
@@ -132,21 +134,6 @@ export class LayersModel {
   get outputShape(): (number | null)[] | (number | null)[][] {
     const shapes = this.core('outputShape').outputShapes.map((s) => [null, ...s]);
     return shapes.length === 1 ? shapes[0]! : shapes;
-  }
-
-  getLayer(name?: string, index?: number): Layer {
-    const layers = this.layers;
-    if (index !== undefined) {
-      const l = layers[index];
-      if (l === undefined)
-        throw new RangeError(
-          `Was asked to retrieve layer at index ${index}, but model only has ${layers.length} layer(s).`,
-        );
-      return l;
-    }
-    const l = layers.find((x) => x.name === name);
-    if (l === undefined) throw new RangeError(`No such layer: ${name}`);
-    return l;
   }
 
   compile(args: ModelCompileArgs): void {
@@ -196,7 +183,12 @@ export class LayersModel {
       ...(k === 1 ? [] : losses.map((l, i) => lossMetric(core.outputShapes, losses, i, `${names[i]}_loss`))),
       ...metrics.map(([name, fn, i]) => outputMetric(core.outputShapes, losses, i, tfMetric(name, fn))),
     ];
-    const optimizer = opt.create(core.engine.module.parameters().filter((p) => p.requiresGrad));
+    const params = core.engine.module.parameters().filter((p) => p.requiresGrad);
+    if (params.length === 0)
+      throw new Error(
+        'dropnet/tfjs: compile: the model has no trainable weights (model.trainable, or every layer.trainable, is false); a model that trains nothing cannot be compiled, make a layer trainable first',
+      );
+    const optimizer = opt.create(params);
     core.engine.compile({ optimizer, loss, metrics: all });
     this.#compiled = { loss, losses, metrics };
   }
