@@ -134,11 +134,12 @@ describe('model.trainable', () => {
     const frozen = build(tf);
     frozen.trainable = false;
     expect(() => frozen.compile({ optimizer: 'sgd', loss: 'meanSquaredError' })).toThrow(/no trainable weights/);
-    const want = build(real as unknown as Lib);
+    const r = real as unknown as Lib;
+    const want = build(r);
     want.trainable = false;
     want.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     // tfjs fails at fit, here at compile.
-    await expect(want.fit(xs(real as unknown as Lib), real.zeros([4, 2]), { epochs: 1, verbose: 0 })).rejects.toThrow(
+    await expect(want.fit(xs(r), r.zeros([4, 2]), { epochs: 1, verbose: 0 })).rejects.toThrow(
       /none of the 0 variables is trainable/,
     );
   });
