@@ -99,19 +99,6 @@ describe('model.weights', () => {
       expect(m.nonTrainableWeights.length).toBe(4);
     }
   });
-
-  it('write() sets one weight, checked against its shape', () => {
-    const m = build(tf);
-    const bias = m.weights[1]!;
-    bias.write(tf.tensor1d([1, 2, 3]));
-    expect(Array.from(m.layers[0]!.getWeights()[1]!.dataSync())).toEqual([1, 2, 3]);
-    expect(() => bias.write(tf.tensor1d([1, 2]))).toThrow(/expected shape \[3\]/);
-    expect(() => (bias.trainable = false)).toThrow(/set the layer's/);
-  });
-
-  it('an unbuilt layer has no weights, as tfjs', () => {
-    for (const lib of [tf, real as unknown as Lib]) expect(lib.layers.dense({ units: 2 }).weights).toEqual([]);
-  });
 });
 
 /** Four varied samples (identical ones would give batch normalization no gradient). */
