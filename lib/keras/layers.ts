@@ -322,9 +322,15 @@ export function batchNormalization(args: BatchNormalizationArgs = {}): LayerSpec
   // PyTorch's momentum weighs the new batch: 1 - Keras's.
   const options = { eps, momentum: 1 - momentum };
   return new LayerSpec('BatchNormalization', a, 'batch_normalization', (shape) => {
-    if (shape.length === 1) return { module: new BatchNorm1d(shape[0]!, options), regularized: [] };
-    needRank('BatchNormalization', shape, [1, 3], 'rank 1 (features) or 3 (images)');
-    const module = axis === -1 ? new BatchNormalization2D(shape[2]!, options) : new BatchNorm2d(shape[0]!, options);
+    if (shape.length !== 1) needRank('BatchNormalization', shape, [1, 3], 'rank 1 (features) or 3 (images)');
+    const module =
+      shape.length === 1
+        ? new BatchNorm1d(shape[0]!, options)
+        : axis === -1
+          ? new BatchNormalization2D(shape[2]!, options)
+          : new BatchNorm2d(shape[0]!, options);
+    // Keras's moving variance takes the batch's biased variance (PyTorch's the unbiased one).
+    module.unbiasedRunningVar = false;
     return { module, regularized: [] };
   });
 }

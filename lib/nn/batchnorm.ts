@@ -49,6 +49,12 @@ abstract class BatchNormBase extends Module {
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
+  /**
+   * Whether the running variance takes the batch's unbiased variance (PyTorch's rule, the
+   * default) or the biased one it normalizes with (Keras's and TensorFlow.js's: their facades
+   * set this to false).
+   */
+  unbiasedRunningVar = true;
   /** The input ranks this layer accepts (with and without the batch dimension). */
   protected abstract readonly ranks: readonly number[];
 
@@ -109,6 +115,7 @@ abstract class BatchNormBase extends Module {
       bias: this.bias,
       momentum: this.momentum,
       eps: this.eps,
+      unbiasedRunningVar: this.unbiasedRunningVar,
     }) as Tensor<S>;
   }
 

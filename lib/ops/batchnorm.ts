@@ -2,7 +2,9 @@
  * Batch normalization (PyTorch's F.batch_norm) over the channel dimension 1 of (N, C) or
  * (N, C, *spatial) inputs.
  *   training: normalize with the batch's mean and biased variance; update the running
- *             statistics in place with the unbiased variance: r = (1 - momentum) r + momentum s
+ *             statistics in place: r = (1 - momentum) r + momentum s, s the unbiased variance
+ *             (PyTorch's rule) or, with unbiasedRunningVar false, the biased one (Keras's and
+ *             TensorFlow.js's)
  *   eval:     normalize with the running statistics
  *   y = (x - mean) / sqrt(var + eps) * weight + bias
  * Differentiable in x, weight and bias. Statistics are summed in float64, channel by channel.
@@ -24,6 +26,11 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Added to the variance (default 1e-5). */
   eps?: number;
+  /**
+   * The running variance takes the batch's unbiased variance, n/(n-1) times the one it normalizes
+   * with (default true: PyTorch); false takes the biased one itself (Keras, TensorFlow.js).
+   */
+  unbiasedRunningVar?: boolean;
 }
 
 export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
@@ -33,6 +40,8 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   if (typeof training !== 'boolean') throw argTypeError('training', 'boolean', training);
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
+  const unbiased = options.unbiasedRunningVar ?? true;
+  if (typeof unbiased !== 'boolean') throw argTypeError('unbiasedRunningVar', 'boolean', unbiased);
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
     throw argRangeError('momentum', 'number in [0, 1]', momentum);
   if (typeof eps !== 'number' || !(eps > 0)) throw argRangeError('eps', 'positive number', eps);
@@ -75,7 +84,8 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
       v = q / count;
       if (training && runningMean !== null && runningVar !== null) {
         runningMean.data[ch] = (1 - momentum) * runningMean.data[ch]! + momentum * m;
-        runningVar.data[ch] = (1 - momentum) * runningVar.data[ch]! + momentum * (count > 1 ? q / (count - 1) : v);
+        runningVar.data[ch] =
+          (1 - momentum) * runningVar.data[ch]! + momentum * (unbiased && count > 1 ? q / (count - 1) : v);
       }
     } else {
       m = runningMean!.data[ch]!;

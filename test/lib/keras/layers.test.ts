@@ -172,6 +172,23 @@ describe('keras layers', () => {
     expectClose(bn.running_mean!.data, ref.running_mean!.data, { rtol: 1e-6, atol: 1e-7 });
   });
 
+  it("batchNormalization's moving variance takes the batch's biased variance, as Keras's", () => {
+    for (const [inputShape, x] of [
+      [[2], new Tensor(Float32Array.of(1, 2, 3, 6, 5, 10), [3, 2])],
+      [[1, 3, 2], new Tensor(Float32Array.of(1, 2, 3, 6, 5, 10), [1, 1, 3, 2])],
+    ] as const) {
+      const m = sequential([layers.batchNormalization({ inputShape: [...inputShape] })]);
+      const bn = m.layers[0] as nn.BatchNorm1d;
+      expect(bn.unbiasedRunningVar).toBe(false);
+      m.module.train();
+      m.module.call(x);
+      // Keras: moving = 0.99 moving + 0.01 var, var biased: channel 0 {1, 3, 5} -> 8/3; channel 1 {2, 6, 10} -> 32/3
+      expectClose(bn.running_var!.data, [0.99 + 0.01 * (8 / 3), 0.99 + 0.01 * (32 / 3)], { rtol: 1e-6 });
+      expectClose(bn.running_mean!.data, [0.01 * 3, 0.01 * 6], { rtol: 1e-6 });
+    }
+    expect(new nn.BatchNorm1d(2).unbiasedRunningVar).toBe(true);
+  });
+
   it('dropout family maps onto nn layers with their options', () => {
     const m = sequential([
       layers.inputLayer({ inputShape: [4, 6] }),

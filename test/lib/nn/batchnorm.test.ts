@@ -47,6 +47,19 @@ describe('batchNorm op', () => {
     expectClose(rv.data, [0.9 + 0.4, 0.9 + 0.4], { atol: 1e-6 });
   });
 
+  it('with unbiasedRunningVar false takes the biased variance, as Keras and TensorFlow.js', () => {
+    const x = new Tensor(Float32Array.of(1, 2, 3, 4, 5, 6), [3, 2]);
+    const rm = new Tensor(new Float32Array(2), [2]);
+    const rv = new Tensor(Float32Array.of(1, 1), [2]);
+    const y = ops.batchNorm(x, { training: true, runningMean: rm, runningVar: rv, unbiasedRunningVar: false });
+    // channel 0: values 1, 3, 5 -> biased variance 8/3; the output is normalized as before
+    expectClose(rv.data, [0.9 + 0.1 * (8 / 3), 0.9 + 0.1 * (8 / 3)], { atol: 1e-6 });
+    expectClose(y.data, ops.batchNorm(x, { training: true }).data, { atol: 0 });
+    expect(() => ops.batchNorm(x, { training: true, unbiasedRunningVar: 1 as never })).toThrow(
+      new TypeError('Expected boolean for unbiasedRunningVar but received 1 of type number'),
+    );
+  });
+
   it('requires the training flag and more than one value per channel', () => {
     const x = t([1, 2], 1, false);
     expect(() => ops.batchNorm(x, {} as never)).toThrow(

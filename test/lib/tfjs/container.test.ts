@@ -146,7 +146,10 @@ describe('model.trainable', () => {
       expect(now.slice(4, 6)).toEqual(before.slice(4, 6));
       after.push(now);
     }
-    after[0]!.flat().forEach((v, i) => expect(Math.abs(v - after[1]!.flat()[i]!)).toBeLessThan(2e-3));
+    // Moving statistics included: both take the batch's biased variance.
+    after[0]!
+      .flat()
+      .forEach((v, i) => expect(Math.abs(v - after[1]!.flat()[i]!)).toBeLessThan(1e-6 + 1e-5 * Math.abs(v)));
   });
 
   it('true again trains the whole model', async () => {
