@@ -47,7 +47,8 @@ struct KernelTable {
   void (*conv_direct)(const dn_conv_direct* a);
   void (*conv_direct_wgrad)(const dn_conv_direct_wgrad* a);
   // Winograd F(2x2, 3x3) tile transforms (native/kernels/conv/winograd_transforms.h)
-  void (*wino_input)(float* v, std::size_t vs, const float* const* rows, long long lo, long long hi, std::size_t run);
+  void (*wino_input)(float* v, std::size_t vs, std::size_t vstep, const float* const* rows, const std::size_t* rstep,
+                     std::size_t nch, long long lo, long long hi, std::size_t run, std::size_t width);
   void (*wino_lanes_input)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,
                            std::size_t run);
   void (*wino_lanes_grad)(float* v, std::size_t vs, const float* rows, std::size_t rs, std::size_t lanes,

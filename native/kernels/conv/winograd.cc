@@ -28,10 +28,11 @@ wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2),
 constexpr size_t kXi = 16;
 
 // U = G g G^T for every (o, i) pair, packed as the micro-kernel's A panels (output channels
-// down the rows): up[((xi * kpan + o / mr) * cin + i) * mr + o % mr], zero for o >= cout.
+// down the rows): up[((xi * kpan + p) * cin + i) * mr + o - start(p)] for o in row panel p,
+// zero past each panel's rows.
 //   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
-std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size_t mr) {
-  const size_t kpan = ceil_div(s.cout, mr);
+std::vector<float> transform_weights(const float* weight, const Wino3x3& s, const wino::RowPanels& rp) {
+  const size_t kpan = rp.count, mr = rp.mr;
   std::vector<float> up(kXi * kpan * s.cin * mr, 0.0f);
   parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
     for (size_t o = o0; o < o1; ++o) {
@@ -46,7 +47,8 @@ std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size
           t[2][l] = 0.5f * (g[0][l] - g[1][l] + g[2][l]);
           t[3][l] = g[2][l];
         }
-        float* dst = up.data() + ((o / mr) * s.cin + i) * mr + o % mr;
+        const size_t p = rp.panel_of(o);
+        float* dst = up.data() + (p * s.cin + i) * mr + o - rp.start(p);
         const size_t xs = kpan * s.cin * mr;
         for (size_t a = 0; a < 4; ++a) {
           dst[(4 * a + 0) * xs] = t[a][0];
@@ -82,8 +84,9 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
   if (T.total == 0 || s.cout == 0) return;
-  const size_t kpan = ceil_div(s.cout, g.mr);
-  const std::vector<float> up = transform_weights(weight, s, g.mr);
+  const wino::RowPanels rp(s.cout, g.mr, g.mr_step, true);
+  const size_t kpan = rp.count;
+  const std::vector<float> up = transform_weights(weight, s, rp);
   const size_t tb = block_tiles(kXi * (s.cin + kpan * g.mr), g.nr, 32 * g.nr);
   const size_t ntp = tb / g.nr;
   const size_t blocks = ceil_div(T.total, tb);
@@ -112,20 +115,24 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
       // Columns [lo, hi) of the run (from x0) lie inside the plane.
       const long long lo = std::max(0LL, -x0);
       const long long hi = std::max(lo, std::min(2 * static_cast<long long>(run) + 2, wl - x0));
+      const float* planes = in + img * s.in_image;
+      // The two rows the next tile row adds, on their way while this one is transformed: a
+      // run goes through every channel's plane, too many streams for the hardware prefetchers.
       for (size_t i = 0; i < s.cin; ++i) {
-        const float* plane = in + img * s.in_image + i * s.h * s.w;
-        // The two rows the next tile row adds, on their way while this one is transformed: a
-        // run goes through every channel's plane, too many streams for the hardware prefetchers.
+        const float* plane = planes + i * s.h * s.w;
         for (long long y = y0 + 4; y < y0 + 6 && y < static_cast<long long>(s.h); ++y)
           for (long long x = lo; x < hi; x += 16) __builtin_prefetch(plane + y * wl + x0 + x);
-        const float* rows[4];
-        size_t step[4];  // one channel a call: no step between channels
-        wino::window_rows(plane, y0, 4, x0, s.h, s.w, 0, sc.zeros, rows, step);
-        wino::for_each_segment<4>(
-            lane0, run, g.nr, rows, 2, [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
-              kt.wino_input(vp + (tp * s.cin + i) * g.nr + l, vs, seg, lo - shift, hi - shift, cnt);
-            });
       }
+      // Every channel a call; a panel's lanes past the run are written by later runs (or
+      // zeroed below), so the transform may store whole vectors up to the panel's end.
+      const float* rows[4];
+      size_t step[4];
+      wino::window_rows(planes, y0, 4, x0, s.h, s.w, s.h * s.w, sc.zeros, rows, step);
+      wino::for_each_segment<4>(lane0, run, g.nr, rows, 2,
+                                [&](size_t tp, size_t l, size_t cnt, const float* const* seg, long long shift) {
+                                  kt.wino_input(vp + tp * s.cin * g.nr + l, vs, g.nr, seg, step, s.cin, lo - shift,
+                                                hi - shift, cnt, g.nr - l);
+                                });
     });
     const size_t used = ceil_div(nt, g.nr);
     if (nt % g.nr != 0) {  // the last panel's lanes past the block's end: zeros, as packing gives
@@ -137,7 +144,7 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
 
     // 16 GEMMs: M_xi (cout x tiles) = U_xi (cout x cin) . V_xi (cin x tiles).
     for (size_t xi = 0; xi < kXi; ++xi)
-      wino::panel_gemm(g, s.cout, nt, s.cin, up.data() + xi * kpan * s.cin * g.mr, vp + xi * vs, mb + xi * xs, tb);
+      wino::panel_gemm(g, rp, nt, s.cin, up.data() + xi * kpan * s.cin * g.mr, vp + xi * vs, mb + xi * xs, tb);
 
     // Y = A^T M A (+ bias), a tile row's run at a time: two output rows per channel.
     const size_t plane = s.oh * s.ow;

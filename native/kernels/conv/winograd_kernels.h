@@ -47,25 +47,50 @@ inline void input_tile(float* __restrict v, size_t vs, const float* const* rows,
       [&](int xi, float x) { v[xi * vs + i] = x; });
 }
 
-/* T::W tiles a step; unmasked ISAs take the tiles reaching outside [lo, hi) one at a time. */
+/* Channel c of nch: its rows at rows[q] + c * rstep[q] (formed as an integer: it may lie before
+ * its row), its V at v + c * vstep. T::W tiles a step, every channel in turn, the column masks
+ * of a step formed once for all of them; unmasked ISAs take the tiles reaching outside [lo, hi)
+ * one at a time. A step with fewer than W tiles stores all W lanes when they lie below width
+ * (the caller's rows have room there and write those lanes later): no partial store. */
 template <class T>
-void input(float* __restrict v, size_t vs, const float* const* rows, long long lo, long long hi, size_t run) {
+void input(float* __restrict v, size_t vs, size_t vstep, const float* const* rows, const size_t* rstep, size_t nch,
+           long long lo, long long hi, size_t run, size_t width) {
   using V = typename T::V;
   constexpr size_t W = T::W;
-  size_t i = 0;
-  if (!T::kMasked)
-    for (; i < run && (long long)(2 * i) < lo; ++i) input_tile(v, vs, rows, lo, hi, i);
-  for (; i < run; i += W) {
-    if (!T::kMasked && (i + W > run || (long long)(2 * i + 2 * W + 2) > hi)) break;
-    const size_t n = run - i < W ? run - i : W;
-    const long long c0 = (long long)(2 * i);
-    const typename T::Cols cm = T::cols(c0, lo, hi, n);
-    const typename T::Mask m = T::tiles(n);
-    V col[4][4]; /* col[q][c]: row q, columns 2k + c of the tiles */
-    for (int q = 0; q < 4; ++q) T::even_odd4(rows[q], c0, cm, col[q]);
-    input_z<V>([&](int q, int c) { return col[q][c]; }, [&](int xi, V x) { T::store(v + xi * vs + i, m, x); });
+  const auto channel_rows = [&](size_t c, const float** rc) {
+    for (int q = 0; q < 4; ++q) rc[q] = (const float*)((uintptr_t)rows[q] + c * rstep[q] * sizeof(float));
+  };
+  if constexpr (!T::kMasked) {
+    for (size_t c = 0; c < nch; ++c) {
+      const float* rc[4];
+      channel_rows(c, rc);
+      float* vc = v + c * vstep;
+      size_t i = 0;
+      for (; i < run && (long long)(2 * i) < lo; ++i) input_tile(vc, vs, rc, lo, hi, i);
+      for (; i + W <= run && (long long)(2 * i + 2 * W + 2) <= hi; i += W) {
+        V col[4][4];
+        for (int q = 0; q < 4; ++q) T::even_odd4(rc[q], (long long)(2 * i), typename T::Cols{}, col[q]);
+        input_z<V>([&](int q, int k) { return col[q][k]; },
+                   [&](int xi, V x) { T::store(vc + xi * vs + i, T::tiles(W), x); });
+      }
+      for (; i < run; ++i) input_tile(vc, vs, rc, lo, hi, i);
+    }
+  } else {
+    for (size_t i = 0; i < run; i += W) {
+      const size_t n = run - i < W ? run - i : W;
+      const long long c0 = (long long)(2 * i);
+      const typename T::Cols cm = T::cols(c0, lo, hi, n);
+      const typename T::Mask m = T::tiles(i + W <= width ? W : n);
+      for (size_t c = 0; c < nch; ++c) {
+        const float* rc[4];
+        channel_rows(c, rc);
+        float* vc = v + c * vstep + i;
+        V col[4][4]; /* col[q][k]: row q, columns 2j + k of the tiles */
+        for (int q = 0; q < 4; ++q) T::even_odd4(rc[q], c0, cm, col[q]);
+        input_z<V>([&](int q, int k) { return col[q][k]; }, [&](int xi, V x) { T::store(vc + xi * vs, m, x); });
+      }
+    }
   }
-  for (; i < run; ++i) input_tile(v, vs, rows, lo, hi, i);
 }
 
 /* The weight gradient's transforms, with R channels side by side in every column (lanes):
@@ -218,26 +243,27 @@ void transpose(float* __restrict d, size_t ld, const float* __restrict s, size_t
 }  // namespace wino_f2
 }  // namespace
 
-#define DN_DEFINE_WINO(isa, T)                                                                                        \
-  extern "C" void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows,           \
-                                               size_t cols) {                                                         \
-    wino_f2::transpose<T::Out>(d, ld, s, ss, rows, cols);                                                             \
-  }                                                                                                                   \
-  extern "C" void dn_f32_wino_input__##isa(float* v, size_t vs, const float* const* rows, long long lo, long long hi, \
-                                           size_t run) {                                                              \
-    wino_f2::input<T::In>(v, vs, rows, lo, hi, run);                                                                  \
-  }                                                                                                                   \
-  extern "C" void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,     \
-                                                 size_t run) {                                                        \
-    wino_f2::lanes_dispatch(lanes,                                                                                    \
-                            [&](auto k) { wino_f2::lanes_input<decltype(k)::value>(v, vs, rows, rs, lanes, run); });  \
-  }                                                                                                                   \
-  extern "C" void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,      \
-                                                size_t run, double* sums) {                                           \
-    wino_f2::lanes_dispatch(                                                                                          \
-        lanes, [&](auto k) { wino_f2::lanes_grad<decltype(k)::value>(v, vs, rows, rs, lanes, run, sums); });          \
-  }                                                                                                                   \
-  extern "C" void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs,             \
-                                            float bias) {                                                             \
-    wino_f2::output<T::Out>(r0, r1, cols, m, xs, bias);                                                               \
+#define DN_DEFINE_WINO(isa, T)                                                                                       \
+  extern "C" void dn_f32_wino_transpose__##isa(float* d, size_t ld, const float* s, size_t ss, size_t rows,          \
+                                               size_t cols) {                                                        \
+    wino_f2::transpose<T::Out>(d, ld, s, ss, rows, cols);                                                            \
+  }                                                                                                                  \
+  extern "C" void dn_f32_wino_input__##isa(float* v, size_t vs, size_t vstep, const float* const* rows,              \
+                                           const size_t* rstep, size_t nch, long long lo, long long hi, size_t run,  \
+                                           size_t width) {                                                           \
+    wino_f2::input<T::In>(v, vs, vstep, rows, rstep, nch, lo, hi, run, width);                                       \
+  }                                                                                                                  \
+  extern "C" void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,    \
+                                                 size_t run) {                                                       \
+    wino_f2::lanes_dispatch(lanes,                                                                                   \
+                            [&](auto k) { wino_f2::lanes_input<decltype(k)::value>(v, vs, rows, rs, lanes, run); }); \
+  }                                                                                                                  \
+  extern "C" void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes,     \
+                                                size_t run, double* sums) {                                          \
+    wino_f2::lanes_dispatch(                                                                                         \
+        lanes, [&](auto k) { wino_f2::lanes_grad<decltype(k)::value>(v, vs, rows, rs, lanes, run, sums); });         \
+  }                                                                                                                  \
+  extern "C" void dn_f32_wino_output__##isa(float* r0, float* r1, size_t cols, const float* m, size_t xs,            \
+                                            float bias) {                                                            \
+    wino_f2::output<T::Out>(r0, r1, cols, m, xs, bias);                                                              \
   }

@@ -3,10 +3,12 @@
  * its ISA allows. They
  * only add and subtract (and the flags forbid contraction), so every ISA gives the same bits.
  *
- * dn_f32_wino_input: V = B^T D B for `run` tiles side by side: rows[r] is input row r of the
- *   tiles (columns 0 .. 2 * run + 1, tile i starting at column 2i), of which only columns
- *   [lo, hi) are read, the others taken as zero (so rows[r] may point before its row's start);
- *   writes V of tile i at v[xi * vs + i], xi = 4a + b (a down, b across), for i < run.
+ * dn_f32_wino_input: V = B^T D B for `run` tiles side by side of nch channels: channel c's
+ *   input row r of the tiles is rows[r] + c * rstep[r] (columns 0 .. 2 * run + 1, tile i
+ *   starting at column 2i), of which only columns [lo, hi) are read, the others taken as zero
+ *   (so a row may point before its row's start); writes V of tile i at
+ *   v[c * vstep + xi * vs + i], xi = 4a + b (a down, b across), for i < run; lanes run ..
+ *   width - 1 of those rows may be written too, with anything.
  *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
  * dn_f32_wino_lanes_input, dn_f32_wino_lanes_grad: the weight gradient's transforms, `lanes`
  *   channels at a time: rows holds 4 input rows (or 2 output-gradient rows), row q at
@@ -32,8 +34,8 @@ extern "C" {
 #endif
 
 #define DN_WINO_DECLARE(isa)                                                                                        \
-  void dn_f32_wino_input__##isa(float* v, size_t vs, const float* const* rows, long long lo, long long hi,          \
-                                size_t run);                                                                        \
+  void dn_f32_wino_input__##isa(float* v, size_t vs, size_t vstep, const float* const* rows, const size_t* rstep,   \
+                                size_t nch, long long lo, long long hi, size_t run, size_t width);                  \
   void dn_f32_wino_lanes_input__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes, size_t run); \
   void dn_f32_wino_lanes_grad__##isa(float* v, size_t vs, const float* rows, size_t rs, size_t lanes, size_t run,   \
                                      double* sums);                                                                 \
