@@ -29,16 +29,15 @@ function sweep(count: number, seed: number) {
   out.push(g3(1, 27, 6, 40, 27, [0, 2, 0, 4]));
   out.push(g3(1, 16, 7, 36, 16, [1, 1, 1, 1])); // 16 outputs: a 12-row and a 4-row panel on AVX-512
   // AVX2's 8-tile groups: rows of 7..9 and 16..17 tiles, padding on either side (masked loads
-  // before the row and past its end, short last groups), and 32 channels on 28x28 (whose last
-  // 2 rows share a pair of 4-row panels with the 6 before them on AVX2).
+  // before the row and past its end, short last groups), and 32 channels on 28x28 (a 2-row panel).
   out.push(g3(1, 8, 4, 15, 24, [1, 0, 1, 0]));
   out.push(g3(1, 9, 3, 17, 24, [0, 1, 0, 2]));
   out.push(g3(1, 8, 5, 18, 27, [0, 0, 2, 1]));
   out.push(g3(1, 8, 3, 33, 24, [1, 1, 0, 1]));
   out.push(g3(1, 32, 28, 28, 32, [1, 1, 1, 1]));
   out.push(g3(10, 9, 32, 30, 24, [1, 1, 1, 1])); // 2400 tiles: the weight gradient in two ranges
-  // Output channels one or two past a whole number of AVX2's 6-row panels: 8 as 4 + 4 rows,
-  // 13 as 6 + 4 + 3.
+  // Output channels one or two past a whole number of AVX2's 6-row panels (a last tile of 2
+  // or 1 rows).
   out.push(g3(2, 9, 6, 13, 8, [1, 1, 1, 1]));
   out.push(g3(1, 8, 7, 30, 13, [1, 0, 0, 1]));
   return out;

@@ -28,11 +28,10 @@ wino::Tiles tiles(const Wino3x3& s) { return wino::Tiles(s.n, ceil_div(s.oh, 2),
 constexpr size_t kXi = 16;
 
 // U = G g G^T for every (o, i) pair, packed as the micro-kernel's A panels (output channels
-// down the rows): up[((xi * kpan + p) * cin + i) * mr + o - start(p)] for o in row panel p,
-// zero past each panel's rows.
+// down the rows): up[((xi * kpan + o / mr) * cin + i) * mr + o % mr], zero for o >= cout.
 //   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
-std::vector<float> transform_weights(const float* weight, const Wino3x3& s, const wino::RowPanels& rp) {
-  const size_t kpan = rp.count, mr = rp.mr;
+std::vector<float> transform_weights(const float* weight, const Wino3x3& s, size_t mr) {
+  const size_t kpan = ceil_div(s.cout, mr);
   std::vector<float> up(kXi * kpan * s.cin * mr, 0.0f);
   parallel_range(s.cout, 16, 1, [&](size_t o0, size_t o1) {
     for (size_t o = o0; o < o1; ++o) {
@@ -47,8 +46,7 @@ std::vector<float> transform_weights(const float* weight, const Wino3x3& s, cons
           t[2][l] = 0.5f * (g[0][l] - g[1][l] + g[2][l]);
           t[3][l] = g[2][l];
         }
-        const size_t p = rp.panel_of(o);
-        float* dst = up.data() + (p * s.cin + i) * mr + o - rp.start(p);
+        float* dst = up.data() + ((o / mr) * s.cin + i) * mr + o % mr;
         const size_t xs = kpan * s.cin * mr;
         for (size_t a = 0; a < 4; ++a) {
           dst[(4 * a + 0) * xs] = t[a][0];
@@ -84,9 +82,8 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
   const dn_f32_gemm_config& g = kt.gemm;
   const wino::Tiles T = tiles(s);
   if (T.total == 0 || s.cout == 0) return;
-  const wino::RowPanels rp(s.cout, g.mr, g.mr_step, true);
-  const size_t kpan = rp.count;
-  const std::vector<float> up = transform_weights(weight, s, rp);
+  const size_t kpan = ceil_div(s.cout, g.mr);
+  const std::vector<float> up = transform_weights(weight, s, g.mr);
   const size_t tb = block_tiles(kXi * (s.cin + kpan * g.mr), g.nr, 32 * g.nr);
   const size_t ntp = tb / g.nr;
   const size_t blocks = ceil_div(T.total, tb);
@@ -144,7 +141,7 @@ void winograd_3x3(float* out, const float* in, const float* weight, const float*
 
     // 16 GEMMs: M_xi (cout x tiles) = U_xi (cout x cin) . V_xi (cin x tiles).
     for (size_t xi = 0; xi < kXi; ++xi)
-      wino::panel_gemm(g, rp, nt, s.cin, up.data() + xi * kpan * s.cin * g.mr, vp + xi * vs, mb + xi * xs, tb);
+      wino::panel_gemm(g, s.cout, nt, s.cin, up.data() + xi * kpan * s.cin * g.mr, vp + xi * vs, mb + xi * xs, tb);
 
     // Y = A^T M A (+ bias), a tile row's run at a time: two output rows per channel.
     const size_t plane = s.oh * s.ow;

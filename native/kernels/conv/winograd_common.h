@@ -71,56 +71,26 @@ void for_each_run(const Tiles& T, size_t t0, size_t t1, F&& fn) {
   }
 }
 
-// The row panels of A (m rows) on the micro-kernel: mr rows each, except that a last partial
-// panel whose tile would run latency-bound (fewer than 4 rows once rounded up to mr_step: AVX2's
-// 2-row tile has 4 accumulators, half of what keeps two FMA pipes busy, and measured at less
-// than half the 6-row tile's rate) shares the rows of the panel before it: 32 rows on AVX2 are
-// 6 + 6 + 6 + 6 + 4 + 4, not 5 x 6 + 2. Panel p holds rows [start(p), start(p + 1)), packed
-// mr floats a depth (rows past its own are zero). Each element's sum is the same either way.
-struct RowPanels {
-  size_t m, mr, count, head;  // head: rows of the first of the two shared panels, 0 if none
-  RowPanels(size_t rows, size_t panel, size_t step, bool share)
-      : m(rows), mr(panel), count(ceil_div(rows, panel)), head(0) {
-    const size_t rem = m % mr, up = ceil_div(rem, step) * step;
-    const size_t h = ceil_div(ceil_div(mr + rem, 2), step) * step;
-    if (share && count >= 2 && rem != 0 && up < 4 && h <= mr) head = h;
-  }
-  size_t start(size_t p) const {
-    if (p >= count) return m;
-    return head != 0 && p + 1 == count ? (count - 2) * mr + head : p * mr;
-  }
-  size_t rows(size_t p) const { return start(p + 1) - start(p); }
-  size_t panel_of(size_t row) const {
-    size_t p = std::min(row / mr, count - 1);
-    if (p + 1 < count && row >= start(p + 1)) ++p;
-    return row < start(p) ? p - 1 : p;
-  }
-};
-
 // C (m x nt, rows ldc floats apart) = A (m x depth) . B (depth x nt) on the micro-kernel:
-// A packed in the row panels of `rp` (panel r at a + r * depth * mr), B in nr-column
+// A packed in mr-row panels (panel r at a + r * depth * mr, zero rows past m), B in nr-column
 // panels (panel t at b + t * depth * nr, zero lanes past nt); depth cut into equal slices of
 // at most kc, as the GEMM driver cuts it. Each B panel stays in L1 across A's panels.
-inline void panel_gemm(const dn_f32_gemm_config& g, const RowPanels& rp, size_t nt, size_t depth, const float* a,
-                       const float* b, float* c, size_t ldc) {
-  const size_t kc = ceil_div(depth, ceil_div(depth, g.kc)), bpan = ceil_div(nt, g.nr);
+inline void panel_gemm(const dn_f32_gemm_config& g, size_t m, size_t nt, size_t depth, const float* a, const float* b,
+                       float* c, size_t ldc) {
+  const size_t kc = ceil_div(depth, ceil_div(depth, g.kc)), apan = ceil_div(m, g.mr), bpan = ceil_div(nt, g.nr);
   dn_f32_gemm_params prm{1.0f, 0.0f, nullptr, DN_GEMM_ACT_NONE, 0.0f, nullptr};
   for (size_t tp = 0; tp < bpan; ++tp) {
     const size_t nr = std::min(g.nr, nt - tp * g.nr);
     for (size_t pc = 0; pc < depth; pc += kc) {
       const size_t dk = std::min(kc, depth - pc);
       prm.beta = pc == 0 ? 0.0f : 1.0f;
-      for (size_t r = 0; r < rp.count; ++r)
-        g.ukernel(rp.rows(r), nr, dk, a + (r * depth + pc) * g.mr, 0, b + (tp * depth + pc) * g.nr,
-                  c + rp.start(r) * ldc + tp * g.nr, ldc, &prm);
+      for (size_t rp = 0; rp < apan; ++rp) {
+        const size_t mr = std::min(g.mr, m - rp * g.mr);
+        g.ukernel(mr, nr, dk, a + (rp * depth + pc) * g.mr, 0, b + (tp * depth + pc) * g.nr,
+                  c + rp * g.mr * ldc + tp * g.nr, ldc, &prm);
+      }
     }
   }
-}
-
-// The same with plain panels of mr rows (panel r holds rows r * mr ..).
-inline void panel_gemm(const dn_f32_gemm_config& g, size_t m, size_t nt, size_t depth, const float* a, const float* b,
-                       float* c, size_t ldc) {
-  panel_gemm(g, RowPanels(m, g.mr, g.mr_step, false), nt, depth, a, b, c, ldc);
 }
 
 // The rows y0 .. y0 + n - 1 of a plane (ph x pw) from column x0 on, for a transform that reads
