@@ -41,30 +41,35 @@ export function scratch(slot: string, n: number): Float32Array {
 }
 
 const owned = new WeakMap<object, Map<string, Float32Array>>();
-const leased = new WeakSet<Float32Array>();
+const holders = new WeakMap<Float32Array, object>();
 
 /**
  * An array of n elements kept with `owner` (a parameter: one per layer, collected with it) for
- * values a tape node holds until its backward, marked in use until `release`. While it is in
- * use, a fresh array instead: a second node made before the first one's backward ran, or one
- * never backpropagated, gets storage of its own.
+ * values a tape node keeps until its backward, lent to `holder` (the node's token) until
+ * `release` or until a later lease of the same slot takes it over: a node then finds with
+ * `holds` that its values are gone and makes them again. So a node never backpropagated holds
+ * nothing up, and a step allocates nothing.
  */
-export function lease(owner: object, slot: string, n: number): Float32Array {
+export function lease(owner: object, slot: string, n: number, holder: object): Float32Array {
   let mine = owned.get(owner);
   if (mine === undefined) owned.set(owner, (mine = new Map()));
   let a = mine.get(slot);
-  if (a !== undefined && leased.has(a)) return new Float32Array(n);
   if (a === undefined || a.length !== n) {
     a = new Float32Array(n);
     mine.set(slot, a);
   }
-  leased.add(a);
+  holders.set(a, holder);
   return a;
 }
 
-/** Ends the lease of `a` (nothing for an array that is not leased). */
+/** Whether `a` (from `lease`) still holds what `holder` put in it. */
+export function holds(a: Float32Array, holder: object): boolean {
+  return holders.get(a) === holder;
+}
+
+/** Ends the lease of `a`. */
 export function release(a: Float32Array): void {
-  leased.delete(a);
+  holders.delete(a);
 }
 
 function checkProduct(x: Tensor, perWeight: Tensor, op: string, name: string): [number, number, number] {

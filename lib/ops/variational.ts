@@ -29,7 +29,7 @@ import { type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout.js';
-import { lease, release } from './variational-product.js';
+import { holds, lease, release } from './variational-product.js';
 
 /** Added to the variance before the square root (as the reference code): keeps sqrt differentiable at 0. */
 export const LRT_EPS = 1e-8;
@@ -163,13 +163,15 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
   sameShape(weight, logSigma2, 'sparseVdKl', ['weight', 'logSigma2']);
   const n = weight.size;
   const backend = activeBackend();
-  let dls = needsGrad(weight, logSigma2) ? lease(logSigma2, 'kl.dls', n) : null;
-  let dw = dls !== null ? lease(logSigma2, 'kl.dw', n) : null;
+  const token = {};
+  let dls = needsGrad(weight, logSigma2) ? lease(logSigma2, 'kl.dls', n, token) : null;
+  let dw = dls !== null ? lease(logSigma2, 'kl.dw', n, token) : null;
   const total = backend.sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
     const scale = g[0]!;
-    if (dls === null || dw === null) {
-      // A second backward through a retained graph: the derivatives again, in arrays of its own.
+    if (dls === null || dw === null || !holds(dls, token) || !holds(dw, token)) {
+      // A second backward through a retained graph, or a later term of the same layer took the
+      // arrays over: the derivatives again, in arrays of its own.
       backend.sparseVd(
         null,
         null,
@@ -206,12 +208,14 @@ export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
   expectTensor(logAlpha, 'logAlpha');
   const n = logAlpha.size;
   const backend = activeBackend();
-  let dkl = needsGrad(logAlpha) ? lease(logAlpha, 'kl.dkl', n) : null;
+  const token = {};
+  let dkl = needsGrad(logAlpha) ? lease(logAlpha, 'kl.dkl', n, token) : null;
   const negPoly = backend.kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
   const total = negPoly - n * KINGMA_CONST;
   // As sparseVdKl's: handed over scaled, once; a second backward makes them again.
   return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
-    if (dkl === null) backend.kingmaVd(null, null, null, (dkl = newDataUninit(n)), null, logAlpha.data, true, n);
+    if (dkl === null || !holds(dkl, token))
+      backend.kingmaVd(null, null, null, (dkl = newDataUninit(n)), null, logAlpha.data, true, n);
     if (g[0] !== 1) backend.scale(dkl, dkl, g[0]!, n);
     const grad = dkl;
     release(dkl);
