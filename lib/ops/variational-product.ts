@@ -84,41 +84,54 @@ function checkProduct(x: Tensor, perWeight: Tensor, op: string, name: string): [
   return [x.size / inF, inF, outF];
 }
 
-/** x ⊙ x into the slot 'x2'. */
-function squares(x: Tensor): Float32Array {
-  const x2 = scratch('x2', x.size);
-  activeBackend().mul(x2, x.data, x.data, x.size);
-  return x2;
-}
-
 /**
- * (x ⊙ x)·Σᵀ, Σ = variances() (an array of the per-weight tensor's size, remade on demand), and
- * its backward: gx = 2x ⊙ (g Σ) when x needs one, and G = gᵀ(x ⊙ x), handed to `weightGrads`,
- * which turns it into the per-weight inputs' gradients.
+ * (x ⊙ x)·Σᵀ, with `variances(into)` writing Σ (the per-weight tensor's size), and its backward:
+ * gx = 2x ⊙ (g Σ) when x needs one, and G = gᵀ(x ⊙ x), handed to `weightGrads`, which turns it
+ * into the per-weight inputs' gradients. x ⊙ x and Σ are kept for the backward in arrays leased
+ * from `owner` (the layer's parameter), and made again if a later product of the layer took them.
  */
 function varianceProduct(
   x: Tensor,
   dims: [number, number, number],
   inputs: Tensor[],
   name: string,
-  variances: () => Float32Array,
-  weightGrads: (big: Float32Array, needs: readonly boolean[]) => (Float32Array | null)[],
+  variances: (into: Float32Array) => void,
+  weightGrads: (big: Float32Array, needs: readonly boolean[], variance: () => Float32Array) => (Float32Array | null)[],
 ): Tensor {
   const [m, inF, outF] = dims;
   const backend = activeBackend();
+  const owner = inputs[inputs.length - 1]!;
+  const n = owner.size;
+  const token = {};
+  const x2 = lease(owner, 'x2', x.size, token);
+  backend.mul(x2, x.data, x.data, x.size);
+  const v = lease(owner, 'variance', n, token);
+  variances(v);
   const out = newDataUninit(m * outF);
-  backend.linearForward(out, squares(x), variances(), null, m, inF, outF, 'none');
+  backend.linearForward(out, x2, v, null, m, inF, outF, 'none');
   const shape = [...x.shape.slice(0, -1), outF];
+  const squares = (): Float32Array => {
+    if (holds(x2, token)) return x2;
+    const s = scratch('x2', x.size);
+    backend.mul(s, x.data, x.data, x.size);
+    return s;
+  };
+  const variance = (): Float32Array => {
+    if (holds(v, token)) return v;
+    const s = scratch('variance', n);
+    variances(s);
+    return s;
+  };
   return record(new Tensor(out, shape), name, [x, ...inputs], (g, needs) => {
     let gx: Float32Array | null = null;
     if (needs[0]) {
-      gx = gemm(false, false, m, inF, outF, g, variances());
+      gx = gemm(false, false, m, inF, outF, g, variance());
       backend.mul(gx, gx, x.data, gx.length);
       backend.scale(gx, gx, 2, gx.length);
     }
     const rest = needs.slice(1);
-    if (!rest.some((n) => n)) return [gx, ...rest.map(() => null)];
-    return [gx, ...weightGrads(gemm(true, false, outF, inF, m, g, squares(x)), rest)];
+    if (!rest.some((r) => r)) return [gx, ...rest.map(() => null)];
+    return [gx, ...weightGrads(gemm(true, false, outF, inF, m, g, squares()), rest, variance)];
   });
 }
 
@@ -129,14 +142,11 @@ function varianceProduct(
 export function sparseVdVariance(x: Tensor, logSigma2: Tensor): Tensor {
   const dims = checkProduct(x, logSigma2, 'sparseVdVariance', 'logSigma2');
   const n = logSigma2.size;
-  const sigma2 = (): Float32Array => {
-    const s = scratch('variance', n);
-    // Only σ² is asked for, so the weight argument is not read: logSigma2 stands in for it.
-    activeBackend().sparseVd(s, null, null, null, logSigma2.data, logSigma2.data, false, n);
-    return s;
-  };
-  return varianceProduct(x, dims, [logSigma2], 'sparseVdVariance', sigma2, (big) => {
-    activeBackend().mul(big, big, sigma2(), n);
+  // Only σ² is asked for, so the weight argument is not read: logSigma2 stands in for it.
+  const sigma2 = (into: Float32Array): number =>
+    activeBackend().sparseVd(into, null, null, null, logSigma2.data, logSigma2.data, false, n);
+  return varianceProduct(x, dims, [logSigma2], 'sparseVdVariance', sigma2, (big, _needs, variance) => {
+    activeBackend().mul(big, big, variance(), n);
     return [big];
   });
 }
@@ -156,13 +166,10 @@ export function kingmaVarianceProduct(x: Tensor, weight: Tensor, logAlpha: Tenso
   }
   const n = weight.size;
   const backend = activeBackend();
-  const variance = (): Float32Array => {
-    const v = scratch('variance', n);
-    backend.kingmaVd(v, null, null, null, weight.data, logAlpha.data, false, n);
-    return v;
-  };
+  const variance = (into: Float32Array): number =>
+    backend.kingmaVd(into, null, null, null, weight.data, logAlpha.data, false, n);
   return varianceProduct(x, dims, [weight, logAlpha], 'kingmaVarianceProduct', variance, (big, needs) => {
-    const dw = needs[0] ? scratch('variance', n) : null;
+    const dw = needs[0] ? scratch('dvar_dw', n) : null;
     const dla = needs[1] ? scratch('dvar', n) : null;
     backend.kingmaVd(null, dw, dla, null, weight.data, logAlpha.data, false, n);
     if (dw === null) {

@@ -70,6 +70,22 @@ describe('sparseVdVariance and kingmaVarianceProduct', () => {
     expect(la2.grad!.data.some((v) => v !== 0)).toBe(true);
   });
 
+  it('stays right when the same parameters enter two products before one backward', () => {
+    const xa = leaf([3, 6], 31);
+    const xb = leaf([5, 6], 32);
+    const s = leaf([4, 6], 33, -4, 0);
+    const s2 = leaf([4, 6], 33, -4, 0);
+    const fused = ops.add(ops.sum(sparseVdVariance(xa, s)), ops.sum(ops.mul(sparseVdVariance(xb, s), 2)));
+    const composed = ops.add(
+      ops.sum(linear(ops.mul(xa, xa), sparseVdSigma2(s2))),
+      ops.sum(ops.mul(linear(ops.mul(xb, xb), sparseVdSigma2(s2)), 2)),
+    );
+    fused.backward();
+    composed.backward();
+    expectClose(s.grad!.data, s2.grad!.data, { rtol: 1e-6, atol: 1e-7 });
+    expect(s.grad!.data.some((v) => v !== 0)).toBe(true);
+  });
+
   it('has the gradients of finite differences in x and every per-weight input', () => {
     const x = leaf([3, 5], 11);
     const s = leaf([4, 5], 12, -3, 0);
