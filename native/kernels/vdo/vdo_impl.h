@@ -26,12 +26,12 @@ constexpr float kK1 = 0.63576f, kK2 = 1.87320f, kK3 = 1.48695f;
 constexpr float kMinLogAlpha = -8.0f, kMaxLogAlpha = 8.0f;
 constexpr std::size_t kBlock = 256;  // elements summed in float before the double total
 
+// e^r·2^−n for x = n·ln2 + r, n = round(x·log2 e) into *n: the reduction and Taylor polynomial of exp.
 template <class O>
-typename O::V vexp(typename O::V x) {
+typename O::V exp_reduced(typename O::V x, typename O::V* n_out) {
   using V = typename O::V;
-  const V xc = O::min(O::max(x, O::set1(-104.0f)), O::set1(89.0f));
-  const V n = O::round(O::mul(xc, O::set1(kLog2e)));
-  V r = O::fma(n, O::set1(-kLn2Hi), xc);
+  const V n = O::round(O::mul(x, O::set1(kLog2e)));
+  V r = O::fma(n, O::set1(-kLn2Hi), x);
   r = O::fma(n, O::set1(-kLn2Lo), r);
   V p = O::set1(1.0f / 5040.0f);
   p = O::fma(p, r, O::set1(1.0f / 720.0f));
@@ -40,7 +40,16 @@ typename O::V vexp(typename O::V x) {
   p = O::fma(p, r, O::set1(1.0f / 6.0f));
   p = O::fma(p, r, O::set1(0.5f));
   p = O::fma(p, r, O::set1(1.0f));
-  p = O::fma(p, r, O::set1(1.0f));
+  *n_out = n;
+  return O::fma(p, r, O::set1(1.0f));
+}
+
+template <class O>
+typename O::V vexp(typename O::V x) {
+  using V = typename O::V;
+  const V xc = O::min(O::max(x, O::set1(-104.0f)), O::set1(89.0f));
+  V n;
+  const V p = exp_reduced<O>(xc, &n);
   const auto ni = O::to_int(n);
   const auto n1 = O::half(ni);
   const auto n2 = O::isub(ni, n1);
@@ -78,18 +87,8 @@ typename O::V vlog(typename O::V a) {
 // scaling and the NaN select; a NaN x still gives NaN (through the polynomial).
 template <class O>
 typename O::V vexp_mid(typename O::V x) {
-  using V = typename O::V;
-  const V n = O::round(O::mul(x, O::set1(kLog2e)));
-  V r = O::fma(n, O::set1(-kLn2Hi), x);
-  r = O::fma(n, O::set1(-kLn2Lo), r);
-  V p = O::set1(1.0f / 5040.0f);
-  p = O::fma(p, r, O::set1(1.0f / 720.0f));
-  p = O::fma(p, r, O::set1(1.0f / 120.0f));
-  p = O::fma(p, r, O::set1(1.0f / 24.0f));
-  p = O::fma(p, r, O::set1(1.0f / 6.0f));
-  p = O::fma(p, r, O::set1(0.5f));
-  p = O::fma(p, r, O::set1(1.0f));
-  p = O::fma(p, r, O::set1(1.0f));
+  typename O::V n;
+  const typename O::V p = exp_reduced<O>(x, &n);
   return O::mul(p, O::pow2(O::to_int(n)));
 }
 
