@@ -9,11 +9,13 @@
  * linear(mul(x, x), sparseVdSigma2(logSigma2)) and linear(mul(x, x), kingmaVariance(weight,
  * logAlpha)), bit for bit, and so are the gradients of the per-weight tensors (x's sums its
  * two terms in another order). What one node saves over those three: x ⊙ x and the per-weight
- * variances are not kept between forward and backward but made again, from x and the
- * parameters, in arrays reused from call to call (`scratch`); the weight gradient the product
- * gives (gᵀ(x ⊙ x)) is scaled in place into the parameter's gradient, which the engine then
- * adopts without a copy. On a step of 1024 × 1024 weights that is three to five fewer
- * 4 MB arrays to allocate, fault in and copy.
+ * variances live in arrays leased from the layer's parameter (`lease`: the same storage every
+ * step; made again in `scratch` arrays if a later product of the layer took them over before
+ * this node's backward); the weight gradient the product gives (gᵀ(x ⊙ x)) is scaled in place
+ * into the parameter's gradient, which the engine then adopts without a copy. On a step of
+ * 1024 × 1024 weights that is four (sparse) or five (Kingma) fewer 4 MB arrays to allocate,
+ * fault in and copy. The leased arrays stay with the parameter: a layer holds x ⊙ x of its last
+ * batch and one more array of its weights' size (two more with its KL term's derivatives).
  */
 import { record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
