@@ -22,12 +22,14 @@
 import { unitInterval } from '../args.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { activeBackend } from '../backend/index.js';
+import { newDataUninit } from '../backend/storage.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Generator } from '../random.js';
 import { type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 import { optionsObject, type StreamOptions, streamOf, trainingFlag } from './dropout.js';
+import { holds, lease, release } from './variational-product.js';
 
 /** Added to the variance before the square root (as the reference code): keeps sqrt differentiable at 0. */
 export const LRT_EPS = 1e-8;
@@ -111,7 +113,7 @@ export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOption
   return record(new Tensor(out, mean.shape), 'lrtNoise', [mean, variance], (g, needs) => {
     let gv: Float32Array | null = null;
     if (needs[1]) {
-      gv = new Float32Array(n);
+      gv = newDataUninit(n);
       activeBackend().mul(gv, g, half, n);
     }
     return [needs[0] ? g : null, gv];
@@ -139,7 +141,7 @@ export function sparseVdSigma2<S extends Shape>(logSigma2: Tensor<S>): Tensor<S>
   // Only σ² is asked for, so the weight argument is not read: logSigma2 stands in for it.
   activeBackend().sparseVd(sigma2, null, null, null, logSigma2.data, logSigma2.data, false, n);
   return record(new Tensor(sigma2, logSigma2.shape), 'sparseVdSigma2', [logSigma2], (g) => {
-    const out = new Float32Array(n);
+    const out = newDataUninit(n);
     activeBackend().mul(out, g, sigma2, n);
     return [out];
   });
@@ -151,31 +153,47 @@ export function sparseVdSigma2<S extends Shape>(logSigma2: Tensor<S>): Tensor<S>
  * a positive scalar, decreasing in α. The gradient flows through log α where it is inside the
  * clip range (inclusive, as clamp), and is 0 outside: d log α / d log σ² = 1, d log α / dθ = −2/θ.
  * The backend's fused pass computes the sum and both per-weight derivatives in one read of θ and
- * log σ² (the sum accumulates in double); backward is then one scaling of each.
+ * log σ² (the sum accumulates in double); backward is then one scaling of each, in place. The
+ * derivative arrays are kept with logSigma2 and reused from step to step (variational-product.ts's
+ * lease), so a step allocates none.
  */
 export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly []> {
   expectTensor(weight, 'weight');
   expectTensor(logSigma2, 'logSigma2');
   sameShape(weight, logSigma2, 'sparseVdKl', ['weight', 'logSigma2']);
   const n = weight.size;
-  const track = needsGrad(weight, logSigma2);
-  const dls = track ? new Float32Array(n) : null;
-  const dw = track ? new Float32Array(n) : null;
-  const total = activeBackend().sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
-  // The usual seed gradient is 1: the derivatives are then handed over as they are, once (a
-  // second backward through a retained graph gets scaled copies).
-  let handedOver = false;
+  const backend = activeBackend();
+  const token = {};
+  let dls = needsGrad(weight, logSigma2) ? lease(logSigma2, 'kl.dls', n, token) : null;
+  let dw = dls !== null ? lease(logSigma2, 'kl.dw', n, token) : null;
+  const total = backend.sparseVd(null, null, dls, dw, weight.data, logSigma2.data, true, n);
   return record(new Tensor(Float32Array.of(total), []), 'sparseVdKl', [weight, logSigma2], (g, needs) => {
     const scale = g[0]!;
-    if (scale === 1 && !handedOver) {
-      handedOver = true;
-      return [needs[0] ? dw : null, needs[1] ? dls : null];
+    if (dls === null || dw === null || !holds(dls, token) || !holds(dw, token)) {
+      // A second backward through a retained graph, or a later term of the same layer took the
+      // arrays over: the derivatives again, in arrays of its own.
+      backend.sparseVd(
+        null,
+        null,
+        (dls = newDataUninit(n)),
+        (dw = newDataUninit(n)),
+        weight.data,
+        logSigma2.data,
+        true,
+        n,
+      );
     }
-    let gw: Float32Array | null = null;
-    let gs: Float32Array | null = null;
-    if (needs[0]) activeBackend().scale((gw = new Float32Array(n)), dw!, scale, n);
-    if (needs[1]) activeBackend().scale((gs = new Float32Array(n)), dls!, scale, n);
-    return [gw, gs];
+    // The first backward hands the derivatives (scaled in place) over to the engine, which adds or
+    // copies them into the gradients before anything else runs, and ends their lease.
+    if (scale !== 1) {
+      backend.scale(dls, dls, scale, n);
+      backend.scale(dw, dw, scale, n);
+    }
+    const grads = [needs[0] ? dw : null, needs[1] ? dls : null];
+    release(dls);
+    release(dw);
+    dls = dw = null;
+    return grads;
   });
 }
 
@@ -189,18 +207,20 @@ export function sparseVdKl(weight: Tensor, logSigma2: Tensor): Tensor<readonly [
 export function kingmaKl(logAlpha: Tensor): Tensor<readonly []> {
   expectTensor(logAlpha, 'logAlpha');
   const n = logAlpha.size;
-  const dkl = needsGrad(logAlpha) ? new Float32Array(n) : null;
-  const negPoly = activeBackend().kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
+  const backend = activeBackend();
+  const token = {};
+  let dkl = needsGrad(logAlpha) ? lease(logAlpha, 'kl.dkl', n, token) : null;
+  const negPoly = backend.kingmaVd(null, null, null, dkl, null, logAlpha.data, true, n);
   const total = negPoly - n * KINGMA_CONST;
-  let handedOver = false; // as sparseVdKl's
+  // As sparseVdKl's: handed over scaled, once; a second backward makes them again.
   return record(new Tensor(Float32Array.of(total), []), 'kingmaKl', [logAlpha], (g) => {
-    if (g[0] === 1 && !handedOver) {
-      handedOver = true;
-      return [dkl];
-    }
-    const out = new Float32Array(n);
-    activeBackend().scale(out, dkl!, g[0]!, n);
-    return [out];
+    if (dkl === null || !holds(dkl, token))
+      backend.kingmaVd(null, null, null, (dkl = newDataUninit(n)), null, logAlpha.data, true, n);
+    if (g[0] !== 1) backend.scale(dkl, dkl, g[0]!, n);
+    const grad = dkl;
+    release(dkl);
+    dkl = null;
+    return [grad];
   });
 }
 
@@ -222,8 +242,8 @@ export function kingmaVariance(weight: Tensor, logAlpha: Tensor): Tensor {
   return record(new Tensor(variance, weight.shape), 'kingmaVariance', [weight, logAlpha], (g, needs) => {
     let gw: Float32Array | null = null;
     let gl: Float32Array | null = null;
-    if (needs[0]) activeBackend().mul((gw = new Float32Array(n)), g, dw!, n);
-    if (needs[1]) activeBackend().mul((gl = new Float32Array(n)), g, dla!, n);
+    if (needs[0]) activeBackend().mul((gw = newDataUninit(n)), g, dw!, n);
+    if (needs[1]) activeBackend().mul((gl = newDataUninit(n)), g, dla!, n);
     return [gw, gl];
   });
 }

@@ -19,6 +19,7 @@ import { mul } from '../../ops/arithmetic.js';
 import { conv2d, pair, type Pair } from '../../ops/conv.js';
 import { linear } from '../../ops/matmul.js';
 import { lrtNoise, sparseVdKl, sparseVdSigma2 } from '../../ops/variational.js';
+import { sparseVdVariance } from '../../ops/variational-product.js';
 import { convOutSize, type PaddingSpec, resolvePadding } from '../../backend/conv-geometry.js';
 import type { Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
@@ -108,7 +109,7 @@ export class LinearSVDO<In extends number = number, Out extends number = number>
     expectInputShape(this, x.shape, [-1, this.inFeatures], true);
     if (!this.training) return linear(x, meanWeight(this, true), this.bias) as Tensor<ReplaceLast<S, Out>>;
     const mu = linear(x, meanWeight(this, this.trainClip), this.bias);
-    const delta = linear(mul(x, x), sparseVdSigma2(this.log_sigma2));
+    const delta = sparseVdVariance(x, this.log_sigma2);
     return lrtNoise(mu, delta, { training: true, generator: this.noiseGenerator }) as Tensor<ReplaceLast<S, Out>>;
   }
 

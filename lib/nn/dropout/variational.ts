@@ -14,9 +14,9 @@
  * kl() is Σ Kingma's KL over the α's (ops/variational.ts), a positive number.
  */
 import { argTypeError } from '../../errors.js';
-import { mul } from '../../ops/arithmetic.js';
 import { linear } from '../../ops/matmul.js';
-import { alphaOfRate, kingmaKl, kingmaVariance, lrtNoise, unitNoise } from '../../ops/variational.js';
+import { alphaOfRate, kingmaKl, lrtNoise, unitNoise } from '../../ops/variational.js';
+import { kingmaVarianceProduct } from '../../ops/variational-product.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -163,8 +163,8 @@ export class VariationalDropout extends Module {
     expectInputShape(this, x.shape, [-1, layer.inFeatures], true);
     if (!this.training) return layer.call(x as never) as unknown as Tensor<S>;
     const mu = linear(x, layer.weight, layer.bias);
-    const variance = kingmaVariance(layer.weight, this.log_alpha);
-    return lrtNoise(mu, linear(mul(x, x), variance), { training: true, ...stream }) as Tensor<S>;
+    const delta = kingmaVarianceProduct(x, layer.weight, this.log_alpha);
+    return lrtNoise(mu, delta, { training: true, ...stream }) as Tensor<S>;
   }
 
   /** Σ Kingma's KL over the α's, a positive scalar on the tape. */

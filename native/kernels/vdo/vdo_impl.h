@@ -8,7 +8,6 @@
 // log(a), a >= 0: a = m·2^e with m in [√2/2, √2] (subnormals scaled by 2^24 first),
 //   log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| <= 0.1716, by the odd series to s^9
 //   (truncation < 3e-9 relative); log 0 = −inf, log inf = inf, NaN passes through.
-// log1p(t) for t in [e^−8, 1]: log(u)·t/(u − 1) with u = 1 + t, which cancels the rounding of u.
 #pragma once
 
 #include <cstddef>
@@ -27,12 +26,12 @@ constexpr float kK1 = 0.63576f, kK2 = 1.87320f, kK3 = 1.48695f;
 constexpr float kMinLogAlpha = -8.0f, kMaxLogAlpha = 8.0f;
 constexpr std::size_t kBlock = 256;  // elements summed in float before the double total
 
+// e^r·2^−n for x = n·ln2 + r, n = round(x·log2 e) into *n: the reduction and Taylor polynomial of exp.
 template <class O>
-typename O::V vexp(typename O::V x) {
+typename O::V exp_reduced(typename O::V x, typename O::V* n_out) {
   using V = typename O::V;
-  const V xc = O::min(O::max(x, O::set1(-104.0f)), O::set1(89.0f));
-  const V n = O::round(O::mul(xc, O::set1(kLog2e)));
-  V r = O::fma(n, O::set1(-kLn2Hi), xc);
+  const V n = O::round(O::mul(x, O::set1(kLog2e)));
+  V r = O::fma(n, O::set1(-kLn2Hi), x);
   r = O::fma(n, O::set1(-kLn2Lo), r);
   V p = O::set1(1.0f / 5040.0f);
   p = O::fma(p, r, O::set1(1.0f / 720.0f));
@@ -41,7 +40,16 @@ typename O::V vexp(typename O::V x) {
   p = O::fma(p, r, O::set1(1.0f / 6.0f));
   p = O::fma(p, r, O::set1(0.5f));
   p = O::fma(p, r, O::set1(1.0f));
-  p = O::fma(p, r, O::set1(1.0f));
+  *n_out = n;
+  return O::fma(p, r, O::set1(1.0f));
+}
+
+template <class O>
+typename O::V vexp(typename O::V x) {
+  using V = typename O::V;
+  const V xc = O::min(O::max(x, O::set1(-104.0f)), O::set1(89.0f));
+  V n;
+  const V p = exp_reduced<O>(xc, &n);
   const auto ni = O::to_int(n);
   const auto n1 = O::half(ni);
   const auto n2 = O::isub(ni, n1);
@@ -75,6 +83,32 @@ typename O::V vlog(typename O::V a) {
   return O::select(O::isnan(a), a, y);
 }
 
+// exp(x) for x in [−87, 88] (the KL's own arguments, |x| <= 14): vexp without the clamp, the split
+// scaling and the NaN select; a NaN x still gives NaN (through the polynomial).
+template <class O>
+typename O::V vexp_mid(typename O::V x) {
+  typename O::V n;
+  const typename O::V p = exp_reduced<O>(x, &n);
+  return O::mul(p, O::pow2(O::to_int(n)));
+}
+
+// log1p(t) for t in [0, 1]: 2·atanh(s), s = t/(2 + t) in [0, 1/3], by the odd series to s^15
+// (truncation < 1e-8 relative); no special values (t is e^(−|log α|)).
+template <class O>
+typename O::V vlog1p(typename O::V t) {
+  using V = typename O::V;
+  const V s = O::div(t, O::add(t, O::set1(2.0f)));
+  const V s2 = O::mul(s, s);
+  V q = O::set1(1.0f / 15.0f);
+  q = O::fma(q, s2, O::set1(1.0f / 13.0f));
+  q = O::fma(q, s2, O::set1(1.0f / 11.0f));
+  q = O::fma(q, s2, O::set1(1.0f / 9.0f));
+  q = O::fma(q, s2, O::set1(1.0f / 7.0f));
+  q = O::fma(q, s2, O::set1(1.0f / 5.0f));
+  q = O::fma(q, s2, O::set1(1.0f / 3.0f));
+  return O::mul(O::add(s, s), O::fma(q, s2, O::set1(1.0f)));
+}
+
 // One vector of weights at w, ls; returns the KL of each lane (zero when !K).
 template <class O, bool S, bool A, bool K, bool G>
 typename O::V step(const float* w, const float* ls, float* sigma2, float* log_alpha, float* dls, float* dw) {
@@ -92,19 +126,17 @@ typename O::V step(const float* w, const float* ls, float* sigma2, float* log_al
   if (!K) return O::set1(0.0f);
   const V one = O::set1(1.0f), zero = O::set1(0.0f);
   const V z = O::fma(la, O::set1(kK3), O::set1(kK2));
-  const V ez = vexp<O>(O::sub(zero, z));
+  const V ez = vexp_mid<O>(O::sub(zero, z));
   const V sg = O::div(one, O::add(one, ez));
   // 1 − sigmoid(z) = e^(−z)·sigmoid(z): no cancellation where sigmoid(z) is close to 1.
   const V sgc = O::mul(ez, sg);
   // log1p(e^(−la)) = max(−la, 0) + log1p(t), t = e^(−|la|) in [e^−8, 1]
-  const V t = vexp<O>(O::sub(zero, O::abs(la)));
-  const V u = O::add(one, t);
-  const V lp = O::mul(vlog<O>(u), O::div(t, O::sub(u, one)));
-  const V sp = O::add(O::max(O::sub(zero, la), zero), lp);
-  const V kl = O::fma(sp, O::set1(0.5f), O::mul(O::set1(kK1), sgc));
+  const V t = vexp_mid<O>(O::sub(zero, O::abs(la)));
+  const V kl = O::fma(O::add(O::max(O::sub(zero, la), zero), vlog1p<O>(t)), O::set1(0.5f), O::mul(O::set1(kK1), sgc));
   if (G) {
-    // sigmoid(−la) = e^(−la)/(1 + e^(−la)): t/u for la >= 0, 1/u below
-    const V sneg = O::select(O::ge(la, zero), O::div(t, u), O::div(one, u));
+    // sigmoid(−la) = e^(−la)/(1 + e^(−la)): t/(1 + t) for la >= 0, 1/(1 + t) below
+    const V r = O::div(one, O::add(one, t));
+    const V sneg = O::select(O::ge(la, zero), O::mul(t, r), r);
     V d = O::sub(O::mul(O::mul(O::set1(-kK1 * kK3), sg), sgc), O::mul(O::set1(0.5f), sneg));
     d = O::select(O::in_range(raw, lo, hi), d, zero);
     const V g = O::select(O::eq(d, zero), zero, O::div(O::mul(O::set1(-2.0f), d), wv));
