@@ -8,6 +8,7 @@
  * free. Bias and activation are applied after the product.
  */
 import { needsGrad, record } from '../autograd/record.js';
+import { tracing } from '../autograd/trace.js';
 import { ACTIVATION_TABLE } from '../backend/activation.js';
 import { activeBackend } from '../backend/index.js';
 import { copyData, newDataUninit } from '../backend/storage.js';
@@ -126,14 +127,19 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (b !== null && (b.rank !== 1 || b.shape[0] !== outF)) {
     throw new ShapeError(`linear: expected bias of shape [${outF}] but received ${formatShape(b.shape)}`);
   }
-  const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  // The output's shape and row count in one pass (this path runs per call; no array spreads).
+  const shape = x.shape.slice();
+  shape[shape.length - 1] = outF;
+  let m = 1;
+  for (let i = 0; i < shape.length - 1; i++) m *= shape[i]!;
   const backend = activeBackend();
   const act = activation === null ? null : ACTIVATION_TABLE[activation];
+  const track = needsGrad(x, weight, b);
   // One pass over the output: the kernel adds the bias and applies the activation as it writes
   // each tile. Activations the kernel lacks, and those whose derivative needs the
   // pre-activation when a gradient will be taken (gelu), keep the pre-activation and apply the
   // activation here.
-  const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !needsGrad(x, weight, b));
+  const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !track);
   const y = newDataUninit(m * outF);
   backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, fuse ? act.kernel! : 'none');
   const pre = act === null || fuse ? null : copyData(y);
@@ -141,9 +147,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     const { f } = act!.fn;
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
   }
-  const shape = [...x.shape.slice(0, -1), outF];
+  const out = new Tensor(y, shape);
+  if (!track && !tracing()) return out;
   return record(
-    new Tensor(y, shape),
+    out,
     activation === null ? 'linear' : `linear+${activation}`,
     [x, weight, b],
     (g, needs, into) => {
