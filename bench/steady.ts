@@ -52,7 +52,7 @@ export async function steadyState(c: SteadyCase, steps: number): Promise<Row> {
   const y = Int32Array.from({ length: c.batch }, (_, i) => (i * 7) % 10);
   const step = (): void => {
     const loss = losses.crossEntropy(model.call(x), y);
-    opt.zeroGrad();
+    opt.zeroGrad({ setToNone: false }); // as fit() and PyTorch 1.13's default: grads kept, written in place
     loss.backward();
     opt.step();
   };

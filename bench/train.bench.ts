@@ -162,7 +162,7 @@ async function throughput(
       const { x, y } = data(c.batch, c.sample);
       const step = (): void => {
         const loss = losses.crossEntropy(model.call(x), y);
-        opt.zeroGrad();
+        opt.zeroGrad({ setToNone: false }); // as fit() and torch 1.13's zero_grad()
         loss.backward();
         opt.step();
       };

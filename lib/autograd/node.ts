@@ -11,8 +11,18 @@ import type { Tensor } from '../tensor.js';
 /**
  * Maps the output gradient to one gradient per input (in the order the inputs were recorded).
  * `needs[i]` says whether input i wants one; closures may skip the work when it does not.
+ * `into[i]`, when given and not null, is input i's existing gradient (a leaf's `grad`): a
+ * closure may add its gradient for input i into it in place and return that same array, which
+ * tells the engine the gradient is already accumulated. Closures that do not look at `into`
+ * return new arrays as before.
  */
-export type BackwardFn = (gradOutput: Float32Array, needs: readonly boolean[]) => readonly (Float32Array | null)[];
+export type BackwardFn = (
+  gradOutput: Float32Array,
+  needs: readonly boolean[],
+  into: readonly (Float32Array | null)[],
+) => readonly (Float32Array | null)[];
+
+const NO_TARGETS: readonly (Float32Array | null)[] = Object.freeze([]);
 
 export class Node {
   /** The operation's name, as shown in errors ("matmul", "relu", ...). */
@@ -39,14 +49,18 @@ export class Node {
     return this.#inputs ?? [];
   }
 
-  /** Runs the backward closure. */
-  apply(gradOutput: Float32Array): readonly (Float32Array | null)[] {
+  /** Runs the backward closure; `into` as in BackwardFn (none by default). */
+  apply(
+    gradOutput: Float32Array,
+    into: readonly (Float32Array | null)[] = NO_TARGETS,
+  ): readonly (Float32Array | null)[] {
     const backward = this.#backward;
     const inputs = this.#inputs;
     if (backward === null || inputs === null) throw releasedError(this);
     return backward(
       gradOutput,
       inputs.map((t) => t !== null),
+      into,
     );
   }
 

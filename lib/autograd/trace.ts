@@ -30,6 +30,11 @@ export function traceOp(
   if (tracer !== null) tracer(out, name, inputs, attrs);
 }
 
+/** Whether a tracer is observing ops (an op that records nothing must still report itself then). */
+export function tracing(): boolean {
+  return tracer !== null;
+}
+
 /** Runs `fn` with `onOp` observing every operation; tracers do not nest. Returns what fn returns. */
 export function traceOps<T>(onOp: OpTracer, fn: () => T): T {
   if (typeof onOp !== 'function') throw argTypeError('onOp', 'function', onOp);

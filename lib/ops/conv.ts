@@ -6,10 +6,17 @@
  * conv1d views (N, C, L) as (N, C, 1, L) with a (K, C / groups, 1, k) kernel.
  */
 import { positiveInt } from '../args.js';
-import { record } from '../autograd/record.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { tracing } from '../autograd/trace.js';
 import { activeBackend } from '../backend/index.js';
 import { newDataUninit } from '../backend/storage.js';
-import { resolveConv2d, resolvePadding, type Conv2dGeometry, type PaddingSpec } from '../backend/conv-geometry.js';
+import {
+  resolveConv2d,
+  resolvePadding,
+  type Conv2dGeometry,
+  type PaddingSpec,
+  type ResolvedConv2d,
+} from '../backend/conv-geometry.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
@@ -49,6 +56,15 @@ export function conv2dGeometry(
   wShape: readonly number[],
   options: Conv2dOptions,
 ): Conv2dGeometry {
+  return conv2dResolved(xShape, wShape, options).g;
+}
+
+/** conv2dGeometry and its resolved sizes, checked once (conv2d's per-call path). */
+function conv2dResolved(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  options: Conv2dOptions,
+): { g: Conv2dGeometry; r: ResolvedConv2d } {
   const [n, c, h, w] = xShape as [number, number, number, number];
   if (wShape.length !== 4)
     throw new ShapeError(
@@ -69,8 +85,8 @@ export function conv2dGeometry(
     );
   }
   const g = { n, c, h, w, k, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups };
-  resolveConv2d(g); // RangeError for an empty output, channels not divisible by groups, overflow
-  return g;
+  // RangeError for an empty output, channels not divisible by groups, overflow.
+  return { g, r: resolveConv2d(g) };
 }
 
 /** 2-D convolution (PyTorch's F.conv2d). */
@@ -85,17 +101,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const batched = x.rank === 4;
   const xShape = batched ? x.shape : [1, ...x.shape];
-  const g = conv2dGeometry(xShape, weight.shape, options);
+  const { g, r } = conv2dResolved(xShape, weight.shape, options);
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== g.k)) {
     throw new ShapeError(`conv2d: expected bias of shape [${g.k}] but received ${formatShape(bias.shape)}`);
   }
-  const r = resolveConv2d(g);
   const k = activeBackend();
   const out = newDataUninit(r.outSize);
   k.conv2dForward(out, x.data, weight.data, bias === null ? null : bias.data, g);
   const shape = batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow];
+  const y = new Tensor(out, shape);
+  if (!tracing() && !needsGrad(x, weight, bias)) return y; // no closure or input list per call
   return record(
-    new Tensor(out, shape),
+    y,
     'conv2d',
     [x, weight, bias],
     (dy, needs) => {

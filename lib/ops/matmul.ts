@@ -8,6 +8,7 @@
  * free. Bias and activation are applied after the product.
  */
 import { needsGrad, record } from '../autograd/record.js';
+import { tracing } from '../autograd/trace.js';
 import { ACTIVATION_TABLE } from '../backend/activation.js';
 import { activeBackend } from '../backend/index.js';
 import { copyData, newDataUninit } from '../backend/storage.js';
@@ -16,7 +17,12 @@ import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 
-/** C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices. */
+/**
+ * C (m x n) = op(A) op(B); leading dimensions are the row lengths of the stored matrices.
+ * With `into` (a backward closure's in-place target), C is added into it instead (beta = 1)
+ * and `into` is returned, unless `into` shares storage with a or b (a grad set to an input's
+ * own storage): then C is a new array, which the engine adds as usual.
+ */
 export function gemm(
   transA: boolean,
   transB: boolean,
@@ -25,11 +31,13 @@ export function gemm(
   k: number,
   a: Float32Array,
   b: Float32Array,
+  into: Float32Array | null = null,
 ): Float32Array {
-  const c = newDataUninit(m * n);
+  if (into !== null && (into.buffer === a.buffer || into.buffer === b.buffer)) into = null;
+  const c = into ?? newDataUninit(m * n);
   const lda = Math.max(1, transA ? m : k);
   const ldb = Math.max(1, transB ? k : n);
-  activeBackend().sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, Math.max(1, n));
+  activeBackend().sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, into === null ? 0 : 1, c, Math.max(1, n));
   return c;
 }
 
@@ -63,9 +71,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const m = a.shape.slice(0, -1).reduce((p, d) => p * d, 1);
   const shape = [...a.shape.slice(0, -1), ...(b.rank === 2 ? [n] : [])];
   const out = gemm(false, false, m, n, k, a.data, b.data);
-  return record(new Tensor(out, shape), 'matmul', [a, b], (g, needs) => [
-    needs[0] ? gemm(false, true, m, k, n, g, b.data) : null,
-    needs[1] ? gemm(true, false, k, n, m, a.data, g) : null,
+  return record(new Tensor(out, shape), 'matmul', [a, b], (g, needs, into) => [
+    needs[0] ? gemm(false, true, m, k, n, g, b.data, into[0] ?? null) : null,
+    needs[1] ? gemm(true, false, k, n, m, a.data, g, into[1] ?? null) : null,
   ]);
 }
 
@@ -119,14 +127,19 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (b !== null && (b.rank !== 1 || b.shape[0] !== outF)) {
     throw new ShapeError(`linear: expected bias of shape [${outF}] but received ${formatShape(b.shape)}`);
   }
-  const m = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  // The output's shape and row count in one pass (this path runs per call; no array spreads).
+  const shape = x.shape.slice();
+  shape[shape.length - 1] = outF;
+  let m = 1;
+  for (let i = 0; i < shape.length - 1; i++) m *= shape[i]!;
   const backend = activeBackend();
   const act = activation === null ? null : ACTIVATION_TABLE[activation];
+  const track = needsGrad(x, weight, b);
   // One pass over the output: the kernel adds the bias and applies the activation as it writes
   // each tile. Activations the kernel lacks, and those whose derivative needs the
   // pre-activation when a gradient will be taken (gelu), keep the pre-activation and apply the
   // activation here.
-  const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !needsGrad(x, weight, b));
+  const fuse = act !== null && act.kernel !== null && (act.dfFromOutput || !track);
   const y = newDataUninit(m * outF);
   backend.linearForward(y, x.data, weight.data, b === null ? null : b.data, m, inF, outF, fuse ? act.kernel! : 'none');
   const pre = act === null || fuse ? null : copyData(y);
@@ -134,12 +147,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     const { f } = act!.fn;
     for (let i = 0; i < y.length; i++) y[i] = f(pre[i]!);
   }
-  const shape = [...x.shape.slice(0, -1), outF];
+  const out = new Tensor(y, shape);
+  if (!track && !tracing()) return out;
   return record(
-    new Tensor(y, shape),
+    out,
     activation === null ? 'linear' : `linear+${activation}`,
     [x, weight, b],
-    (g, needs) => {
+    (g, needs, into) => {
       let gz = g;
       if (activation === 'relu') {
         // relu(z) > 0 exactly where z > 0, so the output stands in for the pre-activation.
@@ -159,7 +173,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       }
       return [
         needs[0] ? gemm(false, false, m, inF, outF, gz, weight.data) : null,
-        needs[1] ? gemm(true, false, outF, inF, m, gz, x.data) : null,
+        // The weight's gradient, added into its existing grad when the engine offers it.
+        needs[1] ? gemm(true, false, outF, inF, m, gz, x.data, into[1] ?? null) : null,
         gb,
       ];
     },

@@ -161,7 +161,7 @@ export class Tensor<S extends Shape = Shape> {
     }
     const retainGraph = options.retainGraph ?? false;
     if (typeof retainGraph !== 'boolean') throw argTypeError('retainGraph', 'boolean', retainGraph);
-    runBackward(this, seed, retainGraph, accumulateGrad);
+    runBackward(this, seed, retainGraph, accumulateGrad, gradTarget);
   }
 
   /** A tensor on the same data that is cut from the graph: a leaf that does not require grad. */
@@ -258,6 +258,11 @@ function recordOn<T extends Tensor>(out: T, name: string, input: Tensor, backwar
 export function setGradFn<T extends Tensor>(out: T, node: Node): T {
   attach(out, node);
   return out;
+}
+
+/** A leaf's existing gradient, which backward closures may add into in place as accumulateGrad would. */
+function gradTarget(t: Tensor): Float32Array | null {
+  return t.grad === null ? null : t.grad.data;
 }
 
 function accumulateGrad(t: Tensor, g: Float32Array, fresh: boolean): void {

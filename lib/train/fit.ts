@@ -153,7 +153,9 @@ async function train(
         value = add(value.reshape([]), parts.total);
         if (parts.kl !== null) klTotal += parts.kl.item() * n;
       }
-      optimizer.zeroGrad();
+      // Zero-filled, not dropped: backward then adds the weight gradients into the same arrays
+      // (no new storage per step; docs/memory.md).
+      optimizer.zeroGrad({ setToNone: false });
       value.backward();
       if (o.clipGradNorm !== null) clipGradNorm(parameters, o.clipGradNorm);
       if (o.clipGradValue !== null) clipGradValue(parameters, o.clipGradValue);

@@ -8,6 +8,15 @@
  */
 import { activeBackend, type Backend } from '../../backend/index.js';
 import { argRangeError, argTypeError } from '../../errors.js';
+import { is, signature } from '../../args.js';
+
+/** Optimizer.zeroGrad's options. */
+export interface ZeroGradOptions {
+  /** Set grads to null (the default, as PyTorch 2) rather than filling them with zeros. */
+  setToNone?: boolean;
+}
+
+const ZERO_GRAD = signature('zeroGrad', [], {}, { setToNone: is.boolean });
 
 export interface ParamLike {
   readonly data: Float32Array;
@@ -87,9 +96,21 @@ export abstract class Optimizer<O extends object> {
     this.paramGroups.push(merged);
   }
 
-  /** Clears every parameter's gradient (sets it to null, as PyTorch's default set_to_none). */
-  zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  /**
+   * Clears every parameter's gradient: sets it to null (the default, as PyTorch 2's
+   * set_to_none), or with `setToNone: false` fills it with zeros and keeps the array (PyTorch
+   * 1.13's default), so the next backward adds into the same storage instead of allocating a
+   * new gradient (fit() does this; docs/memory.md).
+   */
+  zeroGrad(...options: [ZeroGradOptions?]): void {
+    const setToNone = ZERO_GRAD.parse<ZeroGradOptions>(options).setToNone ?? true;
+    const k = activeBackend();
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (setToNone) p.grad = null;
+        else if (p.grad !== null) k.fill(p.grad.data, 0, p.grad.data.length);
+      }
+    }
   }
 
   /** One update of every parameter that has a gradient. A closure, if given, is called first. */

@@ -127,7 +127,11 @@ describe('fresh leaf gradients', () => {
         }
         expect(buffers.has(g.buffer)).toBe(false);
         buffers.add(g.buffer);
-        expect(Array.from(g)).toEqual(Array.from(expected[i]!));
+        // Equal up to rounding: a weight used by several linears gets the later products added
+        // in place (sgemm with beta = 1), which rounds the sum differently from an add after.
+        const e = expected[i]!;
+        for (let j = 0; j < g.length; j++)
+          expect(Math.abs(g[j]! - e[j]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(e[j]!)));
         if (rand() < 0.5) kept.push({ t: g, copy: Float32Array.from(g) });
       }
       // Writing one gradient changes nothing else that is alive.
