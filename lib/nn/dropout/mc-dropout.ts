@@ -15,6 +15,11 @@
  * task 'classification' averages class probabilities (softmax of each pass's last dimension,
  * unless the model outputs probabilities) and adds, per row, the predictive entropy
  * H[mean p] and the mutual information H[mean p] − mean H[p] (the epistemic part), in nats.
+ * task 'regression' gives the moments of the outputs only. Without a task, the result has the
+ * moments of the outputs and, when the outputs are rows of scores (rank 2 or more, a last
+ * dimension of 2 or more), also the classification fields (`probabilities`, `entropy`,
+ * `mutualInformation`), the scores taken as logits unless `outputs` says otherwise or the model
+ * ends in a Softmax module.
  * `sharedMask` gives every row of x the same noise in a pass (one sampled network per pass,
  * Gal's suggestion for visualising): the rows run one at a time from the same stream offsets,
  * which the counter-based streams make exact. `seed` makes the result a function of (model, x,
@@ -30,7 +35,10 @@ import { Tensor } from '../../tensor.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import { isTrainModeInferenceAllowed, setTrainModeInferenceAllowed } from '../invoke.js';
 import { Module } from '../module.js';
+import { Sequential } from '../sequential.js';
+import { Softmax } from '../softmax.js';
 import { isDropout } from './advice.js';
+import { probabilities, rowEntropies, scoreRows, welford } from './mc-stats.js';
 import { ConcreteDropout, SpatialConcreteDropout } from './concrete.js';
 import { DropConnect } from './drop-connect.js';
 import { Conv2dSVDO, LinearSVDO } from './svdo.js';
@@ -41,9 +49,16 @@ export interface McDropoutOptions {
   samples: number;
   /** Rows of x (its first dimension) per pass, to bound memory; default: all of x in each pass. */
   batchSize?: number;
-  /** 'regression' (default): moments of the outputs; 'classification': of class probabilities, with entropy and mutual information. */
+  /**
+   * 'regression': moments of the outputs; 'classification': of class probabilities, with entropy
+   * and mutual information. Omitted: the moments of the outputs, and the classification fields
+   * too when the outputs are rows of two or more scores.
+   */
   task?: 'regression' | 'classification';
-  /** For classification: what the model outputs, 'logits' (default; softmax is applied) or 'probabilities'. */
+  /**
+   * For classification: what the model outputs, 'logits' (softmax is applied) or 'probabilities'.
+   * Default 'logits', or 'probabilities' when the model ends in a Softmax module.
+   */
   outputs?: 'logits' | 'probabilities';
   /** The same noise for every row of x within a pass (default false). */
   sharedMask?: boolean;
@@ -54,6 +69,8 @@ export interface McDropoutOptions {
 export interface McDropoutResult {
   /** The mean of the passes' outputs (class probabilities for classification), element-wise. */
   mean: Tensor;
+  /** Classification fields present: the mean class probabilities (for task 'classification', `mean` itself). */
+  probabilities?: Tensor;
   /** Their population variance (sum of squared deviations / samples), element-wise. */
   variance: Tensor;
   /** Classification: per row, the predictive entropy H[mean p] in nats. */
@@ -128,14 +145,18 @@ interface Moments {
   shape: Shape;
   mean: Float64Array;
   m2: Float64Array;
-  /** Classification: per row, the running mean over passes of each pass's entropy. */
+  /** Classification fields: the running mean of the class probabilities (for task 'classification', `mean` itself). */
+  probMean: Float64Array | null;
+  /** Classification fields: per row, the running mean over passes of each pass's entropy. */
   meanEntropy: Float64Array | null;
 }
 
 interface Pass {
   run: (x: Tensor) => Tensor;
-  /** Classification: softmax the last dimension (true), take it as it is (false); null for regression. */
+  /** Class probabilities: softmax the last dimension (true), take it as it is (false); null for none. */
   softmax: boolean | null;
+  /** The moments are of the raw outputs, the probabilities kept beside them (task omitted). */
+  raw: boolean;
 }
 
 /** One pass: the model's output (class probabilities for classification). */
@@ -180,68 +201,35 @@ function sharedPass(model: Module, streams: readonly Generator[], x: Tensor): Te
   return new Tensor(out, [rows, ...first.shape.slice(1)]);
 }
 
-/** Softmax over the last dimension, in float64, rounded once. */
-function probabilities(y: Tensor, softmax: boolean): Float32Array {
-  if (!softmax) return y.data;
-  const classes = y.shape[y.rank - 1]!;
-  const out = new Float32Array(y.size);
-  for (let at = 0; at < y.size; at += classes) {
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, y.data[at + c]!);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(y.data[at + c]! - max);
-    for (let c = 0; c < classes; c++) out[at + c] = Math.exp(y.data[at + c]! - max) / sum;
-  }
-  return out;
-}
-
-/** −Σ p log p over each row of `classes` probabilities (0 log 0 = 0). */
-function rowEntropies(p: ArrayLike<number>, classes: number): Float64Array {
-  const rows = p.length / classes;
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let h = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = p[r * classes + c]!;
-      if (v > 0) h -= v * Math.log(v);
-    }
-    out[r] = h;
-  }
-  return out;
-}
-
 /** Welford's mean and sum of squared deviations over `samples` passes of model on x. */
 function moments(model: Module, x: Tensor, samples: number, pass: Pass): Moments {
   let acc: Moments | null = null;
   for (let s = 1; s <= samples; s++) {
     const out = pass.run(x);
-    if (pass.softmax !== null && out.rank === 0)
+    if (!pass.raw && pass.softmax !== null && out.rank === 0)
       throw new ShapeError(
         `mcDropoutPredict: classification needs outputs with a class dimension, but ${model.layerName} returned a scalar`,
       );
-    const y = pass.softmax === null ? out : new Tensor(probabilities(out, pass.softmax), out.shape);
+    const classes = pass.softmax !== null && (!pass.raw || scoreRows(out));
+    const p = classes ? probabilities(out, pass.softmax!) : null;
     if (acc === null) {
-      const rows = pass.softmax === null ? 0 : y.size / y.shape[y.rank - 1]!;
+      const rows = classes ? out.size / out.shape[out.rank - 1]! : 0;
       acc = {
-        shape: y.shape,
-        mean: new Float64Array(y.size),
-        m2: new Float64Array(y.size),
-        meanEntropy: pass.softmax === null ? null : new Float64Array(rows),
+        shape: out.shape,
+        mean: new Float64Array(out.size),
+        m2: new Float64Array(out.size),
+        probMean: classes && pass.raw ? new Float64Array(out.size) : null,
+        meanEntropy: classes ? new Float64Array(rows) : null,
       };
-    } else if (!shapesEqual(y.shape, acc.shape)) {
+    } else if (!shapesEqual(out.shape, acc.shape)) {
       throw new ShapeError(
-        `mcDropoutPredict: pass ${s} returned shape ${formatShape(y.shape)}, pass 1 ${formatShape(acc.shape)}`,
+        `mcDropoutPredict: pass ${s} returned shape ${formatShape(out.shape)}, pass 1 ${formatShape(acc.shape)}`,
       );
     }
-    const { mean, m2 } = acc;
-    const yd = y.data;
-    for (let i = 0; i < yd.length; i++) {
-      const d = yd[i]! - mean[i]!;
-      mean[i]! += d / s;
-      m2[i]! += d * (yd[i]! - mean[i]!);
-    }
+    welford(acc.mean, acc.m2, pass.raw || p === null ? out.data : p, s);
+    if (acc.probMean !== null) welford(acc.probMean, null, p!, s);
     if (acc.meanEntropy !== null) {
-      const h = rowEntropies(yd, y.shape[y.rank - 1]!);
+      const h = rowEntropies(p!, out.shape[out.rank - 1]!);
       // A running mean, like the moments: exact when every pass agrees (mutual information 0).
       for (let r = 0; r < h.length; r++) acc.meanEntropy[r]! += (h[r]! - acc.meanEntropy[r]!) / s;
     }
@@ -273,17 +261,31 @@ function chunkedMoments(model: Module, x: Tensor, samples: number, batchSize: nu
         shape,
         mean: new Float64Array(rows * outRow),
         m2: new Float64Array(rows * outRow),
+        probMean: part.probMean === null ? null : new Float64Array(rows * outRow),
         meanEntropy: part.meanEntropy === null ? null : new Float64Array(rows * entropyRow),
       };
     }
     out.mean.set(part.mean, start * outRow);
     out.m2.set(part.m2, start * outRow);
+    if (out.probMean !== null) out.probMean.set(part.probMean!, start * outRow);
     if (out.meanEntropy !== null) out.meanEntropy.set(part.meanEntropy!, start * (out.meanEntropy.length / rows));
   }
   return out!;
 }
 
 const KEYS = ['samples', 'batchSize', 'task', 'outputs', 'sharedMask', 'seed'];
+
+/** Whether the model's last step is a Softmax module (the model itself, or a container's last child, recursively). */
+function endsInSoftmax(model: Module): boolean {
+  let m: Module | undefined = model;
+  while (m !== undefined) {
+    if (m instanceof Softmax) return true;
+    const children: Module[] = [...m.children()];
+    if (children.length === 0 || !(m instanceof Sequential)) return false;
+    m = children[children.length - 1];
+  }
+  return false;
+}
 
 /**
  * Monte Carlo dropout: `samples` passes of `model` on `x` with only the stochastic layers in
@@ -305,13 +307,13 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
     throw new ShapeError(
       'mcDropoutPredict: batchSize needs an input with a first dimension to split, but x is a scalar',
     );
-  const task = options.task ?? 'regression';
-  if (task !== 'regression' && task !== 'classification')
+  const task = options.task;
+  if (task !== undefined && task !== 'regression' && task !== 'classification')
     throw argRangeError('task', "'regression' or 'classification'", task);
-  const outputs = options.outputs ?? 'logits';
+  const outputs = options.outputs ?? (endsInSoftmax(model) ? 'probabilities' : 'logits');
   if (outputs !== 'logits' && outputs !== 'probabilities')
     throw argRangeError('outputs', "'logits' or 'probabilities'", outputs);
-  if (options.outputs !== undefined && task !== 'classification')
+  if (options.outputs !== undefined && task === 'regression')
     throw new RangeError("mcDropoutPredict: outputs is for task 'classification'");
   const sharedMask = options.sharedMask ?? false;
   if (typeof sharedMask !== 'boolean') throw argTypeError('sharedMask', 'boolean', sharedMask);
@@ -334,9 +336,10 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
   try {
     const pass: Pass = {
       run: sharedMask ? (input) => sharedPass(model, streams, input) : (input) => forwardPass(model, input),
-      softmax: task === 'classification' ? outputs === 'logits' : null,
+      softmax: task === 'regression' ? null : outputs === 'logits',
+      raw: task === undefined,
     };
-    const { shape, mean, m2, meanEntropy } = noGrad(() =>
+    const { shape, mean, m2, probMean, meanEntropy } = noGrad(() =>
       batchSize === null || sharedMask
         ? moments(model, x, samples, pass)
         : chunkedMoments(model, x, samples, batchSize, pass),
@@ -348,7 +351,9 @@ export function mcDropoutPredict(model: Module, x: Tensor, options: McDropoutOpt
       variance: new Tensor(variance, shape),
     };
     if (meanEntropy !== null) {
-      const entropy = rowEntropies(mean, shape[shape.length - 1]!);
+      const probs = probMean ?? mean;
+      result.probabilities = probMean === null ? result.mean : new Tensor(Float32Array.from(probMean), shape);
+      const entropy = rowEntropies(probs, shape[shape.length - 1]!);
       const mi = new Float32Array(entropy.length);
       // Rounding can take H[mean] − mean H a hair below 0; the information is >= 0.
       for (let r = 0; r < entropy.length; r++) mi[r] = Math.max(0, entropy[r]! - meanEntropy[r]!);

@@ -62,6 +62,73 @@ describe('mcDropoutPredict over the learned-rate layers', () => {
   });
 });
 
+describe('without a task', () => {
+  const classifier = (): nn.Module =>
+    new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.5, { seed: 3 }), new nn.Linear(8, 3));
+  const same = (a: Tensor | undefined, b: Tensor | undefined): void => {
+    expect(a).toBeInstanceOf(Tensor);
+    expect(a!.shape).toEqual(b!.shape);
+    expect(Array.from(a!.data)).toEqual(Array.from(b!.data));
+  };
+
+  it("rows of scores: the outputs' moments as 'regression' gives them, and the classification fields as 'classification' does", () => {
+    const model = classifier();
+    const auto = nn.mcDropoutPredict(model, x, { samples: 12, seed: 5 });
+    const reg = nn.mcDropoutPredict(model, x, { samples: 12, seed: 5, task: 'regression' });
+    const cls = nn.mcDropoutPredict(model, x, { samples: 12, seed: 5, task: 'classification' });
+    same(auto.mean, reg.mean);
+    same(auto.variance, reg.variance);
+    expect(reg.entropy).toBeUndefined();
+    expect(reg.probabilities).toBeUndefined();
+    same(auto.probabilities, cls.mean);
+    same(cls.probabilities, cls.mean);
+    same(auto.entropy, cls.entropy);
+    same(auto.mutualInformation, cls.mutualInformation);
+    expect(auto.entropy!.shape).toEqual([6]);
+    expect(auto.mutualInformation!.data.some((v) => v > 0)).toBe(true);
+  });
+
+  it('in chunks of batchSize too', () => {
+    const model = classifier();
+    const auto = nn.mcDropoutPredict(model, x, { samples: 6, seed: 2, batchSize: 4 });
+    const cls = nn.mcDropoutPredict(model, x, { samples: 6, seed: 2, batchSize: 4, task: 'classification' });
+    same(auto.probabilities, cls.mean);
+    same(auto.entropy, cls.entropy);
+    same(auto.mutualInformation, cls.mutualInformation);
+  });
+
+  it('a model ending in Softmax: its outputs are taken as probabilities', () => {
+    const model = new nn.Sequential(new nn.Dropout(0.3, { seed: 1 }), new nn.Linear(4, 3), new nn.Softmax(-1));
+    const auto = nn.mcDropoutPredict(model, x, { samples: 8, seed: 4 });
+    const given = nn.mcDropoutPredict(model, x, {
+      samples: 8,
+      seed: 4,
+      task: 'classification',
+      outputs: 'probabilities',
+    });
+    const resoftmaxed = nn.mcDropoutPredict(model, x, {
+      samples: 8,
+      seed: 4,
+      task: 'classification',
+      outputs: 'logits',
+    });
+    same(auto.probabilities, given.mean);
+    same(auto.entropy, given.entropy);
+    expect(Array.from(auto.entropy!.data)).not.toEqual(Array.from(resoftmaxed.entropy!.data));
+  });
+
+  it('no classification fields for one score per row, a vector or a scalar', () => {
+    for (const model of [
+      new nn.Sequential(new nn.Dropout(0.5, { seed: 1 }), new nn.Linear(4, 1)),
+      new nn.Dropout(0.5),
+    ]) {
+      const r = nn.mcDropoutPredict(model, model instanceof nn.Dropout ? leaf([7], 1).detach() : x, { samples: 3 });
+      expect(r.mean).toBeInstanceOf(Tensor);
+      expect([r.probabilities, r.entropy, r.mutualInformation]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+});
+
 describe('classification', () => {
   it('averages softmax probabilities and gives entropy H[mean p] and mutual information H[mean p] − mean H[p]', () => {
     const model = new nn.Sequential(
@@ -145,9 +212,10 @@ describe('sharedMask and seed', () => {
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, task: 'ranking' as never })).toThrow(
       new RangeError(`Expected 'regression' or 'classification' for task but received "ranking" of type string`),
     );
-    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, outputs: 'logits' })).toThrow(
+    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, task: 'regression', outputs: 'logits' })).toThrow(
       "outputs is for task 'classification'",
     );
+    expect(() => nn.mcDropoutPredict(model, x, { samples: 2, outputs: 'odds' as never })).toThrow(RangeError);
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, sharedMask: 1 as never })).toThrow(TypeError);
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, seed: '1' as never })).toThrow(TypeError);
     expect(() => nn.mcDropoutPredict(model, x, { samples: 2, share: true } as never)).toThrow(
