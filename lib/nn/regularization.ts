@@ -25,8 +25,9 @@ export interface RegularizationTerm {
 
 export interface RegularizationOptions {
   /**
-   * N, the number of training samples, dividing every 'kl' term. Required when the model has
-   * one (fit() passes its training set's size).
+   * N, the number of training samples, dividing every 'kl' term (the per-sample objective
+   * CE_mean + KL / N; fit() passes its training set's size). Omitted: the 'kl' terms are summed
+   * undivided, the whole dataset's divergence (for Molchanov's N·CE_mean + KL).
    */
   datasetSize?: number;
   /** The weight of the 'kl' terms (default 1); a warm-up schedule sets it per epoch. */
@@ -34,7 +35,7 @@ export interface RegularizationOptions {
 }
 
 export interface RegularizationParts {
-  /** klWeight · Σ KL / N, or null without 'kl' terms. */
+  /** klWeight · Σ KL / N (N = 1 when datasetSize is omitted), or null without 'kl' terms. */
   kl: Tensor | null;
   /** Σ penalties, or null without any. */
   penalty: Tensor | null;
@@ -105,14 +106,8 @@ export function regularizationParts(model: Module, options?: RegularizationOptio
       else penalty = penalty === null ? term.value : add(penalty, term.value);
     }
   }
-  if (kl !== null) {
-    if (datasetSize === null) {
-      throw new TypeError(
-        `regularizationLoss: ${model.layerName} has KL terms, which are divided by the training-set size: pass { datasetSize: N }`,
-      );
-    }
-    kl = mul(kl, klWeight / datasetSize);
-  }
+  // Without N the KL terms are summed as they are (the whole dataset's divergence).
+  if (kl !== null && klWeight / (datasetSize ?? 1) !== 1) kl = mul(kl, klWeight / (datasetSize ?? 1));
   const total =
     kl === null ? (penalty ?? new Tensor(new Float32Array(1), [])) : penalty === null ? kl : add(kl, penalty);
   return { kl, penalty, total: total.rank === 0 ? total : total.reshape([]) };

@@ -1,6 +1,6 @@
 // model.regularizationLoss(): every module's terms summed once (KL / N times klWeight, Concrete's
-// regulariser, penalties attached with addPenalty, the Keras regularizers), N required when
-// there are KL terms, and gradients that reach every parameter a term depends on.
+// regulariser, penalties attached with addPenalty, the Keras regularizers), KL terms undivided
+// without N, and gradients that reach every parameter a term depends on.
 import { describe, expect, it } from 'vitest';
 import { l2, layers, nn, ops, sequential, tensor } from '../../../lib/index.js';
 
@@ -37,16 +37,17 @@ describe('regularizationLoss', () => {
     expect((c.layer as nn.Linear).bias!.grad).toBeNull(); // the bias is excluded
   });
 
-  it('is 0 (a scalar) for a model without terms, and needs datasetSize for KL terms', () => {
+  it('is 0 (a scalar) for a model without terms; without datasetSize the KL terms are summed undivided', () => {
     const plain = new nn.Sequential(new nn.Linear(2, 2));
     expect(plain.regularizationLoss().item()).toBe(0);
     expect(plain.regularizationLoss().shape).toEqual([]);
-    const { net } = model();
-    expect(() => net.regularizationLoss()).toThrow(
-      new TypeError(
-        'regularizationLoss: Sequential has KL terms, which are divided by the training-set size: pass { datasetSize: N }',
-      ),
-    );
+    const { net, a, c, v } = model();
+    const sum = a.kl().item() + v.kl().item() + c.regularizer().item();
+    const whole = net.regularizationLoss();
+    expect(whole.shape).toEqual([]);
+    expect(whole.item()).toBeCloseTo(sum, 3);
+    expect(net.regularizationLoss({ datasetSize: 4 }).item()).toBeCloseTo(sum / 4, 4);
+    expect(net.regularizationLoss({ klWeight: 0.5 }).item()).toBeCloseTo(sum / 2, 3);
     expect(() => net.regularizationLoss({ datasetSize: 0 })).toThrow(
       new RangeError('Expected positive integer for datasetSize but received 0 of type number'),
     );
