@@ -40,10 +40,17 @@ struct Avx2 {
   static V max(V a, V b) { return _mm256_max_ps(a, b); }
   static V abs(V a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
   static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V floor(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
 
   static I to_int(V a) { return _mm256_cvtps_epi32(a); }
   static I half(I i) { return _mm256_srai_epi32(i, 1); }
   static I isub(I a, I b) { return _mm256_sub_epi32(a, b); }
+  // Two 8-entry permutations, the half picked by bit 3 of the index (shifted into the sign bit).
+  static V lookup16(const float* t, I i) {
+    const V lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
+    const V hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 8), i);
+    return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(i, 28)));
+  }
   static V pow2(I i) { return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(i, _mm256_set1_epi32(127)), 23)); }
   static void split(V a, V* m, V* e) {
     const __m256i bits = _mm256_castps_si256(a);

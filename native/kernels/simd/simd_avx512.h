@@ -44,10 +44,12 @@ struct Avx512 {
   static V max(V a, V b) { return _mm512_max_ps(a, b); }
   static V abs(V a) { return _mm512_abs_ps(a); }
   static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V floor(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
 
   static I to_int(V a) { return _mm512_cvtps_epi32(a); }
   static I half(I i) { return _mm512_srai_epi32(i, 1); }
   static I isub(I a, I b) { return _mm512_sub_epi32(a, b); }
+  static V lookup16(const float* t, I i) { return _mm512_permutexvar_ps(i, _mm512_loadu_ps(t)); }
   static V pow2(I i) { return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(i, _mm512_set1_epi32(127)), 23)); }
   static void split(V a, V* m, V* e) {
     const __m512i bits = _mm512_castps_si512(a);

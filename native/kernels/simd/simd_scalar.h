@@ -41,10 +41,13 @@ struct Scalar {
   static V max(V a, V b) { return a > b ? a : b; }
   static V abs(V a) { return std::fabs(a); }
   static V round(V a) { return std::nearbyint(a); }
+  static V floor(V a) { return std::floor(a); }
 
   static I to_int(V a) { return static_cast<I>(a); }
   static I half(I i) { return i >> 1; }
   static I isub(I a, I b) { return a - b; }
+  // t[i] for i in [0, 15]: a 16-entry table looked up per lane.
+  static V lookup16(const float* t, I i) { return t[i]; }
   static V pow2(I i) {
     const std::uint32_t bits = static_cast<std::uint32_t>(i + 127) << 23;
     float f;

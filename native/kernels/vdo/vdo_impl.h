@@ -8,6 +8,9 @@
 // log(a), a >= 0: a = m·2^e with m in [√2/2, √2] (subnormals scaled by 2^24 first),
 //   log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| <= 0.1716, by the odd series to s^9
 //   (truncation < 3e-9 relative); log 0 = −inf, log inf = inf, NaN passes through.
+// The KL at log α in [−8, 8] and its derivative: the polynomial pieces of vdo_kl_poly.h (degree 9
+//   on pieces of width 1, relative error about 2e-7), one in-register table lookup per
+//   coefficient; the reference backend evaluates the closed form in double.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +18,15 @@
 #include <limits>
 
 #include "vdo.h"
+#include "vdo_kl_poly.h"
+
+// The helpers below are inlined into the per-weight loop: out of line, every call spills the
+// loop's live vector registers (all are caller-saved), which cost more than the helper itself.
+#if defined(_MSC_VER)
+#define DN_VDO_INLINE __forceinline
+#else
+#define DN_VDO_INLINE __attribute__((always_inline)) inline
+#endif
 
 namespace {
 namespace vdo {
@@ -22,13 +34,12 @@ namespace vdo {
 constexpr float kLog2e = 1.44269504088896341f;
 constexpr float kLn2Hi = 0.693115234375f;  // 12 significant bits: n·kLn2Hi is exact for |n| < 4096
 constexpr float kLn2Lo = 3.19461849452862e-05f;
-constexpr float kK1 = 0.63576f, kK2 = 1.87320f, kK3 = 1.48695f;
 constexpr float kMinLogAlpha = -8.0f, kMaxLogAlpha = 8.0f;
 constexpr std::size_t kBlock = 256;  // elements summed in float before the double total
 
 // e^r·2^−n for x = n·ln2 + r, n = round(x·log2 e) into *n: the reduction and Taylor polynomial of exp.
 template <class O>
-typename O::V exp_reduced(typename O::V x, typename O::V* n_out) {
+DN_VDO_INLINE typename O::V exp_reduced(typename O::V x, typename O::V* n_out) {
   using V = typename O::V;
   const V n = O::round(O::mul(x, O::set1(kLog2e)));
   V r = O::fma(n, O::set1(-kLn2Hi), x);
@@ -45,7 +56,7 @@ typename O::V exp_reduced(typename O::V x, typename O::V* n_out) {
 }
 
 template <class O>
-typename O::V vexp(typename O::V x) {
+DN_VDO_INLINE typename O::V vexp(typename O::V x) {
   using V = typename O::V;
   const V xc = O::min(O::max(x, O::set1(-104.0f)), O::set1(89.0f));
   V n;
@@ -58,7 +69,7 @@ typename O::V vexp(typename O::V x) {
 }
 
 template <class O>
-typename O::V vlog(typename O::V a) {
+DN_VDO_INLINE typename O::V vlog(typename O::V a) {
   using V = typename O::V;
   const auto tiny = O::lt(a, O::set1(1.17549435e-38f));
   const V as = O::select(tiny, O::mul(a, O::set1(16777216.0f)), a);
@@ -83,32 +94,6 @@ typename O::V vlog(typename O::V a) {
   return O::select(O::isnan(a), a, y);
 }
 
-// exp(x) for x in [−87, 88] (the KL's own arguments, |x| <= 14): vexp without the clamp, the split
-// scaling and the NaN select; a NaN x still gives NaN (through the polynomial).
-template <class O>
-typename O::V vexp_mid(typename O::V x) {
-  typename O::V n;
-  const typename O::V p = exp_reduced<O>(x, &n);
-  return O::mul(p, O::pow2(O::to_int(n)));
-}
-
-// log1p(t) for t in [0, 1]: 2·atanh(s), s = t/(2 + t) in [0, 1/3], by the odd series to s^15
-// (truncation < 1e-8 relative); no special values (t is e^(−|log α|)).
-template <class O>
-typename O::V vlog1p(typename O::V t) {
-  using V = typename O::V;
-  const V s = O::div(t, O::add(t, O::set1(2.0f)));
-  const V s2 = O::mul(s, s);
-  V q = O::set1(1.0f / 15.0f);
-  q = O::fma(q, s2, O::set1(1.0f / 13.0f));
-  q = O::fma(q, s2, O::set1(1.0f / 11.0f));
-  q = O::fma(q, s2, O::set1(1.0f / 9.0f));
-  q = O::fma(q, s2, O::set1(1.0f / 7.0f));
-  q = O::fma(q, s2, O::set1(1.0f / 5.0f));
-  q = O::fma(q, s2, O::set1(1.0f / 3.0f));
-  return O::mul(O::add(s, s), O::fma(q, s2, O::set1(1.0f)));
-}
-
 // One vector of weights at w, ls; returns the KL of each lane (zero when !K).
 template <class O, bool S, bool A, bool K, bool G>
 typename O::V step(const float* w, const float* ls, float* sigma2, float* log_alpha, float* dls, float* dw) {
@@ -124,20 +109,20 @@ typename O::V step(const float* w, const float* ls, float* sigma2, float* log_al
   const V la = O::select(O::lt(raw, lo), lo, O::select(O::gt(raw, hi), hi, raw));
   if (A) O::store(log_alpha, la);
   if (!K) return O::set1(0.0f);
-  const V one = O::set1(1.0f), zero = O::set1(0.0f);
-  const V z = O::fma(la, O::set1(kK3), O::set1(kK2));
-  const V ez = vexp_mid<O>(O::sub(zero, z));
-  const V sg = O::div(one, O::add(one, ez));
-  // 1 − sigmoid(z) = e^(−z)·sigmoid(z): no cancellation where sigmoid(z) is close to 1.
-  const V sgc = O::mul(ez, sg);
-  // log1p(e^(−la)) = max(−la, 0) + log1p(t), t = e^(−|la|) in [e^−8, 1]
-  const V t = vexp_mid<O>(O::sub(zero, O::abs(la)));
-  const V kl = O::fma(O::add(O::max(O::sub(zero, la), zero), vlog1p<O>(t)), O::set1(0.5f), O::mul(O::set1(kK1), sgc));
+  // The KL from its polynomial pieces (vdo_kl_poly.h), and with G its derivative by the same
+  // Horner pass: the piece of log α in [−8, 8] by one table lookup per coefficient. A NaN log α
+  // gives piece 0 (x86 max) and u NaN, so NaN results.
+  const V zero = O::set1(0.0f);
+  const V j = O::floor(O::min(O::max(O::add(la, O::set1(8.0f)), zero), O::set1(15.0f)));
+  const auto piece = O::to_int(j);
+  const V u = O::sub(la, O::sub(j, O::set1(7.5f)));
+  V kl = O::lookup16(kKlPoly[kKlDegree], piece);
+  V d = zero;
+  for (int k = kKlDegree - 1; k >= 0; --k) {
+    if (G) d = O::fma(d, u, kl);
+    kl = O::fma(kl, u, O::lookup16(kKlPoly[k], piece));
+  }
   if (G) {
-    // sigmoid(−la) = e^(−la)/(1 + e^(−la)): t/(1 + t) for la >= 0, 1/(1 + t) below
-    const V r = O::div(one, O::add(one, t));
-    const V sneg = O::select(O::ge(la, zero), O::mul(t, r), r);
-    V d = O::sub(O::mul(O::mul(O::set1(-kK1 * kK3), sg), sgc), O::mul(O::set1(0.5f), sneg));
     d = O::select(O::in_range(raw, lo, hi), d, zero);
     const V g = O::select(O::eq(d, zero), zero, O::div(O::mul(O::set1(-2.0f), d), wv));
     O::store(dls, d);
