@@ -97,9 +97,10 @@ export function lrtNoise(mean: Tensor, variance: Tensor, options: LrtNoiseOption
   const generator: Generator = streamOf(o);
   if (!training) return mean;
   const n = mean.size;
-  const out = new Float32Array(n);
+  // The kernel writes every element of both (no zero fill needed).
+  const out = newDataUninit(n);
   // Saved for backward: ε / (2σ), one float per output.
-  const half = new Float32Array(n);
+  const half = newDataUninit(n);
   if (n > 0)
     activeBackend().lrtNoise(
       out,

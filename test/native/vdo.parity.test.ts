@@ -165,6 +165,29 @@ for (const { isa, skip } of testedIsas()) {
       expect(kl).toBeNaN();
     });
 
+    it('gives the KL and its derivative of the closed form across every polynomial piece of log α in [−8, 8]', () => {
+      // θ = 1, so log α = log σ²: each piece's two ends, points just inside them, and 7 interior points.
+      const points: number[] = [];
+      for (let b = -8; b <= 8; b++) {
+        points.push(b, Math.fround(b - 1e-6), Math.fround(b + 1e-6));
+        if (b < 8) for (let q = 1; q <= 7; q++) points.push(Math.fround(b + q / 8 + 0.01));
+      }
+      const ls = Float32Array.from(points.filter((t) => t >= -8 && t <= 8));
+      const n = ls.length;
+      const w = new Float32Array(n).fill(1);
+      const want = run(kernels('js'), w, ls, n);
+      withIsa(isa, (native) => {
+        const got = run(native, w, ls, n);
+        for (let i = 0; i < n; i++) {
+          const one = native.sparseVd(null, null, null, null, w.subarray(i, i + 1), ls.subarray(i, i + 1), true, 1);
+          const wantOne = kernels('js').sparseVd(null, null, null, null, w.subarray(i, i + 1), ls.subarray(i, i + 1), true, 1);
+          expect(Math.abs(one - wantOne), `KL at log α = ${ls[i]}`).toBeLessThanOrEqual(5e-7 * wantOne);
+        }
+        expectClose(got.dls, want.dls, { rtol: 1e-6, atol: 0, context: { isa, out: 'dLogSigma2' } });
+        expectClose(got.dw, want.dw, { rtol: 1e-6, atol: 0, context: { isa, out: 'dWeight' } });
+      });
+    });
+
     it('gives the KL values of the spec at log α = −8, −3, 0, 3, 8', () => {
       const la = [-8, -3, 0, 3, 8];
       const want = [4.635899, 2.11559, 0.431239, 0.02542, 0.000168];
