@@ -130,7 +130,9 @@ namespace vdo {
 constexpr int kKlPieces = ${PIECES};
 constexpr int kKlDegree = ${DEGREE};
 
+// clang-format off
 ${cTable('kKlPoly', table(kl))}
+// clang-format on
 
 }  // namespace vdo
 }  // namespace

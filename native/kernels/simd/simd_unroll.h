@@ -24,9 +24,9 @@ struct Unroll {
   };
   static constexpr std::size_t W = O::W * U;
 
-#define DN_UNROLL_EACH(R, expr) \
-  R r;                          \
-  for (int u = 0; u < U; ++u) r.v[u] = expr;  \
+#define DN_UNROLL_EACH(R, expr)              \
+  R r;                                       \
+  for (int u = 0; u < U; ++u) r.v[u] = expr; \
   return r
 
   static V load(const float* p) { DN_UNROLL_EACH(V, O::load(p + u * O::W)); }
