@@ -46,6 +46,38 @@ function rows(batch: number, inF: number, outF: number, args: BenchArgs): Row[] 
   }));
 }
 
+/**
+ * The sparse variational KL pass alone (`sparseVd`, 65,536 weights, in cache): ns per weight
+ * for the KL with both derivatives, the KL sum alone, and log α alone (its log of |θ|).
+ */
+function klPassRows(args: BenchArgs): Row[] {
+  const k = kernels();
+  const n = 65536;
+  const w = new Float32Array(n).map((_, i) => 0.1 * Math.sin(i + 1));
+  const ls = new Float32Array(n).map((_, i) => -6 + (i % 100) * 0.1);
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  const before = k.numThreads();
+  k.setNumThreads(1);
+  const cases: Case[] = [
+    { name: 'sparseVd: KL + both derivatives', fn: () => k.sparseVd(null, null, a, b, w, ls, true, n) },
+    { name: 'sparseVd: KL sum', fn: () => k.sparseVd(null, null, null, null, w, ls, true, n) },
+    { name: 'sparseVd: log α only', fn: () => k.sparseVd(null, a, null, null, w, ls, false, n) },
+  ];
+  let stats;
+  try {
+    stats = compare(cases, timeOptions(args));
+  } finally {
+    k.setNumThreads(before);
+  }
+  return stats.map((s, i) => ({
+    case: cases[i]!.name,
+    isa: k.isa(),
+    'ns/weight': (s.median * 1e9) / n,
+    'spread %': s.spreadPct,
+  }));
+}
+
 export function run(args: BenchArgs): void {
   const shapes: [number, number, number][] = args.quick
     ? [[64, 256, 256]]
@@ -66,5 +98,7 @@ export function run(args: BenchArgs): void {
     k.setNumThreads(before);
   }
   console.log(table(all));
-  console.log(`results: ${writeResults('learned-dropout', all)}`);
+  const pass = klPassRows(args);
+  console.log(`\nThe KL pass alone (1 thread)\n${table(pass)}`);
+  console.log(`results: ${writeResults('learned-dropout', [...all, ...pass])}`);
 }
