@@ -8,6 +8,21 @@ export function expectTensor(value: unknown, name: string): Tensor {
   return value;
 }
 
+/**
+ * The type half of expectTensor, for an op that checks the storage later with expectLive, once
+ * its shape checks have given it each tensor's element count (one comparison instead of a
+ * product over the shape: this is per-call cost on small ops).
+ */
+export function expectTensorType(value: unknown, name: string): Tensor {
+  if (!(value instanceof Tensor)) throw argTypeError(name, 'Tensor', value);
+  return value;
+}
+
+/** expectTensor's storage half: `n` is the product of t's shape, which the caller already knows. */
+export function expectLive(t: Tensor, n: number, name: string): void {
+  if (t.data.length !== n) expectLiveStorage(t, name);
+}
+
 export function expectTensorOrNumber(value: unknown, name: string): Tensor | number {
   if (typeof value === 'number') return value;
   if (value instanceof Tensor) return expectTensor(value, name);
@@ -64,5 +79,21 @@ export function outputArray(
         { cause: e },
       );
     throw e;
+  }
+}
+
+/**
+ * Rejects an options argument that is not a plain object, and any own key of it not in `known`
+ * (a TypeError listing the options the op takes). Allocates nothing when the options are fine,
+ * so ops called per request can afford it.
+ */
+export function expectOptions(options: unknown, known: readonly string[], op: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argTypeError('options', 'object', options);
+  for (const key in options) {
+    let i = 0;
+    while (i < known.length && known[i] !== key) i++; // a plain loop: includes() is a builtin call per key
+    if (i === known.length && Object.hasOwn(options, key))
+      throw new TypeError(`${op}: unknown option "${key}"; the options are ${known.join(', ')}`);
   }
 }

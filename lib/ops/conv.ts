@@ -19,7 +19,8 @@ import {
 } from '../backend/conv-geometry.js';
 import { argRangeError, argTypeError, formatShape, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from './check.js';
+import { expectLive, expectOptions, expectTensor, expectTensorType } from './check.js';
+import { expectNotRecorded, expectOut, outShapeError, rethrowOverlap } from './out.js';
 
 export type Pair = number | readonly [number, number];
 
@@ -32,7 +33,16 @@ export interface Conv2dOptions {
   dilation?: Pair;
   /** Split channels into this many independent groups (default 1; groups = C is depthwise). */
   groups?: number;
+  /**
+   * A tensor of the result's shape ((N, K, OH, OW), or (K, OH, OW) for an unbatched x) to write
+   * the result into (PyTorch's `out=`); it is returned. Not with autograd: an input that
+   * requires grad (in grad mode), a tracer, or an `out` that requires grad is an error, and so
+   * is an `out` sharing memory with x, weight or bias. Default none (a new tensor).
+   */
+  out?: Tensor | null;
 }
+
+const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'out'];
 
 /** A positive integer or a pair of them, as [h, w]. */
 export function pair(value: unknown, name: string, min = 1): [number, number] {
@@ -89,11 +99,13 @@ function conv2dResolved(
   return { g, r: resolveConv2d(g) };
 }
 
-/** 2-D convolution (PyTorch's F.conv2d). */
+/** 2-D convolution (PyTorch's F.conv2d); the result is a new tensor or `options.out`. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  expectTensor(x, 'x');
-  expectTensor(weight, 'weight');
-  if (bias !== null) expectTensor(bias, 'bias');
+  // Types first, storage once the geometry gives the element counts (expectLive).
+  expectTensorType(x, 'x');
+  expectTensorType(weight, 'weight');
+  if (bias !== null) expectTensorType(bias, 'bias');
+  expectOptions(options, CONV2D_OPTIONS, 'conv2d');
   if (x.rank !== 3 && x.rank !== 4) {
     throw new ShapeError(
       `conv2d: expected input of shape [N, C, H, W] or [C, H, W] but received ${formatShape(x.shape)}`,
@@ -105,12 +117,29 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== g.k)) {
     throw new ShapeError(`conv2d: expected bias of shape [${g.k}] but received ${formatShape(bias.shape)}`);
   }
+  expectLive(x, r.xSize, 'x');
+  expectLive(weight, r.wSize, 'weight');
+  if (bias !== null) expectLive(bias, g.k, 'bias');
+  if (options.out !== undefined && options.out !== null) return conv2dInto(x, weight, bias, batched, g, r, options.out);
   const k = activeBackend();
   const out = newDataUninit(r.outSize);
   k.conv2dForward(out, x.data, weight.data, bias === null ? null : bias.data, g);
   const shape = batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow];
   const y = new Tensor(out, shape);
   if (!tracing() && !needsGrad(x, weight, bias)) return y; // no closure or input list per call
+  return recordConv2d(y, x, weight, bias, g, r);
+}
+
+/** Puts a conv2d result on the tape (apart from conv2d, which so captures nothing; see recordLinear in matmul.ts). */
+function recordConv2d(
+  y: Tensor,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  g: Conv2dGeometry,
+  r: ResolvedConv2d,
+): Tensor {
+  const k = activeBackend();
   return record(
     y,
     'conv2d',
@@ -134,6 +163,35 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   );
 }
 
+/**
+ * conv2d's out path: out's shape checked in place against the resolved geometry, then the
+ * kernel writes into out's storage (no output array, no shape array, no Tensor).
+ */
+function conv2dInto(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  batched: boolean,
+  g: Conv2dGeometry,
+  r: ResolvedConv2d,
+  value: unknown,
+): Tensor {
+  const out = expectOut(value, 'conv2d');
+  const s = out.shape;
+  const same = batched
+    ? out.rank === 4 && s[0] === g.n && s[1] === g.k && s[2] === r.oh && s[3] === r.ow
+    : out.rank === 3 && s[0] === g.k && s[1] === r.oh && s[2] === r.ow;
+  if (!same) throw outShapeError('conv2d', batched ? [g.n, g.k, r.oh, r.ow] : [g.k, r.oh, r.ow], out);
+  expectLive(out, r.outSize, 'out');
+  expectNotRecorded('conv2d', x, 'x', weight, 'weight', bias, 'bias');
+  try {
+    activeBackend().conv2dForward(out.data, x.data, weight.data, bias === null ? null : bias.data, g);
+  } catch (e) {
+    rethrowOverlap(e, 'conv2d', out, x, 'x', weight, 'weight', bias, 'bias');
+  }
+  return out;
+}
+
 export interface Conv1dOptions {
   stride?: number;
   padding?: number | 'valid' | 'same';
@@ -141,10 +199,13 @@ export interface Conv1dOptions {
   groups?: number;
 }
 
+const CONV1D_OPTIONS = ['stride', 'padding', 'dilation', 'groups'];
+
 /** 1-D convolution (PyTorch's F.conv1d): x (N, C, L) or (C, L), weight (K, C / groups, k). */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
   expectTensor(x, 'x');
   expectTensor(weight, 'weight');
+  expectOptions(options, CONV1D_OPTIONS, 'conv1d');
   if (x.rank !== 2 && x.rank !== 3)
     throw new ShapeError(`conv1d: expected input of shape [N, C, L] or [C, L] but received ${formatShape(x.shape)}`);
   if (weight.rank !== 3)

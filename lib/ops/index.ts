@@ -6,7 +6,7 @@ export { add, div, mul, neg, pow, sub } from './arithmetic.js';
 export { broadcastShapes } from './broadcast.js';
 export { gather } from './indexing.js';
 export { concat, flatten, reshape, transpose, view } from './layout.js';
-export { linear, matmul, type LinearActivation, type LinearOptions } from './matmul.js';
+export { linear, matmul, type LinearActivation, type LinearOptions, type MatmulOptions } from './matmul.js';
 export { argmax, argmin, max, mean, min, sum, type Dims, type ValuesIndices } from './reduce.js';
 export { logSoftmax, softmax } from './softmax.js';
 export {
