@@ -82,7 +82,6 @@ export function expectNoOverlap(op: string, out: Tensor, input: Tensor | null, n
   }
 }
 
-/** The ShapeError for an out of the wrong shape; `expected` is built by the caller on this path only. */
 /** Rethrows a kernel's error on the out path as an overlap error naming the op's arguments, if that is what it was. */
 export function rethrowOverlap(
   e: unknown,
@@ -103,6 +102,7 @@ export function rethrowOverlap(
   throw e;
 }
 
+/** The ShapeError for an out of the wrong shape; `expected` is built by the caller on this path only. */
 export function outShapeError(op: string, expected: readonly number[], out: Tensor): ShapeError {
   return new ShapeError(
     `${op}: expected out of shape ${formatShape(expected)} (the result's) but received ${formatShape(out.shape)}`,
