@@ -26,8 +26,17 @@ struct Avx2 {
   static I first(std::size_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   }
-  static V load_n(const float* p, std::size_t n) { return _mm256_maskload_ps(p, first(n)); }
-  static void store_n(float* p, V v, std::size_t n) { _mm256_maskstore_ps(p, first(n), v); }
+  // A whole vector takes the plain load and store: vmaskmovps stores are microcoded on AMD cores
+  // (several times slower than a store), and kernels call these for every step, not only the tail.
+  static V load_n(const float* p, std::size_t n) {
+    return n >= W ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, first(n));
+  }
+  static void store_n(float* p, V v, std::size_t n) {
+    if (n >= W)
+      _mm256_storeu_ps(p, v);
+    else
+      _mm256_maskstore_ps(p, first(n), v);
+  }
   static V set1(float v) { return _mm256_set1_ps(v); }
   static V zero() { return _mm256_setzero_ps(); }
 
